@@ -1,0 +1,365 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Accelerator is the kind of ML accelerator an instance type carries.
+type Accelerator string
+
+// Accelerator kinds.
+const (
+	AcceleratorNone       Accelerator = "none"           // CPU only
+	AcceleratorNvidiaGPU  Accelerator = "nvidia-gpu"     // NVIDIA GPUs (CUDA); needs the NVIDIA AMI and device plugin
+	AcceleratorTrainium   Accelerator = "aws-trainium"   // AWS Trainium (Neuron SDK); needs the Neuron AMI
+	AcceleratorInferentia Accelerator = "aws-inferentia" // AWS Inferentia2 (Neuron SDK); needs the Neuron AMI
+)
+
+// AMIType is the EKS managed node group amiType value.
+type AMIType string
+
+// EKS AMI types used by this project. All are Amazon Linux 2023, x86_64:
+// AL2 is deprecated and EFA with more than 4 GPUs has failed on the AL2 GPU AMI.
+const (
+	AMIAL2023Standard AMIType = "AL2023_x86_64_STANDARD" // CPU nodes
+	AMIAL2023Nvidia   AMIType = "AL2023_x86_64_NVIDIA"   // NVIDIA driver, container toolkit and EFA installer
+	AMIAL2023Neuron   AMIType = "AL2023_x86_64_NEURON"   // Neuron driver for Trainium and Inferentia
+)
+
+// InstanceType holds the facts about one EC2 instance type that decide how a
+// node group is built and what it costs.
+type InstanceType struct {
+	Name             string
+	Accelerator      Accelerator
+	AcceleratorModel string // "NVIDIA H100 80GB", "AWS Trainium", "" for CPU
+	AcceleratorCount int    // GPUs or Neuron devices; 0 for CPU
+	VCPUs            int
+	MemoryGiB        int
+	// NetworkCards is the maximum number of network cards (DescribeInstanceTypes
+	// NetworkInfo.MaximumNetworkCards).
+	NetworkCards int
+	// MaxEFAInterfaces is NetworkInfo.EfaInfo.MaximumEfaInterfaces: 0 when the
+	// type does not support EFA. The EFA scheme used here puts one interface on
+	// each network card, so it never exceeds NetworkCards.
+	MaxEFAInterfaces int
+	// NetworkBandwidthGbps is the published network performance rounded down to
+	// whole Gbps; when NetworkBandwidthBurst is true it is an "Up to" burst
+	// ceiling rather than a sustained figure.
+	NetworkBandwidthGbps  int
+	NetworkBandwidthBurst bool
+	AMIType               AMIType
+	OnDemandUSDPerHour    float64  // us-east-1 Linux on-demand list price
+	Regions               []string // sorted region codes offering the type (a conservative, recorded subset)
+}
+
+// SupportsEFA reports whether the type supports Elastic Fabric Adapter.
+func (t InstanceType) SupportsEFA() bool { return t.MaxEFAInterfaces > 0 }
+
+// OfferedIn reports whether region is one of the recorded regions offering
+// the type. False may mean "not recorded" rather than "not offered": the
+// region lists are conservative.
+func (t InstanceType) OfferedIn(region string) bool {
+	_, found := slices.BinarySearch(t.Regions, region)
+	return found
+}
+
+// IsAccelerated reports whether the type carries an ML accelerator.
+func (t InstanceType) IsAccelerated() bool { return t.Accelerator != AcceleratorNone }
+
+// OnDemandUSDPerMonth is the us-east-1 on-demand price of one instance
+// running for [HoursPerMonth] hours.
+func (t InstanceType) OnDemandUSDPerMonth() float64 {
+	return t.OnDemandUSDPerHour * HoursPerMonth
+}
+
+// InstanceTypesSource says where the hardware facts (vCPU, memory,
+// accelerators, network cards, EFA) come from.
+var InstanceTypesSource = Source{
+	Description: "Amazon EC2 instance type specifications (accelerated computing and general purpose " +
+		"network/accelerator tables), equivalent to `aws ec2 describe-instance-types` VCpuInfo, MemoryInfo, " +
+		"GpuInfo/NeuronInfo and NetworkInfo (MaximumNetworkCards, EfaInfo.MaximumEfaInterfaces); EFA support " +
+		"cross-checked against eksctl's DescribeInstanceTypes-generated table (pkg/utils/instance/instance_types.go). " +
+		"NetworkCards/MaxEFAInterfaces for p4d, p4de, p5, p5en, trn1.32xlarge and trn1n.32xlarge follow the EFA " +
+		"documentation; single-card types record 1.",
+	URL:      "https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html",
+	Recorded: recorded,
+}
+
+// InstancePricesSource says where OnDemandUSDPerHour comes from.
+var InstancePricesSource = Source{
+	Description: "Amazon EC2 On-Demand pricing, Linux, us-east-1: published list prices in USD per instance-hour, " +
+		"no Savings Plans or Reserved Instance discount. P4d/P4de/P5/P5en reflect the June 2025 price reduction " +
+		"(p5.48xlarge $55.04 and p4d.24xlarge $21.96 were cross-checked against a March 2026 copy of the on-demand " +
+		"table; p5en.48xlarge $63.296 against a 2026 provider offer listing; p4de.24xlarge $27.447 is the post-cut " +
+		"figure as recorded and was not independently re-checked). Other prices are the long-standing list prices.",
+	URL:      "https://aws.amazon.com/ec2/pricing/on-demand/",
+	Recorded: recorded,
+}
+
+// InstanceRegionsSource says where the per-type region lists come from.
+var InstanceRegionsSource = Source{
+	Description: "Amazon EC2 instance types by Region (`aws ec2 describe-instance-type-offerings --location-type region`). " +
+		"Lists are a conservative subset limited to the regions this project knows: a region is listed only where " +
+		"the offering is well established; absence means not recorded, not necessarily unavailable. " +
+		"Capacity inside a listed region (especially p4de, p5, p5en, trn1n) is often only obtainable via " +
+		"Capacity Blocks or reservations.",
+	URL:      "https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-instance-regions.html",
+	Recorded: recorded,
+}
+
+// Region sets used by the table below; each is sorted.
+var (
+	allRegions = []string{"ap-northeast-1", "ap-southeast-2", "eu-central-1", "eu-north-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"}
+	usEastWest = []string{"us-east-1", "us-east-2", "us-west-2"}
+)
+
+// instanceTypes is the catalog, sorted by Name.
+var instanceTypes = []InstanceType{
+	{
+		Name: "c6i.4xlarge", Accelerator: AcceleratorNone,
+		VCPUs: 16, MemoryGiB: 32, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Standard, OnDemandUSDPerHour: 0.68,
+		Regions: allRegions,
+	},
+	{
+		Name: "g4dn.12xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA T4 16GB", AcceleratorCount: 4,
+		VCPUs: 48, MemoryGiB: 192, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 50,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 3.912,
+		Regions: allRegions,
+	},
+	{
+		Name: "g4dn.xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA T4 16GB", AcceleratorCount: 1,
+		VCPUs: 4, MemoryGiB: 16, NetworkCards: 1,
+		NetworkBandwidthGbps: 25, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Nvidia, OnDemandUSDPerHour: 0.526,
+		Regions: allRegions,
+	},
+	{
+		Name: "g5.12xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 4,
+		VCPUs: 48, MemoryGiB: 192, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 40,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 5.672,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.16xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 1,
+		VCPUs: 64, MemoryGiB: 256, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 25,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 4.096,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.24xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 4,
+		VCPUs: 96, MemoryGiB: 384, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 50,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 8.144,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.2xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 1,
+		VCPUs: 8, MemoryGiB: 32, NetworkCards: 1,
+		NetworkBandwidthGbps: 10, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Nvidia, OnDemandUSDPerHour: 1.212,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.48xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 8,
+		VCPUs: 192, MemoryGiB: 768, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 100,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 16.288,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.4xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 1,
+		VCPUs: 16, MemoryGiB: 64, NetworkCards: 1,
+		NetworkBandwidthGbps: 25, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Nvidia, OnDemandUSDPerHour: 1.624,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.8xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 1,
+		VCPUs: 32, MemoryGiB: 128, NetworkCards: 1, MaxEFAInterfaces: 1,
+		NetworkBandwidthGbps: 25,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 2.448,
+		Regions: g5Regions,
+	},
+	{
+		Name: "g5.xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A10G 24GB", AcceleratorCount: 1,
+		VCPUs: 4, MemoryGiB: 16, NetworkCards: 1,
+		NetworkBandwidthGbps: 10, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Nvidia, OnDemandUSDPerHour: 1.006,
+		Regions: g5Regions,
+	},
+	{
+		Name: "inf2.48xlarge", Accelerator: AcceleratorInferentia, AcceleratorModel: "AWS Inferentia2", AcceleratorCount: 12,
+		VCPUs: 192, MemoryGiB: 768, NetworkCards: 1,
+		NetworkBandwidthGbps: 100,
+		AMIType:              AMIAL2023Neuron, OnDemandUSDPerHour: 12.9813,
+		Regions: inf2Regions,
+	},
+	{
+		Name: "inf2.8xlarge", Accelerator: AcceleratorInferentia, AcceleratorModel: "AWS Inferentia2", AcceleratorCount: 1,
+		VCPUs: 32, MemoryGiB: 128, NetworkCards: 1,
+		NetworkBandwidthGbps: 25, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Neuron, OnDemandUSDPerHour: 1.9679,
+		Regions: inf2Regions,
+	},
+	{
+		Name: "inf2.xlarge", Accelerator: AcceleratorInferentia, AcceleratorModel: "AWS Inferentia2", AcceleratorCount: 1,
+		VCPUs: 4, MemoryGiB: 16, NetworkCards: 1,
+		NetworkBandwidthGbps: 15, NetworkBandwidthBurst: true,
+		AMIType: AMIAL2023Neuron, OnDemandUSDPerHour: 0.7582,
+		Regions: inf2Regions,
+	},
+	{
+		Name: "m6i.2xlarge", Accelerator: AcceleratorNone,
+		VCPUs: 8, MemoryGiB: 32, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Standard, OnDemandUSDPerHour: 0.384,
+		Regions: allRegions,
+	},
+	{
+		Name: "m6i.large", Accelerator: AcceleratorNone,
+		VCPUs: 2, MemoryGiB: 8, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Standard, OnDemandUSDPerHour: 0.096,
+		Regions: allRegions,
+	},
+	{
+		Name: "m6i.xlarge", Accelerator: AcceleratorNone,
+		VCPUs: 4, MemoryGiB: 16, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Standard, OnDemandUSDPerHour: 0.192,
+		Regions: allRegions,
+	},
+	{
+		Name: "m7i.xlarge", Accelerator: AcceleratorNone,
+		VCPUs: 4, MemoryGiB: 16, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Standard, OnDemandUSDPerHour: 0.2016,
+		Regions: allRegions,
+	},
+	{
+		Name: "p3.16xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA V100 16GB", AcceleratorCount: 8,
+		VCPUs: 64, MemoryGiB: 488, NetworkCards: 1,
+		NetworkBandwidthGbps: 25,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 24.48,
+		Regions: p3Regions,
+	},
+	{
+		Name: "p3.8xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA V100 16GB", AcceleratorCount: 4,
+		VCPUs: 32, MemoryGiB: 244, NetworkCards: 1,
+		NetworkBandwidthGbps: 10,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 12.24,
+		Regions: p3Regions,
+	},
+	{
+		Name: "p4d.24xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A100 40GB", AcceleratorCount: 8,
+		VCPUs: 96, MemoryGiB: 1152, NetworkCards: 4, MaxEFAInterfaces: 4,
+		NetworkBandwidthGbps: 400,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 21.96,
+		Regions: []string{"ap-northeast-1", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"},
+	},
+	{
+		Name: "p4de.24xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA A100 80GB", AcceleratorCount: 8,
+		VCPUs: 96, MemoryGiB: 1152, NetworkCards: 4, MaxEFAInterfaces: 4,
+		NetworkBandwidthGbps: 400,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 27.447,
+		Regions: []string{"us-east-1", "us-west-2"},
+	},
+	{
+		Name: "p5.48xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA H100 80GB", AcceleratorCount: 8,
+		VCPUs: 192, MemoryGiB: 2048, NetworkCards: 32, MaxEFAInterfaces: 32,
+		NetworkBandwidthGbps: 3200,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 55.04,
+		Regions: usEastWest,
+	},
+	{
+		Name: "p5en.48xlarge", Accelerator: AcceleratorNvidiaGPU, AcceleratorModel: "NVIDIA H200 141GB", AcceleratorCount: 8,
+		VCPUs: 192, MemoryGiB: 2048, NetworkCards: 16, MaxEFAInterfaces: 16,
+		NetworkBandwidthGbps: 3200,
+		AMIType:              AMIAL2023Nvidia, OnDemandUSDPerHour: 63.296,
+		Regions: []string{"eu-north-1", "us-east-1", "us-east-2", "us-west-2"},
+	},
+	{
+		Name: "trn1.2xlarge", Accelerator: AcceleratorTrainium, AcceleratorModel: "AWS Trainium", AcceleratorCount: 1,
+		VCPUs: 8, MemoryGiB: 32, NetworkCards: 1,
+		NetworkBandwidthGbps: 12, NetworkBandwidthBurst: true, // up to 12.5
+		AMIType: AMIAL2023Neuron, OnDemandUSDPerHour: 1.34375,
+		Regions: usEastWest,
+	},
+	{
+		Name: "trn1.32xlarge", Accelerator: AcceleratorTrainium, AcceleratorModel: "AWS Trainium", AcceleratorCount: 16,
+		VCPUs: 128, MemoryGiB: 512, NetworkCards: 8, MaxEFAInterfaces: 8,
+		NetworkBandwidthGbps: 800,
+		AMIType:              AMIAL2023Neuron, OnDemandUSDPerHour: 21.50,
+		Regions: usEastWest,
+	},
+	{
+		Name: "trn1n.32xlarge", Accelerator: AcceleratorTrainium, AcceleratorModel: "AWS Trainium", AcceleratorCount: 16,
+		VCPUs: 128, MemoryGiB: 512, NetworkCards: 16, MaxEFAInterfaces: 16,
+		NetworkBandwidthGbps: 1600,
+		AMIType:              AMIAL2023Neuron, OnDemandUSDPerHour: 24.78,
+		Regions: []string{"us-east-1", "us-west-2"},
+	},
+}
+
+// Family region lists, each sorted and conservative.
+var (
+	g5Regions   = []string{"ap-northeast-1", "ap-southeast-2", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"}
+	p3Regions   = []string{"ap-northeast-1", "ap-southeast-2", "eu-central-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"}
+	inf2Regions = []string{"ap-northeast-1", "eu-west-1", "us-east-1", "us-east-2", "us-west-2"}
+)
+
+// instanceIndex maps a name to its position in instanceTypes.
+var instanceIndex = indexInstanceTypes(instanceTypes)
+
+func indexInstanceTypes(types []InstanceType) map[string]int {
+	idx := make(map[string]int, len(types))
+	for i, t := range types {
+		if _, dup := idx[t.Name]; dup {
+			panic(fmt.Sprintf("catalog: instance type %q listed twice", t.Name))
+		}
+		idx[t.Name] = i
+	}
+	return idx
+}
+
+// LookupInstanceType returns the catalog entry for name and whether it is
+// known. The result is a copy: changing it, including its Regions slice, does
+// not change the catalog.
+func LookupInstanceType(name string) (InstanceType, bool) {
+	i, ok := instanceIndex[name]
+	if !ok {
+		return InstanceType{}, false
+	}
+	return instanceTypes[i].clone(), true
+}
+
+// InstanceTypeNames returns the names of every catalogued instance type, sorted.
+func InstanceTypeNames() []string {
+	names := make([]string, 0, len(instanceTypes))
+	for _, t := range instanceTypes {
+		names = append(names, t.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// InstanceTypes returns a copy of every catalogued instance type, sorted by Name.
+func InstanceTypes() []InstanceType {
+	out := make([]InstanceType, 0, len(instanceTypes))
+	for _, name := range InstanceTypeNames() {
+		t, _ := LookupInstanceType(name)
+		out = append(out, t)
+	}
+	return out
+}
+
+func (t InstanceType) clone() InstanceType {
+	t.Regions = slices.Clone(t.Regions)
+	return t
+}

@@ -1,0 +1,257 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
+)
+
+// Namespace is the project's configuration namespace (the project name).
+const Namespace = "ml-platform"
+
+// Environment is the kind of stack: it decides defaults and the minimums prod must meet.
+type Environment string
+
+// The environments a stack can be.
+const (
+	Dev     Environment = "dev"
+	Staging Environment = "staging"
+	Prod    Environment = "prod"
+)
+
+// Environments lists the allowed environment values.
+var Environments = []Environment{Dev, Staging, Prod}
+
+// ProdLike reports whether the environment gets prod's shape and minimums
+// (staging is a copy of prod's shape, see DESIGN.md).
+func (e Environment) ProdLike() bool { return e == Prod || e == Staging }
+
+// Keys every stack may set. Objects are structured config (YAML maps in the
+// stack file, JSON strings on the wire); the rest are scalars.
+const (
+	KeyEnvironment = Namespace + ":environment"
+	KeyTeam        = Namespace + ":team"
+	KeyCostCenter  = Namespace + ":costCenter"
+	KeyTags        = Namespace + ":tags"
+	KeyNetwork     = Namespace + ":network"
+	KeyCluster     = Namespace + ":cluster"
+	KeyRegion      = "aws:region"
+)
+
+// projectKeys are the keys in the project namespace, for the unknown-key check.
+var projectKeys = []string{KeyCluster, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyTags, KeyTeam}
+
+// RequiredTagKeys are the tags every taggable resource carries.
+var RequiredTagKeys = []string{"CostCenter", "Environment", "ManagedBy", "Project", "Team"}
+
+// Values is raw stack configuration as the engine hands it to a program:
+// full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
+type Values map[string]string
+
+// Stack is one stack's validated, defaulted configuration: everything the
+// platform needs to build, and nothing read from anywhere else.
+type Stack struct {
+	// Project is the Pulumi project name.
+	Project string
+	// Name is the Pulumi stack name.
+	Name string
+	// Environment decides defaults and minimums.
+	Environment Environment
+	// Region is the AWS region (aws:region).
+	Region string
+	// Team owns the stack; it goes into the Team tag.
+	Team string
+	// CostCenter is charged for the stack; it goes into the CostCenter tag.
+	CostCenter string
+	// ExtraTags are added to the required tags on every taggable resource.
+	ExtraTags map[string]string
+	// Network is the VPC layout.
+	Network Network
+	// Cluster is the EKS configuration.
+	Cluster Cluster
+}
+
+// Tags returns the tags every taggable resource carries: the required five
+// plus the stack's extra tags. It returns a new map each call.
+func (s *Stack) Tags() map[string]string {
+	tags := make(map[string]string, len(s.ExtraTags)+5)
+	for k, v := range s.ExtraTags {
+		tags[k] = v
+	}
+	tags["Project"] = s.Project
+	tags["Environment"] = string(s.Environment)
+	tags["Team"] = s.Team
+	tags["CostCenter"] = s.CostCenter
+	tags["ManagedBy"] = "pulumi"
+	return tags
+}
+
+// FieldError is one configuration problem: the key path and what is wrong,
+// including what is allowed.
+type FieldError struct {
+	Key     string
+	Message string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Message }
+
+// problems collects FieldErrors in order.
+type problems []error
+
+func (p *problems) add(key, format string, args ...any) {
+	*p = append(*p, &FieldError{Key: key, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p problems) err() error { return errors.Join(p...) }
+
+// Load reads the stack's configuration from the Pulumi context and parses it.
+// It is the only place the program reads configuration.
+func Load(ctx *pulumi.Context) (*Stack, error) {
+	values := Values{}
+	for _, key := range append([]string{KeyRegion}, projectKeys...) {
+		if v, ok := ctx.GetConfig(key); ok {
+			values[key] = v
+		}
+	}
+	return Parse(ctx.Project(), ctx.Stack(), values)
+}
+
+var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+
+// Parse validates raw values and applies the environment's defaults. Every
+// problem is reported, each naming its key and what is allowed; nothing is
+// defaulted until the input is valid.
+func Parse(project, stack string, values Values) (*Stack, error) {
+	var p problems
+
+	for key := range values {
+		if strings.HasPrefix(key, Namespace+":") && !contains(projectKeys, key) {
+			p.add(key, "unknown key; allowed: %s", strings.Join(projectKeys, ", "))
+		}
+	}
+
+	s := &Stack{Project: project, Name: stack}
+
+	env := values[KeyEnvironment]
+	switch {
+	case env == "" && isEnvironment(stack):
+		s.Environment = Environment(stack)
+	case env == "":
+		p.add(KeyEnvironment, "required when the stack name %q is not an environment; allowed: %s", stack, environmentList())
+	case !isEnvironment(env):
+		p.add(KeyEnvironment, "%q is not an environment; allowed: %s", env, environmentList())
+	default:
+		s.Environment = Environment(env)
+	}
+
+	s.Region = values[KeyRegion]
+	switch {
+	case s.Region == "":
+		p.add(KeyRegion, "required; set it with `pulumi config set aws:region <region>`; allowed: %s", strings.Join(catalog.Regions(), ", "))
+	case !catalog.KnownRegion(s.Region):
+		p.add(KeyRegion, "%q is not a region this project knows; allowed: %s", s.Region, strings.Join(catalog.Regions(), ", "))
+	}
+
+	s.Team = strings.TrimSpace(values[KeyTeam])
+	if s.Team == "" {
+		p.add(KeyTeam, "required: the team that owns the stack (goes into the Team tag)")
+	}
+	s.CostCenter = strings.TrimSpace(values[KeyCostCenter])
+	if s.CostCenter == "" {
+		p.add(KeyCostCenter, "required: the cost center charged for the stack (goes into the CostCenter tag)")
+	}
+
+	if raw, ok := values[KeyTags]; ok {
+		var extra map[string]string
+		if err := decodeObject(KeyTags, raw, &extra, &p); err == nil {
+			for _, k := range sortedKeys(extra) {
+				switch {
+				case contains(RequiredTagKeys, k):
+					p.add(KeyTags+"."+k, "is set by the platform and cannot be overridden; set %s instead", requiredTagSource(k))
+				case strings.HasPrefix(strings.ToLower(k), "aws:"):
+					p.add(KeyTags+"."+k, "tag keys starting with \"aws:\" are reserved by AWS")
+				case !tagKeyPattern.MatchString(k):
+					p.add(KeyTags+"."+k, "not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)")
+				case len(extra[k]) > 256:
+					p.add(KeyTags+"."+k, "tag values are at most 256 characters")
+				}
+			}
+			s.ExtraTags = extra
+		}
+	}
+
+	var netIn networkInput
+	if raw, ok := values[KeyNetwork]; ok {
+		_ = decodeObject(KeyNetwork, raw, &netIn, &p)
+	}
+	var clusterIn clusterInput
+	if raw, ok := values[KeyCluster]; ok {
+		_ = decodeObject(KeyCluster, raw, &clusterIn, &p)
+	}
+
+	// Domain validation needs a valid environment and region to judge
+	// minimums and availability; without them it would only add noise.
+	if len(p) == 0 {
+		s.Network = parseNetwork(s.Environment, s.Region, netIn, &p)
+		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p)
+	}
+
+	if err := p.err(); err != nil {
+		return nil, fmt.Errorf("invalid configuration for stack %q:\n%w", stack, err)
+	}
+	return s, nil
+}
+
+func requiredTagSource(k string) string {
+	switch k {
+	case "Environment":
+		return KeyEnvironment
+	case "Team":
+		return KeyTeam
+	case "CostCenter":
+		return KeyCostCenter
+	default:
+		return "nothing: it is fixed"
+	}
+}
+
+func isEnvironment(s string) bool {
+	for _, e := range Environments {
+		if string(e) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func environmentList() string {
+	names := make([]string, len(Environments))
+	for i, e := range Environments {
+		names[i] = string(e)
+	}
+	return strings.Join(names, ", ")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

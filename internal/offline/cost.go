@@ -1,0 +1,91 @@
+package offline
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/ml-platform/ml-platform/catalog"
+)
+
+// Cost is the monthly estimate of a plan.
+type Cost struct {
+	// MonthlyUSD is the sum of the fixed monthly charges of the items.
+	MonthlyUSD float64 `json:"monthlyUSD"`
+	// Items are the priced resources, sorted by URN. Usage-priced ones carry
+	// 0 and say their unit price in Basis.
+	Items []CostItem `json:"items"`
+	// Basis says where the prices come from.
+	Basis string `json:"basis"`
+}
+
+// CostItem is one resource's monthly charge.
+type CostItem struct {
+	URN        string  `json:"urn"`
+	Type       string  `json:"type"`
+	MonthlyUSD float64 `json:"monthlyUSD"`
+	Basis      string  `json:"basis"`
+}
+
+// Estimate prices the fixed monthly charges of a plan from the catalog's
+// list prices. Usage charges (data processed, logs ingested) depend on
+// traffic, so they are listed with their unit price and counted as 0.
+func Estimate(regs []*Registered, region string) Cost {
+	p := catalog.Prices
+	hours := catalog.HoursPerMonth
+	c := Cost{
+		Items: []CostItem{},
+		Basis: fmt.Sprintf("us-east-1 list prices from the catalog (recorded %s), %.0f hours a month; prices in %s may differ",
+			catalog.ServicePricesSource.Recorded, hours, region),
+	}
+	add := func(r *Registered, usd float64, basis string, args ...any) {
+		usd = math.Round(usd*100) / 100
+		c.Items = append(c.Items, CostItem{URN: r.URN, Type: r.Type, MonthlyUSD: usd, Basis: fmt.Sprintf(basis, args...)})
+		c.MonthlyUSD += usd
+	}
+	for _, r := range regs {
+		if !r.Custom {
+			continue
+		}
+		switch r.Type {
+		case "aws:ec2/natGateway:NatGateway":
+			add(r, hours*p.NATGatewayUSDPerHour, "%.0f h x $%.3f/h, plus $%.3f per GB processed", hours, p.NATGatewayUSDPerHour, p.NATGatewayUSDPerGB)
+		case "aws:ec2/eip:Eip":
+			add(r, hours*p.PublicIPv4USDPerHour, "public IPv4 address: %.0f h x $%.3f/h", hours, p.PublicIPv4USDPerHour)
+		case "aws:ec2/vpcEndpoint:VpcEndpoint":
+			if stringInput(r.Inputs, "vpcEndpointType") != "Interface" {
+				continue // gateway endpoints are free
+			}
+			azs := arrayLen(r.Inputs, "subnetIds")
+			add(r, float64(azs)*hours*p.InterfaceEndpointUSDPerHourPerAZ,
+				"%d AZ x %.0f h x $%.3f/h, plus $%.3f per GB processed", azs, hours, p.InterfaceEndpointUSDPerHourPerAZ, p.InterfaceEndpointUSDPerGB)
+		case "aws:kms/key:Key":
+			add(r, p.KMSKeyUSDPerMonth, "$%.2f per key-month, plus requests", p.KMSKeyUSDPerMonth)
+		case "aws:cloudwatch/logGroup:LogGroup":
+			add(r, 0, "usage: $%.2f per GB ingested, $%.3f per GB-month stored", p.CloudWatchLogsIngestUSDPerGB, p.CloudWatchLogsStorageUSDPerGBMonth)
+		case "aws:ec2/flowLog:FlowLog":
+			add(r, 0, "usage: $%.2f per GB of flow records delivered", p.VPCFlowLogsUSDPerGB)
+		case "aws:eks/cluster:Cluster", "eks:index:Cluster":
+			add(r, hours*p.EKSClusterUSDPerHour, "control plane: %.0f h x $%.2f/h", hours, p.EKSClusterUSDPerHour)
+		}
+	}
+	sort.Slice(c.Items, func(i, j int) bool { return c.Items[i].URN < c.Items[j].URN })
+	c.MonthlyUSD = math.Round(c.MonthlyUSD*100) / 100
+	return c
+}
+
+func stringInput(m resource.PropertyMap, key string) string {
+	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+func arrayLen(m resource.PropertyMap, key string) int {
+	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsArray() {
+		return len(v.ArrayValue())
+	}
+	return 0
+}

@@ -1,0 +1,356 @@
+package offline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AccountID is the AWS account the offline engine pretends to deploy into
+// (the documentation account, so nothing looks real by accident).
+const AccountID = "123456789012"
+
+// Registered is one resource the program registered, as the engine saw it.
+type Registered struct {
+	URN                  string
+	Type                 string
+	Name                 string
+	Parent               string // parent URN; "" for children of the stack
+	Custom               bool   // false for component resources
+	Remote               bool   // a multi-language component (pulumi-eks): its children are not visible
+	Protect              bool
+	RetainOnDelete       bool
+	Provider             string
+	Dependencies         []string
+	PropertyDependencies map[string][]string
+	Inputs               resource.PropertyMap
+	Outputs              resource.PropertyMap
+}
+
+// Recorder is the mock resource monitor shared by the offline preview and
+// the tests. It keeps every registration, answers with realistic computed
+// outputs (IDs, ARNs with partition, region and account, DNS names) and
+// answers the invokes the program makes. The engine calls it concurrently.
+type Recorder struct {
+	Project, Stack, Region string
+
+	mu        sync.Mutex
+	resources []*Registered
+	providers map[string]resource.PropertyMap // provider URN -> default tags
+	invokes   map[string]int
+}
+
+var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
+
+// NewRecorder returns an empty recorder for one stack in one region.
+func NewRecorder(project, stack, region string) *Recorder {
+	return &Recorder{Project: project, Stack: stack, Region: region,
+		providers: map[string]resource.PropertyMap{}, invokes: map[string]int{}}
+}
+
+// Resources returns the registrations sorted by URN.
+func (r *Recorder) Resources() []*Registered {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]*Registered(nil), r.resources...)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// Invokes returns how often each function token was invoked.
+func (r *Recorder) Invokes() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]int, len(r.invokes))
+	for k, v := range r.invokes {
+		out[k] = v
+	}
+	return out
+}
+
+// URN builds a resource's URN exactly as the engine does: the parent's type
+// is part of the qualified type unless the parent is the stack.
+func (r *Recorder) URN(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.Stack), tokens.PackageName(r.Project), parentType, tokens.Type(typ), name))
+}
+
+// NewResource records a registration and returns its ID and outputs.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider}
+	if rpc := args.RegisterRPC; rpc != nil {
+		reg.Parent = rpc.GetParent()
+		reg.Remote = rpc.GetRemote()
+		reg.Protect = rpc.GetProtect()
+		reg.RetainOnDelete = rpc.GetRetainOnDelete()
+		reg.Dependencies = append([]string(nil), rpc.GetDependencies()...)
+		reg.PropertyDependencies = map[string][]string{}
+		for k, deps := range rpc.GetPropertyDependencies() {
+			reg.PropertyDependencies[k] = append([]string(nil), deps.GetUrns()...)
+		}
+	}
+	if resource.URN(reg.Parent).QualifiedType() == resource.RootStackType {
+		reg.Parent = ""
+	}
+	reg.URN = r.URN(reg.Parent, reg.Type, reg.Name)
+
+	id, outputs := r.outputs(reg)
+	reg.Outputs = outputs
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if strings.HasPrefix(reg.Type, "pulumi:providers:") {
+		if dt, ok := args.Inputs["defaultTags"]; ok && dt.IsObject() {
+			if t, ok := dt.ObjectValue()["tags"]; ok && t.IsObject() {
+				r.providers[reg.URN] = t.ObjectValue()
+			}
+		}
+	}
+	r.resources = append(r.resources, reg)
+	return id, outputs, nil
+}
+
+// Call answers invokes (data sources) deterministically.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	r.mu.Lock()
+	r.invokes[args.Token]++
+	r.mu.Unlock()
+	partition := Partition(r.Region)
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": AccountID,
+			"arn":       fmt.Sprintf("arn:%s:iam::%s:user/offline-preview", partition, AccountID),
+			"userId":    "AIDAOFFLINEPREVIEW",
+			"id":        AccountID,
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"partition": partition, "dnsSuffix": dnsSuffix(partition), "reverseDnsPrefix": "com.amazonaws", "id": partition,
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": r.Region, "region": r.Region, "id": r.Region, "endpoint": fmt.Sprintf("ec2.%s.amazonaws.com", r.Region),
+			"description": r.Region,
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		var names, ids []any
+		for i, letter := range "abcdef" {
+			names = append(names, fmt.Sprintf("%s%c", r.Region, letter))
+			ids = append(ids, fmt.Sprintf("%s-az%d", regionShort(r.Region), i+1))
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"names": names, "zoneIds": ids, "id": r.Region, "groupNames": []any{r.Region},
+		}), nil
+	}
+	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/offline/mock.go", args.Token)
+}
+
+// outputs returns the resource's ID and its state: the inputs, tagsAll as
+// the provider would compute it, and the computed attributes of its type.
+func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
+	state := reg.Inputs.Copy()
+	if !reg.Custom {
+		return "", state
+	}
+	partition := Partition(r.Region)
+	h := hash(reg.URN)
+	module, kind := splitType(reg.Type)
+	id := fmt.Sprintf("%s-%s", idPrefix(kind), h[:17])
+	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
+	arn := func(service, rest string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", partition, service, r.Region, AccountID, rest)
+	}
+	autoName := func() string {
+		if v, ok := reg.Inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
+			return v.StringValue()
+		}
+		return reg.Name + "-" + h[:7]
+	}
+
+	switch reg.Type {
+	case "aws:kms/key:Key":
+		id = uuidFrom(h)
+		set("keyId", id)
+		set("arn", arn("kms", "key/"+id))
+	case "aws:kms/alias:Alias":
+		id = autoName()
+		set("arn", arn("kms", id))
+		set("targetKeyArn", arn("kms", "key/"+uuidFrom(hash(fmt.Sprint(reg.Inputs["targetKeyId"])))))
+	case "aws:cloudwatch/logGroup:LogGroup":
+		id = autoName()
+		set("name", id)
+		set("arn", arn("logs", "log-group:"+id))
+	case "aws:iam/role:Role":
+		id = autoName()
+		set("name", id)
+		set("arn", fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, AccountID, id))
+		set("uniqueId", "AROA"+strings.ToUpper(h[:17]))
+	case "aws:iam/policy:Policy":
+		id = fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, AccountID, autoName())
+		set("arn", id)
+		set("name", autoName())
+	case "aws:iam/rolePolicy:RolePolicy":
+		id = fmt.Sprintf("%v:%s", reg.Inputs["role"].V, autoName())
+		set("name", autoName())
+	case "aws:ec2/vpc:Vpc":
+		set("arn", arn("ec2", "vpc/"+id))
+		set("defaultSecurityGroupId", "sg-"+hash(id + "sg")[:17])
+		set("mainRouteTableId", "rtb-"+hash(id + "rtb")[:17])
+		set("defaultNetworkAclId", "acl-"+hash(id + "acl")[:17])
+		set("ownerId", AccountID)
+	case "aws:ec2/eip:Eip":
+		set("allocationId", id)
+		set("publicIp", fmt.Sprintf("198.51.100.%d", 1+int(h[0])%250))
+	case "aws:ec2/natGateway:NatGateway":
+		set("publicIp", fmt.Sprintf("198.51.100.%d", 1+int(h[1])%250))
+		set("privateIp", fmt.Sprintf("10.255.0.%d", 1+int(h[2])%250))
+		set("networkInterfaceId", "eni-"+h[17:34])
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		set("arn", arn("ec2", "vpc-endpoint/"+id))
+		service := ""
+		if v, ok := reg.Inputs["serviceName"]; ok && v.IsString() {
+			service = strings.TrimPrefix(v.StringValue(), fmt.Sprintf("com.amazonaws.%s.", r.Region))
+		}
+		set("dnsEntries", []any{map[string]any{
+			"dnsName":      fmt.Sprintf("%s.%s.%s.vpce.amazonaws.com", id, service, r.Region),
+			"hostedZoneId": "Z7HUB22UULQXV",
+		}})
+		set("state", "available")
+		set("ownerId", AccountID)
+	default:
+		if module != "" {
+			set("arn", arn(module, kind+"/"+id))
+		}
+	}
+	if strings.HasPrefix(reg.Type, "pulumi:providers:") {
+		id = uuidFrom(h)
+	}
+	if tags, ok := reg.Inputs["tags"]; ok || r.hasDefaultTags(reg.Provider) {
+		all := r.defaultTags(reg.Provider)
+		if ok && tags.IsObject() {
+			for k, v := range tags.ObjectValue() {
+				all[k] = v
+			}
+		}
+		state["tagsAll"] = resource.NewObjectProperty(all)
+	}
+	set("id", id)
+	return id, state
+}
+
+func (r *Recorder) hasDefaultTags(providerRef string) bool {
+	return len(r.defaultTags(providerRef)) > 0
+}
+
+// defaultTags returns a copy of the default tags of the provider a resource uses.
+func (r *Recorder) defaultTags(providerRef string) resource.PropertyMap {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for provURN, tags := range r.providers {
+		// A provider reference is "<provider URN>::<provider ID>".
+		if strings.HasPrefix(providerRef, provURN+"::") {
+			return tags.Copy()
+		}
+	}
+	return resource.PropertyMap{}
+}
+
+// Partition returns the AWS partition of a region.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+func dnsSuffix(partition string) string {
+	if partition == "aws-cn" {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
+
+// regionShort turns us-east-1 into use1, as AWS zone IDs spell it.
+func regionShort(region string) string {
+	parts := strings.Split(region, "-")
+	var b strings.Builder
+	for i, p := range parts {
+		if i == len(parts)-1 {
+			b.WriteString(p)
+		} else if p != "" {
+			b.WriteByte(p[0])
+		}
+	}
+	return b.String()
+}
+
+// splitType turns aws:ec2/vpc:Vpc into ("ec2", "vpc").
+func splitType(typ string) (module, kind string) {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 {
+		return "", typ
+	}
+	module, kind, _ = strings.Cut(parts[1], "/")
+	if kind == "" {
+		kind = strings.ToLower(parts[2])
+	}
+	return module, kind
+}
+
+// idPrefix gives AWS-looking ID prefixes for the kinds of resource that have one.
+func idPrefix(kind string) string {
+	switch kind {
+	case "vpc":
+		return "vpc"
+	case "subnet":
+		return "subnet"
+	case "internetGateway":
+		return "igw"
+	case "natGateway":
+		return "nat"
+	case "eip":
+		return "eipalloc"
+	case "routeTable":
+		return "rtb"
+	case "routeTableAssociation":
+		return "rtbassoc"
+	case "vpcEndpoint":
+		return "vpce"
+	case "securityGroup", "defaultSecurityGroup":
+		return "sg"
+	case "securityGroupIngressRule", "securityGroupEgressRule", "securityGroupRule":
+		return "sgr"
+	case "flowLog":
+		return "fl"
+	case "vpcIpv4CidrBlockAssociation":
+		return "vpc-cidr-assoc"
+	case "launchTemplate":
+		return "lt"
+	case "placementGroup":
+		return "pg"
+	}
+	return kind
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func uuidFrom(h string) string {
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}

@@ -1,0 +1,111 @@
+package offline
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/ml-platform/ml-platform/policies/rules"
+)
+
+// WriteJSON prints the result as one indented JSON object.
+func (r *Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText prints the plan as people read it: the resource tree grouped by
+// component, counts by type, the policy verdicts and the cost estimate.
+func (r *Result) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "Offline preview of stack %q (project %s): %d resources to create\n\n", r.Stack, r.Project, len(r.Resources))
+	children := map[string][]Resource{}
+	for _, res := range r.Resources {
+		children[res.Parent] = append(children[res.Parent], res)
+	}
+	var walk func(parent, indent string)
+	walk = func(parent, indent string) {
+		kids := children[parent]
+		sort.Slice(kids, func(i, j int) bool {
+			if kids[i].Type != kids[j].Type {
+				return kids[i].Type < kids[j].Type
+			}
+			return kids[i].Name < kids[j].Name
+		})
+		for _, k := range kids {
+			mark := ""
+			if k.Protect {
+				mark = "  [protected]"
+			}
+			fmt.Fprintf(w, "%s+ %s  %s%s\n", indent, k.Type, k.Name, mark)
+			walk(k.URN, indent+"    ")
+		}
+	}
+	walk("", "  ")
+
+	counts := map[string]int{}
+	for _, res := range r.Resources {
+		counts[res.Type]++
+	}
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	fmt.Fprintf(w, "\nResources by type:\n")
+	for _, t := range types {
+		fmt.Fprintf(w, "  %4d  %s\n", counts[t], t)
+	}
+
+	WriteViolations(w, r.Violations)
+
+	fmt.Fprintf(w, "\nEstimated monthly cost: $%.2f\n", r.Cost.MonthlyUSD)
+	for _, item := range r.Cost.Items {
+		fmt.Fprintf(w, "  $%9.2f  %s  (%s)\n", item.MonthlyUSD, shortURN(item.URN), item.Basis)
+	}
+	fmt.Fprintf(w, "  Prices: %s\n", r.Cost.Basis)
+
+	if len(r.Outputs) > 0 {
+		fmt.Fprintf(w, "\nOutputs:\n")
+		keys := make([]string, 0, len(r.Outputs))
+		for k := range r.Outputs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v, _ := json.Marshal(r.Outputs[k])
+			fmt.Fprintf(w, "  %s: %s\n", k, v)
+		}
+	}
+}
+
+// WriteViolations prints policy verdicts, mandatory first.
+func WriteViolations(w io.Writer, v []rules.Violation) {
+	mandatory, advisory := 0, 0
+	for _, x := range v {
+		if x.EnforcementLevel == rules.Mandatory {
+			mandatory++
+		} else {
+			advisory++
+		}
+	}
+	fmt.Fprintf(w, "\nPolicies: %d mandatory, %d advisory violation(s)\n", mandatory, advisory)
+	for _, level := range []rules.Level{rules.Mandatory, rules.Advisory} {
+		for _, x := range v {
+			if x.EnforcementLevel == level {
+				fmt.Fprintf(w, "  [%s] %s: %s\n      %s\n", level, x.Policy, x.Message, x.URN)
+			}
+		}
+	}
+}
+
+// shortURN drops the urn:pulumi:stack::project:: prefix for display.
+func shortURN(urn string) string {
+	parts := strings.SplitN(urn, "::", 3)
+	if len(parts) == 3 {
+		return parts[2]
+	}
+	return urn
+}

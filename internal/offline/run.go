@@ -1,0 +1,194 @@
+package offline
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/platform"
+	"github.com/ml-platform/ml-platform/policies/rules"
+)
+
+// ConfigError is invalid input: an unreadable file or invalid configuration.
+// The CLI maps it to exit code 2.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Options say which stack to preview.
+type Options struct {
+	// Project is the Pulumi project (name and config defaults).
+	Project *Project
+	// Stack is the stack name.
+	Stack string
+	// Values is the stack file's config (merged over the project defaults by Preview).
+	Values config.Values
+	// Settings override policy levels and config (--policy-pack-config).
+	Settings rules.Settings
+}
+
+// Result is one offline preview: the JSON document DESIGN.md specifies.
+type Result struct {
+	Stack      string            `json:"stack"`
+	Project    string            `json:"project"`
+	Resources  []Resource        `json:"resources"`
+	Violations []rules.Violation `json:"violations"`
+	Cost       Cost              `json:"cost"`
+	Outputs    map[string]any    `json:"outputs"`
+
+	// Registered is every registration with inputs and outputs, for tests.
+	Registered []*Registered `json:"-"`
+	// Config is the parsed stack configuration.
+	Config *config.Stack `json:"-"`
+}
+
+// Resource is one planned resource in the JSON output.
+type Resource struct {
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Name    string         `json:"name"`
+	Parent  string         `json:"parent,omitempty"`
+	Inputs  map[string]any `json:"inputs"`
+	Protect bool           `json:"protect"`
+}
+
+// runMu serialises runs: the Pulumi SDK keeps some process-wide state
+// (tracing, the registered-package table) that concurrent runs would share.
+var runMu sync.Mutex
+
+// Preview validates the configuration, runs the real program against the
+// recording mock, evaluates every policy and estimates the monthly cost.
+// Invalid configuration returns a *ConfigError before anything is registered.
+func Preview(opts Options) (*Result, error) {
+	values := Merge(opts.Project.Defaults, opts.Values)
+	cfg, err := config.Parse(opts.Project.Name, opts.Stack, values)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+
+	runMu.Lock()
+	defer runMu.Unlock()
+
+	rec := NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
+	var (
+		outputs   map[string]any
+		outputsMu sync.Mutex
+	)
+	program := func(ctx *pulumi.Context) error {
+		exported, err := platform.Program(ctx)
+		if err != nil {
+			return err
+		}
+		exported.ToMapOutput().ApplyT(func(m map[string]any) error {
+			outputsMu.Lock()
+			defer outputsMu.Unlock()
+			outputs = m
+			return nil
+		})
+		return nil
+	}
+	withConfig := func(info *pulumi.RunInfo) { info.Config = values }
+	if err := pulumi.RunErr(program, pulumi.WithMocks(opts.Project.Name, opts.Stack, rec), withConfig); err != nil {
+		var fe *config.FieldError
+		if errors.As(err, &fe) {
+			return nil, &ConfigError{err}
+		}
+		return nil, fmt.Errorf("running the program: %w", err)
+	}
+
+	registered := rec.Resources()
+	res := &Result{
+		Stack:      opts.Stack,
+		Project:    opts.Project.Name,
+		Registered: registered,
+		Config:     cfg,
+		Outputs:    outputs,
+		Resources:  []Resource{},
+	}
+	for _, r := range registered {
+		res.Resources = append(res.Resources, Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent,
+			Inputs: plain(r.Inputs), Protect: r.Protect,
+		})
+	}
+	res.Violations = rules.Evaluate(PolicyResources(registered), opts.Settings)
+	if res.Violations == nil {
+		res.Violations = []rules.Violation{}
+	}
+	res.Cost = Estimate(registered, cfg.Region)
+	return res, nil
+}
+
+// PolicyResources turns registrations into what the rules see: custom
+// resources (and remote components, whose inputs are all a preview shows)
+// with their inputs plus tagsAll, as a real preview gives them after the
+// provider's Check. Local components are skipped, as the engine does.
+func PolicyResources(regs []*Registered) []rules.Resource {
+	var out []rules.Resource
+	for _, r := range regs {
+		if !r.Custom && !r.Remote {
+			continue
+		}
+		props := r.Inputs.Copy()
+		if all, ok := r.Outputs["tagsAll"]; ok {
+			props["tagsAll"] = all
+		}
+		out = append(out, rules.Resource{
+			Type:                 r.Type,
+			URN:                  r.URN,
+			Name:                 r.Name,
+			Properties:           resource.FromResourcePropertyMap(props),
+			Protect:              r.Protect,
+			Parent:               r.Parent,
+			Dependencies:         r.Dependencies,
+			PropertyDependencies: r.PropertyDependencies,
+		})
+	}
+	return out
+}
+
+// plain renders a property map as JSON-friendly Go values, secrets shown as
+// "[secret]" and unknowns as "[unknown]".
+func plain(m resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(m))
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out[k] = plainValue(m[resource.PropertyKey(k)])
+	}
+	return out
+}
+
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return "[secret]"
+	case v.IsComputed() || v.IsOutput() && !v.OutputValue().Known:
+		return "[unknown]"
+	case v.IsOutput():
+		return plainValue(v.OutputValue().Element)
+	case v.IsObject():
+		return plain(v.ObjectValue())
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plainValue(e)
+		}
+		return out
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsNull():
+		return nil
+	}
+	return v.V
+}

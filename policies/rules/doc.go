@@ -1,0 +1,20 @@
+// Package rules holds the ml-platform policies as plain Go functions.
+//
+// Every rule sees one Resource (type token, URN, properties, options) and
+// returns a message per problem; a StackRule sees every resource at once. The
+// same rules serve three callers: the policy pack in policies/ (through
+// policyx, during `pulumi preview --policy-pack policies`), the offline engine
+// in cmd/offline (over mock-recorded resources or a `pulumi stack export`
+// file), and the tests. The package depends only on the SDK's property model
+// and the standard library so that all three stay light.
+//
+// Properties may be computed (unknown) during a real preview. Rules read them
+// only through the helpers in props.go, which check the kind before
+// converting: a rule never panics and never reports a violation on a value it
+// cannot see.
+//
+// Adding a rule: write its Check in the file of its concern (tagging.go,
+// encryption.go, network.go, ...), register it in that file's init, and add a
+// passing case, a firing case and an unknown-value case to the tests. The
+// README's rule table lists it too.
+package rules
