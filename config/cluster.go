@@ -38,6 +38,7 @@ type Cluster struct {
 	// Version is the Kubernetes version, "1.MINOR".
 	Version string
 	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs; never in prod.
+	// Defaults to true only outside prod when PublicAccessCIDRs is set.
 	EndpointPublicAccess bool
 	// PublicAccessCIDRs may reach the public API endpoint.
 	PublicAccessCIDRs []string
@@ -76,12 +77,11 @@ type nodeGroupInput struct {
 	EFA           bool     `json:"efa"`
 }
 
-// ClusterDefaults returns the defaults an environment starts from.
+// ClusterDefaults returns the defaults an environment starts from. The API
+// endpoint is private everywhere unless a non-prod stack lists
+// publicAccessCidrs (then it is public for those ranges only).
 func ClusterDefaults(env Environment) Cluster {
-	return Cluster{
-		Version:              "1.33",
-		EndpointPublicAccess: !env.ProdLike(),
-	}
+	return Cluster{Version: "1.33"}
 }
 
 var (
@@ -102,6 +102,7 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 		p.add(key+".version", "%q is below the minimum; allowed: \"1.%d\" or later", c.Version, MinKubernetesMinor)
 	}
 
+	c.EndpointPublicAccess = !env.ProdLike() && len(in.PublicAccessCIDRs) > 0
 	if in.EndpointPublicAccess != nil {
 		c.EndpointPublicAccess = *in.EndpointPublicAccess
 	}

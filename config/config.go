@@ -130,7 +130,7 @@ var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 func Parse(project, stack string, values Values) (*Stack, error) {
 	var p problems
 
-	for key := range values {
+	for _, key := range sortedKeys(values) {
 		if strings.HasPrefix(key, Namespace+":") && !contains(projectKeys, key) {
 			p.add(key, "unknown key; allowed: %s", strings.Join(projectKeys, ", "))
 		}
@@ -186,19 +186,16 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		}
 	}
 
+	// Domain validation needs a valid environment and region to judge
+	// minimums and availability, and an object that decoded; without them it
+	// would only add noise. Unknown keys alone do not stop it.
+	envAndRegionOK := s.Environment != "" && catalog.KnownRegion(s.Region)
 	var netIn networkInput
-	if raw, ok := values[KeyNetwork]; ok {
-		_ = decodeObject(KeyNetwork, raw, &netIn, &p)
+	if decoded(KeyNetwork, values, &netIn, &p) && envAndRegionOK {
+		s.Network = parseNetwork(s.Environment, s.Region, netIn, &p)
 	}
 	var clusterIn clusterInput
-	if raw, ok := values[KeyCluster]; ok {
-		_ = decodeObject(KeyCluster, raw, &clusterIn, &p)
-	}
-
-	// Domain validation needs a valid environment and region to judge
-	// minimums and availability; without them it would only add noise.
-	if len(p) == 0 {
-		s.Network = parseNetwork(s.Environment, s.Region, netIn, &p)
+	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
 		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p)
 	}
 
@@ -206,6 +203,17 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		return nil, fmt.Errorf("invalid configuration for stack %q:\n%w", stack, err)
 	}
 	return s, nil
+}
+
+// decoded reads an optional object key into out and reports whether out is
+// usable (absent, or decoded with at most unknown keys).
+func decoded(key string, values Values, out any, p *problems) bool {
+	raw, ok := values[key]
+	if !ok {
+		return true
+	}
+	err := decodeObject(key, raw, out, p)
+	return err == nil || errors.Is(err, errUnknownKeys)
 }
 
 func requiredTagSource(k string) string {

@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// errUnknownKeys says an object decoded but carried keys the type does not have.
+var errUnknownKeys = errors.New("unknown keys")
+
 // decodeObject reads one structured config value into out. Unknown keys and
 // wrong types become FieldErrors naming the full key path.
 func decodeObject(key, raw string, out any, p *problems) error {
@@ -33,7 +36,7 @@ func decodeObject(key, raw string, out any, p *problems) error {
 		return err
 	}
 	if len(*p) > before {
-		return errors.New("invalid keys")
+		return errUnknownKeys
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"fmt"
+	"github.com/ml-platform/ml-platform/internal/mock"
 	"math"
 	"sort"
 
@@ -32,7 +33,7 @@ type CostItem struct {
 // Estimate prices the fixed monthly charges of a plan from the catalog's
 // list prices. Usage charges (data processed, logs ingested) depend on
 // traffic, so they are listed with their unit price and counted as 0.
-func Estimate(regs []*Registered, region string) Cost {
+func Estimate(regs []*mock.Registered, region string) Cost {
 	p := catalog.Prices
 	hours := catalog.HoursPerMonth
 	c := Cost{
@@ -40,7 +41,7 @@ func Estimate(regs []*Registered, region string) Cost {
 		Basis: fmt.Sprintf("us-east-1 list prices from the catalog (recorded %s), %.0f hours a month; prices in %s may differ",
 			catalog.ServicePricesSource.Recorded, hours, region),
 	}
-	add := func(r *Registered, usd float64, basis string, args ...any) {
+	add := func(r *mock.Registered, usd float64, basis string, args ...any) {
 		usd = math.Round(usd*100) / 100
 		c.Items = append(c.Items, CostItem{URN: r.URN, Type: r.Type, MonthlyUSD: usd, Basis: fmt.Sprintf(basis, args...)})
 		c.MonthlyUSD += usd

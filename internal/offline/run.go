@@ -3,6 +3,7 @@ package offline
 import (
 	"errors"
 	"fmt"
+	"github.com/ml-platform/ml-platform/internal/mock"
 	"sort"
 	"sync"
 
@@ -43,7 +44,7 @@ type Result struct {
 	Outputs    map[string]any    `json:"outputs"`
 
 	// Registered is every registration with inputs and outputs, for tests.
-	Registered []*Registered `json:"-"`
+	Registered []*mock.Registered `json:"-"`
 	// Config is the parsed stack configuration.
 	Config *config.Stack `json:"-"`
 }
@@ -75,7 +76,7 @@ func Preview(opts Options) (*Result, error) {
 	runMu.Lock()
 	defer runMu.Unlock()
 
-	rec := NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
+	rec := mock.NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
 	var (
 		outputs   map[string]any
 		outputsMu sync.Mutex
@@ -93,8 +94,7 @@ func Preview(opts Options) (*Result, error) {
 		})
 		return nil
 	}
-	withConfig := func(info *pulumi.RunInfo) { info.Config = values }
-	if err := pulumi.RunErr(program, pulumi.WithMocks(opts.Project.Name, opts.Stack, rec), withConfig); err != nil {
+	if err := rec.Run(program, values); err != nil {
 		var fe *config.FieldError
 		if errors.As(err, &fe) {
 			return nil, &ConfigError{err}
@@ -129,7 +129,7 @@ func Preview(opts Options) (*Result, error) {
 // resources (and remote components, whose inputs are all a preview shows)
 // with their inputs plus tagsAll, as a real preview gives them after the
 // provider's Check. Local components are skipped, as the engine does.
-func PolicyResources(regs []*Registered) []rules.Resource {
+func PolicyResources(regs []*mock.Registered) []rules.Resource {
 	var out []rules.Resource
 	for _, r := range regs {
 		if !r.Custom && !r.Remote {

@@ -1,4 +1,6 @@
-package offline
+// Package mock is the one recording mock of the Pulumi engine, shared by the
+// offline preview, the component tests and the whole-stack tests.
+package mock
 
 import (
 	"crypto/sha256"
@@ -85,6 +87,34 @@ func (r *Recorder) URN(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(r.Stack), tokens.PackageName(r.Project), parentType, tokens.Type(typ), name))
 }
 
+// Run runs a Pulumi program against the recorder with the given config
+// (full keys to strings, as the engine passes them).
+func (r *Recorder) Run(program pulumi.RunFunc, config map[string]string) error {
+	withConfig := func(info *pulumi.RunInfo) { info.Config = config }
+	return pulumi.RunErr(program, pulumi.WithMocks(r.Project, r.Stack, r), withConfig)
+}
+
+// ByType returns the registrations of one type token, sorted by URN.
+func (r *Recorder) ByType(typ string) []*Registered {
+	var out []*Registered
+	for _, reg := range r.Resources() {
+		if reg.Type == typ {
+			out = append(out, reg)
+		}
+	}
+	return out
+}
+
+// ByName returns the registration of one type and logical name, or nil.
+func (r *Recorder) ByName(typ, name string) *Registered {
+	for _, reg := range r.ByType(typ) {
+		if reg.Name == name {
+			return reg
+		}
+	}
+	return nil
+}
+
 // NewResource records a registration and returns its ID and outputs.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider}
@@ -153,7 +183,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"names": names, "zoneIds": ids, "id": r.Region, "groupNames": []any{r.Region},
 		}), nil
 	}
-	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/offline/mock.go", args.Token)
+	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/mock/mock.go", args.Token)
 }
 
 // outputs returns the resource's ID and its state: the inputs, tagsAll as

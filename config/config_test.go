@@ -1,0 +1,254 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/catalog"
+)
+
+// base is a valid dev stack; cases override one key.
+func base() Values {
+	return Values{
+		KeyRegion:     "us-east-1",
+		KeyTeam:       "ml",
+		KeyCostCenter: "cc-1",
+	}
+}
+
+func obj(v any) string {
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
+
+func with(v Values, kv ...string) Values {
+	out := Values{}
+	for k, x := range v {
+		out[k] = x
+	}
+	for i := 0; i < len(kv); i += 2 {
+		if kv[i+1] == "<delete>" {
+			delete(out, kv[i])
+			continue
+		}
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+func TestDefaultsPerEnvironment(t *testing.T) {
+	dev, err := Parse("ml-platform", "dev", base())
+	require.NoError(t, err)
+	require.Equal(t, Dev, dev.Environment)
+	require.Equal(t, 2, dev.Network.AZCount)
+	require.Equal(t, NATSingle, dev.Network.NATGateways)
+	require.Equal(t, 30, dev.Network.FlowLogRetentionDays)
+	require.Equal(t, catalog.DefaultInterfaceEndpoints(), dev.Network.InterfaceEndpoints)
+	require.Len(t, dev.Network.InterfaceEndpoints, 16)
+
+	prod, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.Equal(t, Prod, prod.Environment)
+	require.Equal(t, 3, prod.Network.AZCount)
+	require.Equal(t, NATPerAZ, prod.Network.NATGateways)
+	require.Equal(t, 365, prod.Network.FlowLogRetentionDays)
+	require.False(t, prod.Cluster.EndpointPublicAccess)
+
+	staging, err := Parse("ml-platform", "staging", base())
+	require.NoError(t, err)
+	require.Equal(t, prod.Network, staging.Network, "staging is a copy of prod's shape")
+
+	named, err := Parse("ml-platform", "team-a", with(base(), KeyEnvironment, "prod"))
+	require.NoError(t, err)
+	require.Equal(t, Prod, named.Environment)
+}
+
+func TestProdNeverWeakerThanDevDefaults(t *testing.T) {
+	dev, prod := NetworkDefaults(Dev), NetworkDefaults(Prod)
+	require.GreaterOrEqual(t, prod.AZCount, dev.AZCount)
+	require.GreaterOrEqual(t, prod.FlowLogRetentionDays, dev.FlowLogRetentionDays)
+	require.Equal(t, NATPerAZ, prod.NATGateways)
+	require.Subset(t, prod.InterfaceEndpoints, dev.InterfaceEndpoints)
+	require.False(t, ClusterDefaults(Prod).EndpointPublicAccess)
+}
+
+func TestOverrides(t *testing.T) {
+	s, err := Parse("ml-platform", "dev", with(base(),
+		KeyNetwork, obj(map[string]any{
+			"cidr": "10.50.0.0/18", "azCount": 3, "podCidr": "100.64.0.0/16", "natGateways": "perAz",
+			"interfaceEndpoints": []string{"sts", "logs", "sts"}, "extraInterfaceEndpoints": []string{"sqs"},
+			"flowLogRetentionDays": 90, "availabilityZones": []string{"us-east-1a", "us-east-1b", "us-east-1d"},
+		}),
+		KeyTags, obj(map[string]string{"Owner": "alice"}),
+	))
+	require.NoError(t, err)
+	require.Equal(t, "10.50.0.0/18", s.Network.CIDR)
+	require.Equal(t, []string{"logs", "sqs", "sts"}, s.Network.InterfaceEndpoints, "sorted, de-duplicated, extras added")
+	require.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1d"}, s.Network.AvailabilityZones)
+	tags := s.Tags()
+	require.Equal(t, map[string]string{
+		"Owner": "alice", "Project": "ml-platform", "Environment": "dev", "Team": "ml", "CostCenter": "cc-1", "ManagedBy": "pulumi",
+	}, tags)
+	tags["Team"] = "changed"
+	require.Equal(t, "ml", s.Tags()["Team"], "Tags returns a fresh map")
+}
+
+func nodeGroups(groups ...map[string]any) []map[string]any { return groups }
+
+func TestNodeGroupDefaults(t *testing.T) {
+	groups := nodeGroups(
+		map[string]any{"name": "train", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true},
+		map[string]any{"name": "serve", "role": "inference", "instanceTypes": []string{"g5.xlarge"}},
+		map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+	)
+	dev, err := Parse("ml-platform", "dev", with(base(), KeyCluster, obj(map[string]any{
+		"endpointPublicAccess": true, "publicAccessCidrs": []string{"203.0.113.0/24"}, "nodeGroups": groups,
+	})))
+	require.NoError(t, err)
+	require.Equal(t, Spot, dev.Cluster.NodeGroups[0].CapacityType, "training is spot")
+	require.Equal(t, Spot, dev.Cluster.NodeGroups[1].CapacityType, "dev inference may be spot")
+	require.Equal(t, 0, dev.Cluster.NodeGroups[1].MinSize, "dev accelerators scale to zero")
+	require.Equal(t, OnDemand, dev.Cluster.NodeGroups[2].CapacityType, "system is on-demand")
+	require.Equal(t, 2, dev.Cluster.NodeGroups[2].MinSize)
+
+	prod, err := Parse("ml-platform", "prod", with(base(), KeyCluster, obj(map[string]any{"nodeGroups": groups})))
+	require.NoError(t, err)
+	require.Equal(t, OnDemand, prod.Cluster.NodeGroups[1].CapacityType, "prod inference is on-demand")
+	require.Equal(t, 2, prod.Cluster.NodeGroups[1].MinSize, "prod inference spans two instances")
+	require.True(t, prod.Cluster.NodeGroups[0].EFA)
+}
+
+// TestErrors lists every configuration error: the input, and what the
+// message must say (the key path and the allowed values).
+func TestErrors(t *testing.T) {
+	net := func(m map[string]any) string { return obj(m) }
+	cluster := func(groups ...map[string]any) string { return obj(map[string]any{"nodeGroups": groups}) }
+	group := func(kv ...any) map[string]any {
+		g := map[string]any{"name": "gpu", "role": "training", "instanceTypes": []string{"g5.xlarge"}}
+		for i := 0; i < len(kv); i += 2 {
+			g[kv[i].(string)] = kv[i+1]
+		}
+		return g
+	}
+	cases := []struct {
+		name   string
+		stack  string
+		values Values
+		want   []string
+	}{
+		{"unknown environment", "dev", with(base(), KeyEnvironment, "qa"),
+			[]string{`ml-platform:environment: "qa" is not an environment; allowed: dev, staging, prod`}},
+		{"environment needed for other stack names", "team-a", base(),
+			[]string{`ml-platform:environment: required when the stack name "team-a" is not an environment; allowed: dev, staging, prod`}},
+		{"missing region", "dev", with(base(), KeyRegion, "<delete>"), []string{"aws:region: required", "allowed: "}},
+		{"unknown region", "dev", with(base(), KeyRegion, "mars-north-1"), []string{`aws:region: "mars-north-1" is not a region this project knows; allowed: `, "us-east-1"}},
+		{"missing team", "dev", with(base(), KeyTeam, " "), []string{"ml-platform:team: required"}},
+		{"missing cost center", "dev", with(base(), KeyCostCenter, "<delete>"), []string{"ml-platform:costCenter: required"}},
+		{"unknown top-level key", "dev", with(base(), "ml-platform:netwrok", "{}"),
+			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:cluster, ml-platform:costCenter, ml-platform:environment, ml-platform:network"}},
+		{"required tag overridden", "dev", with(base(), KeyTags, obj(map[string]string{"Team": "x"})),
+			[]string{"ml-platform:tags.Team: is set by the platform and cannot be overridden; set ml-platform:team instead"}},
+		{"reserved tag prefix", "dev", with(base(), KeyTags, obj(map[string]string{"aws:foo": "x"})),
+			[]string{`ml-platform:tags.aws:foo: tag keys starting with "aws:" are reserved`}},
+		{"network not an object", "dev", with(base(), KeyNetwork, "10.0.0.0/16"),
+			[]string{`ml-platform:network: must be an object`}},
+		{"unknown network key", "dev", with(base(), KeyNetwork, net(map[string]any{"cidrs": "10.0.0.0/16"})),
+			[]string{"ml-platform:network.cidrs: unknown key; allowed: availabilityZones, azCount, cidr, extraInterfaceEndpoints, flowLogRetentionDays, interfaceEndpoints, natGateways, podCidr"}},
+		{"wrong type", "dev", with(base(), KeyNetwork, net(map[string]any{"azCount": "three"})),
+			[]string{"ml-platform:network.azCount: expected a number, got string"}},
+		{"bad CIDR", "dev", with(base(), KeyNetwork, net(map[string]any{"cidr": "10.0.0.0/33"})),
+			[]string{`ml-platform:network.cidr: "10.0.0.0/33" is not a CIDR block`}},
+		{"CIDR with host bits", "dev", with(base(), KeyNetwork, net(map[string]any{"cidr": "10.0.5.0/16"})),
+			[]string{`ml-platform:network.cidr: "10.0.5.0/16" has host bits set; did you mean 10.0.0.0/16?`}},
+		{"CIDR too small", "dev", with(base(), KeyNetwork, net(map[string]any{"cidr": "10.0.0.0/24"})),
+			[]string{"ml-platform:network.cidr: prefix /24 is outside the allowed /16 to /20"}},
+		{"pod CIDR overlaps", "dev", with(base(), KeyNetwork, net(map[string]any{"cidr": "10.0.0.0/16", "podCidr": "10.0.128.0/17"})),
+			[]string{"ml-platform:network.podCidr: 10.0.128.0/17 overlaps the VPC block 10.0.0.0/16"}},
+		{"pod CIDR too small", "dev", with(base(), KeyNetwork, net(map[string]any{"podCidr": "100.64.0.0/24"})),
+			[]string{"ml-platform:network.podCidr: prefix /24 is outside the allowed /16 to /19"}},
+		{"too few AZs", "dev", with(base(), KeyNetwork, net(map[string]any{"azCount": 1})),
+			[]string{"ml-platform:network.azCount: 1 is outside the allowed range 2 to 6"}},
+		{"too many AZs", "dev", with(base(), KeyNetwork, net(map[string]any{"azCount": 7})),
+			[]string{"ml-platform:network.azCount: 7 is outside the allowed range 2 to 6"}},
+		{"AZ of another region", "dev", with(base(), KeyNetwork, net(map[string]any{"availabilityZones": []string{"us-east-1a", "eu-west-1b"}})),
+			[]string{`ml-platform:network.availabilityZones[1]: "eu-west-1b" is not an availability zone of us-east-1`}},
+		{"AZ list length", "dev", with(base(), KeyNetwork, net(map[string]any{"availabilityZones": []string{"us-east-1a", "us-east-1b", "us-east-1c"}})),
+			[]string{"ml-platform:network.availabilityZones: lists 3 zones but azCount is 2"}},
+		{"unknown NAT layout", "dev", with(base(), KeyNetwork, net(map[string]any{"natGateways": "none"})),
+			[]string{`ml-platform:network.natGateways: "none" is not a NAT layout; allowed: "perAz", "single"`}},
+		{"unknown endpoint", "dev", with(base(), KeyNetwork, net(map[string]any{"interfaceEndpoints": []string{"sagemaker"}})),
+			[]string{`ml-platform:network.interfaceEndpoints: "sagemaker" is not an endpoint service this project knows; allowed: `, "sagemaker.api"}},
+		{"bad retention", "dev", with(base(), KeyNetwork, net(map[string]any{"flowLogRetentionDays": 10})),
+			[]string{"ml-platform:network.flowLogRetentionDays: 10 is not a CloudWatch Logs retention; allowed: 1, 3, 5"}},
+		{"prod single NAT", "prod", with(base(), KeyNetwork, net(map[string]any{"natGateways": "single"})),
+			[]string{`ml-platform:network.natGateways: "single" is weaker than prod allows`, `allowed: "perAz"`}},
+		{"prod two AZs", "prod", with(base(), KeyNetwork, net(map[string]any{"azCount": 2})),
+			[]string{"ml-platform:network.azCount: 2 is weaker than prod allows: at least 3 AZs (allowed: 3 to 6)"}},
+		{"prod short retention", "prod", with(base(), KeyNetwork, net(map[string]any{"flowLogRetentionDays": 30})),
+			[]string{"ml-platform:network.flowLogRetentionDays: 30 is weaker than prod allows", "allowed: 365 or more"}},
+		{"prod drops endpoints", "prod", with(base(), KeyNetwork, net(map[string]any{"interfaceEndpoints": []string{"sts"}})),
+			[]string{"ml-platform:network.interfaceEndpoints: prod may not drop the default endpoints autoscaling, bedrock"}},
+		{"prod public API", "prod", with(base(), KeyCluster, obj(map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []string{"203.0.113.0/24"}})),
+			[]string{"ml-platform:cluster.endpointPublicAccess: true is weaker than prod allows (the API must be private); allowed: false"}},
+		{"public API without CIDRs", "dev", with(base(), KeyCluster, obj(map[string]any{"endpointPublicAccess": true})),
+			[]string{"ml-platform:cluster.publicAccessCidrs: required when endpointPublicAccess is true"}},
+		{"public API to the world", "dev", with(base(), KeyCluster, obj(map[string]any{"publicAccessCidrs": []string{"0.0.0.0/0"}})),
+			[]string{"ml-platform:cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the API to the internet"}},
+		{"old Kubernetes", "dev", with(base(), KeyCluster, obj(map[string]any{"version": "1.27", "endpointPublicAccess": false})),
+			[]string{`ml-platform:cluster.version: "1.27" is below the minimum; allowed: "1.31" or later`}},
+		{"unknown instance type", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"p9.huge"}))),
+			[]string{`ml-platform:cluster.nodeGroups[0].instanceTypes[0]: "p9.huge" is not an instance type in the catalog; allowed: `, "p5.48xlarge"}},
+		{"type not in region", "dev", with(base(), KeyRegion, "eu-west-1", KeyCluster, cluster(group("instanceTypes", []string{"p4de.24xlarge"}))),
+			[]string{`ml-platform:cluster.nodeGroups[0].instanceTypes[0]: "p4de.24xlarge" is not offered in eu-west-1; regions offering it: us-east-1, us-west-2`}},
+		{"EFA on a type without it", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"g4dn.xlarge"}, "efa", true))),
+			[]string{`ml-platform:cluster.nodeGroups[0].instanceTypes[0]: "g4dn.xlarge" does not support EFA`, "p5.48xlarge"}},
+		{"mixed accelerators", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"g5.xlarge", "inf2.xlarge"}))),
+			[]string{"ml-platform:cluster.nodeGroups[0].instanceTypes: mixes accelerator kinds (nvidia-gpu and aws-inferentia)"}},
+		{"unknown role", "dev", with(base(), KeyCluster, cluster(group("role", "batch"))),
+			[]string{`ml-platform:cluster.nodeGroups[0].role: "batch" is not a role; allowed: "inference", "system", "training"`}},
+		{"duplicate names", "dev", with(base(), KeyCluster, cluster(group(), group())),
+			[]string{`ml-platform:cluster.nodeGroups[1].name: "gpu" is used by another node group`}},
+		{"unknown node group key", "dev", with(base(), KeyCluster, cluster(group("instanceType", "g5.xlarge"))),
+			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: capacityType, desiredSize, efa, instanceTypes"}},
+		{"bad capacity type", "dev", with(base(), KeyCluster, cluster(group("capacityType", "spot"))),
+			[]string{`ml-platform:cluster.nodeGroups[0].capacityType: "spot" is not a capacity type; allowed: "ON_DEMAND", "SPOT"`}},
+		{"sizes out of order", "dev", with(base(), KeyCluster, cluster(group("minSize", 3, "maxSize", 2))),
+			[]string{"ml-platform:cluster.nodeGroups[0].minSize: 3 is above maxSize 2"}},
+		{"prod spot inference", "prod", with(base(), KeyCluster, cluster(group("role", "inference", "capacityType", "SPOT"))),
+			[]string{"ml-platform:cluster.nodeGroups[0].capacityType: SPOT is weaker than prod allows for inference"}},
+		{"prod single inference instance", "prod", with(base(), KeyCluster, cluster(group("role", "inference", "minSize", 1))),
+			[]string{"ml-platform:cluster.nodeGroups[0].minSize: 1 is weaker than prod allows for inference", "allowed: 2 or more"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse("ml-platform", tc.stack, tc.values)
+			require.Error(t, err)
+			require.Nil(t, s)
+			for _, want := range tc.want {
+				require.Contains(t, err.Error(), want)
+			}
+			var fe *FieldError
+			require.True(t, errors.As(err, &fe), "every problem is a FieldError")
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	_, err := Parse("ml-platform", "prod", with(base(),
+		KeyTeam, "",
+		KeyNetwork, obj(map[string]any{"azCount": 9, "natGateways": "single", "typo": true}),
+	))
+	require.Error(t, err)
+	msg := err.Error()
+	for _, key := range []string{"ml-platform:team", "ml-platform:network.azCount", "ml-platform:network.natGateways", "ml-platform:network.typo"} {
+		require.Contains(t, msg, key+":")
+	}
+	require.Equal(t, 4, strings.Count(msg, "\n"), "one line per problem after the header")
+}

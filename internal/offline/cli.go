@@ -1,0 +1,163 @@
+package offline
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ml-platform/ml-platform/policies/rules"
+)
+
+const usage = `usage:
+  offline preview --stack NAME [--dir DIR] [--json] [--policy-pack-config FILE]
+  offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--policy-pack-config FILE]
+  offline audit --state FILE [--json] [--policy-pack-config FILE]
+`
+
+// Exit codes (DESIGN.md).
+const (
+	exitClean     = 0
+	exitMandatory = 1
+	exitBadInput  = 2
+	// exitEngine is a failure of the program itself under the mock (a bug, not bad input).
+	exitEngine = 3
+)
+
+// Main runs the offline CLI with the given arguments and returns its exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "preview":
+		return preview(args[1:], stdout, stderr)
+	case "audit":
+		return audit(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitClean
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n%s", args[0], usage)
+	return exitBadInput
+}
+
+func preview(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stack := fs.String("stack", "", "stack name; reads Pulumi.NAME.yaml from --dir unless --config is given")
+	configFile := fs.String("config", "", "stack config file to read instead of Pulumi.NAME.yaml")
+	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if *stack == "" && *configFile == "" {
+		fmt.Fprintf(stderr, "preview needs --stack NAME or --config FILE\n%s", usage)
+		return exitBadInput
+	}
+	path := *configFile
+	if path == "" {
+		path = filepath.Join(*dir, "Pulumi."+*stack+".yaml")
+	}
+	name := *stack
+	if name == "" {
+		name = StackNameFromPath(path)
+	}
+	settings, err := loadSettings(*packConfig)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	project, err := LoadProject(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	values, err := LoadStackConfig(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return exitBadInput
+		}
+		return exitEngine
+	}
+	if *asJSON {
+		if err := res.WriteJSON(stdout); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitBadInput
+		}
+	} else {
+		res.WriteText(stdout)
+	}
+	if rules.HasMandatory(res.Violations) {
+		return exitMandatory
+	}
+	return exitClean
+}
+
+func audit(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	state := fs.String("state", "", "a `pulumi stack export` file")
+	asJSON := fs.Bool("json", false, "print {\"violations\": [...]}")
+	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if *state == "" {
+		fmt.Fprintf(stderr, "audit needs --state FILE\n%s", usage)
+		return exitBadInput
+	}
+	settings, err := loadSettings(*packConfig)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	violations, count, err := Audit(*state, settings)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"violations": violations}); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitBadInput
+		}
+	} else {
+		fmt.Fprintf(stdout, "Audited %d resources from %s\n", count, *state)
+		WriteViolations(stdout, violations)
+	}
+	if rules.HasMandatory(violations) {
+		return exitMandatory
+	}
+	return exitClean
+}
+
+func loadSettings(path string) (rules.Settings, error) {
+	if path == "" {
+		return rules.Settings{}, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policy config: %w", err)
+	}
+	s, err := rules.ParseSettings(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,354 @@
+package pack_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/ml-platform/ml-platform/policies/pack"
+	"github.com/ml-platform/ml-platform/policies/rules"
+)
+
+const (
+	vpcType     = "aws:ec2/vpc:Vpc"
+	kmsKeyType  = "aws:kms/key:Key"
+	flowLogType = "aws:ec2/flowLog:FlowLog"
+)
+
+func urnOf(typ, name string) string {
+	return "urn:pulumi:dev::ml-platform::" + typ + "::" + name
+}
+
+// startAnalyzer runs the real analyzer (policyx.Main, as the CLI starts it) in
+// this process and dials it. policyx.Main writes its port to os.Stdout, so
+// stdout is a pipe until that line is read. The server has no stop hook and
+// lives until the test binary exits.
+func startAnalyzer(t *testing.T) pulumirpc.AnalyzerClient {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	mainErr := make(chan error, 1)
+	go func() { mainErr <- policyx.Main(pack.New) }()
+
+	portLine := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		portLine <- line
+	}()
+	var port string
+	select {
+	case line := <-portLine:
+		port = strings.TrimSpace(line)
+	case err := <-mainErr:
+		os.Stdout = stdout
+		t.Fatalf("policyx.Main returned before printing its port: %v", err)
+	case <-time.After(30 * time.Second):
+		os.Stdout = stdout
+		t.Fatal("policyx.Main printed no port within 30s")
+	}
+	os.Stdout = stdout
+	_ = w.Close()
+	_ = r.Close()
+	if port == "" {
+		t.Fatal("policyx.Main printed an empty port line")
+	}
+
+	conn, err := grpc.NewClient("127.0.0.1:"+port, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return pulumirpc.NewAnalyzerClient(conn)
+}
+
+// props encodes properties the way the engine sends them, unknowns included.
+func props(t *testing.T, m map[string]property.Value) *structpb.Struct {
+	t.Helper()
+	s, err := plugin.MarshalProperties(resource.ToResourcePropertyMap(property.NewMap(m)), plugin.MarshalOptions{
+		KeepUnknowns: true, KeepSecrets: true, KeepResources: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func tags(kv map[string]string) property.Value {
+	m := map[string]property.Value{}
+	for k, v := range kv {
+		m[k] = property.New(v)
+	}
+	return property.New(m)
+}
+
+func fullTags() map[string]string {
+	return map[string]string{
+		"Project": "ml-platform", "Environment": "dev", "Team": "ml-infra",
+		"CostCenter": "cc-42", "ManagedBy": "pulumi",
+	}
+}
+
+var computed = property.New(property.Computed)
+
+func rpcLevel(t *testing.T, l rules.Level) pulumirpc.EnforcementLevel {
+	t.Helper()
+	pl, err := pack.EnforcementLevel(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pulumirpc.EnforcementLevel(pl)
+}
+
+type diag struct {
+	Policy string
+	Level  pulumirpc.EnforcementLevel
+	URN    string
+}
+
+func diags(ds []*pulumirpc.AnalyzeDiagnostic) []diag {
+	out := make([]diag, len(ds))
+	for i, d := range ds {
+		out[i] = diag{d.GetPolicyName(), d.GetEnforcementLevel(), d.GetUrn()}
+	}
+	slices.SortFunc(out, func(a, b diag) int {
+		return strings.Compare(a.Policy+a.URN, b.Policy+b.URN)
+	})
+	return out
+}
+
+// TestAnalyzerOverGRPC walks the protocol the CLI drives during
+// `pulumi preview --policy-pack policies`.
+func TestAnalyzerOverGRPC(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := startAnalyzer(t)
+	root := "."
+
+	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
+		t.Fatalf("Handshake: %v", err)
+	}
+	if _, err := client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{
+		Stack: "dev", Project: "ml-platform", Organization: "ml-platform", DryRun: true,
+	}); err != nil {
+		t.Fatalf("ConfigureStack: %v", err)
+	}
+
+	info, err := client.GetAnalyzerInfo(ctx, &emptypb.Empty{})
+	if err != nil {
+		t.Fatalf("GetAnalyzerInfo: %v", err)
+	}
+	if info.GetName() != pack.Name || info.GetVersion() != "0.1.0" {
+		t.Errorf("pack = %s %s, want %s 0.1.0", info.GetName(), info.GetVersion(), pack.Name)
+	}
+	listed := map[string]*pulumirpc.PolicyInfo{}
+	for _, p := range info.GetPolicies() {
+		listed[p.GetName()] = p
+	}
+	levels := map[string]rules.Level{}
+	for _, r := range rules.Rules() {
+		levels[r.Name] = r.Level
+	}
+	for _, r := range rules.StackRules() {
+		levels[r.Name] = r.Level
+	}
+	if len(listed) != len(levels) {
+		t.Errorf("analyzer lists %d policies, rules has %d", len(listed), len(levels))
+	}
+	for name, level := range levels {
+		p, ok := listed[name]
+		if !ok {
+			t.Errorf("policy %q not listed", name)
+			continue
+		}
+		if got, want := p.GetEnforcementLevel(), rpcLevel(t, level); got != want {
+			t.Errorf("policy %q level = %v, want %v", name, got, want)
+		}
+		if p.GetDescription() == "" {
+			t.Errorf("policy %q has no description", name)
+		}
+	}
+	if p := listed["required-tags"]; p == nil || p.GetConfigSchema() == nil {
+		t.Error("required-tags has no config schema")
+	} else {
+		def := p.GetConfigSchema().GetProperties().GetFields()["requiredTags"].GetStructValue().GetFields()["default"]
+		if n := len(def.GetListValue().GetValues()); n != len(rules.DefaultRequiredTags) {
+			t.Errorf("requiredTags default has %d values, want %d", n, len(rules.DefaultRequiredTags))
+		}
+	}
+
+	// configure sets an explicit level for every policy (policyx ignores the
+	// pack's level) plus the given overrides.
+	configure := func(t *testing.T, override map[string]*pulumirpc.PolicyConfig) {
+		t.Helper()
+		req := &pulumirpc.ConfigureAnalyzerRequest{PolicyConfig: map[string]*pulumirpc.PolicyConfig{}}
+		for name, level := range levels {
+			req.PolicyConfig[name] = &pulumirpc.PolicyConfig{EnforcementLevel: rpcLevel(t, level), Properties: &structpb.Struct{}}
+		}
+		for name, c := range override {
+			req.PolicyConfig[name] = c
+		}
+		if _, err := client.Configure(ctx, req); err != nil {
+			t.Fatalf("Configure: %v", err)
+		}
+	}
+	analyze := func(t *testing.T, typ, name string, m map[string]property.Value) []diag {
+		t.Helper()
+		resp, err := client.Analyze(ctx, &pulumirpc.AnalyzeRequest{
+			Type: typ, Urn: urnOf(typ, name), Name: name, Properties: props(t, m),
+			Options: &pulumirpc.AnalyzerResourceOptions{Protect: true},
+		})
+		if err != nil {
+			t.Fatalf("Analyze %s: %v", name, err)
+		}
+		for _, d := range resp.GetDiagnostics() {
+			if d.GetPolicyPackName() != pack.Name || d.GetMessage() == "" {
+				t.Errorf("diagnostic %+v lacks pack name or message", d)
+			}
+		}
+		return diags(resp.GetDiagnostics())
+	}
+	mandatory := pulumirpc.EnforcementLevel_MANDATORY
+	advisory := pulumirpc.EnforcementLevel_ADVISORY
+
+	analyzeCases := []struct {
+		name     string
+		typ      string
+		props    map[string]property.Value
+		override map[string]*pulumirpc.PolicyConfig
+		want     []diag
+	}{
+		{
+			name: "untagged-vpc", typ: vpcType,
+			props: map[string]property.Value{"cidrBlock": property.New("10.0.0.0/16")},
+			want:  []diag{{"required-tags", mandatory, urnOf(vpcType, "untagged-vpc")}},
+		},
+		{
+			name: "tagged-vpc", typ: vpcType,
+			props: map[string]property.Value{"cidrBlock": property.New("10.0.0.0/16"), "tags": tags(fullTags())},
+		},
+		{
+			name: "unknown-tags-vpc", typ: vpcType,
+			props: map[string]property.Value{"tags": computed, "tagsAll": computed},
+		},
+		{
+			name: "default-tags-vpc", typ: vpcType,
+			props: map[string]property.Value{"tags": tags(map[string]string{"Project": "p"}), "tagsAll": tags(fullTags())},
+		},
+		{
+			name: "rotation-off-key", typ: kmsKeyType,
+			props: map[string]property.Value{
+				"tags": tags(fullTags()), "enableKeyRotation": property.New(false),
+				"deletionWindowInDays": property.New(7.0),
+			},
+			want: []diag{
+				{"kms-key-deletion-window", advisory, urnOf(kmsKeyType, "rotation-off-key")},
+				{"kms-key-rotation", mandatory, urnOf(kmsKeyType, "rotation-off-key")},
+			},
+		},
+		{
+			name: "unknown-key", typ: kmsKeyType,
+			props: map[string]property.Value{
+				"tags": computed, "enableKeyRotation": computed, "deletionWindowInDays": computed,
+			},
+		},
+		{
+			name: "level-from-configure", typ: kmsKeyType,
+			props: map[string]property.Value{
+				"tags": tags(fullTags()), "enableKeyRotation": property.New(true),
+				"deletionWindowInDays": property.New(7.0),
+			},
+			override: map[string]*pulumirpc.PolicyConfig{
+				"kms-key-deletion-window": {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
+			},
+			want: []diag{{"kms-key-deletion-window", mandatory, urnOf(kmsKeyType, "level-from-configure")}},
+		},
+		{
+			name: "disabled-by-configure", typ: vpcType,
+			override: map[string]*pulumirpc.PolicyConfig{
+				"required-tags": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
+			},
+		},
+		{
+			name: "config-from-configure", typ: vpcType,
+			props: map[string]property.Value{"tags": tags(fullTags())},
+			override: map[string]*pulumirpc.PolicyConfig{
+				"required-tags": {EnforcementLevel: advisory, Properties: mustStruct(t, map[string]any{
+					"requiredTags": []any{"Owner"},
+				})},
+			},
+			want: []diag{{"required-tags", advisory, urnOf(vpcType, "config-from-configure")}},
+		},
+	}
+	for _, tt := range analyzeCases {
+		t.Run("Analyze/"+tt.name, func(t *testing.T) {
+			configure(t, tt.override)
+			if got := analyze(t, tt.typ, tt.name, tt.props); !slices.Equal(got, tt.want) {
+				t.Errorf("diagnostics:\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("Analyze/message", func(t *testing.T) {
+		configure(t, nil)
+		resp, err := client.Analyze(ctx, &pulumirpc.AnalyzeRequest{
+			Type: vpcType, Urn: urnOf(vpcType, "partial"), Name: "partial",
+			Properties: props(t, map[string]property.Value{"tags": tags(map[string]string{"Project": "p", "Team": "t"})}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.GetDiagnostics()) != 1 ||
+			!strings.Contains(resp.GetDiagnostics()[0].GetMessage(), "missing required tags: CostCenter, Environment, ManagedBy (checked tags)") {
+			t.Errorf("diagnostics = %v", resp.GetDiagnostics())
+		}
+	})
+
+	t.Run("AnalyzeStack", func(t *testing.T) {
+		configure(t, nil)
+		covered, uncovered := urnOf(vpcType, "covered"), urnOf(vpcType, "uncovered")
+		resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: []*pulumirpc.AnalyzerResource{
+			{Type: vpcType, Urn: covered, Name: "covered", Properties: props(t, map[string]property.Value{"tags": tags(fullTags())})},
+			{Type: vpcType, Urn: uncovered, Name: "uncovered", Properties: props(t, map[string]property.Value{"tags": tags(fullTags())})},
+			{
+				Type: flowLogType, Urn: urnOf(flowLogType, "covered-flow"), Name: "covered-flow",
+				Properties:           props(t, map[string]property.Value{"vpcId": computed, "tags": tags(fullTags())}),
+				Dependencies:         []string{covered},
+				PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"vpcId": {Urns: []string{covered}}},
+			},
+		}})
+		if err != nil {
+			t.Fatalf("AnalyzeStack: %v", err)
+		}
+		want := []diag{{"vpc-flow-logs", advisory, uncovered}}
+		if got := diags(resp.GetDiagnostics()); !slices.Equal(got, want) {
+			t.Errorf("diagnostics:\n got %+v\nwant %+v", got, want)
+		}
+	})
+}
+
+func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
+	t.Helper()
+	s, err := structpb.NewStruct(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
