@@ -18,8 +18,9 @@ type Cost struct {
 	// Items are the priced resources, sorted by URN. Usage-priced ones carry
 	// 0 and say their unit price in Basis.
 	Items []CostItem `json:"items"`
-	// Basis says where the prices come from.
-	Basis string `json:"basis"`
+	// Basis says where the prices come from (text output only; the JSON
+	// shape is fixed by DESIGN.md).
+	Basis string `json:"-"`
 }
 
 // CostItem is one resource's monthly charge.

@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -102,6 +103,11 @@ func Preview(opts Options) (*Result, error) {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
 
+	// Outputs are reported as JSON sees them ([]any, map[string]any), so the
+	// JSON document and the Go result agree.
+	if outputs, err = jsonShaped(outputs); err != nil {
+		return nil, fmt.Errorf("encoding the outputs: %w", err)
+	}
 	registered := rec.Resources()
 	res := &Result{
 		Stack:      opts.Stack,
@@ -191,4 +197,13 @@ func plainValue(v resource.PropertyValue) any {
 		return nil
 	}
 	return v.V
+}
+
+func jsonShaped(m map[string]any) (map[string]any, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	return out, json.Unmarshal(data, &out)
 }

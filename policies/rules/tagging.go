@@ -17,6 +17,7 @@ var DefaultRequiredTags = []string{"Project", "Environment", "Team", "CostCenter
 var taggableTypes = map[string]bool{
 	"aws:budgets/budget:Budget":                                 true,
 	"aws:cloudwatch/logGroup:LogGroup":                          true,
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         true,
 	"aws:ec2/eip:Eip":                                           true,
 	"aws:ec2/flowLog:FlowLog":                                   true,
 	"aws:ec2/internetGateway:InternetGateway":                   true,

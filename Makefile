@@ -1,0 +1,23 @@
+# Shortcuts for the commands README.md documents.
+.PHONY: preview preview-prod test vet fmt golden ci
+
+preview:        ## offline preview of the dev stack (no credentials needed)
+	go run ./cmd/offline preview --stack dev
+
+preview-prod:
+	go run ./cmd/offline preview --stack prod
+
+test:           ## the test suite CI runs
+	go test ./...
+
+vet:
+	go vet ./...
+
+fmt:
+	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
+
+golden:         ## refresh golden files; review the diff before committing
+	go test ./tests ./components/... -update
+
+ci:
+	./.ci/run

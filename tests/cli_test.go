@@ -1,0 +1,171 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/internal/offline"
+)
+
+// cli runs `offline ARGS...` from the repository root and returns the exit
+// code, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	if len(args) > 0 && args[0] == "preview" {
+		args = append([]string{"preview", "--dir", root}, args[1:]...)
+	}
+	var stdout, stderr bytes.Buffer
+	code := offline.Main(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeStack(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "Pulumi.broken.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	return path
+}
+
+func TestCLIPreviewJSON(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			code, out, errOut := cli(t, "preview", "--stack", stack, "--json")
+			require.Equal(t, 0, code, errOut)
+			var doc struct {
+				Stack, Project string
+				Resources      []struct {
+					URN, Type, Name, Parent string
+					Inputs                  map[string]any
+					Protect                 bool
+				}
+				Violations []struct{ Policy, EnforcementLevel, URN, Message string }
+				Cost       struct {
+					MonthlyUSD float64
+					Items      []struct {
+						URN, Type, Basis string
+						MonthlyUSD       float64
+					}
+				}
+				Outputs map[string]any
+			}
+			dec := json.NewDecoder(strings.NewReader(out))
+			dec.DisallowUnknownFields()
+			require.NoError(t, dec.Decode(&doc), "the JSON has exactly the fields DESIGN.md lists")
+			require.Equal(t, stack, doc.Stack)
+			require.Equal(t, "ml-platform", doc.Project)
+			require.NotEmpty(t, doc.Resources)
+			require.Positive(t, doc.Cost.MonthlyUSD)
+			require.NotEmpty(t, doc.Outputs["vpcId"])
+			types := map[string]int{}
+			for _, r := range doc.Resources {
+				types[r.Type]++
+				require.True(t, strings.HasPrefix(r.URN, "urn:pulumi:"+stack+"::ml-platform::"), r.URN)
+			}
+			for _, typ := range []string{"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway",
+				"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog", "aws:kms/key:Key"} {
+				require.Positive(t, types[typ], typ)
+			}
+		})
+	}
+}
+
+func TestCLIPreviewText(t *testing.T) {
+	code, out, errOut := cli(t, "preview", "--stack", "dev")
+	require.Equal(t, 0, code, errOut)
+	for _, want := range []string{
+		`Offline preview of stack "dev"`,
+		"+ ml-platform:network:Network  network",
+		"    + aws:ec2/vpc:Vpc  network-vpc",
+		"Resources by type:",
+		"Policies: 0 mandatory",
+		"Estimated monthly cost: $",
+	} {
+		require.Contains(t, out, want)
+	}
+}
+
+func TestCLIBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"bad value", []string{"preview", "--config", writeStack(t, `config:
+  aws:region: us-east-1
+  ml-platform:costCenter: cc
+  ml-platform:environment: dev
+  ml-platform:network:
+    azCount: 9
+`)}, []string{"ml-platform:network.azCount: 9 is outside the allowed range 2 to 6"}},
+		{"prod weaker than dev", []string{"preview", "--config", writeStack(t, `config:
+  aws:region: us-east-1
+  ml-platform:costCenter: cc
+  ml-platform:environment: prod
+  ml-platform:network:
+    natGateways: single
+`)}, []string{"ml-platform:network.natGateways", `allowed: "perAz"`}},
+		{"unknown environment", []string{"preview", "--config", writeStack(t, `config:
+  aws:region: us-east-1
+  ml-platform:costCenter: cc
+`)}, []string{`ml-platform:environment: required when the stack name "broken" is not an environment; allowed: dev, staging, prod`}},
+		{"missing file", []string{"preview", "--stack", "nosuchstack"}, []string{"reading the stack file"}},
+		{"not YAML", []string{"preview", "--config", writeStack(t, "config: [")}, []string{"is not a stack file"}},
+		{"no stack", []string{"preview"}, []string{"preview needs --stack NAME or --config FILE"}},
+		{"unknown command", []string{"deploy"}, []string{`unknown command "deploy"`}},
+		{"audit without state", []string{"audit"}, []string{"audit needs --state FILE"}},
+		{"audit of a non-export", []string{"audit", "--state", writeStack(t, `{"hello": 1}`)}, []string{"Pulumi.broken.yaml"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, tc.args...)
+			require.Equal(t, 2, code, "exit 2 for bad input; stderr: %s", stderr)
+			require.Empty(t, stdout, "no plan is printed")
+			for _, want := range tc.want {
+				require.Contains(t, stderr, want)
+			}
+		})
+	}
+}
+
+func TestCLIAudit(t *testing.T) {
+	dirty := filepath.Join(root, "policies", "testdata", "export-untagged-vpc.json")
+	code, out, errOut := cli(t, "audit", "--state", dirty, "--json")
+	require.Equal(t, 1, code, errOut)
+	var doc struct{ Violations []struct{ Policy, EnforcementLevel string } }
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.NotEmpty(t, doc.Violations)
+	require.Equal(t, "required-tags", doc.Violations[0].Policy)
+
+	clean := filepath.Join(root, "policies", "testdata", "export-clean.json")
+	code, out, errOut = cli(t, "audit", "--state", clean, "--json")
+	require.Equal(t, 0, code, errOut+out)
+}
+
+func TestCLIPolicyPackConfig(t *testing.T) {
+	// Waiving a rule through --policy-pack-config is honoured offline too:
+	// with required-tags disabled, the dirty export keeps only its advisory
+	// finding and the audit passes; raising that one to mandatory fails it.
+	dirty := filepath.Join(root, "policies", "testdata", "export-untagged-vpc.json")
+	cfg := filepath.Join(t.TempDir(), "policy.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": {"enforcementLevel": "disabled"}}`), 0o644))
+	code, out, errOut := cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
+	require.Equal(t, 0, code, errOut)
+	require.NotContains(t, out, `"required-tags"`)
+	require.Contains(t, out, `"vpc-flow-logs"`)
+
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": "disabled", "vpc-flow-logs": "mandatory"}`), 0o644))
+	code, out, errOut = cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
+	require.Equal(t, 1, code, errOut)
+	require.Contains(t, out, `"enforcementLevel": "mandatory"`)
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"no-such-rule": "mandatory"}`), 0o644))
+	code, _, errOut = cli(t, "preview", "--stack", "dev", "--policy-pack-config", bad)
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "no-such-rule")
+}

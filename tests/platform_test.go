@@ -1,0 +1,353 @@
+// Package tests runs the whole program for each stack under the shared
+// recording mock, the same engine `go run ./cmd/offline` uses, and checks
+// the plan: network shape, tags, encryption, policies, prod versus dev, and
+// a golden plan per stack (refresh with `go test ./tests -update`).
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/golden"
+	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/platform"
+	"github.com/ml-platform/ml-platform/policies/rules"
+)
+
+// root is the repository root, where Pulumi.yaml and the stack files live.
+const root = ".."
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*offline.Result{}
+)
+
+// preview runs the real program for a checked-in stack file (once per test binary).
+func preview(t *testing.T, stack string) *offline.Result {
+	t.Helper()
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if res, ok := cache[stack]; ok {
+		return res
+	}
+	project, err := offline.LoadProject(root)
+	require.NoError(t, err)
+	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	res, err := offline.Preview(offline.Options{Project: project, Stack: stack, Values: values})
+	require.NoError(t, err)
+	cache[stack] = res
+	return res
+}
+
+func byType(res *offline.Result, typ string) []*mock.Registered {
+	var out []*mock.Registered
+	for _, r := range res.Registered {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func str(m resource.PropertyMap, k string) string {
+	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+func strs(m resource.PropertyMap, k string) []string {
+	var out []string
+	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsArray() {
+		for _, e := range v.ArrayValue() {
+			out = append(out, e.StringValue())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func tagsOf(r *mock.Registered) map[string]string {
+	out := map[string]string{}
+	if v, ok := r.Inputs["tags"]; ok && v.IsObject() {
+		for k, x := range v.ObjectValue() {
+			if x.IsString() {
+				out[string(k)] = x.StringValue()
+			}
+		}
+	}
+	return out
+}
+
+var stacks = []string{"dev", "prod"}
+
+func TestNetworkShape(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			cfg := res.Config
+			azs := cfg.Network.AZCount
+
+			vpcs := byType(res, "aws:ec2/vpc:Vpc")
+			require.Len(t, vpcs, 1)
+			vpc := vpcs[0]
+			require.Equal(t, cfg.Network.CIDR, str(vpc.Inputs, "cidrBlock"))
+			require.True(t, vpc.Inputs["enableDnsHostnames"].BoolValue(), "private DNS needs DNS hostnames")
+			vpcID := str(vpc.Outputs, "id")
+			require.True(t, strings.HasPrefix(vpcID, "vpc-"), "the mock returns realistic IDs, got %q", vpcID)
+
+			tiers := map[string][]string{}
+			for _, s := range byType(res, "aws:ec2/subnet:Subnet") {
+				require.Equal(t, vpcID, str(s.Inputs, "vpcId"))
+				tiers[tagsOf(s)["Tier"]] = append(tiers[tagsOf(s)["Tier"]], str(s.Inputs, "availabilityZone"))
+			}
+			wantAZs := res.Outputs["availabilityZones"]
+			require.Len(t, wantAZs, azs)
+			for _, tier := range []string{"public", "private", "pods"} {
+				sort.Strings(tiers[tier])
+				require.Len(t, tiers[tier], azs, "one %s subnet per AZ", tier)
+				require.Equal(t, fmt.Sprint(wantAZs), fmt.Sprint(tiers[tier]), "%s subnets cover every AZ once", tier)
+			}
+
+			nats := byType(res, "aws:ec2/natGateway:NatGateway")
+			if cfg.Environment == config.Prod {
+				require.Len(t, nats, azs, "prod: one NAT gateway per AZ")
+			} else {
+				require.Len(t, nats, 1, "dev: one NAT gateway")
+			}
+
+			interfaces := map[string]*mock.Registered{}
+			gateways := 0
+			for _, ep := range byType(res, "aws:ec2/vpcEndpoint:VpcEndpoint") {
+				require.Equal(t, vpcID, str(ep.Inputs, "vpcId"))
+				switch str(ep.Inputs, "vpcEndpointType") {
+				case "Gateway":
+					gateways++
+					require.Equal(t, "com.amazonaws."+cfg.Region+".s3", str(ep.Inputs, "serviceName"))
+				case "Interface":
+					svc := strings.TrimPrefix(str(ep.Inputs, "serviceName"), "com.amazonaws."+cfg.Region+".")
+					interfaces[svc] = ep
+					require.True(t, ep.Inputs["privateDnsEnabled"].BoolValue(), "%s has private DNS", svc)
+					require.Len(t, strs(ep.Inputs, "subnetIds"), azs, "%s in every AZ", svc)
+					require.Len(t, strs(ep.Inputs, "securityGroupIds"), 1)
+				default:
+					t.Fatalf("endpoint %s has no type", ep.Name)
+				}
+			}
+			require.Equal(t, 1, gateways, "one S3 gateway endpoint")
+			for _, svc := range []string{"sagemaker.api", "sagemaker.runtime", "bedrock", "bedrock-runtime", "ecr.api", "ecr.dkr",
+				"sts", "logs", "monitoring", "ec2", "eks", "eks-auth", "ssm", "kms", "elasticloadbalancing", "autoscaling"} {
+				require.Contains(t, interfaces, svc)
+			}
+
+			flowLogs := byType(res, "aws:ec2/flowLog:FlowLog")
+			require.Len(t, flowLogs, 1)
+			require.Equal(t, vpcID, str(flowLogs[0].Inputs, "vpcId"))
+			require.Equal(t, "ALL", str(flowLogs[0].Inputs, "trafficType"))
+			groups := byType(res, "aws:cloudwatch/logGroup:LogGroup")
+			require.Len(t, groups, 1)
+			require.Equal(t, str(groups[0].Outputs, "arn"), str(flowLogs[0].Inputs, "logDestination"))
+			require.Equal(t, float64(cfg.Network.FlowLogRetentionDays), groups[0].Inputs["retentionInDays"].NumberValue())
+			logsKey := res.Outputs["kmsKeyArns"].(map[string]any)[platform.KeyLogs]
+			require.Equal(t, logsKey, str(groups[0].Inputs, "kmsKeyId"), "flow logs encrypted with the logs key")
+		})
+	}
+}
+
+func TestKMSKeys(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			keys := byType(res, "aws:kms/key:Key")
+			names := []string{}
+			for _, k := range keys {
+				names = append(names, k.Name)
+				require.True(t, k.Inputs["enableKeyRotation"].BoolValue(), k.Name)
+				require.Equal(t, 30.0, k.Inputs["deletionWindowInDays"].NumberValue(), k.Name)
+				arn := str(k.Outputs, "arn")
+				require.True(t, strings.HasPrefix(arn, "arn:aws:kms:us-east-1:"+mock.AccountID+":key/"), arn)
+				var policy struct {
+					Statement []struct{ Principal map[string][]string }
+				}
+				require.NoError(t, json.Unmarshal([]byte(str(k.Inputs, "policy")), &policy), "key policy is JSON")
+				require.NotEmpty(t, policy.Statement)
+				for _, st := range policy.Statement {
+					for _, p := range st.Principal["AWS"] {
+						require.Equal(t, "arn:aws:iam::"+mock.AccountID+":root", p, "only this account's IAM")
+					}
+					for _, p := range st.Principal["Service"] {
+						require.True(t, strings.HasSuffix(p, ".amazonaws.com"), p)
+					}
+					require.NotContains(t, st.Principal, "*")
+				}
+			}
+			require.ElementsMatch(t, []string{"keys-cluster", "keys-data", "keys-logs"}, names)
+		})
+	}
+}
+
+func TestTagsOnEveryTaggableResource(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			want := res.Config.Tags()
+			// Types AWS cannot tag; anything else must carry the tags.
+			untaggable := map[string]bool{
+				"aws:ec2/routeTableAssociation:RouteTableAssociation":             true,
+				"aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": true,
+				"aws:iam/rolePolicy:RolePolicy":                                   true,
+				"aws:kms/alias:Alias":                                             true,
+				"pulumi:providers:aws":                                            true,
+			}
+			for _, r := range res.Registered {
+				if !r.Custom || untaggable[r.Type] {
+					continue
+				}
+				require.True(t, rules.IsTaggable(r.Type), "the required-tags policy knows %s is taggable", r.Type)
+				tags := tagsOf(r)
+				for _, key := range config.RequiredTagKeys {
+					require.Equal(t, want[key], tags[key], "%s %s: explicit tag %s", r.Type, r.Name, key)
+				}
+			}
+			// The provider's default tags back the explicit ones up.
+			providers := byType(res, "pulumi:providers:aws")
+			require.Len(t, providers, 1)
+			def := providers[0].Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue()
+			for _, key := range config.RequiredTagKeys {
+				require.Equal(t, want[key], def[resource.PropertyKey(key)].StringValue())
+			}
+		})
+	}
+}
+
+func TestNoMandatoryViolations(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			for _, v := range res.Violations {
+				require.NotEqual(t, rules.Mandatory, v.EnforcementLevel, "%s: %s (%s)", v.Policy, v.Message, v.URN)
+			}
+		})
+	}
+}
+
+// TestProdNeverWeakerThanDev compares the two plans on encryption,
+// isolation and availability.
+func TestProdNeverWeakerThanDev(t *testing.T) {
+	dev, prod := preview(t, "dev"), preview(t, "prod")
+	count := func(res *offline.Result, typ string) int { return len(byType(res, typ)) }
+
+	require.GreaterOrEqual(t, prod.Config.Network.AZCount, dev.Config.Network.AZCount)
+	require.GreaterOrEqual(t, count(prod, "aws:ec2/natGateway:NatGateway"), prod.Config.Network.AZCount)
+	require.GreaterOrEqual(t, prod.Config.Network.FlowLogRetentionDays, dev.Config.Network.FlowLogRetentionDays)
+	require.Subset(t, prod.Config.Network.InterfaceEndpoints, dev.Config.Network.InterfaceEndpoints)
+	require.GreaterOrEqual(t, count(prod, "aws:kms/key:Key"), count(dev, "aws:kms/key:Key"))
+	require.False(t, prod.Config.Cluster.EndpointPublicAccess)
+
+	for _, typ := range []string{"aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"} {
+		for _, r := range byType(prod, typ) {
+			require.True(t, r.Protect && r.RetainOnDelete, "prod %s %s is protected and retained", typ, r.Name)
+		}
+		for _, r := range byType(dev, typ) {
+			require.False(t, r.Protect, "dev %s %s stays deletable", typ, r.Name)
+		}
+	}
+	// Everything encrypted in dev is encrypted in prod.
+	for _, res := range []*offline.Result{dev, prod} {
+		for _, g := range byType(res, "aws:cloudwatch/logGroup:LogGroup") {
+			require.NotEmpty(t, str(g.Inputs, "kmsKeyId"))
+		}
+	}
+	require.LessOrEqual(t, len(prod.Violations), len(dev.Violations)+0, "prod has no more findings than dev")
+}
+
+func TestInvokesAnsweredAndOutputs(t *testing.T) {
+	res := preview(t, "dev")
+	require.Equal(t, "dev", res.Outputs["environment"])
+	require.Equal(t, "us-east-1", res.Outputs["region"])
+	require.True(t, strings.HasPrefix(res.Outputs["vpcId"].(string), "vpc-"))
+	require.Len(t, res.Outputs["privateSubnetIds"], 2)
+	require.Len(t, res.Outputs["interfaceEndpoints"], 16)
+	require.Len(t, res.Outputs["kmsKeyArns"], 3)
+}
+
+func TestCostEstimate(t *testing.T) {
+	dev, prod := preview(t, "dev"), preview(t, "prod")
+	p := catalog.Prices
+	natMonth := p.NATGatewayUSDPerHour * catalog.HoursPerMonth
+	found := false
+	sum := 0.0
+	for _, item := range dev.Cost.Items {
+		sum += item.MonthlyUSD
+		if item.Type == "aws:ec2/natGateway:NatGateway" {
+			found = true
+			require.InDelta(t, natMonth, item.MonthlyUSD, 0.01)
+		}
+	}
+	require.True(t, found, "the NAT gateway is priced")
+	require.InDelta(t, sum, dev.Cost.MonthlyUSD, 0.01, "the total is the sum of the items")
+	require.Greater(t, prod.Cost.MonthlyUSD, dev.Cost.MonthlyUSD, "prod's extra AZ and NAT gateways cost more")
+}
+
+// TestGoldenPlan pins each stack's plan: every resource with its inputs,
+// parent and protection, and the cost. Refresh with -update and review.
+func TestGoldenPlan(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			require.NoError(t, enc.Encode(map[string]any{
+				"resources": res.Resources, "cost": res.Cost, "violations": res.Violations, "outputs": res.Outputs,
+			}))
+			golden.Assert(t, "plan-"+stack+".json", buf.Bytes())
+		})
+	}
+}
+
+// TestInvalidConfigRegistersNothing runs the program itself (not the CLI's
+// pre-check) with bad configuration: it fails before any registration.
+func TestInvalidConfigRegistersNothing(t *testing.T) {
+	rec := mock.NewRecorder("ml-platform", "prod", "us-east-1")
+	err := rec.Run(platform.Run, map[string]string{
+		config.KeyRegion: "us-east-1", config.KeyTeam: "ml", config.KeyCostCenter: "cc",
+		config.KeyNetwork: `{"natGateways":"single"}`,
+	})
+	require.ErrorContains(t, err, `ml-platform:network.natGateways: "single" is weaker than prod allows`)
+	require.Empty(t, rec.Resources())
+}
+
+func TestAZCountBeyondRegion(t *testing.T) {
+	// The mock region offers six zones; pinning one it does not offer fails
+	// with the key named, before the network is registered.
+	rec := mock.NewRecorder("ml-platform", "dev", "us-east-1")
+	err := rec.Run(platform.Run, map[string]string{
+		config.KeyRegion: "us-east-1", config.KeyTeam: "ml", config.KeyCostCenter: "cc",
+		config.KeyNetwork: `{"availabilityZones":["us-east-1a","us-east-1z"]}`,
+	})
+	require.ErrorContains(t, err, `ml-platform:network.availabilityZones[1]: "us-east-1z" is not available`)
+	require.Empty(t, byType(&offline.Result{Registered: rec.Resources()}, "aws:ec2/vpc:Vpc"))
+}
+
+func TestMain(m *testing.M) {
+	if _, err := os.Stat(filepath.Join(root, "Pulumi.yaml")); err != nil {
+		fmt.Fprintln(os.Stderr, "tests must run from the tests/ directory (go test ./tests)")
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
