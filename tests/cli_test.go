@@ -136,7 +136,9 @@ func TestCLIAudit(t *testing.T) {
 	dirty := filepath.Join(root, "policies", "testdata", "export-untagged-vpc.json")
 	code, out, errOut := cli(t, "audit", "--state", dirty, "--json")
 	require.Equal(t, 1, code, errOut)
-	var doc struct{ Violations []struct{ Policy, EnforcementLevel string } }
+	var doc struct {
+		Violations []struct{ Policy, EnforcementLevel string }
+	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	require.NotEmpty(t, doc.Violations)
 	require.Equal(t, "required-tags", doc.Violations[0].Policy)
