@@ -223,9 +223,16 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 					require.Equal(t, want[key], tags[key], "%s %s: explicit tag %s", r.Type, r.Name, key)
 				}
 			}
-			// The provider's default tags back the explicit ones up.
+			// The provider's default tags back the explicit ones up, and every
+			// AWS resource uses that explicit provider (none falls back to an
+			// ambient default provider).
 			providers := byType(res, "pulumi:providers:aws")
 			require.Len(t, providers, 1)
+			for _, r := range res.Registered {
+				if r.Custom && strings.HasPrefix(r.Type, "aws:") {
+					require.True(t, strings.HasPrefix(r.Provider, providers[0].URN+"::"), "%s %s uses provider %q", r.Type, r.Name, r.Provider)
+				}
+			}
 			def := providers[0].Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue()
 			for _, key := range config.RequiredTagKeys {
 				require.Equal(t, want[key], def[resource.PropertyKey(key)].StringValue())
