@@ -340,3 +340,21 @@ func TestEndpointServiceName(t *testing.T) {
 	require.Equal(t, "com.amazonaws.us-east-1.sagemaker.api", EndpointServiceName("us-east-1", "sagemaker.api"))
 	require.Equal(t, "com.amazonaws.eu-north-1.eks-auth", EndpointServiceName("eu-north-1", "eks-auth"))
 }
+
+func TestCharts(t *testing.T) {
+	keys := ChartKeys()
+	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "neuron", "nvidia-device-plugin"}, keys)
+	for _, k := range keys {
+		c, ok := LookupChart(k)
+		require.True(t, ok)
+		require.NotEmpty(t, c.Version, k)
+		require.NotEmpty(t, c.Repository, k)
+		require.NotEmpty(t, c.Namespace, k)
+		if c.Chart == "" {
+			require.Contains(t, c.Repository, "oci://", "%s: a chart without a name must be an OCI URL", k)
+		}
+	}
+	require.NotEmpty(t, ChartsSource.URL)
+	require.Len(t, EKSAddons, 6)
+	require.Len(t, ControlPlaneLogTypes, 5)
+}

@@ -43,7 +43,35 @@ type Cluster struct {
 	// PublicAccessCIDRs may reach the public API endpoint.
 	PublicAccessCIDRs []string
 	// NodeGroups are the managed node groups, in the order given.
+	// Defaults to one system group.
 	NodeGroups []NodeGroup
+	// Addons pins EKS add-on versions by name; "" lets EKS pick its default
+	// for the Kubernetes version. Every add-on in catalog.EKSAddons is installed.
+	Addons map[string]string
+	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
+	AdminRoleARNs []string
+	// Karpenter configures just-in-time capacity.
+	Karpenter Karpenter
+	// LogRetentionDays keeps control-plane logs. Defaults to 30 (dev), 365 (prod).
+	LogRetentionDays int
+}
+
+// Karpenter is the validated Karpenter configuration. Limits cap what each
+// NodePool may launch; the namespaces' quotas follow them.
+type Karpenter struct {
+	// Enabled installs Karpenter and its NodePools. Defaults to true.
+	Enabled bool
+	// TrainingGPULimit caps nvidia.com/gpu in the GPU training pool. Defaults to 64.
+	TrainingGPULimit int
+	// InferenceGPULimit caps nvidia.com/gpu in the GPU inference pool. Defaults to 16.
+	InferenceGPULimit int
+	// NeuronDeviceLimit caps aws.amazon.com/neuron in the Neuron pool. Defaults to 64.
+	NeuronDeviceLimit int
+	// CPULimit caps vCPUs per pool. Defaults to 4000.
+	CPULimit int
+	// AMIAlias selects the node AMI family and version (EC2NodeClass amiSelectorTerms alias).
+	// Defaults to "al2023@latest"; pin a version such as "al2023@v20251120" for reproducible nodes.
+	AMIAlias string
 }
 
 // NodeGroup is one validated managed node group.
@@ -57,13 +85,35 @@ type NodeGroup struct {
 	CapacityType  CapacityType
 	// EFA brings the placement group, EFA interfaces and security rules.
 	EFA bool
+	// AvailabilityZone pins the group to one AZ; EFA groups are always
+	// pinned (the placement group lives in one AZ). "" means every AZ for
+	// other groups and the stack's first AZ for EFA groups.
+	AvailabilityZone string
+	// AMIType overrides the EKS AMI type the catalog derives from the instance type.
+	AMIType catalog.AMIType
+	// RootVolumeGiB is the encrypted gp3 root volume size. Defaults to 100
+	// (500 for accelerated types: framework images are large).
+	RootVolumeGiB int
 }
 
 type clusterInput struct {
-	Version              *string          `json:"version"`
-	EndpointPublicAccess *bool            `json:"endpointPublicAccess"`
-	PublicAccessCIDRs    []string         `json:"publicAccessCidrs"`
-	NodeGroups           []nodeGroupInput `json:"nodeGroups"`
+	Version              *string           `json:"version"`
+	EndpointPublicAccess *bool             `json:"endpointPublicAccess"`
+	PublicAccessCIDRs    []string          `json:"publicAccessCidrs"`
+	NodeGroups           []nodeGroupInput  `json:"nodeGroups"`
+	Addons               map[string]string `json:"addons"`
+	AdminRoleARNs        []string          `json:"adminRoleArns"`
+	Karpenter            *karpenterInput   `json:"karpenter"`
+	LogRetentionDays     *int              `json:"logRetentionDays"`
+}
+
+type karpenterInput struct {
+	Enabled           *bool   `json:"enabled"`
+	TrainingGPULimit  *int    `json:"trainingGpuLimit"`
+	InferenceGPULimit *int    `json:"inferenceGpuLimit"`
+	NeuronDeviceLimit *int    `json:"neuronDeviceLimit"`
+	CPULimit          *int    `json:"cpuLimit"`
+	AMIAlias          *string `json:"amiAlias"`
 }
 
 type nodeGroupInput struct {
@@ -75,13 +125,36 @@ type nodeGroupInput struct {
 	DesiredSize   *int     `json:"desiredSize"`
 	CapacityType  *string  `json:"capacityType"`
 	EFA           bool     `json:"efa"`
+	AZ            string   `json:"availabilityZone"`
+	AMIType       string   `json:"amiType"`
+	RootVolumeGiB *int     `json:"rootVolumeGiB"`
 }
 
 // ClusterDefaults returns the defaults an environment starts from. The API
 // endpoint is private everywhere unless a non-prod stack lists
 // publicAccessCidrs (then it is public for those ranges only).
 func ClusterDefaults(env Environment) Cluster {
-	return Cluster{Version: "1.33"}
+	system := NodeGroup{
+		Name: "system", Role: RoleSystem, InstanceTypes: []string{"m6i.xlarge"},
+		MinSize: 2, MaxSize: 4, DesiredSize: 2, CapacityType: OnDemand, RootVolumeGiB: 100,
+	}
+	if env.ProdLike() {
+		system.MinSize, system.DesiredSize, system.MaxSize = 3, 3, 6
+	}
+	retention := 30
+	if env.ProdLike() {
+		retention = ProdMinFlowLogRetentionDays
+	}
+	return Cluster{
+		LogRetentionDays: retention,
+		Version:          "1.33",
+		NodeGroups:       []NodeGroup{system},
+		Addons:           map[string]string{},
+		Karpenter: Karpenter{
+			Enabled: true, TrainingGPULimit: 64, InferenceGPULimit: 16, NeuronDeviceLimit: 64, CPULimit: 4000,
+			AMIAlias: "al2023@latest",
+		},
+	}
 }
 
 var (
@@ -124,12 +197,86 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 		p.add(key+".publicAccessCidrs", "required when endpointPublicAccess is true: the ranges that may reach the API (an empty list would mean 0.0.0.0/0)")
 	}
 
-	seen := map[string]bool{}
-	for i, g := range in.NodeGroups {
-		c.NodeGroups = append(c.NodeGroups, parseNodeGroup(env, region, fmt.Sprintf("%s.nodeGroups[%d]", key, i), g, seen, p))
+	if in.NodeGroups != nil {
+		c.NodeGroups = nil
+		seen := map[string]bool{}
+		hasSystem := false
+		for i, g := range in.NodeGroups {
+			group := parseNodeGroup(env, region, fmt.Sprintf("%s.nodeGroups[%d]", key, i), g, seen, p)
+			hasSystem = hasSystem || group.Role == RoleSystem
+			c.NodeGroups = append(c.NodeGroups, group)
+		}
+		if !hasSystem {
+			p.add(key+".nodeGroups", "needs a group with role \"system\" (cluster add-ons and Karpenter run there); allowed roles: %s",
+				quoteAll([]NodeRole{RoleSystem, RoleTraining, RoleInference}))
+		}
+	}
+
+	if in.LogRetentionDays != nil {
+		c.LogRetentionDays = *in.LogRetentionDays
+		if !containsInt(LogRetentionDays, c.LogRetentionDays) {
+			p.add(key+".logRetentionDays", "%d is not a CloudWatch Logs retention; allowed: %s", c.LogRetentionDays, intList(LogRetentionDays))
+		} else if env.ProdLike() && c.LogRetentionDays < ProdMinFlowLogRetentionDays {
+			p.add(key+".logRetentionDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more", c.LogRetentionDays, env, ProdMinFlowLogRetentionDays)
+		}
+	}
+
+	for _, name := range sortedKeys(in.Addons) {
+		if !contains(catalog.EKSAddons, name) {
+			p.add(key+".addons."+name, "not an add-on this platform manages; allowed: %s", strings.Join(catalog.EKSAddons, ", "))
+			continue
+		}
+		if v := in.Addons[name]; v != "" && !addonVersionPattern.MatchString(v) {
+			p.add(key+".addons."+name, "%q is not an add-on version; allowed: a version such as v1.19.5-eksbuild.1, or \"\" for the EKS default", v)
+		}
+		c.Addons[name] = in.Addons[name]
+	}
+
+	for i, arn := range in.AdminRoleARNs {
+		if !roleARNPattern.MatchString(arn) {
+			p.add(fmt.Sprintf("%s.adminRoleArns[%d]", key, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
+		}
+	}
+	c.AdminRoleARNs = append([]string(nil), in.AdminRoleARNs...)
+
+	if k := in.Karpenter; k != nil {
+		kk := key + ".karpenter"
+		if k.Enabled != nil {
+			c.Karpenter.Enabled = *k.Enabled
+		}
+		for _, lim := range []struct {
+			name string
+			in   *int
+			out  *int
+		}{
+			{"trainingGpuLimit", k.TrainingGPULimit, &c.Karpenter.TrainingGPULimit},
+			{"inferenceGpuLimit", k.InferenceGPULimit, &c.Karpenter.InferenceGPULimit},
+			{"neuronDeviceLimit", k.NeuronDeviceLimit, &c.Karpenter.NeuronDeviceLimit},
+			{"cpuLimit", k.CPULimit, &c.Karpenter.CPULimit},
+		} {
+			if lim.in == nil {
+				continue
+			}
+			if *lim.in < 0 {
+				p.add(kk+"."+lim.name, "%d is negative; allowed: 0 (pool disabled) or more", *lim.in)
+			}
+			*lim.out = *lim.in
+		}
+		if k.AMIAlias != nil {
+			if !amiAliasPattern.MatchString(*k.AMIAlias) {
+				p.add(kk+".amiAlias", "%q is not an AMI alias; allowed: al2023@latest or al2023@vYYYYMMDD", *k.AMIAlias)
+			}
+			c.Karpenter.AMIAlias = *k.AMIAlias
+		}
 	}
 	return c
 }
+
+var (
+	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$`)
+	roleARNPattern      = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]+$`)
+	amiAliasPattern     = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
+)
 
 func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen map[string]bool, p *problems) NodeGroup {
 	g := NodeGroup{
@@ -155,6 +302,7 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 		p.add(key+".instanceTypes", "required: at least one instance type; allowed: %s", strings.Join(catalog.InstanceTypeNames(), ", "))
 	}
 	var accelerators []catalog.Accelerator
+	var types []catalog.InstanceType
 	for i, name := range g.InstanceTypes {
 		k := fmt.Sprintf("%s.instanceTypes[%d]", key, i)
 		t, ok := catalog.LookupInstanceType(name)
@@ -169,11 +317,41 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 			p.add(k, "%q does not support EFA; set efa: false or use an EFA type (%s)", name, strings.Join(efaTypes(), ", "))
 		}
 		accelerators = append(accelerators, t.Accelerator)
+		types = append(types, t)
 	}
 	for _, a := range accelerators[min(1, len(accelerators)):] {
 		if a != accelerators[0] {
 			p.add(key+".instanceTypes", "mixes accelerator kinds (%s and %s); one group, one kind (they need different AMIs and device plugins)", accelerators[0], a)
 			break
+		}
+	}
+
+	if in.AZ != "" {
+		if !strings.HasPrefix(in.AZ, region) || !azPattern.MatchString(in.AZ) {
+			p.add(key+".availabilityZone", "%q is not an availability zone of %s; allowed: names like %sa", in.AZ, region, region)
+		}
+		g.AvailabilityZone = in.AZ
+	}
+
+	g.RootVolumeGiB = 100
+	if len(types) > 0 && types[0].IsAccelerated() {
+		g.RootVolumeGiB = 500
+	}
+	if in.RootVolumeGiB != nil {
+		g.RootVolumeGiB = *in.RootVolumeGiB
+		if g.RootVolumeGiB < 20 || g.RootVolumeGiB > 16384 {
+			p.add(key+".rootVolumeGiB", "%d is outside the allowed 20 to 16384 GiB", g.RootVolumeGiB)
+		}
+	}
+
+	if in.AMIType != "" {
+		g.AMIType = catalog.AMIType(in.AMIType)
+		allowed := []catalog.AMIType{catalog.AMIAL2023Standard, catalog.AMIAL2023Nvidia, catalog.AMIAL2023Neuron}
+		switch {
+		case !containsAMI(allowed, g.AMIType):
+			p.add(key+".amiType", "%q is not an AMI type; allowed: %s", in.AMIType, quoteAll(allowed))
+		case len(types) > 0 && g.AMIType != types[0].AMIType:
+			p.add(key+".amiType", "%q does not fit %s instances (%s); allowed: %q", in.AMIType, types[0].Accelerator, types[0].Name, types[0].AMIType)
 		}
 	}
 
@@ -231,6 +409,15 @@ func efaTypes() []string {
 		}
 	}
 	return out
+}
+
+func containsAMI(list []catalog.AMIType, a catalog.AMIType) bool {
+	for _, v := range list {
+		if v == a {
+			return true
+		}
+	}
+	return false
 }
 
 func containsRole(list []NodeRole, r NodeRole) bool {

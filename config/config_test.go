@@ -102,6 +102,32 @@ func TestOverrides(t *testing.T) {
 
 func nodeGroups(groups ...map[string]any) []map[string]any { return groups }
 
+func TestClusterDefaults(t *testing.T) {
+	dev, err := Parse("ml-platform", "dev", base())
+	require.NoError(t, err)
+	require.Len(t, dev.Cluster.NodeGroups, 1, "a system group by default")
+	require.Equal(t, RoleSystem, dev.Cluster.NodeGroups[0].Role)
+	require.True(t, dev.Cluster.Karpenter.Enabled)
+	prod, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, prod.Cluster.NodeGroups[0].MinSize, dev.Cluster.NodeGroups[0].MinSize)
+
+	s, err := Parse("ml-platform", "dev", with(base(), KeyCluster, obj(map[string]any{
+		"addons":    map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"},
+		"karpenter": map[string]any{"enabled": false, "amiAlias": "al2023@v20251120"},
+		"nodeGroups": nodeGroups(
+			map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+			map[string]any{"name": "trn", "role": "training", "instanceTypes": []string{"trn1.32xlarge"}, "efa": true, "availabilityZone": "us-east-1b"},
+		),
+	})))
+	require.NoError(t, err)
+	require.Equal(t, "v1.19.5-eksbuild.1", s.Cluster.Addons["vpc-cni"])
+	require.False(t, s.Cluster.Karpenter.Enabled)
+	require.Equal(t, "us-east-1b", s.Cluster.NodeGroups[1].AvailabilityZone)
+	require.Equal(t, 500, s.Cluster.NodeGroups[1].RootVolumeGiB, "accelerated nodes get a large root volume")
+	require.Equal(t, 100, s.Cluster.NodeGroups[0].RootVolumeGiB)
+}
+
 func TestNodeGroupDefaults(t *testing.T) {
 	groups := nodeGroups(
 		map[string]any{"name": "train", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true},
@@ -216,7 +242,27 @@ func TestErrors(t *testing.T) {
 		{"duplicate names", "dev", with(base(), KeyCluster, cluster(group(), group())),
 			[]string{`ml-platform:cluster.nodeGroups[1].name: "gpu" is used by another node group`}},
 		{"unknown node group key", "dev", with(base(), KeyCluster, cluster(group("instanceType", "g5.xlarge"))),
-			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: capacityType, desiredSize, efa, instanceTypes"}},
+			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: amiType, availabilityZone, capacityType, desiredSize, efa, instanceTypes, maxSize, minSize, name, role, rootVolumeGiB"}},
+		{"no system group", "dev", with(base(), KeyCluster, cluster(group())),
+			[]string{`ml-platform:cluster.nodeGroups: needs a group with role "system"`}},
+		{"Neuron type with a GPU AMI", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"trn1.32xlarge"}, "amiType", "AL2023_x86_64_NVIDIA"))),
+			[]string{`ml-platform:cluster.nodeGroups[0].amiType: "AL2023_x86_64_NVIDIA" does not fit aws-trainium instances (trn1.32xlarge); allowed: "AL2023_x86_64_NEURON"`}},
+		{"unknown AMI type", "dev", with(base(), KeyCluster, cluster(group("amiType", "AL2_x86_64_GPU"))),
+			[]string{`ml-platform:cluster.nodeGroups[0].amiType: "AL2_x86_64_GPU" is not an AMI type; allowed: "AL2023_x86_64_NEURON", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_STANDARD"`}},
+		{"EFA AZ of another region", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"p5.48xlarge"}, "efa", true, "availabilityZone", "us-west-2a"))),
+			[]string{`ml-platform:cluster.nodeGroups[0].availabilityZone: "us-west-2a" is not an availability zone of us-east-1`}},
+		{"tiny root volume", "dev", with(base(), KeyCluster, cluster(group("rootVolumeGiB", 8))),
+			[]string{"ml-platform:cluster.nodeGroups[0].rootVolumeGiB: 8 is outside the allowed 20 to 16384 GiB"}},
+		{"unknown add-on", "dev", with(base(), KeyCluster, obj(map[string]any{"addons": map[string]string{"istio": "v1.0.0"}})),
+			[]string{"ml-platform:cluster.addons.istio: not an add-on this platform manages; allowed: amazon-cloudwatch-observability, aws-ebs-csi-driver, coredns"}},
+		{"bad add-on version", "dev", with(base(), KeyCluster, obj(map[string]any{"addons": map[string]string{"vpc-cni": "latest"}})),
+			[]string{`ml-platform:cluster.addons.vpc-cni: "latest" is not an add-on version`}},
+		{"bad admin role", "dev", with(base(), KeyCluster, obj(map[string]any{"adminRoleArns": []string{"admin"}})),
+			[]string{`ml-platform:cluster.adminRoleArns[0]: "admin" is not an IAM role ARN`}},
+		{"negative Karpenter limit", "dev", with(base(), KeyCluster, obj(map[string]any{"karpenter": map[string]any{"trainingGpuLimit": -1}})),
+			[]string{"ml-platform:cluster.karpenter.trainingGpuLimit: -1 is negative"}},
+		{"bad AMI alias", "dev", with(base(), KeyCluster, obj(map[string]any{"karpenter": map[string]any{"amiAlias": "ubuntu"}})),
+			[]string{`ml-platform:cluster.karpenter.amiAlias: "ubuntu" is not an AMI alias`}},
 		{"bad capacity type", "dev", with(base(), KeyCluster, cluster(group("capacityType", "spot"))),
 			[]string{`ml-platform:cluster.nodeGroups[0].capacityType: "spot" is not a capacity type; allowed: "ON_DEMAND", "SPOT"`}},
 		{"sizes out of order", "dev", with(base(), KeyCluster, cluster(group("minSize", 3, "maxSize", 2))),

@@ -8,9 +8,12 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/network"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/workloads"
 )
 
 // Key domains: one customer-managed key each.
@@ -26,6 +29,11 @@ type Platform struct {
 	AWS     *aws.Provider
 	Keys    *keys.Keys
 	Network *network.Network
+	Cluster *cluster.Cluster
+	// Karpenter is nil when disabled.
+	Karpenter    *cluster.Karpenter
+	Accelerators *workloads.Accelerators
+	Namespaces   *workloads.Namespaces
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
 }
@@ -123,7 +131,157 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.buildCompute(ctx, prefix, zones, withAWS); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// buildCompute registers the EKS cluster, its node groups, Karpenter and
+// the Kubernetes objects the accelerators need.
+func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones []string, withAWS pulumi.ResourceOption) error {
+	cfg := p.Config
+	specs, err := nodeGroupSpecs(cfg.Cluster.NodeGroups, zones)
+	if err != nil {
+		return err
+	}
+	subnets := map[string]pulumi.StringInput{}
+	for az, id := range p.Network.PrivateSubnetIDsByAZ {
+		subnets[az] = id
+	}
+	p.Cluster, err = cluster.NewCluster(ctx, "cluster", &cluster.ClusterArgs{
+		Name:                 clusterName,
+		Version:              cfg.Cluster.Version,
+		VPCID:                p.Network.VPC.ID().ToStringOutput(),
+		AvailabilityZones:    zones,
+		PrivateSubnetIDsByAZ: subnets,
+		EndpointPublicAccess: cfg.Cluster.EndpointPublicAccess,
+		PublicAccessCIDRs:    cfg.Cluster.PublicAccessCIDRs,
+		SecretsKeyARN:        p.Keys.ARNs[KeyCluster],
+		LogsKeyARN:           p.Keys.ARNs[KeyLogs],
+		LogRetentionDays:     cfg.Cluster.LogRetentionDays,
+		VolumeKeyARN:         p.Keys.ARNs[KeyCluster],
+		Addons:               cfg.Cluster.Addons,
+		AdminRoleARNs:        cfg.Cluster.AdminRoleARNs,
+		NodeGroups:           specs,
+		Region:               cfg.Region,
+		Partition:            p.Partition,
+		AccountID:            p.AccountID,
+		Protect:              cfg.Environment.ProdLike(),
+		Tags:                 cfg.Tags(),
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+	var addons []pulumi.Resource
+	for _, name := range catalog.EKSAddons {
+		addons = append(addons, p.Cluster.Addons[name])
+	}
+
+	k := cfg.Cluster.Karpenter
+	if k.Enabled {
+		p.Karpenter, err = cluster.NewKarpenter(ctx, "karpenter", &cluster.KarpenterArgs{
+			ClusterName:         clusterName,
+			Provider:            p.Cluster.Provider,
+			DependsOn:           addons,
+			NodeSecurityGroupID: p.Cluster.NodeSecurityGroup.ID(),
+			SubnetDiscoveryTag:  clusterName,
+			VolumeKMSKeyARN:     p.Keys.ARNs[KeyCluster],
+			Region:              cfg.Region,
+			Partition:           p.Partition,
+			AccountID:           p.AccountID,
+			Prod:                cfg.Environment.ProdLike(),
+			TrainingGPULimit:    k.TrainingGPULimit,
+			InferenceGPULimit:   k.InferenceGPULimit,
+			NeuronDeviceLimit:   k.NeuronDeviceLimit,
+			CPULimit:            k.CPULimit,
+			AMIAlias:            k.AMIAlias,
+			Tags:                cfg.Tags(),
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	need := acceleratorNeeds(cfg.Cluster)
+	p.Accelerators, err = workloads.NewAccelerators(ctx, "accelerators", &workloads.AcceleratorsArgs{
+		Provider:  p.Cluster.Provider,
+		NVIDIA:    need.nvidia,
+		Neuron:    need.neuron,
+		EFA:       need.efa,
+		DependsOn: addons,
+	})
+	if err != nil {
+		return err
+	}
+	p.Namespaces, err = workloads.NewNamespaces(ctx, "namespaces", &workloads.NamespacesArgs{
+		Provider:  p.Cluster.Provider,
+		Training:  need.training,
+		Inference: need.inference,
+	})
+	return err
+}
+
+// nodeGroupSpecs turns config node groups into component specs, pinning
+// EFA groups to the stack's first AZ unless configured, and checking a
+// configured AZ against the stack's.
+func nodeGroupSpecs(groups []config.NodeGroup, zones []string) ([]cluster.NodeGroupSpec, error) {
+	var out []cluster.NodeGroupSpec
+	for i, g := range groups {
+		az := g.AvailabilityZone
+		if az != "" && !slices.Contains(zones, az) {
+			return nil, &config.FieldError{
+				Key:     fmt.Sprintf("%s.nodeGroups[%d].availabilityZone", config.KeyCluster, i),
+				Message: fmt.Sprintf("%q is not one of the stack's AZs; allowed: %s", az, strings.Join(zones, ", ")),
+			}
+		}
+		if g.EFA && az == "" {
+			az = zones[0]
+		}
+		out = append(out, cluster.NodeGroupSpec{
+			Name: g.Name, Role: string(g.Role), InstanceTypes: g.InstanceTypes,
+			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
+			CapacityType: string(g.CapacityType), EFA: g.EFA, AvailabilityZone: az,
+			AMIType: g.AMIType, RootVolumeGiB: g.RootVolumeGiB,
+		})
+	}
+	return out, nil
+}
+
+// needs is what the node groups and pools ask of the cluster's workloads.
+type needs struct {
+	nvidia, neuron, efa bool
+	training, inference workloads.Quota
+}
+
+// acceleratorNeeds derives device plugins and namespace quotas from the
+// node groups (at their maximum size) and the Karpenter pool limits.
+func acceleratorNeeds(c config.Cluster) needs {
+	var n needs
+	for _, g := range c.NodeGroups {
+		t, _ := catalog.LookupInstanceType(g.InstanceTypes[0])
+		n.efa = n.efa || g.EFA
+		quota := &n.inference
+		if g.Role == config.RoleTraining {
+			quota = &n.training
+		}
+		switch t.Accelerator {
+		case catalog.AcceleratorNvidiaGPU:
+			n.nvidia = true
+			quota.NvidiaGPUs += g.MaxSize * t.AcceleratorCount
+		case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
+			n.neuron = true
+			quota.NeuronDevices += g.MaxSize * t.AcceleratorCount
+		}
+	}
+	if k := c.Karpenter; k.Enabled {
+		n.nvidia = n.nvidia || k.TrainingGPULimit > 0 || k.InferenceGPULimit > 0
+		n.neuron = n.neuron || k.NeuronDeviceLimit > 0
+		n.training.NvidiaGPUs += k.TrainingGPULimit
+		n.training.NeuronDevices += k.NeuronDeviceLimit
+		n.inference.NvidiaGPUs += k.InferenceGPULimit
+	}
+	return n
 }
 
 // availabilityZones picks the stack's zones: the configured ones, each
@@ -181,5 +339,23 @@ func (p *Platform) Outputs() pulumi.Map {
 		"interfaceEndpoints": pulumi.ToStringArray(p.Network.InterfaceEndpointNames),
 		"flowLogGroupName":   p.Network.FlowLogGroup.Name,
 		"kmsKeyArns":         keyARNs,
+		"clusterName":        pulumi.String(p.Cluster.Name),
+		"nodeGroups":         pulumi.ToStringArray(p.nodeGroupNames()),
+		"karpenterQueue":     p.karpenterQueue(),
 	}
+}
+
+func (p *Platform) nodeGroupNames() []string {
+	var names []string
+	for _, g := range p.Config.Cluster.NodeGroups {
+		names = append(names, g.Name)
+	}
+	return names
+}
+
+func (p *Platform) karpenterQueue() pulumi.StringInput {
+	if p.Karpenter == nil {
+		return pulumi.String("")
+	}
+	return p.Karpenter.Queue.Name
 }

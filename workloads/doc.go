@@ -1,6 +1,13 @@
-// Package workloads will hold the Kubernetes objects the platform puts on
-// its EKS cluster: device plugins (NVIDIA, Neuron, EFA), Karpenter node
-// pools, FSx volumes, namespaces with quotas and training jobs, each through
-// the cluster's explicit Kubernetes provider. It arrives with the cluster
-// component (issue #4); nothing here is built yet.
+// Package workloads puts the Kubernetes objects the ML platform needs on
+// its EKS cluster, always through the cluster's explicit provider (never an
+// ambient kubeconfig):
+//
+//   - Accelerators (ml-platform:workloads:Accelerators): the NVIDIA device
+//     plugin and DCGM exporter, the Neuron device plugin and scheduler
+//     extension, and the EFA device plugin, each pinned in the catalog and
+//     scheduled only onto the nodes that have the hardware.
+//   - Namespaces (ml-platform:workloads:Namespaces): ml-training and
+//     ml-inference with resource quotas that follow the Karpenter limits,
+//     restricted pod security, and priority classes so inference preempts
+//     training, never the reverse.
 package workloads

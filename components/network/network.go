@@ -58,6 +58,7 @@ type Network struct {
 	VPC                    *ec2.Vpc
 	AvailabilityZones      []string
 	PrivateSubnetIDs       pulumi.StringArrayOutput
+	PrivateSubnetIDsByAZ   map[string]pulumi.StringOutput
 	PublicSubnetIDs        pulumi.StringArrayOutput
 	PodSubnetIDs           pulumi.StringArrayOutput
 	EndpointSecurityGroup  *ec2.SecurityGroup
@@ -124,6 +125,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	n := &Network{
 		AvailabilityZones:      append([]string(nil), args.AvailabilityZones...),
 		InterfaceEndpoints:     map[string]*ec2.VpcEndpoint{},
+		PrivateSubnetIDsByAZ:   map[string]pulumi.StringOutput{},
 		Layout:                 layout,
 		InterfaceEndpointNames: endpoints,
 	}
@@ -235,6 +237,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			return nil, err
 		}
 		privateIDs = append(privateIDs, private.ID().ToStringOutput())
+		n.PrivateSubnetIDsByAZ[az] = private.ID().ToStringOutput()
 
 		privateRT, err := ec2.NewRouteTable(ctx, name+"-private-"+az, &ec2.RouteTableArgs{
 			VpcId: vpcID,

@@ -5,6 +5,7 @@ package mock
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -190,6 +191,9 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // the provider would compute it, and the computed attributes of its type.
 func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	state := reg.Inputs.Copy()
+	if reg.Remote && reg.Type == "eks:index:Cluster" {
+		return "", r.eksClusterOutputs(reg, state)
+	}
 	if !reg.Custom {
 		return "", state
 	}
@@ -233,6 +237,37 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	case "aws:iam/rolePolicy:RolePolicy":
 		id = fmt.Sprintf("%v:%s", reg.Inputs["role"].V, autoName())
 		set("name", autoName())
+	case "aws:sqs/queue:Queue":
+		name := autoName()
+		id = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", r.Region, AccountID, name)
+		set("name", name)
+		set("url", id)
+		set("arn", arn("sqs", name))
+	case "aws:cloudwatch/eventRule:EventRule":
+		id = autoName()
+		set("name", id)
+		set("arn", arn("events", "rule/"+id))
+	case "aws:ec2/placementGroup:PlacementGroup":
+		id = autoName()
+		set("name", id)
+		set("arn", arn("ec2", "placement-group/"+id))
+		set("placementGroupId", "pg-"+h[:17])
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		set("arn", arn("ec2", "launch-template/"+id))
+		set("latestVersion", 1)
+		set("defaultVersion", 1)
+	case "aws:eks/nodeGroup:NodeGroup":
+		name := autoName()
+		if v, ok := reg.Inputs["nodeGroupName"]; ok && v.IsString() {
+			name = v.StringValue()
+		}
+		cluster := fmt.Sprint(reg.Inputs["clusterName"].V)
+		id = cluster + ":" + name
+		set("nodeGroupName", name)
+		set("arn", arn("eks", fmt.Sprintf("nodegroup/%s/%s/%s", cluster, name, uuidFrom(h))))
+		set("status", "ACTIVE")
+	case "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+		set("arn", arn("eks", kind+"/"+fmt.Sprint(reg.Inputs["clusterName"].V)+"/"+h[:17]))
 	case "aws:ec2/vpc:Vpc":
 		set("arn", arn("ec2", "vpc/"+id))
 		set("defaultSecurityGroupId", "sg-"+hash(id + "sg")[:17])
@@ -277,6 +312,32 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	}
 	set("id", id)
 	return id, state
+}
+
+// eksClusterOutputs are the outputs of pulumi-eks's remote cluster component
+// that the program reads: without them everything downstream (the
+// Kubernetes provider) would run on empty values.
+func (r *Recorder) eksClusterOutputs(reg *Registered, state resource.PropertyMap) resource.PropertyMap {
+	name := reg.Name
+	if v, ok := reg.Inputs["name"]; ok && v.IsString() {
+		name = v.StringValue()
+	}
+	h := hash(reg.URN)
+	endpoint := fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", strings.ToUpper(h[:32]), r.Region)
+	ca := "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCm9mZmxpbmUtcHJldmlldwotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg=="
+	kubeconfig := map[string]any{
+		"apiVersion": "v1", "kind": "Config", "current-context": "aws",
+		"clusters": []any{map[string]any{"name": "kubernetes", "cluster": map[string]any{"server": endpoint, "certificate-authority-data": ca}}},
+		"contexts": []any{map[string]any{"name": "aws", "context": map[string]any{"cluster": "kubernetes", "user": "aws"}}},
+		"users": []any{map[string]any{"name": "aws", "user": map[string]any{"exec": map[string]any{
+			"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
+			"args": []any{"eks", "get-token", "--cluster-name", name, "--region", r.Region},
+		}}}},
+	}
+	data, _ := json.Marshal(kubeconfig)
+	state["kubeconfig"] = resource.NewPropertyValue(kubeconfig)
+	state["kubeconfigJson"] = resource.NewStringProperty(string(data))
+	return state
 }
 
 func (r *Recorder) hasDefaultTags(providerRef string) bool {

@@ -48,7 +48,7 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 		c.MonthlyUSD += usd
 	}
 	for _, r := range regs {
-		if !r.Custom {
+		if !r.Custom && !r.Remote {
 			continue
 		}
 		switch r.Type {
@@ -69,6 +69,27 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 			add(r, 0, "usage: $%.2f per GB ingested, $%.3f per GB-month stored", p.CloudWatchLogsIngestUSDPerGB, p.CloudWatchLogsStorageUSDPerGBMonth)
 		case "aws:ec2/flowLog:FlowLog":
 			add(r, 0, "usage: $%.2f per GB of flow records delivered", p.VPCFlowLogsUSDPerGB)
+		case "aws:eks/nodeGroup:NodeGroup":
+			desired := 0.0
+			if sc, ok := r.Inputs["scalingConfig"]; ok && sc.IsObject() {
+				if d, ok := sc.ObjectValue()["desiredSize"]; ok && d.IsNumber() {
+					desired = d.NumberValue()
+				}
+			}
+			types := stringsInput(r.Inputs, "instanceTypes")
+			if len(types) == 0 {
+				continue
+			}
+			t, ok := catalog.LookupInstanceType(types[0])
+			if !ok {
+				continue
+			}
+			capacity := stringInput(r.Inputs, "capacityType")
+			basis := "%.0f x %s x %.0f h x $%.3f/h on-demand"
+			if capacity == "SPOT" {
+				basis += " (spot: an upper bound; spot prices vary)"
+			}
+			add(r, desired*hours*t.OnDemandUSDPerHour, basis, desired, t.Name, hours, t.OnDemandUSDPerHour)
 		case "aws:eks/cluster:Cluster", "eks:index:Cluster":
 			add(r, hours*p.EKSClusterUSDPerHour, "control plane: %.0f h x $%.2f/h", hours, p.EKSClusterUSDPerHour)
 		}
@@ -90,4 +111,16 @@ func arrayLen(m resource.PropertyMap, key string) int {
 		return len(v.ArrayValue())
 	}
 	return 0
+}
+
+func stringsInput(m resource.PropertyMap, key string) []string {
+	var out []string
+	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsArray() {
+		for _, e := range v.ArrayValue() {
+			if e.IsString() {
+				out = append(out, e.StringValue())
+			}
+		}
+	}
+	return out
 }

@@ -1,0 +1,459 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/tags"
+)
+
+// ClusterArgs configures the control plane, its node groups and add-ons.
+type ClusterArgs struct {
+	// Name is the EKS cluster's physical name (required; include project and
+	// stack). Fixed so that node groups, access entries and the Kubernetes
+	// provider can name it without waiting on the cluster.
+	Name string
+	// Version is the Kubernetes version, "1.MINOR" (required).
+	Version string
+	// VPCID is the cluster's VPC (required).
+	VPCID pulumi.StringInput
+	// AvailabilityZones are the stack's AZs, in order (required).
+	AvailabilityZones []string
+	// PrivateSubnetIDsByAZ are the private subnets by AZ (required, one per AZ).
+	PrivateSubnetIDsByAZ map[string]pulumi.StringInput
+	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs (never in prod). Defaults to false.
+	EndpointPublicAccess bool
+	// PublicAccessCIDRs may reach a public endpoint (required with it, never 0.0.0.0/0).
+	PublicAccessCIDRs []string
+	// SecretsKeyARN envelope-encrypts Kubernetes secrets (required).
+	SecretsKeyARN pulumi.StringInput
+	// LogsKeyARN encrypts the control-plane log group (required).
+	LogsKeyARN pulumi.StringInput
+	// LogRetentionDays keeps control-plane logs (required, > 0).
+	LogRetentionDays int
+	// VolumeKeyARN encrypts node root volumes (required).
+	VolumeKeyARN pulumi.StringInput
+	// Addons pins add-on versions by name ("" = EKS default). Every add-on in
+	// catalog.EKSAddons is installed whether pinned or not.
+	Addons map[string]string
+	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
+	AdminRoleARNs []string
+	// NodeGroups are the managed node groups (required: at least one system group).
+	NodeGroups []NodeGroupSpec
+	// Region, Partition and AccountID place ARNs and trust policies (required).
+	Region, Partition, AccountID string
+	// Protect protects the control-plane log group (prod). Defaults to false.
+	Protect bool
+	// Tags are applied to every taggable resource (required).
+	Tags map[string]string
+}
+
+// Cluster is the EKS control plane, node groups and add-ons.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Name is the cluster's physical name.
+	Name string
+	// EKS is the pulumi-eks component.
+	EKS *eks.Cluster
+	// ControlPlaneSecurityGroup and NodeSecurityGroup are ours, not pulumi-eks's.
+	ControlPlaneSecurityGroup *ec2.SecurityGroup
+	NodeSecurityGroup         *ec2.SecurityGroup
+	// NodeRole is the role of the managed node groups' instances.
+	NodeRole *iam.Role
+	// NodeGroups by spec name.
+	NodeGroups map[string]*NodeGroup
+	// Addons by name.
+	Addons map[string]*awseks.Addon
+	// Provider talks to the cluster; every Kubernetes object must use it.
+	Provider *kubernetes.Provider
+	// LogGroup receives the control-plane logs.
+	LogGroup *cloudwatch.LogGroup
+}
+
+var clusterName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,99}$`)
+
+func (a *ClusterArgs) validate() error {
+	var errs []error
+	if !clusterName.MatchString(a.Name) {
+		errs = append(errs, fmt.Errorf("Name: %q must be 1-100 letters, digits and dashes, starting with a letter", a.Name))
+	}
+	if a.Version == "" {
+		errs = append(errs, errors.New("Version: required"))
+	}
+	if len(a.AvailabilityZones) < 2 {
+		errs = append(errs, errors.New("AvailabilityZones: EKS needs subnets in at least two AZs"))
+	}
+	for _, az := range a.AvailabilityZones {
+		if _, ok := a.PrivateSubnetIDsByAZ[az]; !ok {
+			errs = append(errs, fmt.Errorf("PrivateSubnetIDsByAZ: no subnet for %s", az))
+		}
+	}
+	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
+		errs = append(errs, errors.New("PublicAccessCIDRs: required with EndpointPublicAccess"))
+	}
+	for i, c := range a.PublicAccessCIDRs {
+		if c == "0.0.0.0/0" {
+			errs = append(errs, fmt.Errorf("PublicAccessCIDRs[%d]: 0.0.0.0/0 opens the API to the internet", i))
+		}
+	}
+	if a.VPCID == nil || a.SecretsKeyARN == nil || a.LogsKeyARN == nil || a.VolumeKeyARN == nil {
+		errs = append(errs, errors.New("VPCID, SecretsKeyARN, LogsKeyARN and VolumeKeyARN: required"))
+	}
+	if a.LogRetentionDays <= 0 {
+		errs = append(errs, fmt.Errorf("LogRetentionDays: %d; must be positive", a.LogRetentionDays))
+	}
+	if a.Region == "" || a.Partition == "" || a.AccountID == "" {
+		errs = append(errs, errors.New("Region, Partition and AccountID: required"))
+	}
+	hasSystem := false
+	for _, g := range a.NodeGroups {
+		hasSystem = hasSystem || g.Role == "system"
+	}
+	if !hasSystem {
+		errs = append(errs, errors.New("NodeGroups: a system group is required (add-ons and Karpenter run there)"))
+	}
+	for name := range a.Addons {
+		if !contains(catalog.EKSAddons, name) {
+			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, catalog.EKSAddons))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NewCluster builds the control plane, node groups and add-ons.
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, errors.New("cluster: args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", name, err)
+	}
+	c := &Cluster{Name: args.Name, NodeGroups: map[string]*NodeGroup{}, Addons: map[string]*awseks.Addon{}}
+	if err := ctx.RegisterComponentResource("ml-platform:cluster:Cluster", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	clusterTags := tags.Merge(args.Tags, map[string]string{"kubernetes.io/cluster/" + args.Name: "owned"})
+	tag := func(kv ...string) pulumi.StringMap { return tags.With(clusterTags, kv...) }
+
+	if err := c.securityGroups(ctx, name, args, tag); err != nil {
+		return nil, err
+	}
+
+	// EKS creates /aws/eks/<name>/cluster unencrypted and kept forever
+	// unless it exists first: create it with the logs key and a retention.
+	logOpts := []pulumi.ResourceOption{parent}
+	if args.Protect {
+		logOpts = append(logOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	var err error
+	c.LogGroup, err = cloudwatch.NewLogGroup(ctx, name+"-control-plane-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(fmt.Sprintf("/aws/eks/%s/cluster", args.Name)),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        args.LogsKeyARN,
+		Tags:            tag("Name", name+"-control-plane-logs"),
+	}, logOpts...)
+	if err != nil {
+		return nil, err
+	}
+
+	subnets := pulumi.StringArray{}
+	for _, az := range args.AvailabilityZones {
+		subnets = append(subnets, args.PrivateSubnetIDsByAZ[az])
+	}
+	publicCIDRs := pulumi.StringArray{}
+	if args.EndpointPublicAccess {
+		publicCIDRs = pulumi.ToStringArray(args.PublicAccessCIDRs)
+	}
+	authMode := eks.AuthenticationModeApi
+	noPublicIPs := false
+	skipDefault := true
+	useDefaultCNI := true // the vpc-cni add-on below manages the CNI
+	c.EKS, err = eks.NewCluster(ctx, name, &eks.ClusterArgs{
+		Name:                         pulumi.String(args.Name),
+		Version:                      pulumi.String(args.Version),
+		VpcId:                        args.VPCID,
+		PrivateSubnetIds:             subnets,
+		EndpointPrivateAccess:        pulumi.Bool(true),
+		EndpointPublicAccess:         pulumi.Bool(args.EndpointPublicAccess),
+		PublicAccessCidrs:            publicCIDRs,
+		EncryptionConfigKeyArn:       args.SecretsKeyARN,
+		EnabledClusterLogTypes:       pulumi.ToStringArray(catalog.ControlPlaneLogTypes),
+		AuthenticationMode:           &authMode,
+		CreateOidcProvider:           pulumi.Bool(true),
+		SkipDefaultNodeGroup:         &skipDefault,
+		NodeAssociatePublicIpAddress: &noPublicIPs,
+		UseDefaultVpcCni:             &useDefaultCNI,
+		ClusterSecurityGroup:         c.ControlPlaneSecurityGroup,
+		Tags:                         tag("Name", args.Name),
+		ClusterTags:                  tag("Name", args.Name),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{c.LogGroup}))
+	if err != nil {
+		return nil, err
+	}
+	afterCluster := pulumi.DependsOn([]pulumi.Resource{c.EKS})
+
+	// The Kubernetes provider's identity is the cluster name, not the
+	// kubeconfig text: a refreshed token or endpoint format never replaces
+	// the provider (and with it every Kubernetes object).
+	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig:            c.EKS.KubeconfigJson,
+		ClusterIdentifier:     pulumi.String(args.Name),
+		EnableServerSideApply: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	if err := c.nodes(ctx, name, args, tag, afterCluster); err != nil {
+		return nil, err
+	}
+	if err := c.addons(ctx, name, args, tag); err != nil {
+		return nil, err
+	}
+	for i, arn := range args.AdminRoleARNs {
+		adminName := fmt.Sprintf("%s-admin-%d", name, i)
+		entry, err := awseks.NewAccessEntry(ctx, adminName, &awseks.AccessEntryArgs{
+			ClusterName:  pulumi.String(args.Name),
+			PrincipalArn: pulumi.String(arn),
+			Type:         pulumi.String("STANDARD"),
+			Tags:         tag("Name", adminName),
+		}, parent, afterCluster)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := awseks.NewAccessPolicyAssociation(ctx, adminName, &awseks.AccessPolicyAssociationArgs{
+			ClusterName:  pulumi.String(args.Name),
+			PrincipalArn: pulumi.String(arn),
+			PolicyArn:    pulumi.String(fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.Partition)),
+			AccessScope:  awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{entry})); err != nil {
+			return nil, err
+		}
+	}
+
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":         pulumi.String(args.Name),
+		"nodeSecurityGroupId": c.NodeSecurityGroup.ID(),
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// securityGroups creates the control-plane and node security groups: the
+// API reachable from nodes, kubelets and webhooks reachable from the control
+// plane, and all traffic between nodes (EFA needs it in both directions).
+func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap) error {
+	parent := pulumi.Parent(c)
+	var err error
+	c.ControlPlaneSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-control-plane", &ec2.SecurityGroupArgs{
+		VpcId:       args.VPCID,
+		Description: pulumi.String("EKS control plane: API from the nodes"),
+		Tags:        tag("Name", name+"-control-plane"),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	c.NodeSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-nodes", &ec2.SecurityGroupArgs{
+		VpcId:       args.VPCID,
+		Description: pulumi.String("EKS nodes: each other (EFA), the control plane, egress"),
+		Tags:        tag("Name", name+"-nodes", "karpenter.sh/discovery", args.Name),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	cp, nodes := c.ControlPlaneSecurityGroup.ID(), c.NodeSecurityGroup.ID()
+	ingress := []struct {
+		name, desc, proto string
+		from, to          int
+		sg, src           pulumi.StringInput
+	}{
+		{"api-from-nodes", "Kubernetes API from nodes", "tcp", 443, 443, cp, nodes},
+		{"all-from-nodes", "Node to node, including EFA", "-1", -1, -1, nodes, nodes},
+		{"kubelet-from-control-plane", "Kubelet and webhooks from the control plane", "tcp", 1025, 65535, nodes, cp},
+		{"https-from-control-plane", "Extension API servers from the control plane", "tcp", 443, 443, nodes, cp},
+	}
+	for _, r := range ingress {
+		ruleArgs := &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           r.sg,
+			ReferencedSecurityGroupId: r.src,
+			IpProtocol:                pulumi.String(r.proto),
+			Description:               pulumi.String(r.desc),
+			Tags:                      tag("Name", name+"-"+r.name),
+		}
+		if r.proto != "-1" {
+			ruleArgs.FromPort, ruleArgs.ToPort = pulumi.Int(r.from), pulumi.Int(r.to)
+		}
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, ruleArgs, parent); err != nil {
+			return err
+		}
+	}
+	egress := []struct {
+		name, desc string
+		sg, to     pulumi.StringInput
+		cidr       string
+	}{
+		{"control-plane-to-nodes", "Control plane to kubelets and webhooks", cp, nodes, ""},
+		{"nodes-to-nodes", "Node to node, including EFA (EFA needs an explicit self egress rule)", nodes, nodes, ""},
+		{"nodes-to-anywhere", "Nodes pull images and reach AWS APIs (through NAT or endpoints)", nodes, nil, "0.0.0.0/0"},
+	}
+	for _, r := range egress {
+		ruleArgs := &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: r.sg,
+			IpProtocol:      pulumi.String("-1"),
+			Description:     pulumi.String(r.desc),
+			Tags:            tag("Name", name+"-"+r.name),
+		}
+		if r.cidr != "" {
+			ruleArgs.CidrIpv4 = pulumi.String(r.cidr)
+		} else {
+			ruleArgs.ReferencedSecurityGroupId = r.to
+		}
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+r.name, ruleArgs, parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nodes creates the node role, its access entry and the node groups.
+func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap, afterCluster pulumi.ResourceOption) error {
+	parent := pulumi.Parent(c)
+	var err error
+	c.NodeRole, err = iam.NewRole(ctx, name+"-nodes", &iam.RoleArgs{
+		Description:      pulumi.String("Managed node groups of " + args.Name),
+		AssumeRolePolicy: pulumi.String(EC2TrustPolicy(args.AccountID).JSON()),
+		Tags:             tag("Name", name+"-nodes"),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	var attachments []pulumi.Resource
+	for _, policy := range NodePolicies {
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-nodes-"+policy, &iam.RolePolicyAttachmentArgs{
+			Role:      c.NodeRole.Name,
+			PolicyArn: pulumi.String(ManagedPolicyARN(args.Partition, policy)),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		attachments = append(attachments, a)
+	}
+	entry, err := awseks.NewAccessEntry(ctx, name+"-nodes", &awseks.AccessEntryArgs{
+		ClusterName:  pulumi.String(args.Name),
+		PrincipalArn: c.NodeRole.Arn,
+		Type:         pulumi.String("EC2_LINUX"),
+		Tags:         tag("Name", name+"-nodes"),
+	}, parent, afterCluster)
+	if err != nil {
+		return err
+	}
+	deps := append([]pulumi.Resource{c.EKS, entry}, attachments...)
+	for _, spec := range args.NodeGroups {
+		g, err := NewNodeGroup(ctx, name+"-"+spec.Name, &NodeGroupArgs{
+			Spec:                spec,
+			ClusterName:         args.Name,
+			SubnetIDsByAZ:       args.PrivateSubnetIDsByAZ,
+			AvailabilityZones:   args.AvailabilityZones,
+			NodeRoleARN:         c.NodeRole.Arn,
+			NodeSecurityGroupID: c.NodeSecurityGroup.ID(),
+			VolumeKMSKeyARN:     args.VolumeKeyARN,
+			Tags:                args.Tags,
+		}, parent, pulumi.DependsOn(deps))
+		if err != nil {
+			return err
+		}
+		c.NodeGroups[spec.Name] = g
+	}
+	return nil
+}
+
+// addonRole is the Pod Identity role an add-on's service account gets.
+type addonRole struct {
+	namespace, serviceAccount string
+	policies                  []string
+}
+
+var addonRoles = map[string]addonRole{
+	"aws-ebs-csi-driver":              {"kube-system", "ebs-csi-controller-sa", []string{"service-role/AmazonEBSCSIDriverPolicy"}},
+	"amazon-cloudwatch-observability": {"amazon-cloudwatch", "cloudwatch-agent", []string{"CloudWatchAgentServerPolicy"}},
+}
+
+// addons installs every managed add-on once the system nodes exist (CoreDNS
+// cannot become healthy without nodes), with Pod Identity roles where an
+// add-on calls AWS.
+func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap) error {
+	parent := pulumi.Parent(c)
+	var systemGroups []pulumi.Resource
+	for _, spec := range args.NodeGroups {
+		if spec.Role == "system" {
+			systemGroups = append(systemGroups, c.NodeGroups[spec.Name])
+		}
+	}
+	names := append([]string(nil), catalog.EKSAddons...)
+	sort.Strings(names)
+	for _, addon := range names {
+		addonArgs := &awseks.AddonArgs{
+			ClusterName:              pulumi.String(args.Name),
+			AddonName:                pulumi.String(addon),
+			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+			ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
+			Tags:                     tag("Name", name+"-"+addon),
+		}
+		if v := args.Addons[addon]; v != "" {
+			addonArgs.AddonVersion = pulumi.String(v)
+		}
+		if r, ok := addonRoles[addon]; ok {
+			role, err := iam.NewRole(ctx, name+"-"+addon, &iam.RoleArgs{
+				Description:      pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
+				AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(args.AccountID).JSON()),
+				Tags:             tag("Name", name+"-"+addon),
+			}, parent)
+			if err != nil {
+				return err
+			}
+			for _, p := range r.policies {
+				if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+addon+"-"+path.Base(p), &iam.RolePolicyAttachmentArgs{
+					Role:      role.Name,
+					PolicyArn: pulumi.String(ManagedPolicyARN(args.Partition, p)),
+				}, parent); err != nil {
+					return err
+				}
+			}
+			addonArgs.PodIdentityAssociations = awseks.AddonPodIdentityAssociationArray{awseks.AddonPodIdentityAssociationArgs{
+				RoleArn:        role.Arn,
+				ServiceAccount: pulumi.String(r.serviceAccount),
+			}}
+		}
+		a, err := awseks.NewAddon(ctx, name+"-"+addon, addonArgs, parent, pulumi.DependsOn(systemGroups))
+		if err != nil {
+			return err
+		}
+		c.Addons[addon] = a
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

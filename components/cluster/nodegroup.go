@@ -1,0 +1,240 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/tags"
+)
+
+// NodeGroupSpec is one node group's shape, as plain values from config.
+type NodeGroupSpec struct {
+	// Name is the group's short name (required), e.g. "p5-training".
+	Name string
+	// Role is system, training or inference (required).
+	Role string
+	// InstanceTypes are catalog instance types of one accelerator kind (required).
+	InstanceTypes []string
+	// MinSize, MaxSize and DesiredSize bound the group (required, 0 <= min <= desired <= max, max >= 1).
+	MinSize, MaxSize, DesiredSize int
+	// CapacityType is SPOT or ON_DEMAND (required).
+	CapacityType string
+	// EFA brings the cluster placement group, one EFA interface per network
+	// card of the instance type and the EFA label. Defaults to false.
+	EFA bool
+	// AvailabilityZone pins the group (required with EFA); "" spreads it over every AZ.
+	AvailabilityZone string
+	// AMIType overrides the AMI type the catalog gives. Defaults to the catalog's.
+	AMIType catalog.AMIType
+	// RootVolumeGiB is the encrypted gp3 root volume size (required, >= 20).
+	RootVolumeGiB int
+}
+
+// NodeGroupArgs wires a node group to its cluster.
+type NodeGroupArgs struct {
+	Spec NodeGroupSpec
+	// ClusterName is the EKS cluster's name (required).
+	ClusterName string
+	// SubnetIDsByAZ are the private subnets by AZ (required; a pinned group uses one).
+	SubnetIDsByAZ map[string]pulumi.StringInput
+	// AvailabilityZones orders SubnetIDsByAZ (required).
+	AvailabilityZones []string
+	// NodeRoleARN is the nodes' IAM role (required).
+	NodeRoleARN pulumi.StringInput
+	// NodeSecurityGroupID is attached to every interface (required).
+	NodeSecurityGroupID pulumi.StringInput
+	// VolumeKMSKeyARN encrypts root volumes (required).
+	VolumeKMSKeyARN pulumi.StringInput
+	// Tags are applied to the group, template, instances and volumes (required).
+	Tags map[string]string
+}
+
+// NodeGroup is one managed node group with its launch template and, with
+// EFA, its placement group.
+type NodeGroup struct {
+	pulumi.ResourceState
+
+	Shape          Shape
+	Spec           NodeGroupSpec
+	LaunchTemplate *ec2.LaunchTemplate
+	PlacementGroup *ec2.PlacementGroup
+	NodeGroup      *eks.NodeGroup
+}
+
+var groupName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,37}[a-z0-9]$`)
+
+func (a *NodeGroupArgs) validate() (Shape, error) {
+	s := a.Spec
+	var errs []error
+	if !groupName.MatchString(s.Name) {
+		errs = append(errs, fmt.Errorf("Spec.Name: %q must be 2-39 lowercase letters, digits and dashes", s.Name))
+	}
+	switch s.Role {
+	case "system", "training", "inference":
+	default:
+		errs = append(errs, fmt.Errorf("Spec.Role: %q; allowed: system, training, inference", s.Role))
+	}
+	if s.CapacityType != "SPOT" && s.CapacityType != "ON_DEMAND" {
+		errs = append(errs, fmt.Errorf("Spec.CapacityType: %q; allowed: SPOT, ON_DEMAND", s.CapacityType))
+	}
+	if s.MinSize < 0 || s.MaxSize < 1 || s.MinSize > s.DesiredSize || s.DesiredSize > s.MaxSize {
+		errs = append(errs, fmt.Errorf("Spec sizes: need 0 <= min (%d) <= desired (%d) <= max (%d), max >= 1", s.MinSize, s.DesiredSize, s.MaxSize))
+	}
+	if s.RootVolumeGiB < 20 {
+		errs = append(errs, fmt.Errorf("Spec.RootVolumeGiB: %d; at least 20", s.RootVolumeGiB))
+	}
+	shape, err := ShapeOf(s.InstanceTypes, s.Role, s.CapacityType, s.EFA)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("Spec.InstanceTypes: %w", err))
+	}
+	if s.AMIType != "" && err == nil && s.AMIType != shape.AMIType {
+		errs = append(errs, fmt.Errorf("Spec.AMIType: %q does not fit %s instances; allowed: %q", s.AMIType, shape.Accelerator, shape.AMIType))
+	}
+	if s.EFA && s.AvailabilityZone == "" {
+		errs = append(errs, errors.New("Spec.AvailabilityZone: required with EFA (the placement group lives in one AZ)"))
+	}
+	if s.AvailabilityZone != "" {
+		if _, ok := a.SubnetIDsByAZ[s.AvailabilityZone]; !ok {
+			errs = append(errs, fmt.Errorf("Spec.AvailabilityZone: %q has no private subnet; allowed: %v", s.AvailabilityZone, a.AvailabilityZones))
+		}
+	}
+	if a.ClusterName == "" || a.NodeRoleARN == nil || a.NodeSecurityGroupID == nil || a.VolumeKMSKeyARN == nil || len(a.AvailabilityZones) == 0 {
+		errs = append(errs, errors.New("ClusterName, NodeRoleARN, NodeSecurityGroupID, VolumeKMSKeyARN and AvailabilityZones: required"))
+	}
+	return shape, errors.Join(errs...)
+}
+
+// NewNodeGroup builds one managed node group.
+func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ...pulumi.ResourceOption) (*NodeGroup, error) {
+	if args == nil {
+		return nil, errors.New("node group: args are required")
+	}
+	shape, err := args.validate()
+	if err != nil {
+		return nil, fmt.Errorf("node group %q: %w", name, err)
+	}
+	spec := args.Spec
+	spec.InstanceTypes = append([]string(nil), spec.InstanceTypes...)
+	g := &NodeGroup{Shape: shape, Spec: spec}
+	if err := ctx.RegisterComponentResource("ml-platform:cluster:NodeGroup", name, g, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(g)
+	groupTags := tags.Merge(args.Tags, map[string]string{
+		"Name": name,
+		"kubernetes.io/cluster/" + args.ClusterName: "owned",
+		LabelWorkloadType: spec.Role,
+	})
+	tag := func(kv ...string) pulumi.StringMap { return tags.With(groupTags, kv...) }
+
+	subnets := pulumi.StringArray{}
+	if spec.AvailabilityZone != "" {
+		subnets = append(subnets, args.SubnetIDsByAZ[spec.AvailabilityZone])
+	} else {
+		for _, az := range args.AvailabilityZones {
+			subnets = append(subnets, args.SubnetIDsByAZ[az])
+		}
+	}
+
+	lt := &ec2.LaunchTemplateArgs{
+		Description:          pulumi.String(fmt.Sprintf("%s nodes (%s, %s)", spec.Role, shape.Accelerator, spec.CapacityType)),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"), // IMDSv2 only
+			HttpPutResponseHopLimit: pulumi.Int(2),             // pods behind the node's network namespace still reach IMDS
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/xvda"),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(spec.RootVolumeGiB),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				KmsKeyId:            args.VolumeKMSKeyARN,
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: tag()},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: tag()},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("network-interface"), Tags: tag()},
+		},
+		Tags: tag(),
+	}
+
+	if spec.EFA {
+		g.PlacementGroup, err = ec2.NewPlacementGroup(ctx, name+"-placement", &ec2.PlacementGroupArgs{
+			Strategy: pulumi.String("cluster"),
+			Tags:     tag("Name", name+"-placement"),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		lt.Placement = ec2.LaunchTemplatePlacementArgs{GroupName: g.PlacementGroup.Name}
+		var nics ec2.LaunchTemplateNetworkInterfaceArray
+		for _, nic := range EFAInterfaces(shape.EFAInterfaces) {
+			nics = append(nics, ec2.LaunchTemplateNetworkInterfaceArgs{
+				NetworkCardIndex:         pulumi.Int(nic.NetworkCardIndex),
+				DeviceIndex:              pulumi.Int(nic.DeviceIndex),
+				InterfaceType:            pulumi.String(nic.InterfaceType),
+				SecurityGroups:           pulumi.StringArray{args.NodeSecurityGroupID},
+				AssociatePublicIpAddress: pulumi.String("false"),
+				DeleteOnTermination:      pulumi.String("true"),
+			})
+		}
+		lt.NetworkInterfaces = nics
+	} else {
+		lt.VpcSecurityGroupIds = pulumi.StringArray{args.NodeSecurityGroupID}
+	}
+
+	g.LaunchTemplate, err = ec2.NewLaunchTemplate(ctx, name, lt, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	var taints eks.NodeGroupTaintArray
+	for _, t := range shape.Taints {
+		taints = append(taints, eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+	}
+	amiType := shape.AMIType
+	if spec.AMIType != "" {
+		amiType = spec.AMIType
+	}
+	g.NodeGroup, err = eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
+		ClusterName:   pulumi.String(args.ClusterName),
+		NodeRoleArn:   args.NodeRoleARN,
+		SubnetIds:     subnets,
+		InstanceTypes: pulumi.ToStringArray(spec.InstanceTypes),
+		CapacityType:  pulumi.String(spec.CapacityType),
+		AmiType:       pulumi.String(string(amiType)),
+		ScalingConfig: eks.NodeGroupScalingConfigArgs{
+			MinSize:     pulumi.Int(spec.MinSize),
+			MaxSize:     pulumi.Int(spec.MaxSize),
+			DesiredSize: pulumi.Int(spec.DesiredSize),
+		},
+		UpdateConfig: eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+		LaunchTemplate: eks.NodeGroupLaunchTemplateArgs{
+			Id:      g.LaunchTemplate.ID(),
+			Version: g.LaunchTemplate.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
+		},
+		Labels: pulumi.ToStringMap(shape.Labels),
+		Taints: taints,
+		Tags:   tag(),
+	}, parent, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
+		"nodeGroupName":    g.NodeGroup.NodeGroupName,
+		"launchTemplateId": g.LaunchTemplate.ID(),
+	}); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
