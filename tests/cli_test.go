@@ -149,21 +149,31 @@ func TestCLIAudit(t *testing.T) {
 }
 
 func TestCLIPolicyPackConfig(t *testing.T) {
-	// Waiving a rule through --policy-pack-config is honoured offline too:
-	// with required-tags disabled, the dirty export keeps only its advisory
-	// finding and the audit passes; raising that one to mandatory fails it.
+	// Levels from --policy-pack-config are honoured offline too: with every
+	// rule advisory the dirty export passes; raising one rule back to
+	// mandatory fails it again, naming that rule.
 	dirty := filepath.Join(root, "policies", "testdata", "export-untagged-vpc.json")
 	cfg := filepath.Join(t.TempDir(), "policy.json")
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": {"enforcementLevel": "disabled"}}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"all": "advisory"}`), 0o644))
 	code, out, errOut := cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
 	require.Equal(t, 0, code, errOut)
-	require.NotContains(t, out, `"required-tags"`)
-	require.Contains(t, out, `"vpc-flow-logs"`)
+	require.Contains(t, out, `"required-tags"`)
+	require.NotContains(t, out, `"mandatory"`)
 
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": "disabled", "vpc-flow-logs": "mandatory"}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"all": "advisory", "required-tags": "mandatory"}`), 0o644))
 	code, out, errOut = cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
 	require.Equal(t, 1, code, errOut)
-	require.Contains(t, out, `"enforcementLevel": "mandatory"`)
+	var doc struct {
+		Violations []struct{ Policy, EnforcementLevel string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	for _, v := range doc.Violations {
+		require.Equal(t, v.Policy == "required-tags", v.EnforcementLevel == "mandatory", v.Policy)
+	}
+
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": "disabled"}`), 0o644))
+	_, out, _ = cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
+	require.NotContains(t, out, `"required-tags"`)
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"no-such-rule": "mandatory"}`), 0o644))

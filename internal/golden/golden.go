@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,7 +28,27 @@ func Assert(t testing.TB, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "missing golden file; run the test with -update and review the diff")
-	require.Equal(t, string(want), string(got), "golden file %s differs; if the change is intended, run with -update and review the diff", path)
+	if string(want) != string(got) {
+		t.Fatalf("golden file %s differs at line %s\nif the change is intended, run the test with -update and review the diff", path, firstDifference(string(want), string(got)))
+	}
+}
+
+// firstDifference describes the first differing line, so a failure stays readable.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("%d:\n  want: %s\n  got:  %s", i+1, wl, gl)
+		}
+	}
+	return "(none)"
 }
 
 // AssertJSON indents a compact JSON document and compares it like Assert,
