@@ -13,20 +13,6 @@ import (
 	"github.com/ml-platform/ml-platform/internal/offline"
 )
 
-func obj(m resource.PropertyMap, k string) resource.PropertyMap {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsObject() {
-		return v.ObjectValue()
-	}
-	return resource.PropertyMap{}
-}
-
-func arr(m resource.PropertyMap, k string) []resource.PropertyValue {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsArray() {
-		return v.ArrayValue()
-	}
-	return nil
-}
-
 func named(res []*mock.Registered, name string) *mock.Registered {
 	for _, r := range res {
 		if r.Name == name {
@@ -199,3 +185,8 @@ func TestDevNeedsNoNeuronOrEFAPlugins(t *testing.T) {
 }
 
 type offlineResult = offline.Result
+
+var (
+	obj = mock.Object
+	arr = mock.Array
+)

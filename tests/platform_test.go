@@ -63,24 +63,6 @@ func byType(res *offline.Result, typ string) []*mock.Registered {
 	return out
 }
 
-func str(m resource.PropertyMap, k string) string {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsString() {
-		return v.StringValue()
-	}
-	return ""
-}
-
-func strs(m resource.PropertyMap, k string) []string {
-	var out []string
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			out = append(out, e.StringValue())
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 func tagsOf(r *mock.Registered) map[string]string {
 	out := map[string]string{}
 	if v, ok := r.Inputs["tags"]; ok && v.IsObject() {
@@ -370,3 +352,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// Property readers shared with every test through the mock package.
+var (
+	str  = mock.String
+	strs = mock.Strings
+)

@@ -69,27 +69,6 @@ func buildCluster(t *testing.T, a *cluster.ClusterArgs) (*mock.Recorder, *cluste
 	return rec, c, err
 }
 
-func str(m resource.PropertyMap, k string) string {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsString() {
-		return v.StringValue()
-	}
-	return ""
-}
-
-func obj(m resource.PropertyMap, k string) resource.PropertyMap {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsObject() {
-		return v.ObjectValue()
-	}
-	return resource.PropertyMap{}
-}
-
-func arr(m resource.PropertyMap, k string) []resource.PropertyValue {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsArray() {
-		return v.ArrayValue()
-	}
-	return nil
-}
-
 func TestShapeOf(t *testing.T) {
 	for _, tc := range []struct {
 		types      []string
@@ -457,3 +436,9 @@ func TestKarpenterProdFallsBackToOnDemand(t *testing.T) {
 func kubernetesProvider(ctx *pulumi.Context) (*kubernetes.Provider, error) {
 	return kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("{}")})
 }
+
+var (
+	str = mock.String
+	obj = mock.Object
+	arr = mock.Array
+)

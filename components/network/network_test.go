@@ -6,7 +6,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -43,25 +42,6 @@ func build(t *testing.T, a *network.NetworkArgs) (*mock.Recorder, error) {
 		return err
 	}, nil)
 	return rec, err
-}
-
-func str(m resource.PropertyMap, k string) string {
-	v, ok := m[resource.PropertyKey(k)]
-	if !ok || !v.IsString() {
-		return ""
-	}
-	return v.StringValue()
-}
-
-func strs(m resource.PropertyMap, k string) []string {
-	var out []string
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			out = append(out, e.StringValue())
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func TestPlanLayout(t *testing.T) {
@@ -263,3 +243,8 @@ func TestArgsNotMutated(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, before, a.InterfaceEndpoints)
 }
+
+var (
+	str  = mock.String
+	strs = mock.Strings
+)
