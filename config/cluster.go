@@ -29,9 +29,10 @@ const (
 	OnDemand CapacityType = "ON_DEMAND"
 )
 
-// MinKubernetesMinor is the oldest Kubernetes 1.x minor version accepted
+// MinKubernetesMinor is the oldest Kubernetes 1.x minor version accepted (the
+// policy pack's eks-minimum-version default agrees)
 // (older versions are out of EKS standard support and cost extended-support fees).
-const MinKubernetesMinor = 31
+const MinKubernetesMinor = 32
 
 // Cluster is the validated EKS configuration.
 type Cluster struct {
@@ -147,7 +148,7 @@ func ClusterDefaults(env Environment) Cluster {
 	}
 	return Cluster{
 		LogRetentionDays: retention,
-		Version:          "1.33",
+		Version:          "1.34",
 		NodeGroups:       []NodeGroup{system},
 		Addons:           map[string]string{},
 		Karpenter: Karpenter{

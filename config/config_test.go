@@ -228,7 +228,7 @@ func TestErrors(t *testing.T) {
 		{"public API to the world", "dev", with(base(), KeyCluster, obj(map[string]any{"publicAccessCidrs": []string{"0.0.0.0/0"}})),
 			[]string{"ml-platform:cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the API to the internet"}},
 		{"old Kubernetes", "dev", with(base(), KeyCluster, obj(map[string]any{"version": "1.27", "endpointPublicAccess": false})),
-			[]string{`ml-platform:cluster.version: "1.27" is below the minimum; allowed: "1.31" or later`}},
+			[]string{`ml-platform:cluster.version: "1.27" is below the minimum; allowed: "1.32" or later`}},
 		{"unknown instance type", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"p9.huge"}))),
 			[]string{`ml-platform:cluster.nodeGroups[0].instanceTypes[0]: "p9.huge" is not an instance type in the catalog; allowed: `, "p5.48xlarge"}},
 		{"type not in region", "dev", with(base(), KeyRegion, "eu-west-1", KeyCluster, cluster(group("instanceTypes", []string{"p4de.24xlarge"}))),

@@ -42,7 +42,7 @@ func training(instance string, efa bool) cluster.NodeGroupSpec {
 
 func clusterArgs(groups ...cluster.NodeGroupSpec) *cluster.ClusterArgs {
 	return &cluster.ClusterArgs{
-		Name: "ml-platform-test", Version: "1.33", VPCID: pulumi.String("vpc-123"),
+		Name: "ml-platform-test", Version: "1.34", VPCID: pulumi.String("vpc-123"),
 		AvailabilityZones: zones, PrivateSubnetIDsByAZ: subnets(),
 		SecretsKeyARN: pulumi.String(keyARN), LogsKeyARN: pulumi.String(keyARN), VolumeKeyARN: pulumi.String(keyARN),
 		LogRetentionDays: 30, NodeGroups: append([]cluster.NodeGroupSpec{system()}, groups...),

@@ -23,7 +23,7 @@ import (
 const Name = "ml-platform-policies"
 
 // Version is the pack's version; keep it equal to PulumiPolicy.yaml's.
-var Version = semver.MustParse("0.1.0")
+var Version = semver.MustParse("0.2.0")
 
 // New builds the pack from rules.Rules() and rules.StackRules(). It is the
 // factory policyx.Main calls once the engine has configured the stack.

@@ -24,9 +24,10 @@ import (
 )
 
 const (
-	vpcType     = "aws:ec2/vpc:Vpc"
-	kmsKeyType  = "aws:kms/key:Key"
-	flowLogType = "aws:ec2/flowLog:FlowLog"
+	vpcType      = "aws:ec2/vpc:Vpc"
+	kmsKeyType   = "aws:kms/key:Key"
+	flowLogType  = "aws:ec2/flowLog:FlowLog"
+	endpointType = "aws:ec2/vpcEndpoint:VpcEndpoint"
 )
 
 func urnOf(typ, name string) string {
@@ -155,8 +156,8 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetAnalyzerInfo: %v", err)
 	}
-	if info.GetName() != pack.Name || info.GetVersion() != "0.1.0" {
-		t.Errorf("pack = %s %s, want %s 0.1.0", info.GetName(), info.GetVersion(), pack.Name)
+	if info.GetName() != pack.Name || info.GetVersion() != pack.Version.String() {
+		t.Errorf("pack = %s %s, want %s %s", info.GetName(), info.GetVersion(), pack.Name, pack.Version)
 	}
 	listed := map[string]*pulumirpc.PolicyInfo{}
 	for _, p := range info.GetPolicies() {
@@ -209,11 +210,11 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 			t.Fatalf("Configure: %v", err)
 		}
 	}
-	analyze := func(t *testing.T, typ, name string, m map[string]property.Value) []diag {
+	analyze := func(t *testing.T, typ, name string, m map[string]property.Value, unprotected bool) []diag {
 		t.Helper()
 		resp, err := client.Analyze(ctx, &pulumirpc.AnalyzeRequest{
 			Type: typ, Urn: urnOf(typ, name), Name: name, Properties: props(t, m),
-			Options: &pulumirpc.AnalyzerResourceOptions{Protect: true},
+			Options: &pulumirpc.AnalyzerResourceOptions{Protect: !unprotected},
 		})
 		if err != nil {
 			t.Fatalf("Analyze %s: %v", name, err)
@@ -229,11 +230,12 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 	advisory := pulumirpc.EnforcementLevel_ADVISORY
 
 	analyzeCases := []struct {
-		name     string
-		typ      string
-		props    map[string]property.Value
-		override map[string]*pulumirpc.PolicyConfig
-		want     []diag
+		name        string
+		typ         string
+		props       map[string]property.Value
+		unprotected bool
+		override    map[string]*pulumirpc.PolicyConfig
+		want        []diag
 	}{
 		{
 			name: "untagged-vpc", typ: vpcType,
@@ -297,10 +299,11 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 			want: []diag{{"required-tags", advisory, urnOf(vpcType, "config-from-configure")}},
 		},
 	}
+	analyzeCases = append(analyzeCases, concernCases(t)...)
 	for _, tt := range analyzeCases {
 		t.Run("Analyze/"+tt.name, func(t *testing.T) {
 			configure(t, tt.override)
-			if got := analyze(t, tt.typ, tt.name, tt.props); !slices.Equal(got, tt.want) {
+			if got := analyze(t, tt.typ, tt.name, tt.props, tt.unprotected); !slices.Equal(got, tt.want) {
 				t.Errorf("diagnostics:\n got %+v\nwant %+v", got, tt.want)
 			}
 		})
@@ -324,22 +327,59 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 	t.Run("AnalyzeStack", func(t *testing.T) {
 		configure(t, nil)
 		covered, uncovered := urnOf(vpcType, "covered"), urnOf(vpcType, "uncovered")
-		resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: []*pulumirpc.AnalyzerResource{
-			{Type: vpcType, Urn: covered, Name: "covered", Properties: props(t, map[string]property.Value{"tags": tags(fullTags())})},
-			{Type: vpcType, Urn: uncovered, Name: "uncovered", Properties: props(t, map[string]property.Value{"tags": tags(fullTags())})},
+		tagged := props(t, map[string]property.Value{"tags": tags(fullTags())})
+		resources := []*pulumirpc.AnalyzerResource{
+			{Type: vpcType, Urn: covered, Name: "covered", Properties: tagged},
+			{Type: vpcType, Urn: uncovered, Name: "uncovered", Properties: tagged},
 			{
 				Type: flowLogType, Urn: urnOf(flowLogType, "covered-flow"), Name: "covered-flow",
 				Properties:           props(t, map[string]property.Value{"vpcId": computed, "tags": tags(fullTags())}),
 				Dependencies:         []string{covered},
 				PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"vpcId": {Urns: []string{covered}}},
 			},
-		}})
+		}
+		// The covered VPC has the required endpoints (vpcId unknown, as in a
+		// first preview; the dependency says which VPC).
+		for _, svc := range []string{"s3", "sts", "ecr.api", "ecr.dkr"} {
+			typ := "Interface"
+			if svc == "s3" {
+				typ = "Gateway"
+			}
+			resources = append(resources, &pulumirpc.AnalyzerResource{
+				Type: endpointType, Urn: urnOf(endpointType, "covered-"+svc), Name: "covered-" + svc,
+				Properties: props(t, map[string]property.Value{
+					"vpcId": computed, "serviceName": property.New("com.amazonaws.us-east-1." + svc),
+					"vpcEndpointType": property.New(typ), "privateDnsEnabled": property.New(true), "tags": tags(fullTags()),
+				}),
+				PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"vpcId": {Urns: []string{covered}}},
+			})
+		}
+		resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
 		if err != nil {
 			t.Fatalf("AnalyzeStack: %v", err)
 		}
-		want := []diag{{"vpc-flow-logs", advisory, uncovered}}
+		want := []diag{{"vpc-flow-logs", advisory, uncovered}, {"vpc-privatelink-endpoints", mandatory, uncovered}}
 		if got := diags(resp.GetDiagnostics()); !slices.Equal(got, want) {
 			t.Errorf("diagnostics:\n got %+v\nwant %+v", got, want)
+		}
+		for _, d := range resp.GetDiagnostics() {
+			if d.GetPolicyName() == "vpc-privatelink-endpoints" && !strings.Contains(d.GetMessage(), "no VPC endpoint for ecr.api, ecr.dkr, s3, sts") {
+				t.Errorf("message = %q", d.GetMessage())
+			}
+		}
+
+		// A stack rule's level comes from Configure too.
+		configure(t, map[string]*pulumirpc.PolicyConfig{
+			"vpc-flow-logs":             {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
+			"vpc-privatelink-endpoints": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
+		})
+		resp, err = client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
+		if err != nil {
+			t.Fatalf("AnalyzeStack: %v", err)
+		}
+		want = []diag{{"vpc-flow-logs", mandatory, uncovered}}
+		if got := diags(resp.GetDiagnostics()); !slices.Equal(got, want) {
+			t.Errorf("with levels from Configure:\n got %+v\nwant %+v", got, want)
 		}
 	})
 }

@@ -13,8 +13,15 @@
 // converting: a rule never panics and never reports a violation on a value it
 // cannot see.
 //
-// Adding a rule: write its Check in the file of its concern (tagging.go,
-// encryption.go, network.go, ...), register it in that file's init, and add a
-// passing case, a firing case and an unknown-value case to the tests. The
-// README's rule table lists it too.
+// Rules are grouped by concern, one file each: tagging.go, encryption.go,
+// network.go (isolation), cost.go (spot and cost), iam.go and
+// availability.go. Helpers shared between them read the Environment tag
+// (env.go), IAM-style policy documents (policydoc.go), node groups and
+// NodePools (compute.go) and references between resources for stack rules
+// (refs.go).
+//
+// Adding a rule: write its Check in the file of its concern, register it in
+// that file's init, and add a passing case, a firing case and an
+// unknown-value case to the tests; a mandatory rule also gets an audit
+// fixture (fixtures_test.go). The README's rule table lists it too.
 package rules

@@ -72,6 +72,10 @@ func TestFromStackExportResources(t *testing.T) {
 		"aws:ec2/flowLog:FlowLog",
 		"aws:kms/key:Key",
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+		"aws:ec2/vpcEndpoint:VpcEndpoint",
+		"aws:ec2/vpcEndpoint:VpcEndpoint",
+		"aws:ec2/vpcEndpoint:VpcEndpoint",
+		"aws:ec2/vpcEndpoint:VpcEndpoint",
 	}
 	if !slices.Equal(types, wantTypes) {
 		t.Fatalf("types = %v, want %v (stack, providers and pending deletes skipped)", types, wantTypes)

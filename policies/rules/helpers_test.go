@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -85,4 +87,135 @@ func assertMessages(t *testing.T, got, want []string) {
 	if !slices.Equal(got, want) {
 		t.Errorf("messages:\n got %q\nwant %q", got, want)
 	}
+}
+
+// pv converts plain Go test values to a property value: maps, slices,
+// strings, bools, numbers, nil, and property values (computed) as they are.
+func pv(x any) property.Value {
+	switch x := x.(type) {
+	case property.Value:
+		return x
+	case nil:
+		return property.New(property.Null)
+	case string:
+		return property.New(x)
+	case bool:
+		return property.New(x)
+	case int:
+		return property.New(float64(x))
+	case float64:
+		return property.New(x)
+	case []string:
+		elems := make([]property.Value, len(x))
+		for i, e := range x {
+			elems[i] = property.New(e)
+		}
+		return property.New(elems)
+	case []any:
+		elems := make([]property.Value, len(x))
+		for i, e := range x {
+			elems[i] = pv(e)
+		}
+		return property.New(elems)
+	case map[string]string:
+		return tagValue(x)
+	case map[string]any:
+		m := make(map[string]property.Value, len(x))
+		for k, e := range x {
+			m[k] = pv(e)
+		}
+		return property.New(m)
+	}
+	panic(fmt.Sprintf("pv: unsupported %T", x))
+}
+
+// mk builds a Resource from plain Go properties.
+func mk(typ, name string, props map[string]any) Resource {
+	m := make(map[string]property.Value, len(props))
+	for k, v := range props {
+		m[k] = pv(v)
+	}
+	return res(typ, name, m)
+}
+
+// envTags returns the required tags with Environment set to env.
+func envTags(env string) map[string]string { return with(fullTags(), "Environment", env) }
+
+// withProps returns r with extra properties set (the originals are kept).
+func withProps(r Resource, props map[string]any) Resource {
+	for k, v := range props {
+		r.Properties = r.Properties.Set(k, pv(v))
+	}
+	return r
+}
+
+// ruleCase is one table case of a resource rule: the messages it must
+// produce, each matched as a substring, in order.
+type ruleCase struct {
+	name string
+	r    Resource
+	cfg  map[string]any
+	want []string
+}
+
+// runRuleCases runs a rule over each case with its defaults overlaid by the
+// case's config.
+func runRuleCases(t *testing.T, rule string, cases []ruleCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got := check(t, rule, tt.r, tt.cfg)
+			assertContains(t, got, tt.want)
+		})
+	}
+}
+
+// assertContains checks that got has one message per want, each containing it.
+func assertContains(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("messages:\n got %q\nwant %d matching %q", got, len(want), want)
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("message %d = %q, want it to contain %q", i, got[i], want[i])
+		}
+	}
+}
+
+// stackCase is one table case of a stack rule: the URN and a substring of
+// each finding, in order.
+type stackCase struct {
+	name string
+	rs   []Resource
+	cfg  map[string]any
+	want []Finding
+}
+
+// runStackCases runs a stack rule over each case.
+func runStackCases(t *testing.T, name string, cases []stackCase) {
+	t.Helper()
+	rule := stackRuleByName(t, name)
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got := rule.Check(tt.rs, MergeConfig(rule.Defaults, tt.cfg))
+			if len(got) != len(tt.want) {
+				t.Fatalf("findings:\n got %+v\nwant %+v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				if got[i].URN != w.URN || !strings.Contains(got[i].Message, w.Message) {
+					t.Errorf("finding %d = %+v, want URN %s and a message containing %q", i, got[i], w.URN, w.Message)
+				}
+			}
+		})
+	}
+}
+
+// withDeps returns r with property dependencies on key.
+func withDeps(r Resource, key string, urns ...string) Resource {
+	if r.PropertyDependencies == nil {
+		r.PropertyDependencies = map[string][]string{}
+	}
+	r.PropertyDependencies[key] = append(r.PropertyDependencies[key], urns...)
+	return r
 }

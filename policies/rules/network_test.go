@@ -41,3 +41,291 @@ func TestVPCFlowLogs(t *testing.T) {
 		})
 	}
 }
+
+func TestPrivateLinkEndpoints(t *testing.T) {
+	vpc := res(vpcType, "net", nil)
+	vpc.ID = "vpc-0a"
+	ep := func(svc, typ string, dns any, vpcID any) Resource {
+		props := map[string]any{"serviceName": "com.amazonaws.us-east-1." + svc, "vpcEndpointType": typ, "vpcId": vpcID}
+		if dns != nil {
+			props["privateDnsEnabled"] = dns
+		}
+		return mk(vpcEndpointType, "net-"+svc, props)
+	}
+	full := []Resource{
+		vpc,
+		ep("s3", "Gateway", nil, "vpc-0a"),
+		withDeps(ep("sts", "Interface", true, computed), "vpcId", vpc.URN),
+		ep("ecr.api", "Interface", true, "vpc-0a"),
+		ep("ecr.dkr", "Interface", true, "vpc-0a"),
+	}
+	other := res(vpcType, "other", nil)
+	runStackCases(t, "vpc-privatelink-endpoints", []stackCase{
+		{name: "all present, by ID and by dependency", rs: full},
+		{name: "none", rs: []Resource{vpc}, want: []Finding{{vpc.URN, "no VPC endpoint for ecr.api, ecr.dkr, s3, sts"}}},
+		{name: "one missing", rs: full[:4], want: []Finding{{vpc.URN, "no VPC endpoint for ecr.dkr:"}}},
+		{
+			name: "private DNS off",
+			rs:   append(slices.Clone(full[:3]), ep("ecr.api", "Interface", false, "vpc-0a"), full[4]),
+			want: []Finding{{vpc.URN, "the endpoints for ecr.api have privateDnsEnabled off"}},
+		},
+		{
+			name: "private DNS unset (the provider's default is off)",
+			rs:   append(slices.Clone(full[:3]), ep("ecr.api", "Interface", nil, "vpc-0a"), full[4]),
+			want: []Finding{{vpc.URN, "ecr.api"}},
+		},
+		{name: "private DNS unknown", rs: append(slices.Clone(full[:3]), ep("ecr.api", "Interface", computed, "vpc-0a"), full[4])},
+		{
+			name: "an interface-only service through a gateway does not count",
+			rs:   append(slices.Clone(full[:2]), ep("sts", "Gateway", nil, "vpc-0a"), full[3], full[4]),
+			want: []Finding{{vpc.URN, "the endpoints for sts"}},
+		},
+		{name: "other VPC's endpoints do not count", rs: append(slices.Clone(full), other), want: []Finding{{other.URN, "no VPC endpoint for"}}},
+		{name: "endpoint of unknown VPC keeps the rule quiet", rs: []Resource{vpc, ep("sts", "Interface", true, computed)}},
+		{name: "endpoint of unknown service keeps missing quiet", rs: []Resource{vpc, mk(vpcEndpointType, "x", map[string]any{"vpcId": "vpc-0a", "serviceName": computed})}},
+		{name: "config", rs: []Resource{vpc, full[1]}, cfg: map[string]any{"requiredServices": []any{"s3"}}},
+	})
+	if got := endpointService("com.amazonaws.us-east-1.sagemaker.api"); got != "sagemaker.api" {
+		t.Errorf("endpointService = %q", got)
+	}
+}
+
+func TestEKSEndpointNotWorld(t *testing.T) {
+	comp := func(props map[string]any) Resource { return mk(eksComponentType, "eks", props) }
+	cluster := func(vpcConfig any) Resource { return mk(eksClusterType, "eks", map[string]any{"vpcConfig": vpcConfig}) }
+	runRuleCases(t, "eks-endpoint-not-world", []ruleCase{
+		{name: "public with CIDRs", r: comp(map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []string{"203.0.113.0/24"}})},
+		{name: "private only", r: comp(map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true})},
+		{name: "defaults are public to the world", r: comp(nil), want: []string{"the public API endpoint admits 0.0.0.0/0"}},
+		{name: "explicit world", r: comp(map[string]any{"publicAccessCidrs": []string{"10.0.0.0/8", "0.0.0.0/0"}}), want: []string{"admits 0.0.0.0/0"}},
+		{name: "IPv6 world", r: comp(map[string]any{"publicAccessCidrs": []string{"::/0"}}), want: []string{"::/0"}},
+		{name: "CIDRs unknown", r: comp(map[string]any{"publicAccessCidrs": computed})},
+		{name: "public flag unknown", r: comp(map[string]any{"endpointPublicAccess": computed})},
+		{name: "cluster restricted", r: cluster(map[string]any{"publicAccessCidrs": []string{"203.0.113.0/24"}})},
+		{name: "cluster default", r: cluster(map[string]any{"subnetIds": []string{"s-1"}}), want: []string{"vpcConfig.publicAccessCidrs"}},
+		{name: "cluster vpcConfig unknown", r: cluster(computed)},
+	})
+}
+
+func TestEKSEndpointPrivateProd(t *testing.T) {
+	comp := func(env string, props map[string]any) Resource {
+		props["tags"] = envTags(env)
+		return mk(eksComponentType, "eks", props)
+	}
+	runRuleCases(t, "eks-endpoint-private-prod", []ruleCase{
+		{name: "prod private", r: comp("prod", map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true})},
+		{
+			name: "prod defaults", r: comp("prod", map[string]any{}),
+			want: []string{"endpointPublicAccess is on", "endpointPrivateAccess is off"},
+		},
+		{name: "staging public", r: comp("staging", map[string]any{"endpointPublicAccess": true, "endpointPrivateAccess": true}), want: []string{"endpointPublicAccess is on"}},
+		{name: "dev public", r: comp("dev", map[string]any{"endpointPublicAccess": true})},
+		{name: "prod unknown", r: comp("prod", map[string]any{"endpointPublicAccess": computed, "endpointPrivateAccess": computed})},
+		{name: "no environment", r: mk(eksComponentType, "eks", nil)},
+		{
+			name: "aws cluster in prod",
+			r: mk(eksClusterType, "eks", map[string]any{"tags": envTags("prod"), "vpcConfig": map[string]any{
+				"endpointPublicAccess": true, "endpointPrivateAccess": false}}),
+			want: []string{"vpcConfig.endpointPublicAccess is on", "vpcConfig.endpointPrivateAccess is off"},
+		},
+	})
+}
+
+func TestSageMakerIsolation(t *testing.T) {
+	runRuleCases(t, "sagemaker-domain-vpc-only", []ruleCase{
+		{name: "VpcOnly", r: mk(smDomainType, "d", map[string]any{"appNetworkAccessType": "VpcOnly"})},
+		{name: "default", r: mk(smDomainType, "d", nil), want: []string{"appNetworkAccessType is not set (AWS defaults to PublicInternetOnly)"}},
+		{name: "public", r: mk(smDomainType, "d", map[string]any{"appNetworkAccessType": "PublicInternetOnly"}), want: []string{"is PublicInternetOnly"}},
+		{name: "unknown", r: mk(smDomainType, "d", map[string]any{"appNetworkAccessType": computed})},
+	})
+	runRuleCases(t, "sagemaker-notebook-direct-internet", []ruleCase{
+		{name: "disabled", r: mk(smNotebookType, "nb", map[string]any{"directInternetAccess": "Disabled"})},
+		{name: "default", r: mk(smNotebookType, "nb", nil), want: []string{"directInternetAccess is not set (AWS defaults to Enabled)"}},
+		{name: "unknown", r: mk(smNotebookType, "nb", map[string]any{"directInternetAccess": computed})},
+	})
+	runRuleCases(t, "sagemaker-notebook-root-access", []ruleCase{
+		{name: "disabled", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": "Disabled"})},
+		{name: "enabled", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": "Enabled"}), want: []string{"rootAccess is Enabled"}},
+		{name: "unknown", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": computed})},
+	})
+	runRuleCases(t, "sagemaker-model-network-isolation", []ruleCase{
+		{name: "isolated", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": true})},
+		{name: "default", r: mk(smModelType, "m", nil), want: []string{"enableNetworkIsolation is not true"}},
+		{name: "off", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": false}), want: []string{"enableNetworkIsolation"}},
+		{name: "unknown", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": computed})},
+	})
+}
+
+func TestNoPublicIP(t *testing.T) {
+	lt := func(assoc any) Resource {
+		return mk(launchTemplateType, "lt", map[string]any{"networkInterfaces": []any{
+			map[string]any{"deviceIndex": 0, "associatePublicIpAddress": assoc}}})
+	}
+	runRuleCases(t, "no-public-ip", []ruleCase{
+		{name: "template private", r: lt("false")},
+		{name: "template public (string)", r: lt("true"), want: []string{"networkInterfaces[0].associatePublicIpAddress is true"}},
+		{name: "template unknown", r: lt(computed)},
+		{name: "template without interfaces", r: mk(launchTemplateType, "lt", nil)},
+		{name: "instance public", r: mk(ec2InstanceType, "i", map[string]any{"associatePublicIpAddress": true}), want: []string{"associatePublicIpAddress is true"}},
+		{name: "instance private", r: mk(ec2InstanceType, "i", map[string]any{"associatePublicIpAddress": false})},
+		{name: "public subnet mapping", r: mk(subnetType, "s", map[string]any{"mapPublicIpOnLaunch": true}), want: []string{"mapPublicIpOnLaunch is true"}},
+		{name: "subnet without mapping", r: mk(subnetType, "s", map[string]any{"mapPublicIpOnLaunch": false})},
+		{name: "eks default node group", r: mk(eksComponentType, "eks", nil), want: []string{"default node group assigns public IPs"}},
+		{name: "eks default node group private", r: mk(eksComponentType, "eks", map[string]any{"nodeAssociatePublicIpAddress": false})},
+		{name: "eks default node group skipped", r: mk(eksComponentType, "eks", map[string]any{"skipDefaultNodeGroup": true})},
+		{name: "eks setting unknown", r: mk(eksComponentType, "eks", map[string]any{"nodeAssociatePublicIpAddress": computed})},
+		{name: "pulumi-eks node group", r: mk(eksNodeGroupV2Type, "ng", nil), want: []string{"nodes get public IPs"}},
+		{name: "pulumi-eks node group private", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"nodeAssociatePublicIpAddress": false})},
+	})
+}
+
+func TestIMDSv2(t *testing.T) {
+	lt := func(mo any) Resource { return mk(launchTemplateType, "lt", map[string]any{"metadataOptions": mo}) }
+	runRuleCases(t, "imdsv2-required", []ruleCase{
+		{name: "required", r: lt(map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 2})},
+		{name: "optional", r: lt(map[string]any{"httpTokens": "optional"}), want: []string{"httpTokens is optional"}},
+		{name: "tokens unset", r: lt(map[string]any{"httpEndpoint": "enabled"}), want: []string{"httpTokens is not set"}},
+		{name: "no metadata options", r: mk(launchTemplateType, "lt", nil), want: []string{"metadataOptions is not set"}},
+		{name: "IMDS disabled", r: lt(map[string]any{"httpEndpoint": "disabled"})},
+		{name: "options unknown", r: lt(computed)},
+		{name: "tokens unknown", r: lt(map[string]any{"httpTokens": computed})},
+		{name: "instance", r: mk(ec2InstanceType, "i", map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}}), want: []string{"httpTokens is optional"}},
+		{name: "managed node group component", r: mk(eksManagedNGType, "ng", nil), want: []string{"enableIMDSv2 is not true"}},
+		{name: "managed node group component on", r: mk(eksManagedNGType, "ng", map[string]any{"enableIMDSv2": true})},
+		{name: "managed node group with a template", r: mk(eksManagedNGType, "ng", map[string]any{"launchTemplate": map[string]any{"id": "lt-1"}})},
+		{name: "notebook v2", r: mk(smNotebookType, "nb", map[string]any{"instanceMetadataServiceConfiguration": map[string]any{"minimumInstanceMetadataServiceVersion": "2"}})},
+		{name: "notebook default", r: mk(smNotebookType, "nb", nil), want: []string{"minimumInstanceMetadataServiceVersion is not 2"}},
+	})
+}
+
+func TestIMDSHopLimit(t *testing.T) {
+	lt := func(hops any) Resource {
+		return mk(launchTemplateType, "lt", map[string]any{"metadataOptions": map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": hops}})
+	}
+	runRuleCases(t, "imds-hop-limit", []ruleCase{
+		{name: "2", r: lt(2)},
+		{name: "3", r: lt(3), want: []string{"httpPutResponseHopLimit is 3; use at most 2"}},
+		{name: "unknown", r: lt(computed)},
+		{name: "unset (1)", r: mk(launchTemplateType, "lt", nil)},
+		{name: "config", r: lt(3), cfg: map[string]any{"maxHopLimit": 3}},
+	})
+}
+
+func TestS3PublicAccessAndOwnership(t *testing.T) {
+	bpa := func(props map[string]any) Resource { return mk(s3PublicAccessType, "bpa", props) }
+	all := map[string]any{"bucket": "b", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}
+	runRuleCases(t, "s3-public-access-block", []ruleCase{
+		{name: "all four", r: bpa(all)},
+		{name: "one off", r: bpa(map[string]any{"blockPublicAcls": true, "blockPublicPolicy": false, "ignorePublicAcls": true, "restrictPublicBuckets": true}),
+			want: []string{"blockPublicPolicy is not true"}},
+		{name: "unset defaults to false", r: bpa(map[string]any{"bucket": "b"}), want: []string{"blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets are not true"}},
+		{name: "unknown flags", r: bpa(map[string]any{"blockPublicAcls": computed, "blockPublicPolicy": computed, "ignorePublicAcls": computed, "restrictPublicBuckets": computed})},
+	})
+	runRuleCases(t, "s3-ownership-enforced", []ruleCase{
+		{name: "enforced", r: mk(s3OwnershipType, "o", map[string]any{"rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}})},
+		{name: "preferred", r: mk(s3OwnershipType, "o", map[string]any{"rule": map[string]any{"objectOwnership": "BucketOwnerPreferred"}}), want: []string{"is BucketOwnerPreferred"}},
+		{name: "unset", r: mk(s3OwnershipType, "o", nil), want: []string{"is not set"}},
+		{name: "unknown", r: mk(s3OwnershipType, "o", map[string]any{"rule": computed})},
+	})
+	const public = `{"Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+	const tlsOnly = `{"Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	runRuleCases(t, "s3-bucket-policy-no-public", []ruleCase{
+		{name: "TLS only", r: mk(s3BucketPolicyType, "p", map[string]any{"policy": tlsOnly})},
+		{name: "public read", r: mk(s3BucketPolicyType, "p", map[string]any{"policy": public}), want: []string{"bucket policy statement Public allows any principal"}},
+		{name: "bucket's own policy", r: mk(s3BucketV2Type, "b", map[string]any{"policy": public}), want: []string{"statement Public"}},
+		{name: "unknown", r: mk(s3BucketPolicyType, "p", map[string]any{"policy": computed})},
+	})
+}
+
+func TestS3PublicAccessBlockAttached(t *testing.T) {
+	b := mk(s3BucketV2Type, "data", nil)
+	b.ID = "ml-data"
+	other := mk(s3BucketV2Type, "other", nil)
+	block := mk(s3PublicAccessType, "data-bpa", map[string]any{"bucket": "ml-data"})
+	runStackCases(t, "s3-public-access-block-attached", []stackCase{
+		{name: "attached", rs: []Resource{b, block}},
+		{name: "by dependency", rs: []Resource{b, withDeps(mk(s3PublicAccessType, "x", map[string]any{"bucket": computed}), "bucket", b.URN)}},
+		{name: "missing", rs: []Resource{b, block, other}, want: []Finding{{other.URN, "no aws:s3/bucketPublicAccessBlock refers to this bucket"}}},
+		{name: "unresolved", rs: []Resource{b, other, mk(s3PublicAccessType, "x", map[string]any{"bucket": computed})}},
+	})
+}
+
+func TestSecurityGroupWorldIngress(t *testing.T) {
+	rule := func(cidr4, cidr6 any, proto string, from, to int) Resource {
+		props := map[string]any{"ipProtocol": proto, "fromPort": from, "toPort": to}
+		if cidr4 != nil {
+			props["cidrIpv4"] = cidr4
+		}
+		if cidr6 != nil {
+			props["cidrIpv6"] = cidr6
+		}
+		return mk(sgIngressRuleType, "in", props)
+	}
+	runRuleCases(t, "security-group-world-ingress", []ruleCase{
+		{name: "from the VPC", r: rule("10.0.0.0/16", nil, "tcp", 443, 443)},
+		{name: "SSH from anywhere", r: rule("0.0.0.0/0", nil, "tcp", 22, 22), want: []string{"the rule admits tcp port 22 from 0.0.0.0/0"}},
+		{name: "all from anywhere IPv6", r: rule(nil, "::/0", "-1", 0, 0), want: []string{"admits all traffic from ::/0"}},
+		{name: "CIDR unknown", r: rule(computed, nil, "tcp", 22, 22)},
+		{name: "allowed port", r: rule("0.0.0.0/0", nil, "tcp", 443, 443), cfg: map[string]any{"allowedPorts": []any{443.0}}},
+		{name: "allowed port does not cover a range", r: rule("0.0.0.0/0", nil, "tcp", 440, 450), cfg: map[string]any{"allowedPorts": []any{443.0}}, want: []string{"tcp ports 440-450"}},
+		{name: "allowed port does not cover all protocols", r: rule("0.0.0.0/0", nil, "-1", 0, 0), cfg: map[string]any{"allowedPorts": []any{443.0}}, want: []string{"all traffic"}},
+		{
+			name: "ec2 rule",
+			r:    mk(securityGroupRuleType, "r", map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": 0, "toPort": 65535, "cidrBlocks": []string{"0.0.0.0/0"}}),
+			want: []string{"tcp ports 0-65535 from 0.0.0.0/0"},
+		},
+		{name: "ec2 egress rule", r: mk(securityGroupRuleType, "r", map[string]any{"type": "egress", "protocol": "-1", "cidrBlocks": []string{"0.0.0.0/0"}})},
+		{
+			name: "inline ingress",
+			r: mk(securityGroupType, "sg", map[string]any{"ingress": []any{
+				map[string]any{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": []string{"10.0.0.0/8"}},
+				map[string]any{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": []string{"0.0.0.0/0"}},
+			}}),
+			want: []string{"ingress[1] admits tcp port 22"},
+		},
+		{name: "default security group", r: mk(defaultSGType, "d", map[string]any{"ingress": []any{map[string]any{"protocol": "-1", "fromPort": 0, "toPort": 0, "ipv6CidrBlocks": []string{"::/0"}}}}), want: []string{"all traffic"}},
+		{name: "inline unknown", r: mk(securityGroupType, "sg", map[string]any{"ingress": computed})},
+	})
+}
+
+func TestNodeSSH(t *testing.T) {
+	runRuleCases(t, "node-ssh-disabled", []ruleCase{
+		{name: "node group without remote access", r: mk(eksNodeGroupType, "ng", map[string]any{"labels": map[string]any{}})},
+		{name: "node group with remote access", r: mk(eksNodeGroupType, "ng", map[string]any{"remoteAccess": map[string]any{"ec2SshKey": "ops"}}), want: []string{"remoteAccess is set"}},
+		{name: "remote access unknown", r: mk(eksNodeGroupType, "ng", map[string]any{"remoteAccess": computed})},
+		{name: "managed node group component", r: mk(eksManagedNGType, "ng", map[string]any{"remoteAccess": map[string]any{"ec2SshKey": "ops"}}), want: []string{"remoteAccess"}},
+		{name: "template key", r: mk(launchTemplateType, "lt", map[string]any{"keyName": "ops"}), want: []string{"keyName is set"}},
+		{name: "template key unknown", r: mk(launchTemplateType, "lt", map[string]any{"keyName": computed})},
+		{name: "template without key", r: mk(launchTemplateType, "lt", nil)},
+		{name: "pulumi-eks public key", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"nodePublicKey": "ssh-ed25519 AAAA"}), want: []string{"nodePublicKey is set"}},
+		{name: "cluster node group options", r: mk(eksComponentType, "eks", map[string]any{"nodeGroupOptions": map[string]any{"keyName": "ops"}}), want: []string{"nodeGroupOptions.keyName is set"}},
+	})
+}
+
+func TestKarpenterNodeClass(t *testing.T) {
+	nc := func(spec map[string]any) Resource {
+		return mk(karpenterNodeClassType, "accelerated", map[string]any{"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "spec": spec})
+	}
+	good := nc(map[string]any{
+		"metadataOptions":     map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2},
+		"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": true, "kmsKeyID": "arn:k"}}},
+	})
+	runRuleCases(t, "imdsv2-required", []ruleCase{
+		{name: "required", r: good},
+		{name: "Karpenter's default is required", r: nc(map[string]any{})},
+		{name: "optional", r: nc(map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}}), want: []string{"spec.metadataOptions.httpTokens is optional"}},
+	})
+	runRuleCases(t, "imds-hop-limit", []ruleCase{
+		{name: "2", r: good},
+		{name: "3", r: nc(map[string]any{"metadataOptions": map[string]any{"httpPutResponseHopLimit": 3}}), want: []string{"spec.metadataOptions.httpPutResponseHopLimit is 3"}},
+	})
+	runRuleCases(t, "ebs-encryption", []ruleCase{
+		{name: "encrypted with a key", r: good},
+		{name: "Karpenter's default mappings", r: nc(map[string]any{})},
+		{name: "unencrypted", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"volumeSize": "100Gi"}}}}),
+			want: []string{"spec.blockDeviceMappings[0] (/dev/xvda) is not encrypted"}},
+		{name: "AWS-managed key", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"ebs": map[string]any{"encrypted": true}}}}),
+			want: []string{"ebs.kmsKeyID"}},
+		{name: "unknown", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"ebs": map[string]any{"encrypted": computed}}}})},
+	})
+}

@@ -202,3 +202,84 @@ func toFloat(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// getStrings returns the string elements of the array at path. p is absent
+// when there is no array; unknown when the array, or any element of it, is
+// computed (vals then holds the elements that are known); present when every
+// element is known. Elements of other kinds are skipped.
+func getStrings(m property.Map, path ...string) (vals []string, p presence) {
+	v, p := lookup(m, path...)
+	if p != present {
+		return nil, p
+	}
+	return stringElems(v)
+}
+
+// stringElems is getStrings for a value already in hand. A single known
+// string counts as a one-element list, as AWS policy documents allow.
+func stringElems(v property.Value) ([]string, presence) {
+	switch {
+	case v.IsComputed():
+		return nil, unknown
+	case v.IsNull():
+		return nil, absent
+	case v.IsString():
+		return []string{v.AsString()}, present
+	case !v.IsArray():
+		return nil, absent
+	}
+	p := present
+	var out []string
+	for _, e := range v.AsArray().AsSlice() {
+		switch {
+		case e.IsComputed():
+			p = unknown
+		case e.IsString():
+			out = append(out, e.AsString())
+		}
+	}
+	return out, p
+}
+
+// getMaps returns the map elements of the array at path; a computed element
+// or a computed array makes p unknown (the known maps are still returned).
+// A single map where a list is expected counts as a one-element list (some
+// nested blocks are objects in one provider version and lists in another).
+func getMaps(m property.Map, path ...string) (maps []property.Map, p presence) {
+	v, p := lookup(m, path...)
+	if p != present {
+		return nil, p
+	}
+	if v.IsMap() {
+		return []property.Map{v.AsMap()}, present
+	}
+	if !v.IsArray() {
+		return nil, absent
+	}
+	for _, e := range v.AsArray().AsSlice() {
+		switch {
+		case e.IsComputed():
+			p = unknown
+		case e.IsMap():
+			maps = append(maps, e.AsMap())
+		}
+	}
+	return maps, p
+}
+
+// isSet reports whether path holds a value that counts as configured: a
+// known non-empty value, or an unknown one (which will be configured once
+// known). Absent, null and empty strings are not set.
+func isSet(m property.Map, path ...string) bool {
+	v, p := lookup(m, path...)
+	switch p {
+	case unknown:
+		return true
+	case absent:
+		return false
+	}
+	if s, ok := asString(v); ok {
+		return s != ""
+	}
+	return true
+}

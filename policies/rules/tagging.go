@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
 // DefaultRequiredTags are the tags every taggable resource carries: they drive
@@ -51,6 +53,17 @@ var taggableTypes = map[string]bool{
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   true,
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": true,
 	"eks:index:Cluster":                                         true,
+	"eks:index:ManagedNodeGroup":                                true,
+	"aws:bedrock/guardrail:Guardrail":                           true,
+	"aws:cloudwatch/eventRule:EventRule":                        true,
+	"aws:ebs/volume:Volume":                                     true,
+	"aws:ec2/instance:Instance":                                 true,
+	"aws:eks/accessEntry:AccessEntry":                           true,
+	"aws:eks/addon:Addon":                                       true,
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation":     true,
+	"aws:iam/instanceProfile:InstanceProfile":                   true,
+	"aws:sagemaker/notebookInstance:NotebookInstance":           true,
+	"aws:sagemaker/pipeline:Pipeline":                           true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required
@@ -72,6 +85,42 @@ func init() {
 		},
 		Defaults: map[string]any{"requiredTags": toAnySlice(DefaultRequiredTags)},
 		Check:    checkRequiredTags,
+	}, Rule{
+		Name: "environment-tag-values",
+		Description: "The Environment tag takes one of the platform's environments, so that " +
+			"cost reports and the environment-specific rules (prod protection, availability) see it.",
+		Level: Mandatory,
+		ConfigSchema: map[string]map[string]any{
+			"allowedValues": {
+				"type":        "array",
+				"items":       map[string]any{"type": "string"},
+				"description": "Values the Environment tag may take.",
+			},
+		},
+		Defaults: map[string]any{"allowedValues": toAnySlice(DefaultEnvironments)},
+		Check:    checkEnvironmentTagValues,
+	}, Rule{
+		Name: "launch-template-tag-specifications",
+		Description: "Launch templates tag the instances and volumes they launch: provider default " +
+			"tags do not reach them, and node groups do not propagate their own tags.",
+		Level: Mandatory,
+		ConfigSchema: map[string]map[string]any{
+			"requiredTags": {
+				"type":        "array",
+				"items":       map[string]any{"type": "string"},
+				"description": "Tag keys each tag specification must carry with a non-empty value.",
+			},
+			"resourceTypes": {
+				"type":        "array",
+				"items":       map[string]any{"type": "string"},
+				"description": "resourceType values that need a tag specification.",
+			},
+		},
+		Defaults: map[string]any{
+			"requiredTags":  toAnySlice(DefaultRequiredTags),
+			"resourceTypes": []any{"instance", "volume"},
+		},
+		Check: checkLaunchTemplateTagSpecs,
 	})
 }
 
@@ -99,10 +148,46 @@ func checkRequiredTags(r Resource, cfg map[string]any) []string {
 		case unknown:
 			return nil
 		case present:
-			tags, _ = asMap(v) // a non-map tags value carries no tags
+			var known bool
+			if tags, known = tagMap(v); !known {
+				return nil
+			}
 		}
 	}
+	if missing := missingTags(tags, required); len(missing) > 0 {
+		return []string{fmt.Sprintf("missing required tags: %s (checked %s)", strings.Join(missing, ", "), source)}
+	}
+	return nil
+}
 
+// tagMap reads a tags value: a map, or a list of maps merged in order (the
+// form pulumi-eks's Addon takes). known is false when a list element is
+// computed. Any other kind carries no tags.
+func tagMap(v property.Value) (tags property.Map, known bool) {
+	if m, ok := asMap(v); ok {
+		return m, true
+	}
+	elems, ok := asArray(v)
+	if !ok {
+		return property.Map{}, true
+	}
+	merged := map[string]property.Value{}
+	for _, e := range elems {
+		if e.IsComputed() {
+			return property.Map{}, false
+		}
+		if m, ok := asMap(e); ok {
+			for k, x := range m.All {
+				merged[k] = x
+			}
+		}
+	}
+	return property.NewMap(merged), true
+}
+
+// missingTags returns the required keys that tags lacks or holds blank. An
+// unknown value counts as present.
+func missingTags(tags property.Map, required []string) []string {
 	var missing []string
 	for _, key := range required {
 		v, p := lookup(tags, key)
@@ -115,10 +200,61 @@ func checkRequiredTags(r Resource, cfg map[string]any) []string {
 			}
 		}
 	}
-	if len(missing) == 0 {
+	return missing
+}
+
+// checkEnvironmentTagValues fires when the Environment tag is a known value
+// outside the allowed list. A missing tag is required-tags' finding.
+func checkEnvironmentTagValues(r Resource, cfg map[string]any) []string {
+	env, ok := environment(r)
+	if !ok {
 		return nil
 	}
-	return []string{fmt.Sprintf("missing required tags: %s (checked %s)", strings.Join(missing, ", "), source)}
+	allowed := cfgStrings(cfg, "allowedValues")
+	if slices.Contains(allowed, env) {
+		return nil
+	}
+	return []string{fmt.Sprintf("Environment tag is %q; allowed: %s", env, strings.Join(allowed, ", "))}
+}
+
+// checkLaunchTemplateTagSpecs fires when a launch template has no tag
+// specification for a required resource type, or one that lacks required
+// tags. Unknown specifications or tags are never judged.
+func checkLaunchTemplateTagSpecs(r Resource, cfg map[string]any) []string {
+	if r.Type != launchTemplateType {
+		return nil
+	}
+	specs, p := getMaps(r.Properties, "tagSpecifications")
+	if p == unknown {
+		return nil
+	}
+	byType := map[string]property.Map{}
+	for _, spec := range specs {
+		rt, ok := getString(spec, "resourceType")
+		if !ok {
+			return nil // a specification of unknown type might be the missing one
+		}
+		byType[rt] = spec
+	}
+	required := slices.Compact(slices.Sorted(slices.Values(cfgStrings(cfg, "requiredTags"))))
+	var out []string
+	for _, rt := range cfgStrings(cfg, "resourceTypes") {
+		spec, ok := byType[rt]
+		if !ok {
+			out = append(out, fmt.Sprintf("tagSpecifications has no entry for resourceType %q: what the template launches "+
+				"carries no cost-allocation tags", rt))
+			continue
+		}
+		v, tp := lookup(spec, "tags")
+		if tp == unknown {
+			continue
+		}
+		tags, _ := asMap(v)
+		if missing := missingTags(tags, required); len(missing) > 0 {
+			out = append(out, fmt.Sprintf("tagSpecifications for %q lacks tags: %s", rt, strings.Join(missing, ", ")))
+		}
+	}
+	return out
 }
 
 func toAnySlice(ss []string) []any {

@@ -167,7 +167,10 @@ func TestTaggableTypes(t *testing.T) {
 		"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket", "aws:fsx/lustreFileSystem:LustreFileSystem",
 		"aws:sagemaker/domain:Domain", "aws:sagemaker/endpoint:Endpoint", "aws:sqs/queue:Queue",
 		"aws:sns/topic:Topic", "aws:budgets/budget:Budget", "aws:ec2/placementGroup:PlacementGroup",
-		"eks:index:Cluster",
+		"eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry",
+		"aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:cloudwatch/eventRule:EventRule",
+		"aws:ec2/instance:Instance", "aws:sagemaker/notebookInstance:NotebookInstance", "aws:sagemaker/pipeline:Pipeline",
+		"aws:bedrock/guardrail:Guardrail",
 	} {
 		if !IsTaggable(typ) {
 			t.Errorf("IsTaggable(%q) = false, want true", typ)
@@ -176,4 +179,59 @@ func TestTaggableTypes(t *testing.T) {
 	if IsTaggable("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
 		t.Error("IsTaggable(RolePolicyAttachment) = true, want false")
 	}
+}
+
+func TestRequiredTagsListOfMaps(t *testing.T) {
+	// pulumi-eks's Addon takes tags as a list of maps, merged in order.
+	addon := mk("eks:index:Addon", "cni", map[string]any{"tags": []any{
+		map[string]any{"Project": "p", "Environment": "dev"},
+		map[string]any{"Team": "t", "CostCenter": "c", "ManagedBy": "pulumi"},
+	}})
+	assertMessages(t, check(t, "required-tags", addon, nil), nil)
+	partial := mk("eks:index:Addon", "cni", map[string]any{"tags": []any{map[string]any{"Project": "p"}}})
+	assertContains(t, check(t, "required-tags", partial, nil), []string{"CostCenter, Environment, ManagedBy, Team"})
+	unknownElem := mk("eks:index:Addon", "cni", map[string]any{"tags": []any{computed}})
+	assertMessages(t, check(t, "required-tags", unknownElem, nil), nil)
+}
+
+func TestEnvironmentTagValues(t *testing.T) {
+	vpc := func(tags any) Resource { return mk(vpcType, "net", map[string]any{"tags": tags}) }
+	runRuleCases(t, "environment-tag-values", []ruleCase{
+		{name: "dev", r: vpc(envTags("dev"))},
+		{name: "staging", r: vpc(envTags("staging"))},
+		{name: "prod in tagsAll", r: mk(vpcType, "net", map[string]any{"tagsAll": envTags("prod"), "tags": envTags("Production")})},
+		{name: "unknown value fires", r: vpc(envTags("production")), want: []string{`Environment tag is "production"; allowed: dev, staging, prod`}},
+		{name: "case matters", r: vpc(envTags("Prod")), want: []string{`"Prod"`}},
+		{name: "pulumi-eks clusterTags", r: mk(eksComponentType, "eks", map[string]any{"clusterTags": envTags("qa")}), want: []string{`"qa"`}},
+		{name: "missing tag is required-tags' finding", r: vpc(without(fullTags(), "Environment"))},
+		{name: "computed value", r: vpc(map[string]any{"Environment": computed})},
+		{name: "computed tags", r: vpc(computed)},
+		{name: "config", r: vpc(envTags("qa")), cfg: map[string]any{"allowedValues": []any{"qa"}}},
+	})
+}
+
+func TestLaunchTemplateTagSpecifications(t *testing.T) {
+	lt := func(specs any) Resource {
+		return mk(launchTemplateType, "gpu", map[string]any{"tags": fullTags(), "tagSpecifications": specs})
+	}
+	spec := func(rt string, tags any) map[string]any { return map[string]any{"resourceType": rt, "tags": tags} }
+	runRuleCases(t, "launch-template-tag-specifications", []ruleCase{
+		{name: "instance and volume tagged", r: lt([]any{spec("instance", fullTags()), spec("volume", fullTags())})},
+		{
+			name: "no tag specifications",
+			r:    mk(launchTemplateType, "gpu", map[string]any{"tags": fullTags()}),
+			want: []string{`no entry for resourceType "instance"`, `no entry for resourceType "volume"`},
+		},
+		{name: "volume missing", r: lt([]any{spec("instance", fullTags())}), want: []string{`"volume"`}},
+		{
+			name: "tags missing keys",
+			r:    lt([]any{spec("instance", without(fullTags(), "CostCenter")), spec("volume", fullTags())}),
+			want: []string{`tagSpecifications for "instance" lacks tags: CostCenter`},
+		},
+		{name: "specifications unknown", r: lt(computed)},
+		{name: "a specification's type unknown", r: lt([]any{map[string]any{"resourceType": computed, "tags": fullTags()}})},
+		{name: "tags unknown", r: lt([]any{spec("instance", computed), spec("volume", computed)})},
+		{name: "config: instances only", r: lt([]any{spec("instance", fullTags())}), cfg: map[string]any{"resourceTypes": []any{"instance"}}},
+		{name: "other types skipped", r: mk(vpcType, "v", nil)},
+	})
 }

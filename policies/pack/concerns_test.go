@@ -1,0 +1,132 @@
+package pack_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// analyzeCase is one resource sent through Analyze and the diagnostics it
+// must produce.
+type analyzeCase = struct {
+	name        string
+	typ         string
+	props       map[string]property.Value
+	unprotected bool
+	override    map[string]*pulumirpc.PolicyConfig
+	want        []diag
+}
+
+// obj builds a property map value.
+func obj(kv map[string]property.Value) property.Value { return property.New(kv) }
+
+// list builds a property array value.
+func list(vs ...property.Value) property.Value { return property.New(vs) }
+
+func str(s string) property.Value { return property.New(s) }
+
+// envTags are the required tags with Environment set.
+func envTags(env string) property.Value {
+	t := fullTags()
+	t["Environment"] = env
+	return tags(t)
+}
+
+// concernCases send one resource per concern through the real analyzer:
+// each is clean but for one setting, so exactly one rule fires, at its own
+// level.
+func concernCases(t *testing.T) []analyzeCase {
+	t.Helper()
+	const (
+		ltType     = "aws:ec2/launchTemplate:LaunchTemplate"
+		sgRuleType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+		policyType = "aws:iam/policy:Policy"
+		ngType     = "aws:eks/nodeGroup:NodeGroup"
+		poolType   = "kubernetes:karpenter.sh/v1:NodePool"
+		logType    = "aws:cloudwatch/logGroup:LogGroup"
+		eksType    = "eks:index:Cluster"
+	)
+	mandatory, advisory := pulumirpc.EnforcementLevel_MANDATORY, pulumirpc.EnforcementLevel_ADVISORY
+	launchTemplate := func(tokens property.Value) map[string]property.Value {
+		return map[string]property.Value{
+			"tags": envTags("dev"),
+			"blockDeviceMappings": list(obj(map[string]property.Value{"deviceName": str("/dev/xvda"), "ebs": obj(map[string]property.Value{
+				"encrypted": str("true"), "kmsKeyId": str("arn:aws:kms:us-east-1:123456789012:key/k")})})),
+			"metadataOptions": obj(map[string]property.Value{"httpTokens": tokens, "httpPutResponseHopLimit": property.New(2.0)}),
+			"tagSpecifications": list(
+				obj(map[string]property.Value{"resourceType": str("instance"), "tags": envTags("dev")}),
+				obj(map[string]property.Value{"resourceType": str("volume"), "tags": envTags("dev")})),
+		}
+	}
+	return []analyzeCase{
+		{name: "lt-imdsv2", typ: ltType, props: launchTemplate(str("required"))},
+		{name: "lt-imdsv1", typ: ltType, props: launchTemplate(str("optional")), want: []diag{{"imdsv2-required", mandatory, urnOf(ltType, "lt-imdsv1")}}},
+		{name: "lt-unknown-tokens", typ: ltType, props: launchTemplate(computed)},
+		{
+			name: "sg-world-ssh", typ: sgRuleType,
+			props: map[string]property.Value{"tags": envTags("dev"), "cidrIpv4": str("0.0.0.0/0"), "ipProtocol": str("tcp"),
+				"fromPort": property.New(22.0), "toPort": property.New(22.0)},
+			want: []diag{{"security-group-world-ingress", mandatory, urnOf(sgRuleType, "sg-world-ssh")}},
+		},
+		{
+			name: "sg-https-allowed-by-config", typ: sgRuleType,
+			props: map[string]property.Value{"tags": envTags("dev"), "cidrIpv4": str("0.0.0.0/0"), "ipProtocol": str("tcp"),
+				"fromPort": property.New(443.0), "toPort": property.New(443.0)},
+			override: map[string]*pulumirpc.PolicyConfig{"security-group-world-ingress": {
+				EnforcementLevel: mandatory, Properties: mustStruct(t, map[string]any{"allowedPorts": []any{443}})}},
+		},
+		{
+			name: "iam-star", typ: policyType,
+			props: map[string]property.Value{"tags": envTags("prod"),
+				"policy": str(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+			want: []diag{{"iam-no-wildcard-actions", mandatory, urnOf(policyType, "iam-star")}},
+		},
+		{
+			name: "training-on-demand", typ: ngType,
+			props: map[string]property.Value{
+				"tags":          envTags("dev"),
+				"labels":        obj(map[string]property.Value{"workload-type": str("training"), "accelerator": str("nvidia-gpu")}),
+				"capacityType":  str("ON_DEMAND"),
+				"instanceTypes": list(str("g5.12xlarge")),
+				"scalingConfig": obj(map[string]property.Value{"minSize": property.New(0.0), "maxSize": property.New(4.0)}),
+			},
+			want: []diag{{"training-uses-spot", mandatory, urnOf(ngType, "training-on-demand")}},
+		},
+		{
+			name: "nodepool-training-on-demand", typ: poolType,
+			props: map[string]property.Value{"spec": obj(map[string]property.Value{"template": obj(map[string]property.Value{
+				"metadata": obj(map[string]property.Value{"labels": obj(map[string]property.Value{"workload-type": str("training")})}),
+				"spec": obj(map[string]property.Value{"requirements": list(obj(map[string]property.Value{
+					"key": str("karpenter.sh/capacity-type"), "operator": str("In"), "values": list(str("on-demand"))}))}),
+			})})},
+			want: []diag{{"training-uses-spot", mandatory, urnOf(poolType, "nodepool-training-on-demand")}},
+		},
+		{
+			name: "prod-key-unprotected", typ: kmsKeyType, unprotected: true,
+			props: map[string]property.Value{"tags": envTags("prod"), "enableKeyRotation": property.New(true)},
+			want:  []diag{{"prod-stateful-protected", mandatory, urnOf(kmsKeyType, "prod-key-unprotected")}},
+		},
+		{
+			name: "log-group-forever", typ: logType,
+			props: map[string]property.Value{"tags": envTags("dev"), "kmsKeyId": str("arn:aws:kms:us-east-1:123456789012:key/k")},
+			want:  []diag{{"log-group-retention", advisory, urnOf(logType, "log-group-forever")}},
+		},
+		{
+			name: "eks-component-public", typ: eksType,
+			props: map[string]property.Value{
+				"tags": envTags("dev"), "authenticationMode": str("API"), "encryptionConfigKeyArn": str("arn:k"),
+				"enabledClusterLogTypes": list(str("api"), str("audit"), str("authenticator"), str("controllerManager"), str("scheduler")),
+				"skipDefaultNodeGroup":   property.New(true), "version": str("1.33"), "endpointPublicAccess": property.New(true),
+			},
+			want: []diag{{"eks-endpoint-not-world", mandatory, urnOf(eksType, "eks-component-public")}},
+		},
+		{
+			name: "eks-component-unknown", typ: eksType,
+			props: map[string]property.Value{
+				"tags": computed, "authenticationMode": computed, "encryptionConfigKeyArn": computed, "enabledClusterLogTypes": computed,
+				"skipDefaultNodeGroup": computed, "version": computed, "endpointPublicAccess": computed,
+			},
+		},
+	}
+}

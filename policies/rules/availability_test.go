@@ -1,0 +1,156 @@
+package rules
+
+import "testing"
+
+func TestProdStatefulProtected(t *testing.T) {
+	key := func(env string, protect bool) Resource {
+		r := mk(kmsKeyType, "data", map[string]any{"tags": envTags(env)})
+		r.Protect = protect
+		return r
+	}
+	runRuleCases(t, "prod-stateful-protected", []ruleCase{
+		{name: "prod protected", r: key("prod", true)},
+		{name: "prod unprotected", r: key("prod", false), want: []string{"stateful resource is not protected"}},
+		{name: "staging unprotected", r: key("staging", false), want: []string{"not protected"}},
+		{name: "dev unprotected", r: key("dev", false)},
+		{name: "environment unknown", r: withProps(key("prod", false), map[string]any{"tags": computed})},
+		{name: "not stateful", r: mk(vpcType, "v", map[string]any{"tags": envTags("prod")})},
+		{name: "config narrows the types", r: key("prod", false), cfg: map[string]any{"statefulTypes": []any{s3BucketV2Type}}},
+		{name: "bucket via tagsAll", r: mk(s3BucketV2Type, "b", map[string]any{"tagsAll": envTags("prod")}), want: []string{"not protected"}},
+	})
+}
+
+func TestEKSControlPlaneLogs(t *testing.T) {
+	all := []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+	runRuleCases(t, "eks-control-plane-logs", []ruleCase{
+		{name: "all five", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": all})},
+		{name: "none (default)", r: mk(eksComponentType, "eks", nil), want: []string{"lacks api, audit, authenticator, controllerManager, scheduler"}},
+		{name: "audit only", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": []string{"audit"}}), want: []string{"lacks api, authenticator"}},
+		{name: "config", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": []string{"audit"}}), cfg: map[string]any{"requiredLogTypes": []any{"audit"}}},
+		{name: "unknown", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": computed})},
+		{name: "an element unknown", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": []any{"api", computed}})},
+	})
+}
+
+func TestEKSMinimumVersion(t *testing.T) {
+	runRuleCases(t, "eks-minimum-version", []ruleCase{
+		{name: "1.33", r: mk(eksComponentType, "eks", map[string]any{"version": "1.33"})},
+		{name: "1.32", r: mk(eksClusterType, "eks", map[string]any{"version": "1.32"})},
+		{name: "1.29", r: mk(eksComponentType, "eks", map[string]any{"version": "1.29"}), want: []string{"version is 1.29; use 1.32 or later"}},
+		{name: "unset means latest", r: mk(eksComponentType, "eks", nil)},
+		{name: "unknown", r: mk(eksComponentType, "eks", map[string]any{"version": computed})},
+		{name: "node group", r: mk(eksNodeGroupType, "ng", map[string]any{"version": "1.30"}), want: []string{"1.30"}},
+		{name: "config", r: mk(eksComponentType, "eks", map[string]any{"version": "1.29"}), cfg: map[string]any{"minimumVersion": "1.28"}},
+		{name: "unparseable", r: mk(eksComponentType, "eks", map[string]any{"version": "latest"})},
+	})
+}
+
+func TestSageMakerEndpointInstancesProd(t *testing.T) {
+	ep := func(env string, count any) Resource {
+		return mk(smEndpointConfigType, "ep", map[string]any{"tags": envTags(env), "productionVariants": []any{
+			map[string]any{"variantName": "main", "instanceType": "ml.g5.xlarge", "initialInstanceCount": count}}})
+	}
+	runRuleCases(t, "sagemaker-endpoint-instances-prod", []ruleCase{
+		{name: "prod two", r: ep("prod", 2)},
+		{name: "prod one", r: ep("prod", 1), want: []string{"productionVariants[0] main has initialInstanceCount 1; use at least 2"}},
+		{name: "dev one", r: ep("dev", 1)},
+		{name: "unknown count", r: ep("prod", computed)},
+		{name: "serverless", r: mk(smEndpointConfigType, "ep", map[string]any{"tags": envTags("prod"), "productionVariants": []any{
+			map[string]any{"serverlessConfig": map[string]any{"maxConcurrency": 1}}}})},
+		{name: "autoscaling minimum", r: mk(appAutoscalingTarget, "t", map[string]any{"tags": envTags("prod"), "serviceNamespace": "sagemaker", "minCapacity": 1}),
+			want: []string{"minCapacity is 1"}},
+		{name: "autoscaling of another service", r: mk(appAutoscalingTarget, "t", map[string]any{"tags": envTags("prod"), "serviceNamespace": "ecs", "minCapacity": 1})},
+	})
+}
+
+func TestProdInferenceNodeGroups(t *testing.T) {
+	runRuleCases(t, "prod-inference-node-groups", []ruleCase{
+		{name: "prod on-demand two", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "ON_DEMAND", 2, "g5.2xlarge")},
+		{name: "prod default capacity", r: nodeGroup("inf", "prod", "inference", "aws-inferentia", "", 2, "inf2.xlarge")},
+		{name: "prod spot", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "SPOT", 2, "g5.2xlarge"), want: []string{"runs on spot"}},
+		{name: "prod one node", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "ON_DEMAND", 1, "g5.2xlarge"), want: []string{"minimum size 1; keep at least 2"}},
+		{name: "dev spot at zero", r: nodeGroup("inf", "dev", "inference", "nvidia-gpu", "SPOT", 0, "g5.xlarge")},
+		{name: "prod training spot", r: nodeGroup("train", "prod", "training", "nvidia-gpu", "SPOT", 0, "p5.48xlarge")},
+		{name: "capacity unknown", r: withProps(nodeGroup("inf", "prod", "inference", "nvidia-gpu", "", 2), map[string]any{"capacityType": computed})},
+	})
+}
+
+func TestFSxBackupsProd(t *testing.T) {
+	fsx := func(env string, props map[string]any) Resource {
+		props["tags"] = envTags(env)
+		return mk(fsxLustreType, "fsx", props)
+	}
+	runRuleCases(t, "fsx-backups-prod", []ruleCase{
+		{name: "prod with backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": 7})},
+		{name: "prod without backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2"}), want: []string{"automaticBackupRetentionDays is 0 or unset"}},
+		{name: "prod zero", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_1", "automaticBackupRetentionDays": 0}), want: []string{"no automatic backups"}},
+		{name: "dev without backups", r: fsx("dev", map[string]any{"deploymentType": "PERSISTENT_2"})},
+		{name: "prod scratch", r: fsx("prod", map[string]any{"deploymentType": "SCRATCH_2"})},
+		{name: "unknown", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": computed})},
+	})
+}
+
+func TestS3VersioningProd(t *testing.T) {
+	prod := mk(s3BucketV2Type, "data", map[string]any{"tags": envTags("prod")})
+	dev := mk(s3BucketV2Type, "scratch", map[string]any{"tags": envTags("dev")})
+	ver := func(status any) Resource {
+		return withDeps(mk(s3VersioningType, "data-ver", map[string]any{"bucket": computed,
+			"versioningConfiguration": map[string]any{"status": status}}), "bucket", prod.URN)
+	}
+	runStackCases(t, "s3-versioning-prod", []stackCase{
+		{name: "enabled", rs: []Resource{prod, ver("Enabled")}},
+		{name: "suspended", rs: []Resource{prod, ver("Suspended")}, want: []Finding{{prod.URN, "not Enabled"}}},
+		{name: "status unknown", rs: []Resource{prod, ver(computed)}},
+		{name: "missing in prod", rs: []Resource{prod}, want: []Finding{{prod.URN, "versioning is not enabled"}}},
+		{name: "missing in dev", rs: []Resource{dev}},
+		{name: "inline", rs: []Resource{withProps(prod, map[string]any{"versionings": []any{map[string]any{"enabled": true}}})}},
+		{name: "inline off (exported outputs)", rs: []Resource{withProps(prod, map[string]any{"versionings": []any{map[string]any{"enabled": false}}})},
+			want: []Finding{{prod.URN, "versioning is not enabled"}}},
+		{name: "unresolved", rs: []Resource{prod, mk(s3VersioningType, "x", map[string]any{"bucket": computed})}},
+	})
+}
+
+func TestNodeGroupMultiAZ(t *testing.T) {
+	subnet := func(az string) Resource {
+		s := mk(subnetType, "private-"+az, map[string]any{"availabilityZone": az})
+		s.ID = "subnet-" + az
+		return s
+	}
+	a, b := subnet("us-east-1a"), subnet("us-east-1b")
+	a2 := mk(subnetType, "private-2-us-east-1a", map[string]any{"availabilityZone": "us-east-1a"})
+	a2.ID = "subnet-a2"
+	ng := func(env string, subnets ...string) Resource {
+		r := nodeGroup("inf", env, "inference", "nvidia-gpu", "ON_DEMAND", 2, "g5.2xlarge")
+		return withProps(r, map[string]any{"subnetIds": subnets})
+	}
+	efaLT := mk(launchTemplateType, "p5", map[string]any{"networkInterfaces": []any{map[string]any{"interfaceType": "efa"}}})
+	efaLT.ID = "lt-efa"
+	plainLT := mk(launchTemplateType, "g5", nil)
+	plainLT.ID = "lt-plain"
+	withLT := func(r Resource, id string) Resource {
+		return withProps(r, map[string]any{"launchTemplate": map[string]any{"id": id, "version": "1"}})
+	}
+	single := ng("prod", "subnet-us-east-1a")
+	runStackCases(t, "node-group-multi-az-prod", []stackCase{
+		{name: "two AZs", rs: []Resource{a, b, ng("prod", "subnet-us-east-1a", "subnet-us-east-1b")}},
+		{name: "one AZ", rs: []Resource{a, b, single}, want: []Finding{{single.URN, "spans 1 availability zone(s)"}}},
+		{name: "two subnets in one AZ", rs: []Resource{a, a2, ng("prod", "subnet-us-east-1a", "subnet-a2")}, want: []Finding{{single.URN, "spans 1 availability zone(s)"}}},
+		{name: "subnets outside the stack: counted", rs: []Resource{ng("prod", "subnet-x")}, want: []Finding{{single.URN, "1 subnet(s)"}}},
+		{name: "subnets outside the stack: two", rs: []Resource{ng("prod", "subnet-x", "subnet-y")}},
+		{name: "by dependency", rs: []Resource{a, b, withDeps(withProps(single, map[string]any{"subnetIds": computed}), "subnetIds", a.URN, b.URN)}},
+		{name: "unknown subnets", rs: []Resource{withProps(single, map[string]any{"subnetIds": computed})}},
+		{name: "dev single AZ", rs: []Resource{a, ng("dev", "subnet-us-east-1a")}},
+		{name: "EFA group exempt", rs: []Resource{a, efaLT, withLT(single, "lt-efa")}},
+		{name: "EFA group by dependency", rs: []Resource{a, efaLT, withDeps(withLT(single, ""), "launchTemplate", efaLT.URN)}},
+		{name: "plain template is not exempt", rs: []Resource{a, plainLT, withLT(single, "lt-plain")}, want: []Finding{{single.URN, "spans 1"}}},
+		{name: "template outside the stack", rs: []Resource{a, withLT(single, "lt-elsewhere")}},
+	})
+}
+
+func TestNodeGroupMultiAZEFALabel(t *testing.T) {
+	ng := withProps(nodeGroup("p5", "prod", "training", "nvidia-gpu", "SPOT", 0, "p5.48xlarge"), map[string]any{
+		"subnetIds": []string{"subnet-a"},
+		"labels":    map[string]any{labelWorkloadType: "training", labelEFAPresent: "true"},
+	})
+	runStackCases(t, "node-group-multi-az-prod", []stackCase{{name: "EFA label exempts", rs: []Resource{ng}}})
+}

@@ -1,0 +1,253 @@
+package rules
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+)
+
+// Node labels the platform's node groups and NodePools carry (the cluster
+// component's conventions).
+const (
+	labelWorkloadType = "workload-type" // system | training | inference | batch
+	labelAccelerator  = "accelerator"   // none | nvidia-gpu | aws-trainium | aws-inferentia
+	labelEFAPresent   = "vpc.amazonaws.com/efa.present"
+
+	karpenterCapacityType = "karpenter.sh/capacity-type"
+	k8sInstanceType       = "node.kubernetes.io/instance-type"
+	karpenterFamily       = "karpenter.k8s.aws/instance-family"
+)
+
+// isNodeGroup reports whether typ defines a group of EKS worker nodes: the
+// raw managed node group, or a pulumi-eks node group component.
+func isNodeGroup(typ string) bool {
+	switch typ {
+	case eksNodeGroupType, eksManagedNGType, eksNodeGroupV2Type, eksNodeGroupCompType:
+		return true
+	}
+	return false
+}
+
+// nodeLabels returns the Kubernetes labels a node group or NodePool gives
+// its nodes, when known.
+func nodeLabels(r Resource) (property.Map, bool) {
+	switch {
+	case isNodeGroup(r.Type):
+		return getMap(r.Properties, "labels")
+	case isNodePool(r.Type):
+		return getMap(r.Properties, "spec", "template", "metadata", "labels")
+	}
+	return property.Map{}, false
+}
+
+// nodeLabel returns one known node label.
+func nodeLabel(r Resource, key string) (string, bool) {
+	labels, ok := nodeLabels(r)
+	if !ok {
+		return "", false
+	}
+	return getString(labels, key)
+}
+
+// capacity is what purchase options a pool of nodes may use.
+type capacity int
+
+const (
+	capacityUnknown  capacity = iota // cannot be told
+	capacityOnDemand                 // on-demand only
+	capacitySpot                     // spot allowed (perhaps with on-demand fallback)
+)
+
+// nodeCapacity tells whether a node group or NodePool may run on spot.
+// Managed node groups default to ON_DEMAND; pulumi-eks self-managed groups
+// are spot when spotPrice is set; a NodePool without a capacity-type
+// requirement is on-demand only (Karpenter's default).
+func nodeCapacity(r Resource) capacity {
+	switch r.Type {
+	case eksNodeGroupType, eksManagedNGType:
+		v, p := lookup(r.Properties, "capacityType")
+		switch p {
+		case unknown:
+			return capacityUnknown
+		case absent:
+			return capacityOnDemand
+		}
+		if s, ok := asString(v); ok && strings.EqualFold(s, "SPOT") {
+			return capacitySpot
+		}
+		return capacityOnDemand
+	case eksNodeGroupV2Type, eksNodeGroupCompType:
+		if isUnknown(r.Properties, "spotPrice") {
+			return capacityUnknown
+		}
+		if isSet(r.Properties, "spotPrice") {
+			return capacitySpot
+		}
+		return capacityOnDemand
+	}
+	if isNodePool(r.Type) {
+		return nodePoolCapacity(r)
+	}
+	return capacityUnknown
+}
+
+func nodePoolCapacity(r Resource) capacity {
+	reqs, p := getMaps(r.Properties, "spec", "template", "spec", "requirements")
+	if p == absent {
+		return capacityOnDemand
+	}
+	sawUnknownKey := p == unknown
+	for _, req := range reqs {
+		key, ok := getString(req, "key")
+		if !ok {
+			sawUnknownKey = sawUnknownKey || isUnknown(req, "key")
+			continue
+		}
+		if key != karpenterCapacityType {
+			continue
+		}
+		op, ok := getString(req, "operator")
+		if !ok {
+			return capacityUnknown
+		}
+		vals, vp := getStrings(req, "values")
+		hasSpot := slices.Contains(vals, "spot")
+		switch {
+		case op == "Exists":
+			return capacitySpot
+		case op != "In" && op != "NotIn":
+			return capacityOnDemand // DoesNotExist, or an operator that does not apply
+		case hasSpot && op == "In":
+			return capacitySpot
+		case hasSpot:
+			return capacityOnDemand // NotIn spot
+		case vp == unknown:
+			return capacityUnknown
+		case op == "In":
+			return capacityOnDemand
+		}
+		return capacitySpot // NotIn a list without spot
+	}
+	if sawUnknownKey {
+		return capacityUnknown
+	}
+	return capacityOnDemand
+}
+
+// nodeMinSize returns the smallest size a node group scales to. pulumi-eks
+// self-managed groups default to 1.
+func nodeMinSize(r Resource) (float64, bool) {
+	switch r.Type {
+	case eksNodeGroupType, eksManagedNGType:
+		return getNumber(r.Properties, "scalingConfig", "minSize")
+	case eksNodeGroupV2Type, eksNodeGroupCompType:
+		if _, p := lookup(r.Properties, "minSize"); p == absent {
+			return 1, true
+		}
+		return getNumber(r.Properties, "minSize")
+	}
+	return 0, false
+}
+
+// acceleratedFamily matches the EC2 instance families with GPUs, Trainium,
+// Inferentia, Gaudi or FPGAs.
+var acceleratedFamily = regexp.MustCompile(`^(p|g|gr|trn|inf|dl|f|vt)[0-9]`)
+
+// instanceFamily returns the family of an EC2 or SageMaker instance type
+// ("g5" for "g5.xlarge" and "ml.g5.xlarge").
+func instanceFamily(t string) string {
+	t = strings.TrimPrefix(t, "ml.")
+	fam, _, _ := strings.Cut(t, ".")
+	return fam
+}
+
+// isAccelerated reports whether an instance type (or family) carries
+// accelerators.
+func isAccelerated(t string) bool { return acceleratedFamily.MatchString(instanceFamily(t)) }
+
+// nodeInstanceTypes returns the instance types a node group, NodePool,
+// launch template or instance may run, and whether the list is complete.
+// Unset types mean the AWS or pulumi-eks default (t3.medium, t2.medium),
+// which carry no accelerator.
+func nodeInstanceTypes(r Resource) ([]string, presence) {
+	switch r.Type {
+	case eksNodeGroupType, eksManagedNGType:
+		ts, p := getStrings(r.Properties, "instanceTypes")
+		if p == absent {
+			return []string{"t3.medium"}, present
+		}
+		return ts, p
+	case eksNodeGroupV2Type, eksNodeGroupCompType, eksComponentType:
+		ts, p := getStrings(r.Properties, "instanceType")
+		if p == absent {
+			return []string{"t2.medium"}, present
+		}
+		return ts, p
+	case launchTemplateType, ec2InstanceType, smNotebookType:
+		return getStrings(r.Properties, "instanceType")
+	case smEndpointConfigType:
+		variants, p := getMaps(r.Properties, "productionVariants")
+		var out []string
+		for _, v := range variants {
+			t, tp := getStrings(v, "instanceType")
+			out = append(out, t...)
+			if tp == unknown {
+				p = unknown
+			}
+		}
+		return out, p
+	}
+	if isNodePool(r.Type) {
+		return nodePoolValues(r, k8sInstanceType)
+	}
+	return nil, absent
+}
+
+// nodePoolValues returns the values of a NodePool's In requirements on key.
+func nodePoolValues(r Resource, key string) ([]string, presence) {
+	reqs, p := getMaps(r.Properties, "spec", "template", "spec", "requirements")
+	var out []string
+	for _, req := range reqs {
+		if k, ok := getString(req, "key"); !ok || k != key {
+			if isUnknown(req, "key") {
+				p = unknown
+			}
+			continue
+		}
+		if op, ok := getString(req, "operator"); !ok || op != "In" {
+			continue
+		}
+		vals, vp := getStrings(req, "values")
+		out = append(out, vals...)
+		if vp == unknown {
+			p = unknown
+		}
+	}
+	return out, p
+}
+
+// acceleratedNodes reports whether a node group or NodePool runs accelerated
+// nodes: by its accelerator label when known, else by its instance types.
+// ok is false when it cannot be told.
+func acceleratedNodes(r Resource) (accelerated, ok bool) {
+	if a, known := nodeLabel(r, labelAccelerator); known {
+		return a != "none", true
+	}
+	types, p := nodeInstanceTypes(r)
+	if slices.ContainsFunc(types, isAccelerated) {
+		return true, true
+	}
+	if isNodePool(r.Type) {
+		fams, fp := nodePoolValues(r, karpenterFamily)
+		if slices.ContainsFunc(fams, isAccelerated) {
+			return true, true
+		}
+		if fp == unknown {
+			return false, false
+		}
+		return false, p == present && len(types) > 0
+	}
+	return false, p == present
+}

@@ -1,0 +1,812 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The misconfigured stack exports under testdata are generated from the
+// definitions below, so that each differs from a clean stack by exactly one
+// setting. Regenerate them (and the manifest the audit tests read) with
+//
+//	go test ./policies/rules -run TestAuditFixtures -update-fixtures
+//
+// and review the diff.
+var updateFixtures = flag.Bool("update-fixtures", false, "rewrite the generated stack-export fixtures under testdata")
+
+// manifestFile lists every export fixture with the one mandatory rule it
+// must trip ("" for a clean export). tests/audit_test.go reads it too.
+const manifestFile = "audit-fixtures.json"
+
+// auditFixture is one manifest entry.
+type auditFixture struct {
+	File string `json:"file"`
+	// Rule is the only mandatory rule the audit must report ("" for none).
+	Rule string `json:"rule"`
+	// About says what is wrong with the stack.
+	About string `json:"about"`
+	// Generated fixtures are written by this file; the others by hand.
+	Generated bool `json:"generated"`
+}
+
+// handWritten are the fixtures maintained by hand (they exercise the export
+// format: secrets, components, pending deletes).
+var handWritten = []auditFixture{
+	{File: "export-clean.json", About: "a clean prod stack: network, flow logs, endpoints, a protected key"},
+	{File: "export-untagged-vpc.json", Rule: "required-tags", About: "a VPC without tags (and without a flow log, advisory)"},
+}
+
+// fixtureDef defines one generated fixture: a clean stack of env with one
+// misconfiguration applied by build.
+type fixtureDef struct {
+	file, env, rule, about string
+	build                  func(s *stackBuilder)
+}
+
+// fixtureDefs covers every mandatory rule with one misconfiguration.
+var fixtureDefs = []fixtureDef{
+	// tagging
+	{"export-bad-environment.json", "dev", "environment-tag-values", "a bucket tagged Environment=production", func(s *stackBuilder) {
+		s.bucket("data", nil).inputs["tags"] = with(s.tags(), "Environment", "production")
+	}},
+	{"export-launch-template-untagged-volumes.json", "dev", "launch-template-tag-specifications", "a launch template that tags instances but not volumes", func(s *stackBuilder) {
+		s.cluster(nil)
+		lt, _ := s.nodeGroup("system", "system", "none", "ON_DEMAND", 2, []string{"m6i.xlarge"}, nil)
+		lt.inputs["tagSpecifications"] = []any{map[string]any{"resourceType": "instance", "tags": s.tags()}}
+	}},
+	// encryption
+	{"export-kms-no-rotation.json", "prod", "kms-key-rotation", "a KMS key with rotation off", func(s *stackBuilder) {
+		s.find("keys-data").inputs["enableKeyRotation"] = false
+	}},
+	{"export-kms-public-policy.json", "prod", "kms-key-policy-no-public", "a key policy that lets any principal decrypt", func(s *stackBuilder) {
+		s.find("keys-data").inputs["policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"AnyoneDecrypts","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}]}`
+	}},
+	{"export-s3-no-kms.json", "prod", "s3-sse-kms", "a bucket encrypted with SSE-S3 (AES256)", func(s *stackBuilder) {
+		s.bucket("data", func(c string, in map[string]any) {
+			if c == "sse" {
+				in["rules"] = []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}
+			}
+		})
+	}},
+	{"export-s3-no-encryption-config.json", "prod", "s3-encryption-attached", "a bucket without an encryption configuration (AWS reports its default AES256)", func(s *stackBuilder) {
+		s.bucket("data", skip("sse"))
+	}},
+	{"export-eks-no-secrets-encryption.json", "prod", "eks-secrets-encryption", "a cluster without envelope encryption of secrets", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { delete(in, "encryptionConfigKeyArn") })
+	}},
+	{"export-ebs-unencrypted.json", "prod", "ebs-encryption", "a launch template whose root volume is not encrypted", func(s *stackBuilder) {
+		s.cluster(nil)
+		lt, _ := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
+		lt.inputs["blockDeviceMappings"] = []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{
+			"encrypted": "false", "volumeSize": 100, "volumeType": "gp3"}}}
+	}},
+	{"export-fsx-no-key.json", "prod", "fsx-customer-key", "a persistent FSx for Lustre file system without a customer key", func(s *stackBuilder) {
+		delete(s.fsx().inputs, "kmsKeyId")
+	}},
+	{"export-sagemaker-domain-no-kms.json", "prod", "sagemaker-domain-kms", "a SageMaker domain without a customer key", func(s *stackBuilder) {
+		delete(s.domain().inputs, "kmsKeyId")
+	}},
+	{"export-notebook-no-kms.json", "dev", "sagemaker-notebook-kms", "a notebook instance without a customer key", func(s *stackBuilder) {
+		delete(s.notebook().inputs, "kmsKeyId")
+	}},
+	{"export-endpoint-no-kms.json", "prod", "sagemaker-endpoint-kms", "an endpoint configuration without kmsKeyArn", func(s *stackBuilder) {
+		delete(s.endpointConfig().inputs, "kmsKeyArn")
+	}},
+	{"export-data-capture-no-kms.json", "prod", "sagemaker-data-capture-kms", "endpoint data capture without a key", func(s *stackBuilder) {
+		delete(s.endpointConfig().inputs["dataCaptureConfig"].(map[string]any), "kmsKeyId")
+	}},
+	{"export-bedrock-no-kms.json", "prod", "bedrock-guardrail-kms", "a Bedrock guardrail without a customer key", func(s *stackBuilder) {
+		delete(s.guardrail().inputs, "kmsKeyArn")
+	}},
+	{"export-log-group-no-kms.json", "prod", "log-group-kms", "the flow-log group without a customer key", func(s *stackBuilder) {
+		delete(s.find("network-flow-logs").inputs, "kmsKeyId")
+	}},
+	// network isolation
+	{"export-missing-endpoints.json", "prod", "vpc-privatelink-endpoints", "a VPC without an STS endpoint", func(s *stackBuilder) {
+		s.remove("network-sts")
+	}},
+	{"export-eks-public-endpoint.json", "dev", "eks-endpoint-not-world", "a dev cluster whose public endpoint admits 0.0.0.0/0 (component and AWS cluster)", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { in["publicAccessCidrs"] = []any{"0.0.0.0/0"} })
+	}},
+	{"export-eks-prod-public-endpoint.json", "prod", "eks-endpoint-private-prod", "a prod cluster with a public endpoint (CIDR-restricted)", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) {
+			in["endpointPublicAccess"] = true
+			in["publicAccessCidrs"] = []any{"203.0.113.0/24"}
+		})
+	}},
+	{"export-sagemaker-domain-public.json", "prod", "sagemaker-domain-vpc-only", "a SageMaker domain with SageMaker-provided internet access", func(s *stackBuilder) {
+		s.domain().inputs["appNetworkAccessType"] = "PublicInternetOnly"
+	}},
+	{"export-notebook-internet.json", "dev", "sagemaker-notebook-direct-internet", "a notebook instance with direct internet access", func(s *stackBuilder) {
+		s.notebook().inputs["directInternetAccess"] = "Enabled"
+	}},
+	{"export-notebook-root.json", "dev", "sagemaker-notebook-root-access", "a notebook instance whose users get root", func(s *stackBuilder) {
+		s.notebook().inputs["rootAccess"] = "Enabled"
+	}},
+	{"export-model-no-isolation.json", "prod", "sagemaker-model-network-isolation", "a model without network isolation", func(s *stackBuilder) {
+		s.model().inputs["enableNetworkIsolation"] = false
+	}},
+	{"export-public-ip.json", "dev", "no-public-ip", "a private subnet that maps public IPs on launch", func(s *stackBuilder) {
+		s.find("network-private-us-east-1a").inputs["mapPublicIpOnLaunch"] = true
+	}},
+	{"export-launch-template-imdsv1.json", "prod", "imdsv2-required", "a launch template that allows IMDSv1", func(s *stackBuilder) {
+		s.cluster(nil)
+		lt, _ := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
+		lt.inputs["metadataOptions"] = map[string]any{"httpEndpoint": "enabled", "httpTokens": "optional", "httpPutResponseHopLimit": 2}
+	}},
+	{"export-s3-public-access-block-off.json", "prod", "s3-public-access-block", "a public access block with blockPublicPolicy off", func(s *stackBuilder) {
+		s.bucket("data", func(c string, in map[string]any) {
+			if c == "bpa" {
+				in["blockPublicPolicy"] = false
+			}
+		})
+	}},
+	{"export-s3-no-public-access-block.json", "prod", "s3-public-access-block-attached", "a bucket without a public access block", func(s *stackBuilder) {
+		s.bucket("data", skip("bpa"))
+	}},
+	{"export-s3-acls-enabled.json", "prod", "s3-ownership-enforced", "a bucket whose ownership controls keep ACLs enabled", func(s *stackBuilder) {
+		s.bucket("data", func(c string, in map[string]any) {
+			if c == "ownership" {
+				in["rule"] = map[string]any{"objectOwnership": "ObjectWriter"}
+			}
+		})
+	}},
+	{"export-s3-public-policy.json", "prod", "s3-bucket-policy-no-public", "a bucket policy that lets anyone read objects", func(s *stackBuilder) {
+		s.bucket("data", func(c string, in map[string]any) {
+			if c == "policy" {
+				in["policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ml-platform-prod-data/*"}]}`
+			}
+		})
+	}},
+	{"export-sg-world-ssh.json", "prod", "security-group-world-ingress", "a security group open to SSH from 0.0.0.0/0", func(s *stackBuilder) {
+		sg := s.add(securityGroupType, "bastion", "sg-0bastion", map[string]any{
+			"vpcId": "vpc-0fixture", "description": "bastion", "tags": s.tags()}).dep("vpcId", s.find("network-vpc"))
+		s.add(sgIngressRuleType, "bastion-ssh", "sgr-0ssh", map[string]any{
+			"securityGroupId": "sg-0bastion", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+			"description": "SSH", "tags": s.tags()}).dep("securityGroupId", sg)
+	}},
+	{"export-node-group-ssh.json", "prod", "node-ssh-disabled", "a node group with SSH remote access", func(s *stackBuilder) {
+		s.cluster(nil)
+		_, ng := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
+		ng.inputs["remoteAccess"] = map[string]any{"ec2SshKey": "ops"}
+	}},
+	// spot and cost
+	{"export-training-on-demand.json", "dev", "training-uses-spot", "a GPU training node group on on-demand capacity", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodeGroup("gpu-training", "training", "nvidia-gpu", "ON_DEMAND", 0, []string{"g5.12xlarge", "g5.24xlarge"}, nil)
+	}},
+	{"export-karpenter-training-on-demand.json", "dev", "training-uses-spot", "a Karpenter NodePool for training restricted to on-demand", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodePool("gpu-training", "training", "on-demand")
+	}},
+	{"export-pipeline-on-demand.json", "prod", "sagemaker-pipeline-spot-training", "a pipeline training step without managed spot", func(s *stackBuilder) {
+		s.pipeline(false)
+	}},
+	// IAM
+	{"export-iam-star.json", "prod", "iam-no-wildcard-actions", "a policy allowing * on *", func(s *stackBuilder) {
+		s.add(iamPolicyType, "ops-admin", "arn:aws:iam::123456789012:policy/ops-admin", map[string]any{
+			"policy": `{"Version":"2012-10-17","Statement":[{"Sid":"Everything","Effect":"Allow","Action":"*","Resource":"*"}]}`,
+			"tags":   s.tags()})
+	}},
+	{"export-admin-attachment.json", "prod", "iam-no-admin-policy", "a role attached AdministratorAccess", func(s *stackBuilder) {
+		s.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "nodes-admin", "nodes-role-admin", map[string]any{
+			"role": "nodes-role", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}).dep("role", s.find("nodes-role"))
+	}},
+	{"export-trust-wildcard.json", "prod", "iam-trust-no-wildcard-principal", "a role any principal may assume", func(s *stackBuilder) {
+		s.find("nodes-role").inputs["assumeRolePolicy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+	}},
+	{"export-eks-config-map-auth.json", "prod", "eks-access-entries-mode", "a cluster authenticating through the aws-auth ConfigMap", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { in["authenticationMode"] = "CONFIG_MAP" })
+	}},
+	// availability
+	{"export-prod-unprotected-key.json", "prod", "prod-stateful-protected", "a prod KMS key that is not protected", func(s *stackBuilder) {
+		s.find("keys-data").protect = false
+	}},
+	{"export-s3-versioning-off.json", "prod", "s3-versioning-prod", "a prod bucket with versioning suspended", func(s *stackBuilder) {
+		s.bucket("data", func(c string, in map[string]any) {
+			if c == "versioning" {
+				in["versioningConfiguration"] = map[string]any{"status": "Suspended"}
+			}
+		})
+	}},
+	{"export-eks-no-logs.json", "prod", "eks-control-plane-logs", "a cluster sending only audit logs", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { in["enabledClusterLogTypes"] = []any{"audit"} })
+	}},
+	{"export-eks-old-version.json", "prod", "eks-minimum-version", "a cluster on Kubernetes 1.29", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { in["version"] = "1.29" })
+	}},
+	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
+		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
+	}},
+	{"export-prod-inference-spot.json", "prod", "prod-inference-node-groups", "a prod inference node group on spot", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodeGroup("gpu-inference", "inference", "nvidia-gpu", "SPOT", 2, []string{"g5.2xlarge"}, nil)
+	}},
+	{"export-prod-single-az.json", "prod", "node-group-multi-az-prod", "a prod system node group in one subnet", func(s *stackBuilder) {
+		s.cluster(nil)
+		_, ng := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
+		ng.inputs["subnetIds"] = []any{"subnet-0a"}
+		ng.propertyDependencies["subnetIds"] = []string{s.find("network-private-us-east-1a").URN}
+	}},
+	{"export-fsx-no-backups.json", "prod", "fsx-backups-prod", "a prod persistent file system without backups", func(s *stackBuilder) {
+		s.fsx().inputs["automaticBackupRetentionDays"] = 0
+	}},
+}
+
+// fixtureCleanExtras are the clean resources that every rule sees at least
+// once: a fixture that builds them all, with no misconfiguration, must pass.
+var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a clean prod stack with every kind of resource the rules read", func(s *stackBuilder) {
+	s.cluster(nil)
+	s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
+	s.nodeGroup("gpu-inference", "inference", "nvidia-gpu", "ON_DEMAND", 2, []string{"g5.2xlarge"}, nil)
+	s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 0, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
+	s.nodePool("gpu-training", "training", "spot", "on-demand")
+	s.bucket("data", nil)
+	s.fsx()
+	s.domain()
+	s.model()
+	s.endpointConfig()
+	s.guardrail()
+	s.pipeline(true)
+}}
+
+// fixtureExportResource is one resource of a generated export (the writer's side of export.go's exportResource).
+type fixtureExportResource struct {
+	URN                  string              `json:"urn"`
+	Custom               bool                `json:"custom"`
+	ID                   string              `json:"id,omitempty"`
+	Type                 string              `json:"type"`
+	Inputs               map[string]any      `json:"inputs"`
+	Outputs              map[string]any      `json:"outputs"`
+	Parent               string              `json:"parent,omitempty"`
+	Protect              bool                `json:"protect,omitempty"`
+	Provider             string              `json:"provider,omitempty"`
+	Dependencies         []string            `json:"dependencies,omitempty"`
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
+}
+
+// fixtureResource is a resource under construction.
+type fixtureResource struct {
+	URN, typ, id, parent string
+	custom, protect      bool
+	inputs, outputs      map[string]any
+	propertyDependencies map[string][]string
+}
+
+// dep records that key refers to the given resources.
+func (r *fixtureResource) dep(key string, targets ...*fixtureResource) *fixtureResource {
+	for _, t := range targets {
+		r.propertyDependencies[key] = append(r.propertyDependencies[key], t.URN)
+	}
+	return r
+}
+
+// stackBuilder assembles one stack export.
+type stackBuilder struct {
+	env       string
+	resources []*fixtureResource
+}
+
+const (
+	fixtureAccount = "123456789012"
+	fixtureRegion  = "us-east-1"
+)
+
+func (s *stackBuilder) stackURN() string {
+	return "urn:pulumi:" + s.env + "::ml-platform::pulumi:pulumi:Stack::ml-platform-" + s.env
+}
+func (s *stackBuilder) providerURN() string {
+	return "urn:pulumi:" + s.env + "::ml-platform::pulumi:providers:aws::aws"
+}
+
+func (s *stackBuilder) prod() bool { return s.env == envProd || s.env == envStaging }
+
+// tags are the stack's required tags.
+func (s *stackBuilder) tags() map[string]string {
+	return map[string]string{
+		"Project": "ml-platform", "Environment": s.env, "Team": "ml-platform",
+		"CostCenter": "ml-platform-" + s.env, "ManagedBy": "pulumi",
+	}
+}
+
+// add registers a custom resource (a child of the stack) with its inputs;
+// its outputs repeat them with the ID and, for tagged resources, tagsAll.
+func (s *stackBuilder) add(typ, name, id string, inputs map[string]any) *fixtureResource {
+	r := &fixtureResource{
+		URN: "urn:pulumi:" + s.env + "::ml-platform::" + typ + "::" + name, typ: typ, id: id, custom: true,
+		parent: s.stackURN(), inputs: inputs, outputs: map[string]any{}, propertyDependencies: map[string][]string{},
+	}
+	s.resources = append(s.resources, r)
+	return r
+}
+
+// find returns the resource named name or panics (a fixture bug).
+func (s *stackBuilder) find(name string) *fixtureResource {
+	for _, r := range s.resources {
+		if strings.HasSuffix(r.URN, "::"+name) {
+			return r
+		}
+	}
+	panic("fixture: no resource " + name)
+}
+
+// remove drops the resource named name.
+func (s *stackBuilder) remove(name string) {
+	r := s.find(name)
+	s.resources = slices.DeleteFunc(s.resources, func(x *fixtureResource) bool { return x == r })
+}
+
+func (s *stackBuilder) keyARN(domain string) string {
+	return fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-%s-0000", fixtureRegion, fixtureAccount, s.env, domain)
+}
+
+// base is the clean stack every fixture starts from: keys, a VPC with two
+// private subnets, flow logs, the required endpoints, a node role and a budget.
+func (s *stackBuilder) base() {
+	rootPolicy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToAccountIAM","Effect":"Allow",`+
+		`"Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"kms:*","Resource":"*"}]}`, fixtureAccount)
+	for _, d := range []string{"data", "logs"} {
+		k := s.add(kmsKeyType, "keys-"+d, s.env+"-"+d+"-0000", map[string]any{
+			"description": "ml-platform-" + s.env + ": " + d, "enableKeyRotation": true, "deletionWindowInDays": 30,
+			"keyUsage": "ENCRYPT_DECRYPT", "policy": rootPolicy, "tags": s.tags(),
+		})
+		k.outputs["arn"] = s.keyARN(d)
+		k.protect = s.prod()
+	}
+	vpc := s.add(vpcType, "network-vpc", "vpc-0fixture", map[string]any{
+		"cidrBlock": "10.20.0.0/16", "enableDnsHostnames": true, "enableDnsSupport": true, "tags": s.tags(),
+	})
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		s.add(subnetType, "network-private-"+az, "subnet-0"+az[len(az)-1:], map[string]any{
+			"vpcId": "vpc-0fixture", "cidrBlock": fmt.Sprintf("10.20.%d.0/20", 16*i), "availabilityZone": az,
+			"mapPublicIpOnLaunch": false, "tags": s.tags(),
+		}).dep("vpcId", vpc)
+	}
+	retention := 30
+	if s.prod() {
+		retention = 365
+	}
+	lg := s.add(logGroupType, "network-flow-logs", "/aws/vpc/network-flow-logs", map[string]any{
+		"kmsKeyId": s.keyARN("logs"), "retentionInDays": retention, "tags": s.tags(),
+	}).dep("kmsKeyId", s.find("keys-logs"))
+	lg.protect = s.prod()
+	s.add(flowLogType, "network-flow-log", "fl-0fixture", map[string]any{
+		"vpcId": "vpc-0fixture", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs",
+		"logDestination": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc/network-flow-logs", "tags": s.tags(),
+	}).dep("vpcId", vpc).dep("logDestination", lg)
+	for _, svc := range []string{"s3", "sts", "ecr.api", "ecr.dkr"} {
+		in := map[string]any{"vpcId": "vpc-0fixture", "serviceName": "com.amazonaws." + fixtureRegion + "." + svc, "tags": s.tags()}
+		if svc == "s3" {
+			in["vpcEndpointType"] = "Gateway"
+		} else {
+			in["vpcEndpointType"] = "Interface"
+			in["privateDnsEnabled"] = true
+			in["subnetIds"] = []any{"subnet-0a", "subnet-0b"}
+		}
+		s.add(vpcEndpointType, "network-"+strings.ReplaceAll(svc, ".", "-"), "vpce-0"+strings.ReplaceAll(svc, ".", ""), in).dep("vpcId", vpc)
+	}
+	s.add(iamRoleType, "nodes-role", "nodes-role", map[string]any{
+		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+		"tags":             s.tags(),
+	})
+	s.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "nodes-ecr", "nodes-role-ecr", map[string]any{
+		"role": "nodes-role", "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+	}).dep("role", s.find("nodes-role"))
+	s.add(budgetType, "budget-monthly", fixtureAccount+":ml-platform-"+s.env, map[string]any{
+		"budgetType": "COST", "limitAmount": "5000", "limitUnit": "USD", "timeUnit": "MONTHLY", "tags": s.tags(),
+	})
+}
+
+// cluster adds the pulumi-eks component (its inputs, as the export records
+// them) and the aws:eks/cluster it creates, both clean; edit changes the
+// component's inputs and is mirrored on the AWS cluster.
+func (s *stackBuilder) cluster(edit func(map[string]any)) {
+	in := map[string]any{
+		"authenticationMode": "API", "encryptionConfigKeyArn": s.keyARN("data"),
+		"endpointPrivateAccess": true, "endpointPublicAccess": !s.prod(), "publicAccessCidrs": []any{},
+		"enabledClusterLogTypes": []any{"api", "audit", "authenticator", "controllerManager", "scheduler"},
+		"version":                "1.33", "skipDefaultNodeGroup": true, "nodeAssociatePublicIpAddress": false,
+		"privateSubnetIds": []any{"subnet-0a", "subnet-0b"}, "vpcId": "vpc-0fixture", "tags": s.tags(),
+	}
+	if !s.prod() {
+		in["publicAccessCidrs"] = []any{"203.0.113.0/24"}
+	}
+	if edit != nil {
+		edit(in)
+	}
+	comp := s.add(eksComponentType, "cluster", "", in)
+	comp.custom = false
+	vpcConfig := map[string]any{
+		"endpointPrivateAccess": in["endpointPrivateAccess"], "endpointPublicAccess": in["endpointPublicAccess"],
+		"publicAccessCidrs": in["publicAccessCidrs"], "subnetIds": in["privateSubnetIds"],
+	}
+	if cidrs, _ := in["publicAccessCidrs"].([]any); len(cidrs) == 0 {
+		vpcConfig["publicAccessCidrs"] = []any{"0.0.0.0/0"} // what AWS reports when none are set
+	}
+	aws := map[string]any{
+		"name": "ml-platform-" + s.env, "roleArn": "arn:aws:iam::123456789012:role/cluster-eksRole",
+		"accessConfig":           map[string]any{"authenticationMode": in["authenticationMode"]},
+		"enabledClusterLogTypes": in["enabledClusterLogTypes"], "version": in["version"], "vpcConfig": vpcConfig,
+		"tags": s.tags(),
+	}
+	if key, ok := in["encryptionConfigKeyArn"]; ok {
+		aws["encryptionConfig"] = map[string]any{"resources": []any{"secrets"}, "provider": map[string]any{"keyArn": key}}
+	}
+	c := s.add(eksClusterType, "cluster-eksCluster", "ml-platform-"+s.env, aws)
+	c.parent = comp.URN
+}
+
+// nodeGroup adds a clean launch template and managed node group over both
+// private subnets; a placement group makes the template EFA.
+func (s *stackBuilder) nodeGroup(name, workload, accel, capacity string, minSize int, types []string, pg *fixtureResource) (lt, ng *fixtureResource) {
+	in := map[string]any{
+		"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{
+			"encrypted": "true", "kmsKeyId": s.keyARN("data"), "volumeSize": 100, "volumeType": "gp3", "deleteOnTermination": "true"}}},
+		"metadataOptions": map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2},
+		"tagSpecifications": []any{
+			map[string]any{"resourceType": "instance", "tags": s.tags()},
+			map[string]any{"resourceType": "volume", "tags": s.tags()},
+		},
+		"tags": s.tags(),
+	}
+	subnets := []*fixtureResource{s.find("network-private-us-east-1a"), s.find("network-private-us-east-1b")}
+	if pg != nil {
+		in["networkInterfaces"] = []any{
+			map[string]any{"deviceIndex": 0, "networkCardIndex": 0, "interfaceType": "efa", "associatePublicIpAddress": "false"},
+			map[string]any{"deviceIndex": 1, "networkCardIndex": 1, "interfaceType": "efa-only", "associatePublicIpAddress": "false"},
+		}
+		in["placement"] = map[string]any{"groupName": pg.id}
+		subnets = subnets[:1]
+	}
+	lt = s.add(launchTemplateType, "cluster-"+name, "lt-0"+name, in).dep("blockDeviceMappings", s.find("keys-data"))
+	if pg != nil {
+		lt.dep("placement", pg)
+	}
+	lifecycle := "on-demand"
+	if capacity == "SPOT" {
+		lifecycle = "spot"
+	}
+	subnetIDs := make([]any, len(subnets))
+	for i, sn := range subnets {
+		subnetIDs[i] = sn.id
+	}
+	ng = s.add(eksNodeGroupType, "cluster-"+name, "ml-platform-"+s.env+":"+name, map[string]any{
+		"clusterName": "ml-platform-" + s.env, "nodeRoleArn": "arn:aws:iam::123456789012:role/nodes-role",
+		"capacityType": capacity, "instanceTypes": toAnySlice(types),
+		"labels":        map[string]any{labelWorkloadType: workload, labelAccelerator: accel, "node-lifecycle": lifecycle},
+		"scalingConfig": map[string]any{"minSize": minSize, "maxSize": max(minSize, 4), "desiredSize": minSize},
+		"subnetIds":     subnetIDs, "launchTemplate": map[string]any{"id": lt.id, "version": "1"}, "tags": s.tags(),
+	}).dep("subnetIds", subnets...).dep("launchTemplate", lt)
+	return lt, ng
+}
+
+// placementGroup adds a cluster placement group.
+func (s *stackBuilder) placementGroup(name string) *fixtureResource {
+	return s.add(placementGroupType, "cluster-"+name+"-placement", "cluster-"+name+"-placement-0", map[string]any{
+		"strategy": "cluster", "tags": s.tags()})
+}
+
+// nodePool adds a Karpenter NodePool with the given capacity types.
+func (s *stackBuilder) nodePool(name, workload string, capacityTypes ...string) *fixtureResource {
+	r := s.add(karpenterNodePoolType, "karpenter-"+name, "karpenter/"+name, map[string]any{
+		"apiVersion": "karpenter.sh/v1", "kind": "NodePool", "metadata": map[string]any{"name": name},
+		"spec": map[string]any{"template": map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{labelWorkloadType: workload, labelAccelerator: "nvidia-gpu"}},
+			"spec": map[string]any{"requirements": []any{
+				map[string]any{"key": karpenterCapacityType, "operator": "In", "values": toAnySlice(capacityTypes)},
+				map[string]any{"key": karpenterFamily, "operator": "In", "values": []any{"g5", "p5"}},
+			}},
+		}},
+	})
+	return r
+}
+
+// skip returns a bucket edit that leaves out one companion.
+func skip(companion string) func(string, map[string]any) {
+	return func(c string, in map[string]any) {
+		if c == companion {
+			in["skip"] = true
+		}
+	}
+}
+
+// bucket adds a clean BucketV2 with its companions (sse, bpa, ownership,
+// versioning, lifecycle, policy); edit may change a companion's inputs
+// (edit("bucket", ...) the bucket's own) or mark it skip. The bucket's
+// outputs show what AWS reports at creation (AES256 default encryption,
+// versioning off), as a real export does.
+func (s *stackBuilder) bucket(name string, edit func(string, map[string]any)) *fixtureResource {
+	id := "ml-platform-" + s.env + "-" + name
+	b := s.add(s3BucketV2Type, name, id, map[string]any{"bucket": id, "forceDestroy": false, "tags": s.tags()})
+	b.protect = s.prod()
+	b.outputs["serverSideEncryptionConfigurations"] = []any{map[string]any{"rules": []any{map[string]any{
+		"applyServerSideEncryptionByDefaults": []any{map[string]any{"sseAlgorithm": "AES256"}}, "bucketKeyEnabled": false}}}}
+	b.outputs["versionings"] = []any{map[string]any{"enabled": false, "mfaDelete": false}}
+	if edit != nil {
+		edit("bucket", b.inputs)
+	}
+	companions := []struct {
+		key, typ string
+		in       map[string]any
+	}{
+		{"sse", s3SSEConfigType, map[string]any{"rules": []any{map[string]any{
+			"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": s.keyARN("data")},
+			"bucketKeyEnabled":                   true}}}},
+		{"bpa", s3PublicAccessType, map[string]any{"blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
+		{"ownership", s3OwnershipType, map[string]any{"rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
+		{"versioning", s3VersioningType, map[string]any{"versioningConfiguration": map[string]any{"status": "Enabled"}}},
+		{"lifecycle", s3LifecycleType, map[string]any{"rules": []any{map[string]any{
+			"id": "expire-noncurrent", "status": "Enabled", "noncurrentVersionExpiration": map[string]any{"noncurrentDays": 30}}}}},
+		{"policy", s3BucketPolicyType, map[string]any{"policy": fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"TLSOnly",`+
+			`"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::%s","arn:aws:s3:::%s/*"],`+
+			`"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, id, id)}},
+	}
+	for _, c := range companions {
+		c.in["bucket"] = id
+		if edit != nil {
+			edit(c.key, c.in)
+		}
+		if c.in["skip"] == true {
+			continue
+		}
+		s.add(c.typ, name+"-"+c.key, id, c.in).dep("bucket", b)
+	}
+	return b
+}
+
+// fsx adds a clean persistent Lustre file system.
+func (s *stackBuilder) fsx() *fixtureResource {
+	r := s.add(fsxLustreType, "training-fsx", "fs-0fixture", map[string]any{
+		"deploymentType": "PERSISTENT_2", "storageCapacity": 1200, "perUnitStorageThroughput": 250,
+		"subnetIds": []any{"subnet-0a"}, "kmsKeyId": s.keyARN("data"), "automaticBackupRetentionDays": 7, "tags": s.tags(),
+	}).dep("subnetIds", s.find("network-private-us-east-1a"))
+	r.protect = s.prod()
+	return r
+}
+
+// domain adds a clean, VPC-only SageMaker domain.
+func (s *stackBuilder) domain() *fixtureResource {
+	r := s.add(smDomainType, "studio", "d-fixture", map[string]any{
+		"domainName": "ml-platform-" + s.env, "authMode": "IAM", "vpcId": "vpc-0fixture",
+		"subnetIds": []any{"subnet-0a", "subnet-0b"}, "appNetworkAccessType": "VpcOnly", "kmsKeyId": s.keyARN("data"),
+		"defaultUserSettings": map[string]any{"executionRole": "arn:aws:iam::123456789012:role/studio"}, "tags": s.tags(),
+	}).dep("vpcId", s.find("network-vpc"))
+	r.protect = s.prod()
+	return r
+}
+
+// notebook adds a clean notebook instance.
+func (s *stackBuilder) notebook() *fixtureResource {
+	return s.add(smNotebookType, "notebook", "notebook-fixture", map[string]any{
+		"instanceType": "ml.t3.medium", "roleArn": "arn:aws:iam::123456789012:role/notebook", "subnetId": "subnet-0a",
+		"kmsKeyId": s.keyARN("data"), "directInternetAccess": "Disabled", "rootAccess": "Disabled",
+		"instanceMetadataServiceConfiguration": map[string]any{"minimumInstanceMetadataServiceVersion": "2"}, "tags": s.tags(),
+	})
+}
+
+// model adds a clean, network-isolated model.
+func (s *stackBuilder) model() *fixtureResource {
+	return s.add(smModelType, "model", "model-fixture", map[string]any{
+		"executionRoleArn": "arn:aws:iam::123456789012:role/inference", "enableNetworkIsolation": true,
+		"primaryContainer": map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1", "modelDataUrl": "s3://models/m.tar.gz"},
+		"vpcConfig":        map[string]any{"subnets": []any{"subnet-0a", "subnet-0b"}, "securityGroupIds": []any{"sg-0inference"}},
+		"tags":             s.tags(),
+	})
+}
+
+// endpointConfig adds a clean endpoint configuration with data capture.
+func (s *stackBuilder) endpointConfig() *fixtureResource {
+	return s.add(smEndpointConfigType, "endpoint-config", "endpoint-config-fixture", map[string]any{
+		"productionVariants": []any{map[string]any{"variantName": "main", "modelName": "model-fixture",
+			"instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}},
+		"kmsKeyArn": s.keyARN("data"),
+		"dataCaptureConfig": map[string]any{"enableCapture": true, "initialSamplingPercentage": 10,
+			"destinationS3Uri": "s3://ml-platform-capture/", "kmsKeyId": s.keyARN("data"),
+			"captureOptions": []any{map[string]any{"captureMode": "Input"}, map[string]any{"captureMode": "Output"}}},
+		"tags": s.tags(),
+	})
+}
+
+// guardrail adds a clean Bedrock guardrail.
+func (s *stackBuilder) guardrail() *fixtureResource {
+	return s.add(bedrockGuardrailType, "guardrail", "gr-fixture", map[string]any{
+		"name": "ml-platform-" + s.env, "blockedInputMessaging": "Blocked.", "blockedOutputsMessaging": "Blocked.",
+		"kmsKeyArn": s.keyARN("data"), "tags": s.tags(),
+	})
+}
+
+// pipeline adds a SageMaker pipeline with one training step.
+func (s *stackBuilder) pipeline(spot bool) *fixtureResource {
+	args := map[string]any{
+		"AlgorithmSpecification": map[string]any{"TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1", "TrainingInputMode": "File"},
+		"ResourceConfig":         map[string]any{"InstanceType": "ml.g5.12xlarge", "InstanceCount": 1, "VolumeSizeInGB": 100},
+		"StoppingCondition":      map[string]any{"MaxRuntimeInSeconds": 86400},
+	}
+	if spot {
+		args["EnableManagedSpotTraining"] = true
+		args["CheckpointConfig"] = map[string]any{"S3Uri": "s3://ml-platform-checkpoints/train"}
+		args["StoppingCondition"] = map[string]any{"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800}
+	}
+	def, err := json.Marshal(map[string]any{"Version": "2020-12-01", "Steps": []any{
+		map[string]any{"Name": "Train", "Type": "Training", "Arguments": args}}})
+	if err != nil {
+		panic(err)
+	}
+	return s.add(smPipelineType, "training-pipeline", "training-pipeline", map[string]any{
+		"pipelineName": "ml-platform-" + s.env + "-train", "roleArn": "arn:aws:iam::123456789012:role/pipeline",
+		"pipelineDefinition": string(def), "tags": s.tags(),
+	})
+}
+
+// export renders the stack as `pulumi stack export` writes it.
+func (s *stackBuilder) export() []byte {
+	resources := []fixtureExportResource{
+		{URN: s.stackURN(), Type: "pulumi:pulumi:Stack", Outputs: map[string]any{"vpcId": "vpc-0fixture"}},
+		{URN: s.providerURN(), Custom: true, ID: "00000000-0000-4000-8000-000000000001", Type: "pulumi:providers:aws",
+			Inputs:  map[string]any{"region": fixtureRegion, "defaultTags": map[string]any{"tags": s.tags()}},
+			Outputs: map[string]any{"region": fixtureRegion}},
+	}
+	for _, r := range s.resources {
+		out := maps.Clone(r.inputs)
+		maps.Copy(out, r.outputs)
+		if r.id != "" {
+			out["id"] = r.id
+		}
+		if tags, ok := r.inputs["tags"].(map[string]string); ok {
+			out["tagsAll"] = tags
+		}
+		var deps []string
+		for _, k := range slices.Sorted(maps.Keys(r.propertyDependencies)) {
+			deps = append(deps, r.propertyDependencies[k]...)
+		}
+		deps = slices.Compact(slices.Sorted(slices.Values(deps)))
+		var provider string
+		if r.custom && !strings.HasPrefix(r.typ, "kubernetes:") {
+			provider = s.providerURN() + "::00000000-0000-4000-8000-000000000001"
+		}
+		resources = append(resources, fixtureExportResource{
+			URN: r.URN, Custom: r.custom, ID: r.id, Type: r.typ, Inputs: r.inputs, Outputs: out,
+			Parent: r.parent, Protect: r.protect, Provider: provider, Dependencies: deps,
+			PropertyDependencies: r.propertyDependencies,
+		})
+	}
+	doc := map[string]any{
+		"version": 3,
+		"deployment": map[string]any{
+			"manifest":  map[string]any{"time": "2025-11-20T10:00:00Z", "magic": "fixture", "version": "v3.274.1"},
+			"resources": resources,
+		},
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// render builds one fixture definition into its export.
+func (d fixtureDef) render() []byte {
+	s := &stackBuilder{env: d.env}
+	s.base()
+	d.build(s)
+	return s.export()
+}
+
+// manifest lists every fixture, hand-written and generated.
+func manifest() []auditFixture {
+	out := slices.Clone(handWritten)
+	for _, d := range append(slices.Clone(fixtureDefs), fixtureCleanExtras) {
+		out = append(out, auditFixture{File: d.file, Rule: d.rule, About: d.about, Generated: true})
+	}
+	return out
+}
+
+// TestAuditFixtures evaluates every fixture the way `offline audit` does
+// (FromStackExport, then Evaluate with default settings): each must produce
+// exactly its one mandatory rule (none for the clean ones), and a generated
+// fixture nothing else at all, advisory included, so that it shows one
+// misconfiguration only.
+func TestAuditFixtures(t *testing.T) {
+	dir := filepath.Join("..", "testdata")
+	entries := manifest()
+	if *updateFixtures {
+		for _, d := range append(slices.Clone(fixtureDefs), fixtureCleanExtras) {
+			if err := os.WriteFile(filepath.Join(dir, d.file), d.render(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, err := json.MarshalIndent(map[string]any{"fixtures": entries}, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, manifestFile), append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The manifest on disk is what tests/audit_test.go reads: it must match.
+	data, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	if err != nil {
+		t.Fatalf("%v (run with -update-fixtures)", err)
+	}
+	var onDisk struct{ Fixtures []auditFixture }
+	if err := json.Unmarshal(data, &onDisk); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(onDisk.Fixtures, entries) {
+		t.Errorf("%s is stale; run go test ./policies/rules -run TestAuditFixtures -update-fixtures", manifestFile)
+	}
+
+	// Every export under testdata is in the manifest.
+	files, _ := filepath.Glob(filepath.Join(dir, "export-*.json"))
+	listed := map[string]bool{}
+	for _, e := range entries {
+		listed[e.File] = true
+	}
+	for _, f := range files {
+		if !listed[filepath.Base(f)] {
+			t.Errorf("%s is not listed in %s", filepath.Base(f), manifestFile)
+		}
+	}
+	if n := len(entries); n < 12 {
+		t.Errorf("%d fixtures; the issue asks for a set of misconfigured exports", n)
+	}
+
+	mandatoryCovered := map[string]bool{}
+	for _, e := range entries {
+		t.Run(e.File, func(t *testing.T) {
+			if e.Generated {
+				i := slices.IndexFunc(append(slices.Clone(fixtureDefs), fixtureCleanExtras), func(d fixtureDef) bool { return d.file == e.File })
+				want := append(slices.Clone(fixtureDefs), fixtureCleanExtras)[i].render()
+				got, err := os.ReadFile(filepath.Join(dir, e.File))
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("%s is missing or stale (%v); run with -update-fixtures and review the diff", e.File, err)
+				}
+			}
+			vs := Evaluate(readExport(t, e.File), nil)
+			var mandatory []string
+			for _, v := range vs {
+				if v.EnforcementLevel == Mandatory {
+					mandatory = append(mandatory, v.Policy)
+				}
+			}
+			mandatory = slices.Compact(slices.Sorted(slices.Values(mandatory)))
+			var want []string
+			if e.Rule != "" {
+				want = []string{e.Rule}
+			}
+			if !slices.Equal(mandatory, want) {
+				t.Errorf("mandatory rules = %v, want %v:%s", mandatory, want, dump(vs))
+			}
+			if e.Generated {
+				for _, v := range vs {
+					if v.Policy != e.Rule {
+						t.Errorf("unexpected finding besides the fixture's own: %s %s %s: %s", v.Policy, v.EnforcementLevel, v.URN, v.Message)
+					}
+				}
+			}
+			mandatoryCovered[e.Rule] = true
+		})
+	}
+	for _, r := range Rules() {
+		if r.Level == Mandatory && !mandatoryCovered[r.Name] {
+			t.Errorf("no audit fixture trips mandatory rule %s", r.Name)
+		}
+	}
+	for _, r := range StackRules() {
+		if r.Level == Mandatory && !mandatoryCovered[r.Name] {
+			t.Errorf("no audit fixture trips mandatory stack rule %s", r.Name)
+		}
+	}
+}
