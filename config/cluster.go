@@ -29,9 +29,9 @@ const (
 	OnDemand CapacityType = "ON_DEMAND"
 )
 
-// MinKubernetesMinor is the oldest Kubernetes 1.x minor version accepted (the
-// policy pack's eks-minimum-version default agrees)
-// (older versions are out of EKS standard support and cost extended-support fees).
+// MinKubernetesMinor is the oldest Kubernetes 1.x minor version accepted:
+// older versions are out of EKS standard support and cost extended-support
+// fees. The policy pack's eks-minimum-version default agrees.
 const MinKubernetesMinor = 32
 
 // Cluster is the validated EKS configuration.
