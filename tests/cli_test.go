@@ -115,6 +115,10 @@ func TestCLIBadInput(t *testing.T) {
   ml-platform:costCenter: cc
 `)}, []string{`ml-platform:environment: required when the stack name "broken" is not an environment; allowed: dev, staging, prod`}},
 		{"missing file", []string{"preview", "--stack", "nosuchstack"}, []string{"reading the stack file"}},
+		{"key Pulumi.yaml requires", []string{"preview", "--config", writeStack(t, `config:
+  aws:region: us-east-1
+  ml-platform:environment: dev
+`)}, []string{"ml-platform:costCenter: required by Pulumi.yaml"}},
 		{"not YAML", []string{"preview", "--config", writeStack(t, "config: [")}, []string{"is not a stack file"}},
 		{"no stack", []string{"preview"}, []string{"preview needs --stack NAME or --config FILE"}},
 		{"unknown command", []string{"deploy"}, []string{`unknown command "deploy"`}},

@@ -69,6 +69,9 @@ var runMu sync.Mutex
 // Invalid configuration returns a *ConfigError before anything is registered.
 func Preview(opts Options) (*Result, error) {
 	values := Merge(opts.Project.Defaults, opts.Values)
+	if err := opts.Project.MissingRequired(values); err != nil {
+		return nil, &ConfigError{err}
+	}
 	cfg, err := config.Parse(opts.Project.Name, opts.Stack, values)
 	if err != nil {
 		return nil, &ConfigError{err}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -17,6 +18,9 @@ type Project struct {
 	Name string
 	// Defaults are the project-level config defaults, by full key.
 	Defaults config.Values
+	// Required are the keys Pulumi.yaml declares without a default: the
+	// Pulumi CLI refuses to run a stack that does not set them.
+	Required []string
 }
 
 // LoadProject reads Pulumi.yaml in dir: the project name and the defaults of
@@ -55,6 +59,7 @@ func LoadProject(dir string) (*Project, error) {
 			} else if v, ok := spec["value"]; ok {
 				value = v
 			} else {
+				p.Required = append(p.Required, full)
 				continue
 			}
 		} else if err := node.Decode(&value); err != nil {
@@ -66,7 +71,23 @@ func LoadProject(dir string) (*Project, error) {
 		}
 		p.Defaults[full] = s
 	}
+	sort.Strings(p.Required)
 	return p, nil
+}
+
+// MissingRequired returns an error naming the keys Pulumi.yaml requires
+// that values do not set, as the Pulumi CLI would refuse them.
+func (p *Project) MissingRequired(values config.Values) error {
+	var missing []string
+	for _, key := range p.Required {
+		if _, ok := values[key]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: required by Pulumi.yaml (declared without a default); set it in the stack file", strings.Join(missing, ", "))
 }
 
 // LoadStackConfig reads a Pulumi.<stack>.yaml file's config block as the
