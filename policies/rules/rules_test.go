@@ -31,6 +31,7 @@ func TestRegistry(t *testing.T) {
 		// spot and cost
 		"training-uses-spot", "batch-cpu-uses-spot", "sagemaker-pipeline-spot-training", "accelerator-allow-list",
 		"gpu-scale-to-zero-nonprod", "budget-exists", "s3-lifecycle-rules", "efa-placement-group",
+		"karpenter-ami-pinned-prod",
 		// IAM
 		"iam-no-wildcard-actions", "iam-no-admin-policy", "iam-trust-no-wildcard-principal", "eks-access-entries-mode",
 		// availability
