@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -215,7 +216,7 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 
 	if in.LogRetentionDays != nil {
 		c.LogRetentionDays = *in.LogRetentionDays
-		if !containsInt(LogRetentionDays, c.LogRetentionDays) {
+		if !slices.Contains(LogRetentionDays, c.LogRetentionDays) {
 			p.add(key+".logRetentionDays", "%d is not a CloudWatch Logs retention; allowed: %s", c.LogRetentionDays, intList(LogRetentionDays))
 		} else if env.ProdLike() && c.LogRetentionDays < ProdMinFlowLogRetentionDays {
 			p.add(key+".logRetentionDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more", c.LogRetentionDays, env, ProdMinFlowLogRetentionDays)
@@ -223,7 +224,7 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 	}
 
 	for _, name := range sortedKeys(in.Addons) {
-		if !contains(catalog.EKSAddons, name) {
+		if !slices.Contains(catalog.EKSAddons, name) {
 			p.add(key+".addons."+name, "not an add-on this platform manages; allowed: %s", strings.Join(catalog.EKSAddons, ", "))
 			continue
 		}
@@ -295,7 +296,7 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 	seen[g.Name] = true
 
 	roles := []NodeRole{RoleSystem, RoleTraining, RoleInference}
-	if !containsRole(roles, g.Role) {
+	if !slices.Contains(roles, g.Role) {
 		p.add(key+".role", "%q is not a role; allowed: %s", in.Role, quoteAll(roles))
 	}
 
@@ -349,7 +350,7 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 		g.AMIType = catalog.AMIType(in.AMIType)
 		allowed := []catalog.AMIType{catalog.AMIAL2023Standard, catalog.AMIAL2023Nvidia, catalog.AMIAL2023Neuron}
 		switch {
-		case !containsAMI(allowed, g.AMIType):
+		case !slices.Contains(allowed, g.AMIType):
 			p.add(key+".amiType", "%q is not an AMI type; allowed: %s", in.AMIType, quoteAll(allowed))
 		case len(types) > 0 && g.AMIType != types[0].AMIType:
 			p.add(key+".amiType", "%q does not fit %s instances (%s); allowed: %q", in.AMIType, types[0].Accelerator, types[0].Name, types[0].AMIType)
@@ -410,22 +411,4 @@ func efaTypes() []string {
 		}
 	}
 	return out
-}
-
-func containsAMI(list []catalog.AMIType, a catalog.AMIType) bool {
-	for _, v := range list {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
-func containsRole(list []NodeRole, r NodeRole) bool {
-	for _, v := range list {
-		if v == r {
-			return true
-		}
-	}
-	return false
 }

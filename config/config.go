@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -131,7 +132,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	var p problems
 
 	for _, key := range sortedKeys(values) {
-		if strings.HasPrefix(key, Namespace+":") && !contains(projectKeys, key) {
+		if strings.HasPrefix(key, Namespace+":") && !slices.Contains(projectKeys, key) {
 			p.add(key, "unknown key; allowed: %s", strings.Join(projectKeys, ", "))
 		}
 	}
@@ -172,7 +173,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		if err := decodeObject(KeyTags, raw, &extra, &p); err == nil {
 			for _, k := range sortedKeys(extra) {
 				switch {
-				case contains(RequiredTagKeys, k):
+				case slices.Contains(RequiredTagKeys, k):
 					p.add(KeyTags+"."+k, "is set by the platform and cannot be overridden; set %s instead", requiredTagSource(k))
 				case strings.HasPrefix(strings.ToLower(k), "aws:"):
 					p.add(KeyTags+"."+k, "tag keys starting with \"aws:\" are reserved by AWS")
@@ -229,14 +230,7 @@ func requiredTagSource(k string) string {
 	}
 }
 
-func isEnvironment(s string) bool {
-	for _, e := range Environments {
-		if string(e) == s {
-			return true
-		}
-	}
-	return false
-}
+func isEnvironment(s string) bool { return slices.Contains(Environments, Environment(s)) }
 
 func environmentList() string {
 	names := make([]string, len(Environments))
@@ -244,15 +238,6 @@ func environmentList() string {
 		names[i] = string(e)
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -165,7 +166,7 @@ func parseNetwork(env Environment, region string, in networkInput, p *problems) 
 	if in.FlowLogRetentionDays != nil {
 		n.FlowLogRetentionDays = *in.FlowLogRetentionDays
 	}
-	if !containsInt(LogRetentionDays, n.FlowLogRetentionDays) {
+	if !slices.Contains(LogRetentionDays, n.FlowLogRetentionDays) {
 		p.add(key+".flowLogRetentionDays", "%d is not a CloudWatch Logs retention; allowed: %s", n.FlowLogRetentionDays, intList(LogRetentionDays))
 	} else if env.ProdLike() && n.FlowLogRetentionDays < ProdMinFlowLogRetentionDays {
 		p.add(key+".flowLogRetentionDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more", n.FlowLogRetentionDays, env, ProdMinFlowLogRetentionDays)
@@ -204,15 +205,6 @@ func validateEndpoints(env Environment, list []string, p *problems) []string {
 	out := sortedKeys(set)
 	sort.Strings(out)
 	return out
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func intList(list []int) string {

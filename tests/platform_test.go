@@ -332,7 +332,24 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 	require.Empty(t, rec.Resources())
 }
 
-func TestAZCountBeyondRegion(t *testing.T) {
+// TestProgramAnswersItsInvokes runs the program itself (platform.Run) on
+// the dev stack file: every invoke it makes is answered, each once.
+func TestProgramAnswersItsInvokes(t *testing.T) {
+	project, err := offline.LoadProject(root)
+	require.NoError(t, err)
+	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	rec := mock.NewRecorder(project.Name, "dev", "us-east-1")
+	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
+	require.Equal(t, map[string]int{
+		"aws:index/getAvailabilityZones:getAvailabilityZones": 1,
+		"aws:index/getCallerIdentity:getCallerIdentity":       1,
+		"aws:index/getPartition:getPartition":                 1,
+	}, rec.Invokes())
+	require.NotEmpty(t, rec.ByType("aws:ec2/vpc:Vpc"))
+}
+
+func TestPinnedAZMustBeOffered(t *testing.T) {
 	// The mock region offers six zones; pinning one it does not offer fails
 	// with the key named, before the network is registered.
 	rec := mock.NewRecorder("ml-platform", "dev", "us-east-1")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -127,7 +128,7 @@ func (a *ClusterArgs) validate() error {
 		errs = append(errs, errors.New("NodeGroups: a system group is required (add-ons and Karpenter run there)"))
 	}
 	for name := range a.Addons {
-		if !contains(catalog.EKSAddons, name) {
+		if !slices.Contains(catalog.EKSAddons, name) {
 			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, catalog.EKSAddons))
 		}
 	}
@@ -447,13 +448,4 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		c.Addons[addon] = a
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -323,7 +324,7 @@ func (n *Network) endpoints(ctx *pulumi.Context, name string, args *NetworkArgs,
 	var err error
 	n.S3Endpoint, err = ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           n.VPC.ID(),
-		ServiceName:     pulumi.String(fmt.Sprintf("com.amazonaws.%s.s3", args.Region)),
+		ServiceName:     pulumi.String(catalog.EndpointServiceName(args.Region, "s3")),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   privateRTIDs,
 		Tags:            tag("Name", name+"-s3"),
@@ -369,7 +370,7 @@ func (n *Network) endpoints(ctx *pulumi.Context, name string, args *NetworkArgs,
 		logical := name + "-" + strings.ReplaceAll(svc, ".", "-")
 		ep, err := ec2.NewVpcEndpoint(ctx, logical, &ec2.VpcEndpointArgs{
 			VpcId:             n.VPC.ID(),
-			ServiceName:       pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", args.Region, svc)),
+			ServiceName:       pulumi.String(catalog.EndpointServiceName(args.Region, svc)),
 			VpcEndpointType:   pulumi.String("Interface"),
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         privateIDs,

@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/ml-platform/ml-platform/catalog"
 )
@@ -57,10 +56,10 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 		case "aws:ec2/eip:Eip":
 			add(r, hours*p.PublicIPv4USDPerHour, "public IPv4 address: %.0f h x $%.3f/h", hours, p.PublicIPv4USDPerHour)
 		case "aws:ec2/vpcEndpoint:VpcEndpoint":
-			if stringInput(r.Inputs, "vpcEndpointType") != "Interface" {
+			if mock.String(r.Inputs, "vpcEndpointType") != "Interface" {
 				continue // gateway endpoints are free
 			}
-			azs := arrayLen(r.Inputs, "subnetIds")
+			azs := len(mock.Array(r.Inputs, "subnetIds"))
 			add(r, float64(azs)*hours*p.InterfaceEndpointUSDPerHourPerAZ,
 				"%d AZ x %.0f h x $%.3f/h, plus $%.3f per GB processed", azs, hours, p.InterfaceEndpointUSDPerHourPerAZ, p.InterfaceEndpointUSDPerGB)
 		case "aws:kms/key:Key":
@@ -71,20 +70,18 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 			add(r, 0, "usage: $%.2f per GB of flow records delivered", p.VPCFlowLogsUSDPerGB)
 		case "aws:eks/nodeGroup:NodeGroup":
 			desired := 0.0
-			if sc, ok := r.Inputs["scalingConfig"]; ok && sc.IsObject() {
-				if d, ok := sc.ObjectValue()["desiredSize"]; ok && d.IsNumber() {
-					desired = d.NumberValue()
-				}
+			if d, ok := mock.Object(r.Inputs, "scalingConfig")["desiredSize"]; ok && d.IsNumber() {
+				desired = d.NumberValue()
 			}
-			types := stringsInput(r.Inputs, "instanceTypes")
-			if len(types) == 0 {
+			types := mock.Array(r.Inputs, "instanceTypes") // the first type prices the group: keep the order
+			if len(types) == 0 || !types[0].IsString() {
 				continue
 			}
-			t, ok := catalog.LookupInstanceType(types[0])
+			t, ok := catalog.LookupInstanceType(types[0].StringValue())
 			if !ok {
 				continue
 			}
-			capacity := stringInput(r.Inputs, "capacityType")
+			capacity := mock.String(r.Inputs, "capacityType")
 			basis := "%.0f x %s x %.0f h x $%.3f/h on-demand"
 			if capacity == "SPOT" {
 				basis += " (spot: an upper bound; spot prices vary)"
@@ -97,30 +94,4 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 	sort.Slice(c.Items, func(i, j int) bool { return c.Items[i].URN < c.Items[j].URN })
 	c.MonthlyUSD = math.Round(c.MonthlyUSD*100) / 100
 	return c
-}
-
-func stringInput(m resource.PropertyMap, key string) string {
-	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsString() {
-		return v.StringValue()
-	}
-	return ""
-}
-
-func arrayLen(m resource.PropertyMap, key string) int {
-	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsArray() {
-		return len(v.ArrayValue())
-	}
-	return 0
-}
-
-func stringsInput(m resource.PropertyMap, key string) []string {
-	var out []string
-	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			if e.IsString() {
-				out = append(out, e.StringValue())
-			}
-		}
-	}
-	return out
 }
