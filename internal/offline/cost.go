@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 
-
 	"github.com/ml-platform/ml-platform/catalog"
 )
 
