@@ -8,32 +8,9 @@ import (
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/cidr"
 )
-
-// NodeRole says what a node group is for; it decides labels, taints and capacity rules.
-type NodeRole string
-
-// Node group roles.
-const (
-	RoleSystem    NodeRole = "system"
-	RoleTraining  NodeRole = "training"
-	RoleInference NodeRole = "inference"
-)
-
-// CapacityType is the EC2 purchase option of a node group.
-type CapacityType string
-
-// Capacity types, spelled as EKS spells them.
-const (
-	Spot     CapacityType = "SPOT"
-	OnDemand CapacityType = "ON_DEMAND"
-)
-
-// MinKubernetesMinor is the oldest Kubernetes 1.x minor version accepted:
-// older versions are out of EKS standard support and cost extended-support
-// fees. The policy pack's eks-minimum-version default agrees.
-const MinKubernetesMinor = 32
 
 // Cluster is the validated EKS configuration.
 type Cluster struct {
@@ -44,6 +21,13 @@ type Cluster struct {
 	EndpointPublicAccess bool
 	// PublicAccessCIDRs may reach the public API endpoint.
 	PublicAccessCIDRs []string
+	// DeployerCIDRs are the networks `pulumi up` runs from (a VPN, an office
+	// network, a CI runner inside or peered with the VPC): the control-plane
+	// security group admits them to the private API endpoint on 443. Every
+	// Helm release and Kubernetes object is created through that endpoint.
+	// Defaults to none; required unless a non-prod stack opens the public
+	// endpoint to PublicAccessCIDRs.
+	DeployerCIDRs []string
 	// NodeGroups are the managed node groups, in the order given.
 	// Defaults to one system group.
 	NodeGroups []NodeGroup
@@ -56,6 +40,11 @@ type Cluster struct {
 	Karpenter Karpenter
 	// LogRetentionDays keeps control-plane logs. Defaults to 30 (dev), 365 (prod).
 	LogRetentionDays int
+	// ServiceLinkedRoles are the keys (catalog.ServiceLinkedRoles) of the
+	// service-linked roles this stack creates before its keys. Defaults to
+	// all of them, as a fresh account needs; an account that has them
+	// already (any earlier Auto Scaling group or Spot request) sets [].
+	ServiceLinkedRoles []string
 }
 
 // Karpenter is the validated Karpenter configuration. Limits cap what each
@@ -79,12 +68,12 @@ type Karpenter struct {
 // NodeGroup is one validated managed node group.
 type NodeGroup struct {
 	Name          string
-	Role          NodeRole
+	Role          conventions.NodeRole
 	InstanceTypes []string
 	MinSize       int
 	MaxSize       int
 	DesiredSize   int
-	CapacityType  CapacityType
+	CapacityType  conventions.CapacityType
 	// EFA brings the placement group, EFA interfaces and security rules.
 	EFA bool
 	// AvailabilityZone pins the group to one AZ; EFA groups are always
@@ -96,12 +85,19 @@ type NodeGroup struct {
 	// RootVolumeGiB is the encrypted gp3 root volume size. Defaults to 100
 	// (500 for accelerated types: framework images are large).
 	RootVolumeGiB int
+	// AllowPodIMDS raises the instance metadata hop limit from 1 to 2 so
+	// that pods reach the node's metadata and credentials. An explicit,
+	// named opt-in for software that cannot use Pod Identity; the
+	// imds-hop-limit policy flags it. Defaults to false.
+	AllowPodIMDS bool
 }
 
 type clusterInput struct {
 	Version              *string           `json:"version"`
 	EndpointPublicAccess *bool             `json:"endpointPublicAccess"`
 	PublicAccessCIDRs    []string          `json:"publicAccessCidrs"`
+	DeployerCIDRs        []string          `json:"deployerCidrs"`
+	ServiceLinkedRoles   []string          `json:"serviceLinkedRoles"`
 	NodeGroups           []nodeGroupInput  `json:"nodeGroups"`
 	Addons               map[string]string `json:"addons"`
 	AdminRoleARNs        []string          `json:"adminRoleArns"`
@@ -130,28 +126,34 @@ type nodeGroupInput struct {
 	AZ            string   `json:"availabilityZone"`
 	AMIType       string   `json:"amiType"`
 	RootVolumeGiB *int     `json:"rootVolumeGiB"`
+	AllowPodIMDS  bool     `json:"allowPodIMDS"`
 }
 
 // ClusterDefaults returns the defaults an environment starts from. The API
 // endpoint is private everywhere unless a non-prod stack lists
 // publicAccessCidrs (then it is public for those ranges only).
-func ClusterDefaults(env Environment) Cluster {
+func ClusterDefaults(env conventions.Environment) Cluster {
 	system := NodeGroup{
-		Name: "system", Role: RoleSystem, InstanceTypes: []string{"m6i.xlarge"},
-		MinSize: 2, MaxSize: 4, DesiredSize: 2, CapacityType: OnDemand, RootVolumeGiB: 100,
+		Name: "system", Role: conventions.RoleSystem, InstanceTypes: []string{"m6i.xlarge"},
+		MinSize: 2, MaxSize: 4, DesiredSize: 2, CapacityType: conventions.OnDemand, RootVolumeGiB: 100,
 	}
 	if env.ProdLike() {
 		system.MinSize, system.DesiredSize, system.MaxSize = 3, 3, 6
 	}
-	retention := 30
+	retention := conventions.DevLogRetentionDays
 	if env.ProdLike() {
-		retention = ProdMinFlowLogRetentionDays
+		retention = conventions.ProdMinLogRetentionDays
+	}
+	var slrs []string
+	for _, r := range catalog.ServiceLinkedRoles() {
+		slrs = append(slrs, r.Key)
 	}
 	return Cluster{
-		LogRetentionDays: retention,
-		Version:          "1.34",
-		NodeGroups:       []NodeGroup{system},
-		Addons:           map[string]string{},
+		LogRetentionDays:   retention,
+		Version:            conventions.DefaultKubernetesVersion,
+		NodeGroups:         []NodeGroup{system},
+		Addons:             map[string]string{},
+		ServiceLinkedRoles: slrs,
 		Karpenter: Karpenter{
 			Enabled: true, TrainingGPULimit: 64, InferenceGPULimit: 16, NeuronDeviceLimit: 64, CPULimit: 4000,
 			AMIAlias: "al2023@latest",
@@ -159,12 +161,9 @@ func ClusterDefaults(env Environment) Cluster {
 	}
 }
 
-var (
-	versionPattern = regexp.MustCompile(`^1\.(\d+)$`)
-	namePattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,37}[a-z0-9]$`)
-)
+var versionPattern = regexp.MustCompile(`^1\.(\d+)$`)
 
-func parseCluster(env Environment, region string, in clusterInput, p *problems) Cluster {
+func parseCluster(env conventions.Environment, region string, in clusterInput, p *problems, placeholders *[]*FieldError) Cluster {
 	const key = KeyCluster
 	c := ClusterDefaults(env)
 
@@ -172,9 +171,9 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 		c.Version = *in.Version
 	}
 	if m := versionPattern.FindStringSubmatch(c.Version); m == nil {
-		p.add(key+".version", "%q is not a Kubernetes version; allowed: \"1.%d\" or later, as \"1.MINOR\"", c.Version, MinKubernetesMinor)
-	} else if minor, _ := strconv.Atoi(m[1]); minor < MinKubernetesMinor {
-		p.add(key+".version", "%q is below the minimum; allowed: \"1.%d\" or later", c.Version, MinKubernetesMinor)
+		p.add(key+".version", "%q is not a Kubernetes version; allowed: %q or later, as \"1.MINOR\"", c.Version, conventions.MinKubernetesVersion)
+	} else if minor, _ := strconv.Atoi(m[1]); minor < conventions.MinKubernetesMinor {
+		p.add(key+".version", "%q is below the minimum; allowed: %q or later", c.Version, conventions.MinKubernetesVersion)
 	}
 
 	c.EndpointPublicAccess = !env.ProdLike() && len(in.PublicAccessCIDRs) > 0
@@ -184,19 +183,20 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 	if env.ProdLike() && c.EndpointPublicAccess {
 		p.add(key+".endpointPublicAccess", "true is weaker than %s allows (the API must be private); allowed: false", env)
 	}
-	c.PublicAccessCIDRs = append([]string(nil), in.PublicAccessCIDRs...)
-	for i, block := range c.PublicAccessCIDRs {
-		k := fmt.Sprintf("%s.publicAccessCidrs[%d]", key, i)
-		b, err := cidr.Parse(block)
-		switch {
-		case err != nil:
-			p.add(k, "%v", err)
-		case b.Bits() == 0:
-			p.add(k, "%s opens the API to the internet; allowed: specific ranges such as your office or VPN (for example 203.0.113.0/24)", block)
-		}
-	}
+	c.PublicAccessCIDRs = checkAPICIDRs(key+".publicAccessCidrs", in.PublicAccessCIDRs,
+		"public ranges such as your office or VPN egress", p, placeholders)
 	if c.EndpointPublicAccess && len(c.PublicAccessCIDRs) == 0 {
 		p.add(key+".publicAccessCidrs", "required when endpointPublicAccess is true: the ranges that may reach the API (an empty list would mean 0.0.0.0/0)")
+	}
+	c.DeployerCIDRs = checkAPICIDRs(key+".deployerCidrs", in.DeployerCIDRs,
+		"the networks `pulumi up` runs from, such as a VPN range or a CI runner's subnet", p, placeholders)
+	if !c.EndpointPublicAccess && len(c.DeployerCIDRs) == 0 {
+		alternative := ""
+		if !env.ProdLike() {
+			alternative = "; outside prod you may instead open the public endpoint with publicAccessCidrs"
+		}
+		p.add(key+".deployerCidrs", "required: the API endpoint is private, so `pulumi up` can create Kubernetes objects only "+
+			"from networks the control-plane security group admits; allowed: the CIDR blocks of your VPN, office or CI runner (see README, Reaching the cluster API)%s", alternative)
 	}
 
 	if in.NodeGroups != nil {
@@ -205,22 +205,36 @@ func parseCluster(env Environment, region string, in clusterInput, p *problems) 
 		hasSystem := false
 		for i, g := range in.NodeGroups {
 			group := parseNodeGroup(env, region, fmt.Sprintf("%s.nodeGroups[%d]", key, i), g, seen, p)
-			hasSystem = hasSystem || group.Role == RoleSystem
+			hasSystem = hasSystem || group.Role == conventions.RoleSystem
 			c.NodeGroups = append(c.NodeGroups, group)
 		}
 		if !hasSystem {
 			p.add(key+".nodeGroups", "needs a group with role \"system\" (cluster add-ons and Karpenter run there); allowed roles: %s",
-				quoteAll([]NodeRole{RoleSystem, RoleTraining, RoleInference}))
+				quoteAll(conventions.NodeRoles))
 		}
 	}
 
 	if in.LogRetentionDays != nil {
 		c.LogRetentionDays = *in.LogRetentionDays
-		if !slices.Contains(LogRetentionDays, c.LogRetentionDays) {
-			p.add(key+".logRetentionDays", "%d is not a CloudWatch Logs retention; allowed: %s", c.LogRetentionDays, intList(LogRetentionDays))
-		} else if env.ProdLike() && c.LogRetentionDays < ProdMinFlowLogRetentionDays {
-			p.add(key+".logRetentionDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more", c.LogRetentionDays, env, ProdMinFlowLogRetentionDays)
+		checkRetention(env, key+".logRetentionDays", c.LogRetentionDays, p)
+	}
+
+	if in.ServiceLinkedRoles != nil {
+		c.ServiceLinkedRoles = nil
+		var known []string
+		for _, r := range catalog.ServiceLinkedRoles() {
+			known = append(known, r.Key)
 		}
+		for i, k := range in.ServiceLinkedRoles {
+			if _, ok := catalog.LookupServiceLinkedRole(k); !ok {
+				p.add(fmt.Sprintf("%s.serviceLinkedRoles[%d]", key, i), "%q is not a service-linked role this platform creates; allowed: %s", k, strings.Join(known, ", "))
+				continue
+			}
+			if !slices.Contains(c.ServiceLinkedRoles, k) {
+				c.ServiceLinkedRoles = append(c.ServiceLinkedRoles, k)
+			}
+		}
+		slices.Sort(c.ServiceLinkedRoles)
 	}
 
 	for _, name := range sortedKeys(in.Addons) {
@@ -280,24 +294,24 @@ var (
 	amiAliasPattern     = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
 )
 
-func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen map[string]bool, p *problems) NodeGroup {
+func parseNodeGroup(env conventions.Environment, region, key string, in nodeGroupInput, seen map[string]bool, p *problems) NodeGroup {
 	g := NodeGroup{
 		Name:          in.Name,
-		Role:          NodeRole(in.Role),
+		Role:          conventions.NodeRole(in.Role),
 		InstanceTypes: append([]string(nil), in.InstanceTypes...),
 		EFA:           in.EFA,
+		AllowPodIMDS:  in.AllowPodIMDS,
 	}
 	switch {
-	case !namePattern.MatchString(g.Name):
+	case !conventions.NodeGroupName.MatchString(g.Name):
 		p.add(key+".name", "%q is not a valid name; allowed: 2-39 lowercase letters, digits and dashes, starting with a letter", g.Name)
 	case seen[g.Name]:
 		p.add(key+".name", "%q is used by another node group; names must be unique", g.Name)
 	}
 	seen[g.Name] = true
 
-	roles := []NodeRole{RoleSystem, RoleTraining, RoleInference}
-	if !slices.Contains(roles, g.Role) {
-		p.add(key+".role", "%q is not a role; allowed: %s", in.Role, quoteAll(roles))
+	if !slices.Contains(conventions.NodeRoles, g.Role) {
+		p.add(key+".role", "%q is not a role; allowed: %s", in.Role, quoteAll(conventions.NodeRoles))
 	}
 
 	if len(g.InstanceTypes) == 0 {
@@ -357,22 +371,22 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 		}
 	}
 
-	defaultCapacity := OnDemand
-	if g.Role == RoleTraining || (g.Role == RoleInference && !env.ProdLike()) {
-		defaultCapacity = Spot
+	defaultCapacity := conventions.OnDemand
+	if g.Role == conventions.RoleTraining || (g.Role == conventions.RoleInference && !env.ProdLike()) {
+		defaultCapacity = conventions.Spot
 	}
 	g.CapacityType = defaultCapacity
 	if in.CapacityType != nil {
-		g.CapacityType = CapacityType(*in.CapacityType)
+		g.CapacityType = conventions.CapacityType(*in.CapacityType)
 	}
-	if g.CapacityType != Spot && g.CapacityType != OnDemand {
-		p.add(key+".capacityType", "%q is not a capacity type; allowed: %s", g.CapacityType, quoteAll([]CapacityType{Spot, OnDemand}))
-	} else if env.ProdLike() && g.Role == RoleInference && g.CapacityType == Spot {
+	if !slices.Contains(conventions.CapacityTypes, g.CapacityType) {
+		p.add(key+".capacityType", "%q is not a capacity type; allowed: %s", g.CapacityType, quoteAll(conventions.CapacityTypes))
+	} else if env.ProdLike() && g.Role == conventions.RoleInference && g.CapacityType == conventions.Spot {
 		p.add(key+".capacityType", "SPOT is weaker than %s allows for inference (interruptions drop requests); allowed: \"ON_DEMAND\"", env)
 	}
 
 	g.MinSize, g.MaxSize = 0, 2
-	if g.Role == RoleSystem || (g.Role == RoleInference && env.ProdLike()) {
+	if g.Role == conventions.RoleSystem || (g.Role == conventions.RoleInference && env.ProdLike()) {
 		g.MinSize = 2
 	}
 	if in.MinSize != nil {
@@ -397,10 +411,31 @@ func parseNodeGroup(env Environment, region, key string, in nodeGroupInput, seen
 	case g.DesiredSize < g.MinSize || g.DesiredSize > g.MaxSize:
 		p.add(key+".desiredSize", "%d is outside minSize..maxSize (%d..%d)", g.DesiredSize, g.MinSize, g.MaxSize)
 	}
-	if env.ProdLike() && g.Role == RoleInference && g.MinSize < 2 {
+	if env.ProdLike() && g.Role == conventions.RoleInference && g.MinSize < 2 {
 		p.add(key+".minSize", "%d is weaker than %s allows for inference (one instance is one AZ); allowed: 2 or more", g.MinSize, env)
 	}
 	return g
+}
+
+// checkAPICIDRs validates CIDR blocks that may reach the cluster API: each
+// a valid IPv4 block, none the whole internet. Blocks inside documentation
+// ranges (RFC 5737, as the shipped stack files use) are placeholders: they
+// validate, and Load refuses them at `pulumi up`.
+func checkAPICIDRs(key string, blocks []string, what string, p *problems, placeholders *[]*FieldError) []string {
+	for i, block := range blocks {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		b, err := cidr.Parse(block)
+		switch {
+		case err != nil:
+			p.add(k, "%v", err)
+		case b.Bits() == 0:
+			p.add(k, "%s opens the API to the internet; allowed: %s", block, what)
+		case cidr.IsDocumentation(b):
+			*placeholders = append(*placeholders, &FieldError{Key: k, Message: fmt.Sprintf(
+				"%s is a documentation range (RFC 5737), a placeholder: set %s", block, what)})
+		}
+	}
+	return append([]string(nil), blocks...)
 }
 
 func efaTypes() []string {

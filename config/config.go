@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -11,27 +12,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // Namespace is the project's configuration namespace (the project name).
 const Namespace = "ml-platform"
-
-// Environment is the kind of stack: it decides defaults and the minimums prod must meet.
-type Environment string
-
-// The environments a stack can be.
-const (
-	Dev     Environment = "dev"
-	Staging Environment = "staging"
-	Prod    Environment = "prod"
-)
-
-// Environments lists the allowed environment values.
-var Environments = []Environment{Dev, Staging, Prod}
-
-// ProdLike reports whether the environment gets prod's shape and minimums
-// (staging is a copy of prod's shape, see DESIGN.md).
-func (e Environment) ProdLike() bool { return e == Prod || e == Staging }
 
 // Keys every stack may set. Objects are structured config (YAML maps in the
 // stack file, JSON strings on the wire); the rest are scalars.
@@ -42,14 +27,19 @@ const (
 	KeyTags        = Namespace + ":tags"
 	KeyNetwork     = Namespace + ":network"
 	KeyCluster     = Namespace + ":cluster"
-	KeyRegion      = "aws:region"
+	// KeyCost configures budgets, alerts and anomaly detection.
+	KeyCost = Namespace + ":cost"
+	// KeyCompliance selects a compliance profile of the policy pack.
+	KeyCompliance = Namespace + ":compliance"
+	// KeyPolicySettings holds policy settings in --policy-pack-config form;
+	// the pack reads them from the stack configuration, so they reach
+	// stack rules under the Pulumi CLI too.
+	KeyPolicySettings = Namespace + ":policySettings"
+	KeyRegion         = "aws:region"
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyCluster, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyTags, KeyTeam}
-
-// RequiredTagKeys are the tags every taggable resource carries.
-var RequiredTagKeys = []string{"CostCenter", "Environment", "ManagedBy", "Project", "Team"}
+var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -63,7 +53,7 @@ type Stack struct {
 	// Name is the Pulumi stack name.
 	Name string
 	// Environment decides defaults and minimums.
-	Environment Environment
+	Environment conventions.Environment
 	// Region is the AWS region (aws:region).
 	Region string
 	// Team owns the stack; it goes into the Team tag.
@@ -76,22 +66,37 @@ type Stack struct {
 	Network Network
 	// Cluster is the EKS configuration.
 	Cluster Cluster
+	// Cost is the budget and anomaly detection configuration.
+	Cost Cost
+	// Compliance is the policy pack's compliance profile. Defaults to none.
+	Compliance conventions.ComplianceProfile
+	// PolicySettings is the raw JSON of ml-platform:policySettings ("" when
+	// unset); the policy pack parses and validates it.
+	PolicySettings string
+	// Placeholders are values that validate but stand for something the
+	// deployer must fill in (documentation address ranges): a preview warns
+	// about them, `pulumi up` refuses to start (see Load).
+	Placeholders []*FieldError
 }
 
-// Tags returns the tags every taggable resource carries: the required five
-// plus the stack's extra tags. It returns a new map each call.
+// Tags returns the tags every taggable resource carries: the required five,
+// the Stack tag and the stack's extra tags. It returns a new map each call.
 func (s *Stack) Tags() map[string]string {
-	tags := make(map[string]string, len(s.ExtraTags)+5)
+	tags := make(map[string]string, len(s.ExtraTags)+len(conventions.PlatformTagKeys))
 	for k, v := range s.ExtraTags {
 		tags[k] = v
 	}
-	tags["Project"] = s.Project
-	tags["Environment"] = string(s.Environment)
-	tags["Team"] = s.Team
-	tags["CostCenter"] = s.CostCenter
-	tags["ManagedBy"] = "pulumi"
+	tags[conventions.TagProject] = s.Project
+	tags[conventions.TagEnvironment] = string(s.Environment)
+	tags[conventions.TagTeam] = s.Team
+	tags[conventions.TagCostCenter] = s.CostCenter
+	tags[conventions.TagManagedBy] = conventions.ManagedByPulumi
+	tags[conventions.TagStack] = s.StackTag()
 	return tags
 }
+
+// StackTag is the value of the Stack tag: "<project>-<stack>".
+func (s *Stack) StackTag() string { return conventions.StackTagValue(s.Project, s.Name) }
 
 // FieldError is one configuration problem: the key path and what is wrong,
 // including what is allowed.
@@ -112,7 +117,10 @@ func (p *problems) add(key, format string, args ...any) {
 func (p problems) err() error { return errors.Join(p...) }
 
 // Load reads the stack's configuration from the Pulumi context and parses it.
-// It is the only place the program reads configuration.
+// It is the only place the program reads configuration. Placeholders are
+// warnings during a preview and errors during an update: a preview of the
+// shipped stack files shows the plan, `pulumi up` refuses to deploy a
+// cluster its deployer could not reach, naming the key to set.
 func Load(ctx *pulumi.Context) (*Stack, error) {
 	values := Values{}
 	for _, key := range append([]string{KeyRegion}, projectKeys...) {
@@ -120,7 +128,24 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 			values[key] = v
 		}
 	}
-	return Parse(ctx.Project(), ctx.Stack(), values)
+	s, err := Parse(ctx.Project(), ctx.Stack(), values)
+	if err != nil {
+		return nil, err
+	}
+	if ctx.DryRun() {
+		for _, ph := range s.Placeholders {
+			_ = ctx.Log.Warn(ph.Error(), nil)
+		}
+		return s, nil
+	}
+	if len(s.Placeholders) > 0 {
+		errs := make([]error, len(s.Placeholders))
+		for i, ph := range s.Placeholders {
+			errs[i] = ph
+		}
+		return nil, fmt.Errorf("configuration for stack %q still holds placeholders; set them before `pulumi up`:\n%w", ctx.Stack(), errors.Join(errs...))
+	}
+	return s, nil
 }
 
 var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
@@ -141,14 +166,14 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 
 	env := values[KeyEnvironment]
 	switch {
-	case env == "" && isEnvironment(stack):
-		s.Environment = Environment(stack)
+	case env == "" && conventions.Environment(stack).Valid():
+		s.Environment = conventions.Environment(stack)
 	case env == "":
 		p.add(KeyEnvironment, "required when the stack name %q is not an environment; allowed: %s", stack, environmentList())
-	case !isEnvironment(env):
+	case !conventions.Environment(env).Valid():
 		p.add(KeyEnvironment, "%q is not an environment; allowed: %s", env, environmentList())
 	default:
-		s.Environment = Environment(env)
+		s.Environment = conventions.Environment(env)
 	}
 
 	s.Region = values[KeyRegion]
@@ -173,7 +198,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		if err := decodeObject(KeyTags, raw, &extra, &p); err == nil {
 			for _, k := range sortedKeys(extra) {
 				switch {
-				case slices.Contains(RequiredTagKeys, k):
+				case slices.Contains(conventions.PlatformTagKeys, k):
 					p.add(KeyTags+"."+k, "is set by the platform and cannot be overridden; set %s instead", requiredTagSource(k))
 				case strings.HasPrefix(strings.ToLower(k), "aws:"):
 					p.add(KeyTags+"."+k, "tag keys starting with \"aws:\" are reserved by AWS")
@@ -197,7 +222,33 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	}
 	var clusterIn clusterInput
 	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
-		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p)
+		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p, &s.Placeholders)
+	}
+
+	var costIn costInput
+	if decoded(KeyCost, values, &costIn, &p) && s.Environment != "" {
+		_, present := values[KeyCost]
+		s.Cost = parseCost(s.Environment, costIn, present, &p, &s.Placeholders)
+		if a := s.Cost.BudgetAction; a != nil && len(a.RoleNames) == 0 && !s.Cluster.Karpenter.Enabled {
+			p.add(KeyCost+".budgetAction.roleNames", "required when Karpenter is off: the IAM roles that get the deny-new-compute "+
+				"policy (with Karpenter on, its controller role gets it too)")
+		}
+	}
+
+	s.Compliance = conventions.ComplianceNone
+	if raw, ok := values[KeyCompliance]; ok {
+		s.Compliance = conventions.ComplianceProfile(raw)
+		if !s.Compliance.Valid() {
+			p.add(KeyCompliance, "%q is not a compliance profile; allowed: %s", raw, quoteAll(conventions.ComplianceProfiles))
+		}
+	}
+	if raw, ok := values[KeyPolicySettings]; ok {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(raw), &obj); err != nil || obj == nil {
+			p.add(KeyPolicySettings, "must be an object keyed by policy name, as --policy-pack-config takes; got %q", truncate(raw, 40))
+		} else {
+			s.PolicySettings = raw
+		}
 	}
 
 	if err := p.err(); err != nil {
@@ -225,16 +276,16 @@ func requiredTagSource(k string) string {
 		return KeyTeam
 	case "CostCenter":
 		return KeyCostCenter
+	case "Stack":
+		return "nothing: it is the project and stack name"
 	default:
 		return "nothing: it is fixed"
 	}
 }
 
-func isEnvironment(s string) bool { return slices.Contains(Environments, Environment(s)) }
-
 func environmentList() string {
-	names := make([]string, len(Environments))
-	for i, e := range Environments {
+	names := make([]string, len(conventions.Environments))
+	for i, e := range conventions.Environments {
 		names[i] = string(e)
 	}
 	return strings.Join(names, ", ")

@@ -9,15 +9,50 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
-// base is a valid dev stack; cases override one key.
+const (
+	Dev  = conventions.Dev
+	Prod = conventions.Prod
+)
+
+// deployer is a VPN range admitted to the private API endpoint.
+const deployer = "10.255.0.0/16"
+
+// base is a valid stack of any environment; cases override one key.
 func base() Values {
 	return Values{
 		KeyRegion:     "us-east-1",
 		KeyTeam:       "ml",
 		KeyCostCenter: "cc-1",
+		KeyCluster:    clusterObj(nil),
+		KeyCost:       costObj(nil),
 	}
+}
+
+// costObj is an ml-platform:cost object with a budget and a real-looking
+// address, plus the given keys.
+func costObj(m map[string]any) string {
+	out := map[string]any{"monthlyBudgetUsd": 1000, "alertEmails": []string{"finops@corp.internal"}}
+	for k, v := range m {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return obj(out)
+}
+
+// clusterObj is an ml-platform:cluster object with the deployer network
+// set (the API is private by default), plus the given keys.
+func clusterObj(m map[string]any) string {
+	out := map[string]any{"deployerCidrs": []string{deployer}}
+	for k, v := range m {
+		out[k] = v
+	}
+	return obj(out)
 }
 
 func obj(v any) string {
@@ -95,6 +130,7 @@ func TestOverrides(t *testing.T) {
 	tags := s.Tags()
 	require.Equal(t, map[string]string{
 		"Owner": "alice", "Project": "ml-platform", "Environment": "dev", "Team": "ml", "CostCenter": "cc-1", "ManagedBy": "pulumi",
+		"Stack": "ml-platform-dev",
 	}, tags)
 	tags["Team"] = "changed"
 	require.Equal(t, "ml", s.Tags()["Team"], "Tags returns a fresh map")
@@ -106,13 +142,13 @@ func TestClusterDefaults(t *testing.T) {
 	dev, err := Parse("ml-platform", "dev", base())
 	require.NoError(t, err)
 	require.Len(t, dev.Cluster.NodeGroups, 1, "a system group by default")
-	require.Equal(t, RoleSystem, dev.Cluster.NodeGroups[0].Role)
+	require.Equal(t, conventions.RoleSystem, dev.Cluster.NodeGroups[0].Role)
 	require.True(t, dev.Cluster.Karpenter.Enabled)
 	prod, err := Parse("ml-platform", "prod", base())
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, prod.Cluster.NodeGroups[0].MinSize, dev.Cluster.NodeGroups[0].MinSize)
 
-	s, err := Parse("ml-platform", "dev", with(base(), KeyCluster, obj(map[string]any{
+	s, err := Parse("ml-platform", "dev", with(base(), KeyCluster, clusterObj(map[string]any{
 		"addons":    map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"},
 		"karpenter": map[string]any{"enabled": false, "amiAlias": "al2023@v20251120"},
 		"nodeGroups": nodeGroups(
@@ -138,15 +174,15 @@ func TestNodeGroupDefaults(t *testing.T) {
 		"endpointPublicAccess": true, "publicAccessCidrs": []string{"203.0.113.0/24"}, "nodeGroups": groups,
 	})))
 	require.NoError(t, err)
-	require.Equal(t, Spot, dev.Cluster.NodeGroups[0].CapacityType, "training is spot")
-	require.Equal(t, Spot, dev.Cluster.NodeGroups[1].CapacityType, "dev inference may be spot")
+	require.Equal(t, conventions.Spot, dev.Cluster.NodeGroups[0].CapacityType, "training is spot")
+	require.Equal(t, conventions.Spot, dev.Cluster.NodeGroups[1].CapacityType, "dev inference may be spot")
 	require.Equal(t, 0, dev.Cluster.NodeGroups[1].MinSize, "dev accelerators scale to zero")
-	require.Equal(t, OnDemand, dev.Cluster.NodeGroups[2].CapacityType, "system is on-demand")
+	require.Equal(t, conventions.OnDemand, dev.Cluster.NodeGroups[2].CapacityType, "system is on-demand")
 	require.Equal(t, 2, dev.Cluster.NodeGroups[2].MinSize)
 
-	prod, err := Parse("ml-platform", "prod", with(base(), KeyCluster, obj(map[string]any{"nodeGroups": groups})))
+	prod, err := Parse("ml-platform", "prod", with(base(), KeyCluster, clusterObj(map[string]any{"nodeGroups": groups})))
 	require.NoError(t, err)
-	require.Equal(t, OnDemand, prod.Cluster.NodeGroups[1].CapacityType, "prod inference is on-demand")
+	require.Equal(t, conventions.OnDemand, prod.Cluster.NodeGroups[1].CapacityType, "prod inference is on-demand")
 	require.Equal(t, 2, prod.Cluster.NodeGroups[1].MinSize, "prod inference spans two instances")
 	require.True(t, prod.Cluster.NodeGroups[0].EFA)
 }
@@ -155,7 +191,7 @@ func TestNodeGroupDefaults(t *testing.T) {
 // message must say (the key path and the allowed values).
 func TestErrors(t *testing.T) {
 	net := func(m map[string]any) string { return obj(m) }
-	cluster := func(groups ...map[string]any) string { return obj(map[string]any{"nodeGroups": groups}) }
+	cluster := func(groups ...map[string]any) string { return clusterObj(map[string]any{"nodeGroups": groups}) }
 	group := func(kv ...any) map[string]any {
 		g := map[string]any{"name": "gpu", "role": "training", "instanceTypes": []string{"g5.xlarge"}}
 		for i := 0; i < len(kv); i += 2 {
@@ -178,7 +214,7 @@ func TestErrors(t *testing.T) {
 		{"missing team", "dev", with(base(), KeyTeam, " "), []string{"ml-platform:team: required"}},
 		{"missing cost center", "dev", with(base(), KeyCostCenter, "<delete>"), []string{"ml-platform:costCenter: required"}},
 		{"unknown top-level key", "dev", with(base(), "ml-platform:netwrok", "{}"),
-			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:cluster, ml-platform:costCenter, ml-platform:environment, ml-platform:network"}},
+			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:cluster, ml-platform:compliance, ml-platform:cost, ml-platform:costCenter, ml-platform:environment, ml-platform:network, ml-platform:policySettings"}},
 		{"required tag overridden", "dev", with(base(), KeyTags, obj(map[string]string{"Team": "x"})),
 			[]string{"ml-platform:tags.Team: is set by the platform and cannot be overridden; set ml-platform:team instead"}},
 		{"reserved tag prefix", "dev", with(base(), KeyTags, obj(map[string]string{"aws:foo": "x"})),
@@ -227,7 +263,7 @@ func TestErrors(t *testing.T) {
 			[]string{"ml-platform:cluster.publicAccessCidrs: required when endpointPublicAccess is true"}},
 		{"public API to the world", "dev", with(base(), KeyCluster, obj(map[string]any{"publicAccessCidrs": []string{"0.0.0.0/0"}})),
 			[]string{"ml-platform:cluster.publicAccessCidrs[0]: 0.0.0.0/0 opens the API to the internet"}},
-		{"old Kubernetes", "dev", with(base(), KeyCluster, obj(map[string]any{"version": "1.27", "endpointPublicAccess": false})),
+		{"old Kubernetes", "dev", with(base(), KeyCluster, clusterObj(map[string]any{"version": "1.27", "endpointPublicAccess": false})),
 			[]string{`ml-platform:cluster.version: "1.27" is below the minimum; allowed: "1.32" or later`}},
 		{"unknown instance type", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"p9.huge"}))),
 			[]string{`ml-platform:cluster.nodeGroups[0].instanceTypes[0]: "p9.huge" is not an instance type in the catalog; allowed: `, "p5.48xlarge"}},
@@ -242,7 +278,7 @@ func TestErrors(t *testing.T) {
 		{"duplicate names", "dev", with(base(), KeyCluster, cluster(group(), group())),
 			[]string{`ml-platform:cluster.nodeGroups[1].name: "gpu" is used by another node group`}},
 		{"unknown node group key", "dev", with(base(), KeyCluster, cluster(group("instanceType", "g5.xlarge"))),
-			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: amiType, availabilityZone, capacityType, desiredSize, efa, instanceTypes, maxSize, minSize, name, role, rootVolumeGiB"}},
+			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: allowPodIMDS, amiType, availabilityZone, capacityType, desiredSize, efa, instanceTypes, maxSize, minSize, name, role, rootVolumeGiB"}},
 		{"no system group", "dev", with(base(), KeyCluster, cluster(group())),
 			[]string{`ml-platform:cluster.nodeGroups: needs a group with role "system"`}},
 		{"Neuron type with a GPU AMI", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"trn1.32xlarge"}, "amiType", "AL2023_x86_64_NVIDIA"))),
@@ -253,6 +289,20 @@ func TestErrors(t *testing.T) {
 			[]string{`ml-platform:cluster.nodeGroups[0].availabilityZone: "us-west-2a" is not an availability zone of us-east-1`}},
 		{"tiny root volume", "dev", with(base(), KeyCluster, cluster(group("rootVolumeGiB", 8))),
 			[]string{"ml-platform:cluster.nodeGroups[0].rootVolumeGiB: 8 is outside the allowed 20 to 16384 GiB"}},
+		{"private API nobody can reach", "prod", with(base(), KeyCluster, obj(map[string]any{})),
+			[]string{"ml-platform:cluster.deployerCidrs: required: the API endpoint is private", "allowed: the CIDR blocks of your VPN, office or CI runner"}},
+		{"private dev API nobody can reach", "dev", with(base(), KeyCluster, obj(map[string]any{})),
+			[]string{"ml-platform:cluster.deployerCidrs: required", "outside prod you may instead open the public endpoint with publicAccessCidrs"}},
+		{"deployers from the world", "prod", with(base(), KeyCluster, obj(map[string]any{"deployerCidrs": []string{"0.0.0.0/0"}})),
+			[]string{"ml-platform:cluster.deployerCidrs[0]: 0.0.0.0/0 opens the API to the internet"}},
+		{"bad deployer CIDR", "prod", with(base(), KeyCluster, obj(map[string]any{"deployerCidrs": []string{"10.0.0.1/16"}})),
+			[]string{`ml-platform:cluster.deployerCidrs[0]: "10.0.0.1/16" has host bits set`}},
+		{"unknown service-linked role", "dev", with(base(), KeyCluster, clusterObj(map[string]any{"serviceLinkedRoles": []string{"spot", "fleet"}})),
+			[]string{`ml-platform:cluster.serviceLinkedRoles[1]: "fleet" is not a service-linked role this platform creates; allowed: autoscaling, spot`}},
+		{"unknown compliance profile", "dev", with(base(), KeyCompliance, "sox"),
+			[]string{`ml-platform:compliance: "sox" is not a compliance profile; allowed: "hipaa", "none", "pci-dss"`}},
+		{"policy settings not an object", "dev", with(base(), KeyPolicySettings, `["x"]`),
+			[]string{"ml-platform:policySettings: must be an object keyed by policy name"}},
 		{"unknown add-on", "dev", with(base(), KeyCluster, obj(map[string]any{"addons": map[string]string{"istio": "v1.0.0"}})),
 			[]string{"ml-platform:cluster.addons.istio: not an add-on this platform manages; allowed: amazon-cloudwatch-observability, aws-ebs-csi-driver, coredns"}},
 		{"bad add-on version", "dev", with(base(), KeyCluster, obj(map[string]any{"addons": map[string]string{"vpc-cni": "latest"}})),
@@ -297,4 +347,56 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 		require.Contains(t, msg, key+":")
 	}
 	require.Equal(t, 4, strings.Count(msg, "\n"), "one line per problem after the header")
+}
+
+// TestPlaceholdersAreNotErrors: documentation ranges validate (a preview of
+// the shipped stack files works) but are recorded, each with its key, for
+// Load to refuse at `pulumi up`.
+func TestPlaceholdersAreNotErrors(t *testing.T) {
+	s, err := Parse("ml-platform", "prod", with(base(), KeyCluster, obj(map[string]any{
+		"deployerCidrs": []string{"10.255.0.0/16", "192.0.2.0/24"},
+	})))
+	require.NoError(t, err)
+	require.Len(t, s.Placeholders, 1)
+	require.Equal(t, "ml-platform:cluster.deployerCidrs[1]", s.Placeholders[0].Key)
+	require.Contains(t, s.Placeholders[0].Message, "192.0.2.0/24 is a documentation range (RFC 5737), a placeholder")
+
+	dev, err := Parse("ml-platform", "dev", with(base(), KeyCluster, obj(map[string]any{
+		"publicAccessCidrs": []string{"203.0.113.0/24"},
+	})))
+	require.NoError(t, err)
+	require.True(t, dev.Cluster.EndpointPublicAccess)
+	require.Len(t, dev.Placeholders, 1)
+	require.Equal(t, "ml-platform:cluster.publicAccessCidrs[0]", dev.Placeholders[0].Key)
+
+	real, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.Empty(t, real.Placeholders)
+}
+
+func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {
+	def, err := Parse("ml-platform", "dev", base())
+	require.NoError(t, err)
+	require.Equal(t, []string{"autoscaling", "spot"}, def.Cluster.ServiceLinkedRoles, "a fresh account needs both")
+	require.Equal(t, conventions.ComplianceNone, def.Compliance)
+	require.Empty(t, def.PolicySettings)
+	require.Equal(t, []string{deployer}, def.Cluster.DeployerCIDRs)
+
+	s, err := Parse("ml-platform", "dev", with(base(),
+		KeyCluster, clusterObj(map[string]any{
+			"serviceLinkedRoles": []string{},
+			"nodeGroups": nodeGroups(
+				map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+				map[string]any{"name": "legacy", "role": "training", "instanceTypes": []string{"g5.xlarge"}, "allowPodIMDS": true},
+			),
+		}),
+		KeyCompliance, "hipaa",
+		KeyPolicySettings, `{"vpc-privatelink-endpoints": {"requiredServices": ["sts"]}}`,
+	))
+	require.NoError(t, err)
+	require.Empty(t, s.Cluster.ServiceLinkedRoles, "[] where the account has them")
+	require.Equal(t, conventions.ComplianceHIPAA, s.Compliance)
+	require.JSONEq(t, `{"vpc-privatelink-endpoints": {"requiredServices": ["sts"]}}`, s.PolicySettings)
+	require.False(t, s.Cluster.NodeGroups[0].AllowPodIMDS)
+	require.True(t, s.Cluster.NodeGroups[1].AllowPodIMDS)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/cidr"
 )
 
@@ -35,14 +36,8 @@ const (
 	MaxPodPrefix = 19
 )
 
-// LogRetentionDays are the retention periods CloudWatch Logs accepts.
-var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
-// Minimums prod-like environments must meet (never weaker than dev).
-const (
-	ProdMinAZs                  = 3
-	ProdMinFlowLogRetentionDays = 365
-)
+// ProdMinAZs is the fewest AZs a prod-like stack may span (never weaker than dev).
+const ProdMinAZs = 3
 
 // Network is the validated VPC layout.
 type Network struct {
@@ -75,25 +70,25 @@ type networkInput struct {
 }
 
 // NetworkDefaults returns the defaults an environment starts from.
-func NetworkDefaults(env Environment) Network {
+func NetworkDefaults(env conventions.Environment) Network {
 	n := Network{
 		CIDR:                 "10.0.0.0/16",
 		AZCount:              2,
 		NATGateways:          NATSingle,
 		InterfaceEndpoints:   catalog.DefaultInterfaceEndpoints(),
-		FlowLogRetentionDays: 30,
+		FlowLogRetentionDays: conventions.DevLogRetentionDays,
 	}
 	if env.ProdLike() {
 		n.AZCount = 3
 		n.NATGateways = NATPerAZ
-		n.FlowLogRetentionDays = ProdMinFlowLogRetentionDays
+		n.FlowLogRetentionDays = conventions.ProdMinLogRetentionDays
 	}
 	return n
 }
 
 var azPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d[a-z]$`)
 
-func parseNetwork(env Environment, region string, in networkInput, p *problems) Network {
+func parseNetwork(env conventions.Environment, region string, in networkInput, p *problems) Network {
 	const key = KeyNetwork
 	n := NetworkDefaults(env)
 
@@ -166,18 +161,14 @@ func parseNetwork(env Environment, region string, in networkInput, p *problems) 
 	if in.FlowLogRetentionDays != nil {
 		n.FlowLogRetentionDays = *in.FlowLogRetentionDays
 	}
-	if !slices.Contains(LogRetentionDays, n.FlowLogRetentionDays) {
-		p.add(key+".flowLogRetentionDays", "%d is not a CloudWatch Logs retention; allowed: %s", n.FlowLogRetentionDays, intList(LogRetentionDays))
-	} else if env.ProdLike() && n.FlowLogRetentionDays < ProdMinFlowLogRetentionDays {
-		p.add(key+".flowLogRetentionDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more", n.FlowLogRetentionDays, env, ProdMinFlowLogRetentionDays)
-	}
+	checkRetention(env, key+".flowLogRetentionDays", n.FlowLogRetentionDays, p)
 	return n
 }
 
 // validateEndpoints checks names against the catalog, requires the default
 // set in prod-like stacks (their traffic must not leave through NAT), and
 // returns the list sorted and de-duplicated.
-func validateEndpoints(env Environment, list []string, p *problems) []string {
+func validateEndpoints(env conventions.Environment, list []string, p *problems) []string {
 	const key = KeyNetwork + ".interfaceEndpoints"
 	known := make([]string, 0)
 	for _, s := range catalog.EndpointServices() {
@@ -205,6 +196,17 @@ func validateEndpoints(env Environment, list []string, p *problems) []string {
 	out := sortedKeys(set)
 	sort.Strings(out)
 	return out
+}
+
+// checkRetention judges a log retention: a value CloudWatch Logs accepts,
+// and in prod-like stacks at least a year.
+func checkRetention(env conventions.Environment, key string, days int, p *problems) {
+	switch {
+	case !slices.Contains(conventions.LogRetentionDays, days):
+		p.add(key, "%d is not a CloudWatch Logs retention; allowed: %s", days, intList(conventions.LogRetentionDays))
+	case env.ProdLike() && days < conventions.ProdMinLogRetentionDays:
+		p.add(key, "%d is weaker than %s allows (audit needs a year); allowed: %d or more", days, env, conventions.ProdMinLogRetentionDays)
+	}
 }
 
 func intList(list []int) string {

@@ -47,3 +47,22 @@ func Subnet(p netip.Prefix, newBits, index int) (netip.Prefix, error) {
 func Contains(outer, inner netip.Prefix) bool {
 	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
 }
+
+// documentation are the IPv4 blocks RFC 5737 reserves for documentation
+// (TEST-NET-1, -2 and -3): no network of anyone's is there.
+var documentation = []netip.Prefix{
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+}
+
+// IsDocumentation reports whether p lies inside a documentation block: in
+// a stack file such a range is a placeholder for a real network.
+func IsDocumentation(p netip.Prefix) bool {
+	for _, d := range documentation {
+		if Contains(d, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -51,3 +51,18 @@ func TestOverlap(t *testing.T) {
 	require.False(t, Overlap(a, netip.MustParsePrefix("10.1.0.0/16")))
 	require.False(t, Contains(netip.MustParsePrefix("10.0.0.0/17"), a))
 }
+
+func TestIsDocumentation(t *testing.T) {
+	for block, want := range map[string]bool{
+		"192.0.2.0/24": true, "198.51.100.128/25": true, "203.0.113.7/32": true,
+		"10.0.0.0/8": false, "203.0.0.0/16": false, "198.51.0.0/16": false,
+	} {
+		p, err := netip.ParsePrefix(block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := IsDocumentation(p); got != want {
+			t.Errorf("IsDocumentation(%s) = %v, want %v", block, got, want)
+		}
+	}
+}
