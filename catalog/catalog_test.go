@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -343,7 +345,10 @@ func TestEndpointServiceName(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	keys := ChartKeys()
-	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "neuron", "nvidia-device-plugin"}, keys)
+	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "neuron", "nvidia-device-plugin"}, keys)
+	controller, _ := LookupChart("karpenter")
+	crds, _ := LookupChart("karpenter-crd")
+	require.Equal(t, controller.Version, crds.Version, "Karpenter's CRDs must match its controller")
 	for _, k := range keys {
 		c, ok := LookupChart(k)
 		require.True(t, ok)
@@ -357,4 +362,33 @@ func TestCharts(t *testing.T) {
 	require.NotEmpty(t, ChartsSource.URL)
 	require.Len(t, EKSAddons, 6)
 	require.Len(t, ControlPlaneLogTypes, 5)
+}
+
+// TestInstanceTypesExistInAWSEnums: every instance type the catalog knows is
+// one the EC2 API accepts, and every priced ml.* type one SageMaker accepts
+// for what it is priced for (the SDK enums are generated from AWS's models).
+func TestInstanceTypesExistInAWSEnums(t *testing.T) {
+	ec2Types := map[string]bool{}
+	for _, v := range ec2types.InstanceType("").Values() {
+		ec2Types[string(v)] = true
+	}
+	for _, name := range InstanceTypeNames() {
+		require.True(t, ec2Types[name], "%s is not an EC2 instance type", name)
+	}
+	hosting, training := map[string]bool{}, map[string]bool{}
+	for _, v := range smtypes.ProductionVariantInstanceType("").Values() {
+		hosting[string(v)] = true
+	}
+	for _, v := range smtypes.TrainingInstanceType("").Values() {
+		training[string(v)] = true
+	}
+	for _, name := range SageMakerInstanceNames() {
+		i, _ := LookupSageMakerInstance(name)
+		if i.HostingUSDPerHour > 0 {
+			require.True(t, hosting[name], "%s is priced for hosting but is not a SageMaker hosting instance type", name)
+		}
+		if i.TrainingUSDPerHour > 0 {
+			require.True(t, training[name], "%s is priced for training but is not a SageMaker training instance type", name)
+		}
+	}
 }

@@ -14,40 +14,157 @@ type Chart struct {
 	Version string
 	// Namespace is where the release goes.
 	Namespace string
+	// Scheduling is where the chart's node agent (a device plugin or
+	// exporter DaemonSet) runs with its default values, and which values
+	// change that; nil for charts without one.
+	Scheduling *ChartScheduling
 }
+
+// Requirement is one node-affinity expression (In, NotIn, Exists, DoesNotExist).
+type Requirement struct {
+	Key      string
+	Operator string
+	Values   []string
+}
+
+// Toleration is one pod toleration. Effect "" tolerates every effect.
+type Toleration struct {
+	Key, Operator, Value, Effect string
+}
+
+// ChartScheduling records a chart's default placement of its node agent
+// and the values paths that override it, with Helm's merge rules: maps
+// (nodeSelector) merge with the defaults, lists (tolerations, affinity
+// terms) replace them.
+type ChartScheduling struct {
+	// Workload names the pods judged, e.g. "the device plugin DaemonSet".
+	Workload string
+	// DefaultTerms are the default required nodeSelectorTerms: the node
+	// must match one term, and every requirement of that term.
+	DefaultTerms [][]Requirement
+	// DefaultTolerations are the default tolerations values.
+	DefaultTolerations []Toleration
+	// FixedTolerations are written into the template itself: values
+	// cannot remove them.
+	FixedTolerations []Toleration
+	// FixedRequirements are written into the template and added to the
+	// last term (the EFA chart's compute-type expression).
+	FixedRequirements []Requirement
+	// NodeSelectorPath, AffinityTermsPath and TolerationsPath are the
+	// values paths that set each (nil when the chart has no such value).
+	NodeSelectorPath, AffinityTermsPath, TolerationsPath []string
+	// InstanceLabelKeysPath and InstanceLabelValuesPath, when set, build the
+	// terms instead: one term per key, each requiring key In values (the
+	// EFA chart's supportedInstanceLabels).
+	InstanceLabelKeysPath, InstanceLabelValuesPath []string
+}
+
+var criticalAddons = Toleration{Key: "CriticalAddonsOnly", Operator: "Exists"}
+
+// neuronInstances is the Neuron chart 1.10.0 neuronInstances default.
+var neuronInstances = []string{"trn1.2xlarge", "trn1.32xlarge", "trn1n.32xlarge", "trn2.3xlarge", "trn2.48xlarge",
+	"trn2u.48xlarge", "trn3.48xlarge", "trn3n.48xlarge", "trn3en.24xlarge", "trn3s-es.48xlarge", "inf1.xlarge",
+	"inf1.2xlarge", "inf1.6xlarge", "inf1.24xlarge", "inf2.xlarge", "inf2.8xlarge", "inf2.24xlarge", "inf2.48xlarge",
+	"ml.inf2.xlarge", "ml.inf2.8xlarge", "ml.inf2.24xlarge", "ml.inf2.48xlarge", "ml.trn1.2xlarge", "ml.trn1.32xlarge",
+	"ml.trn1n.32xlarge"}
+
+// efaChartInstances are the accelerated entries of the EFA chart v0.5.30
+// supportedInstanceLabels.values default (its CPU entries are left out:
+// the platform replaces the list with its own label anyway).
+var efaChartInstances = []string{"dl2q.24xlarge", "f2.48xlarge", "g4dn.12xlarge", "g4dn.16xlarge", "g4dn.8xlarge",
+	"g4dn.metal", "g5.12xlarge", "g5.16xlarge", "g5.24xlarge", "g5.48xlarge", "g5.8xlarge", "g6.12xlarge", "g6.16xlarge",
+	"g6.24xlarge", "g6.48xlarge", "g6.8xlarge", "g6e.12xlarge", "g6e.16xlarge", "g6e.24xlarge", "g6e.48xlarge",
+	"g6e.8xlarge", "gr6.8xlarge", "inf1.24xlarge", "p3dn.24xlarge", "p4d.24xlarge", "p4de.24xlarge", "p5.48xlarge",
+	"p5.4xlarge", "p5e.48xlarge", "p5en.48xlarge", "trn1.32xlarge", "trn1n.32xlarge", "trn2.3xlarge", "trn2.48xlarge"}
 
 // Charts the cluster installs, by key. Versions are pinned here, in one
 // place, so an upgrade is one reviewed change.
 var charts = map[string]Chart{
+	"karpenter-crd": {
+		Name: "karpenter-crd", Repository: "oci://public.ecr.aws/karpenter/karpenter-crd",
+		Version: "1.14.1", Namespace: "kube-system",
+	},
 	"karpenter": {
 		Name: "karpenter", Repository: "oci://public.ecr.aws/karpenter/karpenter",
-		Version: "1.8.1", Namespace: "kube-system",
+		Version: "1.14.1", Namespace: "kube-system",
 	},
 	"nvidia-device-plugin": {
 		Name: "nvidia-device-plugin", Repository: "https://nvidia.github.io/k8s-device-plugin", Chart: "nvidia-device-plugin",
-		Version: "0.18.2", Namespace: "kube-system",
+		Version: "0.20.0", Namespace: "kube-system",
+		Scheduling: &ChartScheduling{
+			Workload: "the device plugin DaemonSet",
+			// Node feature discovery's PCI vendor label, NVIDIA's CPU vendor
+			// label (Tegra), or nvidia.com/gpu.present set by hand.
+			DefaultTerms: [][]Requirement{
+				{{Key: "feature.node.kubernetes.io/pci-10de.present", Operator: "In", Values: []string{"true"}}},
+				{{Key: "feature.node.kubernetes.io/cpu-model.vendor_id", Operator: "In", Values: []string{"NVIDIA"}}},
+				{{Key: "nvidia.com/gpu.present", Operator: "In", Values: []string{"true"}}},
+			},
+			DefaultTolerations: []Toleration{criticalAddons, {Key: "nvidia.com/gpu", Operator: "Exists", Effect: "NoSchedule"}},
+			NodeSelectorPath:   []string{"nodeSelector"},
+			AffinityTermsPath:  []string{"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"},
+			TolerationsPath:    []string{"tolerations"},
+		},
 	},
 	"dcgm-exporter": {
 		Name: "dcgm-exporter", Repository: "https://nvidia.github.io/dcgm-exporter/helm-charts", Chart: "dcgm-exporter",
-		Version: "3.5.0", Namespace: "kube-system",
+		Version: "4.8.2", Namespace: "kube-system",
+		Scheduling: &ChartScheduling{
+			Workload:           "the exporter DaemonSet",
+			DefaultTolerations: []Toleration{{Key: "node-role.kubernetes.io/control-plane", Operator: "Exists", Effect: "NoSchedule"}},
+			NodeSelectorPath:   []string{"nodeSelector"},
+			AffinityTermsPath:  []string{"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"},
+			TolerationsPath:    []string{"tolerations"},
+		},
 	},
 	"neuron": {
 		Name: "neuron", Repository: "oci://public.ecr.aws/neuron/neuron-helm-chart",
-		Version: "1.9.0", Namespace: "kube-system",
+		Version: "1.10.0", Namespace: "kube-system",
+		Scheduling: &ChartScheduling{
+			Workload: "the device plugin DaemonSet",
+			DefaultTerms: [][]Requirement{{
+				{Key: "node.kubernetes.io/instance-type", Operator: "In", Values: neuronInstances},
+				{Key: "eks.amazonaws.com/compute-type", Operator: "NotIn", Values: []string{"fargate", "hybrid", "auto"}},
+			}},
+			DefaultTolerations: []Toleration{criticalAddons,
+				{Key: "aws.amazon.com/neuron", Operator: "Exists", Effect: "NoSchedule"},
+				{Key: "sagemaker.amazonaws.com/node-health-status", Operator: "Equal", Value: "Unschedulable", Effect: "NoSchedule"}},
+			NodeSelectorPath:  []string{"devicePlugin", "nodeSelector"},
+			AffinityTermsPath: []string{"devicePlugin", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"},
+			TolerationsPath:   []string{"devicePlugin", "tolerations"},
+		},
 	},
 	"aws-efa-k8s-device-plugin": {
 		Name: "aws-efa-k8s-device-plugin", Repository: "https://aws.github.io/eks-charts", Chart: "aws-efa-k8s-device-plugin",
-		Version: "v0.5.7", Namespace: "kube-system",
+		Version: "v0.5.30", Namespace: "kube-system",
+		Scheduling: &ChartScheduling{
+			Workload:                "the device plugin DaemonSet",
+			DefaultTerms:            [][]Requirement{{{Key: "node.kubernetes.io/instance-type", Operator: "In", Values: efaChartInstances}}},
+			FixedTolerations:        []Toleration{criticalAddons},
+			FixedRequirements:       []Requirement{{Key: "eks.amazonaws.com/compute-type", Operator: "NotIn", Values: []string{"auto"}}},
+			NodeSelectorPath:        []string{"nodeSelector"},
+			TolerationsPath:         []string{"tolerations"},
+			InstanceLabelKeysPath:   []string{"supportedInstanceLabels", "keys"},
+			InstanceLabelValuesPath: []string{"supportedInstanceLabels", "values"},
+		},
 	},
 }
 
-// ChartsSource says where the pinned chart versions were read.
+// ChartsSource says where the pinned chart versions and their scheduling
+// defaults were read.
 var ChartsSource = Source{
-	Description: "Helm chart versions as published by their projects: Karpenter chart README (1.8.1), NVIDIA k8s-device-plugin " +
-		"chart index (0.18.2), NVIDIA dcgm-exporter charts (3.5.0), AWS Neuron neuron-helm-charts release 1.9.0 (Neuron SDK 2.31.0), " +
-		"AWS eks-charts aws-efa-k8s-device-plugin (v0.5.7, as used by terraform-aws-eks-blueprints). Newer releases exist for some; " +
-		"these are the versions recorded as seen, bump them deliberately.",
-	URL:      "https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/",
+	Description: "Helm charts at the pinned versions: Karpenter and karpenter-crd 1.14.1 (aws/karpenter-provider-aws tag " +
+		"v1.14.1; the chart's crds/ are installed by karpenter-crd, as the v1.14 upgrade guide recommends); NVIDIA " +
+		"k8s-device-plugin 0.20.0 (deployments/helm/nvidia-device-plugin/values.yaml: default affinity on " +
+		"feature.node.kubernetes.io/pci-10de.present, cpu-model.vendor_id NVIDIA or nvidia.com/gpu.present; GFD and NFD off); " +
+		"NVIDIA dcgm-exporter 4.8.2 (deployment/values.yaml: no node affinity, tolerates only the control-plane taint, " +
+		"serviceMonitor on by default); AWS Neuron neuron-helm-chart 1.10.0 (devicePlugin affinity on instance-type In " +
+		"neuronInstances, as quoted from `helm show values`; 1.9.0 read in aws-neuron/neuron-helm-charts; the npd " +
+		"DaemonSet's affinity is fixed in its template and its namespace neuron-healthcheck-system is not created by the " +
+		"chart); AWS eks-charts aws-efa-k8s-device-plugin v0.5.30 (templates/daemonset.yaml: affinity built from " +
+		"supportedInstanceLabels keys and values, CriticalAddonsOnly toleration fixed, no hooks). None of these charts " +
+		"uses Helm hooks in the parts the platform enables.",
+	URL:      "https://karpenter.sh/docs/upgrading/upgrade-guide/",
 	Recorded: recorded,
 }
 
@@ -78,6 +195,13 @@ var EKSAddons = []string{
 	"kube-proxy",
 	"vpc-cni",
 }
+
+// NodeAgentAddons are the add-ons that run only node agents (DaemonSets):
+// they are healthy without nodes and must be configured before nodes join
+// (the VPC CNI's custom networking applies only to nodes that join after
+// it), so they are installed before the node groups. The others run
+// Deployments that need nodes to become healthy.
+var NodeAgentAddons = []string{"eks-pod-identity-agent", "kube-proxy", "vpc-cni"}
 
 // ControlPlaneLogTypes are the five EKS control-plane log types.
 var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
