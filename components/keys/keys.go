@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -26,6 +27,15 @@ type Domain struct {
 	// AllowCloudWatchLogs lets CloudWatch Logs in the region use the key for
 	// log groups of this account. Defaults to false.
 	AllowCloudWatchLogs bool
+	// VolumeLaunchers are service-linked role ARNs that launch instances
+	// whose EBS volumes the key encrypts (Auto Scaling for managed node
+	// groups, EC2 Spot): they get the key policy the EC2 Auto Scaling user
+	// guide requires. Defaults to none.
+	VolumeLaunchers []string
+	// ServicePrincipals are AWS service principals that use the key for this
+	// account's resources, such as events.amazonaws.com delivering to an
+	// encrypted SQS queue. Defaults to none.
+	ServicePrincipals []string
 }
 
 // KeysArgs configures the keys.
@@ -38,6 +48,10 @@ type KeysArgs struct {
 	Partition, Region, AccountID string
 	// Protect marks the keys protected and retained on delete (prod). Defaults to false.
 	Protect bool
+	// DependsOn are resources every key waits for: the service-linked roles
+	// its policy names (KMS refuses a policy whose principals do not exist).
+	// Defaults to none.
+	DependsOn []pulumi.Resource
 	// Tags are applied to every key (required: the stack's tags).
 	Tags map[string]string
 }
@@ -50,9 +64,16 @@ type Keys struct {
 	Keys map[string]*kms.Key
 	// ARNs maps a domain name to its key ARN.
 	ARNs map[string]pulumi.StringOutput
+	// Aliases maps a domain name to its alias ("alias/<prefix>-<domain>"),
+	// known before the key exists.
+	Aliases map[string]string
 }
 
-var domainName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+var (
+	domainName        = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+	serviceLinkedRole = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/aws-service-role/[a-z0-9.-]+\.amazonaws\.com/[\w+=,.@-]+$`)
+	servicePrincipal  = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$`)
+)
 
 func (a *KeysArgs) validate() error {
 	var errs []error
@@ -70,6 +91,16 @@ func (a *KeysArgs) validate() error {
 		seen[d.Name] = true
 		if d.Description == "" {
 			errs = append(errs, fmt.Errorf("Domains[%d].Description: required", i))
+		}
+		for j, arn := range d.VolumeLaunchers {
+			if !serviceLinkedRole.MatchString(arn) {
+				errs = append(errs, fmt.Errorf("Domains[%d].VolumeLaunchers[%d]: %q is not a service-linked role ARN (arn:<partition>:iam::<account>:role/aws-service-role/<service>/<name>)", i, j, arn))
+			}
+		}
+		for j, p := range d.ServicePrincipals {
+			if !servicePrincipal.MatchString(p) {
+				errs = append(errs, fmt.Errorf("Domains[%d].ServicePrincipals[%d]: %q is not a service principal such as events.amazonaws.com", i, j, p))
+			}
 		}
 	}
 	for field, v := range map[string]string{"AliasPrefix": a.AliasPrefix, "Partition": a.Partition, "Region": a.Region, "AccountID": a.AccountID} {
@@ -89,11 +120,11 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("keys %q: %w", name, err)
 	}
-	c := &Keys{Keys: map[string]*kms.Key{}, ARNs: map[string]pulumi.StringOutput{}}
+	c := &Keys{Keys: map[string]*kms.Key{}, ARNs: map[string]pulumi.StringOutput{}, Aliases: map[string]string{}}
 	if err := ctx.RegisterComponentResource("ml-platform:keys:Keys", name, c, opts...); err != nil {
 		return nil, err
 	}
-	childOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
+	childOpts := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.DependsOn(args.DependsOn)}
 	if args.Protect {
 		childOpts = append(childOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
@@ -111,12 +142,14 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, err
 		}
+		alias := AliasName(args.AliasPrefix, d.Name)
 		if _, err := kms.NewAlias(ctx, keyName, &kms.AliasArgs{
-			Name:        pulumi.String(fmt.Sprintf("alias/%s-%s", args.AliasPrefix, d.Name)),
+			Name:        pulumi.String(alias),
 			TargetKeyId: key.KeyId,
 		}, pulumi.Parent(c)); err != nil {
 			return nil, err
 		}
+		c.Aliases[d.Name] = alias
 		c.Keys[d.Name] = key
 		c.ARNs[d.Name] = key.Arn
 		outputs[d.Name+"KeyArn"] = key.Arn
@@ -127,10 +160,15 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 	return c, nil
 }
 
+// AliasName is a domain key's alias.
+func AliasName(prefix, domain string) string { return fmt.Sprintf("alias/%s-%s", prefix, domain) }
+
 // KeyPolicy is the key policy of one domain key: the account's IAM policies
-// administer and use the key (no principal outside the account), and
-// CloudWatch Logs may use it for this account's log groups when the domain
-// asks for it.
+// administer and use the key (no principal outside the account);
+// CloudWatch Logs may use it for this account's log groups; the volume
+// launchers get the two statements the EC2 Auto Scaling user guide
+// requires ("Required AWS KMS key policy for use with encrypted volumes");
+// service principals may encrypt and decrypt for this account's resources.
 func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 	statements := []iamdoc.Statement{{
 		Sid:       "DelegateToAccountIAM",
@@ -149,6 +187,39 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 			Condition: iamdoc.Condition{"ArnLike": {
 				"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", partition, region, account)},
 			}},
+		})
+	}
+	if len(d.VolumeLaunchers) > 0 {
+		launchers := &iamdoc.Principal{AWS: slices.Clone(d.VolumeLaunchers)}
+		statements = append(statements,
+			iamdoc.Statement{
+				Sid:       "AllowServiceLinkedRolesToUseTheKeyForVolumes",
+				Effect:    "Allow",
+				Principal: launchers,
+				Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+				Resource:  []string{"*"},
+			},
+			iamdoc.Statement{
+				Sid:       "AllowServiceLinkedRolesToAttachVolumes",
+				Effect:    "Allow",
+				Principal: launchers,
+				Action:    []string{"kms:CreateGrant"},
+				Resource:  []string{"*"},
+				Condition: iamdoc.Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}},
+			},
+		)
+	}
+	if len(d.ServicePrincipals) > 0 {
+		// No aws:SourceAccount condition: services such as EventBridge do not
+		// document passing it to KMS when they write to an encrypted queue,
+		// and a condition they do not satisfy would drop every delivery.
+		// The key still only decrypts data of this account's resources.
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "AllowServicesToUseTheKeyForTheirResources",
+			Effect:    "Allow",
+			Principal: &iamdoc.Principal{Service: slices.Clone(d.ServicePrincipals)},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  []string{"*"},
 		})
 	}
 	return iamdoc.New(statements...)

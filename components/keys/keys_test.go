@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -17,6 +18,10 @@ func args() *keys.KeysArgs {
 		Domains: []keys.Domain{
 			{Name: "data", Description: "data"},
 			{Name: "logs", Description: "logs", AllowCloudWatchLogs: true},
+			{Name: "cluster", Description: "volumes", VolumeLaunchers: []string{
+				"arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+				"arn:aws:iam::123456789012:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
+			}, ServicePrincipals: []string{"events.amazonaws.com"}},
 		},
 		AliasPrefix: "ml-platform-dev",
 		Partition:   "aws",
@@ -42,25 +47,30 @@ func TestKeys(t *testing.T) {
 	rec, k, err := build(t, args())
 	require.NoError(t, err)
 	created := rec.ByType("aws:kms/key:Key")
-	require.Len(t, created, 2)
+	require.Len(t, created, 3)
+	component := rec.ByName("ml-platform:keys:Keys", "keys")
+	require.NotNil(t, component)
 	for _, key := range created {
 		require.True(t, key.Inputs["enableKeyRotation"].BoolValue(), key.Name)
 		require.Equal(t, 30.0, key.Inputs["deletionWindowInDays"].NumberValue())
 		require.Equal(t, "ml", key.Inputs["tags"].ObjectValue()["Team"].StringValue())
 		require.False(t, key.Protect, "not protected unless asked")
-		require.Equal(t, "ml-platform:keys:Keys", rec.ByName("ml-platform:keys:Keys", "keys").Type)
+		require.Equal(t, component.URN, key.Parent, "%s is a child of the component", key.Name)
 	}
 	require.Contains(t, k.ARNs, "data")
 	aliases := map[string]bool{}
 	for _, a := range rec.ByType("aws:kms/alias:Alias") {
 		aliases[a.Inputs["name"].StringValue()] = true
 	}
-	require.Equal(t, map[string]bool{"alias/ml-platform-dev-data": true, "alias/ml-platform-dev-logs": true}, aliases)
+	require.Equal(t, map[string]bool{"alias/ml-platform-dev-data": true, "alias/ml-platform-dev-logs": true, "alias/ml-platform-dev-cluster": true}, aliases)
+	require.Equal(t, "alias/ml-platform-dev-cluster", k.Aliases["cluster"], "the alias is known before the key exists")
 
 	data := rec.ByName("aws:kms/key:Key", "keys-data").Inputs["policy"].StringValue()
 	logs := rec.ByName("aws:kms/key:Key", "keys-logs").Inputs["policy"].StringValue()
+	volumes := rec.ByName("aws:kms/key:Key", "keys-cluster").Inputs["policy"].StringValue()
 	golden.AssertJSON(t, "key-policy-data.json", data)
 	golden.AssertJSON(t, "key-policy-logs.json", logs)
+	golden.AssertJSON(t, "key-policy-volumes.json", volumes)
 
 	var doc struct {
 		Statement []struct {
@@ -73,6 +83,51 @@ func TestKeys(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(logs), &doc))
 	require.Len(t, doc.Statement, 2)
 	require.Equal(t, []string{"logs.us-east-1.amazonaws.com"}, doc.Statement[1].Principal["Service"])
+}
+
+// TestVolumeKeyGrantsTheServiceLinkedRoles checks the statements the EC2
+// Auto Scaling user guide requires for a key that encrypts the volumes of
+// instances an Auto Scaling group (or EC2 Spot) launches.
+func TestVolumeKeyGrantsTheServiceLinkedRoles(t *testing.T) {
+	launchers := args().Domains[2].VolumeLaunchers
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal map[string][]string
+			Action    []string
+			Condition map[string]map[string][]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "us-east-1", mock.AccountID, args().Domains[2]).JSON()), &doc))
+	require.Len(t, doc.Statement, 4)
+	use, grant, events := doc.Statement[1], doc.Statement[2], doc.Statement[3]
+	require.Equal(t, launchers, use.Principal["AWS"])
+	require.ElementsMatch(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, use.Action)
+	require.Equal(t, launchers, grant.Principal["AWS"])
+	require.Equal(t, []string{"kms:CreateGrant"}, grant.Action)
+	require.Equal(t, []string{"true"}, grant.Condition["Bool"]["kms:GrantIsForAWSResource"], "grants only for AWS resources")
+	require.Equal(t, []string{"events.amazonaws.com"}, events.Principal["Service"])
+	require.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey*"}, events.Action)
+}
+
+// TestKeysWaitForWhatTheirPoliciesName: KMS refuses a key policy naming a
+// principal that does not exist, so every key depends on DependsOn.
+func TestKeysWaitForWhatTheirPoliciesName(t *testing.T) {
+	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
+	require.NoError(t, rec.Run(func(ctx *pulumi.Context) error {
+		role, err := iam.NewServiceLinkedRole(ctx, "spot", &iam.ServiceLinkedRoleArgs{AwsServiceName: pulumi.String("spot.amazonaws.com")})
+		if err != nil {
+			return err
+		}
+		a := args()
+		a.DependsOn = []pulumi.Resource{role}
+		_, err = keys.NewKeys(ctx, "keys", a)
+		return err
+	}, nil))
+	role := rec.ByType("aws:iam/serviceLinkedRole:ServiceLinkedRole")[0]
+	for _, key := range rec.ByType("aws:kms/key:Key") {
+		require.Contains(t, key.Dependencies, role.URN, "%s waits for the role its policy may name", key.Name)
+	}
 }
 
 func TestProtect(t *testing.T) {
@@ -97,6 +152,12 @@ func TestValidation(t *testing.T) {
 		{"duplicate", func(a *keys.KeysArgs) { a.Domains[1].Name = "data" }, `Domains[1].Name: "data" is listed twice`},
 		{"no description", func(a *keys.KeysArgs) { a.Domains[0].Description = "" }, "Domains[0].Description: required"},
 		{"no account", func(a *keys.KeysArgs) { a.AccountID = "" }, "AccountID: required"},
+		{"not a service-linked role", func(a *keys.KeysArgs) {
+			a.Domains[2].VolumeLaunchers = []string{"arn:aws:iam::123456789012:role/admin"}
+		},
+			`Domains[2].VolumeLaunchers[0]: "arn:aws:iam::123456789012:role/admin" is not a service-linked role ARN`},
+		{"not a service principal", func(a *keys.KeysArgs) { a.Domains[2].ServicePrincipals = []string{"*"} },
+			`Domains[2].ServicePrincipals[0]: "*" is not a service principal`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := args()
