@@ -29,6 +29,7 @@ func args(azs int, perAZ bool, pods string) *network.NetworkArgs {
 		AccountID:            mock.AccountID,
 		FlowLogRetentionDays: 30,
 		FlowLogKMSKeyARN:     pulumi.String(keyARN),
+		FlowLogGroupName:     "/aws/vpc-flow-logs/ml-platform-dev",
 		DiscoveryTag:         "ml-platform-dev",
 		Tags:                 map[string]string{"Team": "ml", "Environment": "dev"},
 	}
@@ -193,11 +194,24 @@ func TestFlowLogs(t *testing.T) {
 	role := rec.ByName("aws:iam/role:Role", "net-flow-logs")
 	require.Equal(t, str(role.Outputs, "arn"), str(fl.Inputs, "iamRoleArn"))
 
+	require.Equal(t, "/aws/vpc-flow-logs/ml-platform-dev", str(group.Inputs, "name"))
 	policy := rec.ByName("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
 	var doc struct{ Statement []struct{ Resource []string } }
 	require.NoError(t, json.Unmarshal([]byte(str(policy.Inputs, "policy")), &doc))
 	require.Equal(t, []string{str(group.Outputs, "arn"), str(group.Outputs, "arn") + ":log-stream:*"}, doc.Statement[0].Resource,
-		"the role writes to its own log group only")
+		"the role writes to its own log group only, named by the ARN the group gets")
+	require.Contains(t, policy.Dependencies, group.URN, "the policy waits for the group it names")
+
+	// In a preview the group's ARN is unknown; the policy is not: it is
+	// built from the group's fixed name, so the pack judges it at once.
+	preview := mock.NewRecorder("ml-platform", "test", "us-east-1")
+	preview.DryRun, preview.FirstPreview = true, true
+	require.NoError(t, preview.Run(func(ctx *pulumi.Context) error {
+		_, err := network.NewNetwork(ctx, "net", args(2, false, ""))
+		return err
+	}, nil))
+	previewPolicy := preview.ByName("aws:iam/rolePolicy:RolePolicy", "net-flow-logs")
+	require.True(t, previewPolicy.Inputs["policy"].IsString(), "known in a first preview, got %v", previewPolicy.Inputs["policy"])
 
 	golden.AssertJSON(t, "flow-log-trust-policy.json", str(role.Inputs, "assumeRolePolicy"))
 	golden.AssertJSON(t, "flow-log-write-policy.json", str(policy.Inputs, "policy"))
@@ -225,6 +239,7 @@ func TestArgsValidation(t *testing.T) {
 		{"bad service", func(a *network.NetworkArgs) { a.InterfaceEndpoints = []string{"Not A Service"} }, "InterfaceEndpoints[0]"},
 		{"no key", func(a *network.NetworkArgs) { a.FlowLogKMSKeyARN = nil }, "FlowLogKMSKeyARN: required"},
 		{"no retention", func(a *network.NetworkArgs) { a.FlowLogRetentionDays = 0 }, "FlowLogRetentionDays: 0"},
+		{"bad group name", func(a *network.NetworkArgs) { a.FlowLogGroupName = "flow logs!" }, `FlowLogGroupName: "flow logs!"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := args(2, false, "")
