@@ -3,8 +3,8 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 
@@ -15,17 +15,19 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
 
 // ClusterArgs configures the control plane, its node groups and add-ons.
 type ClusterArgs struct {
 	// Name is the EKS cluster's physical name (required; include project and
-	// stack). Fixed so that node groups, access entries and the Kubernetes
-	// provider can name it without waiting on the cluster.
+	// stack). Fixed so that IAM policies can name the cluster before it exists.
 	Name string
 	// Version is the Kubernetes version, "1.MINOR" (required).
 	Version string
@@ -35,17 +37,26 @@ type ClusterArgs struct {
 	AvailabilityZones []string
 	// PrivateSubnetIDsByAZ are the private subnets by AZ (required, one per AZ).
 	PrivateSubnetIDsByAZ map[string]pulumi.StringInput
+	// PodSubnetIDsByAZ, when set, turns on VPC CNI custom networking: one
+	// ENIConfig per AZ, so pods take addresses from these subnets instead of
+	// the node subnets. Defaults to none (pods share the node subnets).
+	PodSubnetIDsByAZ map[string]pulumi.StringInput
 	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs (never in prod). Defaults to false.
 	EndpointPublicAccess bool
 	// PublicAccessCIDRs may reach a public endpoint (required with it, never 0.0.0.0/0).
 	PublicAccessCIDRs []string
+	// DeployerCIDRs are admitted to the private endpoint on 443 by the
+	// control-plane security group: the networks `pulumi up` runs from.
+	// Defaults to none (then only the public endpoint reaches the API).
+	DeployerCIDRs []string
 	// SecretsKeyARN envelope-encrypts Kubernetes secrets (required).
 	SecretsKeyARN pulumi.StringInput
 	// LogsKeyARN encrypts the control-plane log group (required).
 	LogsKeyARN pulumi.StringInput
 	// LogRetentionDays keeps control-plane logs (required, > 0).
 	LogRetentionDays int
-	// VolumeKeyARN encrypts node root volumes (required).
+	// VolumeKeyARN encrypts node root volumes (required). Its key policy
+	// must grant the Auto Scaling and EC2 Spot service-linked roles.
 	VolumeKeyARN pulumi.StringInput
 	// Addons pins add-on versions by name ("" = EKS default). Every add-on in
 	// catalog.EKSAddons is installed whether pinned or not.
@@ -66,8 +77,12 @@ type ClusterArgs struct {
 type Cluster struct {
 	pulumi.ResourceState
 
-	// Name is the cluster's physical name.
+	// Name is the cluster's physical name, known before anything exists.
 	Name string
+	// ClusterName is the same name as an output of the control plane:
+	// every resource that names the cluster takes this, so it is created
+	// after the cluster (a plain string would race it on a first `up`).
+	ClusterName pulumi.StringOutput
 	// EKS is the pulumi-eks component.
 	EKS *eks.Cluster
 	// ControlPlaneSecurityGroup and NodeSecurityGroup are ours, not pulumi-eks's.
@@ -83,13 +98,15 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 	// LogGroup receives the control-plane logs.
 	LogGroup *cloudwatch.LogGroup
+	// CustomNetworking says pods take addresses from the pod subnets.
+	CustomNetworking bool
+	// ENIConfigs by AZ, with custom networking.
+	ENIConfigs map[string]*apiextensions.CustomResource
 }
-
-var clusterName = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,99}$`)
 
 func (a *ClusterArgs) validate() error {
 	var errs []error
-	if !clusterName.MatchString(a.Name) {
+	if !conventions.ClusterName.MatchString(a.Name) {
 		errs = append(errs, fmt.Errorf("Name: %q must be 1-100 letters, digits and dashes, starting with a letter", a.Name))
 	}
 	if a.Version == "" {
@@ -102,13 +119,18 @@ func (a *ClusterArgs) validate() error {
 		if _, ok := a.PrivateSubnetIDsByAZ[az]; !ok {
 			errs = append(errs, fmt.Errorf("PrivateSubnetIDsByAZ: no subnet for %s", az))
 		}
+		if _, ok := a.PodSubnetIDsByAZ[az]; len(a.PodSubnetIDsByAZ) > 0 && !ok {
+			errs = append(errs, fmt.Errorf("PodSubnetIDsByAZ: no pod subnet for %s (custom networking needs one per AZ)", az))
+		}
 	}
 	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
 		errs = append(errs, errors.New("PublicAccessCIDRs: required with EndpointPublicAccess"))
 	}
-	for i, c := range a.PublicAccessCIDRs {
-		if c == "0.0.0.0/0" {
-			errs = append(errs, fmt.Errorf("PublicAccessCIDRs[%d]: 0.0.0.0/0 opens the API to the internet", i))
+	for field, blocks := range map[string][]string{"PublicAccessCIDRs": a.PublicAccessCIDRs, "DeployerCIDRs": a.DeployerCIDRs} {
+		for i, c := range blocks {
+			if p, err := netip.ParsePrefix(c); err != nil || p.Bits() == 0 {
+				errs = append(errs, fmt.Errorf("%s[%d]: %q must be a CIDR block narrower than the internet", field, i, c))
+			}
 		}
 	}
 	if a.VPCID == nil || a.SecretsKeyARN == nil || a.LogsKeyARN == nil || a.VolumeKeyARN == nil {
@@ -121,13 +143,22 @@ func (a *ClusterArgs) validate() error {
 		errs = append(errs, errors.New("Region, Partition and AccountID: required"))
 	}
 	hasSystem := false
-	for _, g := range a.NodeGroups {
-		hasSystem = hasSystem || g.Role == "system"
+	seen := map[string]bool{}
+	for i, g := range a.NodeGroups {
+		hasSystem = hasSystem || g.Role == conventions.RoleSystem
+		if seen[g.Name] {
+			errs = append(errs, fmt.Errorf("NodeGroups[%d].Name: %q is used twice", i, g.Name))
+		}
+		seen[g.Name] = true
+		// The whole subtree is judged before anything is registered.
+		if _, err := g.Validate(a.AvailabilityZones); err != nil {
+			errs = append(errs, fmt.Errorf("NodeGroups[%d] (%s): %w", i, g.Name, err))
+		}
 	}
 	if !hasSystem {
 		errs = append(errs, errors.New("NodeGroups: a system group is required (add-ons and Karpenter run there)"))
 	}
-	for name := range a.Addons {
+	for _, name := range sortedKeys(a.Addons) {
 		if !slices.Contains(catalog.EKSAddons, name) {
 			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, catalog.EKSAddons))
 		}
@@ -135,7 +166,8 @@ func (a *ClusterArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// NewCluster builds the control plane, node groups and add-ons.
+// NewCluster builds the control plane, node groups and add-ons. Everything
+// is validated, node group specs included, before anything is registered.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
 		return nil, errors.New("cluster: args are required")
@@ -143,12 +175,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}
-	c := &Cluster{Name: args.Name, NodeGroups: map[string]*NodeGroup{}, Addons: map[string]*awseks.Addon{}}
+	c := &Cluster{Name: args.Name, NodeGroups: map[string]*NodeGroup{}, Addons: map[string]*awseks.Addon{},
+		CustomNetworking: len(args.PodSubnetIDsByAZ) > 0, ENIConfigs: map[string]*apiextensions.CustomResource{}}
 	if err := ctx.RegisterComponentResource("ml-platform:cluster:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	clusterTags := tags.Merge(args.Tags, map[string]string{"kubernetes.io/cluster/" + args.Name: "owned"})
+	clusterTags := tags.Merge(args.Tags, map[string]string{conventions.ClusterTag(args.Name): "owned"})
 	tag := func(kv ...string) pulumi.StringMap { return tags.With(clusterTags, kv...) }
 
 	if err := c.securityGroups(ctx, name, args, tag); err != nil {
@@ -206,7 +239,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	afterCluster := pulumi.DependsOn([]pulumi.Resource{c.EKS})
+	// The component's URN resolves once pulumi-eks has created the cluster,
+	// and carries the dependency on it into every input built from it.
+	c.ClusterName = c.EKS.URN().ApplyT(func(pulumi.URN) string { return args.Name }).(pulumi.StringOutput)
 
 	// The Kubernetes provider's identity is the cluster name, not the
 	// kubeconfig text: a refreshed token or endpoint format never replaces
@@ -220,35 +255,61 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, err
 	}
 
-	if err := c.nodes(ctx, name, args, tag, afterCluster); err != nil {
+	// Node agents (and custom networking) before nodes, so every node joins
+	// with its final networking; the other add-ons need nodes to run on.
+	beforeNodes, err := c.addons(ctx, name, args, tag, catalog.NodeAgentAddons, nil)
+	if err != nil {
 		return nil, err
 	}
-	if err := c.addons(ctx, name, args, tag); err != nil {
+	if c.CustomNetworking {
+		if err := c.customNetworking(ctx, name, args, beforeNodes); err != nil {
+			return nil, err
+		}
+		for _, az := range args.AvailabilityZones {
+			beforeNodes = append(beforeNodes, c.ENIConfigs[az])
+		}
+	}
+	if err := c.nodes(ctx, name, args, tag, beforeNodes); err != nil {
+		return nil, err
+	}
+	var systemGroups []pulumi.Resource
+	for _, spec := range args.NodeGroups {
+		if spec.Role == conventions.RoleSystem {
+			systemGroups = append(systemGroups, c.NodeGroups[spec.Name])
+		}
+	}
+	var rest []string
+	for _, a := range catalog.EKSAddons {
+		if !slices.Contains(catalog.NodeAgentAddons, a) {
+			rest = append(rest, a)
+		}
+	}
+	if _, err := c.addons(ctx, name, args, tag, rest, systemGroups); err != nil {
 		return nil, err
 	}
 	for i, arn := range args.AdminRoleARNs {
 		adminName := fmt.Sprintf("%s-admin-%d", name, i)
 		entry, err := awseks.NewAccessEntry(ctx, adminName, &awseks.AccessEntryArgs{
-			ClusterName:  pulumi.String(args.Name),
+			ClusterName:  c.ClusterName,
 			PrincipalArn: pulumi.String(arn),
 			Type:         pulumi.String("STANDARD"),
 			Tags:         tag("Name", adminName),
-		}, parent, afterCluster)
+		}, parent)
 		if err != nil {
 			return nil, err
 		}
 		if _, err := awseks.NewAccessPolicyAssociation(ctx, adminName, &awseks.AccessPolicyAssociationArgs{
-			ClusterName:  pulumi.String(args.Name),
-			PrincipalArn: pulumi.String(arn),
+			ClusterName:  c.ClusterName,
+			PrincipalArn: entry.PrincipalArn,
 			PolicyArn:    pulumi.String(fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.Partition)),
 			AccessScope:  awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{entry})); err != nil {
+		}, parent); err != nil {
 			return nil, err
 		}
 	}
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":         pulumi.String(args.Name),
+		"clusterName":         c.ClusterName,
 		"nodeSecurityGroupId": c.NodeSecurityGroup.ID(),
 	}); err != nil {
 		return nil, err
@@ -257,14 +318,15 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 }
 
 // securityGroups creates the control-plane and node security groups: the
-// API reachable from nodes, kubelets and webhooks reachable from the control
-// plane, and all traffic between nodes (EFA needs it in both directions).
+// API reachable from nodes and from the deployer networks, kubelets and
+// webhooks reachable from the control plane, and all traffic between nodes
+// (EFA needs it in both directions).
 func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap) error {
 	parent := pulumi.Parent(c)
 	var err error
 	c.ControlPlaneSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-control-plane", &ec2.SecurityGroupArgs{
 		VpcId:       args.VPCID,
-		Description: pulumi.String("EKS control plane: API from the nodes"),
+		Description: pulumi.String("EKS control plane: API from the nodes and the deployer networks"),
 		Tags:        tag("Name", name+"-control-plane"),
 	}, parent)
 	if err != nil {
@@ -273,7 +335,7 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *Cluster
 	c.NodeSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-nodes", &ec2.SecurityGroupArgs{
 		VpcId:       args.VPCID,
 		Description: pulumi.String("EKS nodes: each other (EFA), the control plane, egress"),
-		Tags:        tag("Name", name+"-nodes", "karpenter.sh/discovery", args.Name),
+		Tags:        tag("Name", name+"-nodes", conventions.KarpenterDiscoveryTag, args.Name),
 	}, parent)
 	if err != nil {
 		return err
@@ -301,6 +363,22 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *Cluster
 			ruleArgs.FromPort, ruleArgs.ToPort = pulumi.Int(r.from), pulumi.Int(r.to)
 		}
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+r.name, ruleArgs, parent); err != nil {
+			return err
+		}
+	}
+	// The private endpoint from where `pulumi up` runs: without this, every
+	// Helm chart and Kubernetes object times out (README, Reaching the cluster API).
+	for i, block := range args.DeployerCIDRs {
+		ruleName := fmt.Sprintf("%s-api-from-deployers-%d", name, i)
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, ruleName, &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: cp,
+			CidrIpv4:        pulumi.String(block),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			Description:     pulumi.String("Kubernetes API from a deployer network (VPN, CI runner)"),
+			Tags:            tag("Name", ruleName),
+		}, parent); err != nil {
 			return err
 		}
 	}
@@ -332,19 +410,46 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *Cluster
 	return nil
 }
 
+// CustomNetworkingConfig is the vpc-cni add-on configuration that turns on
+// custom networking, with ENIConfigs chosen by the node's zone label (EKS
+// user guide, "Deploy pods in alternate subnets with custom networking").
+const CustomNetworkingConfig = `{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone"}}`
+
+// customNetworking creates one ENIConfig per AZ, named after the zone,
+// giving pods that zone's pod subnet and the node security group. The
+// vpc-cni add-on installs their CRD, so they wait for it.
+func (c *Cluster) customNetworking(ctx *pulumi.Context, name string, args *ClusterArgs, addons []pulumi.Resource) error {
+	for _, az := range args.AvailabilityZones {
+		eni, err := apiextensions.NewCustomResource(ctx, name+"-eniconfig-"+az, &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("crd.k8s.amazonaws.com/v1alpha1"),
+			Kind:       pulumi.String("ENIConfig"),
+			Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(az)},
+			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
+				"subnet":         args.PodSubnetIDsByAZ[az],
+				"securityGroups": pulumi.StringArray{c.NodeSecurityGroup.ID()},
+			}},
+		}, pulumi.Parent(c), pulumi.Provider(c.Provider), pulumi.DependsOn(addons))
+		if err != nil {
+			return err
+		}
+		c.ENIConfigs[az] = eni
+	}
+	return nil
+}
+
 // nodes creates the node role, its access entry and the node groups.
-func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap, afterCluster pulumi.ResourceOption) error {
+func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap, before []pulumi.Resource) error {
 	parent := pulumi.Parent(c)
 	var err error
 	c.NodeRole, err = iam.NewRole(ctx, name+"-nodes", &iam.RoleArgs{
 		Description:      pulumi.String("Managed node groups of " + args.Name),
-		AssumeRolePolicy: pulumi.String(EC2TrustPolicy(args.AccountID).JSON()),
+		AssumeRolePolicy: pulumi.String(EC2TrustPolicy().JSON()),
 		Tags:             tag("Name", name+"-nodes"),
 	}, parent)
 	if err != nil {
 		return err
 	}
-	var attachments []pulumi.Resource
+	deps := slices.Clone(before)
 	for _, policy := range NodePolicies {
 		a, err := iam.NewRolePolicyAttachment(ctx, name+"-nodes-"+policy, &iam.RolePolicyAttachmentArgs{
 			Role:      c.NodeRole.Name,
@@ -353,29 +458,31 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 		if err != nil {
 			return err
 		}
-		attachments = append(attachments, a)
+		deps = append(deps, a)
 	}
 	entry, err := awseks.NewAccessEntry(ctx, name+"-nodes", &awseks.AccessEntryArgs{
-		ClusterName:  pulumi.String(args.Name),
+		ClusterName:  c.ClusterName,
 		PrincipalArn: c.NodeRole.Arn,
 		Type:         pulumi.String("EC2_LINUX"),
 		Tags:         tag("Name", name+"-nodes"),
-	}, parent, afterCluster)
+	}, parent)
 	if err != nil {
 		return err
 	}
-	deps := append([]pulumi.Resource{c.EKS, entry}, attachments...)
+	deps = append(deps, entry)
 	for _, spec := range args.NodeGroups {
 		g, err := NewNodeGroup(ctx, name+"-"+spec.Name, &NodeGroupArgs{
 			Spec:                spec,
-			ClusterName:         args.Name,
+			ClusterName:         c.ClusterName,
+			ClusterTagName:      args.Name,
 			SubnetIDsByAZ:       args.PrivateSubnetIDsByAZ,
 			AvailabilityZones:   args.AvailabilityZones,
 			NodeRoleARN:         c.NodeRole.Arn,
 			NodeSecurityGroupID: c.NodeSecurityGroup.ID(),
 			VolumeKMSKeyARN:     args.VolumeKeyARN,
 			Tags:                args.Tags,
-		}, parent, pulumi.DependsOn(deps))
+			DependsOn:           deps,
+		}, parent)
 		if err != nil {
 			return err
 		}
@@ -395,22 +502,19 @@ var addonRoles = map[string]addonRole{
 	"amazon-cloudwatch-observability": {"amazon-cloudwatch", "cloudwatch-agent", []string{"CloudWatchAgentServerPolicy"}},
 }
 
-// addons installs every managed add-on once the system nodes exist (CoreDNS
-// cannot become healthy without nodes), with Pod Identity roles where an
-// add-on calls AWS.
-func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap) error {
+// addons installs the named managed add-ons after the given resources, with
+// Pod Identity roles where an add-on calls AWS, and the custom networking
+// configuration on vpc-cni.
+func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap,
+	names []string, after []pulumi.Resource,
+) ([]pulumi.Resource, error) {
 	parent := pulumi.Parent(c)
-	var systemGroups []pulumi.Resource
-	for _, spec := range args.NodeGroups {
-		if spec.Role == "system" {
-			systemGroups = append(systemGroups, c.NodeGroups[spec.Name])
-		}
-	}
-	names := append([]string(nil), catalog.EKSAddons...)
+	names = slices.Clone(names)
 	sort.Strings(names)
+	var out []pulumi.Resource
 	for _, addon := range names {
 		addonArgs := &awseks.AddonArgs{
-			ClusterName:              pulumi.String(args.Name),
+			ClusterName:              c.ClusterName,
 			AddonName:                pulumi.String(addon),
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 			ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
@@ -419,6 +523,9 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		if v := args.Addons[addon]; v != "" {
 			addonArgs.AddonVersion = pulumi.String(v)
 		}
+		if addon == "vpc-cni" && c.CustomNetworking {
+			addonArgs.ConfigurationValues = pulumi.String(CustomNetworkingConfig)
+		}
 		if r, ok := addonRoles[addon]; ok {
 			role, err := iam.NewRole(ctx, name+"-"+addon, &iam.RoleArgs{
 				Description:      pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
@@ -426,14 +533,14 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 				Tags:             tag("Name", name+"-"+addon),
 			}, parent)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, p := range r.policies {
 				if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+addon+"-"+path.Base(p), &iam.RolePolicyAttachmentArgs{
 					Role:      role.Name,
 					PolicyArn: pulumi.String(ManagedPolicyARN(args.Partition, p)),
 				}, parent); err != nil {
-					return err
+					return nil, err
 				}
 			}
 			addonArgs.PodIdentityAssociations = awseks.AddonPodIdentityAssociationArray{awseks.AddonPodIdentityAssociationArgs{
@@ -441,11 +548,21 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 				ServiceAccount: pulumi.String(r.serviceAccount),
 			}}
 		}
-		a, err := awseks.NewAddon(ctx, name+"-"+addon, addonArgs, parent, pulumi.DependsOn(systemGroups))
+		a, err := awseks.NewAddon(ctx, name+"-"+addon, addonArgs, parent, pulumi.DependsOn(after))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.Addons[addon] = a
+		out = append(out, a)
 	}
-	return nil
+	return out, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -11,40 +13,49 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/helmchart"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
 
 // KarpenterArgs configures Karpenter for one cluster.
 type KarpenterArgs struct {
-	// ClusterName is the EKS cluster (required).
-	ClusterName string
-	// Provider is the cluster's Kubernetes provider (required).
-	Provider *kubernetes.Provider
+	// Cluster is the cluster Karpenter serves (required): its name (as an
+	// output, so everything here waits for it), Kubernetes provider, node
+	// security group and whether pods use custom networking.
+	Cluster *Cluster
 	// DependsOn are resources the controller needs first (add-ons, system nodes).
 	DependsOn []pulumi.Resource
-	// NodeSecurityGroupID is given to Karpenter's nodes (required).
-	NodeSecurityGroupID pulumi.StringInput
 	// SubnetDiscoveryTag is the karpenter.sh/discovery value of the private subnets (required).
 	SubnetDiscoveryTag string
 	// VolumeKMSKeyARN encrypts node root volumes (required).
 	VolumeKMSKeyARN pulumi.StringInput
-	// QueueKMSKeyARN encrypts the interruption queue. Defaults to SQS-managed encryption.
+	// VolumeKeyAlias is that key's alias ("alias/..."), by which the
+	// controller policy names it before the key exists (required).
+	VolumeKeyAlias string
+	// QueueKMSKeyARN and QueueKeyAlias encrypt the interruption queue with a
+	// customer-managed key, whose policy must let EventBridge use it.
+	// Defaults to SQS-managed encryption, as Karpenter's reference template
+	// has it.
 	QueueKMSKeyARN pulumi.StringInput
+	QueueKeyAlias  string
 	// Region, Partition and AccountID scope IAM (required).
 	Region, Partition, AccountID string
-	// Prod gives the inference pool on-demand only and the training pool an on-demand fallback. Defaults to false.
+	// Prod gives the training pools an on-demand fallback and runs two
+	// controller replicas. Defaults to false.
 	Prod bool
 	// TrainingGPULimit, InferenceGPULimit and NeuronDeviceLimit cap each pool's
 	// accelerators; 0 leaves that pool out. CPULimit caps each pool's vCPUs (required, > 0).
 	TrainingGPULimit, InferenceGPULimit, NeuronDeviceLimit, CPULimit int
 	// AMIAlias selects node AMIs, e.g. "al2023@latest" (required).
 	AMIAlias string
-	// Tags are applied to every taggable resource and to the nodes Karpenter launches (required).
+	// Tags are applied to every taggable resource and to the nodes Karpenter
+	// launches (required; Karpenter refuses its own keys in them).
 	Tags map[string]string
 }
 
@@ -56,19 +67,23 @@ type Karpenter struct {
 	ControllerRole *iam.Role
 	Queue          *sqs.Queue
 	Rules          map[string]*cloudwatch.EventRule
-	Release        *helmv3.Release
+	CRDs           *helmv4.Chart
+	Controller     *helmv4.Chart
+	NodeClass      *apiextensions.CustomResource
 	NodePools      map[string]*apiextensions.CustomResource
 }
 
-// interruptionEvents are the EventBridge events Karpenter drains nodes on.
+// interruptionEvents are the EventBridge events Karpenter drains nodes on:
+// the five rules of Karpenter v1.14.1's reference template.
 var interruptionEvents = []struct {
 	name    string
 	pattern map[string]any
 }{
+	{"scheduled-change", map[string]any{"source": []string{"aws.health"}, "detail-type": []string{"AWS Health Event"}}},
 	{"spot-interruption", map[string]any{"source": []string{"aws.ec2"}, "detail-type": []string{"EC2 Spot Instance Interruption Warning"}}},
 	{"rebalance", map[string]any{"source": []string{"aws.ec2"}, "detail-type": []string{"EC2 Instance Rebalance Recommendation"}}},
 	{"instance-state-change", map[string]any{"source": []string{"aws.ec2"}, "detail-type": []string{"EC2 Instance State-change Notification"}}},
-	{"scheduled-change", map[string]any{"source": []string{"aws.health"}, "detail-type": []string{"AWS Health Event"}}},
+	{"capacity-reservation-interruption", map[string]any{"source": []string{"aws.ec2"}, "detail-type": []string{"EC2 Capacity Reservation Instance Interruption Warning"}}},
 }
 
 // InterruptionEventNames lists the EventBridge rules Karpenter's queue is fed by.
@@ -80,13 +95,43 @@ func InterruptionEventNames() []string {
 	return out
 }
 
+// KarpenterNames are the fixed physical names of what policies name (the
+// controller policy names the node role and queue; a budget action names
+// the controller role): fixed so those policies are known in a first
+// preview. Each carries the cluster name, which carries project and stack.
+type KarpenterNames struct {
+	NodeRole, ControllerRole, Queue string
+}
+
+// KarpenterNamesFor returns the names for a cluster.
+func KarpenterNamesFor(clusterName string) KarpenterNames {
+	return KarpenterNames{
+		NodeRole:       clusterName + "-karpenter-node",
+		ControllerRole: clusterName + "-karpenter-controller",
+		Queue:          clusterName + "-karpenter",
+	}
+}
+
+// restrictedNodeTagKeys are the tag keys an EC2NodeClass refuses in
+// spec.tags (Karpenter v1.14.1 CRD validation): Karpenter sets them.
+var restrictedNodeTagKeys = []string{"eks:eks-cluster-name", "karpenter.sh/nodepool", "karpenter.sh/nodeclaim", "karpenter.k8s.aws/ec2nodeclass"}
+
 func (a *KarpenterArgs) validate() error {
 	var errs []error
-	if a.ClusterName == "" || a.SubnetDiscoveryTag == "" || a.AMIAlias == "" {
-		errs = append(errs, errors.New("ClusterName, SubnetDiscoveryTag and AMIAlias: required"))
+	if a.Cluster == nil {
+		return errors.New("Cluster: required")
 	}
-	if a.Provider == nil || a.NodeSecurityGroupID == nil || a.VolumeKMSKeyARN == nil {
-		errs = append(errs, errors.New("Provider, NodeSecurityGroupID and VolumeKMSKeyARN: required"))
+	if a.SubnetDiscoveryTag == "" || a.AMIAlias == "" || a.VolumeKeyAlias == "" {
+		errs = append(errs, errors.New("SubnetDiscoveryTag, AMIAlias and VolumeKeyAlias: required"))
+	}
+	if !strings.HasPrefix(a.VolumeKeyAlias, "alias/") {
+		errs = append(errs, fmt.Errorf("VolumeKeyAlias: %q must start with alias/", a.VolumeKeyAlias))
+	}
+	if a.VolumeKMSKeyARN == nil {
+		errs = append(errs, errors.New("VolumeKMSKeyARN: required"))
+	}
+	if (a.QueueKMSKeyARN == nil) != (a.QueueKeyAlias == "") {
+		errs = append(errs, errors.New("QueueKMSKeyARN and QueueKeyAlias: set both or neither"))
 	}
 	if a.Region == "" || a.Partition == "" || a.AccountID == "" {
 		errs = append(errs, errors.New("Region, Partition and AccountID: required"))
@@ -96,6 +141,25 @@ func (a *KarpenterArgs) validate() error {
 	}
 	if a.TrainingGPULimit < 0 || a.InferenceGPULimit < 0 || a.NeuronDeviceLimit < 0 {
 		errs = append(errs, errors.New("pool limits: must not be negative"))
+	}
+	names := KarpenterNamesFor(a.Cluster.Name)
+	for _, role := range []string{names.NodeRole, names.ControllerRole} {
+		if len(role) > 64 {
+			errs = append(errs, fmt.Errorf("Cluster.Name: %q is too long for the role name %q (IAM allows 64 characters)", a.Cluster.Name, role))
+		}
+	}
+	if len(names.Queue) > 80 {
+		errs = append(errs, fmt.Errorf("Cluster.Name: %q is too long for the queue name %q (SQS allows 80 characters)", a.Cluster.Name, names.Queue))
+	}
+	for _, k := range tagKeys(a.Tags) {
+		if slices.Contains(restrictedNodeTagKeys, k) || strings.HasPrefix(k, "kubernetes.io/cluster") {
+			errs = append(errs, fmt.Errorf("Tags: %q is set by Karpenter on its nodes and refused in an EC2NodeClass", k))
+		}
+	}
+	for _, key := range []string{"karpenter-crd", "karpenter"} {
+		if _, ok := catalog.LookupChart(key); !ok {
+			errs = append(errs, fmt.Errorf("chart %q is not in the catalog", key))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -114,14 +178,16 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	}
 	parent := pulumi.Parent(k)
 	tag := func(kv ...string) pulumi.StringMap { return tags.With(args.Tags, kv...) }
-	k8s := pulumi.Provider(args.Provider)
+	c := args.Cluster
+	names := KarpenterNamesFor(c.Name)
 
 	// Nodes Karpenter launches get their own role and access entry.
 	var err error
 	k.NodeRole, err = iam.NewRole(ctx, name+"-nodes", &iam.RoleArgs{
-		Description:      pulumi.String("Nodes Karpenter launches for " + args.ClusterName),
-		AssumeRolePolicy: pulumi.String(EC2TrustPolicy(args.AccountID).JSON()),
-		Tags:             tag("Name", name+"-nodes"),
+		Name:             pulumi.String(names.NodeRole),
+		Description:      pulumi.String("Nodes Karpenter launches for " + c.Name),
+		AssumeRolePolicy: pulumi.String(EC2TrustPolicy().JSON()),
+		Tags:             tag("Name", names.NodeRole),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -135,7 +201,7 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 		}
 	}
 	if _, err := awseks.NewAccessEntry(ctx, name+"-nodes", &awseks.AccessEntryArgs{
-		ClusterName:  pulumi.String(args.ClusterName),
+		ClusterName:  c.ClusterName,
 		PrincipalArn: k.NodeRole.Arn,
 		Type:         pulumi.String("EC2_LINUX"),
 		Tags:         tag("Name", name+"-nodes"),
@@ -144,9 +210,11 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	}
 
 	// The interruption queue and the events that feed it.
+	queueARN := QueueARN(args.Partition, args.Region, args.AccountID, names.Queue)
 	queueArgs := &sqs.QueueArgs{
+		Name:                    pulumi.String(names.Queue),
 		MessageRetentionSeconds: pulumi.Int(300),
-		Tags:                    tag("Name", name+"-interruptions"),
+		Tags:                    tag("Name", names.Queue),
 	}
 	if args.QueueKMSKeyARN != nil {
 		queueArgs.KmsMasterKeyId = args.QueueKMSKeyARN
@@ -159,14 +227,14 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	}
 	if _, err := sqs.NewQueuePolicy(ctx, name+"-interruptions", &sqs.QueuePolicyArgs{
 		QueueUrl: k.Queue.Url,
-		Policy:   k.Queue.Arn.ApplyT(func(arn string) string { return QueuePolicy(arn).JSON() }).(pulumi.StringOutput),
+		Policy:   pulumi.String(QueuePolicy(queueARN).JSON()),
 	}, parent); err != nil {
 		return nil, err
 	}
 	for _, ev := range interruptionEvents {
 		pattern, _ := json.Marshal(ev.pattern)
 		rule, err := cloudwatch.NewEventRule(ctx, name+"-"+ev.name, &cloudwatch.EventRuleArgs{
-			Description:  pulumi.String(fmt.Sprintf("%s events for Karpenter on %s", ev.name, args.ClusterName)),
+			Description:  pulumi.String(fmt.Sprintf("%s events for Karpenter on %s", ev.name, c.Name)),
 			EventPattern: pulumi.String(string(pattern)),
 			Tags:         tag("Name", name+"-"+ev.name),
 		}, parent)
@@ -184,24 +252,27 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 
 	// The controller's role, handed to its service account by Pod Identity.
 	k.ControllerRole, err = iam.NewRole(ctx, name+"-controller", &iam.RoleArgs{
-		Description:      pulumi.String("Karpenter controller of " + args.ClusterName + " (Pod Identity)"),
+		Name:             pulumi.String(names.ControllerRole),
+		Description:      pulumi.String("Karpenter controller of " + c.Name + " (Pod Identity)"),
 		AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(args.AccountID).JSON()),
-		Tags:             tag("Name", name+"-controller"),
+		Tags:             tag("Name", names.ControllerRole),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	policy := pulumi.All(k.NodeRole.Arn, k.Queue.Arn).ApplyT(func(v []any) string {
-		return KarpenterControllerPolicy(KarpenterScope{
-			Partition: args.Partition, Region: args.Region, Account: args.AccountID,
-			ClusterName: args.ClusterName, NodeRoleARN: v[0].(string), QueueARN: v[1].(string),
-		}).JSON()
-	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(ctx, name+"-controller", &iam.RolePolicyArgs{Role: k.ControllerRole.ID(), Policy: policy}, parent); err != nil {
+	policy := KarpenterControllerPolicy(KarpenterScope{
+		Partition: args.Partition, Region: args.Region, Account: args.AccountID, ClusterName: c.Name,
+		NodeRoleName: names.NodeRole, QueueName: names.Queue, VolumeKeyAlias: args.VolumeKeyAlias, QueueKeyAlias: args.QueueKeyAlias,
+	})
+	controllerPolicy, err := iam.NewRolePolicy(ctx, name+"-controller", &iam.RolePolicyArgs{
+		Role:   k.ControllerRole.ID(),
+		Policy: pulumi.String(policy.JSON()),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{k.NodeRole, k.Queue}))
+	if err != nil {
 		return nil, err
 	}
 	association, err := awseks.NewPodIdentityAssociation(ctx, name+"-controller", &awseks.PodIdentityAssociationArgs{
-		ClusterName:    pulumi.String(args.ClusterName),
+		ClusterName:    c.ClusterName,
 		Namespace:      pulumi.String("kube-system"),
 		ServiceAccount: pulumi.String("karpenter"),
 		RoleArn:        k.ControllerRole.Arn,
@@ -211,36 +282,22 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 		return nil, err
 	}
 
-	chart, _ := catalog.LookupChart("karpenter")
-	replicas := 1
-	if args.Prod {
-		replicas = 2
+	k8s := pulumi.Provider(c.Provider)
+	crdChart, _ := catalog.LookupChart("karpenter-crd")
+	k.CRDs, err = helmv4.NewChart(ctx, name+"-crd", helmchart.Args(crdChart, map[string]any{}), parent, k8s)
+	if err != nil {
+		return nil, err
 	}
-	k.Release, err = helmv3.NewRelease(ctx, name, &helmv3.ReleaseArgs{
-		Name:      pulumi.String(chart.Name),
-		Chart:     pulumi.String(chart.Repository),
-		Version:   pulumi.String(chart.Version),
-		Namespace: pulumi.String(chart.Namespace),
-		Values: pulumi.Map{
-			"replicas": pulumi.Int(replicas),
-			"settings": pulumi.Map{
-				"clusterName":       pulumi.String(args.ClusterName),
-				"interruptionQueue": k.Queue.Name,
-			},
-			"serviceAccount": pulumi.Map{"name": pulumi.String("karpenter")},
-			// The controller runs on the on-demand system nodes, never on nodes it manages.
-			"nodeSelector": pulumi.Map{LabelWorkloadType: pulumi.String("system")},
-			"controller": pulumi.Map{"resources": pulumi.Map{
-				"requests": pulumi.Map{"cpu": pulumi.String("500m"), "memory": pulumi.String("512Mi")},
-				"limits":   pulumi.Map{"memory": pulumi.String("1Gi")},
-			}},
-		},
-	}, parent, k8s, pulumi.DependsOn(append([]pulumi.Resource{association}, args.DependsOn...)))
+	controllerChart, _ := catalog.LookupChart("karpenter")
+	controllerArgs := helmchart.Args(controllerChart, KarpenterValues(args))
+	controllerArgs.SkipCrds = pulumi.Bool(true) // karpenter-crd manages them, upgrades included
+	k.Controller, err = helmv4.NewChart(ctx, name, controllerArgs, parent, k8s,
+		pulumi.DependsOn(append([]pulumi.Resource{k.CRDs, k.Queue, association, controllerPolicy}, args.DependsOn...)))
 	if err != nil {
 		return nil, err
 	}
 
-	if err := k.nodePools(ctx, name, args, tag); err != nil {
+	if err := k.nodePools(ctx, name, args); err != nil {
 		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(k, pulumi.Map{
@@ -252,39 +309,95 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	return k, nil
 }
 
+// KarpenterValues are the controller chart's values, all plain (the queue
+// has a fixed name; the chart depends on the queue).
+//   - AWS_REGION: the nodes' metadata hop limit of 1 keeps the controller
+//     from reading the region from IMDS, and Pod Identity does not set it.
+//   - reservedENIs 1 with custom networking: pods never use the primary
+//     interface, so it must not count towards max pods.
+//   - The controller runs on the on-demand system nodes, never on nodes it
+//     manages (the chart's default affinity also keeps it off them).
+func KarpenterValues(args *KarpenterArgs) map[string]any {
+	replicas := 1
+	if args.Prod {
+		replicas = 2
+	}
+	settings := map[string]any{
+		"clusterName":       args.Cluster.Name,
+		"interruptionQueue": KarpenterNamesFor(args.Cluster.Name).Queue,
+	}
+	if args.Cluster.CustomNetworking {
+		settings["reservedENIs"] = "1"
+	}
+	return map[string]any{
+		"replicas":       replicas,
+		"settings":       settings,
+		"serviceAccount": map[string]any{"name": "karpenter"},
+		"nodeSelector":   map[string]any{conventions.LabelWorkloadType: string(conventions.RoleSystem)},
+		"controller": map[string]any{
+			"env": []any{map[string]any{"name": "AWS_REGION", "value": args.Region}},
+			"resources": map[string]any{
+				"requests": map[string]any{"cpu": "500m", "memory": "512Mi"},
+				"limits":   map[string]any{"memory": "1Gi"},
+			},
+		},
+	}
+}
+
 // Pool is one Karpenter NodePool's plan.
 type Pool struct {
-	Name         string
-	WorkloadType string
-	Accelerator  catalog.Accelerator
+	Name string
+	Role conventions.NodeRole
+	// Accelerator and EFA decide the labels and the taint.
+	Accelerator catalog.Accelerator
+	EFA         bool
 	// CapacityTypes are the karpenter.sh/capacity-type values allowed (spot first).
 	CapacityTypes []string
-	// Families are the instance families offered.
-	Families []string
+	// Families, when set, are the instance families offered; InstanceTypes,
+	// when set, the exact types.
+	Families, InstanceTypes []string
 	// Resource and Limit cap the pool's accelerators.
 	Resource string
 	Limit    int
-	Taint    string
 	// Consolidation is WhenEmpty (jobs) or WhenEmptyOrUnderutilized (services).
 	Consolidation string
 }
 
-// Pools plans the node pools: GPU spot training (with an on-demand
-// fallback in prod), GPU on-demand inference, and Neuron training. A pool
-// with a zero limit is left out.
+// Labels are the labels the pool's nodes carry: the role and what the
+// device plugins select on (the same as managed node groups of that
+// hardware carry).
+func (p Pool) Labels() map[string]string {
+	labels := AcceleratorLabels(p.Accelerator, p.EFA)
+	labels[conventions.LabelWorkloadType] = string(p.Role)
+	return labels
+}
+
+// Pools plans the node pools:
+//   - gpu-training: the EFA-capable NVIDIA families (p4d, p4de, p5, p5en),
+//     spot with an on-demand fallback in prod. Every type of these families
+//     supports EFA, so the pool carries the EFA label and the EFA device
+//     plugin runs there; Karpenter attaches EFA interfaces when pods
+//     request vpc.amazonaws.com/efa.
+//   - gpu-inference: g5, on-demand.
+//   - neuron-training: trn1.32xlarge and trn1n.32xlarge (the Trainium
+//     types with EFA), spot with the same fallback.
+//
+// A pool with a zero limit is left out.
 func Pools(prod bool, trainingGPUs, inferenceGPUs, neuronDevices int) []Pool {
-	training := []string{"spot"}
+	training := []string{conventions.KarpenterSpot}
 	if prod {
-		training = []string{"spot", "on-demand"}
+		training = []string{conventions.KarpenterSpot, conventions.KarpenterOnDemand}
 	}
-	inference := []string{"on-demand"}
 	all := []Pool{
-		{Name: "gpu-training", WorkloadType: "training", Accelerator: catalog.AcceleratorNvidiaGPU, CapacityTypes: training,
-			Families: []string{"g5", "p4d", "p5"}, Resource: "nvidia.com/gpu", Limit: trainingGPUs, Taint: TaintNvidiaGPU, Consolidation: "WhenEmpty"},
-		{Name: "gpu-inference", WorkloadType: "inference", Accelerator: catalog.AcceleratorNvidiaGPU, CapacityTypes: inference,
-			Families: []string{"g5"}, Resource: "nvidia.com/gpu", Limit: inferenceGPUs, Taint: TaintNvidiaGPU, Consolidation: "WhenEmptyOrUnderutilized"},
-		{Name: "neuron-training", WorkloadType: "training", Accelerator: catalog.AcceleratorTrainium, CapacityTypes: training,
-			Families: []string{"trn1", "trn1n"}, Resource: "aws.amazon.com/neuron", Limit: neuronDevices, Taint: TaintNeuron, Consolidation: "WhenEmpty"},
+		{Name: "gpu-training", Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorNvidiaGPU, EFA: true,
+			CapacityTypes: training, Families: []string{"p4d", "p4de", "p5", "p5en"},
+			Resource: conventions.ResourceNvidiaGPU, Limit: trainingGPUs, Consolidation: "WhenEmpty"},
+		{Name: "gpu-inference", Role: conventions.RoleInference, Accelerator: catalog.AcceleratorNvidiaGPU,
+			CapacityTypes: []string{conventions.KarpenterOnDemand}, Families: []string{"g5"},
+			Resource: conventions.ResourceNvidiaGPU, Limit: inferenceGPUs, Consolidation: "WhenEmptyOrUnderutilized"},
+		{Name: "neuron-training", Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorTrainium, EFA: true,
+			CapacityTypes: training, InstanceTypes: []string{"trn1.32xlarge", "trn1n.32xlarge"},
+			Resource: conventions.ResourceNeuron, Limit: neuronDevices, Consolidation: "WhenEmpty"},
 	}
 	var out []Pool
 	for _, p := range all {
@@ -296,23 +409,25 @@ func Pools(prod bool, trainingGPUs, inferenceGPUs, neuronDevices int) []Pool {
 }
 
 // nodePools creates the EC2NodeClass and one NodePool per planned pool.
-func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterArgs, tag func(...string) pulumi.StringMap) error {
-	opts := []pulumi.ResourceOption{pulumi.Parent(k), pulumi.Provider(args.Provider), pulumi.DependsOn([]pulumi.Resource{k.Release})}
+func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterArgs) error {
+	opts := []pulumi.ResourceOption{pulumi.Parent(k), pulumi.Provider(args.Cluster.Provider)}
 	nodeTags := pulumi.StringMap{}
 	for key, v := range args.Tags {
 		nodeTags[key] = pulumi.String(v)
 	}
-	nodeClass, err := apiextensions.NewCustomResource(ctx, name+"-accelerated", &apiextensions.CustomResourceArgs{
+	var err error
+	k.NodeClass, err = apiextensions.NewCustomResource(ctx, name+"-accelerated", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("karpenter.k8s.aws/v1"),
 		Kind:       pulumi.String("EC2NodeClass"),
 		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String("accelerated")},
 		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
 			"role":                       k.NodeRole.Name,
 			"amiSelectorTerms":           pulumi.Array{pulumi.Map{"alias": pulumi.String(args.AMIAlias)}},
-			"subnetSelectorTerms":        pulumi.Array{pulumi.Map{"tags": pulumi.Map{"karpenter.sh/discovery": pulumi.String(args.SubnetDiscoveryTag)}}},
-			"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": args.NodeSecurityGroupID}},
+			"subnetSelectorTerms":        pulumi.Array{pulumi.Map{"tags": pulumi.Map{conventions.KarpenterDiscoveryTag: pulumi.String(args.SubnetDiscoveryTag)}}},
+			"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": args.Cluster.NodeSecurityGroup.ID()}},
 			"metadataOptions": pulumi.Map{
-				"httpEndpoint": pulumi.String("enabled"), "httpTokens": pulumi.String("required"), "httpPutResponseHopLimit": pulumi.Int(2),
+				"httpEndpoint": pulumi.String("enabled"), "httpTokens": pulumi.String("required"),
+				"httpPutResponseHopLimit": pulumi.Int(conventions.IMDSHopLimit),
 			},
 			"blockDeviceMappings": pulumi.Array{pulumi.Map{
 				"deviceName": pulumi.String("/dev/xvda"),
@@ -323,14 +438,26 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 			}},
 			"tags": nodeTags,
 		}},
-	}, opts...)
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Controller}))...)
 	if err != nil {
 		return err
 	}
 	for _, p := range Pools(args.Prod, args.TrainingGPULimit, args.InferenceGPULimit, args.NeuronDeviceLimit) {
-		capacity := pulumi.StringArray{}
-		for _, c := range p.CapacityTypes {
-			capacity = append(capacity, pulumi.String(c))
+		requirements := pulumi.Array{
+			pulumi.Map{"key": pulumi.String(conventions.KarpenterCapacityTypeLabel), "operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.CapacityTypes)},
+			pulumi.Map{"key": pulumi.String("kubernetes.io/arch"), "operator": pulumi.String("In"), "values": pulumi.StringArray{pulumi.String("amd64")}},
+		}
+		if len(p.Families) > 0 {
+			requirements = append(requirements, pulumi.Map{"key": pulumi.String("karpenter.k8s.aws/instance-family"),
+				"operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.Families)})
+		}
+		if len(p.InstanceTypes) > 0 {
+			requirements = append(requirements, pulumi.Map{"key": pulumi.String("node.kubernetes.io/instance-type"),
+				"operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.InstanceTypes)})
+		}
+		taints := pulumi.Array{}
+		if key, ok := AcceleratorTaint(p.Accelerator); ok {
+			taints = append(taints, pulumi.Map{"key": pulumi.String(key), "value": pulumi.String("true"), "effect": pulumi.String(conventions.EffectNoSchedule)})
 		}
 		pool, err := apiextensions.NewCustomResource(ctx, name+"-"+p.Name, &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("karpenter.sh/v1"),
@@ -338,19 +465,12 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 			Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name)},
 			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
 				"template": pulumi.Map{
-					"metadata": pulumi.Map{"labels": pulumi.StringMap{
-						LabelWorkloadType: pulumi.String(p.WorkloadType),
-						LabelAccelerator:  pulumi.String(string(p.Accelerator)),
-					}},
+					"metadata": pulumi.Map{"labels": pulumi.ToStringMap(p.Labels())},
 					"spec": pulumi.Map{
-						"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"), "name": pulumi.String("accelerated")},
-						"requirements": pulumi.Array{
-							pulumi.Map{"key": pulumi.String("karpenter.sh/capacity-type"), "operator": pulumi.String("In"), "values": capacity},
-							pulumi.Map{"key": pulumi.String("karpenter.k8s.aws/instance-family"), "operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.Families)},
-							pulumi.Map{"key": pulumi.String("kubernetes.io/arch"), "operator": pulumi.String("In"), "values": pulumi.StringArray{pulumi.String("amd64")}},
-						},
-						"taints":      pulumi.Array{pulumi.Map{"key": pulumi.String(p.Taint), "value": pulumi.String("true"), "effect": pulumi.String("NoSchedule")}},
-						"expireAfter": pulumi.String("720h"),
+						"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"), "name": k.NodeClass.Metadata.Name()},
+						"requirements": requirements,
+						"taints":       taints,
+						"expireAfter":  pulumi.String("720h"),
 					},
 				},
 				"limits": pulumi.Map{
@@ -364,11 +484,20 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 					"budgets": pulumi.Array{pulumi.Map{"nodes": pulumi.String("10%")}},
 				},
 			}},
-		}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Release, nodeClass}))...)
+		}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Controller}))...)
 		if err != nil {
 			return err
 		}
 		k.NodePools[p.Name] = pool
 	}
 	return nil
+}
+
+func tagKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -3,13 +3,14 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
 
@@ -18,15 +19,15 @@ type NodeGroupSpec struct {
 	// Name is the group's short name (required), e.g. "p5-training".
 	Name string
 	// Role is system, training or inference (required).
-	Role string
+	Role conventions.NodeRole
 	// InstanceTypes are catalog instance types of one accelerator kind (required).
 	InstanceTypes []string
 	// MinSize, MaxSize and DesiredSize bound the group (required, 0 <= min <= desired <= max, max >= 1).
 	MinSize, MaxSize, DesiredSize int
 	// CapacityType is SPOT or ON_DEMAND (required).
-	CapacityType string
-	// EFA brings the cluster placement group, one EFA interface per network
-	// card of the instance type and the EFA label. Defaults to false.
+	CapacityType conventions.CapacityType
+	// EFA brings the cluster placement group, one EFA-only interface per
+	// network card of the instance type and the EFA label. Defaults to false.
 	EFA bool
 	// AvailabilityZone pins the group (required with EFA); "" spreads it over every AZ.
 	AvailabilityZone string
@@ -34,54 +35,23 @@ type NodeGroupSpec struct {
 	AMIType catalog.AMIType
 	// RootVolumeGiB is the encrypted gp3 root volume size (required, >= 20).
 	RootVolumeGiB int
+	// AllowPodIMDS raises the metadata hop limit to 2 so pods reach the
+	// node's credentials. Defaults to false (hop limit 1).
+	AllowPodIMDS bool
 }
 
-// NodeGroupArgs wires a node group to its cluster.
-type NodeGroupArgs struct {
-	Spec NodeGroupSpec
-	// ClusterName is the EKS cluster's name (required).
-	ClusterName string
-	// SubnetIDsByAZ are the private subnets by AZ (required; a pinned group uses one).
-	SubnetIDsByAZ map[string]pulumi.StringInput
-	// AvailabilityZones orders SubnetIDsByAZ (required).
-	AvailabilityZones []string
-	// NodeRoleARN is the nodes' IAM role (required).
-	NodeRoleARN pulumi.StringInput
-	// NodeSecurityGroupID is attached to every interface (required).
-	NodeSecurityGroupID pulumi.StringInput
-	// VolumeKMSKeyARN encrypts root volumes (required).
-	VolumeKMSKeyARN pulumi.StringInput
-	// Tags are applied to the group, template, instances and volumes (required).
-	Tags map[string]string
-}
-
-// NodeGroup is one managed node group with its launch template and, with
-// EFA, its placement group.
-type NodeGroup struct {
-	pulumi.ResourceState
-
-	Shape          Shape
-	Spec           NodeGroupSpec
-	LaunchTemplate *ec2.LaunchTemplate
-	PlacementGroup *ec2.PlacementGroup
-	NodeGroup      *eks.NodeGroup
-}
-
-var groupName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,37}[a-z0-9]$`)
-
-func (a *NodeGroupArgs) validate() (Shape, error) {
-	s := a.Spec
+// Validate checks the spec against the stack's AZs and returns the shape
+// its instance types give. Every problem is reported, each with its field.
+func (s NodeGroupSpec) Validate(availabilityZones []string) (Shape, error) {
 	var errs []error
-	if !groupName.MatchString(s.Name) {
+	if !conventions.NodeGroupName.MatchString(s.Name) {
 		errs = append(errs, fmt.Errorf("Spec.Name: %q must be 2-39 lowercase letters, digits and dashes", s.Name))
 	}
-	switch s.Role {
-	case "system", "training", "inference":
-	default:
-		errs = append(errs, fmt.Errorf("Spec.Role: %q; allowed: system, training, inference", s.Role))
+	if !slices.Contains(conventions.NodeRoles, s.Role) {
+		errs = append(errs, fmt.Errorf("Spec.Role: %q; allowed: %v", s.Role, conventions.NodeRoles))
 	}
-	if s.CapacityType != "SPOT" && s.CapacityType != "ON_DEMAND" {
-		errs = append(errs, fmt.Errorf("Spec.CapacityType: %q; allowed: SPOT, ON_DEMAND", s.CapacityType))
+	if !slices.Contains(conventions.CapacityTypes, s.CapacityType) {
+		errs = append(errs, fmt.Errorf("Spec.CapacityType: %q; allowed: %v", s.CapacityType, conventions.CapacityTypes))
 	}
 	if s.MinSize < 0 || s.MaxSize < 1 || s.MinSize > s.DesiredSize || s.DesiredSize > s.MaxSize {
 		errs = append(errs, fmt.Errorf("Spec sizes: need 0 <= min (%d) <= desired (%d) <= max (%d), max >= 1", s.MinSize, s.DesiredSize, s.MaxSize))
@@ -99,13 +69,74 @@ func (a *NodeGroupArgs) validate() (Shape, error) {
 	if s.EFA && s.AvailabilityZone == "" {
 		errs = append(errs, errors.New("Spec.AvailabilityZone: required with EFA (the placement group lives in one AZ)"))
 	}
-	if s.AvailabilityZone != "" {
-		if _, ok := a.SubnetIDsByAZ[s.AvailabilityZone]; !ok {
-			errs = append(errs, fmt.Errorf("Spec.AvailabilityZone: %q has no private subnet; allowed: %v", s.AvailabilityZone, a.AvailabilityZones))
+	if s.AvailabilityZone != "" && !slices.Contains(availabilityZones, s.AvailabilityZone) {
+		errs = append(errs, fmt.Errorf("Spec.AvailabilityZone: %q has no private subnet; allowed: %v", s.AvailabilityZone, availabilityZones))
+	}
+	return shape, errors.Join(errs...)
+}
+
+// HopLimit is the instance metadata hop limit of the group's nodes.
+func (s NodeGroupSpec) HopLimit() int {
+	if s.AllowPodIMDS {
+		return conventions.PodIMDSHopLimit
+	}
+	return conventions.IMDSHopLimit
+}
+
+// NodeGroupArgs wires a node group to its cluster.
+type NodeGroupArgs struct {
+	Spec NodeGroupSpec
+	// ClusterName is the EKS cluster's name, as an output of the cluster
+	// (required): the group depends on the cluster through it.
+	ClusterName pulumi.StringInput
+	// SubnetIDsByAZ are the private subnets by AZ (required; a pinned group uses one).
+	SubnetIDsByAZ map[string]pulumi.StringInput
+	// AvailabilityZones orders SubnetIDsByAZ (required).
+	AvailabilityZones []string
+	// NodeRoleARN is the nodes' IAM role (required).
+	NodeRoleARN pulumi.StringInput
+	// NodeSecurityGroupID is attached to every interface (required).
+	NodeSecurityGroupID pulumi.StringInput
+	// VolumeKMSKeyARN encrypts root volumes (required).
+	VolumeKMSKeyARN pulumi.StringInput
+	// ClusterTagName is the cluster's physical name for the
+	// kubernetes.io/cluster/<name> tag (required).
+	ClusterTagName string
+	// Tags are applied to the group, template, instances and volumes (required).
+	Tags map[string]string
+	// DependsOn are what the nodes need before they join: the node agent
+	// add-ons, custom networking, the node role's policies and access
+	// entry. Applied to the node group itself, since a component's
+	// DependsOn does not reach its children. Defaults to none.
+	DependsOn []pulumi.Resource
+}
+
+// NodeGroup is one managed node group with its launch template and, with
+// EFA, its placement group.
+type NodeGroup struct {
+	pulumi.ResourceState
+
+	Shape          Shape
+	Spec           NodeGroupSpec
+	LaunchTemplate *ec2.LaunchTemplate
+	PlacementGroup *ec2.PlacementGroup
+	NodeGroup      *eks.NodeGroup
+}
+
+func (a *NodeGroupArgs) validate() (Shape, error) {
+	var errs []error
+	for _, az := range a.AvailabilityZones {
+		if _, ok := a.SubnetIDsByAZ[az]; !ok {
+			errs = append(errs, fmt.Errorf("SubnetIDsByAZ: no subnet for %s", az))
 		}
 	}
-	if a.ClusterName == "" || a.NodeRoleARN == nil || a.NodeSecurityGroupID == nil || a.VolumeKMSKeyARN == nil || len(a.AvailabilityZones) == 0 {
-		errs = append(errs, errors.New("ClusterName, NodeRoleARN, NodeSecurityGroupID, VolumeKMSKeyARN and AvailabilityZones: required"))
+	shape, err := a.Spec.Validate(a.AvailabilityZones)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if a.ClusterName == nil || a.ClusterTagName == "" || a.NodeRoleARN == nil || a.NodeSecurityGroupID == nil ||
+		a.VolumeKMSKeyARN == nil || len(a.AvailabilityZones) == 0 {
+		errs = append(errs, errors.New("ClusterName, ClusterTagName, NodeRoleARN, NodeSecurityGroupID, VolumeKMSKeyARN and AvailabilityZones: required"))
 	}
 	return shape, errors.Join(errs...)
 }
@@ -120,7 +151,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		return nil, fmt.Errorf("node group %q: %w", name, err)
 	}
 	spec := args.Spec
-	spec.InstanceTypes = append([]string(nil), spec.InstanceTypes...)
+	spec.InstanceTypes = slices.Clone(spec.InstanceTypes)
 	g := &NodeGroup{Shape: shape, Spec: spec}
 	if err := ctx.RegisterComponentResource("ml-platform:cluster:NodeGroup", name, g, opts...); err != nil {
 		return nil, err
@@ -128,8 +159,8 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 	parent := pulumi.Parent(g)
 	groupTags := tags.Merge(args.Tags, map[string]string{
 		"Name": name,
-		"kubernetes.io/cluster/" + args.ClusterName: "owned",
-		LabelWorkloadType: spec.Role,
+		conventions.ClusterTag(args.ClusterTagName): "owned",
+		conventions.LabelWorkloadType:               string(spec.Role),
 	})
 	tag := func(kv ...string) pulumi.StringMap { return tags.With(groupTags, kv...) }
 
@@ -146,9 +177,11 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		Description:          pulumi.String(fmt.Sprintf("%s nodes (%s, %s)", spec.Role, shape.Accelerator, spec.CapacityType)),
 		UpdateDefaultVersion: pulumi.Bool(true),
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"), // IMDSv2 only
-			HttpPutResponseHopLimit: pulumi.Int(2),             // pods behind the node's network namespace still reach IMDS
+			HttpEndpoint: pulumi.String("enabled"),
+			HttpTokens:   pulumi.String("required"), // IMDSv2 only
+			// 1: pods (one hop further) cannot reach the node role's
+			// credentials; they get their own through Pod Identity.
+			HttpPutResponseHopLimit: pulumi.Int(spec.HopLimit()),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
 			DeviceName: pulumi.String("/dev/xvda"),
@@ -178,14 +211,15 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		}
 		lt.Placement = ec2.LaunchTemplatePlacementArgs{GroupName: g.PlacementGroup.Name}
 		var nics ec2.LaunchTemplateNetworkInterfaceArray
-		for _, nic := range EFAInterfaces(shape.EFAInterfaces) {
+		for _, nic := range EFALayout(shape.EFADevices) {
+			// No AssociatePublicIpAddress: EC2 refuses the parameter on a
+			// launch with several interfaces, even set to false.
 			nics = append(nics, ec2.LaunchTemplateNetworkInterfaceArgs{
-				NetworkCardIndex:         pulumi.Int(nic.NetworkCardIndex),
-				DeviceIndex:              pulumi.Int(nic.DeviceIndex),
-				InterfaceType:            pulumi.String(nic.InterfaceType),
-				SecurityGroups:           pulumi.StringArray{args.NodeSecurityGroupID},
-				AssociatePublicIpAddress: pulumi.String("false"),
-				DeleteOnTermination:      pulumi.String("true"),
+				NetworkCardIndex:    pulumi.Int(nic.NetworkCardIndex),
+				DeviceIndex:         pulumi.Int(nic.DeviceIndex),
+				InterfaceType:       pulumi.String(nic.InterfaceType),
+				SecurityGroups:      pulumi.StringArray{args.NodeSecurityGroupID},
+				DeleteOnTermination: pulumi.String("true"),
 			})
 		}
 		lt.NetworkInterfaces = nics
@@ -207,11 +241,11 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		amiType = spec.AMIType
 	}
 	g.NodeGroup, err = eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
-		ClusterName:   pulumi.String(args.ClusterName),
+		ClusterName:   args.ClusterName,
 		NodeRoleArn:   args.NodeRoleARN,
 		SubnetIds:     subnets,
 		InstanceTypes: pulumi.ToStringArray(spec.InstanceTypes),
-		CapacityType:  pulumi.String(spec.CapacityType),
+		CapacityType:  pulumi.String(string(spec.CapacityType)),
 		AmiType:       pulumi.String(string(amiType)),
 		ScalingConfig: eks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(spec.MinSize),
@@ -226,7 +260,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		Labels: pulumi.ToStringMap(shape.Labels),
 		Taints: taints,
 		Tags:   tag(),
-	}, parent, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+	}, parent, pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
 	if err != nil {
 		return nil, err
 	}

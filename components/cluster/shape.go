@@ -4,22 +4,11 @@ import (
 	"fmt"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
-// Labels every node carries, read by NodePools, device plugins and policies.
-const (
-	LabelWorkloadType  = "workload-type"
-	LabelAccelerator   = "accelerator"
-	LabelNodeLifecycle = "node-lifecycle"
-)
-
-// Taint keys that keep general pods off accelerator nodes.
-const (
-	TaintNvidiaGPU = "nvidia.com/gpu"
-	TaintNeuron    = "aws.amazon.com/neuron"
-)
-
-// Taint is a Kubernetes node taint.
+// Taint is a Kubernetes node taint, with the effect spelled as EKS node
+// groups take it (NO_SCHEDULE).
 type Taint struct {
 	Key, Value, Effect string
 }
@@ -30,15 +19,44 @@ type Shape struct {
 	AMIType     catalog.AMIType
 	Labels      map[string]string
 	Taints      []Taint
-	// EFAInterfaces is the number of EFA interfaces one instance gets (0 without EFA).
-	EFAInterfaces int
+	// EFADevices is the number of EFA devices one instance gets (0 without
+	// EFA): one EFA-only interface per network card.
+	EFADevices int
+}
+
+// AcceleratorLabels returns the labels every node with accelerator a
+// carries, whoever launches it (a managed node group or Karpenter): the
+// accelerator kind, and what the device plugin charts select on. The
+// NVIDIA device plugin's default affinity accepts nvidia.com/gpu.present
+// when node feature discovery is not installed (see catalog.Charts).
+func AcceleratorLabels(a catalog.Accelerator, efa bool) map[string]string {
+	labels := map[string]string{conventions.LabelAccelerator: string(a)}
+	if a == catalog.AcceleratorNvidiaGPU {
+		labels[conventions.LabelNvidiaGPUPresent] = "true"
+	}
+	if efa {
+		labels[conventions.LabelEFA] = "true"
+	}
+	return labels
+}
+
+// AcceleratorTaint returns the taint that keeps general pods off nodes with
+// accelerator a, and false for CPU nodes.
+func AcceleratorTaint(a catalog.Accelerator) (key string, ok bool) {
+	switch a {
+	case catalog.AcceleratorNvidiaGPU:
+		return conventions.TaintNvidiaGPU, true
+	case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
+		return conventions.TaintNeuron, true
+	}
+	return "", false
 }
 
 // ShapeOf derives a group's shape from its instance types (all of one
 // accelerator kind), its role and capacity type. With efa, every type must
-// support EFA, and the group gets the smallest interface count among them
-// so that the launch template fits every type.
-func ShapeOf(instanceTypes []string, role, capacityType string, efa bool) (Shape, error) {
+// support EFA, and the group gets the smallest device count among them so
+// that the launch template fits every type.
+func ShapeOf(instanceTypes []string, role conventions.NodeRole, capacityType conventions.CapacityType, efa bool) (Shape, error) {
 	if len(instanceTypes) == 0 {
 		return Shape{}, fmt.Errorf("no instance types")
 	}
@@ -57,49 +75,53 @@ func ShapeOf(instanceTypes []string, role, capacityType string, efa bool) (Shape
 			if !t.SupportsEFA() {
 				return Shape{}, fmt.Errorf("instance type %q does not support EFA", name)
 			}
-			if s.EFAInterfaces == 0 || t.MaxEFAInterfaces < s.EFAInterfaces {
-				s.EFAInterfaces = t.MaxEFAInterfaces
+			if s.EFADevices == 0 || t.MaxEFAInterfaces < s.EFADevices {
+				s.EFADevices = t.MaxEFAInterfaces
 			}
 		}
 	}
-	lifecycle := "on-demand"
-	if capacityType == "SPOT" {
-		lifecycle = "spot"
+	lifecycle := conventions.LifecycleOnDemand
+	if capacityType == conventions.Spot {
+		lifecycle = conventions.LifecycleSpot
 	}
-	s.Labels = map[string]string{
-		LabelWorkloadType:  role,
-		LabelAccelerator:   string(s.Accelerator),
-		LabelNodeLifecycle: lifecycle,
-	}
-	switch s.Accelerator {
-	case catalog.AcceleratorNvidiaGPU:
-		s.Taints = []Taint{{Key: TaintNvidiaGPU, Value: "true", Effect: "NO_SCHEDULE"}}
-	case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
-		s.Taints = []Taint{{Key: TaintNeuron, Value: "true", Effect: "NO_SCHEDULE"}}
-	}
-	if efa {
-		s.Labels["vpc.amazonaws.com/efa.present"] = "true"
+	s.Labels = AcceleratorLabels(s.Accelerator, efa)
+	s.Labels[conventions.LabelWorkloadType] = string(role)
+	s.Labels[conventions.LabelNodeLifecycle] = lifecycle
+	if key, ok := AcceleratorTaint(s.Accelerator); ok {
+		s.Taints = []Taint{{Key: key, Value: "true", Effect: conventions.EffectNoScheduleEKS}}
 	}
 	return s, nil
 }
 
-// EFAInterface is one network interface of an EFA launch template.
-type EFAInterface struct {
+// NetworkInterface is one network interface of a launch template.
+type NetworkInterface struct {
 	NetworkCardIndex int
 	DeviceIndex      int
-	InterfaceType    string
+	// InterfaceType is "interface" (ENA), "efa" or "efa-only".
+	InterfaceType string
 }
 
-// EFAInterfaces lays out n EFA interfaces, one per network card: card 0 is
-// the primary "efa" interface (device index 0, it also carries IP traffic),
-// the others "efa-only" at device index 1.
-func EFAInterfaces(n int) []EFAInterface {
-	out := make([]EFAInterface, n)
-	for i := range out {
-		out[i] = EFAInterface{NetworkCardIndex: i, DeviceIndex: 1, InterfaceType: "efa-only"}
+// EFALayout lays out the interfaces of an instance with n EFA devices, as
+// the EC2 user guide's "Maximize network bandwidth on accelerated instance
+// types" recommends (catalog.EFALayoutSource): an ENA interface as the
+// primary (network card 0, device index 0; an EFA-only interface cannot be
+// the primary), an EFA-only interface at card 0 device index 1, and one
+// EFA-only interface at device index 0 on each further card. EFA-only
+// interfaces take no IP addresses, so the VPC CNI (1.18.5 or later)
+// leaves them to the EFA device plugin.
+//
+// EC2 refuses AssociatePublicIpAddress on a launch with more than one
+// interface, even false, so no interface sets it.
+func EFALayout(n int) []NetworkInterface {
+	if n <= 0 {
+		return nil
 	}
-	if n > 0 {
-		out[0] = EFAInterface{NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "efa"}
+	out := []NetworkInterface{
+		{NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "interface"},
+		{NetworkCardIndex: 0, DeviceIndex: 1, InterfaceType: "efa-only"},
+	}
+	for card := 1; card < n; card++ {
+		out = append(out, NetworkInterface{NetworkCardIndex: card, DeviceIndex: 0, InterfaceType: "efa-only"})
 	}
 	return out
 }
