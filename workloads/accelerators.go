@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/helmchart"
 )
 
 // AcceleratorsArgs says which device plugins the cluster needs.
@@ -25,82 +27,122 @@ type AcceleratorsArgs struct {
 	DependsOn []pulumi.Resource
 }
 
-// Accelerators are the device plugin releases.
+// Accelerators are the device plugin charts.
 type Accelerators struct {
 	pulumi.ResourceState
 
-	// Releases by catalog chart key.
-	Releases map[string]*helmv3.Release
+	// Charts by catalog chart key.
+	Charts map[string]*helmv4.Chart
 }
 
-// Node selectors and tolerations: plugins run only where their hardware is.
-var (
-	gpuToleration    = pulumi.Map{"key": pulumi.String("nvidia.com/gpu"), "operator": pulumi.String("Exists"), "effect": pulumi.String("NoSchedule")}
-	neuronToleration = pulumi.Map{"key": pulumi.String("aws.amazon.com/neuron"), "operator": pulumi.String("Exists"), "effect": pulumi.String("NoSchedule")}
-)
+// Release is one chart the platform installs with its values.
+type Release struct {
+	// Chart is the catalog chart key.
+	Chart string
+	// Values are the chart values, as plain data.
+	Values map[string]any
+}
 
-// NewAccelerators installs the device plugins the node groups need.
+func toleration(key string) map[string]any {
+	return map[string]any{"key": key, "operator": "Exists", "effect": conventions.EffectNoSchedule}
+}
+
+// onLabel is a required node-affinity term list selecting label In values.
+func onLabel(label string, values ...string) []any {
+	vals := make([]any, len(values))
+	for i, v := range values {
+		vals[i] = v
+	}
+	return []any{map[string]any{"matchExpressions": []any{
+		map[string]any{"key": label, "operator": "In", "values": vals},
+	}}}
+}
+
+// AcceleratorReleases returns the releases the flags ask for, each with the
+// values that put its node agent on the nodes with its hardware, as those
+// nodes are labelled by the cluster component (cluster.AcceleratorLabels):
+//   - NVIDIA device plugin: its default affinity accepts the
+//     nvidia.com/gpu.present label every NVIDIA node carries, and its
+//     default tolerations include the nvidia.com/gpu taint.
+//   - DCGM exporter: no affinity and no GPU toleration by default, so it is
+//     pinned to NVIDIA nodes and tolerates their taint; no ServiceMonitor
+//     (the Prometheus Operator CRDs are not installed).
+//   - Neuron: the device plugin's default affinity lists instance types;
+//     it is replaced with the accelerator label so new Trainium and
+//     Inferentia sizes work. The node problem detector is left off (its
+//     affinity is fixed and its namespace is not created by the chart).
+//   - EFA: the chart builds its affinity from supportedInstanceLabels, set
+//     to the EFA label; it tolerates the accelerator taints.
+func AcceleratorReleases(nvidia, neuron, efa bool) []Release {
+	var out []Release
+	if nvidia {
+		out = append(out,
+			Release{"nvidia-device-plugin", map[string]any{}},
+			Release{"dcgm-exporter", map[string]any{
+				"nodeSelector":   map[string]any{conventions.LabelAccelerator: string(catalog.AcceleratorNvidiaGPU)},
+				"tolerations":    []any{toleration(conventions.TaintNvidiaGPU)},
+				"serviceMonitor": map[string]any{"enabled": false},
+			}},
+		)
+	}
+	if neuron {
+		out = append(out, Release{"neuron", map[string]any{
+			"devicePlugin": map[string]any{
+				"enabled": true,
+				"affinity": map[string]any{"nodeAffinity": map[string]any{"requiredDuringSchedulingIgnoredDuringExecution": map[string]any{
+					"nodeSelectorTerms": onLabel(conventions.LabelAccelerator, string(catalog.AcceleratorTrainium), string(catalog.AcceleratorInferentia)),
+				}}},
+			},
+			"scheduler": map[string]any{
+				"enabled":      true,
+				"nodeSelector": map[string]any{conventions.LabelWorkloadType: string(conventions.RoleSystem)},
+			},
+			"npd": map[string]any{"enabled": false},
+		}})
+	}
+	if efa {
+		out = append(out, Release{"aws-efa-k8s-device-plugin", map[string]any{
+			"supportedInstanceLabels": map[string]any{
+				"keys":   []any{conventions.LabelEFA},
+				"values": []any{"true"},
+			},
+			"tolerations": []any{toleration(conventions.TaintNvidiaGPU), toleration(conventions.TaintNeuron)},
+		}})
+	}
+	return out
+}
+
+// NewAccelerators installs the device plugins the node groups need. Charts
+// are helm/v4 Charts: rendered by the provider and applied as ordinary
+// Kubernetes objects, so a preview shows each one.
 func NewAccelerators(ctx *pulumi.Context, name string, args *AcceleratorsArgs, opts ...pulumi.ResourceOption) (*Accelerators, error) {
 	if args == nil || args.Provider == nil {
 		return nil, errors.New("accelerators: a Kubernetes provider is required")
 	}
-	a := &Accelerators{Releases: map[string]*helmv3.Release{}}
+	releases := AcceleratorReleases(args.NVIDIA, args.Neuron, args.EFA)
+	charts := make([]catalog.Chart, len(releases))
+	var errs []error
+	for i, r := range releases {
+		c, ok := catalog.LookupChart(r.Chart)
+		if !ok {
+			errs = append(errs, fmt.Errorf("accelerators: chart %q is not in the catalog", r.Chart))
+		}
+		charts[i] = c
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	a := &Accelerators{Charts: map[string]*helmv4.Chart{}}
 	if err := ctx.RegisterComponentResource("ml-platform:workloads:Accelerators", name, a, opts...); err != nil {
 		return nil, err
 	}
-	type release struct {
-		chart  string
-		values pulumi.Map
-	}
-	var releases []release
-	if args.NVIDIA {
-		releases = append(releases,
-			release{"nvidia-device-plugin", pulumi.Map{
-				"nodeSelector": pulumi.Map{"accelerator": pulumi.String(string(catalog.AcceleratorNvidiaGPU))},
-				"tolerations":  pulumi.Array{gpuToleration},
-			}},
-			release{"dcgm-exporter", pulumi.Map{
-				"nodeSelector":   pulumi.Map{"accelerator": pulumi.String(string(catalog.AcceleratorNvidiaGPU))},
-				"tolerations":    pulumi.Array{gpuToleration},
-				"serviceMonitor": pulumi.Map{"enabled": pulumi.Bool(false)},
-			}},
-		)
-	}
-	if args.Neuron {
-		releases = append(releases, release{"neuron", pulumi.Map{
-			"devicePlugin": pulumi.Map{"enabled": pulumi.Bool(true)},
-			"scheduler":    pulumi.Map{"enabled": pulumi.Bool(true)},
-			"npd":          pulumi.Map{"enabled": pulumi.Bool(false)},
-		}})
-	}
-	if args.EFA {
-		releases = append(releases, release{"aws-efa-k8s-device-plugin", pulumi.Map{
-			"nodeSelector": pulumi.Map{"vpc.amazonaws.com/efa.present": pulumi.String("true")},
-			"tolerations":  pulumi.Array{gpuToleration, neuronToleration},
-		}})
-	}
-	for _, r := range releases {
-		chart, ok := catalog.LookupChart(r.chart)
-		if !ok {
-			return nil, fmt.Errorf("accelerators: chart %q is not in the catalog", r.chart)
-		}
-		relArgs := &helmv3.ReleaseArgs{
-			Name:      pulumi.String(chart.Name),
-			Chart:     pulumi.String(chart.Repository),
-			Version:   pulumi.String(chart.Version),
-			Namespace: pulumi.String(chart.Namespace),
-			Values:    r.values,
-		}
-		if chart.Chart != "" {
-			relArgs.Chart = pulumi.String(chart.Chart)
-			relArgs.RepositoryOpts = helmv3.RepositoryOptsArgs{Repo: pulumi.String(chart.Repository)}
-		}
-		rel, err := helmv3.NewRelease(ctx, name+"-"+r.chart, relArgs,
+	for i, r := range releases {
+		chart, err := helmv4.NewChart(ctx, name+"-"+r.Chart, helmchart.Args(charts[i], r.Values),
 			pulumi.Parent(a), pulumi.Provider(args.Provider), pulumi.DependsOn(args.DependsOn))
 		if err != nil {
 			return nil, err
 		}
-		a.Releases[r.chart] = rel
+		a.Charts[r.Chart] = chart
 	}
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{}); err != nil {
 		return nil, err
