@@ -5,113 +5,145 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // DefaultStatefulTypes are the resources whose loss loses data: in prod and
 // staging they are protected (pulumi.Protect), so no update or destroy
 // deletes them by accident.
-var DefaultStatefulTypes = []string{
-	s3BucketV2Type, s3BucketType, kmsKeyType, fsxLustreType, smDomainType, logGroupType,
-	"aws:efs/fileSystem:FileSystem", "aws:ecr/repository:Repository", "aws:dynamodb/table:Table",
-	"aws:sagemaker/modelPackageGroup:ModelPackageGroup",
-}
-
-// DefaultControlPlaneLogTypes are the five EKS control-plane log types.
-var DefaultControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+var DefaultStatefulTypes = concat(bucketTypes, []string{kmsKeyType, fsxLustreType, smDomainType, logGroupType,
+	efsFileSystemType, ecrRepositoryType, dynamoTableType, smModelPackageType})
 
 // DefaultMinimumEKSVersion is the oldest Kubernetes version in EKS standard
 // support when the rule was written (1.31 left it in November 2025).
-const DefaultMinimumEKSVersion = "1.32"
+const DefaultMinimumEKSVersion = conventions.MinKubernetesVersion
 
 func init() {
-	register(
+	register(ConcernAvailability,
 		Rule{
-			Name: "prod-stateful-protected",
+			Name: "resource-stateful-protected-prod",
 			Description: "In prod and staging, stateful resources (buckets, KMS keys, FSx, the SageMaker " +
 				"domain, log groups, ...) are protected, so no update or destroy deletes them by accident.",
+			Checks: "In prod and staging, resources of the stateful types are protected (`pulumi.Protect(true)`; `protect` in " +
+				"exported state).",
 			Level: Mandatory,
+			Scope: ScopeProdLike,
 			ConfigSchema: map[string]map[string]any{
-				"statefulTypes": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string"},
-					"description": "Type tokens that must be protected in prod and staging.",
-				},
+				"statefulTypes": stringList("Type tokens that must be protected in prod and staging."),
 			},
 			Defaults: map[string]any{"statefulTypes": toAnySlice(DefaultStatefulTypes)},
 			Check:    checkProdStatefulProtected,
 		},
 		Rule{
-			Name: "eks-control-plane-logs",
-			Description: "EKS clusters send the required control-plane logs (all five types by default) " +
-				"to CloudWatch; pulumi-eks and AWS enable none by default.",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"requiredLogTypes": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string", "enum": toAnySlice(DefaultControlPlaneLogTypes)},
-					"description": "enabledClusterLogTypes values that must be on.",
-				},
-			},
-			Defaults: map[string]any{"requiredLogTypes": toAnySlice(DefaultControlPlaneLogTypes)},
-			Check:    checkEKSControlPlaneLogs,
-		},
-		Rule{
-			Name: "eks-minimum-version",
+			Name: "eks-cluster-version-supported",
 			Description: "EKS clusters and node groups run a Kubernetes version still in standard " +
 				"support (extended support costs six times as much per cluster hour).",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"minimumVersion": {
-					"type":        "string",
-					"description": "Oldest accepted Kubernetes minor version, as \"1.32\".",
-				},
-			},
-			Defaults: map[string]any{"minimumVersion": DefaultMinimumEKSVersion},
-			Check:    checkEKSMinimumVersion,
+			Checks: "The `version` of `aws:eks/cluster` and `aws:eks/nodeGroup`, when set, is at least the minimum (unset " +
+				"means the latest).",
+			Level:        Mandatory,
+			Types:        []string{eksClusterType, eksNodeGroupType},
+			ConfigSchema: map[string]map[string]any{"minimumVersion": text("Oldest accepted Kubernetes minor version, as \"1.32\".")},
+			Defaults:     map[string]any{"minimumVersion": DefaultMinimumEKSVersion},
+			Check:        checkEKSMinimumVersion,
 		},
 		Rule{
 			Name: "sagemaker-endpoint-instances-prod",
 			Description: "In prod and staging, SageMaker endpoint variants (and their autoscaling " +
 				"minimum) keep at least two instances, which SageMaker spreads across AZs.",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"minimumInstances": {"type": "integer", "minimum": 1, "description": "Smallest instance count accepted."},
-			},
-			Defaults: map[string]any{"minimumInstances": float64(2)},
-			Check:    checkSageMakerEndpointInstances,
+			Checks: "In prod and staging, instance-backed `productionVariants[].initialInstanceCount` of endpoint " +
+				"configurations, and the `minCapacity` of `aws:appautoscaling/target:Target` in namespace `sagemaker`, are at " +
+				"least the minimum.",
+			Level:        Mandatory,
+			Types:        []string{smEndpointConfigType, appAutoscalingTarget},
+			Scope:        ScopeProdLike,
+			ConfigSchema: map[string]map[string]any{"minimumInstances": integer("Smallest instance count accepted.", 1, 0)},
+			Defaults:     map[string]any{"minimumInstances": float64(2)},
+			Check:        checkSageMakerEndpointInstances,
 		},
 		Rule{
-			Name: "prod-inference-node-groups",
+			Name: "eks-inference-nodes-on-demand-prod",
 			Description: "In prod and staging, node groups labelled workload-type: inference run on-demand " +
 				"and keep at least two nodes, so serving survives spot reclaims and a node loss.",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"minimumSize": {"type": "integer", "minimum": 1, "description": "Smallest minSize accepted."},
-			},
-			Defaults: map[string]any{"minimumSize": float64(2)},
-			Check:    checkProdInferenceNodeGroups,
+			Checks: "In prod and staging, `aws:eks/nodeGroup`s labelled `workload-type: inference` are on-demand (not " +
+				"`SPOT`) and have `scalingConfig.minSize` at least the minimum.",
+			Level:        Mandatory,
+			Types:        nodeGroupTypes,
+			Scope:        ScopeProdLike,
+			ConfigSchema: map[string]map[string]any{"minimumSize": integer("Smallest minSize accepted.", 1, 0)},
+			Defaults:     map[string]any{"minimumSize": float64(2)},
+			Check:        checkProdInferenceNodeGroups,
 		},
 		Rule{
-			Name: "fsx-backups-prod",
+			Name: "fsx-filesystem-backups-prod",
 			Description: "In prod and staging, persistent FSx for Lustre file systems keep automatic " +
 				"backups (AWS's default is none). Scratch file systems cannot be backed up.",
-			Level: Mandatory,
-			Check: checkFSxBackupsProd,
+			Checks: "In prod and staging, persistent Lustre file systems set `automaticBackupRetentionDays` of at least 1.",
+			Level:  Mandatory,
+			Types:  []string{fsxLustreType},
+			Scope:  ScopeProdLike,
+			Check:  checkFSxBackups,
+		},
+		Rule{
+			Name: "storage-backups-enabled",
+			Description: "Compliance profiles: stateful storage keeps backups in every environment (contingency " +
+				"plans and recovery).",
+			Checks: "Persistent FSx for Lustre sets `automaticBackupRetentionDays` of at least 1; DynamoDB tables turn on " +
+				"`pointInTimeRecovery`. Off unless a compliance profile turns it on.",
+			Level: Disabled,
+			Types: []string{fsxLustreType, dynamoTableType},
+			Check: checkStorageBackups,
+		},
+		Rule{
+			Name: "karpenter-ami-pinned-prod",
+			Description: "Prod and staging EC2NodeClasses pin their AMI (an alias such as al2023@v20251120, or an " +
+				"ID/name selector) instead of @latest, so new nodes do not change image between reviews.",
+			Checks: "Prod and staging `EC2NodeClass`es (judged by the `Environment` in `spec.tags`) pin their AMI: an " +
+				"`amiSelectorTerms` alias ending in `@latest` fires; pin `al2023@vYYYYMMDD` or select by ID.",
+			Level: Advisory,
+			Types: nodeClassTypes,
+			Scope: ScopeProdLike,
+			Check: checkKarpenterAMIPinned,
 		},
 	)
-	registerStack(
+	registerStack(ConcernAvailability,
 		StackRule{
-			Name: "s3-versioning-prod",
-			Description: "In prod and staging, every S3 bucket has versioning enabled (an aws:s3/bucketVersioningV2 " +
-				"referring to it, or inline), so overwritten or deleted objects can be recovered.",
+			Name: "s3-bucket-versioning-prod",
+			Description: "In prod and staging, every S3 bucket has versioning enabled, so overwritten or deleted " +
+				"objects can be recovered.",
+			Checks: "In prod and staging every S3 bucket has versioning on: an `aws:s3/bucketVersioningV2` referring to it " +
+				"with `versioningConfiguration.status: Enabled`, or, without one, inline `versionings`/`versioning` " +
+				"`enabled: true`.",
 			Level: Mandatory,
-			Check: checkS3VersioningProd,
+			Types: bucketTypes,
+			Scope: ScopeProdLike,
+			Check: companionCheck(bucketTypes, s3VersioningType, []string{"bucket"}, []string{"bucket"},
+				func(_ Resource, cs []Resource, _ map[string]any) []string {
+					if slices.ContainsFunc(cs, func(c Resource) bool {
+						s, ok := getString(c.Properties, "versioningConfiguration", "status")
+						return (ok && s == "Enabled") || isUnknown(c.Properties, "versioningConfiguration", "status")
+					}) {
+						return nil
+					}
+					return []string{"its versioning configuration is not Enabled"}
+				},
+				func(b Resource, _ map[string]any) string {
+					if inlineVersioning(b) {
+						return ""
+					}
+					return "versioning is not enabled: no aws:s3/bucketVersioningV2 refers to this bucket"
+				}),
 		},
 		StackRule{
-			Name: "node-group-multi-az-prod",
+			Name: "eks-node-group-multi-az-prod",
 			Description: "In prod and staging, node groups span subnets in at least two availability zones. " +
 				"EFA groups, pinned to one AZ with their cluster placement group, are exempt.",
+			Checks: "In prod and staging, each `aws:eks/nodeGroup`'s `subnetIds` span at least two AZs (counted from the " +
+				"stack's subnets when all are found, else the number of subnets). Groups labelled " +
+				"`vpc.amazonaws.com/efa.present: \"true\"` or whose launch template has EFA interfaces are exempt.",
 			Level: Mandatory,
+			Types: nodeGroupTypes,
+			Scope: ScopeProdLike,
 			Check: checkNodeGroupMultiAZ,
 		},
 	)
@@ -120,32 +152,10 @@ func init() {
 // checkProdStatefulProtected fires on unprotected stateful resources in
 // prod and staging.
 func checkProdStatefulProtected(r Resource, cfg map[string]any) []string {
-	if r.Protect || !slices.Contains(cfgStrings(cfg, "statefulTypes"), r.Type) || !prodLike(r) {
+	if r.Protect || !slices.Contains(cfgStrings(cfg, "statefulTypes"), r.Type) {
 		return nil
 	}
 	return []string{"stateful resource is not protected in a prod-like environment; create it with pulumi.Protect(true)"}
-}
-
-// checkEKSControlPlaneLogs fires when a cluster's enabledClusterLogTypes
-// lacks a required type (none are on by default).
-func checkEKSControlPlaneLogs(r Resource, cfg map[string]any) []string {
-	if r.Type != eksComponentType && r.Type != eksClusterType {
-		return nil
-	}
-	on, p := getStrings(r.Properties, "enabledClusterLogTypes")
-	if p == unknown {
-		return nil
-	}
-	var missing []string
-	for _, t := range cfgStrings(cfg, "requiredLogTypes") {
-		if !slices.Contains(on, t) {
-			missing = append(missing, t)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return []string{fmt.Sprintf("enabledClusterLogTypes lacks %s", strings.Join(missing, ", "))}
 }
 
 // minorVersion parses "1.33" (or "1.33.2") into its major and minor numbers.
@@ -162,11 +172,6 @@ func minorVersion(s string) (major, minor int, ok bool) {
 // checkEKSMinimumVersion fires when a cluster or node group pins a version
 // older than the minimum. An unset version means the latest.
 func checkEKSMinimumVersion(r Resource, cfg map[string]any) []string {
-	switch r.Type {
-	case eksComponentType, eksClusterType, eksNodeGroupType, eksManagedNGType:
-	default:
-		return nil
-	}
 	v, ok := getString(r.Properties, "version")
 	if !ok {
 		return nil
@@ -187,9 +192,6 @@ func checkEKSMinimumVersion(r Resource, cfg map[string]any) []string {
 // variants, and SageMaker autoscaling targets, below the minimum.
 func checkSageMakerEndpointInstances(r Resource, cfg map[string]any) []string {
 	minimum, _ := cfgNumber(cfg, "minimumInstances")
-	if !prodLike(r) {
-		return nil
-	}
 	switch r.Type {
 	case smEndpointConfigType:
 		variants, _ := getMaps(r.Properties, "productionVariants")
@@ -219,10 +221,7 @@ func checkSageMakerEndpointInstances(r Resource, cfg map[string]any) []string {
 // checkProdInferenceNodeGroups fires on prod-like inference node groups that
 // may run on spot or keep fewer nodes than the minimum.
 func checkProdInferenceNodeGroups(r Resource, cfg map[string]any) []string {
-	if !isNodeGroup(r.Type) || !prodLike(r) {
-		return nil
-	}
-	if wt, ok := nodeLabel(r, labelWorkloadType); !ok || wt != "inference" {
+	if wt, ok := nodeLabel(r, conventions.LabelWorkloadType); !ok || wt != string(conventions.RoleInference) {
 		return nil
 	}
 	var out []string
@@ -236,10 +235,22 @@ func checkProdInferenceNodeGroups(r Resource, cfg map[string]any) []string {
 	return out
 }
 
-// checkFSxBackupsProd fires on prod-like persistent file systems without
-// automatic backups.
-func checkFSxBackupsProd(r Resource, _ map[string]any) []string {
-	if r.Type != fsxLustreType || !persistentFSx(r) || !prodLike(r) {
+// checkStorageBackups fires on persistent file systems without automatic
+// backups and DynamoDB tables without point-in-time recovery.
+func checkStorageBackups(r Resource, cfg map[string]any) []string {
+	if r.Type == dynamoTableType {
+		if on, ok := getBool(r.Properties, "pointInTimeRecovery", "enabled"); (ok && on) || isUnknown(r.Properties, "pointInTimeRecovery") {
+			return nil
+		}
+		return []string{"pointInTimeRecovery is not enabled: the table cannot be restored to a point in time"}
+	}
+	return checkFSxBackups(r, cfg)
+}
+
+// checkFSxBackups fires on persistent file systems without automatic
+// backups.
+func checkFSxBackups(r Resource, _ map[string]any) []string {
+	if !persistentFSx(r) {
 		return nil
 	}
 	v, p := lookup(r.Properties, "automaticBackupRetentionDays")
@@ -250,36 +261,6 @@ func checkFSxBackupsProd(r Resource, _ map[string]any) []string {
 		return []string{"automaticBackupRetentionDays is 0 or unset: no automatic backups; keep at least 1 day"}
 	}
 	return nil
-}
-
-// checkS3VersioningProd fires for each prod-like bucket without versioning
-// enabled. A separate versioning resource, when one refers to the bucket,
-// decides; otherwise the bucket's inline versioning does.
-func checkS3VersioningProd(rs []Resource, _ map[string]any) []Finding {
-	found, unresolved := companions(rs, isBucket, s3VersioningType, []string{"bucket"}, "bucket")
-	if unresolved {
-		return nil
-	}
-	var out []Finding
-	for _, b := range rs {
-		if !isBucket(b.Type) || !prodLike(b) {
-			continue
-		}
-		if cs := found[b.URN]; len(cs) > 0 {
-			enabled := slices.ContainsFunc(cs, func(c Resource) bool {
-				s, ok := getString(c.Properties, "versioningConfiguration", "status")
-				return (ok && s == "Enabled") || isUnknown(c.Properties, "versioningConfiguration", "status")
-			})
-			if !enabled {
-				out = append(out, Finding{URN: b.URN, Message: "its versioning configuration is not Enabled"})
-			}
-			continue
-		}
-		if !inlineVersioning(b) {
-			out = append(out, Finding{URN: b.URN, Message: "versioning is not enabled: no aws:s3/bucketVersioningV2 refers to this bucket"})
-		}
-	}
-	return out
 }
 
 // inlineVersioning reads a bucket's own versioning block (versioning on
@@ -308,13 +289,10 @@ func inlineVersioning(b Resource) bool {
 func checkNodeGroupMultiAZ(rs []Resource, _ map[string]any) []Finding {
 	var out []Finding
 	for _, ng := range rs {
-		if !isNodeGroup(ng.Type) || !prodLike(ng) {
+		if ng.Type != eksNodeGroupType {
 			continue
 		}
 		key := "subnetIds"
-		if ng.Type == eksNodeGroupV2Type || ng.Type == eksNodeGroupCompType {
-			key = "nodeSubnetIds"
-		}
 		ref := referenceOf(ng, key)
 		_, p := lookup(ng.Properties, key)
 		if p == absent {
@@ -373,7 +351,7 @@ func subnetZones(rs []Resource, ref reference) (spread int, zonesKnown bool) {
 // through launchTemplate.id or .name) has EFA interfaces. known is
 // false when the group names a template that cannot be found.
 func nodeGroupIsEFA(rs []Resource, ng Resource) (efa, known bool) {
-	if v, ok := nodeLabel(ng, labelEFAPresent); ok && v == "true" {
+	if v, ok := nodeLabel(ng, conventions.LabelEFA); ok && v == "true" {
 		return true, true
 	}
 	byID := referenceOf(ng, "launchTemplate", "id")
@@ -390,4 +368,28 @@ func nodeGroupIsEFA(rs []Resource, ng Resource) (efa, known bool) {
 		}
 	}
 	return false, false
+}
+
+// checkKarpenterAMIPinned flags alias terms ending in @latest on prod-like
+// node classes. A node class's Environment comes from the tags it puts on
+// its instances (spec.tags), as it carries no AWS tags of its own.
+func checkKarpenterAMIPinned(r Resource, _ map[string]any) []string {
+	env, _ := environment(r)
+	terms, ok := getArray(r.Properties, "spec", "amiSelectorTerms")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i, term := range terms {
+		m, ok := asMap(term)
+		if !ok {
+			continue
+		}
+		alias, ok := getString(m, "alias")
+		if ok && strings.HasSuffix(alias, "@latest") {
+			out = append(out, fmt.Sprintf("spec.amiSelectorTerms[%d].alias is %q in %s: pin a version such as %s@vYYYYMMDD",
+				i, alias, env, strings.TrimSuffix(alias, "@latest")))
+		}
+	}
+	return out
 }

@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ml-platform/ml-platform/conventions"
+)
 
 func TestProdStatefulProtected(t *testing.T) {
 	key := func(env string, protect bool) Resource {
@@ -8,7 +12,7 @@ func TestProdStatefulProtected(t *testing.T) {
 		r.Protect = protect
 		return r
 	}
-	runRuleCases(t, "prod-stateful-protected", []ruleCase{
+	runRuleCases(t, "resource-stateful-protected-prod", []ruleCase{
 		{name: "prod protected", r: key("prod", true)},
 		{name: "prod unprotected", r: key("prod", false), want: []string{"stateful resource is not protected"}},
 		{name: "staging unprotected", r: key("staging", false), want: []string{"not protected"}},
@@ -22,26 +26,27 @@ func TestProdStatefulProtected(t *testing.T) {
 
 func TestEKSControlPlaneLogs(t *testing.T) {
 	all := []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
-	runRuleCases(t, "eks-control-plane-logs", []ruleCase{
-		{name: "all five", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": all})},
-		{name: "none (default)", r: mk(eksComponentType, "eks", nil), want: []string{"lacks api, audit, authenticator, controllerManager, scheduler"}},
+	runRuleCases(t, "eks-cluster-logs-enabled", []ruleCase{
+		{name: "all five", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": all})},
+		{name: "none (default)", r: mk(eksClusterType, "eks", nil), want: []string{"lacks api, audit, authenticator, controllerManager, scheduler"}},
+		{name: "pulumi-eks component with empty inputs: nothing to judge", r: mk("eks:index:Cluster", "eks", nil)},
 		{name: "audit only", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": []string{"audit"}}), want: []string{"lacks api, authenticator"}},
 		{name: "config", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": []string{"audit"}}), cfg: map[string]any{"requiredLogTypes": []any{"audit"}}},
-		{name: "unknown", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": computed})},
-		{name: "an element unknown", r: mk(eksComponentType, "eks", map[string]any{"enabledClusterLogTypes": []any{"api", computed}})},
+		{name: "unknown", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": computed})},
+		{name: "an element unknown", r: mk(eksClusterType, "eks", map[string]any{"enabledClusterLogTypes": []any{"api", computed}})},
 	})
 }
 
 func TestEKSMinimumVersion(t *testing.T) {
-	runRuleCases(t, "eks-minimum-version", []ruleCase{
-		{name: "1.33", r: mk(eksComponentType, "eks", map[string]any{"version": "1.33"})},
+	runRuleCases(t, "eks-cluster-version-supported", []ruleCase{
+		{name: "1.33", r: mk(eksClusterType, "eks", map[string]any{"version": "1.33"})},
 		{name: "1.32", r: mk(eksClusterType, "eks", map[string]any{"version": "1.32"})},
-		{name: "1.29", r: mk(eksComponentType, "eks", map[string]any{"version": "1.29"}), want: []string{"version is 1.29; use 1.32 or later"}},
-		{name: "unset means latest", r: mk(eksComponentType, "eks", nil)},
-		{name: "unknown", r: mk(eksComponentType, "eks", map[string]any{"version": computed})},
+		{name: "1.29", r: mk(eksClusterType, "eks", map[string]any{"version": "1.29"}), want: []string{"version is 1.29; use 1.32 or later"}},
+		{name: "unset means latest", r: mk(eksClusterType, "eks", nil)},
+		{name: "unknown", r: mk(eksClusterType, "eks", map[string]any{"version": computed})},
 		{name: "node group", r: mk(eksNodeGroupType, "ng", map[string]any{"version": "1.30"}), want: []string{"1.30"}},
-		{name: "config", r: mk(eksComponentType, "eks", map[string]any{"version": "1.29"}), cfg: map[string]any{"minimumVersion": "1.28"}},
-		{name: "unparseable", r: mk(eksComponentType, "eks", map[string]any{"version": "latest"})},
+		{name: "config", r: mk(eksClusterType, "eks", map[string]any{"version": "1.29"}), cfg: map[string]any{"minimumVersion": "1.28"}},
+		{name: "unparseable", r: mk(eksClusterType, "eks", map[string]any{"version": "latest"})},
 	})
 }
 
@@ -64,7 +69,7 @@ func TestSageMakerEndpointInstancesProd(t *testing.T) {
 }
 
 func TestProdInferenceNodeGroups(t *testing.T) {
-	runRuleCases(t, "prod-inference-node-groups", []ruleCase{
+	runRuleCases(t, "eks-inference-nodes-on-demand-prod", []ruleCase{
 		{name: "prod on-demand two", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "ON_DEMAND", 2, "g5.2xlarge")},
 		{name: "prod default capacity", r: nodeGroup("inf", "prod", "inference", "aws-inferentia", "", 2, "inf2.xlarge")},
 		{name: "prod spot", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "SPOT", 2, "g5.2xlarge"), want: []string{"runs on spot"}},
@@ -80,7 +85,7 @@ func TestFSxBackupsProd(t *testing.T) {
 		props["tags"] = envTags(env)
 		return mk(fsxLustreType, "fsx", props)
 	}
-	runRuleCases(t, "fsx-backups-prod", []ruleCase{
+	runRuleCases(t, "fsx-filesystem-backups-prod", []ruleCase{
 		{name: "prod with backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": 7})},
 		{name: "prod without backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2"}), want: []string{"automaticBackupRetentionDays is 0 or unset"}},
 		{name: "prod zero", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_1", "automaticBackupRetentionDays": 0}), want: []string{"no automatic backups"}},
@@ -97,7 +102,7 @@ func TestS3VersioningProd(t *testing.T) {
 		return withDeps(mk(s3VersioningType, "data-ver", map[string]any{"bucket": computed,
 			"versioningConfiguration": map[string]any{"status": status}}), "bucket", prod.URN)
 	}
-	runStackCases(t, "s3-versioning-prod", []stackCase{
+	runStackCases(t, "s3-bucket-versioning-prod", []stackCase{
 		{name: "enabled", rs: []Resource{prod, ver("Enabled")}},
 		{name: "suspended", rs: []Resource{prod, ver("Suspended")}, want: []Finding{{prod.URN, "not Enabled"}}},
 		{name: "status unknown", rs: []Resource{prod, ver(computed)}},
@@ -131,7 +136,7 @@ func TestNodeGroupMultiAZ(t *testing.T) {
 		return withProps(r, map[string]any{"launchTemplate": map[string]any{"id": id, "version": "1"}})
 	}
 	single := ng("prod", "subnet-us-east-1a")
-	runStackCases(t, "node-group-multi-az-prod", []stackCase{
+	runStackCases(t, "eks-node-group-multi-az-prod", []stackCase{
 		{name: "two AZs", rs: []Resource{a, b, ng("prod", "subnet-us-east-1a", "subnet-us-east-1b")}},
 		{name: "one AZ", rs: []Resource{a, b, single}, want: []Finding{{single.URN, "spans 1 availability zone(s)"}}},
 		{name: "two subnets in one AZ", rs: []Resource{a, a2, ng("prod", "subnet-us-east-1a", "subnet-a2")}, want: []Finding{{single.URN, "spans 1 availability zone(s)"}}},
@@ -150,7 +155,26 @@ func TestNodeGroupMultiAZ(t *testing.T) {
 func TestNodeGroupMultiAZEFALabel(t *testing.T) {
 	ng := withProps(nodeGroup("p5", "prod", "training", "nvidia-gpu", "SPOT", 0, "p5.48xlarge"), map[string]any{
 		"subnetIds": []string{"subnet-a"},
-		"labels":    map[string]any{labelWorkloadType: "training", labelEFAPresent: "true"},
+		"labels":    map[string]any{conventions.LabelWorkloadType: "training", conventions.LabelEFA: "true"},
 	})
-	runStackCases(t, "node-group-multi-az-prod", []stackCase{{name: "EFA label exempts", rs: []Resource{ng}}})
+	runStackCases(t, "eks-node-group-multi-az-prod", []stackCase{{name: "EFA label exempts", rs: []Resource{ng}}})
+}
+
+func TestKarpenterAMIPinnedProd(t *testing.T) {
+	nodeClassWith := func(env any, terms any) Resource {
+		return mk(karpenterNodeClassType, "accelerated", map[string]any{"spec": map[string]any{
+			"tags": map[string]any{"Environment": env}, "amiSelectorTerms": terms,
+		}})
+	}
+	alias := func(a any) []any { return []any{map[string]any{"alias": a}} }
+	runRuleCases(t, "karpenter-ami-pinned-prod", []ruleCase{
+		{name: "pinned in prod", r: nodeClassWith("prod", alias("al2023@v20251120"))},
+		{name: "latest in prod", r: nodeClassWith("prod", alias("al2023@latest")), want: []string{`"al2023@latest" in prod: pin a version such as al2023@vYYYYMMDD`}},
+		{name: "latest in staging", r: nodeClassWith("staging", alias("al2023@latest")), want: []string{"in staging"}},
+		{name: "latest in dev is fine", r: nodeClassWith("dev", alias("al2023@latest"))},
+		{name: "ID selector", r: nodeClassWith("prod", []any{map[string]any{"id": "ami-0123456789abcdef0"}})},
+		{name: "alias unknown", r: nodeClassWith("prod", alias(computed))},
+		{name: "terms unknown", r: nodeClassWith("prod", computed)},
+		{name: "environment unknown", r: nodeClassWith(computed, alias("al2023@latest"))},
+	})
 }

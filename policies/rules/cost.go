@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // DefaultAcceleratorTypes are the accelerated instance types (patterns; a
@@ -20,78 +22,122 @@ var DefaultAcceleratorTypes = []string{
 
 // costBearingTypes are the resources whose presence makes a stack's spend
 // worth a budget: clusters, nodes, file systems and SageMaker compute.
-var costBearingTypes = []string{
-	eksComponentType, eksClusterType, eksNodeGroupType, eksManagedNGType, eksNodeGroupV2Type, eksNodeGroupCompType,
-	ec2InstanceType, fsxLustreType, smDomainType, smNotebookType, "aws:sagemaker/endpoint:Endpoint",
-	karpenterNodePoolType,
-}
+var costBearingTypes = concat([]string{eksClusterType, eksNodeGroupType, ec2InstanceType, fsxLustreType,
+	smDomainType, smNotebookType, smEndpointType}, nodePoolTypes)
 
 func init() {
-	register(
+	register(ConcernCost,
 		Rule{
-			Name: "training-uses-spot",
+			Name: "eks-training-nodes-spot",
 			Description: "Node groups and Karpenter NodePools labelled workload-type: training run on spot " +
 				"(training checkpoints and retries; spot is 60-90% cheaper). A NodePool that allows spot " +
 				"and on-demand (a fallback pool) passes.",
+			Checks: "Node groups (`aws:eks/nodeGroup`: `capacityType: SPOT`) and Karpenter NodePools " +
+				"(`kubernetes:karpenter.sh/v1:NodePool`: a `karpenter.sh/capacity-type` requirement that allows `spot`; " +
+				"none means on-demand) labelled `workload-type: training` may run on spot.",
 			Level: Mandatory,
-			Check: spotCheck("training", false),
+			Types: concat(nodeGroupTypes, nodePoolTypes),
+			Check: spotCheck(conventions.RoleTraining, false),
 		},
 		Rule{
-			Name:        "batch-cpu-uses-spot",
+			Name:        "eks-batch-nodes-spot",
 			Description: "CPU node groups and NodePools labelled workload-type: batch run on spot.",
+			Checks:      "The same for `workload-type: batch` pools without accelerators (`accelerator: none`, or CPU instance types when unlabelled).",
 			Level:       Advisory,
-			Check:       spotCheck("batch", true),
+			Types:       concat(nodeGroupTypes, nodePoolTypes),
+			Check:       spotCheck(conventions.RoleBatch, true),
 		},
 		Rule{
-			Name: "sagemaker-pipeline-spot-training",
+			Name: "sagemaker-pipeline-training-spot",
 			Description: "Training steps of SageMaker pipelines use managed spot training with a " +
 				"checkpoint location, so an interruption resumes instead of restarting.",
+			Checks: "In `aws:sagemaker/pipeline:Pipeline` `pipelineDefinition`, every `Training` step (also inside `Condition` " +
+				"steps, and `Tuning` training job definitions) sets `EnableManagedSpotTraining: true` and " +
+				"`CheckpointConfig.S3Uri`. Values given as pipeline parameters are not judged.",
 			Level: Mandatory,
+			Types: []string{smPipelineType},
 			Check: checkPipelineSpotTraining,
 		},
 		Rule{
-			Name: "accelerator-allow-list",
+			Name: "ec2-accelerator-type-allowed",
 			Description: "Accelerated instance types (GPU, Trainium, Inferentia) come from an allow-list: " +
 				"node groups, NodePools, launch templates, instances, notebooks and endpoint configurations.",
+			Checks: "Accelerated instance types (families p, g, gr, trn, inf, dl, f, vt) named by node groups, NodePools " +
+				"(`node.kubernetes.io/instance-type` and `karpenter.k8s.aws/instance-family` requirements), launch templates, " +
+				"instances, notebooks and endpoint variants match the allow-list (`ml.` prefixes ignored).",
 			Level: Advisory,
+			Types: concat(nodeGroupTypes, nodePoolTypes, []string{launchTemplateType, ec2InstanceType, smNotebookType, smEndpointConfigType}),
 			ConfigSchema: map[string]map[string]any{
-				"allowedInstanceTypes": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string"},
-					"description": "Allowed accelerated instance types; a trailing * matches any size (\"p5.*\"). ml. prefixes are ignored.",
-				},
+				"allowedInstanceTypes": stringList("Allowed accelerated instance types; a trailing * matches any size (\"p5.*\"). ml. prefixes are ignored."),
 			},
 			Defaults: map[string]any{"allowedInstanceTypes": toAnySlice(DefaultAcceleratorTypes)},
 			Check:    checkAcceleratorAllowList,
 		},
 		Rule{
-			Name: "gpu-scale-to-zero-nonprod",
+			Name: "eks-accelerator-nodes-scale-to-zero",
 			Description: "Outside prod and staging, accelerated node groups scale to zero (minSize 0) so " +
 				"idle GPUs are not paid for.",
+			Checks: "Outside prod and staging, node groups with accelerators (by `accelerator` label, else instance types) " +
+				"have `scalingConfig.minSize` 0.",
 			Level: Advisory,
+			Types: nodeGroupTypes,
+			Scope: ScopeNonProd,
 			Check: checkGPUScaleToZero,
 		},
 	)
-	registerStack(
+	registerStack(ConcernCost,
 		StackRule{
-			Name: "budget-exists",
+			Name: "budgets-budget-present",
 			Description: "A stack that runs billable compute (EKS, node groups, FSx, SageMaker) has an " +
 				"aws:budgets/budget:Budget, so overspend is noticed.",
+			Checks: "Outside prod and staging, a stack with billable compute (EKS cluster or node groups, NodePools, " +
+				"instances, FSx, SageMaker domain, notebooks or endpoints) has an `aws:budgets/budget:Budget`. Reported on the " +
+				"first such resource by URN.",
 			Level: Advisory,
+			Types: costBearingTypes,
+			Scope: ScopeNonProd,
 			Check: checkBudgetExists,
 		},
 		StackRule{
-			Name: "s3-lifecycle-rules",
-			Description: "Every S3 bucket has an enabled lifecycle rule (an aws:s3/bucketLifecycleConfigurationV2 " +
-				"referring to it, or inline rules), so checkpoints and old versions expire.",
-			Level: Advisory,
-			Check: checkS3LifecycleRules,
+			Name:        "budgets-budget-present-prod",
+			Description: "A prod or staging stack with billable compute has a budget: unnoticed overspend there is real money.",
+			Checks:      "The same as budgets-budget-present, for stacks whose first billable resource is tagged prod or staging.",
+			Level:       Mandatory,
+			Types:       costBearingTypes,
+			Scope:       ScopeProdLike,
+			Check:       checkBudgetExists,
 		},
 		StackRule{
-			Name: "efa-placement-group",
+			Name: "s3-bucket-lifecycle-enabled",
+			Description: "Every S3 bucket has an enabled lifecycle rule (an aws:s3/bucketLifecycleConfigurationV2 " +
+				"referring to it, or inline rules), so checkpoints and old versions expire.",
+			Checks: "Every S3 bucket has a lifecycle rule that is on: an `aws:s3/bucketLifecycleConfigurationV2` referring to " +
+				"it with a rule of `status: Enabled`, or, without one, an inline `lifecycleRules` entry with `enabled: true`.",
+			Level: Advisory,
+			Types: bucketTypes,
+			Check: companionCheck(bucketTypes, s3LifecycleType, []string{"bucket"}, []string{"bucket"},
+				func(_ Resource, cs []Resource, _ map[string]any) []string {
+					if slices.ContainsFunc(cs, func(c Resource) bool { return anyRuleOn(c.Properties, "status", "Enabled") }) {
+						return nil
+					}
+					return []string{"its lifecycle configuration has no rule with status Enabled"}
+				},
+				func(b Resource, _ map[string]any) string {
+					if anyRuleOn(b.Properties, "enabled", true) {
+						return ""
+					}
+					return "no lifecycle rule: no aws:s3/bucketLifecycleConfigurationV2 refers to this bucket"
+				}),
+		},
+		StackRule{
+			Name: "ec2-efa-placement-cluster",
 			Description: "Launch templates with EFA interfaces place instances in a placement group of " +
 				"strategy cluster (referred to by placement.groupName), without which EFA's low latency is lost.",
+			Checks: "Every launch template with an `efa`/`efa-only` interface sets `placement.groupName`, and when it refers " +
+				"(by dependency, name or ID) to an `aws:ec2/placementGroup:PlacementGroup` of the stack, that group's " +
+				"`strategy` is `cluster`.",
 			Level: Advisory,
+			Types: []string{launchTemplateType},
 			Check: checkEFAPlacementGroup,
 		},
 	)
@@ -99,12 +145,10 @@ func init() {
 
 // spotCheck builds the check for a workload type that must run on spot;
 // cpuOnly limits it to pools without accelerators.
-func spotCheck(workload string, cpuOnly bool) func(Resource, map[string]any) []string {
+func spotCheck(role conventions.NodeRole, cpuOnly bool) func(Resource, map[string]any) []string {
+	workload := string(role)
 	return func(r Resource, _ map[string]any) []string {
-		if !isNodeGroup(r.Type) && !isNodePool(r.Type) {
-			return nil
-		}
-		if wt, ok := nodeLabel(r, labelWorkloadType); !ok || wt != workload {
+		if wt, ok := nodeLabel(r, conventions.LabelWorkloadType); !ok || wt != workload {
 			return nil
 		}
 		if cpuOnly {
@@ -115,12 +159,9 @@ func spotCheck(workload string, cpuOnly bool) func(Resource, map[string]any) []s
 		if nodeCapacity(r) != capacityOnDemand {
 			return nil
 		}
-		label := labelWorkloadType + ": " + workload
-		switch {
-		case isNodePool(r.Type):
-			return []string{fmt.Sprintf("labelled %s but its requirements do not allow %s spot", label, karpenterCapacityType)}
-		case r.Type == eksNodeGroupV2Type || r.Type == eksNodeGroupCompType:
-			return []string{fmt.Sprintf("labelled %s but spotPrice is not set: nodes are on-demand", label)}
+		label := conventions.LabelWorkloadType + ": " + workload
+		if isNodePool(r.Type) {
+			return []string{fmt.Sprintf("labelled %s but its requirements do not allow %s spot", label, conventions.KarpenterCapacityTypeLabel)}
 		}
 		return []string{fmt.Sprintf("labelled %s but capacityType is ON_DEMAND (the default); set it to SPOT", label)}
 	}
@@ -131,9 +172,6 @@ func spotCheck(workload string, cpuOnly bool) func(Resource, map[string]any) []s
 // training job definitions of tuning steps. Values given as pipeline
 // parameters are not judged.
 func checkPipelineSpotTraining(r Resource, _ map[string]any) []string {
-	if r.Type != smPipelineType {
-		return nil
-	}
 	def, ok := getString(r.Properties, "pipelineDefinition")
 	if !ok {
 		return nil
@@ -223,9 +261,6 @@ func typeAllowed(t string, patterns []string) bool {
 func checkAcceleratorAllowList(r Resource, cfg map[string]any) []string {
 	allowed := cfgStrings(cfg, "allowedInstanceTypes")
 	types, _ := nodeInstanceTypes(r)
-	if r.Type == eksComponentType && !isSet(r.Properties, "instanceType") {
-		types = nil
-	}
 	var bad []string
 	for _, t := range types {
 		if isAccelerated(t) && !typeAllowed(t, allowed) {
@@ -249,9 +284,6 @@ func checkAcceleratorAllowList(r Resource, cfg map[string]any) []string {
 // checkGPUScaleToZero fires on dev node groups with accelerators whose
 // minimum size is above zero.
 func checkGPUScaleToZero(r Resource, _ map[string]any) []string {
-	if !isNodeGroup(r.Type) || !nonProd(r) {
-		return nil
-	}
 	if accelerated, ok := acceleratedNodes(r); !ok || !accelerated {
 		return nil
 	}
@@ -261,48 +293,23 @@ func checkGPUScaleToZero(r Resource, _ map[string]any) []string {
 	return nil
 }
 
-// checkBudgetExists reports, on the first cost-bearing resource, a stack
-// without any budget.
+// checkBudgetExists reports, on the cost-bearing resource that sorts first
+// by URN (so the report is the same in every run), a stack without any
+// budget.
 func checkBudgetExists(rs []Resource, _ map[string]any) []Finding {
-	first := -1
+	var first *Resource
 	for i, r := range rs {
 		if r.Type == budgetType {
 			return nil
 		}
-		if first < 0 && (slices.Contains(costBearingTypes, r.Type) || isNodePool(r.Type)) {
-			first = i
+		if slices.Contains(costBearingTypes, r.Type) && (first == nil || r.URN < first.URN) {
+			first = &rs[i]
 		}
 	}
-	if first < 0 {
+	if first == nil {
 		return nil
 	}
-	return []Finding{{URN: rs[first].URN, Message: "the stack runs billable compute but has no aws:budgets/budget:Budget"}}
-}
-
-// checkS3LifecycleRules fires for each bucket without an enabled lifecycle
-// rule. As with encryption, inline rules are judged only when no separate
-// configuration exists.
-func checkS3LifecycleRules(rs []Resource, _ map[string]any) []Finding {
-	found, unresolved := companions(rs, isBucket, s3LifecycleType, []string{"bucket"}, "bucket")
-	if unresolved {
-		return nil
-	}
-	var out []Finding
-	for _, b := range rs {
-		if !isBucket(b.Type) {
-			continue
-		}
-		if cs := found[b.URN]; len(cs) > 0 {
-			if !slices.ContainsFunc(cs, func(c Resource) bool { return anyRuleOn(c.Properties, "status", "Enabled") }) {
-				out = append(out, Finding{URN: b.URN, Message: "its lifecycle configuration has no rule with status Enabled"})
-			}
-			continue
-		}
-		if !anyRuleOn(b.Properties, "enabled", true) {
-			out = append(out, Finding{URN: b.URN, Message: "no lifecycle rule: no aws:s3/bucketLifecycleConfigurationV2 refers to this bucket"})
-		}
-	}
-	return out
+	return []Finding{{URN: first.URN, Message: "the stack runs billable compute but has no aws:budgets/budget:Budget"}}
 }
 
 // anyRuleOn reports whether some element of rules (or lifecycleRules) has

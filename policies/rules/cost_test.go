@@ -2,6 +2,14 @@ package rules
 
 import (
 	"testing"
+
+	"github.com/ml-platform/ml-platform/conventions"
+)
+
+const (
+	labelWorkloadType     = conventions.LabelWorkloadType
+	labelAccelerator      = conventions.LabelAccelerator
+	karpenterCapacityType = conventions.KarpenterCapacityTypeLabel
 )
 
 // nodeGroup builds an aws:eks/nodeGroup with the platform's labels.
@@ -36,7 +44,7 @@ func req(key, op string, values ...string) map[string]any {
 
 func TestTrainingUsesSpot(t *testing.T) {
 	training := map[string]any{labelWorkloadType: "training"}
-	runRuleCases(t, "training-uses-spot", []ruleCase{
+	runRuleCases(t, "eks-training-nodes-spot", []ruleCase{
 		{name: "spot group", r: nodeGroup("gpu-training", "dev", "training", "nvidia-gpu", "SPOT", 0, "g5.12xlarge")},
 		{name: "on-demand group", r: nodeGroup("gpu-training", "dev", "training", "nvidia-gpu", "ON_DEMAND", 0, "g5.12xlarge"),
 			want: []string{"labelled workload-type: training but capacityType is ON_DEMAND"}},
@@ -44,9 +52,7 @@ func TestTrainingUsesSpot(t *testing.T) {
 		{name: "capacity unknown", r: withProps(nodeGroup("t", "dev", "training", "nvidia-gpu", "", 0), map[string]any{"capacityType": computed})},
 		{name: "labels unknown", r: withProps(nodeGroup("t", "dev", "training", "nvidia-gpu", "ON_DEMAND", 0), map[string]any{"labels": computed})},
 		{name: "inference on demand is fine", r: nodeGroup("inf", "prod", "inference", "nvidia-gpu", "ON_DEMAND", 2)},
-		{name: "managed node group component", r: mk(eksManagedNGType, "ng", map[string]any{"labels": training}), want: []string{"capacityType"}},
-		{name: "pulumi-eks group with spotPrice", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"labels": training, "spotPrice": "1.0"})},
-		{name: "pulumi-eks group without spotPrice", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"labels": training}), want: []string{"spotPrice is not set"}},
+		{name: "pulumi-eks node group component: not judged", r: mk("eks:index:ManagedNodeGroup", "ng", map[string]any{"labels": training})},
 		{name: "NodePool spot", r: nodePool("train", training, req(karpenterCapacityType, "In", "spot"))},
 		{name: "NodePool spot with on-demand fallback", r: nodePool("train", training, req(karpenterCapacityType, "In", "spot", "on-demand"))},
 		{name: "NodePool on-demand", r: nodePool("train", training, req(karpenterCapacityType, "In", "on-demand")),
@@ -71,7 +77,7 @@ func withType(r Resource, typ string) Resource {
 }
 
 func TestBatchCPUUsesSpot(t *testing.T) {
-	runRuleCases(t, "batch-cpu-uses-spot", []ruleCase{
+	runRuleCases(t, "eks-batch-nodes-spot", []ruleCase{
 		{name: "spot", r: nodeGroup("batch", "dev", "batch", "none", "SPOT", 0, "c6i.4xlarge")},
 		{name: "on-demand CPU", r: nodeGroup("batch", "dev", "batch", "none", "ON_DEMAND", 0, "c6i.4xlarge"), want: []string{"workload-type: batch"}},
 		{name: "on-demand GPU batch is not CPU", r: nodeGroup("batch", "dev", "batch", "nvidia-gpu", "ON_DEMAND", 0, "g5.xlarge")},
@@ -85,7 +91,7 @@ func TestPipelineSpotTraining(t *testing.T) {
 	pipe := func(def any) Resource { return mk(smPipelineType, "train", map[string]any{"pipelineDefinition": def}) }
 	const good = `{"Version":"2020-12-01","Steps":[{"Name":"Train","Type":"Training","Arguments":{` +
 		`"EnableManagedSpotTraining":true,"CheckpointConfig":{"S3Uri":"s3://ckpt/train"},"StoppingCondition":{"MaxWaitTimeInSeconds":86400}}}]}`
-	runRuleCases(t, "sagemaker-pipeline-spot-training", []ruleCase{
+	runRuleCases(t, "sagemaker-pipeline-training-spot", []ruleCase{
 		{name: "spot with checkpoints", r: pipe(good)},
 		{name: "on-demand", r: pipe(`{"Steps":[{"Name":"Train","Type":"Training","Arguments":{}}]}`),
 			want: []string{"step Train: EnableManagedSpotTraining is not set"}},
@@ -105,7 +111,7 @@ func TestPipelineSpotTraining(t *testing.T) {
 }
 
 func TestAcceleratorAllowList(t *testing.T) {
-	runRuleCases(t, "accelerator-allow-list", []ruleCase{
+	runRuleCases(t, "ec2-accelerator-type-allowed", []ruleCase{
 		{name: "allowed GPU", r: nodeGroup("g", "dev", "training", "nvidia-gpu", "SPOT", 0, "g5.12xlarge", "g5.24xlarge")},
 		{name: "CPU is not judged", r: nodeGroup("s", "dev", "system", "none", "ON_DEMAND", 2, "m6i.xlarge")},
 		{name: "old GPU", r: nodeGroup("g", "dev", "training", "nvidia-gpu", "SPOT", 0, "g4dn.12xlarge", "g5.12xlarge"),
@@ -124,7 +130,7 @@ func TestAcceleratorAllowList(t *testing.T) {
 }
 
 func TestGPUScaleToZero(t *testing.T) {
-	runRuleCases(t, "gpu-scale-to-zero-nonprod", []ruleCase{
+	runRuleCases(t, "eks-accelerator-nodes-scale-to-zero", []ruleCase{
 		{name: "dev GPU at zero", r: nodeGroup("g", "dev", "training", "nvidia-gpu", "SPOT", 0, "g5.12xlarge")},
 		{name: "dev GPU kept warm", r: nodeGroup("g", "dev", "inference", "nvidia-gpu", "SPOT", 1, "g5.xlarge"),
 			want: []string{"accelerated node group has minimum size 1 outside prod"}},
@@ -133,20 +139,32 @@ func TestGPUScaleToZero(t *testing.T) {
 		{name: "label absent, GPU types", r: mk(eksNodeGroupType, "g", map[string]any{"tags": envTags("dev"), "instanceTypes": []string{"g5.xlarge"},
 			"scalingConfig": map[string]any{"minSize": 1}}), want: []string{"minimum size 1"}},
 		{name: "min size unknown", r: withProps(nodeGroup("g", "dev", "training", "aws-trainium", "SPOT", 0), map[string]any{"scalingConfig": computed})},
-		{name: "no environment", r: withProps(nodeGroup("g", "dev", "training", "nvidia-gpu", "SPOT", 1), map[string]any{"tags": computed})},
-		{name: "pulumi-eks group defaults to 1", r: mk(eksNodeGroupV2Type, "g", map[string]any{"tags": envTags("dev"), "instanceType": "g5.xlarge"}), want: []string{"minimum size 1"}},
+		{name: "no environment counts as not prod", r: withProps(nodeGroup("g", "dev", "training", "nvidia-gpu", "SPOT", 1), map[string]any{"tags": computed}),
+			want: []string{"minimum size 1"}},
 	})
 }
 
 func TestBudgetExists(t *testing.T) {
-	cluster := mk(eksComponentType, "eks", nil)
+	cluster := mk(eksClusterType, "eks", map[string]any{"tags": envTags("dev")})
+	ng := nodeGroup("a-group", "dev", "system", "none", "ON_DEMAND", 2, "m6i.xlarge")
+	prodCluster := mk(eksClusterType, "eks", map[string]any{"tags": envTags("prod")})
 	vpc := mk(vpcType, "net", nil)
 	budget := mk(budgetType, "monthly", nil)
-	runStackCases(t, "budget-exists", []stackCase{
+	component := mk("eks:index:Cluster", "eks-component", nil)
+	runStackCases(t, "budgets-budget-present", []stackCase{
 		{name: "compute with a budget", rs: []Resource{vpc, cluster, budget}},
 		{name: "compute without a budget", rs: []Resource{vpc, cluster}, want: []Finding{{cluster.URN, "no aws:budgets/budget:Budget"}}},
+		{name: "reported on the first resource by URN, whatever the order", rs: []Resource{vpc, ng, cluster},
+			want: []Finding{{cluster.URN, "no aws:budgets/budget:Budget"}}},
 		{name: "network only", rs: []Resource{vpc}},
+		{name: "an empty pulumi-eks component alone is nothing to judge", rs: []Resource{component}},
 		{name: "a NodePool counts", rs: []Resource{nodePool("p", nil)}, want: []Finding{{urnOf(karpenterNodePoolType, "p"), "billable compute"}}},
+		{name: "prod is the -prod rule's", rs: []Resource{prodCluster}},
+	})
+	runStackCases(t, "budgets-budget-present-prod", []stackCase{
+		{name: "prod without a budget", rs: []Resource{vpc, prodCluster}, want: []Finding{{prodCluster.URN, "no aws:budgets/budget:Budget"}}},
+		{name: "prod with a budget", rs: []Resource{vpc, prodCluster, budget}},
+		{name: "dev is the advisory rule's", rs: []Resource{cluster}},
 	})
 }
 
@@ -156,7 +174,7 @@ func TestS3LifecycleRules(t *testing.T) {
 		return withDeps(mk(s3LifecycleType, "data-lc", map[string]any{"bucket": computed, "rules": []any{
 			map[string]any{"id": "expire-checkpoints", "status": status}}}), "bucket", b.URN)
 	}
-	runStackCases(t, "s3-lifecycle-rules", []stackCase{
+	runStackCases(t, "s3-bucket-lifecycle-enabled", []stackCase{
 		{name: "enabled rule", rs: []Resource{b, lc("Enabled")}},
 		{name: "disabled rule", rs: []Resource{b, lc("Disabled")}, want: []Finding{{b.URN, "no rule with status Enabled"}}},
 		{name: "status unknown", rs: []Resource{b, lc(computed)}},
@@ -181,7 +199,7 @@ func TestEFAPlacementGroup(t *testing.T) {
 	spread := mk(placementGroupType, "p5-pg", map[string]any{"strategy": "spread"})
 	spread.ID = "ml-p5-spread"
 	byDeps := withDeps(efa(map[string]any{"groupName": computed}), "placement", pg.URN)
-	runStackCases(t, "efa-placement-group", []stackCase{
+	runStackCases(t, "ec2-efa-placement-cluster", []stackCase{
 		{name: "cluster group by dependency", rs: []Resource{byDeps, pg}},
 		{name: "cluster group by name", rs: []Resource{efa(map[string]any{"groupName": "ml-p5"}), pg}},
 		{name: "no placement", rs: []Resource{efa(nil), pg}, want: []Finding{{byDeps.URN, "sets no placement.groupName"}}},

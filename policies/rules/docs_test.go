@@ -1,70 +1,72 @@
 package rules
 
 import (
-	"encoding/json"
+	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestDocsListEveryRule keeps the README table and the example config true:
-// each rule appears in both, with the level it really has.
-func TestDocsListEveryRule(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+var updateDocs = flag.Bool("update-docs", false, "rewrite the generated parts of policies/README.md, config.example.json and profiles/")
+
+// TestGeneratedDocs keeps the pack's documentation equal to the rule
+// metadata: the README's tables, the example config and the profile
+// files. Run with -update-docs after changing a rule, and review the diff.
+func TestGeneratedDocs(t *testing.T) {
+	readmePath := filepath.Join("..", "README.md")
+	readme, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	levels := map[string]Level{}
-	for _, r := range Rules() {
-		levels[r.Name] = r.Level
+	begin, end := bytes.Index(readme, []byte(DocsBegin)), bytes.Index(readme, []byte(DocsEnd))
+	if begin < 0 || end < begin {
+		t.Fatalf("%s lacks the markers %q and %q", readmePath, DocsBegin, DocsEnd)
 	}
-	for _, r := range StackRules() {
-		levels[r.Name] = r.Level
+	generated := DocsBegin + "\n" + Markdown() + DocsEnd
+	files := map[string][]byte{
+		readmePath: append(append(append([]byte{}, readme[:begin]...), generated...), readme[end+len(DocsEnd):]...),
+		filepath.Join("..", "config.example.json"): ExampleConfig(),
 	}
-	rows := map[string]string{}
-	for _, line := range strings.Split(string(readme), "\n") {
-		cells := strings.Split(line, "|")
-		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+	for _, p := range Profiles() {
+		files[filepath.Join("..", "profiles", string(p.Name)+".json")] = ProfileConfig(p)
+	}
+	for path, want := range files {
+		if *updateDocs {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
-		name := strings.Fields(strings.Trim(strings.TrimSpace(cells[1]), "`"))[0]
-		rows[strings.Trim(name, "`")] = strings.TrimSpace(cells[2])
-	}
-	for name, level := range levels {
-		got, ok := rows[name]
-		switch {
-		case !ok:
-			t.Errorf("README.md rule table has no row for %q", name)
-		case got != string(level):
-			t.Errorf("README.md says %q is %s, the rule is %s", name, got, level)
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is stale (%v); run go test ./policies/rules -run TestGeneratedDocs -update-docs and review the diff", path, err)
 		}
 	}
-	for name := range rows {
-		if _, ok := levels[name]; !ok {
-			t.Errorf("README.md lists %q, which is not a rule", name)
-		}
-	}
+}
 
-	data, err := os.ReadFile(filepath.Join("..", "config.example.json"))
+// TestExampleConfigChangesNothing: the example config parses, and applying
+// it gives every rule its own level and defaults.
+func TestExampleConfigChangesNothing(t *testing.T) {
+	s, err := ParseSettings(ExampleConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ParseSettings(data)
-	if err != nil {
-		t.Fatalf("config.example.json: %v", err)
-	}
-	for name, level := range levels {
-		if got := s[name].Level; got != level {
-			t.Errorf("config.example.json sets %q to %q, the rule's level is %s", name, got, level)
-		}
-	}
-	// The example's config values are the defaults, so applying it changes nothing.
 	for _, r := range Rules() {
-		want, _ := json.Marshal(r.Defaults)
-		got, _ := json.Marshal(s.ConfigFor(r.Name, nil))
-		if len(r.Defaults) > 0 && string(got) != string(want) {
-			t.Errorf("config.example.json config for %q = %s, defaults are %s", r.Name, got, want)
+		if got := s.LevelFor(r.Name, ""); got != r.Level {
+			t.Errorf("%s: example level %q, rule level %q", r.Name, got, r.Level)
 		}
+	}
+	for _, r := range StackRules() {
+		if got := s.LevelFor(r.Name, ""); got != r.Level {
+			t.Errorf("%s: example level %q, rule level %q", r.Name, got, r.Level)
+		}
+	}
+	if !strings.Contains(Markdown(), "| `resource-tags-required` | mandatory | all |") {
+		t.Error("the generated table does not show resource-tags-required as mandatory in all environments")
 	}
 }

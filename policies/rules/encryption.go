@@ -8,155 +8,178 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
-const kmsKeyType = "aws:kms/key:Key"
-
 // defaultKMSDeletionWindowDays is what AWS applies when deletionWindowInDays
 // is not set (and the maximum it allows).
 const defaultKMSDeletionWindowDays = 30
 
 func init() {
-	register(
+	register(ConcernEncryption,
 		Rule{
-			Name: "kms-key-rotation",
+			Name: "kms-key-rotation-enabled",
 			Description: "Customer-managed KMS keys rotate their key material yearly, " +
 				"limiting what one leaked or broken key version exposes.",
+			Checks: "`aws:kms/key:Key` sets `enableKeyRotation: true` (AWS leaves rotation off). Asymmetric and HMAC keys, " +
+				"which cannot rotate, are skipped.",
 			Level: Mandatory,
+			Types: []string{kmsKeyType},
 			Check: checkKMSKeyRotation,
 		},
 		Rule{
-			Name: "kms-key-deletion-window",
+			Name: "kms-key-deletion-window-long",
 			Description: "KMS keys keep the longest deletion window, so a key deleted by mistake " +
 				"can be recovered before the data it encrypts becomes unreadable.",
-			Level: Advisory,
-			ConfigSchema: map[string]map[string]any{
-				"minimumDays": {
-					"type":        "integer",
-					"minimum":     7,
-					"maximum":     30,
-					"description": "Smallest deletionWindowInDays accepted (AWS allows 7 to 30).",
-				},
-			},
-			Defaults: map[string]any{"minimumDays": float64(defaultKMSDeletionWindowDays)},
-			Check:    checkKMSDeletionWindow,
+			Checks:       "`aws:kms/key:Key` `deletionWindowInDays` is at least the minimum; unset means AWS's 30 days.",
+			Level:        Advisory,
+			Types:        []string{kmsKeyType},
+			ConfigSchema: map[string]map[string]any{"minimumDays": integer("Smallest deletionWindowInDays accepted (AWS allows 7 to 30).", 7, 30)},
+			Defaults:     map[string]any{"minimumDays": float64(defaultKMSDeletionWindowDays)},
+			Check:        checkKMSDeletionWindow,
 		},
 		Rule{
-			Name: "kms-key-policy-no-public",
+			Name: "kms-key-policy-not-public",
 			Description: "Key policies never allow every principal (\"*\") without a condition: " +
 				"such a key can be used from any AWS account.",
+			Checks: "The `policy` of `aws:kms/key:Key` and `aws:kms/keyPolicy:KeyPolicy` has no `Allow` statement for `\"*\"` / " +
+				"`{\"AWS\": \"*\"}` (or with `NotPrincipal`) without a `Condition`. No policy means the default (the account), which passes.",
 			Level: Mandatory,
+			Types: []string{kmsKeyType, kmsKeyPolicyType},
 			Check: checkKMSKeyPolicy,
 		},
 		Rule{
-			Name: "s3-sse-kms",
+			Name: "s3-bucket-encryption-kms",
 			Description: "S3 default encryption uses SSE-KMS with a customer-managed key, so reading " +
 				"objects needs both S3 and KMS permissions and the key's policy and audit trail apply.",
+			Checks: "Every rule of `aws:s3/bucketServerSideEncryptionConfigurationV2` uses `sseAlgorithm` `aws:kms` (or " +
+				"`aws:kms:dsse`) with `kmsMasterKeyId` set (not the AWS-managed `aws/s3` key).",
 			Level: Mandatory,
+			Types: []string{s3SSEConfigType},
 			Check: checkS3SSEKMS,
 		},
 		Rule{
-			Name: "s3-bucket-key",
+			Name: "s3-bucket-key-enabled",
 			Description: "SSE-KMS bucket configurations enable S3 Bucket Keys, which cut KMS requests " +
 				"(and their cost and throttling) for training data read at scale.",
-			Level: Advisory,
-			Check: checkS3BucketKey,
+			Checks: "SSE-KMS rules of `aws:s3/bucketServerSideEncryptionConfigurationV2` set `bucketKeyEnabled: true`.",
+			Level:  Advisory,
+			Types:  []string{s3SSEConfigType},
+			Check:  checkS3BucketKey,
 		},
 		Rule{
-			Name:        "eks-secrets-encryption",
+			Name:        "eks-cluster-secrets-encrypted",
 			Description: "EKS clusters envelope-encrypt Kubernetes secrets with a customer-managed KMS key.",
-			Level:       Mandatory,
-			Check:       checkEKSSecretsEncryption,
-		},
-		Rule{
-			Name: "ebs-encryption",
-			Description: "Node volumes are encrypted: launch template block devices, Karpenter EC2NodeClass " +
-				"mappings, instance and EBS volumes, and the root volumes of pulumi-eks node groups; by default " +
-				"with a customer-managed key.",
+			Checks: "`aws:eks/cluster:Cluster` (the child pulumi-eks creates; the component itself reaches the pack " +
+				"without inputs) has `encryptionConfig` with `resources` including `secrets` and `provider.keyArn`.",
 			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"requireCustomerKey": {
-					"type":        "boolean",
-					"description": "Also require kmsKeyId (a customer-managed key) where the resource takes one.",
-				},
-			},
-			Defaults: map[string]any{"requireCustomerKey": true},
-			Check:    checkEBSEncryption,
+			Types: []string{eksClusterType},
+			Check: checkEKSSecretsEncryption,
 		},
 		Rule{
-			Name: "fsx-customer-key",
+			Name: "ec2-volume-encrypted",
+			Description: "Node volumes are encrypted: launch template block devices, Karpenter EC2NodeClass " +
+				"mappings, instance and EBS volumes; by default with a customer-managed key.",
+			Checks: "`aws:ec2/launchTemplate:LaunchTemplate` maps its block devices with `ebs.encrypted` `\"true\"` (no mappings " +
+				"leaves the AMI's unencrypted root), Karpenter `EC2NodeClass` `spec.blockDeviceMappings` likewise " +
+				"(`kmsKeyID`), `aws:ec2/instance:Instance` root and EBS devices, and `aws:ebs/volume:Volume`. With " +
+				"`requireCustomerKey`, `kmsKeyId` is required too.",
+			Level:        Mandatory,
+			Types:        concat([]string{launchTemplateType, ec2InstanceType, ebsVolumeType}, nodeClassTypes),
+			ConfigSchema: map[string]map[string]any{"requireCustomerKey": boolean("Also require kmsKeyId (a customer-managed key) where the resource takes one.")},
+			Defaults:     map[string]any{"requireCustomerKey": true},
+			Check:        checkEBSEncryption,
+		},
+		Rule{
+			Name: "fsx-filesystem-customer-key",
 			Description: "Persistent FSx for Lustre file systems (training data and checkpoints) are " +
 				"encrypted with a customer-managed KMS key. Scratch file systems cannot take one and are skipped.",
-			Level: Mandatory,
-			Check: checkFSxCustomerKey,
+			Checks: "`aws:fsx/lustreFileSystem:LustreFileSystem` with a `PERSISTENT_*` `deploymentType` sets `kmsKeyId`.",
+			Level:  Mandatory,
+			Types:  []string{fsxLustreType},
+			Check:  checkFSxCustomerKey,
 		},
 		Rule{
-			Name:        "sagemaker-domain-kms",
+			Name:        "sagemaker-domain-customer-key",
 			Description: "SageMaker domains encrypt their EFS home directories with a customer-managed key.",
+			Checks:      "`aws:sagemaker/domain:Domain` sets `kmsKeyId`.",
 			Level:       Mandatory,
-			Check:       requireProperty(smDomainType, "kmsKeyId", "the domain's storage uses an AWS-managed key"),
+			Types:       []string{smDomainType},
+			Check:       requireProperty("kmsKeyId", "the domain's storage uses an AWS-managed key"),
 		},
 		Rule{
-			Name:        "sagemaker-notebook-kms",
+			Name:        "sagemaker-notebook-customer-key",
 			Description: "SageMaker notebook instances encrypt their storage volume with a customer-managed key.",
+			Checks:      "`aws:sagemaker/notebookInstance:NotebookInstance` sets `kmsKeyId`.",
 			Level:       Mandatory,
-			Check:       requireProperty(smNotebookType, "kmsKeyId", "the notebook's volume uses an AWS-managed key"),
+			Types:       []string{smNotebookType},
+			Check:       requireProperty("kmsKeyId", "the notebook's volume uses an AWS-managed key"),
 		},
 		Rule{
-			Name: "sagemaker-endpoint-kms",
+			Name: "sagemaker-endpoint-customer-key",
 			Description: "SageMaker endpoint configurations encrypt the instance storage volumes and any " +
 				"asynchronous inference output with a customer-managed key.",
+			Checks: "`aws:sagemaker/endpointConfiguration:EndpointConfiguration` with instance-backed variants sets " +
+				"`kmsKeyArn` (serverless-only configurations cannot), and `asyncInferenceConfig.outputConfig.kmsKeyId` when " +
+				"asynchronous output is configured.",
 			Level: Mandatory,
+			Types: []string{smEndpointConfigType},
 			Check: checkSageMakerEndpointKMS,
 		},
 		Rule{
-			Name: "sagemaker-data-capture-kms",
+			Name: "sagemaker-capture-customer-key",
 			Description: "Endpoint data capture (model inputs and outputs, often personal data) is written " +
 				"to S3 with a customer-managed key.",
-			Level: Mandatory,
-			Check: checkSageMakerDataCaptureKMS,
+			Checks: "An endpoint configuration's `dataCaptureConfig`, unless `enableCapture` is false, sets `kmsKeyId`.",
+			Level:  Mandatory,
+			Types:  []string{smEndpointConfigType},
+			Check:  checkSageMakerDataCaptureKMS,
 		},
 		Rule{
-			Name:        "bedrock-guardrail-kms",
+			Name:        "bedrock-guardrail-customer-key",
 			Description: "Bedrock guardrails encrypt their configuration with a customer-managed key.",
+			Checks:      "`aws:bedrock/guardrail:Guardrail` sets `kmsKeyArn`.",
 			Level:       Mandatory,
-			Check:       requireProperty(bedrockGuardrailType, "kmsKeyArn", "the guardrail uses an AWS-owned key"),
+			Types:       []string{bedrockGuardrailType},
+			Check:       requireProperty("kmsKeyArn", "the guardrail uses an AWS-owned key"),
 		},
 		Rule{
-			Name:        "log-group-kms",
+			Name:        "logs-group-customer-key",
 			Description: "CloudWatch log groups (flow logs, control plane, invocations) are encrypted with a customer-managed key.",
+			Checks:      "`aws:cloudwatch/logGroup:LogGroup` sets `kmsKeyId`.",
 			Level:       Mandatory,
-			Check:       requireProperty(logGroupType, "kmsKeyId", "log events are encrypted with a CloudWatch-owned key"),
+			Types:       []string{logGroupType},
+			Check:       requireProperty("kmsKeyId", "log events are encrypted with a CloudWatch-owned key"),
 		},
 		Rule{
-			Name: "log-group-retention",
-			Description: "Log groups expire their events (never-expiring logs grow cost forever), and keep " +
-				"them long enough in prod and staging for audits.",
-			Level: Advisory,
-			ConfigSchema: map[string]map[string]any{
-				"minimumProdDays": {
-					"type":        "integer",
-					"minimum":     1,
-					"description": "Smallest retentionInDays accepted in prod and staging.",
-				},
-			},
-			Defaults: map[string]any{"minimumProdDays": float64(365)},
-			Check:    checkLogGroupRetention,
+			Name: "resource-customer-key-required",
+			Description: "Compliance profiles: every resource that can be encrypted with a customer-managed key is, " +
+				"including those AWS encrypts with its own keys by default.",
+			Checks: "`aws:sqs/queue:Queue` sets `kmsMasterKeyId` (not SQS-managed encryption), `aws:sns/topic:Topic` " +
+				"`kmsMasterKeyId`, `aws:ecr/repository:Repository` `encryptionConfigurations` with `KMS` and a key, " +
+				"`aws:efs/fileSystem:FileSystem` `encrypted` with `kmsKeyId`, `aws:dynamodb/table:Table` " +
+				"`serverSideEncryption` with a `kmsKeyArn`. Off unless a compliance profile turns it on.",
+			Level: Disabled,
+			Types: []string{sqsQueueType, snsTopicType, ecrRepositoryType, efsFileSystemType, dynamoTableType},
+			Check: checkCustomerKeyEverywhere,
 		},
 	)
-	registerStack(StackRule{
-		Name: "s3-encryption-attached",
-		Description: "Every S3 bucket has default encryption with a customer-managed KMS key: an " +
-			"aws:s3/bucketServerSideEncryptionConfigurationV2 that refers to it (judged by s3-sse-kms), " +
-			"or, for legacy buckets, an inline configuration.",
+	registerStack(ConcernEncryption, StackRule{
+		Name:        "s3-bucket-encryption-attached",
+		Description: "Every S3 bucket has default encryption with a customer-managed KMS key, managed in code.",
+		Checks: "Every `aws:s3/bucketV2:BucketV2` and `aws:s3/bucket:Bucket` has a `bucketServerSideEncryptionConfigurationV2` " +
+			"whose `bucket` refers to it (property dependency, physical ID or bucket name; judged by s3-bucket-encryption-kms); " +
+			"without one, its inline configuration must be SSE-KMS with a key (exported outputs show AWS's AES256 default, " +
+			"which fails).",
 		Level: Mandatory,
-		Check: checkS3EncryptionAttached,
+		Types: bucketTypes,
+		Check: companionCheck(bucketTypes, s3SSEConfigType, []string{"bucket"}, []string{"bucket"}, nil,
+			func(b Resource, _ map[string]any) string { return inlineSSEProblem(b) }),
 	})
 }
 
-// requireProperty builds a check that fires when a resource of type typ does
-// not set key (absent, null or empty); an unknown value counts as set.
-func requireProperty(typ, key, consequence string) func(Resource, map[string]any) []string {
+// requireProperty builds a check that fires when a resource does not set
+// key (absent, null or empty); an unknown value counts as set.
+func requireProperty(key, consequence string) func(Resource, map[string]any) []string {
 	return func(r Resource, _ map[string]any) []string {
-		if r.Type != typ || isSet(r.Properties, key) {
+		if isSet(r.Properties, key) {
 			return nil
 		}
 		return []string{fmt.Sprintf("%s is not set: %s; set it to a customer-managed KMS key", key, consequence)}
@@ -167,9 +190,6 @@ func requireProperty(typ, key, consequence string) func(Resource, map[string]any
 // every principal and carries no condition. An absent policy is the default
 // key policy (the account itself), which is safe.
 func checkKMSKeyPolicy(r Resource, _ map[string]any) []string {
-	if r.Type != kmsKeyType && r.Type != kmsKeyPolicyType {
-		return nil
-	}
 	return publicStatements(r.Properties, "policy", "key policy")
 }
 
@@ -201,9 +221,6 @@ func sseRules(r Resource) (rules []property.Map, p presence) {
 // checkS3SSEKMS fires when a bucket encryption configuration's default is not
 // SSE-KMS with a customer-managed key.
 func checkS3SSEKMS(r Resource, _ map[string]any) []string {
-	if r.Type != s3SSEConfigType {
-		return nil
-	}
 	rules, p := sseRules(r)
 	if p == absent || (p == present && len(rules) == 0) {
 		return []string{"rules is empty: the bucket falls back to SSE-S3; add a rule with sseAlgorithm aws:kms"}
@@ -243,9 +260,6 @@ func sseProblem(rule property.Map, defaultKey, where string) []string {
 
 // checkS3BucketKey fires on SSE-KMS rules whose bucketKeyEnabled is not true.
 func checkS3BucketKey(r Resource, _ map[string]any) []string {
-	if r.Type != s3SSEConfigType {
-		return nil
-	}
 	rules, _ := sseRules(r)
 	var out []string
 	for i, rule := range rules {
@@ -258,29 +272,6 @@ func checkS3BucketKey(r Resource, _ map[string]any) []string {
 		}
 		if on, _ := getBool(rule, "bucketKeyEnabled"); !on {
 			out = append(out, fmt.Sprintf("rules[%d] uses SSE-KMS without bucketKeyEnabled: every object operation calls KMS", i))
-		}
-	}
-	return out
-}
-
-// checkS3EncryptionAttached fires for each bucket that neither has an
-// encryption configuration resource referring to it (through the bucket
-// property's dependencies, its physical ID or its name) nor an inline KMS
-// configuration. A bucket's inline configuration is judged only when no
-// separate resource exists, because exported outputs show what AWS reported
-// before that resource applied.
-func checkS3EncryptionAttached(rs []Resource, _ map[string]any) []Finding {
-	found, unresolved := companions(rs, isBucket, s3SSEConfigType, []string{"bucket"}, "bucket")
-	if unresolved {
-		return nil
-	}
-	var out []Finding
-	for _, b := range rs {
-		if !isBucket(b.Type) || len(found[b.URN]) > 0 {
-			continue
-		}
-		if msg := inlineSSEProblem(b); msg != "" {
-			out = append(out, Finding{URN: b.URN, Message: msg})
 		}
 	}
 	return out
@@ -332,61 +323,24 @@ func inlineSSEProblem(b Resource) string {
 	return missing
 }
 
-// checkEKSSecretsEncryption reads encryptionConfigKeyArn on the pulumi-eks
-// component and encryptionConfig on aws:eks/cluster.
+// checkEKSSecretsEncryption reads encryptionConfig on aws:eks/cluster.
 func checkEKSSecretsEncryption(r Resource, _ map[string]any) []string {
-	switch r.Type {
-	case eksComponentType:
-		if !isSet(r.Properties, "encryptionConfigKeyArn") {
-			return []string{"encryptionConfigKeyArn is not set: Kubernetes secrets are stored without envelope encryption"}
-		}
-	case eksClusterType:
-		v, p := lookup(r.Properties, "encryptionConfig")
-		switch p {
-		case unknown:
-			return nil
-		case absent:
-			return []string{"encryptionConfig is not set: Kubernetes secrets are stored without envelope encryption"}
-		}
-		cfg, _ := asMap(v)
-		res, rp := getStrings(cfg, "resources")
-		if rp == present && !slices.Contains(res, "secrets") {
-			return []string{`encryptionConfig.resources does not include "secrets"`}
-		}
-		if !isSet(cfg, "provider", "keyArn") {
-			return []string{"encryptionConfig.provider.keyArn is not set"}
-		}
+	v, p := lookup(r.Properties, "encryptionConfig")
+	switch p {
+	case unknown:
+		return nil
+	case absent:
+		return []string{"encryptionConfig is not set: Kubernetes secrets are stored without envelope encryption"}
+	}
+	cfg, _ := asMap(v)
+	res, rp := getStrings(cfg, "resources")
+	if rp == present && !slices.Contains(res, "secrets") {
+		return []string{`encryptionConfig.resources does not include "secrets"`}
+	}
+	if !isSet(cfg, "provider", "keyArn") {
+		return []string{"encryptionConfig.provider.keyArn is not set"}
 	}
 	return nil
-}
-
-// defaultNodeGroup reports whether a pulumi-eks cluster creates its default
-// node group (skipDefaultNodeGroup not true and no Fargate profile); known
-// is false when that cannot be told.
-func defaultNodeGroup(r Resource) (creates, known bool) {
-	if isUnknown(r.Properties, "skipDefaultNodeGroup") || isUnknown(r.Properties, "fargate") {
-		return false, false
-	}
-	if skip, _ := getBool(r.Properties, "skipDefaultNodeGroup"); skip {
-		return false, true
-	}
-	return !isSet(r.Properties, "fargate"), true
-}
-
-// firstBool returns the first of the paths that holds a known boolean;
-// unknown is true when the first path that is set is computed.
-func firstBool(m property.Map, paths ...[]string) (val, ok, unknownVal bool) {
-	for _, path := range paths {
-		v, p := lookup(m, path...)
-		switch p {
-		case unknown:
-			return false, false, true
-		case present:
-			b, isBool := asBool(v)
-			return b, isBool, false
-		}
-	}
-	return false, false, false
 }
 
 // checkEBSEncryption covers every place a node volume is defined.
@@ -410,20 +364,6 @@ func checkEBSEncryption(r Resource, cfg map[string]any) []string {
 		return out
 	case ebsVolumeType:
 		return volumeProblem(r.Properties, nil, "the volume", needKey, false)
-	case eksComponentType:
-		if creates, known := defaultNodeGroup(r); !known || !creates {
-			return nil
-		}
-		on, ok, unk := firstBool(r.Properties, []string{"nodeGroupOptions", "nodeRootVolumeEncrypted"}, []string{"nodeRootVolumeEncrypted"})
-		if !unk && !(ok && on) {
-			return []string{"the default node group's root volumes are not encrypted: set nodeRootVolumeEncrypted " +
-				"(or skipDefaultNodeGroup and build node groups with encrypted launch templates)"}
-		}
-	case eksNodeGroupV2Type, eksNodeGroupCompType:
-		on, ok, unk := firstBool(r.Properties, []string{"nodeRootVolumeEncrypted"}, []string{"encryptRootBlockDevice"})
-		if !unk && !(ok && on) {
-			return []string{"root volumes are not encrypted: set nodeRootVolumeEncrypted"}
-		}
 	}
 	return nil
 }
@@ -511,7 +451,7 @@ func volumeProblem(m property.Map, prefix []string, where string, needKey, requi
 // checkFSxCustomerKey fires on persistent Lustre file systems without
 // kmsKeyId. Scratch deployments (the default) cannot take a key.
 func checkFSxCustomerKey(r Resource, _ map[string]any) []string {
-	if r.Type != fsxLustreType || !persistentFSx(r) {
+	if !persistentFSx(r) {
 		return nil
 	}
 	if !isSet(r.Properties, "kmsKeyId") {
@@ -531,9 +471,6 @@ func persistentFSx(r Resource) bool {
 // instance-backed variants sets no kmsKeyArn (serverless variants cannot take
 // one), or when its asynchronous output is written without a key.
 func checkSageMakerEndpointKMS(r Resource, _ map[string]any) []string {
-	if r.Type != smEndpointConfigType {
-		return nil
-	}
 	var out []string
 	variants, p := getMaps(r.Properties, "productionVariants")
 	instanceBacked := false
@@ -554,9 +491,6 @@ func checkSageMakerEndpointKMS(r Resource, _ map[string]any) []string {
 
 // checkSageMakerDataCaptureKMS fires when data capture is on and has no key.
 func checkSageMakerDataCaptureKMS(r Resource, _ map[string]any) []string {
-	if r.Type != smEndpointConfigType {
-		return nil
-	}
 	if _, p := lookup(r.Properties, "dataCaptureConfig"); p != present {
 		return nil
 	}
@@ -569,23 +503,59 @@ func checkSageMakerDataCaptureKMS(r Resource, _ map[string]any) []string {
 	return nil
 }
 
-// checkLogGroupRetention fires when events never expire and, in prod and
-// staging, when they are kept less than the minimum.
-func checkLogGroupRetention(r Resource, cfg map[string]any) []string {
-	if r.Type != logGroupType {
-		return nil
-	}
+// checkLogGroupRetentionSet fires when events never expire.
+func checkLogGroupRetentionSet(r Resource, _ map[string]any) []string {
 	v, p := lookup(r.Properties, "retentionInDays")
 	if p == unknown {
 		return nil
 	}
-	days, ok := asNumber(v)
-	if p == absent || (ok && days == 0) {
+	if days, ok := asNumber(v); p == absent || (ok && days == 0) {
 		return []string{"retentionInDays is not set: events never expire"}
 	}
-	minDays, hasMin := cfgNumber(cfg, "minimumProdDays")
-	if ok && hasMin && prodLike(r) && days < minDays {
-		return []string{fmt.Sprintf("retentionInDays is %g in a prod-like environment; keep at least %g", days, minDays)}
+	return nil
+}
+
+// checkLogGroupRetentionMinimum fires when events are kept less than the
+// minimum. An unset retention (never expires) keeps them long enough.
+func checkLogGroupRetentionMinimum(r Resource, cfg map[string]any) []string {
+	days, ok := getNumber(r.Properties, "retentionInDays")
+	minDays, hasMin := cfgNumber(cfg, "minimumDays")
+	if ok && hasMin && days > 0 && days < minDays {
+		return []string{fmt.Sprintf("retentionInDays is %g; keep at least %g", days, minDays)}
+	}
+	return nil
+}
+
+// checkCustomerKeyEverywhere fires on resources AWS would encrypt with its
+// own key.
+func checkCustomerKeyEverywhere(r Resource, _ map[string]any) []string {
+	switch r.Type {
+	case sqsQueueType, snsTopicType:
+		if !isSet(r.Properties, "kmsMasterKeyId") {
+			return []string{"kmsMasterKeyId is not set: messages are encrypted with a key AWS manages (or not at all); use a customer-managed key"}
+		}
+	case ecrRepositoryType:
+		cfgs, p := getMaps(r.Properties, "encryptionConfigurations")
+		if p == unknown {
+			return nil
+		}
+		for _, c := range cfgs {
+			if t, ok := getString(c, "encryptionType"); (ok && t == "KMS" && isSet(c, "kmsKey")) || isUnknown(c, "encryptionType") {
+				return nil
+			}
+		}
+		return []string{"encryptionConfigurations does not use KMS with a customer-managed key: images are encrypted with AES256"}
+	case efsFileSystemType:
+		if on, ok := getBool(r.Properties, "encrypted"); (ok && !on) || !isSet(r.Properties, "kmsKeyId") {
+			if isUnknown(r.Properties, "encrypted") {
+				return nil
+			}
+			return []string{"the file system is not encrypted with a customer-managed key: set encrypted and kmsKeyId"}
+		}
+	case dynamoTableType:
+		if !isSet(r.Properties, "serverSideEncryption", "kmsKeyArn") {
+			return []string{"serverSideEncryption.kmsKeyArn is not set: the table uses an AWS-owned key"}
+		}
 	}
 	return nil
 }
@@ -595,9 +565,6 @@ func checkLogGroupRetention(r Resource, cfg map[string]any) []string {
 // SYMMETRIC_DEFAULT (asymmetric and HMAC keys) cannot rotate automatically and
 // are skipped, as are keys whose spec is unknown.
 func checkKMSKeyRotation(r Resource, _ map[string]any) []string {
-	if r.Type != kmsKeyType {
-		return nil
-	}
 	if spec, ok := getString(r.Properties, "customerMasterKeySpec"); (ok && spec != "SYMMETRIC_DEFAULT") ||
 		isUnknown(r.Properties, "customerMasterKeySpec") {
 		return nil
@@ -618,9 +585,6 @@ func checkKMSKeyRotation(r Resource, _ map[string]any) []string {
 // checkKMSDeletionWindow fires when deletionWindowInDays is below the
 // configured minimum; not setting it means AWS's 30 days.
 func checkKMSDeletionWindow(r Resource, cfg map[string]any) []string {
-	if r.Type != kmsKeyType {
-		return nil
-	}
 	days, ok := getNumber(r.Properties, "deletionWindowInDays")
 	if !ok {
 		return nil // absent means 30 days; unknown is never judged

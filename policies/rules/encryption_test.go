@@ -63,7 +63,7 @@ func TestKMSKeyRotation(t *testing.T) {
 			if typ == "" {
 				typ = kmsKeyType
 			}
-			assertMessages(t, check(t, "kms-key-rotation", res(typ, "data", tt.props), nil), tt.want)
+			assertMessages(t, check(t, "kms-key-rotation-enabled", res(typ, "data", tt.props), nil), tt.want)
 		})
 	}
 }
@@ -101,7 +101,7 @@ func TestKMSDeletionWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assertMessages(t, check(t, "kms-key-deletion-window", res(kmsKeyType, "data", tt.props), tt.cfg), tt.want)
+			assertMessages(t, check(t, "kms-key-deletion-window-long", res(kmsKeyType, "data", tt.props), tt.cfg), tt.want)
 		})
 	}
 }
@@ -109,7 +109,7 @@ func TestKMSDeletionWindow(t *testing.T) {
 func TestKMSKeyPolicyNoPublic(t *testing.T) {
 	key := func(policy any) Resource { return mk(kmsKeyType, "data", map[string]any{"policy": policy}) }
 	const root = `{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`
-	runRuleCases(t, "kms-key-policy-no-public", []ruleCase{
+	runRuleCases(t, "kms-key-policy-not-public", []ruleCase{
 		{name: "account root", r: key(root)},
 		{name: "default policy", r: mk(kmsKeyType, "data", nil)},
 		{
@@ -150,7 +150,7 @@ func sseConfig(alg, key any, bucketKey any) Resource {
 }
 
 func TestS3SSEKMS(t *testing.T) {
-	runRuleCases(t, "s3-sse-kms", []ruleCase{
+	runRuleCases(t, "s3-bucket-encryption-kms", []ruleCase{
 		{name: "customer key", r: sseConfig("aws:kms", "arn:aws:kms:us-east-1:1:key/k", true)},
 		{name: "DSSE", r: sseConfig("aws:kms:dsse", "arn:k", true)},
 		{name: "key unknown", r: sseConfig("aws:kms", computed, true)},
@@ -165,12 +165,12 @@ func TestS3SSEKMS(t *testing.T) {
 }
 
 func TestS3BucketKey(t *testing.T) {
-	runRuleCases(t, "s3-bucket-key", []ruleCase{
+	runRuleCases(t, "s3-bucket-key-enabled", []ruleCase{
 		{name: "enabled", r: sseConfig("aws:kms", "k", true)},
 		{name: "off", r: sseConfig("aws:kms", "k", false), want: []string{"rules[0] uses SSE-KMS without bucketKeyEnabled"}},
 		{name: "unset", r: sseConfig("aws:kms", "k", nil), want: []string{"bucketKeyEnabled"}},
 		{name: "unknown", r: sseConfig("aws:kms", "k", computed)},
-		{name: "not KMS (s3-sse-kms's finding)", r: sseConfig("AES256", nil, nil)},
+		{name: "not KMS (s3-bucket-encryption-kms's finding)", r: sseConfig("AES256", nil, nil)},
 	})
 }
 
@@ -191,7 +191,7 @@ func TestS3EncryptionAttached(t *testing.T) {
 	legacy := mk(s3BucketType, "legacy", map[string]any{"serverSideEncryptionConfiguration": map[string]any{
 		"rule": map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "k"}}}})
 	const msg = "no aws:s3/bucketServerSideEncryptionConfigurationV2 refers to this bucket"
-	runStackCases(t, "s3-encryption-attached", []stackCase{
+	runStackCases(t, "s3-bucket-encryption-attached", []stackCase{
 		{name: "by property dependency", rs: []Resource{bucket, byDeps}},
 		{name: "by physical ID", rs: []Resource{byID, bucket}},
 		{name: "by bucket name", rs: []Resource{named, byName}},
@@ -205,11 +205,9 @@ func TestS3EncryptionAttached(t *testing.T) {
 }
 
 func TestEKSSecretsEncryption(t *testing.T) {
-	runRuleCases(t, "eks-secrets-encryption", []ruleCase{
-		{name: "component with key", r: mk(eksComponentType, "eks", map[string]any{"encryptionConfigKeyArn": "arn:k"})},
-		{name: "component key unknown", r: mk(eksComponentType, "eks", map[string]any{"encryptionConfigKeyArn": computed})},
-		{name: "component without key", r: mk(eksComponentType, "eks", nil), want: []string{"encryptionConfigKeyArn is not set"}},
-		{name: "component empty key", r: mk(eksComponentType, "eks", map[string]any{"encryptionConfigKeyArn": ""}), want: []string{"encryptionConfigKeyArn"}},
+	runRuleCases(t, "eks-cluster-secrets-encrypted", []ruleCase{
+		{name: "pulumi-eks component with empty inputs: nothing to judge", r: mk("eks:index:Cluster", "eks", nil)},
+		{name: "pulumi-eks component inputs are not judged (its child is)", r: mk("eks:index:Cluster", "eks", map[string]any{"name": "c"})},
 		{name: "cluster with secrets", r: mk(eksClusterType, "eks", map[string]any{"encryptionConfig": map[string]any{
 			"resources": []string{"secrets"}, "provider": map[string]any{"keyArn": "arn:k"}}})},
 		{name: "cluster without encryption", r: mk(eksClusterType, "eks", nil), want: []string{"encryptionConfig is not set"}},
@@ -226,7 +224,7 @@ func TestEBSEncryption(t *testing.T) {
 		return mk(launchTemplateType, "gpu", map[string]any{"blockDeviceMappings": []any{
 			map[string]any{"deviceName": "/dev/xvda", "ebs": ebs}}})
 	}
-	runRuleCases(t, "ebs-encryption", []ruleCase{
+	runRuleCases(t, "ec2-volume-encrypted", []ruleCase{
 		{name: "encrypted with a customer key (string true)", r: lt(map[string]any{"encrypted": "true", "kmsKeyId": "arn:k"})},
 		{name: "encrypted as a bool", r: lt(map[string]any{"encrypted": true, "kmsKeyId": "arn:k"})},
 		{name: "not encrypted", r: lt(map[string]any{"encrypted": "false"}), want: []string{"blockDeviceMappings[0] (/dev/xvda) is not encrypted"}},
@@ -248,21 +246,13 @@ func TestEBSEncryption(t *testing.T) {
 			"ebsBlockDevices": []any{map[string]any{"encrypted": false}}}), want: []string{"ebsBlockDevices[0] is not encrypted"}},
 		{name: "volume", r: mk(ebsVolumeType, "v", map[string]any{"encrypted": true, "kmsKeyId": "k"})},
 		{name: "volume unencrypted", r: mk(ebsVolumeType, "v", nil), want: []string{"the volume is not encrypted"}},
-		{name: "eks default node group unencrypted", r: mk(eksComponentType, "eks", nil), want: []string{"default node group's root volumes are not encrypted"}},
-		{name: "eks default node group encrypted", r: mk(eksComponentType, "eks", map[string]any{"nodeRootVolumeEncrypted": true})},
-		{name: "eks node group options win", r: mk(eksComponentType, "eks", map[string]any{
-			"nodeRootVolumeEncrypted": true, "nodeGroupOptions": map[string]any{"nodeRootVolumeEncrypted": false}}), want: []string{"not encrypted"}},
-		{name: "eks default node group skipped", r: mk(eksComponentType, "eks", map[string]any{"skipDefaultNodeGroup": true})},
-		{name: "eks skip unknown", r: mk(eksComponentType, "eks", map[string]any{"skipDefaultNodeGroup": computed})},
-		{name: "eks fargate", r: mk(eksComponentType, "eks", map[string]any{"fargate": true})},
-		{name: "pulumi-eks node group", r: mk(eksNodeGroupV2Type, "ng", nil), want: []string{"root volumes are not encrypted"}},
-		{name: "pulumi-eks node group encrypted", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"encryptRootBlockDevice": true})},
+		{name: "pulumi-eks component: its children are judged", r: mk("eks:index:Cluster", "eks", nil)},
 	})
 }
 
 func TestFSxCustomerKey(t *testing.T) {
 	fsx := func(props map[string]any) Resource { return mk(fsxLustreType, "scratch", props) }
-	runRuleCases(t, "fsx-customer-key", []ruleCase{
+	runRuleCases(t, "fsx-filesystem-customer-key", []ruleCase{
 		{name: "persistent with key", r: fsx(map[string]any{"deploymentType": "PERSISTENT_2", "kmsKeyId": "arn:k"})},
 		{name: "persistent without key", r: fsx(map[string]any{"deploymentType": "PERSISTENT_2"}), want: []string{"kmsKeyId is not set"}},
 		{name: "scratch cannot take a key", r: fsx(map[string]any{"deploymentType": "SCRATCH_2"})},
@@ -273,10 +263,10 @@ func TestFSxCustomerKey(t *testing.T) {
 
 func TestSageMakerAndBedrockKeys(t *testing.T) {
 	for _, tt := range []struct{ rule, typ, key string }{
-		{"sagemaker-domain-kms", smDomainType, "kmsKeyId"},
-		{"sagemaker-notebook-kms", smNotebookType, "kmsKeyId"},
-		{"bedrock-guardrail-kms", bedrockGuardrailType, "kmsKeyArn"},
-		{"log-group-kms", logGroupType, "kmsKeyId"},
+		{"sagemaker-domain-customer-key", smDomainType, "kmsKeyId"},
+		{"sagemaker-notebook-customer-key", smNotebookType, "kmsKeyId"},
+		{"bedrock-guardrail-customer-key", bedrockGuardrailType, "kmsKeyArn"},
+		{"logs-group-customer-key", logGroupType, "kmsKeyId"},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {
 			runRuleCases(t, tt.rule, []ruleCase{
@@ -294,7 +284,7 @@ func TestSageMakerEndpointKMS(t *testing.T) {
 	variant := map[string]any{"variantName": "main", "instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}
 	serverless := map[string]any{"variantName": "sl", "serverlessConfig": map[string]any{"maxConcurrency": 5, "memorySizeInMb": 2048}}
 	cfg := func(props map[string]any) Resource { return mk(smEndpointConfigType, "ep", props) }
-	runRuleCases(t, "sagemaker-endpoint-kms", []ruleCase{
+	runRuleCases(t, "sagemaker-endpoint-customer-key", []ruleCase{
 		{name: "with key", r: cfg(map[string]any{"productionVariants": []any{variant}, "kmsKeyArn": "arn:k"})},
 		{name: "without key", r: cfg(map[string]any{"productionVariants": []any{variant}}), want: []string{"kmsKeyArn is not set"}},
 		{name: "serverless only", r: cfg(map[string]any{"productionVariants": []any{serverless}})},
@@ -309,7 +299,7 @@ func TestSageMakerEndpointKMS(t *testing.T) {
 
 func TestSageMakerDataCaptureKMS(t *testing.T) {
 	cfg := func(dc any) Resource { return mk(smEndpointConfigType, "ep", map[string]any{"dataCaptureConfig": dc}) }
-	runRuleCases(t, "sagemaker-data-capture-kms", []ruleCase{
+	runRuleCases(t, "sagemaker-capture-customer-key", []ruleCase{
 		{name: "with key", r: cfg(map[string]any{"destinationS3Uri": "s3://b", "kmsKeyId": "k"})},
 		{name: "without key", r: cfg(map[string]any{"destinationS3Uri": "s3://b"}), want: []string{"dataCaptureConfig.kmsKeyId is not set"}},
 		{name: "capture disabled", r: cfg(map[string]any{"enableCapture": false})},
@@ -327,15 +317,26 @@ func TestLogGroupRetention(t *testing.T) {
 		}
 		return mk(logGroupType, "logs", props)
 	}
-	runRuleCases(t, "log-group-retention", []ruleCase{
+	runRuleCases(t, "logs-group-retention-set", []ruleCase{
 		{name: "dev 30 days", r: lg("dev", 30)},
 		{name: "prod a year", r: lg("prod", 365)},
 		{name: "never expires", r: lg("dev", nil), want: []string{"retentionInDays is not set: events never expire"}},
 		{name: "zero means never", r: lg("dev", 0), want: []string{"never expire"}},
-		{name: "prod too short", r: lg("prod", 30), want: []string{"retentionInDays is 30 in a prod-like environment; keep at least 365"}},
-		{name: "staging is prod-like", r: lg("staging", 30), want: []string{"keep at least 365"}},
-		{name: "unknown environment not judged for length", r: mk(logGroupType, "l", map[string]any{"retentionInDays": 30})},
+		{name: "prod too short is the -prod rule's", r: lg("prod", 30)},
 		{name: "unknown retention", r: lg("prod", computed)},
-		{name: "config", r: lg("prod", 90), cfg: map[string]any{"minimumProdDays": 90}},
+	})
+	runRuleCases(t, "logs-group-retention-year-prod", []ruleCase{
+		{name: "prod a year", r: lg("prod", 365)},
+		{name: "prod too short", r: lg("prod", 30), want: []string{"retentionInDays is 30; keep at least 365"}},
+		{name: "staging is prod-like", r: lg("staging", 30), want: []string{"keep at least 365"}},
+		{name: "dev is not judged", r: lg("dev", 30)},
+		{name: "unknown environment not judged", r: mk(logGroupType, "l", map[string]any{"retentionInDays": 30})},
+		{name: "never expires is long enough", r: lg("prod", nil)},
+		{name: "unknown retention", r: lg("prod", computed)},
+		{name: "config", r: lg("prod", 90), cfg: map[string]any{"minimumDays": 90}},
+	})
+	runRuleCases(t, "logs-group-retention-year", []ruleCase{
+		{name: "dev too short, everywhere rule", r: lg("dev", 30), want: []string{"retentionInDays is 30; keep at least 365"}},
+		{name: "dev a year", r: lg("dev", 400)},
 	})
 }

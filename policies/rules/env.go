@@ -1,42 +1,39 @@
 package rules
 
-// Environments the platform knows, as the Environment tag carries them.
-// staging has prod's shape, so environment-specific rules treat it as prod.
-const (
-	envDev     = "dev"
-	envStaging = "staging"
-	envProd    = "prod"
-)
+import "github.com/ml-platform/ml-platform/conventions"
 
 // DefaultEnvironments are the values the Environment tag may take.
-var DefaultEnvironments = []string{envDev, envStaging, envProd}
+var DefaultEnvironments = func() []string {
+	out := make([]string, len(conventions.Environments))
+	for i, e := range conventions.Environments {
+		out[i] = string(e)
+	}
+	return out
+}()
 
 // tagSources are the properties that may carry a resource's tags, in the
-// order they are trusted: tagsAll (provider default tags merged in), tags,
-// and the pulumi-eks cluster's clusterTags.
-var tagSources = []string{"tagsAll", "tags", "clusterTags"}
+// order they are trusted: tagsAll (provider default tags merged in), then
+// tags.
+var tagSources = []string{"tagsAll", "tags"}
 
 // environment returns the resource's Environment tag when it is a known
-// string in one of tagSources.
+// string in one of tagSources, or, for a Karpenter EC2NodeClass (which
+// carries no AWS tags of its own), in the tags it puts on its nodes.
 func environment(r Resource) (string, bool) {
 	for _, src := range tagSources {
-		if s, ok := getString(r.Properties, src, "Environment"); ok {
+		if s, ok := getString(r.Properties, src, conventions.TagEnvironment); ok {
 			return s, true
 		}
+	}
+	if isNodeClass(r.Type) {
+		return getString(r.Properties, "spec", "tags", conventions.TagEnvironment)
 	}
 	return "", false
 }
 
 // prodLike reports whether the resource is tagged for prod or staging. An
-// absent, unknown or unrecognised Environment is neither prod-like nor
-// non-prod: environment-specific rules do not judge such resources.
+// absent, unknown or unrecognised Environment is not prod-like.
 func prodLike(r Resource) bool {
 	env, ok := environment(r)
-	return ok && (env == envProd || env == envStaging)
-}
-
-// nonProd reports whether the resource is tagged for dev.
-func nonProd(r Resource) bool {
-	env, ok := environment(r)
-	return ok && env == envDev
+	return ok && conventions.Environment(env).ProdLike()
 }

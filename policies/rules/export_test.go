@@ -33,11 +33,11 @@ func TestFromStackExportViolations(t *testing.T) {
 			file: "export-untagged-vpc.json",
 			want: []Violation{
 				{
-					Policy: "required-tags", EnforcementLevel: Mandatory, URN: vpc,
+					Policy: "resource-tags-required", EnforcementLevel: Mandatory, URN: vpc,
 					Message: "missing required tags: CostCenter, Environment, ManagedBy, Project, Team (checked tagsAll)",
 				},
 				{
-					Policy: "vpc-flow-logs", EnforcementLevel: Advisory, URN: vpc,
+					Policy: "vpc-flow-logs-enabled", EnforcementLevel: Advisory, URN: vpc,
 					Message: "no aws:ec2/flowLog:FlowLog has vpcId set to this VPC",
 				},
 			},
@@ -176,7 +176,7 @@ func TestFromStackExportErrors(t *testing.T) {
 		{"empty", "", "not a stack export"},
 		{"JSON array", `[]`, "not a stack export"},
 		{"other JSON object", `{"name": "ml-platform", "runtime": "go"}`, "not a stack export"},
-		{"settings file", `{"required-tags": "advisory"}`, "not a stack export"},
+		{"settings file", `{"resource-tags-required": "advisory"}`, "not a stack export"},
 		{"no deployment", `{"version": 3}`, "not a stack export"},
 		{"no manifest", `{"version": 3, "deployment": {"resources": []}}`, "no manifest"},
 		{"future version", `{"version": 9, "deployment": {"manifest": {}}}`, "unsupported version 9"},

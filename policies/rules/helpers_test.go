@@ -31,6 +31,13 @@ func tagValue(tags map[string]string) property.Value {
 	return property.New(m)
 }
 
+// Environments as the Environment tag spells them.
+const (
+	envDev     = "dev"
+	envStaging = "staging"
+	envProd    = "prod"
+)
+
 // fullTags carries every default required tag.
 func fullTags() map[string]string {
 	return map[string]string{
@@ -75,10 +82,14 @@ func stackRuleByName(t *testing.T, name string) StackRule {
 	return StackRules()[i]
 }
 
-// check runs a rule with its defaults overlaid by cfg.
+// check runs a rule with its defaults overlaid by cfg, as the evaluator
+// does: only on resources it applies to (its Types and Scope).
 func check(t *testing.T, name string, r Resource, cfg map[string]any) []string {
 	t.Helper()
 	rule := ruleByName(t, name)
+	if !Applies(rule, r) {
+		return nil
+	}
 	return rule.Check(r, MergeConfig(rule.Defaults, cfg))
 }
 
@@ -198,7 +209,7 @@ func runStackCases(t *testing.T, name string, cases []stackCase) {
 	rule := stackRuleByName(t, name)
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
-			got := rule.Check(tt.rs, MergeConfig(rule.Defaults, tt.cfg))
+			got := ScopeFindings(rule, tt.rs, rule.Check(StackView(tt.rs), MergeConfig(rule.Defaults, tt.cfg)))
 			if len(got) != len(tt.want) {
 				t.Fatalf("findings:\n got %+v\nwant %+v", got, tt.want)
 			}

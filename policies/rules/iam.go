@@ -34,47 +34,49 @@ var policyArnKeys = map[string]string{
 }
 
 func init() {
-	register(
+	register(ConcernIAM,
 		Rule{
-			Name: "iam-no-wildcard-actions",
+			Name: "iam-policy-no-wildcard-actions",
 			Description: "Identity policies never allow every action (\"*\" or \"*:*\"), nor allow with " +
 				"NotAction: policies, role/user/group inline policies and a role's inlinePolicies.",
+			Checks: "`aws:iam/policy`, `rolePolicy`, `userPolicy`, `groupPolicy` and a role's `inlinePolicies` have no " +
+				"`Allow` statement with `Action` `\"*\"` or `\"*:*\"`, nor any `Allow` with `NotAction`.",
 			Level: Mandatory,
+			Types: identityPolicyT,
 			Check: checkIAMWildcardActions,
 		},
 		Rule{
-			Name: "iam-no-admin-policy",
+			Name: "iam-policy-no-admin-attached",
 			Description: "No role, user or group is attached a forbidden managed policy (AdministratorAccess), " +
 				"through attachments, a role's managedPolicyArns, or an EKS access policy association.",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"forbiddenPolicies": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string"},
-					"description": "Policy names (the last part of the ARN) that may not be attached.",
-				},
-			},
-			Defaults: map[string]any{"forbiddenPolicies": toAnySlice(DefaultForbiddenPolicies)},
-			Check:    checkIAMAdminPolicy,
+			Checks: "No attachment (`aws:iam/{role,user,group}PolicyAttachment`, `policyAttachment`, the " +
+				"`*PolicyAttachmentsExclusive` resources, a role's `managedPolicyArns`, `aws:eks/accessPolicyAssociation`) " +
+				"names a forbidden policy (matched on the last part of the ARN).",
+			Level:        Mandatory,
+			Types:        sortedKeys(policyArnKeys),
+			ConfigSchema: map[string]map[string]any{"forbiddenPolicies": stringList("Policy names (the last part of the ARN) that may not be attached.")},
+			Defaults:     map[string]any{"forbiddenPolicies": toAnySlice(DefaultForbiddenPolicies)},
+			Check:        checkIAMAdminPolicy,
 		},
 		Rule{
-			Name: "iam-trust-no-wildcard-principal",
+			Name: "iam-role-trust-not-public",
 			Description: "Role trust policies never let every principal (\"*\") assume the role, even " +
 				"under conditions: name the service, account or OIDC provider.",
+			Checks: "`aws:iam/role:Role` `assumeRolePolicy` has no `Allow` statement for `\"*\"` / `{\"AWS\": \"*\"}` (or " +
+				"`NotPrincipal`), with or without conditions.",
 			Level: Mandatory,
+			Types: []string{iamRoleType},
 			Check: checkIAMTrustWildcard,
 		},
 		Rule{
-			Name: "eks-access-entries-mode",
+			Name: "eks-cluster-access-entries",
 			Description: "EKS clusters authenticate through access entries (authenticationMode API), not " +
 				"the aws-auth ConfigMap, which anyone with write access to kube-system can edit.",
-			Level: Mandatory,
+			Checks: "`aws:eks/cluster:Cluster` `accessConfig.authenticationMode` is allowed; it defaults to `CONFIG_MAP`.",
+			Level:  Mandatory,
+			Types:  []string{eksClusterType},
 			ConfigSchema: map[string]map[string]any{
-				"allowedModes": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string", "enum": []any{"API", "API_AND_CONFIG_MAP", "CONFIG_MAP"}},
-					"description": "Authentication modes accepted (API_AND_CONFIG_MAP during a migration).",
-				},
+				"allowedModes": enumList("Authentication modes accepted (API_AND_CONFIG_MAP during a migration).", "API", "API_AND_CONFIG_MAP", "CONFIG_MAP"),
 			},
 			Defaults: map[string]any{"allowedModes": []any{"API"}},
 			Check:    checkEKSAccessEntriesMode,
@@ -145,9 +147,6 @@ func checkIAMAdminPolicy(r Resource, cfg map[string]any) []string {
 // checkIAMTrustWildcard fires on each allow statement of a trust policy
 // that any principal matches.
 func checkIAMTrustWildcard(r Resource, _ map[string]any) []string {
-	if r.Type != iamRoleType {
-		return nil
-	}
 	doc, ok := policyDocument(r.Properties, "assumeRolePolicy")
 	if !ok {
 		return nil
@@ -161,19 +160,10 @@ func checkIAMTrustWildcard(r Resource, _ map[string]any) []string {
 	return out
 }
 
-// checkEKSAccessEntriesMode reads authenticationMode on the pulumi-eks
-// component and accessConfig.authenticationMode on aws:eks/cluster; both
-// default to CONFIG_MAP.
+// checkEKSAccessEntriesMode reads accessConfig.authenticationMode on
+// aws:eks/cluster, which defaults to CONFIG_MAP.
 func checkEKSAccessEntriesMode(r Resource, cfg map[string]any) []string {
-	var path []string
-	switch r.Type {
-	case eksComponentType:
-		path = []string{"authenticationMode"}
-	case eksClusterType:
-		path = []string{"accessConfig", "authenticationMode"}
-	default:
-		return nil
-	}
+	path := []string{"accessConfig", "authenticationMode"}
 	allowed := cfgStrings(cfg, "allowedModes")
 	v, p := lookup(r.Properties, path...)
 	mode := "CONFIG_MAP"

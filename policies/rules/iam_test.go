@@ -4,7 +4,7 @@ import "testing"
 
 func TestIAMWildcardActions(t *testing.T) {
 	pol := func(doc string) Resource { return mk(iamPolicyType, "p", map[string]any{"policy": doc}) }
-	runRuleCases(t, "iam-no-wildcard-actions", []ruleCase{
+	runRuleCases(t, "iam-policy-no-wildcard-actions", []ruleCase{
 		{name: "scoped", r: pol(`{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::b/*"}]}`)},
 		{name: "star", r: pol(`{"Statement":[{"Sid":"Admin","Effect":"Allow","Action":"*","Resource":"*"}]}`),
 			want: []string{`policy statement Admin allows every action ("*")`}},
@@ -21,7 +21,7 @@ func TestIAMWildcardActions(t *testing.T) {
 
 func TestIAMAdminPolicy(t *testing.T) {
 	const admin = "arn:aws:iam::aws:policy/AdministratorAccess"
-	runRuleCases(t, "iam-no-admin-policy", []ruleCase{
+	runRuleCases(t, "iam-policy-no-admin-attached", []ruleCase{
 		{name: "ECR read-only", r: mk("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", map[string]any{
 			"role": "nodes", "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"})},
 		{name: "admin attachment", r: mk("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", map[string]any{"role": "nodes", "policyArn": admin}),
@@ -37,7 +37,7 @@ func TestIAMAdminPolicy(t *testing.T) {
 
 func TestIAMTrustWildcard(t *testing.T) {
 	role := func(trust any) Resource { return mk(iamRoleType, "r", map[string]any{"assumeRolePolicy": trust}) }
-	runRuleCases(t, "iam-trust-no-wildcard-principal", []ruleCase{
+	runRuleCases(t, "iam-role-trust-not-public", []ruleCase{
 		{name: "service", r: role(`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)},
 		{name: "OIDC", r: role(`{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/x"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)},
 		{name: "anyone", r: role(`{"Statement":[{"Sid":"Any","Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}`),
@@ -49,13 +49,14 @@ func TestIAMTrustWildcard(t *testing.T) {
 }
 
 func TestEKSAccessEntriesMode(t *testing.T) {
-	runRuleCases(t, "eks-access-entries-mode", []ruleCase{
-		{name: "API", r: mk(eksComponentType, "eks", map[string]any{"authenticationMode": "API"})},
-		{name: "default CONFIG_MAP", r: mk(eksComponentType, "eks", nil), want: []string{"authenticationMode is not set (defaults to CONFIG_MAP); allowed: API"}},
-		{name: "both", r: mk(eksComponentType, "eks", map[string]any{"authenticationMode": "API_AND_CONFIG_MAP"}), want: []string{"is API_AND_CONFIG_MAP"}},
-		{name: "both allowed by config", r: mk(eksComponentType, "eks", map[string]any{"authenticationMode": "API_AND_CONFIG_MAP"}),
+	runRuleCases(t, "eks-cluster-access-entries", []ruleCase{
+		{name: "API", r: mk(eksClusterType, "eks", map[string]any{"accessConfig": map[string]any{"authenticationMode": "API"}})},
+		{name: "both", r: mk(eksClusterType, "eks", map[string]any{"accessConfig": map[string]any{"authenticationMode": "API_AND_CONFIG_MAP"}}),
+			want: []string{"is API_AND_CONFIG_MAP"}},
+		{name: "both allowed by config", r: mk(eksClusterType, "eks", map[string]any{"accessConfig": map[string]any{"authenticationMode": "API_AND_CONFIG_MAP"}}),
 			cfg: map[string]any{"allowedModes": []any{"API", "API_AND_CONFIG_MAP"}}},
-		{name: "unknown", r: mk(eksComponentType, "eks", map[string]any{"authenticationMode": computed})},
+		{name: "unknown", r: mk(eksClusterType, "eks", map[string]any{"accessConfig": computed})},
+		{name: "pulumi-eks component with empty inputs", r: mk("eks:index:Cluster", "eks", nil)},
 		{name: "aws cluster", r: mk(eksClusterType, "eks", map[string]any{"accessConfig": map[string]any{"authenticationMode": "API"}})},
 		{name: "aws cluster default", r: mk(eksClusterType, "eks", nil), want: []string{"accessConfig.authenticationMode is not set"}},
 	})

@@ -7,11 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
-)
 
-const (
-	vpcType     = "aws:ec2/vpc:Vpc"
-	flowLogType = "aws:ec2/flowLog:FlowLog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // DefaultPrivateLinkServices are the endpoint services a private node needs
@@ -24,161 +21,206 @@ var DefaultPrivateLinkServices = []string{"ecr.api", "ecr.dkr", "s3", "sts"}
 var gatewayServices = []string{"s3", "dynamodb"}
 
 func init() {
-	register(
+	register(ConcernNetwork,
 		Rule{
-			Name: "eks-endpoint-not-world",
+			Name: "eks-endpoint-cidrs-restricted",
 			Description: "An EKS API server endpoint that is public is restricted to listed CIDR " +
 				"blocks, never 0.0.0.0/0 (the default of both pulumi-eks and AWS).",
+			Checks: "A public API endpoint (`vpcConfig.endpointPublicAccess`, on by default, on `aws:eks/cluster:Cluster`) " +
+				"lists `vpcConfig.publicAccessCidrs` and none of them is a `/0` (unset means `0.0.0.0/0`).",
 			Level: Mandatory,
+			Types: []string{eksClusterType},
 			Check: checkEKSEndpointNotWorld,
 		},
 		Rule{
 			Name: "eks-endpoint-private-prod",
-			Description: "In prod and staging the EKS API server is reachable only from inside the VPC: " +
-				"private endpoint on, public endpoint off.",
+			Description: "In prod and staging the EKS API server is reachable only from inside the VPC " +
+				"and the networks its security group admits: private endpoint on, public endpoint off.",
+			Checks: "In prod and staging `aws:eks/cluster:Cluster` has `vpcConfig.endpointPublicAccess: false` and " +
+				"`vpcConfig.endpointPrivateAccess: true`.",
 			Level: Mandatory,
-			Check: checkEKSEndpointPrivateProd,
+			Types: []string{eksClusterType},
+			Scope: ScopeProdLike,
+			Check: checkEKSEndpointPrivate,
+		},
+		Rule{
+			Name: "eks-endpoint-private-everywhere",
+			Description: "Compliance profiles: no EKS API endpoint is public, in any environment; deployers reach " +
+				"the private endpoint through a VPN or a runner in the VPC.",
+			Checks: "`aws:eks/cluster:Cluster` has `vpcConfig.endpointPublicAccess: false` and `endpointPrivateAccess: true`, " +
+				"whatever the environment. Off unless a compliance profile turns it on.",
+			Level: Disabled,
+			Types: []string{eksClusterType},
+			Check: checkEKSEndpointPrivate,
 		},
 		Rule{
 			Name: "sagemaker-domain-vpc-only",
 			Description: "SageMaker domains send Studio traffic through the VPC (VpcOnly), not " +
 				"through SageMaker's internet access.",
-			Level: Mandatory,
-			Check: requireValue(smDomainType, "appNetworkAccessType", "VpcOnly", "PublicInternetOnly"),
+			Checks: "`aws:sagemaker/domain:Domain` sets `appNetworkAccessType: VpcOnly` (AWS defaults to `PublicInternetOnly`).",
+			Level:  Mandatory,
+			Types:  []string{smDomainType},
+			Check:  requireValue("appNetworkAccessType", "VpcOnly", "PublicInternetOnly"),
 		},
 		Rule{
-			Name:        "sagemaker-notebook-direct-internet",
+			Name:        "sagemaker-notebook-internet-disabled",
 			Description: "SageMaker notebook instances have no direct internet access; they reach the internet, if at all, through the VPC.",
+			Checks:      "`aws:sagemaker/notebookInstance:NotebookInstance` sets `directInternetAccess: Disabled` (default `Enabled`).",
 			Level:       Mandatory,
-			Check:       requireValue(smNotebookType, "directInternetAccess", "Disabled", "Enabled"),
+			Types:       []string{smNotebookType},
+			Check:       requireValue("directInternetAccess", "Disabled", "Enabled"),
 		},
 		Rule{
-			Name:        "sagemaker-notebook-root-access",
+			Name:        "sagemaker-notebook-root-disabled",
 			Description: "Users of SageMaker notebook instances do not get root.",
+			Checks:      "`aws:sagemaker/notebookInstance:NotebookInstance` sets `rootAccess: Disabled` (default `Enabled`).",
 			Level:       Mandatory,
-			Check:       requireValue(smNotebookType, "rootAccess", "Disabled", "Enabled"),
+			Types:       []string{smNotebookType},
+			Check:       requireValue("rootAccess", "Disabled", "Enabled"),
 		},
 		Rule{
-			Name: "sagemaker-model-network-isolation",
+			Name: "sagemaker-model-network-isolated",
 			Description: "SageMaker models run with network isolation: the inference container makes " +
 				"no outbound calls, so a compromised model cannot exfiltrate data.",
-			Level: Mandatory,
-			Check: checkModelNetworkIsolation,
+			Checks: "`aws:sagemaker/model:Model` sets `enableNetworkIsolation: true`.",
+			Level:  Mandatory,
+			Types:  []string{smModelType},
+			Check:  checkModelNetworkIsolation,
 		},
 		Rule{
-			Name: "no-public-ip",
+			Name: "ec2-public-ip-disabled",
 			Description: "Nodes and instances get no public IP: launch template interfaces, instances, " +
-				"subnets that map public IPs on launch, and pulumi-eks node groups (which assign them by default).",
+				"and subnets that map public IPs on launch.",
+			Checks: "No `networkInterfaces[].associatePublicIpAddress` `\"true\"` in launch templates, no " +
+				"`associatePublicIpAddress: true` on instances, no `mapPublicIpOnLaunch: true` on subnets.",
 			Level: Mandatory,
+			Types: []string{launchTemplateType, ec2InstanceType, subnetType},
 			Check: checkNoPublicIP,
 		},
 		Rule{
-			Name: "imdsv2-required",
+			Name: "ec2-imdsv2-required",
 			Description: "Instances require IMDSv2 session tokens, which stop SSRF-style theft of the " +
-				"node role's credentials: launch templates, Karpenter EC2NodeClasses, instances, pulumi-eks " +
-				"managed node groups, notebooks.",
+				"node role's credentials: launch templates, Karpenter EC2NodeClasses, instances, notebooks.",
+			Checks: "Launch templates and instances set `metadataOptions.httpTokens: required` (or disable IMDS); Karpenter " +
+				"`EC2NodeClass` does not set `spec.metadataOptions.httpTokens` to anything else (its default is required); " +
+				"notebooks set `instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion: \"2\"`.",
 			Level: Mandatory,
+			Types: concat([]string{launchTemplateType, ec2InstanceType, smNotebookType}, nodeClassTypes),
 			Check: checkIMDSv2,
 		},
 		Rule{
-			Name: "imds-hop-limit",
-			Description: "The IMDS response hop limit stays small, so containers cannot reach the " +
-				"node's credentials through extra network hops.",
-			Level: Advisory,
-			ConfigSchema: map[string]map[string]any{
-				"maxHopLimit": {
-					"type":        "integer",
-					"minimum":     1,
-					"maximum":     64,
-					"description": "Largest httpPutResponseHopLimit accepted.",
-				},
-			},
-			Defaults: map[string]any{"maxHopLimit": float64(2)},
-			Check:    checkIMDSHopLimit,
+			Name: "ec2-imds-hop-limit-low",
+			Description: "Instance metadata answers one network hop only, so pods (one hop further) cannot " +
+				"take the node role's credentials: they use EKS Pod Identity. A node group that opts in to " +
+				"allowPodIMDS raises it to 2 and is flagged here.",
+			Checks: "`metadataOptions.httpPutResponseHopLimit` of launch templates and instances, and " +
+				"`spec.metadataOptions.httpPutResponseHopLimit` of `EC2NodeClass`, is at most the maximum.",
+			Level:        Advisory,
+			Types:        concat([]string{launchTemplateType, ec2InstanceType}, nodeClassTypes),
+			ConfigSchema: map[string]map[string]any{"maxHopLimit": integer("Largest httpPutResponseHopLimit accepted.", 1, 64)},
+			Defaults:     map[string]any{"maxHopLimit": float64(conventions.IMDSHopLimit)},
+			Check:        checkIMDSHopLimit,
 		},
 		Rule{
-			Name:        "s3-public-access-block",
+			Name:        "s3-public-access-blocked",
 			Description: "S3 public access blocks turn on all four settings.",
-			Level:       Mandatory,
-			Check:       checkS3PublicAccessBlock,
+			Checks: "`aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock` sets all four of `blockPublicAcls`, " +
+				"`blockPublicPolicy`, `ignorePublicAcls`, `restrictPublicBuckets` (each defaults to false).",
+			Level: Mandatory,
+			Types: []string{s3PublicAccessType},
+			Check: checkS3PublicAccessBlock,
 		},
 		Rule{
-			Name: "s3-ownership-enforced",
+			Name: "s3-bucket-ownership-enforced",
 			Description: "S3 object ownership is BucketOwnerEnforced: ACLs are disabled, so no object " +
 				"can be made public or foreign-owned through an ACL.",
-			Level: Mandatory,
-			Check: checkS3Ownership,
+			Checks: "`aws:s3/bucketOwnershipControls:BucketOwnershipControls` sets `rule.objectOwnership: BucketOwnerEnforced`.",
+			Level:  Mandatory,
+			Types:  []string{s3OwnershipType},
+			Check:  checkS3Ownership,
 		},
 		Rule{
-			Name: "s3-bucket-policy-no-public",
+			Name: "s3-bucket-policy-not-public",
 			Description: "Bucket policies never allow every principal without a condition (a public bucket). " +
 				"Deny statements with \"*\" (such as TLS-only) are fine.",
+			Checks: "`aws:s3/bucketPolicy:BucketPolicy` (and a bucket's own `policy`) has no `Allow` for every principal " +
+				"without a `Condition`.",
 			Level: Mandatory,
+			Types: concat([]string{s3BucketPolicyType}, bucketTypes),
 			Check: checkS3BucketPolicy,
 		},
 		Rule{
-			Name: "security-group-world-ingress",
+			Name: "ec2-security-group-no-world-ingress",
 			Description: "No security group admits traffic from the whole internet (0.0.0.0/0 or ::/0), " +
 				"through inline rules, aws:ec2/securityGroupRule or aws:vpc/securityGroupIngressRule.",
-			Level: Mandatory,
-			ConfigSchema: map[string]map[string]any{
-				"allowedPorts": {
-					"type":        "array",
-					"items":       map[string]any{"type": "integer", "minimum": 0, "maximum": 65535},
-					"description": "TCP/UDP ports that may be open to the world (a public load balancer's 443).",
-				},
-			},
-			Defaults: map[string]any{"allowedPorts": []any{}},
-			Check:    checkSecurityGroupWorldIngress,
+			Checks: "No ingress from a `/0` in `aws:vpc/securityGroupIngressRule` (`cidrIpv4`/`cidrIpv6`), " +
+				"`aws:ec2/securityGroupRule` of `type: ingress`, or inline `ingress` of `aws:ec2/securityGroup` and " +
+				"`aws:ec2/defaultSecurityGroup`, unless every port it opens is allowed (never for all protocols).",
+			Level:        Mandatory,
+			Types:        []string{sgIngressRuleType, securityGroupRuleType, securityGroupType, defaultSGType},
+			ConfigSchema: map[string]map[string]any{"allowedPorts": integerList("TCP/UDP ports that may be open to the world (a public load balancer's 443).", 0, 65535)},
+			Defaults:     map[string]any{"allowedPorts": []any{}},
+			Check:        checkSecurityGroupWorldIngress,
 		},
 		Rule{
-			Name: "node-ssh-disabled",
+			Name: "eks-node-ssh-disabled",
 			Description: "Nodes carry no SSH key: node groups set no remoteAccess, launch templates and " +
-				"instances no keyName, pulumi-eks groups no nodePublicKey. Use SSM Session Manager instead.",
-			Level: Mandatory,
-			Check: checkNodeSSH,
+				"instances no keyName. Use SSM Session Manager instead.",
+			Checks: "No `remoteAccess` on `aws:eks/nodeGroup`; no `keyName` on launch templates and instances.",
+			Level:  Mandatory,
+			Types:  []string{eksNodeGroupType, launchTemplateType, ec2InstanceType},
+			Check:  checkNodeSSH,
+		},
+		Rule{
+			Name: "transport-tls-required",
+			Description: "Compliance profiles: data in transit uses TLS 1.2 or later. AWS API endpoints require " +
+				"TLS 1.2 already; resource policies must refuse plain HTTP, and listeners old TLS.",
+			Checks: "`aws:s3/bucketPolicy` and `aws:sqs/queuePolicy` have a `Deny` on `aws:SecureTransport` `false`; " +
+				"HTTPS/TLS `aws:lb/listener:Listener`s use a TLS 1.2+ `sslPolicy` (`ELBSecurityPolicy-TLS13-*` or " +
+				"`*-TLS-1-2-*`). Off unless a compliance profile turns it on.",
+			Level: Disabled,
+			Types: []string{s3BucketPolicyType, sqsQueuePolicyType, lbListenerType},
+			Check: checkTLSRequired,
 		},
 	)
-	registerStack(
+	registerStack(ConcernNetwork,
 		StackRule{
-			Name: "vpc-flow-logs",
-			Description: "Every VPC has a flow log, so network traffic can be investigated " +
-				"after an incident.",
-			Level: Advisory,
-			Check: checkVPCFlowLogs,
-		},
-		StackRule{
-			Name: "vpc-privatelink-endpoints",
+			Name: "vpc-endpoints-present",
 			Description: "Every VPC has the required AWS service endpoints, interface endpoints with " +
 				"private DNS, so nodes reach AWS APIs without the internet.",
+			Checks: "Every `aws:ec2/vpc:Vpc` has an `aws:ec2/vpcEndpoint:VpcEndpoint` (matched through `vpcId`) for each " +
+				"required service: an `Interface` endpoint with `privateDnsEnabled: true`, or a `Gateway` endpoint for " +
+				"`s3`/`dynamodb`. An endpoint whose VPC or service is unknown keeps it from reporting what might be that endpoint.",
 			Level: Mandatory,
+			Types: []string{vpcType},
 			ConfigSchema: map[string]map[string]any{
-				"requiredServices": {
-					"type":        "array",
-					"items":       map[string]any{"type": "string"},
-					"description": "Endpoint services (the part after com.amazonaws.<region>.) every VPC needs.",
-				},
+				"requiredServices": stringList("Endpoint services (the part after com.amazonaws.<region>.) every VPC needs."),
 			},
 			Defaults: map[string]any{"requiredServices": toAnySlice(DefaultPrivateLinkServices)},
-			Check:    checkPrivateLinkEndpoints,
+			Check: companionCheck([]string{vpcType}, vpcEndpointType, nil, []string{"vpcId"}, judgeEndpoints,
+				func(vpc Resource, cfg map[string]any) string {
+					return judgeEndpointsMessage(missingServices(nil, cfg), nil)
+				}),
 		},
 		StackRule{
 			Name: "s3-public-access-block-attached",
 			Description: "Every S3 bucket has an aws:s3/bucketPublicAccessBlock referring to it, so its " +
 				"public-access settings are managed in code and not left to account defaults.",
-			Level: Mandatory,
-			Check: checkS3PublicAccessBlockAttached,
+			Checks: "Every S3 bucket has an `aws:s3/bucketPublicAccessBlock` whose `bucket` refers to it.",
+			Level:  Mandatory,
+			Types:  bucketTypes,
+			Check: companionCheck(bucketTypes, s3PublicAccessType, []string{"bucket"}, []string{"bucket"}, nil,
+				func(Resource, map[string]any) string {
+					return "no aws:s3/bucketPublicAccessBlock refers to this bucket"
+				}),
 		},
 	)
 }
 
-// requireValue builds a check that fires when a resource of type typ sets key
-// to anything but want; an absent key means the AWS default def.
-func requireValue(typ, key, want, def string) func(Resource, map[string]any) []string {
+// requireValue builds a check that fires when a resource sets key to
+// anything but want; an absent key means the AWS default def.
+func requireValue(key, want, def string) func(Resource, map[string]any) []string {
 	return func(r Resource, _ map[string]any) []string {
-		if r.Type != typ {
-			return nil
-		}
 		v, p := lookup(r.Properties, key)
 		switch p {
 		case unknown:
@@ -193,31 +235,6 @@ func requireValue(typ, key, want, def string) func(Resource, map[string]any) []s
 	}
 }
 
-// checkVPCFlowLogs matches each flow log to its VPC through the vpcId
-// property's dependencies (previews, mocks, state) or through a known vpcId
-// equal to the VPC's physical ID (state). A flow log whose VPC cannot be told
-// (vpcId unknown and no dependency recorded) could belong to any VPC, so
-// nothing is reported then.
-func checkVPCFlowLogs(rs []Resource, _ map[string]any) []Finding {
-	found, unresolved := companions(rs, isVPC, flowLogType, nil, "vpcId")
-	if unresolved {
-		return nil
-	}
-	var out []Finding
-	for _, r := range rs {
-		if r.Type != vpcType || len(found[r.URN]) > 0 {
-			continue
-		}
-		out = append(out, Finding{
-			URN:     r.URN,
-			Message: "no aws:ec2/flowLog:FlowLog has vpcId set to this VPC",
-		})
-	}
-	return out
-}
-
-func isVPC(typ string) bool { return typ == vpcType }
-
 // endpointService returns the service of an endpoint service name: "ecr.api"
 // for com.amazonaws.us-east-1.ecr.api.
 func endpointService(name string) string {
@@ -228,52 +245,65 @@ func endpointService(name string) string {
 	return strings.Join(parts[3:], ".")
 }
 
-// checkPrivateLinkEndpoints fires for each VPC that lacks a required service
-// endpoint, or has one only without private DNS. Endpoints are matched to
-// VPCs through vpcId; an endpoint whose VPC or service cannot be told keeps
-// the rule from reporting what might be that endpoint.
-func checkPrivateLinkEndpoints(rs []Resource, cfg map[string]any) []Finding {
-	found, unresolved := companions(rs, isVPC, vpcEndpointType, nil, "vpcId")
-	if unresolved {
-		return nil
-	}
-	required := slices.Compact(slices.Sorted(slices.Values(cfgStrings(cfg, "requiredServices"))))
-	var out []Finding
-	for _, vpc := range rs {
-		if vpc.Type != vpcType {
+// judgeEndpoints names the required services a VPC's endpoints lack, and
+// those reached only without private DNS. An endpoint of unknown service
+// might be a missing one, so missing services are then not reported.
+func judgeEndpoints(_ Resource, endpoints []Resource, cfg map[string]any) []string {
+	seen, private := map[string]bool{}, map[string]bool{}
+	unknownService := false
+	for _, ep := range endpoints {
+		name, ok := getString(ep.Properties, "serviceName")
+		if !ok {
+			unknownService = unknownService || isUnknown(ep.Properties, "serviceName")
 			continue
 		}
-		seen, private := map[string]bool{}, map[string]bool{}
-		unknownService := false
-		for _, ep := range found[vpc.URN] {
-			name, ok := getString(ep.Properties, "serviceName")
-			if !ok {
-				unknownService = unknownService || isUnknown(ep.Properties, "serviceName")
-				continue
-			}
-			svc := endpointService(name)
-			seen[svc] = true
-			private[svc] = private[svc] || endpointIsPrivate(ep, svc)
-		}
-		var missing, noDNS []string
-		for _, svc := range required {
-			switch {
-			case !seen[svc]:
-				missing = append(missing, svc)
-			case !private[svc]:
-				noDNS = append(noDNS, svc)
-			}
-		}
-		if len(missing) > 0 && !unknownService {
-			out = append(out, Finding{URN: vpc.URN, Message: fmt.Sprintf(
-				"no VPC endpoint for %s: traffic to these AWS APIs leaves through the internet", strings.Join(missing, ", "))})
-		}
-		if len(noDNS) > 0 {
-			out = append(out, Finding{URN: vpc.URN, Message: fmt.Sprintf(
-				"the endpoints for %s have privateDnsEnabled off: clients still resolve the public endpoints", strings.Join(noDNS, ", "))})
+		svc := endpointService(name)
+		seen[svc] = true
+		private[svc] = private[svc] || endpointIsPrivate(ep, svc)
+	}
+	missing := missingServices(seen, cfg)
+	if unknownService {
+		missing = nil
+	}
+	var noDNS []string
+	for _, svc := range requiredServices(cfg) {
+		if seen[svc] && !private[svc] {
+			noDNS = append(noDNS, svc)
 		}
 	}
+	var out []string
+	if msg := judgeEndpointsMessage(missing, nil); msg != "" {
+		out = append(out, msg)
+	}
+	if msg := judgeEndpointsMessage(nil, noDNS); msg != "" {
+		out = append(out, msg)
+	}
 	return out
+}
+
+func requiredServices(cfg map[string]any) []string {
+	return slices.Compact(slices.Sorted(slices.Values(cfgStrings(cfg, "requiredServices"))))
+}
+
+// missingServices returns the required services not in seen.
+func missingServices(seen map[string]bool, cfg map[string]any) []string {
+	var missing []string
+	for _, svc := range requiredServices(cfg) {
+		if !seen[svc] {
+			missing = append(missing, svc)
+		}
+	}
+	return missing
+}
+
+func judgeEndpointsMessage(missing, noDNS []string) string {
+	switch {
+	case len(missing) > 0:
+		return fmt.Sprintf("no VPC endpoint for %s: traffic to these AWS APIs leaves through the internet", strings.Join(missing, ", "))
+	case len(noDNS) > 0:
+		return fmt.Sprintf("the endpoints for %s have privateDnsEnabled off: clients still resolve the public endpoints", strings.Join(noDNS, ", "))
+	}
+	return ""
 }
 
 // endpointIsPrivate reports whether an endpoint keeps svc's traffic private:
@@ -297,46 +327,32 @@ func endpointIsPrivate(ep Resource, svc string) bool {
 	return on
 }
 
-// clusterEndpoint is the API endpoint setup of a cluster.
+// clusterEndpoint is the API endpoint setup of an aws:eks/cluster.
 type clusterEndpoint struct {
 	public, private bool
 	publicKnown     bool
 	privateKnown    bool
 	cidrs           []string
-	prefix          string // "vpcConfig." on aws:eks/cluster, for messages
 }
 
-// readClusterEndpoint reads the endpoint settings of the pulumi-eks component
-// or aws:eks/cluster (under vpcConfig). Absent settings take the defaults both
-// share: public on, private off, public CIDRs 0.0.0.0/0.
+// readClusterEndpoint reads vpcConfig of aws:eks/cluster. Absent settings
+// take AWS's defaults: public on, private off, public CIDRs 0.0.0.0/0.
 func readClusterEndpoint(r Resource) (clusterEndpoint, bool) {
-	var prefix []string
-	switch r.Type {
-	case eksComponentType:
-	case eksClusterType:
-		prefix = []string{"vpcConfig"}
-		if _, p := lookup(r.Properties, prefix...); p == unknown {
-			return clusterEndpoint{}, false
-		}
-	default:
+	if _, p := lookup(r.Properties, "vpcConfig"); p == unknown {
 		return clusterEndpoint{}, false
 	}
-	path := func(k string) []string { return append(slices.Clone(prefix), k) }
-	e := clusterEndpoint{public: true, publicKnown: true, privateKnown: true, prefix: strings.Join(prefix, ".")}
-	if e.prefix != "" {
-		e.prefix += "."
-	}
-	if v, p := lookup(r.Properties, path("endpointPublicAccess")...); p == unknown {
+	e := clusterEndpoint{public: true, publicKnown: true, privateKnown: true}
+	if v, p := lookup(r.Properties, "vpcConfig", "endpointPublicAccess"); p == unknown {
 		e.publicKnown = false
 	} else if p == present {
 		e.public, e.publicKnown = asBool(v)
 	}
-	if v, p := lookup(r.Properties, path("endpointPrivateAccess")...); p == unknown {
+	if v, p := lookup(r.Properties, "vpcConfig", "endpointPrivateAccess"); p == unknown {
 		e.privateKnown = false
 	} else if p == present {
 		e.private, e.privateKnown = asBool(v)
 	}
-	cidrs, p := getStrings(r.Properties, path("publicAccessCidrs")...)
+	cidrs, p := getStrings(r.Properties, "vpcConfig", "publicAccessCidrs")
 	e.cidrs = cidrs // the known ones, when some are computed
 	if p == absent || (p == present && len(cidrs) == 0) {
 		e.cidrs = []string{"0.0.0.0/0"}
@@ -359,35 +375,32 @@ func checkEKSEndpointNotWorld(r Resource, _ map[string]any) []string {
 	}
 	for _, c := range e.cidrs {
 		if isWorld(c) {
-			return []string{fmt.Sprintf("the public API endpoint admits %s: set %spublicAccessCidrs to the "+
-				"operators' networks, or turn %sendpointPublicAccess off", c, e.prefix, e.prefix)}
+			return []string{fmt.Sprintf("the public API endpoint admits %s: set vpcConfig.publicAccessCidrs to the "+
+				"operators' networks, or turn vpcConfig.endpointPublicAccess off", c)}
 		}
 	}
 	return nil
 }
 
-// checkEKSEndpointPrivateProd fires in prod and staging when the public
-// endpoint is on or the private endpoint is off.
-func checkEKSEndpointPrivateProd(r Resource, _ map[string]any) []string {
+// checkEKSEndpointPrivate fires when the public endpoint is on or the
+// private endpoint is off.
+func checkEKSEndpointPrivate(r Resource, _ map[string]any) []string {
 	e, ok := readClusterEndpoint(r)
-	if !ok || !prodLike(r) {
+	if !ok {
 		return nil
 	}
 	var out []string
 	if e.publicKnown && e.public {
-		out = append(out, fmt.Sprintf("%sendpointPublicAccess is on (the default) in a prod-like environment; set it to false", e.prefix))
+		out = append(out, "vpcConfig.endpointPublicAccess is on (the default); set it to false")
 	}
 	if e.privateKnown && !e.private {
-		out = append(out, fmt.Sprintf("%sendpointPrivateAccess is off (the default) in a prod-like environment; set it to true", e.prefix))
+		out = append(out, "vpcConfig.endpointPrivateAccess is off (the default); set it to true")
 	}
 	return out
 }
 
 // checkModelNetworkIsolation fires when enableNetworkIsolation is not true.
 func checkModelNetworkIsolation(r Resource, _ map[string]any) []string {
-	if r.Type != smModelType {
-		return nil
-	}
 	v, p := lookup(r.Properties, "enableNetworkIsolation")
 	if p == unknown {
 		return nil
@@ -418,27 +431,8 @@ func checkNoPublicIP(r Resource, _ map[string]any) []string {
 		if on, ok := getBool(r.Properties, "mapPublicIpOnLaunch"); ok && on {
 			return []string{"mapPublicIpOnLaunch is true: every instance launched here gets a public IP"}
 		}
-	case eksComponentType:
-		if creates, known := defaultNodeGroup(r); !known || !creates {
-			return nil
-		}
-		if eksAssignsPublicIP(r, []string{"nodeGroupOptions", "nodeAssociatePublicIpAddress"}, []string{"nodeAssociatePublicIpAddress"}) {
-			return []string{"the default node group assigns public IPs (pulumi-eks's default): set " +
-				"nodeAssociatePublicIpAddress to false, or skipDefaultNodeGroup"}
-		}
-	case eksNodeGroupV2Type, eksNodeGroupCompType:
-		if eksAssignsPublicIP(r, []string{"nodeAssociatePublicIpAddress"}) {
-			return []string{"nodes get public IPs (pulumi-eks's default): set nodeAssociatePublicIpAddress to false"}
-		}
 	}
 	return nil
-}
-
-// eksAssignsPublicIP reads pulumi-eks's nodeAssociatePublicIpAddress, which
-// defaults to true.
-func eksAssignsPublicIP(r Resource, paths ...[]string) bool {
-	on, ok, unk := firstBool(r.Properties, paths...)
-	return !unk && (!ok || on)
 }
 
 // checkIMDSv2 fires where instances may be launched accepting IMDSv1.
@@ -466,17 +460,10 @@ func checkIMDSv2(r Resource, _ map[string]any) []string {
 		if s, ok := asString(tokens); ok && s != "required" {
 			return []string{fmt.Sprintf("metadataOptions.httpTokens is %s: IMDSv1 is allowed; set it to required", s)}
 		}
-	case karpenterNodeClassType, "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass":
+	case karpenterNodeClassType, nodeClassV1beta1Type:
 		// Karpenter defaults to httpTokens required; only an explicit value is judged.
 		if s, ok := getString(r.Properties, "spec", "metadataOptions", "httpTokens"); ok && s != "required" {
 			return []string{fmt.Sprintf("spec.metadataOptions.httpTokens is %s: IMDSv1 is allowed; set it to required", s)}
-		}
-	case eksManagedNGType:
-		if isSet(r.Properties, "launchTemplate") || isUnknown(r.Properties, "enableIMDSv2") {
-			return nil // the launch template's own settings apply
-		}
-		if on, _ := getBool(r.Properties, "enableIMDSv2"); !on {
-			return []string{"enableIMDSv2 is not true and no launch template is given: nodes accept IMDSv1"}
 		}
 	case smNotebookType:
 		path := []string{"instanceMetadataServiceConfiguration", "minimumInstanceMetadataServiceVersion"}
@@ -494,11 +481,8 @@ func checkIMDSv2(r Resource, _ map[string]any) []string {
 // checkIMDSHopLimit fires when the hop limit exceeds the configured maximum.
 func checkIMDSHopLimit(r Resource, cfg map[string]any) []string {
 	path := []string{"metadataOptions", "httpPutResponseHopLimit"}
-	switch {
-	case isNodeClass(r.Type):
+	if isNodeClass(r.Type) {
 		path = append([]string{"spec"}, path...)
-	case r.Type != launchTemplateType && r.Type != ec2InstanceType:
-		return nil
 	}
 	hops, ok := getNumber(r.Properties, path...)
 	maxHops, hasMax := cfgNumber(cfg, "maxHopLimit")
@@ -514,9 +498,6 @@ var publicAccessFlags = []string{"blockPublicAcls", "blockPublicPolicy", "ignore
 // checkS3PublicAccessBlock fires when any of the four flags is not true
 // (they default to false).
 func checkS3PublicAccessBlock(r Resource, _ map[string]any) []string {
-	if r.Type != s3PublicAccessType {
-		return nil
-	}
 	var off []string
 	for _, f := range publicAccessFlags {
 		v, p := lookup(r.Properties, f)
@@ -539,9 +520,6 @@ func checkS3PublicAccessBlock(r Resource, _ map[string]any) []string {
 
 // checkS3Ownership fires unless object ownership is BucketOwnerEnforced.
 func checkS3Ownership(r Resource, _ map[string]any) []string {
-	if r.Type != s3OwnershipType {
-		return nil
-	}
 	v, p := lookup(r.Properties, "rule", "objectOwnership")
 	if p == unknown {
 		return nil
@@ -559,26 +537,7 @@ func checkS3Ownership(r Resource, _ map[string]any) []string {
 // checkS3BucketPolicy fires on allow statements for any principal without a
 // condition, in aws:s3/bucketPolicy and in a bucket's own policy.
 func checkS3BucketPolicy(r Resource, _ map[string]any) []string {
-	if r.Type != s3BucketPolicyType && !isBucket(r.Type) {
-		return nil
-	}
 	return publicStatements(r.Properties, "policy", "bucket policy")
-}
-
-// checkS3PublicAccessBlockAttached fires for each bucket without a public
-// access block referring to it.
-func checkS3PublicAccessBlockAttached(rs []Resource, _ map[string]any) []Finding {
-	found, unresolved := companions(rs, isBucket, s3PublicAccessType, []string{"bucket"}, "bucket")
-	if unresolved {
-		return nil
-	}
-	var out []Finding
-	for _, b := range rs {
-		if isBucket(b.Type) && len(found[b.URN]) == 0 {
-			out = append(out, Finding{URN: b.URN, Message: "no aws:s3/bucketPublicAccessBlock refers to this bucket"})
-		}
-	}
-	return out
 }
 
 // ingressRule is one ingress permission, whatever resource declares it.
@@ -681,17 +640,13 @@ func portsAllowed(from, to float64, allowed []float64) bool {
 func checkNodeSSH(r Resource, _ map[string]any) []string {
 	var keys []string
 	switch r.Type {
-	case eksNodeGroupType, eksManagedNGType:
+	case eksNodeGroupType:
 		if _, p := lookup(r.Properties, "remoteAccess"); p == present {
 			return []string{"remoteAccess is set: nodes accept SSH; remove it and use SSM Session Manager"}
 		}
 		return nil
 	case launchTemplateType, ec2InstanceType:
 		keys = []string{"keyName"}
-	case eksNodeGroupV2Type, eksNodeGroupCompType:
-		keys = []string{"keyName", "nodePublicKey"}
-	case eksComponentType:
-		keys = []string{"nodePublicKey", "nodeGroupOptions.keyName", "nodeGroupOptions.nodePublicKey"}
 	}
 	var out []string
 	for _, k := range keys {
@@ -700,4 +655,33 @@ func checkNodeSSH(r Resource, _ map[string]any) []string {
 		}
 	}
 	return out
+}
+
+// checkTLSRequired fires on resource policies that do not refuse plain
+// HTTP, and on listeners that accept TLS older than 1.2.
+func checkTLSRequired(r Resource, _ map[string]any) []string {
+	if r.Type == lbListenerType {
+		proto, ok := getString(r.Properties, "protocol")
+		if !ok || (proto != "HTTPS" && proto != "TLS") {
+			return nil
+		}
+		policy, ok := getString(r.Properties, "sslPolicy")
+		if isUnknown(r.Properties, "sslPolicy") {
+			return nil
+		}
+		if !ok || !(strings.Contains(policy, "TLS13") || strings.Contains(policy, "TLS-1-2")) {
+			return []string{fmt.Sprintf("sslPolicy %q may accept TLS older than 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06 or later", policy)}
+		}
+		return nil
+	}
+	doc, ok := policyDocument(r.Properties, "policy")
+	if !ok {
+		return nil
+	}
+	for _, st := range statements(doc) {
+		if isDeny(st) && deniesPlainHTTP(st) {
+			return nil
+		}
+	}
+	return []string{"the policy does not deny requests with aws:SecureTransport false: clients may use plain HTTP"}
 }

@@ -31,7 +31,7 @@ func TestVPCFlowLogs(t *testing.T) {
 		{name: "one of two VPCs covered", rs: []Resource{vpcA, vpcB, byDeps}, want: []Finding{missing(vpcB)}},
 		{name: "flow log with unknown target never fires", rs: []Resource{vpcA, vpcB, unattributable}},
 	}
-	rule := stackRuleByName(t, "vpc-flow-logs")
+	rule := stackRuleByName(t, "vpc-flow-logs-enabled")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := rule.Check(tt.rs, MergeConfig(rule.Defaults, nil))
@@ -40,6 +40,19 @@ func TestVPCFlowLogs(t *testing.T) {
 			}
 		})
 	}
+	// The advisory rule judges non-prod VPCs, the mandatory -prod rule prod
+	// and staging ones; a VPC is judged by exactly one of them.
+	prodVPC := mk(vpcType, "p", map[string]any{"tags": envTags("prod")})
+	devVPC := mk(vpcType, "d", map[string]any{"tags": envTags("dev")})
+	runStackCases(t, "vpc-flow-logs-enabled", []stackCase{
+		{name: "dev VPC", rs: []Resource{devVPC}, want: []Finding{missing(devVPC)}},
+		{name: "prod VPC is the -prod rule's", rs: []Resource{prodVPC}},
+	})
+	runStackCases(t, "vpc-flow-logs-enabled-prod", []stackCase{
+		{name: "prod VPC", rs: []Resource{prodVPC}, want: []Finding{missing(prodVPC)}},
+		{name: "staging VPC", rs: []Resource{withProps(prodVPC, map[string]any{"tags": envTags("staging")})}, want: []Finding{missing(prodVPC)}},
+		{name: "dev VPC is the advisory rule's", rs: []Resource{devVPC}},
+	})
 }
 
 func TestPrivateLinkEndpoints(t *testing.T) {
@@ -60,7 +73,7 @@ func TestPrivateLinkEndpoints(t *testing.T) {
 		ep("ecr.dkr", "Interface", true, "vpc-0a"),
 	}
 	other := res(vpcType, "other", nil)
-	runStackCases(t, "vpc-privatelink-endpoints", []stackCase{
+	runStackCases(t, "vpc-endpoints-present", []stackCase{
 		{name: "all present, by ID and by dependency", rs: full},
 		{name: "none", rs: []Resource{vpc}, want: []Finding{{vpc.URN, "no VPC endpoint for ecr.api, ecr.dkr, s3, sts"}}},
 		{name: "one missing", rs: full[:4], want: []Finding{{vpc.URN, "no VPC endpoint for ecr.dkr:"}}},
@@ -91,16 +104,19 @@ func TestPrivateLinkEndpoints(t *testing.T) {
 }
 
 func TestEKSEndpointNotWorld(t *testing.T) {
-	comp := func(props map[string]any) Resource { return mk(eksComponentType, "eks", props) }
+	comp := func(props map[string]any) Resource {
+		return mk(eksClusterType, "eks", map[string]any{"vpcConfig": props})
+	}
 	cluster := func(vpcConfig any) Resource { return mk(eksClusterType, "eks", map[string]any{"vpcConfig": vpcConfig}) }
-	runRuleCases(t, "eks-endpoint-not-world", []ruleCase{
+	runRuleCases(t, "eks-endpoint-cidrs-restricted", []ruleCase{
 		{name: "public with CIDRs", r: comp(map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []string{"203.0.113.0/24"}})},
 		{name: "private only", r: comp(map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true})},
-		{name: "defaults are public to the world", r: comp(nil), want: []string{"the public API endpoint admits 0.0.0.0/0"}},
+		{name: "defaults are public to the world", r: mk(eksClusterType, "eks", nil), want: []string{"the public API endpoint admits 0.0.0.0/0"}},
 		{name: "explicit world", r: comp(map[string]any{"publicAccessCidrs": []string{"10.0.0.0/8", "0.0.0.0/0"}}), want: []string{"admits 0.0.0.0/0"}},
 		{name: "IPv6 world", r: comp(map[string]any{"publicAccessCidrs": []string{"::/0"}}), want: []string{"::/0"}},
 		{name: "CIDRs unknown", r: comp(map[string]any{"publicAccessCidrs": computed})},
 		{name: "public flag unknown", r: comp(map[string]any{"endpointPublicAccess": computed})},
+		{name: "pulumi-eks component with empty inputs", r: mk("eks:index:Cluster", "eks", nil)},
 		{name: "cluster restricted", r: cluster(map[string]any{"publicAccessCidrs": []string{"203.0.113.0/24"}})},
 		{name: "cluster default", r: cluster(map[string]any{"subnetIds": []string{"s-1"}}), want: []string{"vpcConfig.publicAccessCidrs"}},
 		{name: "cluster vpcConfig unknown", r: cluster(computed)},
@@ -109,8 +125,7 @@ func TestEKSEndpointNotWorld(t *testing.T) {
 
 func TestEKSEndpointPrivateProd(t *testing.T) {
 	comp := func(env string, props map[string]any) Resource {
-		props["tags"] = envTags(env)
-		return mk(eksComponentType, "eks", props)
+		return mk(eksClusterType, "eks", map[string]any{"tags": envTags(env), "vpcConfig": props})
 	}
 	runRuleCases(t, "eks-endpoint-private-prod", []ruleCase{
 		{name: "prod private", r: comp("prod", map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true})},
@@ -121,7 +136,7 @@ func TestEKSEndpointPrivateProd(t *testing.T) {
 		{name: "staging public", r: comp("staging", map[string]any{"endpointPublicAccess": true, "endpointPrivateAccess": true}), want: []string{"endpointPublicAccess is on"}},
 		{name: "dev public", r: comp("dev", map[string]any{"endpointPublicAccess": true})},
 		{name: "prod unknown", r: comp("prod", map[string]any{"endpointPublicAccess": computed, "endpointPrivateAccess": computed})},
-		{name: "no environment", r: mk(eksComponentType, "eks", nil)},
+		{name: "no environment", r: mk(eksClusterType, "eks", nil)},
 		{
 			name: "aws cluster in prod",
 			r: mk(eksClusterType, "eks", map[string]any{"tags": envTags("prod"), "vpcConfig": map[string]any{
@@ -138,17 +153,17 @@ func TestSageMakerIsolation(t *testing.T) {
 		{name: "public", r: mk(smDomainType, "d", map[string]any{"appNetworkAccessType": "PublicInternetOnly"}), want: []string{"is PublicInternetOnly"}},
 		{name: "unknown", r: mk(smDomainType, "d", map[string]any{"appNetworkAccessType": computed})},
 	})
-	runRuleCases(t, "sagemaker-notebook-direct-internet", []ruleCase{
+	runRuleCases(t, "sagemaker-notebook-internet-disabled", []ruleCase{
 		{name: "disabled", r: mk(smNotebookType, "nb", map[string]any{"directInternetAccess": "Disabled"})},
 		{name: "default", r: mk(smNotebookType, "nb", nil), want: []string{"directInternetAccess is not set (AWS defaults to Enabled)"}},
 		{name: "unknown", r: mk(smNotebookType, "nb", map[string]any{"directInternetAccess": computed})},
 	})
-	runRuleCases(t, "sagemaker-notebook-root-access", []ruleCase{
+	runRuleCases(t, "sagemaker-notebook-root-disabled", []ruleCase{
 		{name: "disabled", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": "Disabled"})},
 		{name: "enabled", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": "Enabled"}), want: []string{"rootAccess is Enabled"}},
 		{name: "unknown", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": computed})},
 	})
-	runRuleCases(t, "sagemaker-model-network-isolation", []ruleCase{
+	runRuleCases(t, "sagemaker-model-network-isolated", []ruleCase{
 		{name: "isolated", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": true})},
 		{name: "default", r: mk(smModelType, "m", nil), want: []string{"enableNetworkIsolation is not true"}},
 		{name: "off", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": false}), want: []string{"enableNetworkIsolation"}},
@@ -161,7 +176,7 @@ func TestNoPublicIP(t *testing.T) {
 		return mk(launchTemplateType, "lt", map[string]any{"networkInterfaces": []any{
 			map[string]any{"deviceIndex": 0, "associatePublicIpAddress": assoc}}})
 	}
-	runRuleCases(t, "no-public-ip", []ruleCase{
+	runRuleCases(t, "ec2-public-ip-disabled", []ruleCase{
 		{name: "template private", r: lt("false")},
 		{name: "template public (string)", r: lt("true"), want: []string{"networkInterfaces[0].associatePublicIpAddress is true"}},
 		{name: "template unknown", r: lt(computed)},
@@ -170,18 +185,13 @@ func TestNoPublicIP(t *testing.T) {
 		{name: "instance private", r: mk(ec2InstanceType, "i", map[string]any{"associatePublicIpAddress": false})},
 		{name: "public subnet mapping", r: mk(subnetType, "s", map[string]any{"mapPublicIpOnLaunch": true}), want: []string{"mapPublicIpOnLaunch is true"}},
 		{name: "subnet without mapping", r: mk(subnetType, "s", map[string]any{"mapPublicIpOnLaunch": false})},
-		{name: "eks default node group", r: mk(eksComponentType, "eks", nil), want: []string{"default node group assigns public IPs"}},
-		{name: "eks default node group private", r: mk(eksComponentType, "eks", map[string]any{"nodeAssociatePublicIpAddress": false})},
-		{name: "eks default node group skipped", r: mk(eksComponentType, "eks", map[string]any{"skipDefaultNodeGroup": true})},
-		{name: "eks setting unknown", r: mk(eksComponentType, "eks", map[string]any{"nodeAssociatePublicIpAddress": computed})},
-		{name: "pulumi-eks node group", r: mk(eksNodeGroupV2Type, "ng", nil), want: []string{"nodes get public IPs"}},
-		{name: "pulumi-eks node group private", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"nodeAssociatePublicIpAddress": false})},
+		{name: "pulumi-eks component: its children are judged", r: mk("eks:index:Cluster", "eks", nil)},
 	})
 }
 
 func TestIMDSv2(t *testing.T) {
 	lt := func(mo any) Resource { return mk(launchTemplateType, "lt", map[string]any{"metadataOptions": mo}) }
-	runRuleCases(t, "imdsv2-required", []ruleCase{
+	runRuleCases(t, "ec2-imdsv2-required", []ruleCase{
 		{name: "required", r: lt(map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 2})},
 		{name: "optional", r: lt(map[string]any{"httpTokens": "optional"}), want: []string{"httpTokens is optional"}},
 		{name: "tokens unset", r: lt(map[string]any{"httpEndpoint": "enabled"}), want: []string{"httpTokens is not set"}},
@@ -190,9 +200,7 @@ func TestIMDSv2(t *testing.T) {
 		{name: "options unknown", r: lt(computed)},
 		{name: "tokens unknown", r: lt(map[string]any{"httpTokens": computed})},
 		{name: "instance", r: mk(ec2InstanceType, "i", map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}}), want: []string{"httpTokens is optional"}},
-		{name: "managed node group component", r: mk(eksManagedNGType, "ng", nil), want: []string{"enableIMDSv2 is not true"}},
-		{name: "managed node group component on", r: mk(eksManagedNGType, "ng", map[string]any{"enableIMDSv2": true})},
-		{name: "managed node group with a template", r: mk(eksManagedNGType, "ng", map[string]any{"launchTemplate": map[string]any{"id": "lt-1"}})},
+		{name: "pulumi-eks node group component: its launch template is judged", r: mk("eks:index:ManagedNodeGroup", "ng", nil)},
 		{name: "notebook v2", r: mk(smNotebookType, "nb", map[string]any{"instanceMetadataServiceConfiguration": map[string]any{"minimumInstanceMetadataServiceVersion": "2"}})},
 		{name: "notebook default", r: mk(smNotebookType, "nb", nil), want: []string{"minimumInstanceMetadataServiceVersion is not 2"}},
 	})
@@ -202,9 +210,10 @@ func TestIMDSHopLimit(t *testing.T) {
 	lt := func(hops any) Resource {
 		return mk(launchTemplateType, "lt", map[string]any{"metadataOptions": map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": hops}})
 	}
-	runRuleCases(t, "imds-hop-limit", []ruleCase{
-		{name: "2", r: lt(2)},
-		{name: "3", r: lt(3), want: []string{"httpPutResponseHopLimit is 3; use at most 2"}},
+	runRuleCases(t, "ec2-imds-hop-limit-low", []ruleCase{
+		{name: "1", r: lt(1)},
+		{name: "2, the pods' opt-in", r: lt(2), want: []string{"httpPutResponseHopLimit is 2; use at most 1"}},
+		{name: "3", r: lt(3), want: []string{"httpPutResponseHopLimit is 3; use at most 1"}},
 		{name: "unknown", r: lt(computed)},
 		{name: "unset (1)", r: mk(launchTemplateType, "lt", nil)},
 		{name: "config", r: lt(3), cfg: map[string]any{"maxHopLimit": 3}},
@@ -214,14 +223,14 @@ func TestIMDSHopLimit(t *testing.T) {
 func TestS3PublicAccessAndOwnership(t *testing.T) {
 	bpa := func(props map[string]any) Resource { return mk(s3PublicAccessType, "bpa", props) }
 	all := map[string]any{"bucket": "b", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}
-	runRuleCases(t, "s3-public-access-block", []ruleCase{
+	runRuleCases(t, "s3-public-access-blocked", []ruleCase{
 		{name: "all four", r: bpa(all)},
 		{name: "one off", r: bpa(map[string]any{"blockPublicAcls": true, "blockPublicPolicy": false, "ignorePublicAcls": true, "restrictPublicBuckets": true}),
 			want: []string{"blockPublicPolicy is not true"}},
 		{name: "unset defaults to false", r: bpa(map[string]any{"bucket": "b"}), want: []string{"blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets are not true"}},
 		{name: "unknown flags", r: bpa(map[string]any{"blockPublicAcls": computed, "blockPublicPolicy": computed, "ignorePublicAcls": computed, "restrictPublicBuckets": computed})},
 	})
-	runRuleCases(t, "s3-ownership-enforced", []ruleCase{
+	runRuleCases(t, "s3-bucket-ownership-enforced", []ruleCase{
 		{name: "enforced", r: mk(s3OwnershipType, "o", map[string]any{"rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}})},
 		{name: "preferred", r: mk(s3OwnershipType, "o", map[string]any{"rule": map[string]any{"objectOwnership": "BucketOwnerPreferred"}}), want: []string{"is BucketOwnerPreferred"}},
 		{name: "unset", r: mk(s3OwnershipType, "o", nil), want: []string{"is not set"}},
@@ -229,7 +238,7 @@ func TestS3PublicAccessAndOwnership(t *testing.T) {
 	})
 	const public = `{"Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
 	const tlsOnly = `{"Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
-	runRuleCases(t, "s3-bucket-policy-no-public", []ruleCase{
+	runRuleCases(t, "s3-bucket-policy-not-public", []ruleCase{
 		{name: "TLS only", r: mk(s3BucketPolicyType, "p", map[string]any{"policy": tlsOnly})},
 		{name: "public read", r: mk(s3BucketPolicyType, "p", map[string]any{"policy": public}), want: []string{"bucket policy statement Public allows any principal"}},
 		{name: "bucket's own policy", r: mk(s3BucketV2Type, "b", map[string]any{"policy": public}), want: []string{"statement Public"}},
@@ -261,7 +270,7 @@ func TestSecurityGroupWorldIngress(t *testing.T) {
 		}
 		return mk(sgIngressRuleType, "in", props)
 	}
-	runRuleCases(t, "security-group-world-ingress", []ruleCase{
+	runRuleCases(t, "ec2-security-group-no-world-ingress", []ruleCase{
 		{name: "from the VPC", r: rule("10.0.0.0/16", nil, "tcp", 443, 443)},
 		{name: "SSH from anywhere", r: rule("0.0.0.0/0", nil, "tcp", 22, 22), want: []string{"the rule admits tcp port 22 from 0.0.0.0/0"}},
 		{name: "all from anywhere IPv6", r: rule(nil, "::/0", "-1", 0, 0), want: []string{"admits all traffic from ::/0"}},
@@ -289,16 +298,14 @@ func TestSecurityGroupWorldIngress(t *testing.T) {
 }
 
 func TestNodeSSH(t *testing.T) {
-	runRuleCases(t, "node-ssh-disabled", []ruleCase{
+	runRuleCases(t, "eks-node-ssh-disabled", []ruleCase{
 		{name: "node group without remote access", r: mk(eksNodeGroupType, "ng", map[string]any{"labels": map[string]any{}})},
 		{name: "node group with remote access", r: mk(eksNodeGroupType, "ng", map[string]any{"remoteAccess": map[string]any{"ec2SshKey": "ops"}}), want: []string{"remoteAccess is set"}},
 		{name: "remote access unknown", r: mk(eksNodeGroupType, "ng", map[string]any{"remoteAccess": computed})},
-		{name: "managed node group component", r: mk(eksManagedNGType, "ng", map[string]any{"remoteAccess": map[string]any{"ec2SshKey": "ops"}}), want: []string{"remoteAccess"}},
 		{name: "template key", r: mk(launchTemplateType, "lt", map[string]any{"keyName": "ops"}), want: []string{"keyName is set"}},
 		{name: "template key unknown", r: mk(launchTemplateType, "lt", map[string]any{"keyName": computed})},
 		{name: "template without key", r: mk(launchTemplateType, "lt", nil)},
-		{name: "pulumi-eks public key", r: mk(eksNodeGroupV2Type, "ng", map[string]any{"nodePublicKey": "ssh-ed25519 AAAA"}), want: []string{"nodePublicKey is set"}},
-		{name: "cluster node group options", r: mk(eksComponentType, "eks", map[string]any{"nodeGroupOptions": map[string]any{"keyName": "ops"}}), want: []string{"nodeGroupOptions.keyName is set"}},
+		{name: "pulumi-eks components are not judged", r: mk("eks:index:NodeGroupV2", "ng", map[string]any{"nodePublicKey": "ssh-ed25519 AAAA"})},
 	})
 }
 
@@ -307,19 +314,21 @@ func TestKarpenterNodeClass(t *testing.T) {
 		return mk(karpenterNodeClassType, "accelerated", map[string]any{"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass", "spec": spec})
 	}
 	good := nc(map[string]any{
-		"metadataOptions":     map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2},
+		"metadataOptions":     map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1},
 		"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": true, "kmsKeyID": "arn:k"}}},
 	})
-	runRuleCases(t, "imdsv2-required", []ruleCase{
+	runRuleCases(t, "ec2-imdsv2-required", []ruleCase{
 		{name: "required", r: good},
 		{name: "Karpenter's default is required", r: nc(map[string]any{})},
 		{name: "optional", r: nc(map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}}), want: []string{"spec.metadataOptions.httpTokens is optional"}},
 	})
-	runRuleCases(t, "imds-hop-limit", []ruleCase{
-		{name: "2", r: good},
+	runRuleCases(t, "ec2-imds-hop-limit-low", []ruleCase{
+		{name: "1", r: good},
+		{name: "2, the named opt-in, is flagged", r: nc(map[string]any{"metadataOptions": map[string]any{"httpPutResponseHopLimit": 2}}),
+			want: []string{"spec.metadataOptions.httpPutResponseHopLimit is 2; use at most 1"}},
 		{name: "3", r: nc(map[string]any{"metadataOptions": map[string]any{"httpPutResponseHopLimit": 3}}), want: []string{"spec.metadataOptions.httpPutResponseHopLimit is 3"}},
 	})
-	runRuleCases(t, "ebs-encryption", []ruleCase{
+	runRuleCases(t, "ec2-volume-encrypted", []ruleCase{
 		{name: "encrypted with a key", r: good},
 		{name: "Karpenter's default mappings", r: nc(map[string]any{})},
 		{name: "unencrypted", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"volumeSize": "100Gi"}}}}),

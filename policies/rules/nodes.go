@@ -6,35 +6,21 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
-// Node labels the platform's node groups and NodePools carry (the cluster
-// component's conventions).
+// Labels and requirement keys of node groups and NodePools.
 const (
-	labelWorkloadType = "workload-type" // system | training | inference | batch
-	labelAccelerator  = "accelerator"   // none | nvidia-gpu | aws-trainium | aws-inferentia
-	labelEFAPresent   = "vpc.amazonaws.com/efa.present"
-
-	karpenterCapacityType = "karpenter.sh/capacity-type"
-	k8sInstanceType       = "node.kubernetes.io/instance-type"
-	karpenterFamily       = "karpenter.k8s.aws/instance-family"
+	k8sInstanceType = "node.kubernetes.io/instance-type"
+	karpenterFamily = "karpenter.k8s.aws/instance-family"
 )
-
-// isNodeGroup reports whether typ defines a group of EKS worker nodes: the
-// raw managed node group, or a pulumi-eks node group component.
-func isNodeGroup(typ string) bool {
-	switch typ {
-	case eksNodeGroupType, eksManagedNGType, eksNodeGroupV2Type, eksNodeGroupCompType:
-		return true
-	}
-	return false
-}
 
 // nodeLabels returns the Kubernetes labels a node group or NodePool gives
 // its nodes, when known.
 func nodeLabels(r Resource) (property.Map, bool) {
 	switch {
-	case isNodeGroup(r.Type):
+	case r.Type == eksNodeGroupType:
 		return getMap(r.Properties, "labels")
 	case isNodePool(r.Type):
 		return getMap(r.Properties, "spec", "template", "metadata", "labels")
@@ -61,36 +47,26 @@ const (
 )
 
 // nodeCapacity tells whether a node group or NodePool may run on spot.
-// Managed node groups default to ON_DEMAND; pulumi-eks self-managed groups
-// are spot when spotPrice is set; a NodePool without a capacity-type
-// requirement is on-demand only (Karpenter's default).
+// Managed node groups default to ON_DEMAND; a NodePool without a
+// capacity-type requirement is on-demand only (Karpenter's default).
 func nodeCapacity(r Resource) capacity {
-	switch r.Type {
-	case eksNodeGroupType, eksManagedNGType:
-		v, p := lookup(r.Properties, "capacityType")
-		switch p {
-		case unknown:
-			return capacityUnknown
-		case absent:
-			return capacityOnDemand
-		}
-		if s, ok := asString(v); ok && strings.EqualFold(s, "SPOT") {
-			return capacitySpot
-		}
-		return capacityOnDemand
-	case eksNodeGroupV2Type, eksNodeGroupCompType:
-		if isUnknown(r.Properties, "spotPrice") {
-			return capacityUnknown
-		}
-		if isSet(r.Properties, "spotPrice") {
-			return capacitySpot
-		}
-		return capacityOnDemand
-	}
 	if isNodePool(r.Type) {
 		return nodePoolCapacity(r)
 	}
-	return capacityUnknown
+	if r.Type != eksNodeGroupType {
+		return capacityUnknown
+	}
+	v, p := lookup(r.Properties, "capacityType")
+	switch p {
+	case unknown:
+		return capacityUnknown
+	case absent:
+		return capacityOnDemand
+	}
+	if s, ok := asString(v); ok && s == string(conventions.Spot) {
+		return capacitySpot
+	}
+	return capacityOnDemand
 }
 
 func nodePoolCapacity(r Resource) capacity {
@@ -105,7 +81,7 @@ func nodePoolCapacity(r Resource) capacity {
 			sawUnknownKey = sawUnknownKey || isUnknown(req, "key")
 			continue
 		}
-		if key != karpenterCapacityType {
+		if key != conventions.KarpenterCapacityTypeLabel {
 			continue
 		}
 		op, ok := getString(req, "operator")
@@ -113,7 +89,7 @@ func nodePoolCapacity(r Resource) capacity {
 			return capacityUnknown
 		}
 		vals, vp := getStrings(req, "values")
-		hasSpot := slices.Contains(vals, "spot")
+		hasSpot := slices.Contains(vals, conventions.KarpenterSpot)
 		switch {
 		case op == "Exists":
 			return capacitySpot
@@ -136,19 +112,12 @@ func nodePoolCapacity(r Resource) capacity {
 	return capacityOnDemand
 }
 
-// nodeMinSize returns the smallest size a node group scales to. pulumi-eks
-// self-managed groups default to 1.
+// nodeMinSize returns the smallest size a managed node group scales to.
 func nodeMinSize(r Resource) (float64, bool) {
-	switch r.Type {
-	case eksNodeGroupType, eksManagedNGType:
-		return getNumber(r.Properties, "scalingConfig", "minSize")
-	case eksNodeGroupV2Type, eksNodeGroupCompType:
-		if _, p := lookup(r.Properties, "minSize"); p == absent {
-			return 1, true
-		}
-		return getNumber(r.Properties, "minSize")
+	if r.Type != eksNodeGroupType {
+		return 0, false
 	}
-	return 0, false
+	return getNumber(r.Properties, "scalingConfig", "minSize")
 }
 
 // acceleratedFamily matches the EC2 instance families with GPUs, Trainium,
@@ -169,20 +138,14 @@ func isAccelerated(t string) bool { return acceleratedFamily.MatchString(instanc
 
 // nodeInstanceTypes returns the instance types a node group, NodePool,
 // launch template or instance may run, and whether the list is complete.
-// Unset types mean the AWS or pulumi-eks default (t3.medium, t2.medium),
-// which carry no accelerator.
+// Unset types on a managed node group mean the AWS default (t3.medium),
+// which carries no accelerator.
 func nodeInstanceTypes(r Resource) ([]string, presence) {
 	switch r.Type {
-	case eksNodeGroupType, eksManagedNGType:
+	case eksNodeGroupType:
 		ts, p := getStrings(r.Properties, "instanceTypes")
 		if p == absent {
 			return []string{"t3.medium"}, present
-		}
-		return ts, p
-	case eksNodeGroupV2Type, eksNodeGroupCompType, eksComponentType:
-		ts, p := getStrings(r.Properties, "instanceType")
-		if p == absent {
-			return []string{"t2.medium"}, present
 		}
 		return ts, p
 	case launchTemplateType, ec2InstanceType, smNotebookType:
@@ -232,7 +195,7 @@ func nodePoolValues(r Resource, key string) ([]string, presence) {
 // nodes: by its accelerator label when known, else by its instance types.
 // ok is false when it cannot be told.
 func acceleratedNodes(r Resource) (accelerated, ok bool) {
-	if a, known := nodeLabel(r, labelAccelerator); known {
+	if a, known := nodeLabel(r, conventions.LabelAccelerator); known {
 		return a != "none", true
 	}
 	types, p := nodeInstanceTypes(r)

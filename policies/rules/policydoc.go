@@ -162,3 +162,94 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
 }
+
+// isDeny reports whether a statement is known to deny.
+func isDeny(st map[string]any) bool {
+	e, ok := st["Effect"].(string)
+	return ok && strings.EqualFold(e, "Deny")
+}
+
+// deniesPlainHTTP reports whether a deny statement applies to requests
+// without TLS: a Bool (or BoolIfExists) condition aws:SecureTransport false.
+func deniesPlainHTTP(st map[string]any) bool {
+	cond, ok := st["Condition"].(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, op := range []string{"Bool", "BoolIfExists"} {
+		m, ok := cond[op].(map[string]any)
+		if !ok {
+			continue
+		}
+		for k, v := range m {
+			if strings.EqualFold(k, "aws:SecureTransport") && slicesContainsFold(stringsOf(v), "false") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// conditionValues returns the values of a condition key under an operator,
+// matching the key without regard to case (IAM condition keys are case
+// insensitive).
+func conditionValues(st map[string]any, operator, key string) []string {
+	cond, _ := st["Condition"].(map[string]any)
+	m, _ := cond[operator].(map[string]any)
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return stringsOf(v)
+		}
+	}
+	return nil
+}
+
+// principals returns the principals of a statement of one kind ("AWS",
+// "Service"); "*" for a bare Principal "*".
+func principals(st map[string]any, kind string) []string {
+	switch p := st["Principal"].(type) {
+	case string:
+		return []string{p}
+	case map[string]any:
+		return stringsOf(p[kind])
+	}
+	return nil
+}
+
+// actionsCover reports whether a statement's actions include action,
+// honouring wildcards ("kms:*", "kms:GenerateDataKey*", "*").
+func actionsCover(st map[string]any, action string) bool {
+	for _, a := range stringsOf(st["Action"]) {
+		if wildcardMatch(strings.ToLower(a), strings.ToLower(action)) {
+			return true
+		}
+	}
+	return false
+}
+
+// wildcardMatch matches s against a pattern with * wildcards.
+func wildcardMatch(pattern, s string) bool {
+	prefix, rest, wild := strings.Cut(pattern, "*")
+	if !wild {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	s = s[len(prefix):]
+	for i := 0; i <= len(s); i++ {
+		if wildcardMatch(rest, s[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesContainsFold(list []string, s string) bool {
+	for _, e := range list {
+		if strings.EqualFold(e, s) {
+			return true
+		}
+	}
+	return false
+}

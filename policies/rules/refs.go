@@ -32,6 +32,17 @@ func referenceOf(r Resource, path ...string) reference {
 	return ref
 }
 
+// nestedReference is referenceOf for a value deep inside a top-level
+// property ("[]" steps into list elements): the top-level property's
+// dependencies, and the known strings at the path.
+func nestedReference(r Resource, path ...string) reference {
+	ref := reference{urns: r.PropertyDependencies[path[0]]}
+	vals, unknownSeen := stringsAt(r.Properties, path)
+	ref.values = vals
+	ref.unresolved = unknownSeen && len(ref.urns) == 0 && len(vals) == 0
+	return ref
+}
+
 // empty reports whether the reference points at nothing at all.
 func (ref reference) empty() bool {
 	return !ref.unresolved && len(ref.urns) == 0 && len(ref.values) == 0
@@ -77,4 +88,42 @@ func companions(rs []Resource, isSubject func(string) bool, companionType string
 		}
 	}
 	return found, unresolved
+}
+
+// companionCheck builds the check of a stack rule of the form "every
+// subject has a companion of type companion whose reference at path points
+// at it" (a bucket and its encryption configuration, a VPC and its flow
+// log). judge decides on the companions found (nil: any one is enough);
+// missing, on a subject without one ("" passes: an inline setting may
+// stand in). A companion whose reference cannot be resolved could be any
+// subject's, so nothing is reported then.
+func companionCheck(subjects []string, companion string, nameKeys []string, path []string,
+	judge func(subject Resource, found []Resource, cfg map[string]any) []string,
+	missing func(subject Resource, cfg map[string]any) string,
+) func([]Resource, map[string]any) []Finding {
+	return func(rs []Resource, cfg map[string]any) []Finding {
+		isSubject := func(t string) bool { return slices.Contains(subjects, t) }
+		found, unresolved := companions(rs, isSubject, companion, nameKeys, path...)
+		if unresolved {
+			return nil
+		}
+		var out []Finding
+		for _, s := range rs {
+			if !isSubject(s.Type) {
+				continue
+			}
+			if cs := found[s.URN]; len(cs) > 0 {
+				if judge != nil {
+					for _, msg := range judge(s, cs, cfg) {
+						out = append(out, Finding{URN: s.URN, Message: msg})
+					}
+				}
+				continue
+			}
+			if msg := missing(s, cfg); msg != "" {
+				out = append(out, Finding{URN: s.URN, Message: msg})
+			}
+		}
+		return out
+	}
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -55,8 +56,10 @@ type Resource struct {
 	Parent               string // parent URN
 	Dependencies         []string
 	PropertyDependencies map[string][]string
-	// ID is the physical ID when it is known (a stack export); empty during a
-	// preview. Stack rules use it to match references such as a flow log's vpcId.
+	// ID is the physical ID when it is known: in a stack export (audit)
+	// only. The analyzer protocol carries no ID, so under the Pulumi CLI
+	// and in the offline preview it is empty and rules match references by
+	// dependency and name.
 	ID string
 }
 
@@ -69,25 +72,92 @@ type Violation struct {
 	Message          string `json:"message"`
 }
 
+// Concern groups rules as policies/README.md presents them; each concern's
+// rules live in the file of that name.
+type Concern string
+
+// The concerns, in the order the README presents them.
+const (
+	ConcernTagging      Concern = "tagging"
+	ConcernEncryption   Concern = "encryption"
+	ConcernNetwork      Concern = "network"
+	ConcernAudit        Concern = "audit"
+	ConcernCost         Concern = "cost"
+	ConcernIAM          Concern = "iam"
+	ConcernAvailability Concern = "availability"
+	ConcernSafety       Concern = "safety"
+	ConcernDeploy       Concern = "deploy"
+)
+
+// Concerns lists every concern with its README title.
+var Concerns = []struct {
+	Concern Concern
+	Title   string
+}{
+	{ConcernTagging, "Tagging"},
+	{ConcernEncryption, "Encryption"},
+	{ConcernNetwork, "Network isolation"},
+	{ConcernAudit, "Audit and logging"},
+	{ConcernCost, "Spot and cost"},
+	{ConcernIAM, "IAM"},
+	{ConcernAvailability, "Availability"},
+	{ConcernSafety, "Generative AI safety"},
+	{ConcernDeploy, "Deploy readiness"},
+}
+
+// Scope limits a rule to the resources of some environments, read from the
+// Environment tag (see env.go).
+type Scope string
+
+// Scopes.
+const (
+	// ScopeAll judges every resource.
+	ScopeAll Scope = ""
+	// ScopeProdLike judges resources tagged prod or staging. Rule names
+	// end in -prod.
+	ScopeProdLike Scope = "prod"
+	// ScopeNonProd judges every resource not tagged prod or staging: the
+	// advisory twin of a -prod rule, or a rule only dev needs.
+	ScopeNonProd Scope = "nonprod"
+)
+
 // Rule checks one resource; Check returns one message per problem (none when
-// compliant).
+// compliant). The evaluator calls Check only for resources of Types (every
+// type when Types is empty) in Scope, so Check never guards on the type.
 type Rule struct {
-	Name         string
-	Description  string
-	Level        Level
-	ConfigSchema map[string]map[string]any // JSON-schema "properties" of the rule's config; nil when none
-	Defaults     map[string]any            // config values used when the user gives none
-	Check        func(r Resource, cfg map[string]any) []string
+	// Name is <service>-<subject>-<expectation>, ending in -prod when Scope
+	// is ScopeProdLike.
+	Name    string
+	Concern Concern
+	// Description says why the rule exists, in a sentence or two.
+	Description string
+	// Checks says precisely what the rule reads and when it fires, for the
+	// README's table.
+	Checks string
+	Level  Level
+	Types  []string
+	Scope  Scope
+	// ConfigSchema is the JSON-schema "properties" of the rule's config
+	// (built with the helpers in schema.go); nil when it takes none.
+	ConfigSchema map[string]map[string]any
+	// Defaults are the config values used when the user gives none.
+	Defaults map[string]any
+	Check    func(r Resource, cfg map[string]any) []string
 }
 
 // StackRule checks all resources together, for properties that no single
-// resource shows (a VPC without a flow log, a key nobody uses).
+// resource shows (a VPC without a flow log, a resource created before what
+// it names). Types are the subjects it reports on (for the docs); Scope
+// drops findings on resources outside it.
 type StackRule struct {
-	Name, Description string
-	Level             Level
-	ConfigSchema      map[string]map[string]any
-	Defaults          map[string]any
-	Check             func(rs []Resource, cfg map[string]any) []Finding
+	Name, Description, Checks string
+	Concern                   Concern
+	Level                     Level
+	Types                     []string
+	Scope                     Scope
+	ConfigSchema              map[string]map[string]any
+	Defaults                  map[string]any
+	Check                     func(rs []Resource, cfg map[string]any) []Finding
 }
 
 // Finding is one stack-rule result: the URN it is about and the message.
@@ -101,31 +171,41 @@ var (
 
 // register adds resource rules to the pack. It is called from the init of
 // each concern's file; a duplicate or malformed rule is a programming error.
-func register(rs ...Rule) {
+func register(concern Concern, rs ...Rule) {
 	for _, r := range rs {
-		mustNewName(r.Name, r.Level, r.ConfigSchema, r.Defaults, r.Check == nil)
+		r.Concern = concern
+		mustNewName(r.Name, r.Description, r.Checks, r.Level, r.Scope, r.ConfigSchema, r.Defaults, r.Check == nil)
 		resourceRules = append(resourceRules, r)
 	}
 }
 
 // registerStack adds stack rules to the pack, like register.
-func registerStack(rs ...StackRule) {
+func registerStack(concern Concern, rs ...StackRule) {
 	for _, r := range rs {
-		mustNewName(r.Name, r.Level, r.ConfigSchema, r.Defaults, r.Check == nil)
+		r.Concern = concern
+		mustNewName(r.Name, r.Description, r.Checks, r.Level, r.Scope, r.ConfigSchema, r.Defaults, r.Check == nil)
 		stackRules = append(stackRules, r)
 	}
 }
 
-func mustNewName(name string, level Level, schema map[string]map[string]any, defaults map[string]any, noCheck bool) {
+// ruleName is the naming scheme: <service>-<subject>-<expectation>, lower
+// case words joined by dashes.
+var ruleName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+){2,}$`)
+
+func mustNewName(name, description, checks string, level Level, scope Scope, schema map[string]map[string]any, defaults map[string]any, noCheck bool) {
 	switch {
-	case name == "" || name == AllRules:
-		panic(fmt.Sprintf("rules: invalid rule name %q", name))
+	case name == "" || name == AllRules || !ruleName.MatchString(name):
+		panic(fmt.Sprintf("rules: invalid rule name %q (want <service>-<subject>-<expectation>)", name))
 	case ruleNames[name]:
 		panic(fmt.Sprintf("rules: rule %q registered twice", name))
 	case !level.Valid():
 		panic(fmt.Sprintf("rules: rule %q has invalid level %q", name, level))
 	case noCheck:
 		panic(fmt.Sprintf("rules: rule %q has no Check", name))
+	case description == "" || checks == "":
+		panic(fmt.Sprintf("rules: rule %q needs a Description and Checks", name))
+	case (scope == ScopeProdLike) != strings.HasSuffix(name, "-prod"):
+		panic(fmt.Sprintf("rules: rule %q: a name ends in -prod exactly when the scope is prod-like", name))
 	}
 	if _, ok := schema["enforcementLevel"]; ok {
 		panic(fmt.Sprintf("rules: rule %q: enforcementLevel is reserved in ConfigSchema", name))

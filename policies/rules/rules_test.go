@@ -16,37 +16,62 @@ func TestRegistry(t *testing.T) {
 	names := map[string]bool{}
 	for _, want := range []string{
 		// tagging
-		"required-tags", "environment-tag-values", "launch-template-tag-specifications",
+		"resource-tags-required", "resource-environment-tag-valid", "ec2-launch-template-tags-propagated",
 		// encryption
-		"kms-key-rotation", "kms-key-deletion-window", "kms-key-policy-no-public", "s3-sse-kms", "s3-bucket-key",
-		"s3-encryption-attached", "eks-secrets-encryption", "ebs-encryption", "fsx-customer-key",
-		"sagemaker-domain-kms", "sagemaker-notebook-kms", "sagemaker-endpoint-kms", "sagemaker-data-capture-kms",
-		"bedrock-guardrail-kms", "log-group-kms", "log-group-retention",
+		"kms-key-rotation-enabled", "kms-key-deletion-window-long", "kms-key-policy-not-public", "s3-bucket-encryption-kms",
+		"s3-bucket-key-enabled", "s3-bucket-encryption-attached", "eks-cluster-secrets-encrypted", "ec2-volume-encrypted",
+		"fsx-filesystem-customer-key", "sagemaker-domain-customer-key", "sagemaker-notebook-customer-key",
+		"sagemaker-endpoint-customer-key", "sagemaker-capture-customer-key", "bedrock-guardrail-customer-key",
+		"logs-group-customer-key", "resource-customer-key-required",
 		// network isolation
-		"vpc-flow-logs", "vpc-privatelink-endpoints", "eks-endpoint-not-world", "eks-endpoint-private-prod",
-		"sagemaker-domain-vpc-only", "sagemaker-notebook-direct-internet", "sagemaker-notebook-root-access",
-		"sagemaker-model-network-isolation", "no-public-ip", "imdsv2-required", "imds-hop-limit",
-		"s3-public-access-block", "s3-public-access-block-attached", "s3-ownership-enforced",
-		"s3-bucket-policy-no-public", "security-group-world-ingress", "node-ssh-disabled",
+		"vpc-endpoints-present", "eks-endpoint-cidrs-restricted", "eks-endpoint-private-prod", "eks-endpoint-private-everywhere",
+		"sagemaker-domain-vpc-only", "sagemaker-notebook-internet-disabled", "sagemaker-notebook-root-disabled",
+		"sagemaker-model-network-isolated", "ec2-public-ip-disabled", "ec2-imdsv2-required", "ec2-imds-hop-limit-low",
+		"s3-public-access-blocked", "s3-public-access-block-attached", "s3-bucket-ownership-enforced",
+		"s3-bucket-policy-not-public", "ec2-security-group-no-world-ingress", "eks-node-ssh-disabled", "transport-tls-required",
+		// audit
+		"logs-group-retention-set", "logs-group-retention-year-prod", "logs-group-retention-year", "eks-cluster-logs-enabled",
+		"vpc-flow-logs-enabled", "vpc-flow-logs-enabled-prod", "s3-bucket-access-logging",
 		// spot and cost
-		"training-uses-spot", "batch-cpu-uses-spot", "sagemaker-pipeline-spot-training", "accelerator-allow-list",
-		"gpu-scale-to-zero-nonprod", "budget-exists", "s3-lifecycle-rules", "efa-placement-group",
-		"karpenter-ami-pinned-prod",
+		"eks-training-nodes-spot", "eks-batch-nodes-spot", "sagemaker-pipeline-training-spot", "ec2-accelerator-type-allowed",
+		"eks-accelerator-nodes-scale-to-zero", "budgets-budget-present", "budgets-budget-present-prod",
+		"s3-bucket-lifecycle-enabled", "ec2-efa-placement-cluster",
 		// IAM
-		"iam-no-wildcard-actions", "iam-no-admin-policy", "iam-trust-no-wildcard-principal", "eks-access-entries-mode",
+		"iam-policy-no-wildcard-actions", "iam-policy-no-admin-attached", "iam-role-trust-not-public", "eks-cluster-access-entries",
 		// availability
-		"prod-stateful-protected", "s3-versioning-prod", "eks-control-plane-logs", "eks-minimum-version",
-		"sagemaker-endpoint-instances-prod", "prod-inference-node-groups", "node-group-multi-az-prod", "fsx-backups-prod",
+		"resource-stateful-protected-prod", "s3-bucket-versioning-prod", "eks-cluster-version-supported",
+		"sagemaker-endpoint-instances-prod", "eks-inference-nodes-on-demand-prod", "eks-node-group-multi-az-prod",
+		"fsx-filesystem-backups-prod", "storage-backups-enabled", "karpenter-ami-pinned-prod",
+		// generative AI safety
+		"bedrock-guardrail-filters-complete", "bedrock-guardrail-filters-complete-prod",
+		// deploy readiness
+		"aws-input-enums-valid", "kms-key-grants-services", "resource-dependencies-declared",
+		"ec2-launch-template-public-ip-single-interface", "ec2-efa-interfaces-within-cards", "iam-policy-size-within-limit",
 	} {
 		names[want] = false
 	}
-	check := func(name, desc string, level Level, schema map[string]map[string]any, defaults map[string]any) {
-		t.Helper()
-		if desc == "" {
-			t.Errorf("%s: no description", name)
+	inProfile := map[string]bool{}
+	for _, p := range Profiles() {
+		for name := range p.Controls {
+			inProfile[name] = true
 		}
-		if !level.Valid() || level == Disabled {
-			t.Errorf("%s: level %q, want advisory or mandatory", name, level)
+	}
+	concerns := map[Concern]bool{}
+	for _, c := range Concerns {
+		concerns[c.Concern] = true
+	}
+	check := func(name string, concern Concern, types []string, level Level, schema map[string]map[string]any, defaults map[string]any) {
+		t.Helper()
+		if !concerns[concern] {
+			t.Errorf("%s: concern %q is not one of Concerns", name, concern)
+		}
+		if level == Disabled && !inProfile[name] {
+			t.Errorf("%s: off by default but in no compliance profile: nothing can turn it on", name)
+		}
+		for _, typ := range types {
+			if !strings.Contains(typ, ":") {
+				t.Errorf("%s: %q is not a type token", name, typ)
+			}
 		}
 		// Defaults must satisfy the rule's own schema in the form JSON config
 		// takes ([]any, float64), or the pack would advertise a bad default.
@@ -60,14 +85,14 @@ func TestRegistry(t *testing.T) {
 		t.Error("Rules() is not sorted by name")
 	}
 	for _, r := range rs {
-		check(r.Name, r.Description, r.Level, r.ConfigSchema, r.Defaults)
+		check(r.Name, r.Concern, r.Types, r.Level, r.ConfigSchema, r.Defaults)
 	}
 	srs := StackRules()
 	if !slices.IsSortedFunc(srs, func(a, b StackRule) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Error("StackRules() is not sorted by name")
 	}
 	for _, r := range srs {
-		check(r.Name, r.Description, r.Level, r.ConfigSchema, r.Defaults)
+		check(r.Name, r.Concern, r.Types, r.Level, r.ConfigSchema, r.Defaults)
 	}
 	for name, seen := range names {
 		if !seen {
@@ -77,14 +102,42 @@ func TestRegistry(t *testing.T) {
 	if got, want := Names(), slices.Sorted(maps.Keys(names)); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
-	if lvl := ruleByName(t, "required-tags").Level; lvl != Mandatory {
-		t.Errorf("required-tags level = %q, want mandatory", lvl)
+	for _, name := range slices.Sorted(maps.Keys(inProfile)) {
+		if _, ok := names[name]; !ok {
+			t.Errorf("a profile lists %q, which is not a rule", name)
+		}
 	}
-	if lvl := ruleByName(t, "kms-key-rotation").Level; lvl != Mandatory {
-		t.Errorf("kms-key-rotation level = %q, want mandatory", lvl)
+	if lvl := ruleByName(t, "resource-tags-required").Level; lvl != Mandatory {
+		t.Errorf("resource-tags-required level = %q, want mandatory", lvl)
 	}
-	if n := len(Names()); n < 35 {
-		t.Errorf("%d rules registered; the pack promises at least 35", n)
+}
+
+// TestNamingScheme: <service>-<subject>-<expectation>, and the prod scope
+// spelled one way (a -prod suffix exactly on prod-scoped rules); register
+// enforces it, this shows it fails on a bad name.
+func TestNamingScheme(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		scope Scope
+		ok    bool
+	}{
+		{"kms-key-rotation-tested", ScopeAll, true},
+		{"eks-endpoint-tested-prod", ScopeProdLike, true},
+		{"prod-stateful-protected", ScopeProdLike, false},
+		{"required-tags", ScopeAll, false},
+		{"vpc-flow-logs-enabled-prod", ScopeAll, false},
+		{"Bad-Name-Here", ScopeAll, false},
+	} {
+		func() {
+			defer func() {
+				if p := recover(); (p == nil) != tc.ok {
+					t.Errorf("%s (%s): panic = %v, want ok = %v", tc.name, tc.scope, p, tc.ok)
+				}
+			}()
+			saved := maps.Clone(ruleNames)
+			defer func() { ruleNames = saved }()
+			mustNewName(tc.name, "why", "what", Advisory, tc.scope, nil, nil, false)
+		}()
 	}
 }
 
@@ -108,7 +161,12 @@ var probeKeys = []string{
 	"placement", "inlinePolicies", "assumeRolePolicy", "managedPolicyArns", "policyArn", "policyArns",
 	"authenticationMode", "accessConfig", "enabledClusterLogTypes", "version", "serviceNamespace", "minCapacity",
 	"automaticBackupRetentionDays", "versionings", "versioning", "versioningConfiguration", "subnetIds",
-	"nodeSubnetIds", "availabilityZone", "strategy", "name",
+	"nodeSubnetIds", "availabilityZone", "strategy", "name", "logFormat", "storageCapacity", "perUnitStorageThroughput",
+	"storageType", "dataCompressionType", "contentPolicyConfig", "sensitiveInformationPolicyConfig", "kmsMasterKeyId",
+	"encryptionConfigurations", "serverSideEncryption", "pointInTimeRecovery", "sslPolicy", "queueUrl", "arn",
+	"targetBucket", "taints", "amiType", "resolveConflictsOnCreate", "accessScope", "budgetType", "timeUnit",
+	"notifications", "monitorType", "monitorDimension", "frequency", "trafficType", "logDestinationType",
+	"topicPolicyConfig", "wordPolicyConfig", "contextualGroundingPolicyConfig", "clusterName", "keyId",
 }
 
 // probeTypes are the resource types the sweeps instantiate: every taggable
@@ -119,8 +177,9 @@ func probeTypes() []string {
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment",
 		appAutoscalingTarget, ebsVolumeType, securityGroupRuleType, eksAccessPolicyType, iamRolePolicyType,
 		iamUserPolicyType, iamGroupPolicyType, kmsKeyPolicyType, s3SSEConfigType, s3PublicAccessType,
-		s3OwnershipType, s3VersioningType, s3LifecycleType, s3BucketPolicyType, eksNodeGroupV2Type,
-		eksNodeGroupCompType, karpenterNodePoolType, karpenterNodeClassType, "eks:index:Addon",
+		s3OwnershipType, s3VersioningType, s3LifecycleType, s3LoggingType, s3BucketPolicyType, sqsQueuePolicyType,
+		lbListenerType, eventTargetType, karpenterNodePoolType, karpenterNodeClassType, "eks:index:Addon",
+		"eks:index:Cluster", "eks:index:ManagedNodeGroup",
 	)
 	return slices.Compact(slices.Sorted(slices.Values(types)))
 }
@@ -143,6 +202,9 @@ func TestUnknownNeverFires(t *testing.T) {
 		r := res(typ, "unknown", props)
 		all = append(all, r)
 		for _, rule := range Rules() {
+			if !Applies(rule, r) {
+				continue
+			}
 			if got := rule.Check(r, MergeConfig(rule.Defaults, nil)); len(got) > 0 {
 				t.Errorf("%s on %s with unknown properties: %q", rule.Name, typ, got)
 			}
@@ -192,18 +254,18 @@ func TestNoPanicOnAnyKind(t *testing.T) {
 func TestParseSettings(t *testing.T) {
 	got, err := ParseSettings([]byte(`{
 		"all": "mandatory",
-		"kms-key-rotation": "disabled",
-		"required-tags": {"enforcementLevel": "advisory", "requiredTags": ["Owner"]},
-		"kms-key-deletion-window": {"minimumDays": 7}
+		"kms-key-rotation-enabled": "disabled",
+		"resource-tags-required": {"enforcementLevel": "advisory", "requiredTags": ["Owner"]},
+		"kms-key-deletion-window-long": {"minimumDays": 7}
 	}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Settings{
-		"all":                     {Level: Mandatory},
-		"kms-key-rotation":        {Level: Disabled},
-		"required-tags":           {Level: Advisory, Config: map[string]any{"requiredTags": []any{"Owner"}}},
-		"kms-key-deletion-window": {Config: map[string]any{"minimumDays": 7.0}},
+		"all":                          {Level: Mandatory},
+		"kms-key-rotation-enabled":     {Level: Disabled},
+		"resource-tags-required":       {Level: Advisory, Config: map[string]any{"requiredTags": []any{"Owner"}}},
+		"kms-key-deletion-window-long": {Config: map[string]any{"minimumDays": 7.0}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseSettings:\n got %#v\nwant %#v", got, want)
@@ -217,24 +279,24 @@ func TestParseSettings(t *testing.T) {
 		{"not JSON", `enforcementLevel: mandatory`, []string{"not a JSON object"}},
 		{"array", `[]`, []string{"not a JSON object"}},
 		{"null", `null`, []string{"not a JSON object"}},
-		{"unknown rule", `{"no-such-rule": "advisory"}`, []string{`"no-such-rule"`, "required-tags"}},
-		{"bad level string", `{"required-tags": "warn"}`, []string{`"required-tags"`, `"warn"`, "advisory, mandatory, disabled"}},
-		{"bad level in object", `{"kms-key-rotation": {"enforcementLevel": "blocking"}}`, []string{`"kms-key-rotation"`, `"blocking"`}},
-		{"remediate is not a level here", `{"required-tags": "remediate"}`, []string{`"remediate"`}},
-		{"level not a string", `{"required-tags": {"enforcementLevel": 1}}`, []string{`"required-tags"`, "enforcementLevel must be a string"}},
-		{"null setting", `{"required-tags": null}`, []string{`"required-tags"`, "got null"}},
-		{"number setting", `{"required-tags": 3}`, []string{`"required-tags"`, "string or an object"}},
-		{"unknown config key", `{"required-tags": {"tags": ["A"]}}`, []string{`"required-tags"`, `"tags"`, "requiredTags"}},
-		{"config on a rule without config", `{"kms-key-rotation": {"days": 1}}`, []string{`"kms-key-rotation"`, `"days"`, "allowed: none"}},
-		{"wrong type", `{"required-tags": {"requiredTags": "Project"}}`, []string{`"requiredTags"`, "must be an array"}},
-		{"wrong element type", `{"required-tags": {"requiredTags": ["A", 1]}}`, []string{"element 1", "must be a string"}},
-		{"below minimum", `{"kms-key-deletion-window": {"minimumDays": 3}}`, []string{`"minimumDays"`, "at least 7"}},
-		{"not an integer", `{"kms-key-deletion-window": {"minimumDays": 7.5}}`, []string{`"minimumDays"`, "integer"}},
+		{"unknown rule", `{"no-such-rule": "advisory"}`, []string{`"no-such-rule"`, "resource-tags-required"}},
+		{"bad level string", `{"resource-tags-required": "warn"}`, []string{`"resource-tags-required"`, `"warn"`, "advisory, mandatory, disabled"}},
+		{"bad level in object", `{"kms-key-rotation-enabled": {"enforcementLevel": "blocking"}}`, []string{`"kms-key-rotation-enabled"`, `"blocking"`}},
+		{"remediate is not a level here", `{"resource-tags-required": "remediate"}`, []string{`"remediate"`}},
+		{"level not a string", `{"resource-tags-required": {"enforcementLevel": 1}}`, []string{`"resource-tags-required"`, "enforcementLevel must be a string"}},
+		{"null setting", `{"resource-tags-required": null}`, []string{`"resource-tags-required"`, "got null"}},
+		{"number setting", `{"resource-tags-required": 3}`, []string{`"resource-tags-required"`, "string or an object"}},
+		{"unknown config key", `{"resource-tags-required": {"tags": ["A"]}}`, []string{`"resource-tags-required"`, `"tags"`, "requiredTags"}},
+		{"config on a rule without config", `{"kms-key-rotation-enabled": {"days": 1}}`, []string{`"kms-key-rotation-enabled"`, `"days"`, "allowed: none"}},
+		{"wrong type", `{"resource-tags-required": {"requiredTags": "Project"}}`, []string{`"requiredTags"`, "must be an array"}},
+		{"wrong element type", `{"resource-tags-required": {"requiredTags": ["A", 1]}}`, []string{"element 1", "must be a string"}},
+		{"below minimum", `{"kms-key-deletion-window-long": {"minimumDays": 3}}`, []string{`"minimumDays"`, "at least 7"}},
+		{"not an integer", `{"kms-key-deletion-window-long": {"minimumDays": 7.5}}`, []string{`"minimumDays"`, "integer"}},
 		{"bad all level", `{"all": "strict"}`, []string{`"all"`, `"strict"`}},
 		{"config on all", `{"all": {"enforcementLevel": "advisory", "requiredTags": []}}`, []string{`"all"`, `"requiredTags"`}},
 		{
 			"every problem at once",
-			`{"nope": "advisory", "required-tags": "warn"}`,
+			`{"nope": "advisory", "resource-tags-required": "warn"}`,
 			[]string{`"nope"`, `"warn"`},
 		},
 	}
@@ -255,14 +317,14 @@ func TestParseSettings(t *testing.T) {
 
 func TestSettingJSONRoundTrip(t *testing.T) {
 	in := Settings{
-		"required-tags": {Level: Advisory, Config: map[string]any{"requiredTags": []any{"Owner"}}},
-		"all":           {Level: Mandatory},
+		"resource-tags-required": {Level: Advisory, Config: map[string]any{"requiredTags": []any{"Owner"}}},
+		"all":                    {Level: Mandatory},
 	}
 	data, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"all":{"enforcementLevel":"mandatory"},"required-tags":{"enforcementLevel":"advisory","requiredTags":["Owner"]}}`
+	const want = `{"all":{"enforcementLevel":"mandatory"},"resource-tags-required":{"enforcementLevel":"advisory","requiredTags":["Owner"]}}`
 	if string(data) != want {
 		t.Errorf("Marshal = %s, want %s", data, want)
 	}
@@ -287,19 +349,19 @@ func TestEvaluate(t *testing.T) {
 		return Violation{Policy: policy, EnforcementLevel: level, URN: urn, Message: msg}
 	}
 	window := func(l Level) Violation {
-		return v("kms-key-deletion-window", l, key.URN, "deletionWindowInDays is 7; use at least 30")
+		return v("kms-key-deletion-window-long", l, key.URN, "deletionWindowInDays is 7; use at least 30")
 	}
 	rotation := func(l Level) Violation {
-		return v("kms-key-rotation", l, key.URN, "enableKeyRotation is false; set it to true")
+		return v("kms-key-rotation-enabled", l, key.URN, "enableKeyRotation is false; set it to true")
 	}
 	tags := func(l Level, missing string) Violation {
-		return v("required-tags", l, vpc.URN, "missing required tags: "+missing+" (checked tags)")
+		return v("resource-tags-required", l, vpc.URN, "missing required tags: "+missing+" (checked tags)")
 	}
 	flow := func(l Level) Violation {
-		return v("vpc-flow-logs", l, vpc.URN, "no aws:ec2/flowLog:FlowLog has vpcId set to this VPC")
+		return v("vpc-flow-logs-enabled", l, vpc.URN, "no aws:ec2/flowLog:FlowLog has vpcId set to this VPC")
 	}
 	endpoints := func(l Level) Violation {
-		return v("vpc-privatelink-endpoints", l, vpc.URN,
+		return v("vpc-endpoints-present", l, vpc.URN,
 			"no VPC endpoint for ecr.api, ecr.dkr, s3, sts: traffic to these AWS APIs leaves through the internet")
 	}
 	const allTags = "CostCenter, Environment, ManagedBy, Project, Team"
@@ -309,15 +371,15 @@ func TestEvaluate(t *testing.T) {
 		settings string
 		want     []Violation
 	}{
-		{"defaults", `{}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), flow(Advisory), endpoints(Mandatory)}},
-		{"disabled rule skipped", `{"required-tags": "disabled"}`, []Violation{window(Advisory), rotation(Mandatory), flow(Advisory), endpoints(Mandatory)}},
-		{"disabled stack rule skipped", `{"vpc-flow-logs": {"enforcementLevel": "disabled"}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), endpoints(Mandatory)}},
-		{"requiredTags override", `{"required-tags": {"requiredTags": ["Owner"]}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, "Owner"), flow(Advisory), endpoints(Mandatory)}},
-		{"config override of a threshold", `{"kms-key-deletion-window": {"minimumDays": 7}}`, []Violation{rotation(Mandatory), tags(Mandatory, allTags), flow(Advisory), endpoints(Mandatory)}},
-		{"stack rule config override", `{"vpc-privatelink-endpoints": {"requiredServices": []}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), flow(Advisory)}},
-		{"all raises every level", `{"all": "mandatory"}`, []Violation{window(Mandatory), rotation(Mandatory), tags(Mandatory, allTags), flow(Mandatory), endpoints(Mandatory)}},
-		{"all lowers every level", `{"all": "advisory"}`, []Violation{window(Advisory), rotation(Advisory), tags(Advisory, allTags), flow(Advisory), endpoints(Advisory)}},
-		{"a rule's own level beats all", `{"all": "disabled", "kms-key-rotation": "advisory"}`, []Violation{rotation(Advisory)}},
+		{"defaults", `{}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), endpoints(Mandatory), flow(Advisory)}},
+		{"disabled rule skipped", `{"resource-tags-required": "disabled"}`, []Violation{window(Advisory), rotation(Mandatory), endpoints(Mandatory), flow(Advisory)}},
+		{"disabled stack rule skipped", `{"vpc-flow-logs-enabled": {"enforcementLevel": "disabled"}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), endpoints(Mandatory)}},
+		{"requiredTags override", `{"resource-tags-required": {"requiredTags": ["Owner"]}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, "Owner"), endpoints(Mandatory), flow(Advisory)}},
+		{"config override of a threshold", `{"kms-key-deletion-window-long": {"minimumDays": 7}}`, []Violation{rotation(Mandatory), tags(Mandatory, allTags), endpoints(Mandatory), flow(Advisory)}},
+		{"stack rule config override", `{"vpc-endpoints-present": {"requiredServices": []}}`, []Violation{window(Advisory), rotation(Mandatory), tags(Mandatory, allTags), flow(Advisory)}},
+		{"all raises every level", `{"all": "mandatory"}`, []Violation{window(Mandatory), rotation(Mandatory), tags(Mandatory, allTags), endpoints(Mandatory), flow(Mandatory)}},
+		{"all lowers every level", `{"all": "advisory"}`, []Violation{window(Advisory), rotation(Advisory), tags(Advisory, allTags), endpoints(Advisory), flow(Advisory)}},
+		{"a rule's own level beats all", `{"all": "disabled", "kms-key-rotation-enabled": "advisory"}`, []Violation{rotation(Advisory)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,7 +401,7 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateSortsByURN(t *testing.T) {
 	b := res(vpcType, "b", map[string]property.Value{"tags": tagValue(fullTags())})
 	a := res(vpcType, "a", map[string]property.Value{"tags": tagValue(fullTags())})
-	got := Evaluate([]Resource{b, a}, Settings{"required-tags": {Level: Disabled}, "vpc-privatelink-endpoints": {Level: Disabled}})
+	got := Evaluate([]Resource{b, a}, Settings{"resource-tags-required": {Level: Disabled}, "vpc-endpoints-present": {Level: Disabled}})
 	if len(got) != 2 || got[0].URN != a.URN || got[1].URN != b.URN {
 		t.Errorf("Evaluate order = %s, want a before b", dump(got))
 	}

@@ -6,64 +6,28 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
-// DefaultRequiredTags are the tags every taggable resource carries: they drive
-// cost allocation (Project, CostCenter, Team), environment scoping and the
-// "who created this" question (ManagedBy).
-var DefaultRequiredTags = []string{"Project", "Environment", "Team", "CostCenter", "ManagedBy"}
+// DefaultRequiredTags are the tags every taggable resource carries.
+var DefaultRequiredTags = conventions.RequiredTagKeys
 
 // taggableTypes are the resource types the platform creates that accept tags.
 // A resource of another type is still checked when it has a tags or tagsAll
 // property, so a new type is covered as soon as it is tagged at all.
 var taggableTypes = map[string]bool{
-	"aws:budgets/budget:Budget":                                 true,
-	"aws:cloudwatch/logGroup:LogGroup":                          true,
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         true,
-	"aws:ec2/eip:Eip":                                           true,
-	"aws:ec2/flowLog:FlowLog":                                   true,
-	"aws:ec2/internetGateway:InternetGateway":                   true,
-	"aws:ec2/launchTemplate:LaunchTemplate":                     true,
-	"aws:ec2/natGateway:NatGateway":                             true,
-	"aws:ec2/placementGroup:PlacementGroup":                     true,
-	"aws:ec2/routeTable:RouteTable":                             true,
-	"aws:ec2/securityGroup:SecurityGroup":                       true,
-	"aws:ec2/subnet:Subnet":                                     true,
-	"aws:ec2/vpc:Vpc":                                           true,
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                           true,
-	"aws:ecr/repository:Repository":                             true,
-	"aws:efs/fileSystem:FileSystem":                             true,
-	"aws:eks/cluster:Cluster":                                   true,
-	"aws:eks/nodeGroup:NodeGroup":                               true,
-	"aws:fsx/lustreFileSystem:LustreFileSystem":                 true,
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider":       true,
-	"aws:iam/policy:Policy":                                     true,
-	"aws:iam/role:Role":                                         true,
-	"aws:kms/key:Key":                                           true,
-	"aws:s3/bucket:Bucket":                                      true,
-	"aws:s3/bucketV2:BucketV2":                                  true,
-	"aws:sagemaker/domain:Domain":                               true,
-	"aws:sagemaker/endpoint:Endpoint":                           true,
-	"aws:sagemaker/endpointConfiguration:EndpointConfiguration": true,
-	"aws:sagemaker/model:Model":                                 true,
-	"aws:sagemaker/modelPackageGroup:ModelPackageGroup":         true,
-	"aws:sagemaker/userProfile:UserProfile":                     true,
-	"aws:sns/topic:Topic":                                       true,
-	"aws:sqs/queue:Queue":                                       true,
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   true,
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": true,
-	"eks:index:Cluster":                                         true,
-	"eks:index:ManagedNodeGroup":                                true,
-	"aws:bedrock/guardrail:Guardrail":                           true,
-	"aws:cloudwatch/eventRule:EventRule":                        true,
-	"aws:ebs/volume:Volume":                                     true,
-	"aws:ec2/instance:Instance":                                 true,
-	"aws:eks/accessEntry:AccessEntry":                           true,
-	"aws:eks/addon:Addon":                                       true,
-	"aws:eks/podIdentityAssociation:PodIdentityAssociation":     true,
-	"aws:iam/instanceProfile:InstanceProfile":                   true,
-	"aws:sagemaker/notebookInstance:NotebookInstance":           true,
-	"aws:sagemaker/pipeline:Pipeline":                           true,
+	anomalyMonitorType: true, anomalySubType: true, bedrockGuardrailType: true, budgetType: true, budgetActionType: true,
+	eventRuleType: true, logGroupType: true, dynamoTableType: true, ebsVolumeType: true, defaultSGType: true,
+	"aws:ec2/eip:Eip": true, flowLogType: true, ec2InstanceType: true, "aws:ec2/internetGateway:InternetGateway": true,
+	launchTemplateType: true, "aws:ec2/natGateway:NatGateway": true, placementGroupType: true,
+	"aws:ec2/routeTable:RouteTable": true, securityGroupType: true, subnetType: true, vpcType: true, vpcEndpointType: true,
+	ecrRepositoryType: true, efsFileSystemType: true, eksAccessEntryType: true, eksAddonType: true, eksClusterType: true,
+	eksNodeGroupType: true, eksPodIdentityType: true, fsxLustreType: true, "aws:iam/instanceProfile:InstanceProfile": true,
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": true, iamPolicyType: true, iamRoleType: true, iamSLRType: true,
+	kmsKeyType: true, s3BucketType: true, s3BucketV2Type: true, smDomainType: true, smEndpointType: true,
+	smEndpointConfigType: true, smModelType: true, smModelPackageType: true, smNotebookType: true, smPipelineType: true,
+	smUserProfileType: true, snsTopicType: true, sqsQueueType: true, sgEgressRuleType: true, sgIngressRuleType: true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required
@@ -71,50 +35,41 @@ var taggableTypes = map[string]bool{
 func IsTaggable(typ string) bool { return taggableTypes[typ] }
 
 func init() {
-	register(Rule{
-		Name: "required-tags",
+	register(ConcernTagging, Rule{
+		Name: "resource-tags-required",
 		Description: "Every taggable resource carries the platform's required tags " +
 			"(cost allocation, ownership, environment).",
-		Level: Mandatory,
-		ConfigSchema: map[string]map[string]any{
-			"requiredTags": {
-				"type":        "array",
-				"items":       map[string]any{"type": "string"},
-				"description": "Tag keys every taggable resource must carry with a non-empty value.",
-			},
-		},
-		Defaults: map[string]any{"requiredTags": toAnySlice(DefaultRequiredTags)},
-		Check:    checkRequiredTags,
+		Checks: "Every taggable resource (the AWS types the platform creates, and any resource with a `tags`/`tagsAll` " +
+			"property) has each required tag with a non-empty value. Reads `tagsAll` when it is known (a real preview " +
+			"puts provider default tags there), else `tags` when `tagsAll` is absent (mocks and raw inputs); an unknown " +
+			"`tagsAll` is not judged. A list of maps, as `eks:index:Addon` takes, is merged. A tag whose value is " +
+			"unknown counts as present.",
+		Level:        Mandatory,
+		ConfigSchema: map[string]map[string]any{"requiredTags": stringList("Tag keys every taggable resource must carry with a non-empty value.")},
+		Defaults:     map[string]any{"requiredTags": toAnySlice(DefaultRequiredTags)},
+		Check:        checkRequiredTags,
 	}, Rule{
-		Name: "environment-tag-values",
+		Name: "resource-environment-tag-valid",
 		Description: "The Environment tag takes one of the platform's environments, so that " +
-			"cost reports and the environment-specific rules (prod protection, availability) see it.",
-		Level: Mandatory,
-		ConfigSchema: map[string]map[string]any{
-			"allowedValues": {
-				"type":        "array",
-				"items":       map[string]any{"type": "string"},
-				"description": "Values the Environment tag may take.",
-			},
-		},
-		Defaults: map[string]any{"allowedValues": toAnySlice(DefaultEnvironments)},
-		Check:    checkEnvironmentTagValues,
+			"cost reports and the environment-scoped rules (-prod) see it.",
+		Checks: "The `Environment` tag (from `tagsAll`, else `tags`), when present and known, is an allowed value. " +
+			"Rules scoped to prod read the same tag and treat `staging` like `prod`; a resource whose `Environment` " +
+			"is absent, unknown or unrecognised is judged by the non-prod twin of a -prod rule.",
+		Level:        Mandatory,
+		ConfigSchema: map[string]map[string]any{"allowedValues": stringList("Values the Environment tag may take.")},
+		Defaults:     map[string]any{"allowedValues": toAnySlice(DefaultEnvironments)},
+		Check:        checkEnvironmentTagValues,
 	}, Rule{
-		Name: "launch-template-tag-specifications",
+		Name: "ec2-launch-template-tags-propagated",
 		Description: "Launch templates tag the instances and volumes they launch: provider default " +
 			"tags do not reach them, and node groups do not propagate their own tags.",
+		Checks: "`aws:ec2/launchTemplate:LaunchTemplate` has a `tagSpecifications` entry for each resource type, each " +
+			"carrying the required tags.",
 		Level: Mandatory,
+		Types: []string{launchTemplateType},
 		ConfigSchema: map[string]map[string]any{
-			"requiredTags": {
-				"type":        "array",
-				"items":       map[string]any{"type": "string"},
-				"description": "Tag keys each tag specification must carry with a non-empty value.",
-			},
-			"resourceTypes": {
-				"type":        "array",
-				"items":       map[string]any{"type": "string"},
-				"description": "resourceType values that need a tag specification.",
-			},
+			"requiredTags":  stringList("Tag keys each tag specification must carry with a non-empty value."),
+			"resourceTypes": stringList("resourceType values that need a tag specification."),
 		},
 		Defaults: map[string]any{
 			"requiredTags":  toAnySlice(DefaultRequiredTags),
@@ -125,9 +80,11 @@ func init() {
 }
 
 // checkRequiredTags reads tagsAll when it is a known map (a real preview puts
-// provider default tags there), else tags (mocks and raw inputs). A tag whose
-// value is unknown counts as present; an empty or blank value counts as
-// missing; unknown tags as a whole are never judged.
+// provider default tags there), else tags when tagsAll is absent (mocks and
+// raw inputs). A tag whose value is unknown counts as present; an empty or
+// blank value counts as missing; an unknown tagsAll or tags is never judged:
+// falling back to tags when tagsAll is unknown would miss the provider's
+// default tags and fire on a compliant resource.
 func checkRequiredTags(r Resource, cfg map[string]any) []string {
 	_, hasTags := r.Properties.GetOk("tags")
 	_, hasTagsAll := r.Properties.GetOk("tagsAll")
@@ -135,7 +92,7 @@ func checkRequiredTags(r Resource, cfg map[string]any) []string {
 		return nil
 	}
 	required := slices.Compact(slices.Sorted(slices.Values(cfgStrings(cfg, "requiredTags"))))
-	if len(required) == 0 {
+	if len(required) == 0 || isUnknown(r.Properties, "tagsAll") {
 		return nil
 	}
 
@@ -204,7 +161,7 @@ func missingTags(tags property.Map, required []string) []string {
 }
 
 // checkEnvironmentTagValues fires when the Environment tag is a known value
-// outside the allowed list. A missing tag is required-tags' finding.
+// outside the allowed list. A missing tag is resource-tags-required' finding.
 func checkEnvironmentTagValues(r Resource, cfg map[string]any) []string {
 	env, ok := environment(r)
 	if !ok {
@@ -221,9 +178,6 @@ func checkEnvironmentTagValues(r Resource, cfg map[string]any) []string {
 // specification for a required resource type, or one that lacks required
 // tags. Unknown specifications or tags are never judged.
 func checkLaunchTemplateTagSpecs(r Resource, cfg map[string]any) []string {
-	if r.Type != launchTemplateType {
-		return nil
-	}
 	specs, p := getMaps(r.Properties, "tagSpecifications")
 	if p == unknown {
 		return nil
@@ -253,14 +207,6 @@ func checkLaunchTemplateTagSpecs(r Resource, cfg map[string]any) []string {
 		if missing := missingTags(tags, required); len(missing) > 0 {
 			out = append(out, fmt.Sprintf("tagSpecifications for %q lacks tags: %s", rt, strings.Join(missing, ", ")))
 		}
-	}
-	return out
-}
-
-func toAnySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
 	}
 	return out
 }
