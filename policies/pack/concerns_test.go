@@ -39,13 +39,14 @@ func envTags(env string) property.Value {
 func concernCases(t *testing.T) []analyzeCase {
 	t.Helper()
 	const (
-		ltType     = "aws:ec2/launchTemplate:LaunchTemplate"
-		sgRuleType = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-		policyType = "aws:iam/policy:Policy"
-		ngType     = "aws:eks/nodeGroup:NodeGroup"
-		poolType   = "kubernetes:karpenter.sh/v1:NodePool"
-		logType    = "aws:cloudwatch/logGroup:LogGroup"
-		eksType    = "eks:index:Cluster"
+		ltType         = "aws:ec2/launchTemplate:LaunchTemplate"
+		sgRuleType     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+		policyType     = "aws:iam/policy:Policy"
+		ngType         = "aws:eks/nodeGroup:NodeGroup"
+		poolType       = "kubernetes:karpenter.sh/v1:NodePool"
+		logType        = "aws:cloudwatch/logGroup:LogGroup"
+		eksType        = "eks:index:Cluster"
+		eksClusterType = "aws:eks/cluster:Cluster"
 	)
 	mandatory, advisory := pulumirpc.EnforcementLevel_MANDATORY, pulumirpc.EnforcementLevel_ADVISORY
 	launchTemplate := func(tokens property.Value) map[string]property.Value {
@@ -53,7 +54,7 @@ func concernCases(t *testing.T) []analyzeCase {
 			"tags": envTags("dev"),
 			"blockDeviceMappings": list(obj(map[string]property.Value{"deviceName": str("/dev/xvda"), "ebs": obj(map[string]property.Value{
 				"encrypted": str("true"), "kmsKeyId": str("arn:aws:kms:us-east-1:123456789012:key/k")})})),
-			"metadataOptions": obj(map[string]property.Value{"httpTokens": tokens, "httpPutResponseHopLimit": property.New(2.0)}),
+			"metadataOptions": obj(map[string]property.Value{"httpTokens": tokens, "httpPutResponseHopLimit": property.New(1.0)}),
 			"tagSpecifications": list(
 				obj(map[string]property.Value{"resourceType": str("instance"), "tags": envTags("dev")}),
 				obj(map[string]property.Value{"resourceType": str("volume"), "tags": envTags("dev")})),
@@ -61,26 +62,26 @@ func concernCases(t *testing.T) []analyzeCase {
 	}
 	return []analyzeCase{
 		{name: "lt-imdsv2", typ: ltType, props: launchTemplate(str("required"))},
-		{name: "lt-imdsv1", typ: ltType, props: launchTemplate(str("optional")), want: []diag{{"imdsv2-required", mandatory, urnOf(ltType, "lt-imdsv1")}}},
+		{name: "lt-imdsv1", typ: ltType, props: launchTemplate(str("optional")), want: []diag{{"ec2-imdsv2-required", mandatory, urnOf(ltType, "lt-imdsv1")}}},
 		{name: "lt-unknown-tokens", typ: ltType, props: launchTemplate(computed)},
 		{
 			name: "sg-world-ssh", typ: sgRuleType,
 			props: map[string]property.Value{"tags": envTags("dev"), "cidrIpv4": str("0.0.0.0/0"), "ipProtocol": str("tcp"),
 				"fromPort": property.New(22.0), "toPort": property.New(22.0)},
-			want: []diag{{"security-group-world-ingress", mandatory, urnOf(sgRuleType, "sg-world-ssh")}},
+			want: []diag{{"ec2-security-group-no-world-ingress", mandatory, urnOf(sgRuleType, "sg-world-ssh")}},
 		},
 		{
 			name: "sg-https-allowed-by-config", typ: sgRuleType,
 			props: map[string]property.Value{"tags": envTags("dev"), "cidrIpv4": str("0.0.0.0/0"), "ipProtocol": str("tcp"),
 				"fromPort": property.New(443.0), "toPort": property.New(443.0)},
-			override: map[string]*pulumirpc.PolicyConfig{"security-group-world-ingress": {
+			override: map[string]*pulumirpc.PolicyConfig{"ec2-security-group-no-world-ingress": {
 				EnforcementLevel: mandatory, Properties: mustStruct(t, map[string]any{"allowedPorts": []any{443}})}},
 		},
 		{
 			name: "iam-star", typ: policyType,
 			props: map[string]property.Value{"tags": envTags("prod"),
 				"policy": str(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
-			want: []diag{{"iam-no-wildcard-actions", mandatory, urnOf(policyType, "iam-star")}},
+			want: []diag{{"iam-policy-no-wildcard-actions", mandatory, urnOf(policyType, "iam-star")}},
 		},
 		{
 			name: "training-on-demand", typ: ngType,
@@ -91,7 +92,7 @@ func concernCases(t *testing.T) []analyzeCase {
 				"instanceTypes": list(str("g5.12xlarge")),
 				"scalingConfig": obj(map[string]property.Value{"minSize": property.New(0.0), "maxSize": property.New(4.0)}),
 			},
-			want: []diag{{"training-uses-spot", mandatory, urnOf(ngType, "training-on-demand")}},
+			want: []diag{{"eks-training-nodes-spot", mandatory, urnOf(ngType, "training-on-demand")}},
 		},
 		{
 			name: "nodepool-training-on-demand", typ: poolType,
@@ -100,26 +101,35 @@ func concernCases(t *testing.T) []analyzeCase {
 				"spec": obj(map[string]property.Value{"requirements": list(obj(map[string]property.Value{
 					"key": str("karpenter.sh/capacity-type"), "operator": str("In"), "values": list(str("on-demand"))}))}),
 			})})},
-			want: []diag{{"training-uses-spot", mandatory, urnOf(poolType, "nodepool-training-on-demand")}},
+			want: []diag{{"eks-training-nodes-spot", mandatory, urnOf(poolType, "nodepool-training-on-demand")}},
 		},
 		{
 			name: "prod-key-unprotected", typ: kmsKeyType, unprotected: true,
 			props: map[string]property.Value{"tags": envTags("prod"), "enableKeyRotation": property.New(true)},
-			want:  []diag{{"prod-stateful-protected", mandatory, urnOf(kmsKeyType, "prod-key-unprotected")}},
+			want:  []diag{{"resource-stateful-protected-prod", mandatory, urnOf(kmsKeyType, "prod-key-unprotected")}},
 		},
 		{
 			name: "log-group-forever", typ: logType,
 			props: map[string]property.Value{"tags": envTags("dev"), "kmsKeyId": str("arn:aws:kms:us-east-1:123456789012:key/k")},
-			want:  []diag{{"log-group-retention", advisory, urnOf(logType, "log-group-forever")}},
+			want:  []diag{{"logs-group-retention-set", advisory, urnOf(logType, "log-group-forever")}},
 		},
 		{
-			name: "eks-component-public", typ: eksType,
-			props: map[string]property.Value{
-				"tags": envTags("dev"), "authenticationMode": str("API"), "encryptionConfigKeyArn": str("arn:k"),
-				"enabledClusterLogTypes": list(str("api"), str("audit"), str("authenticator"), str("controllerManager"), str("scheduler")),
-				"skipDefaultNodeGroup":   property.New(true), "version": str("1.33"), "endpointPublicAccess": property.New(true),
-			},
-			want: []diag{{"eks-endpoint-not-world", mandatory, urnOf(eksType, "eks-component-public")}},
+			// The child the provider-built component registers is where the
+			// settings are: a public endpoint open to the world fires here.
+			name: "eks-cluster-public", typ: eksClusterType,
+			props: eksCluster(map[string]property.Value{"endpointPublicAccess": property.New(true)}),
+			want:  []diag{{"eks-endpoint-cidrs-restricted", mandatory, urnOf(eksClusterType, "eks-cluster-public")}},
+		},
+		{
+			name: "eks-cluster-listed-cidrs", typ: eksClusterType,
+			props: eksCluster(map[string]property.Value{"endpointPublicAccess": property.New(true),
+				"publicAccessCidrs": list(str("198.51.100.0/24"))}),
+		},
+		{
+			// The real engine sends eks:index:Cluster with no inputs (pulumi-eks
+			// v2.8.1 registers it through SDK 3.124.0). Judging that would
+			// fire on every missing setting; the pack leaves it to its children.
+			name: "eks-component-empty", typ: eksType, props: map[string]property.Value{},
 		},
 		{
 			name: "eks-component-unknown", typ: eksType,
@@ -128,5 +138,30 @@ func concernCases(t *testing.T) []analyzeCase {
 				"skipDefaultNodeGroup": computed, "version": computed, "endpointPublicAccess": computed,
 			},
 		},
+	}
+}
+
+// eksCluster is a clean dev aws:eks/cluster:Cluster with vpcConfig
+// overridden by vpc.
+func eksCluster(vpc map[string]property.Value) map[string]property.Value {
+	vpcConfig := map[string]property.Value{
+		"endpointPrivateAccess": property.New(true),
+		"subnetIds":             list(str("subnet-0a"), str("subnet-0b")),
+	}
+	for k, v := range vpc {
+		vpcConfig[k] = v
+	}
+	return map[string]property.Value{
+		"tags":                   envTags("dev"),
+		"name":                   str("ml-platform-dev"),
+		"version":                str("1.34"),
+		"roleArn":                str("arn:aws:iam::123456789012:role/cluster-eksRole"),
+		"accessConfig":           obj(map[string]property.Value{"authenticationMode": str("API")}),
+		"enabledClusterLogTypes": list(str("api"), str("audit"), str("authenticator"), str("controllerManager"), str("scheduler")),
+		"encryptionConfig": obj(map[string]property.Value{
+			"provider":  obj(map[string]property.Value{"keyArn": str("arn:aws:kms:us-east-1:123456789012:key/k")}),
+			"resources": list(str("secrets")),
+		}),
+		"vpcConfig": obj(vpcConfig),
 	}
 }

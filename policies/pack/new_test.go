@@ -85,12 +85,12 @@ func TestValidateResourceDirect(t *testing.T) {
 	}
 	var tags policyx.ResourceValidationPolicy
 	for _, pol := range p.Policies() {
-		if pol.Name() == "required-tags" {
+		if pol.Name() == "resource-tags-required" {
 			tags = pol.(policyx.ResourceValidationPolicy)
 		}
 	}
 	if tags == nil {
-		t.Fatal("required-tags is not a resource validation policy")
+		t.Fatal("resource-tags-required is not a resource validation policy")
 	}
 	res := policyx.AnalyzerResource{
 		Type: "aws:ec2/vpc:Vpc", URN: "urn:pulumi:dev::ml-platform::aws:ec2/vpc:Vpc::net", Name: "net",
@@ -151,6 +151,10 @@ func TestVersionMatchesPulumiPolicyYAML(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "PulumiPolicy.yaml"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Go packs need CLI 3.176.0; the manifest says so, for CLIs that check.
+	if !strings.Contains(string(data), "\nrequiredPulumiVersion: \">=3.176.0\"\n") {
+		t.Error(`PulumiPolicy.yaml lacks requiredPulumiVersion: ">=3.176.0"`)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		if v, ok := strings.CutPrefix(line, "version:"); ok {

@@ -3,8 +3,18 @@
 //
 // Each rules.Rule becomes a resource validation policy and each
 // rules.StackRule a stack validation policy, with its own enforcement level
-// (policyx ignores the pack-level one) and config schema. Rule config is the
-// rule's Defaults overlaid by what the CLI sends from --policy-pack-config.
+// (policyx ignores the pack-level one) and config schema.
+//
+// Settings come in three layers, later ones winning: the rules' defaults;
+// the stack's own selection, read from the stack configuration the engine
+// hands the pack at ConfigureStack (ml-platform:compliance picks a
+// compliance profile, ml-platform:policySettings holds settings in
+// --policy-pack-config form); and --policy-pack-config. policyx passes
+// --policy-pack-config values to resource policies only
+// (sdk/go/pulumi/policyx/server.go: AnalyzeStack builds StackValidationArgs
+// from the manager and the resources, reading the configuration only for
+// the enforcement level), so stack rules take their settings from the stack
+// configuration; that is also what the offline engine reads.
 package pack
 
 import (
@@ -16,6 +26,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
@@ -23,21 +34,38 @@ import (
 const Name = "ml-platform-policies"
 
 // Version is the pack's version; keep it equal to PulumiPolicy.yaml's.
-var Version = semver.MustParse("0.2.0")
+var Version = semver.MustParse("0.3.0")
+
+// Config keys the pack reads from the stack configuration (the same keys
+// config.KeyCompliance and config.KeyPolicySettings name).
+const (
+	ComplianceKey     = "ml-platform:compliance"
+	PolicySettingsKey = "ml-platform:policySettings"
+)
 
 // New builds the pack from rules.Rules() and rules.StackRules(). It is the
-// factory policyx.Main calls once the engine has configured the stack.
-func New(_ *pulumi.Context) (policyx.PolicyPack, error) {
+// factory policyx.Main calls at ConfigureStack, with a context carrying the
+// stack's configuration (nil outside the CLI: no stack settings).
+func New(ctx *pulumi.Context) (policyx.PolicyPack, error) {
+	stack := rules.Settings{}
+	if ctx != nil {
+		profile, _ := ctx.GetConfig(ComplianceKey)
+		raw, _ := ctx.GetConfig(PolicySettingsKey)
+		var err error
+		if stack, err = rules.StackSettings(conventions.ComplianceProfile(profile), raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", PolicySettingsKey, err)
+		}
+	}
 	var policies []policyx.Policy
 	for _, r := range rules.Rules() {
-		p, err := resourcePolicy(r)
+		p, err := resourcePolicy(r, stack)
 		if err != nil {
 			return nil, err
 		}
 		policies = append(policies, p)
 	}
 	for _, r := range rules.StackRules() {
-		p, err := stackPolicy(r)
+		p, err := stackPolicy(r, stack)
 		if err != nil {
 			return nil, err
 		}
@@ -63,19 +91,26 @@ func EnforcementLevel(l rules.Level) (policyx.EnforcementLevel, error) {
 	return 0, fmt.Errorf("unknown enforcement level %q", l)
 }
 
-func resourcePolicy(r rules.Rule) (policyx.Policy, error) {
-	level, err := EnforcementLevel(r.Level)
+// resourcePolicy wraps a resource rule. Its default level and config are the
+// stack's settings over the rule's defaults; --policy-pack-config values
+// arrive in args.Config and win.
+func resourcePolicy(r rules.Rule, stack rules.Settings) (policyx.Policy, error) {
+	level, err := EnforcementLevel(stack.LevelFor(r.Name, r.Level))
 	if err != nil {
 		return nil, fmt.Errorf("policy %q: %w", r.Name, err)
 	}
+	defaults := stack.ConfigFor(r.Name, r.Defaults)
 	return policyx.NewResourceValidationPolicy(r.Name, policyx.ResourceValidationPolicyArgs{
 		Description:      r.Description,
 		EnforcementLevel: level,
-		ConfigSchema:     configSchema(r.ConfigSchema, r.Defaults),
+		ConfigSchema:     configSchema(r.ConfigSchema, defaults),
 		ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) (err error) {
 			res := toResource(args.Resource)
+			if !rules.Applies(r, res) {
+				return nil
+			}
 			defer recoverInto(&err, r.Name, res.URN)
-			for _, msg := range r.Check(res, rules.MergeConfig(r.Defaults, args.Config)) {
+			for _, msg := range r.Check(res, rules.MergeConfig(defaults, args.Config)) {
 				args.Manager.ReportViolation(msg, "")
 			}
 			return nil
@@ -83,25 +118,26 @@ func resourcePolicy(r rules.Rule) (policyx.Policy, error) {
 	}), nil
 }
 
-// stackPolicy wraps a stack rule. policyx does not pass policy config to stack
-// policies, so stack rules run with their Defaults here; the offline engine
-// honours overrides.
-func stackPolicy(r rules.StackRule) (policyx.Policy, error) {
-	level, err := EnforcementLevel(r.Level)
+// stackPolicy wraps a stack rule, with the stack's settings (policyx hands
+// stack policies no --policy-pack-config values; see the package comment).
+func stackPolicy(r rules.StackRule, stack rules.Settings) (policyx.Policy, error) {
+	level, err := EnforcementLevel(stack.LevelFor(r.Name, r.Level))
 	if err != nil {
 		return nil, fmt.Errorf("policy %q: %w", r.Name, err)
 	}
+	cfg := stack.ConfigFor(r.Name, r.Defaults)
 	return policyx.NewStackValidationPolicy(r.Name, policyx.StackValidationPolicyArgs{
 		Description:      r.Description,
 		EnforcementLevel: level,
-		ConfigSchema:     configSchema(r.ConfigSchema, r.Defaults),
+		ConfigSchema:     configSchema(r.ConfigSchema, cfg),
 		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) (err error) {
 			defer recoverInto(&err, r.Name, "the stack")
 			rs := make([]rules.Resource, len(args.Resources))
 			for i, a := range args.Resources {
 				rs[i] = toResource(a)
 			}
-			for _, f := range r.Check(rs, rules.MergeConfig(r.Defaults, nil)) {
+			rs = rules.StackView(rs)
+			for _, f := range rules.ScopeFindings(r, rs, r.Check(rs, cfg)) {
 				args.Manager.ReportViolation(f.Message, f.URN)
 			}
 			return nil

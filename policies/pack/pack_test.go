@@ -186,8 +186,8 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 			t.Errorf("policy %q has no description", name)
 		}
 	}
-	if p := listed["required-tags"]; p == nil || p.GetConfigSchema() == nil {
-		t.Error("required-tags has no config schema")
+	if p := listed["resource-tags-required"]; p == nil || p.GetConfigSchema() == nil {
+		t.Error("resource-tags-required has no config schema")
 	} else {
 		def := p.GetConfigSchema().GetProperties().GetFields()["requiredTags"].GetStructValue().GetFields()["default"]
 		if n := len(def.GetListValue().GetValues()); n != len(rules.DefaultRequiredTags) {
@@ -240,7 +240,7 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 		{
 			name: "untagged-vpc", typ: vpcType,
 			props: map[string]property.Value{"cidrBlock": property.New("10.0.0.0/16")},
-			want:  []diag{{"required-tags", mandatory, urnOf(vpcType, "untagged-vpc")}},
+			want:  []diag{{"resource-tags-required", mandatory, urnOf(vpcType, "untagged-vpc")}},
 		},
 		{
 			name: "tagged-vpc", typ: vpcType,
@@ -261,8 +261,8 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 				"deletionWindowInDays": property.New(7.0),
 			},
 			want: []diag{
-				{"kms-key-deletion-window", advisory, urnOf(kmsKeyType, "rotation-off-key")},
-				{"kms-key-rotation", mandatory, urnOf(kmsKeyType, "rotation-off-key")},
+				{"kms-key-deletion-window-long", advisory, urnOf(kmsKeyType, "rotation-off-key")},
+				{"kms-key-rotation-enabled", mandatory, urnOf(kmsKeyType, "rotation-off-key")},
 			},
 		},
 		{
@@ -278,25 +278,25 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 				"deletionWindowInDays": property.New(7.0),
 			},
 			override: map[string]*pulumirpc.PolicyConfig{
-				"kms-key-deletion-window": {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
+				"kms-key-deletion-window-long": {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
 			},
-			want: []diag{{"kms-key-deletion-window", mandatory, urnOf(kmsKeyType, "level-from-configure")}},
+			want: []diag{{"kms-key-deletion-window-long", mandatory, urnOf(kmsKeyType, "level-from-configure")}},
 		},
 		{
 			name: "disabled-by-configure", typ: vpcType,
 			override: map[string]*pulumirpc.PolicyConfig{
-				"required-tags": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
+				"resource-tags-required": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
 			},
 		},
 		{
 			name: "config-from-configure", typ: vpcType,
 			props: map[string]property.Value{"tags": tags(fullTags())},
 			override: map[string]*pulumirpc.PolicyConfig{
-				"required-tags": {EnforcementLevel: advisory, Properties: mustStruct(t, map[string]any{
+				"resource-tags-required": {EnforcementLevel: advisory, Properties: mustStruct(t, map[string]any{
 					"requiredTags": []any{"Owner"},
 				})},
 			},
-			want: []diag{{"required-tags", advisory, urnOf(vpcType, "config-from-configure")}},
+			want: []diag{{"resource-tags-required", advisory, urnOf(vpcType, "config-from-configure")}},
 		},
 	}
 	analyzeCases = append(analyzeCases, concernCases(t)...)
@@ -358,26 +358,26 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 		if err != nil {
 			t.Fatalf("AnalyzeStack: %v", err)
 		}
-		want := []diag{{"vpc-flow-logs", advisory, uncovered}, {"vpc-privatelink-endpoints", mandatory, uncovered}}
+		want := []diag{{"vpc-endpoints-present", mandatory, uncovered}, {"vpc-flow-logs-enabled", advisory, uncovered}}
 		if got := diags(resp.GetDiagnostics()); !slices.Equal(got, want) {
 			t.Errorf("diagnostics:\n got %+v\nwant %+v", got, want)
 		}
 		for _, d := range resp.GetDiagnostics() {
-			if d.GetPolicyName() == "vpc-privatelink-endpoints" && !strings.Contains(d.GetMessage(), "no VPC endpoint for ecr.api, ecr.dkr, s3, sts") {
+			if d.GetPolicyName() == "vpc-endpoints-present" && !strings.Contains(d.GetMessage(), "no VPC endpoint for ecr.api, ecr.dkr, s3, sts") {
 				t.Errorf("message = %q", d.GetMessage())
 			}
 		}
 
 		// A stack rule's level comes from Configure too.
 		configure(t, map[string]*pulumirpc.PolicyConfig{
-			"vpc-flow-logs":             {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
-			"vpc-privatelink-endpoints": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
+			"vpc-flow-logs-enabled": {EnforcementLevel: mandatory, Properties: &structpb.Struct{}},
+			"vpc-endpoints-present": {EnforcementLevel: pulumirpc.EnforcementLevel_DISABLED},
 		})
 		resp, err = client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
 		if err != nil {
 			t.Fatalf("AnalyzeStack: %v", err)
 		}
-		want = []diag{{"vpc-flow-logs", mandatory, uncovered}}
+		want = []diag{{"vpc-flow-logs-enabled", mandatory, uncovered}}
 		if got := diags(resp.GetDiagnostics()); !slices.Equal(got, want) {
 			t.Errorf("with levels from Configure:\n got %+v\nwant %+v", got, want)
 		}
@@ -391,4 +391,120 @@ func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestAnalyzerStackConfig drives a second analyzer the way the CLI does for a
+// stack that selects a compliance profile and its own settings in its
+// configuration: ConfigureStack hands the pack the stack config, the CLI
+// reads each policy's level back from GetAnalyzerInfo and sends it in
+// Configure, then analyzes.
+func TestAnalyzerStackConfig(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := startAnalyzer(t)
+	root := "."
+	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
+		t.Fatalf("Handshake: %v", err)
+	}
+	if _, err := client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{
+		Stack: "dev", Project: "ml-platform", Organization: "ml-platform", DryRun: true,
+		Config: map[string]string{
+			pack.ComplianceKey:     "hipaa",
+			pack.PolicySettingsKey: `{"vpc-endpoints-present":{"requiredServices":["sts"]}}`,
+		},
+	}); err != nil {
+		t.Fatalf("ConfigureStack: %v", err)
+	}
+	info, err := client.GetAnalyzerInfo(ctx, &emptypb.Empty{})
+	if err != nil {
+		t.Fatalf("GetAnalyzerInfo: %v", err)
+	}
+	profile, err := rules.StackSettings("hipaa", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &pulumirpc.ConfigureAnalyzerRequest{PolicyConfig: map[string]*pulumirpc.PolicyConfig{}}
+	for _, p := range info.GetPolicies() {
+		if _, inProfile := profile[p.GetName()]; inProfile && p.GetEnforcementLevel() != pulumirpc.EnforcementLevel_MANDATORY {
+			t.Errorf("hipaa stack: %s is %v, want MANDATORY", p.GetName(), p.GetEnforcementLevel())
+		}
+		req.PolicyConfig[p.GetName()] = &pulumirpc.PolicyConfig{EnforcementLevel: p.GetEnforcementLevel(), Properties: &structpb.Struct{}}
+	}
+	if len(profile) == 0 {
+		t.Fatal("the hipaa profile selects no rules")
+	}
+	if _, err := client.Configure(ctx, req); err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+
+	// A public endpoint with listed CIDRs passes in dev, but not under the
+	// profile, whatever the environment.
+	typ := "aws:eks/cluster:Cluster"
+	resp, err := client.Analyze(ctx, &pulumirpc.AnalyzeRequest{
+		Type: typ, Urn: urnOf(typ, "listed"), Name: "listed", Options: &pulumirpc.AnalyzerResourceOptions{Protect: true},
+		Properties: props(t, eksCluster(map[string]property.Value{"endpointPublicAccess": property.New(true),
+			"publicAccessCidrs": list(str("198.51.100.0/24"))})),
+	})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	mandatory := pulumirpc.EnforcementLevel_MANDATORY
+	if got, want := diags(resp.GetDiagnostics()), []diag{{"eks-endpoint-private-everywhere", mandatory, urnOf(typ, "listed")}}; !slices.Equal(got, want) {
+		t.Errorf("Analyze under hipaa:\n got %+v\nwant %+v", got, want)
+	}
+
+	// The stack's own requiredServices reach the stack rule: a VPC with only
+	// an STS endpoint is covered.
+	vpc := urnOf(vpcType, "sts-only")
+	tagged := props(t, map[string]property.Value{"tags": tags(fullTags())})
+	stack, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: []*pulumirpc.AnalyzerResource{
+		{Type: vpcType, Urn: vpc, Name: "sts-only", Properties: tagged},
+		{
+			Type: endpointType, Urn: urnOf(endpointType, "sts"), Name: "sts",
+			Properties: props(t, map[string]property.Value{
+				"vpcId": computed, "serviceName": property.New("com.amazonaws.us-east-1.sts"),
+				"vpcEndpointType": property.New("Interface"), "privateDnsEnabled": property.New(true), "tags": tags(fullTags()),
+			}),
+			PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"vpcId": {Urns: []string{vpc}}},
+		},
+	}})
+	if err != nil {
+		t.Fatalf("AnalyzeStack: %v", err)
+	}
+	for _, d := range diags(stack.GetDiagnostics()) {
+		if d.Policy == "vpc-endpoints-present" {
+			t.Errorf("vpc-endpoints-present fired although the stack requires only sts: %+v", stack.GetDiagnostics())
+		}
+	}
+	if got := diags(stack.GetDiagnostics()); !slices.Contains(got, diag{"vpc-flow-logs-enabled", levelOf(info, "vpc-flow-logs-enabled"), vpc}) {
+		t.Errorf("vpc-flow-logs-enabled did not fire on a VPC without flow logs: %+v", got)
+	}
+}
+
+func levelOf(info *pulumirpc.AnalyzerInfo, name string) pulumirpc.EnforcementLevel {
+	for _, p := range info.GetPolicies() {
+		if p.GetName() == name {
+			return p.GetEnforcementLevel()
+		}
+	}
+	return pulumirpc.EnforcementLevel_DISABLED
+}
+
+// TestNewRejectsBadStackSettings: a malformed ml-platform:policySettings stops
+// ConfigureStack with the key named, instead of silently using defaults.
+func TestNewRejectsBadStackSettings(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := startAnalyzer(t)
+	root := "."
+	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
+		t.Fatalf("Handshake: %v", err)
+	}
+	_, err := client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{
+		Stack: "dev", Project: "ml-platform", Organization: "ml-platform", DryRun: true,
+		Config: map[string]string{pack.PolicySettingsKey: `["not", "an", "object"]`},
+	})
+	if err == nil || !strings.Contains(err.Error(), pack.PolicySettingsKey) {
+		t.Errorf("ConfigureStack with bad settings = %v, want an error naming %s", err, pack.PolicySettingsKey)
+	}
 }
