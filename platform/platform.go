@@ -9,31 +9,41 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/account"
 	"github.com/ml-platform/ml-platform/components/cluster"
+	"github.com/ml-platform/ml-platform/components/cost"
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/network"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
-// Key domains: one customer-managed key each.
+// Key domains: one customer-managed key each. The cluster key encrypts
+// Kubernetes secrets and node volumes (and, under a compliance profile, the
+// Karpenter interruption queue); the alerts key encrypts the cost alert
+// topic, which AWS Budgets and Cost Anomaly Detection publish to.
 const (
 	KeyData    = "data"
 	KeyLogs    = "logs"
 	KeyCluster = "cluster"
+	KeyAlerts  = "alerts"
 )
 
 // Platform is everything one stack builds.
 type Platform struct {
-	Config  *config.Stack
-	AWS     *aws.Provider
-	Keys    *keys.Keys
-	Network *network.Network
-	Cluster *cluster.Cluster
+	Config *config.Stack
+	AWS    *aws.Provider
+	// ServiceLinkedRoles is nil when the stack creates none.
+	ServiceLinkedRoles *account.ServiceLinkedRoles
+	Keys               *keys.Keys
+	Network            *network.Network
+	Cluster            *cluster.Cluster
 	// Karpenter is nil when disabled.
 	Karpenter    *cluster.Karpenter
 	Accelerators *workloads.Accelerators
 	Namespaces   *workloads.Namespaces
+	Cost         *cost.Governance
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
 }
@@ -96,17 +106,41 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 
+	// The cluster key's policy names the Auto Scaling and EC2 Spot
+	// service-linked roles, which must exist before KMS accepts it.
+	var keyDeps []pulumi.Resource
+	if slrs := cfg.Cluster.ServiceLinkedRoles; len(slrs) > 0 {
+		p.ServiceLinkedRoles, err = account.NewServiceLinkedRoles(ctx, "account", &account.ServiceLinkedRolesArgs{
+			Keys: slrs, Tags: baseTags,
+		}, withAWS)
+		if err != nil {
+			return nil, err
+		}
+		keyDeps = p.ServiceLinkedRoles.Resources(slrs)
+	}
+	var volumeLaunchers []string
+	for _, r := range catalog.ServiceLinkedRoles() {
+		volumeLaunchers = append(volumeLaunchers, r.ARN(p.Partition, p.AccountID))
+	}
+	clusterKey := keys.Domain{Name: KeyCluster, Description: prefix + ": EKS secrets envelope encryption and node volumes",
+		VolumeLaunchers: volumeLaunchers}
+	if queueUsesCustomerKey(cfg) {
+		clusterKey.ServicePrincipals = []string{"events.amazonaws.com"}
+	}
 	p.Keys, err = keys.NewKeys(ctx, "keys", &keys.KeysArgs{
 		Domains: []keys.Domain{
 			{Name: KeyData, Description: prefix + ": training data, checkpoints and models"},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
-			{Name: KeyCluster, Description: prefix + ": EKS secrets envelope encryption"},
+			clusterKey,
+			{Name: KeyAlerts, Description: prefix + ": cost alert topic (AWS Budgets, Cost Anomaly Detection)",
+				ServicePrincipals: cost.TopicPublishers},
 		},
 		AliasPrefix: prefix,
 		Partition:   p.Partition,
 		Region:      cfg.Region,
 		AccountID:   p.AccountID,
 		Protect:     protect,
+		DependsOn:   keyDeps,
 		Tags:        baseTags,
 	}, withAWS)
 	if err != nil {
@@ -124,6 +158,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		AccountID:            p.AccountID,
 		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
 		FlowLogKMSKeyARN:     p.Keys.ARNs[KeyLogs],
+		FlowLogGroupName:     "/aws/vpc-flow-logs/" + prefix,
 		ProtectLogs:          protect,
 		DiscoveryTag:         prefix,
 		Tags:                 baseTags,
@@ -134,7 +169,50 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := p.buildCompute(ctx, prefix, zones, withAWS); err != nil {
 		return nil, err
 	}
+	if err := p.buildCost(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// buildCost registers the stack's budgets, anomaly detection and alert
+// topic. The budget action, when on, also denies new compute to the
+// Karpenter controller.
+func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	c := p.Config.Cost
+	args := &cost.GovernanceArgs{
+		Name:                 prefix,
+		MonthlyBudgetUSD:     c.MonthlyBudgetUSD,
+		ActualAlertPercent:   c.ActualAlertPercent,
+		ForecastAlertPercent: c.ForecastAlertPercent,
+		AlertEmails:          c.AlertEmails,
+		ServiceBudgetsUSD:    c.ServiceBudgetsUSD,
+		Anomaly: cost.AnomalyArgs{
+			Monitor: string(c.Anomaly.Monitor), ThresholdUSD: c.Anomaly.ThresholdUSD, Frequency: c.Anomaly.Frequency,
+		},
+		TopicKMSKeyARN: p.Keys.ARNs[KeyAlerts],
+		Partition:      p.Partition,
+		Region:         p.Config.Region,
+		AccountID:      p.AccountID,
+		Tags:           p.Config.Tags(),
+	}
+	if c.Scope == config.BudgetScopeStack {
+		args.Filter = &cost.TagFilter{Key: conventions.TagStack, Value: p.Config.StackTag()}
+	}
+	if c.ActivateCostAllocationTags {
+		args.ActivateCostAllocationTagKeys = conventions.CostAllocationTagKeys
+	}
+	if a := c.BudgetAction; a != nil {
+		action := &cost.BudgetActionArgs{RoleNames: a.RoleNames, ThresholdPercent: a.ThresholdPercent}
+		if p.Karpenter != nil {
+			action.RoleNames = append(append([]string(nil), a.RoleNames...), cluster.KarpenterNamesFor(p.Cluster.Name).ControllerRole)
+			action.DependsOn = []pulumi.Resource{p.Karpenter.ControllerRole}
+		}
+		args.BudgetAction = action
+	}
+	var err error
+	p.Cost, err = cost.NewGovernance(ctx, "cost", args, withAWS)
+	return err
 }
 
 // buildCompute registers the EKS cluster, its node groups, Karpenter and
@@ -145,18 +223,16 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 	if err != nil {
 		return err
 	}
-	subnets := map[string]pulumi.StringInput{}
-	for az, id := range p.Network.PrivateSubnetIDsByAZ {
-		subnets[az] = id
-	}
 	p.Cluster, err = cluster.NewCluster(ctx, "cluster", &cluster.ClusterArgs{
 		Name:                 clusterName,
 		Version:              cfg.Cluster.Version,
 		VPCID:                p.Network.VPC.ID().ToStringOutput(),
 		AvailabilityZones:    zones,
-		PrivateSubnetIDsByAZ: subnets,
+		PrivateSubnetIDsByAZ: stringInputs(p.Network.PrivateSubnetIDsByAZ),
+		PodSubnetIDsByAZ:     stringInputs(p.Network.PodSubnetIDsByAZ),
 		EndpointPublicAccess: cfg.Cluster.EndpointPublicAccess,
 		PublicAccessCIDRs:    cfg.Cluster.PublicAccessCIDRs,
+		DeployerCIDRs:        cfg.Cluster.DeployerCIDRs,
 		SecretsKeyARN:        p.Keys.ARNs[KeyCluster],
 		LogsKeyARN:           p.Keys.ARNs[KeyLogs],
 		LogRetentionDays:     cfg.Cluster.LogRetentionDays,
@@ -180,24 +256,28 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 
 	k := cfg.Cluster.Karpenter
 	if k.Enabled {
-		p.Karpenter, err = cluster.NewKarpenter(ctx, "karpenter", &cluster.KarpenterArgs{
-			ClusterName:         clusterName,
-			Provider:            p.Cluster.Provider,
-			DependsOn:           addons,
-			NodeSecurityGroupID: p.Cluster.NodeSecurityGroup.ID(),
-			SubnetDiscoveryTag:  clusterName,
-			VolumeKMSKeyARN:     p.Keys.ARNs[KeyCluster],
-			Region:              cfg.Region,
-			Partition:           p.Partition,
-			AccountID:           p.AccountID,
-			Prod:                cfg.Environment.ProdLike(),
-			TrainingGPULimit:    k.TrainingGPULimit,
-			InferenceGPULimit:   k.InferenceGPULimit,
-			NeuronDeviceLimit:   k.NeuronDeviceLimit,
-			CPULimit:            k.CPULimit,
-			AMIAlias:            k.AMIAlias,
-			Tags:                cfg.Tags(),
-		}, withAWS)
+		karpenterArgs := &cluster.KarpenterArgs{
+			Cluster:            p.Cluster,
+			DependsOn:          addons,
+			SubnetDiscoveryTag: clusterName,
+			VolumeKMSKeyARN:    p.Keys.ARNs[KeyCluster],
+			VolumeKeyAlias:     p.Keys.Aliases[KeyCluster],
+			Region:             cfg.Region,
+			Partition:          p.Partition,
+			AccountID:          p.AccountID,
+			Prod:               cfg.Environment.ProdLike(),
+			TrainingGPULimit:   k.TrainingGPULimit,
+			InferenceGPULimit:  k.InferenceGPULimit,
+			NeuronDeviceLimit:  k.NeuronDeviceLimit,
+			CPULimit:           k.CPULimit,
+			AMIAlias:           k.AMIAlias,
+			Tags:               cfg.Tags(),
+		}
+		if queueUsesCustomerKey(cfg) {
+			karpenterArgs.QueueKMSKeyARN = p.Keys.ARNs[KeyCluster]
+			karpenterArgs.QueueKeyAlias = p.Keys.Aliases[KeyCluster]
+		}
+		p.Karpenter, err = cluster.NewKarpenter(ctx, "karpenter", karpenterArgs, withAWS)
 		if err != nil {
 			return err
 		}
@@ -222,6 +302,21 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 	return err
 }
 
+// queueUsesCustomerKey says whether the Karpenter interruption queue is
+// encrypted with the cluster key rather than SQS-managed encryption: under
+// a compliance profile, which wants customer-managed keys everywhere.
+func queueUsesCustomerKey(cfg *config.Stack) bool {
+	return cfg.Compliance != conventions.ComplianceNone
+}
+
+func stringInputs(m map[string]pulumi.StringOutput) map[string]pulumi.StringInput {
+	out := make(map[string]pulumi.StringInput, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
 // nodeGroupSpecs turns config node groups into component specs, pinning
 // EFA groups to the stack's first AZ unless configured, and checking a
 // configured AZ against the stack's.
@@ -239,10 +334,10 @@ func nodeGroupSpecs(groups []config.NodeGroup, zones []string) ([]cluster.NodeGr
 			az = zones[0]
 		}
 		out = append(out, cluster.NodeGroupSpec{
-			Name: g.Name, Role: string(g.Role), InstanceTypes: g.InstanceTypes,
+			Name: g.Name, Role: g.Role, InstanceTypes: g.InstanceTypes,
 			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
-			CapacityType: string(g.CapacityType), EFA: g.EFA, AvailabilityZone: az,
-			AMIType: g.AMIType, RootVolumeGiB: g.RootVolumeGiB,
+			CapacityType: g.CapacityType, EFA: g.EFA, AvailabilityZone: az,
+			AMIType: g.AMIType, RootVolumeGiB: g.RootVolumeGiB, AllowPodIMDS: g.AllowPodIMDS,
 		})
 	}
 	return out, nil
@@ -262,7 +357,7 @@ func acceleratorNeeds(c config.Cluster) needs {
 		t, _ := catalog.LookupInstanceType(g.InstanceTypes[0])
 		n.efa = n.efa || g.EFA
 		quota := &n.inference
-		if g.Role == config.RoleTraining {
+		if g.Role == conventions.RoleTraining {
 			quota = &n.training
 		}
 		switch t.Accelerator {
@@ -275,11 +370,21 @@ func acceleratorNeeds(c config.Cluster) needs {
 		}
 	}
 	if k := c.Karpenter; k.Enabled {
-		n.nvidia = n.nvidia || k.TrainingGPULimit > 0 || k.InferenceGPULimit > 0
-		n.neuron = n.neuron || k.NeuronDeviceLimit > 0
-		n.training.NvidiaGPUs += k.TrainingGPULimit
-		n.training.NeuronDevices += k.NeuronDeviceLimit
-		n.inference.NvidiaGPUs += k.InferenceGPULimit
+		for _, pool := range cluster.Pools(false, k.TrainingGPULimit, k.InferenceGPULimit, k.NeuronDeviceLimit) {
+			n.efa = n.efa || pool.EFA
+			quota := &n.inference
+			if pool.Role == conventions.RoleTraining {
+				quota = &n.training
+			}
+			switch pool.Accelerator {
+			case catalog.AcceleratorNvidiaGPU:
+				n.nvidia = true
+				quota.NvidiaGPUs += pool.Limit
+			case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
+				n.neuron = true
+				quota.NeuronDevices += pool.Limit
+			}
+		}
 	}
 	return n
 }
@@ -342,6 +447,8 @@ func (p *Platform) Outputs() pulumi.Map {
 		"clusterName":        pulumi.String(p.Cluster.Name),
 		"nodeGroups":         pulumi.ToStringArray(p.nodeGroupNames()),
 		"karpenterQueue":     p.karpenterQueue(),
+		"costAlertTopicArn":  p.Cost.TopicARN,
+		"budgetName":         p.Cost.Budget.Name,
 	}
 }
 

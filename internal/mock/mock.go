@@ -14,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
 )
 
 // AccountID is the AWS account the offline engine pretends to deploy into
@@ -43,6 +45,16 @@ type Registered struct {
 // answers the invokes the program makes. The engine calls it concurrently.
 type Recorder struct {
 	Project, Stack, Region string
+	// DryRun runs programs as `pulumi preview` does (ctx.DryRun() true):
+	// outputs the mock does not return are unknown, and the program treats
+	// the run as a plan. False runs them as `pulumi up` does.
+	DryRun bool
+	// FirstPreview, with DryRun, models the first preview of a new stack:
+	// nothing exists yet, so every output a provider computes (IDs, ARNs,
+	// names it generates) is unknown; only the inputs and tagsAll are
+	// known. Tests use it to prove that a document is known before
+	// anything is created.
+	FirstPreview bool
 
 	mu        sync.Mutex
 	resources []*Registered
@@ -91,7 +103,7 @@ func (r *Recorder) URN(parent, typ, name string) string {
 // Run runs a Pulumi program against the recorder with the given config
 // (full keys to strings, as the engine passes them).
 func (r *Recorder) Run(program pulumi.RunFunc, config map[string]string) error {
-	withConfig := func(info *pulumi.RunInfo) { info.Config = config }
+	withConfig := func(info *pulumi.RunInfo) { info.Config, info.DryRun = config, r.DryRun }
 	return pulumi.RunErr(program, pulumi.WithMocks(r.Project, r.Stack, r), withConfig)
 }
 
@@ -110,6 +122,16 @@ func (r *Recorder) ByType(typ string) []*Registered {
 func (r *Recorder) ByName(typ, name string) *Registered {
 	for _, reg := range r.ByType(typ) {
 		if reg.Name == name {
+			return reg
+		}
+	}
+	return nil
+}
+
+// ByURN returns the registration with that URN, or nil.
+func (r *Recorder) ByURN(urn string) *Registered {
+	for _, reg := range r.Resources() {
+		if reg.URN == urn {
 			return reg
 		}
 	}
@@ -197,6 +219,12 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	if !reg.Custom {
 		return "", state
 	}
+	if r.FirstPreview && r.DryRun && !strings.HasPrefix(reg.Type, "pulumi:providers:") {
+		if all := r.allTags(reg); all != nil {
+			state["tagsAll"] = resource.NewObjectProperty(all)
+		}
+		return "", state
+	}
 	partition := Partition(r.Region)
 	h := hash(reg.URN)
 	module, kind := splitType(reg.Type)
@@ -230,6 +258,17 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("name", id)
 		set("arn", fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, AccountID, id))
 		set("uniqueId", "AROA"+strings.ToUpper(h[:17]))
+	case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+		service := String(reg.Inputs, "awsServiceName")
+		for _, slr := range catalog.ServiceLinkedRoles() {
+			if slr.Service == service {
+				id = slr.ARN(partition, AccountID)
+				set("name", slr.RoleName)
+			}
+		}
+		set("arn", id)
+		set("path", "/aws-service-role/"+service+"/")
+		set("uniqueId", "AROA"+strings.ToUpper(h[:17]))
 	case "aws:iam/policy:Policy":
 		id = fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, AccountID, autoName())
 		set("arn", id)
@@ -243,6 +282,38 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("name", name)
 		set("url", id)
 		set("arn", arn("sqs", name))
+	case "aws:sns/topic:Topic":
+		name := autoName()
+		id = arn("sns", name)
+		set("name", name)
+		set("arn", id)
+		set("owner", AccountID)
+	case "aws:sns/topicPolicy:TopicPolicy":
+		id = fmt.Sprint(reg.Inputs["arn"].V)
+		set("owner", AccountID)
+	case "aws:budgets/budget:Budget":
+		name := autoName()
+		id = AccountID + ":" + name
+		set("name", name)
+		set("accountId", AccountID)
+		set("arn", fmt.Sprintf("arn:%s:budgets::%s:budget/%s", partition, AccountID, name))
+	case "aws:budgets/budgetAction:BudgetAction":
+		actionID := uuidFrom(h)
+		budget := fmt.Sprint(reg.Inputs["budgetName"].V)
+		id = AccountID + ":" + actionID + ":" + budget
+		set("actionId", actionID)
+		set("arn", fmt.Sprintf("arn:%s:budgets::%s:budget/%s/action/%s", partition, AccountID, budget, actionID))
+		set("status", "STANDBY")
+	case "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "aws:costexplorer/anomalySubscription:AnomalySubscription":
+		kind := "anomalymonitor"
+		if strings.HasSuffix(reg.Type, "AnomalySubscription") {
+			kind = "anomalysubscription"
+		}
+		id = fmt.Sprintf("arn:%s:ce::%s:%s/%s", partition, AccountID, kind, uuidFrom(h))
+		set("arn", id)
+	case "aws:costexplorer/costAllocationTag:CostAllocationTag":
+		id = String(reg.Inputs, "tagKey")
+		set("type", "UserDefined")
 	case "aws:cloudwatch/eventRule:EventRule":
 		id = autoName()
 		set("name", id)
@@ -301,17 +372,27 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	if strings.HasPrefix(reg.Type, "pulumi:providers:") {
 		id = uuidFrom(h)
 	}
-	if tags, ok := reg.Inputs["tags"]; ok || r.hasDefaultTags(reg.Provider) {
-		all := r.defaultTags(reg.Provider)
-		if ok && tags.IsObject() {
-			for k, v := range tags.ObjectValue() {
-				all[k] = v
-			}
-		}
+	if all := r.allTags(reg); all != nil {
 		state["tagsAll"] = resource.NewObjectProperty(all)
 	}
 	set("id", id)
 	return id, state
+}
+
+// allTags is tagsAll as the AWS provider computes it: the provider's
+// default tags overlaid by the resource's tags; nil for untagged resources.
+func (r *Recorder) allTags(reg *Registered) resource.PropertyMap {
+	tags, ok := reg.Inputs["tags"]
+	if !ok && !r.hasDefaultTags(reg.Provider) {
+		return nil
+	}
+	all := r.defaultTags(reg.Provider)
+	if ok && tags.IsObject() {
+		for k, v := range tags.ObjectValue() {
+			all[k] = v
+		}
+	}
+	return all
 }
 
 // eksClusterOutputs are the outputs of pulumi-eks's remote cluster component

@@ -21,6 +21,13 @@ func (r *Result) WriteJSON(w io.Writer) error {
 // component, counts by type, the policy verdicts and the cost estimate.
 func (r *Result) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Offline preview of stack %q (project %s): %d resources to create\n\n", r.Stack, r.Project, len(r.Resources))
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(w, "Warnings (`pulumi up` refuses these until they are set):\n")
+		for _, warning := range r.Warnings {
+			fmt.Fprintf(w, "  %s\n", warning)
+		}
+		fmt.Fprintln(w)
+	}
 	children := map[string][]Resource{}
 	for _, res := range r.Resources {
 		children[res.Parent] = append(children[res.Parent], res)
@@ -59,7 +66,12 @@ func (r *Result) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  %4d  %s\n", counts[t], t)
 	}
 
+	if len(r.Compliance.Rules) > 0 {
+		fmt.Fprintf(w, "\nCompliance profile %s: these rules are mandatory (policies/README.md maps each to its controls):\n  %s\n",
+			r.Compliance.Profile, strings.Join(r.Compliance.Rules, ", "))
+	}
 	WriteViolations(w, r.Violations)
+	writeUnseen(w, r.Resources)
 
 	fmt.Fprintf(w, "\nEstimated monthly cost: $%.2f\n", r.Cost.MonthlyUSD)
 	for _, item := range r.Cost.Items {
@@ -78,6 +90,26 @@ func (r *Result) WriteText(w io.Writer) {
 			v, _ := json.Marshal(r.Outputs[k])
 			fmt.Fprintf(w, "  %s: %s\n", k, v)
 		}
+	}
+}
+
+// writeUnseen says which resources the offline engine could not judge: the
+// children that providers create inside remote components exist only
+// under the Pulumi CLI, where the pack judges them.
+func writeUnseen(w io.Writer, resources []Resource) {
+	var remote []Resource
+	for _, res := range resources {
+		if res.Remote {
+			remote = append(remote, res)
+		}
+	}
+	if len(remote) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nNot judged offline: %d remote component(s) whose children their provider creates;\n", len(remote))
+	fmt.Fprintf(w, "`pulumi preview --policy-pack policies` judges those children (the components reach the pack with empty inputs):\n")
+	for _, res := range remote {
+		fmt.Fprintf(w, "  %s  %s\n", res.Type, res.Name)
 	}
 }
 

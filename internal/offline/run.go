@@ -43,6 +43,12 @@ type Result struct {
 	Violations []rules.Violation `json:"violations"`
 	Cost       Cost              `json:"cost"`
 	Outputs    map[string]any    `json:"outputs"`
+	// Warnings are configuration placeholders: fine for a preview, refused
+	// by `pulumi up` (each names its key).
+	Warnings []string `json:"warnings"`
+	// Compliance is the stack's compliance profile and the rules it makes
+	// mandatory (none: no rules).
+	Compliance Compliance `json:"compliance"`
 
 	// Registered is every registration with inputs and outputs, for tests.
 	Registered []*mock.Registered `json:"-"`
@@ -50,7 +56,8 @@ type Result struct {
 	Config *config.Stack `json:"-"`
 }
 
-// Resource is one planned resource in the JSON output.
+// Resource is one planned resource in the JSON output. Dependencies and
+// PropertyDependencies are named as `pulumi stack export` names them.
 type Resource struct {
 	URN     string         `json:"urn"`
 	Type    string         `json:"type"`
@@ -58,6 +65,18 @@ type Resource struct {
 	Parent  string         `json:"parent,omitempty"`
 	Inputs  map[string]any `json:"inputs"`
 	Protect bool           `json:"protect"`
+	// Remote marks a component a provider constructs (pulumi-eks's cluster,
+	// a helm/v4 Chart): the rules see it with empty inputs, as under the
+	// Pulumi CLI, and its children only exist under the CLI.
+	Remote               bool                `json:"remote,omitempty"`
+	Dependencies         []string            `json:"dependencies"`
+	PropertyDependencies map[string][]string `json:"propertyDependencies"`
+}
+
+// Compliance is the profile a stack selects.
+type Compliance struct {
+	Profile string   `json:"profile"`
+	Rules   []string `json:"rules"`
 }
 
 // runMu serialises runs: the Pulumi SDK keeps some process-wide state
@@ -76,11 +95,17 @@ func Preview(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
+	stackSettings, err := rules.StackSettings(cfg.Compliance, cfg.PolicySettings)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("%s: %w", config.KeyPolicySettings, err)}
+	}
+	settings := rules.Layer(stackSettings, opts.Settings)
 
 	runMu.Lock()
 	defer runMu.Unlock()
 
 	rec := mock.NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
+	rec.DryRun = true // a preview: the program plans, unknowns stay unknown
 	var (
 		outputs   map[string]any
 		outputsMu sync.Mutex
@@ -119,14 +144,31 @@ func Preview(opts Options) (*Result, error) {
 		Config:     cfg,
 		Outputs:    outputs,
 		Resources:  []Resource{},
+		Warnings:   []string{},
+		Compliance: Compliance{Profile: string(cfg.Compliance), Rules: []string{}},
+	}
+	if p, ok := rules.LookupProfile(cfg.Compliance); ok {
+		res.Compliance.Rules = p.Rules()
+	}
+	for _, ph := range cfg.Placeholders {
+		res.Warnings = append(res.Warnings, ph.Error())
 	}
 	for _, r := range registered {
+		deps := r.Dependencies
+		if deps == nil {
+			deps = []string{}
+		}
+		propDeps := r.PropertyDependencies
+		if propDeps == nil {
+			propDeps = map[string][]string{}
+		}
 		res.Resources = append(res.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent,
-			Inputs: plain(r.Inputs), Protect: r.Protect,
+			Inputs: plain(r.Inputs), Protect: r.Protect, Remote: r.Remote,
+			Dependencies: deps, PropertyDependencies: propDeps,
 		})
 	}
-	res.Violations = rules.Evaluate(PolicyResources(registered), opts.Settings)
+	res.Violations = rules.Evaluate(PolicyResources(registered), settings)
 	if res.Violations == nil {
 		res.Violations = []rules.Violation{}
 	}
@@ -134,10 +176,14 @@ func Preview(opts Options) (*Result, error) {
 	return res, nil
 }
 
-// PolicyResources turns registrations into what the rules see: custom
-// resources (and remote components, whose inputs are all a preview shows)
-// with their inputs plus tagsAll, as a real preview gives them after the
-// provider's Check. Local components are skipped, as the engine does.
+// PolicyResources turns registrations into what the rules see, as the
+// Pulumi engine sends them to a policy pack: custom resources with their
+// inputs plus tagsAll (a real preview gives them after the provider's
+// Check), and remote components with empty inputs. The engine analyzes
+// only the registration a provider makes of its component, and pulumi-eks
+// v2.8.1 makes it with {}: its bundled Node.js SDK (3.124.0) sends
+// component inputs only from v3.202.0 on (pulumi/pulumi#20357). Local
+// components are left out: they carry no settings a rule could judge.
 func PolicyResources(regs []*mock.Registered) []rules.Resource {
 	var out []rules.Resource
 	for _, r := range regs {
@@ -145,7 +191,10 @@ func PolicyResources(regs []*mock.Registered) []rules.Resource {
 			continue
 		}
 		props := r.Inputs.Copy()
-		if all, ok := r.Outputs["tagsAll"]; ok {
+		if r.Remote {
+			props = resource.PropertyMap{}
+		}
+		if all, ok := r.Outputs["tagsAll"]; ok && !r.Remote {
 			props["tagsAll"] = all
 		}
 		out = append(out, rules.Resource{
