@@ -22,16 +22,21 @@ func TestAuditFixtures(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(dir, "audit-fixtures.json"))
 	require.NoError(t, err)
 	var manifest struct {
-		Fixtures []struct{ File, Rule, About string }
+		Fixtures []struct{ File, Rule, Profile, About string }
 	}
 	require.NoError(t, json.Unmarshal(data, &manifest))
 	require.GreaterOrEqual(t, len(manifest.Fixtures), 12, "a set of misconfigured exports")
 
-	misconfigured, clean := 0, 0
+	misconfigured, clean, profiled := 0, 0, 0
 	for _, f := range manifest.Fixtures {
 		t.Run(f.File, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := offline.Main([]string{"audit", "--state", filepath.Join(dir, f.File), "--json"}, &stdout, &stderr)
+			args := []string{"audit", "--state", filepath.Join(dir, f.File), "--json"}
+			if f.Profile != "" {
+				// A profile is a --policy-pack-config file, for the CLI and offline.
+				args = append(args, "--policy-pack-config", filepath.Join(root, "policies", "profiles", f.Profile+".json"))
+			}
+			code := offline.Main(args, &stdout, &stderr)
 			var doc struct {
 				Violations []struct{ Policy, EnforcementLevel, URN, Message string }
 			}
@@ -53,8 +58,12 @@ func TestAuditFixtures(t *testing.T) {
 			require.Equal(t, []string{f.Rule}, mandatory, "%s: %s", f.File, stdout.String())
 			require.Contains(t, stdout.String(), `"policy": "`+f.Rule+`"`)
 			misconfigured++
+			if f.Profile != "" {
+				profiled++
+			}
 		})
 	}
 	require.GreaterOrEqual(t, misconfigured, 10)
 	require.Positive(t, clean)
+	require.Positive(t, profiled, "some fixtures are judged under a compliance profile")
 }

@@ -42,7 +42,9 @@ func TestCLIPreviewJSON(t *testing.T) {
 				Resources      []struct {
 					URN, Type, Name, Parent string
 					Inputs                  map[string]any
-					Protect                 bool
+					Protect, Remote         bool
+					Dependencies            []string
+					PropertyDependencies    map[string][]string
 				}
 				Violations []struct{ Policy, EnforcementLevel, URN, Message string }
 				Cost       struct {
@@ -52,7 +54,12 @@ func TestCLIPreviewJSON(t *testing.T) {
 						MonthlyUSD       float64
 					}
 				}
-				Outputs map[string]any
+				Outputs    map[string]any
+				Warnings   []string
+				Compliance struct {
+					Profile string
+					Rules   []string
+				}
 			}
 			dec := json.NewDecoder(strings.NewReader(out))
 			dec.DisallowUnknownFields()
@@ -62,11 +69,28 @@ func TestCLIPreviewJSON(t *testing.T) {
 			require.NotEmpty(t, doc.Resources)
 			require.Positive(t, doc.Cost.MonthlyUSD)
 			require.NotEmpty(t, doc.Outputs["vpcId"])
+			require.Equal(t, "none", doc.Compliance.Profile)
+			require.Empty(t, doc.Compliance.Rules)
+			require.NotEmpty(t, doc.Warnings, "the shipped stack files hold placeholders")
+			for _, v := range doc.Violations {
+				require.NotEqual(t, "mandatory", v.EnforcementLevel, "%s: %s", v.Policy, v.Message)
+			}
 			types := map[string]int{}
+			remote := map[string]bool{}
+			withDeps := 0
 			for _, r := range doc.Resources {
 				types[r.Type]++
 				require.True(t, strings.HasPrefix(r.URN, "urn:pulumi:"+stack+"::ml-platform::"), r.URN)
+				if r.Remote {
+					remote[r.Type] = true
+				}
+				if len(r.Dependencies) > 0 {
+					withDeps++
+				}
 			}
+			require.Equal(t, map[string]bool{"eks:index:Cluster": true, "kubernetes:helm.sh/v4:Chart": true}, remote,
+				"the components a provider builds are marked remote")
+			require.Greater(t, withDeps, len(doc.Resources)/2, "dependencies are in the JSON")
 			for _, typ := range []string{"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway",
 				"aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog", "aws:kms/key:Key"} {
 				require.Positive(t, types[typ], typ)
@@ -85,9 +109,58 @@ func TestCLIPreviewText(t *testing.T) {
 		"Resources by type:",
 		"Policies: 0 mandatory",
 		"Estimated monthly cost: $",
+		"Warnings (`pulumi up` refuses these until they are set):",
+		"ml-platform:cluster.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range",
+		"Not judged offline: 7 remote component(s)",
+		"  eks:index:Cluster  cluster",
 	} {
 		require.Contains(t, out, want)
 	}
+}
+
+// TestCLIPreviewCompliance: a prod stack under the HIPAA profile lists the
+// rules the profile makes mandatory and passes them.
+func TestCLIPreviewCompliance(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join(root, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	hipaa := strings.Replace(string(body), "  ml-platform:environment: prod\n", "  ml-platform:environment: prod\n  ml-platform:compliance: hipaa\n", 1)
+	require.NotEqual(t, string(body), hipaa)
+	path := filepath.Join(t.TempDir(), "Pulumi.prod.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(hipaa), 0o644))
+
+	code, out, errOut := cli(t, "preview", "--config", path, "--json")
+	require.Equal(t, 0, code, errOut)
+	var doc struct {
+		Violations []struct{ Policy, EnforcementLevel string }
+		Compliance struct {
+			Profile string
+			Rules   []string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Equal(t, "hipaa", doc.Compliance.Profile)
+	for _, r := range []string{"eks-endpoint-private-everywhere", "logs-group-retention-year", "resource-customer-key-required", "s3-bucket-access-logging"} {
+		require.Contains(t, doc.Compliance.Rules, r)
+	}
+	for _, v := range doc.Violations {
+		require.NotEqual(t, "mandatory", v.EnforcementLevel, v.Policy)
+	}
+
+	code, text, errOut := cli(t, "preview", "--config", path)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, text, "Compliance profile hipaa: these rules are mandatory")
+
+	// The dev stack, whose API is public to listed ranges and whose logs
+	// are kept a month, fails the profile.
+	devBody, err := os.ReadFile(filepath.Join(root, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	devHIPAA := strings.Replace(string(devBody), "  ml-platform:environment: dev\n", "  ml-platform:environment: dev\n  ml-platform:compliance: hipaa\n", 1)
+	devPath := filepath.Join(t.TempDir(), "Pulumi.dev.yaml")
+	require.NoError(t, os.WriteFile(devPath, []byte(devHIPAA), 0o644))
+	code, out, _ = cli(t, "preview", "--config", devPath, "--json")
+	require.Equal(t, 1, code)
+	require.Contains(t, out, `"eks-endpoint-private-everywhere"`)
+	require.Contains(t, out, `"logs-group-retention-year"`)
 }
 
 func TestCLIBadInput(t *testing.T) {
@@ -145,7 +218,7 @@ func TestCLIAudit(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	require.NotEmpty(t, doc.Violations)
-	require.Equal(t, "required-tags", doc.Violations[0].Policy)
+	require.Equal(t, "resource-tags-required", doc.Violations[0].Policy)
 
 	clean := filepath.Join(root, "policies", "testdata", "export-clean.json")
 	code, out, errOut = cli(t, "audit", "--state", clean, "--json")
@@ -161,10 +234,10 @@ func TestCLIPolicyPackConfig(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"all": "advisory"}`), 0o644))
 	code, out, errOut := cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
 	require.Equal(t, 0, code, errOut)
-	require.Contains(t, out, `"required-tags"`)
+	require.Contains(t, out, `"resource-tags-required"`)
 	require.NotContains(t, out, `"mandatory"`)
 
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"all": "advisory", "required-tags": "mandatory"}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"all": "advisory", "resource-tags-required": "mandatory"}`), 0o644))
 	code, out, errOut = cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
 	require.Equal(t, 1, code, errOut)
 	var doc struct {
@@ -172,12 +245,12 @@ func TestCLIPolicyPackConfig(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	for _, v := range doc.Violations {
-		require.Equal(t, v.Policy == "required-tags", v.EnforcementLevel == "mandatory", v.Policy)
+		require.Equal(t, v.Policy == "resource-tags-required", v.EnforcementLevel == "mandatory", v.Policy)
 	}
 
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"required-tags": "disabled"}`), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"resource-tags-required": "disabled"}`), 0o644))
 	_, out, _ = cli(t, "audit", "--state", dirty, "--json", "--policy-pack-config", cfg)
-	require.NotContains(t, out, `"required-tags"`)
+	require.NotContains(t, out, `"resource-tags-required"`)
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"no-such-rule": "mandatory"}`), 0o644))

@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/internal/offline"
@@ -106,7 +109,7 @@ func TestNetworkShape(t *testing.T) {
 			}
 
 			nats := byType(res, "aws:ec2/natGateway:NatGateway")
-			if cfg.Environment == config.Prod {
+			if cfg.Environment.ProdLike() {
 				require.Len(t, nats, azs, "prod: one NAT gateway per AZ")
 			} else {
 				require.Len(t, nats, 1, "dev: one NAT gateway")
@@ -174,7 +177,9 @@ func TestKMSKeys(t *testing.T) {
 				require.NotEmpty(t, policy.Statement)
 				for _, st := range policy.Statement {
 					for _, p := range st.Principal["AWS"] {
-						require.Equal(t, "arn:aws:iam::"+mock.AccountID+":root", p, "only this account's IAM")
+						require.True(t, p == "arn:aws:iam::"+mock.AccountID+":root" ||
+							strings.HasPrefix(p, "arn:aws:iam::"+mock.AccountID+":role/aws-service-role/"),
+							"%s: only this account's IAM and its service-linked roles, got %s", k.Name, p)
 					}
 					for _, p := range st.Principal["Service"] {
 						require.True(t, strings.HasSuffix(p, ".amazonaws.com"), p)
@@ -182,7 +187,7 @@ func TestKMSKeys(t *testing.T) {
 					require.NotContains(t, st.Principal, "*")
 				}
 			}
-			require.ElementsMatch(t, []string{"keys-cluster", "keys-data", "keys-logs"}, names)
+			require.ElementsMatch(t, []string{"keys-alerts", "keys-cluster", "keys-data", "keys-logs"}, names)
 		})
 	}
 }
@@ -202,6 +207,8 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:cloudwatch/eventTarget:EventTarget":                          true,
 				"aws:sqs/queuePolicy:QueuePolicy":                                 true,
 				"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":         true,
+				"aws:sns/topicPolicy:TopicPolicy":                                 true,
+				"aws:costexplorer/costAllocationTag:CostAllocationTag":            true,
 				"pulumi:providers:aws":                                            true,
 			}
 			for _, r := range res.Registered {
@@ -211,9 +218,11 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				if !(isAWS || r.Type == "eks:index:Cluster") || untaggable[r.Type] {
 					continue
 				}
-				require.True(t, rules.IsTaggable(r.Type), "the required-tags policy knows %s is taggable", r.Type)
+				if !r.Remote {
+					require.True(t, rules.IsTaggable(r.Type), "the resource-tags-required policy knows %s is taggable", r.Type)
+				}
 				tags := tagsOf(r)
-				for _, key := range config.RequiredTagKeys {
+				for _, key := range conventions.PlatformTagKeys {
 					require.Equal(t, want[key], tags[key], "%s %s: explicit tag %s", r.Type, r.Name, key)
 				}
 			}
@@ -228,7 +237,7 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				}
 			}
 			def := providers[0].Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue()
-			for _, key := range config.RequiredTagKeys {
+			for _, key := range conventions.PlatformTagKeys {
 				require.Equal(t, want[key], def[resource.PropertyKey(key)].StringValue())
 			}
 		})
@@ -247,18 +256,73 @@ func TestNoMandatoryViolations(t *testing.T) {
 }
 
 // TestProdNeverWeakerThanDev compares the two plans on encryption,
-// isolation and availability.
+// isolation and availability: whatever dev has, prod has at least as much.
 func TestProdNeverWeakerThanDev(t *testing.T) {
 	dev, prod := preview(t, "dev"), preview(t, "prod")
 	count := func(res *offline.Result, typ string) int { return len(byType(res, typ)) }
 
+	// Availability.
 	require.GreaterOrEqual(t, prod.Config.Network.AZCount, dev.Config.Network.AZCount)
 	require.GreaterOrEqual(t, count(prod, "aws:ec2/natGateway:NatGateway"), prod.Config.Network.AZCount)
-	require.GreaterOrEqual(t, prod.Config.Network.FlowLogRetentionDays, dev.Config.Network.FlowLogRetentionDays)
-	require.Subset(t, prod.Config.Network.InterfaceEndpoints, dev.Config.Network.InterfaceEndpoints)
-	require.GreaterOrEqual(t, count(prod, "aws:kms/key:Key"), count(dev, "aws:kms/key:Key"))
-	require.False(t, prod.Config.Cluster.EndpointPublicAccess)
+	require.Equal(t, prod.Config.Network.AZCount, len(prod.Outputs["privateSubnetIds"].([]any)))
+	minInference := func(res *offline.Result) float64 {
+		least := -1.0
+		for _, ng := range byType(res, "aws:eks/nodeGroup:NodeGroup") {
+			if str(obj(ng.Inputs, "labels"), conventions.LabelWorkloadType) != string(conventions.RoleInference) {
+				continue
+			}
+			if m := obj(ng.Inputs, "scalingConfig")["minSize"].NumberValue(); least < 0 || m < least {
+				least = m
+			}
+		}
+		return least
+	}
+	require.GreaterOrEqual(t, minInference(prod), minInference(dev), "prod inference keeps at least dev's floor")
+	require.GreaterOrEqual(t, minInference(prod), 2.0)
 
+	// Isolation.
+	require.Subset(t, prod.Config.Network.InterfaceEndpoints, dev.Config.Network.InterfaceEndpoints)
+	require.False(t, prod.Config.Cluster.EndpointPublicAccess)
+	require.Empty(t, prod.Config.Cluster.PublicAccessCIDRs)
+	hop := func(res *offline.Result) float64 {
+		most := 0.0
+		for _, lt := range byType(res, "aws:ec2/launchTemplate:LaunchTemplate") {
+			most = max(most, obj(lt.Inputs, "metadataOptions")["httpPutResponseHopLimit"].NumberValue())
+		}
+		return most
+	}
+	require.LessOrEqual(t, hop(prod), hop(dev), "prod pods reach IMDS no more than dev's")
+
+	// Encryption: every kind of resource dev encrypts with a key, prod
+	// encrypts too, and prod has every key dev has.
+	require.Subset(t, keyNames(prod), keyNames(dev))
+	encrypted := func(res *offline.Result) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range res.Registered {
+			for _, k := range []string{"kmsKeyId", "kmsMasterKeyId", "kmsKeyArn"} {
+				if str(r.Inputs, k) != "" {
+					out[r.Type] = true
+				}
+			}
+		}
+		return out
+	}
+	for typ := range encrypted(dev) {
+		require.True(t, encrypted(prod)[typ], "dev encrypts %s with a key, prod must too", typ)
+	}
+	for _, res := range []*offline.Result{dev, prod} {
+		for _, g := range byType(res, "aws:cloudwatch/logGroup:LogGroup") {
+			require.NotEmpty(t, str(g.Inputs, "kmsKeyId"), "%s %s", res.Stack, g.Name)
+		}
+	}
+	require.GreaterOrEqual(t, prod.Config.Network.FlowLogRetentionDays, dev.Config.Network.FlowLogRetentionDays)
+	require.GreaterOrEqual(t, prod.Config.Cluster.LogRetentionDays, dev.Config.Cluster.LogRetentionDays)
+	clusterLogs := func(res *offline.Result) []string {
+		return strs(byType(res, "eks:index:Cluster")[0].Inputs, "enabledClusterLogTypes")
+	}
+	require.Subset(t, clusterLogs(prod), clusterLogs(dev))
+
+	// Protection: prod keeps its keys and logs.
 	for _, typ := range []string{"aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"} {
 		for _, r := range byType(prod, typ) {
 			require.True(t, r.Protect && r.RetainOnDelete, "prod %s %s is protected and retained", typ, r.Name)
@@ -267,12 +331,22 @@ func TestProdNeverWeakerThanDev(t *testing.T) {
 			require.False(t, r.Protect, "dev %s %s stays deletable", typ, r.Name)
 		}
 	}
-	// Everything encrypted in dev is encrypted in prod.
+
+	// Cost governance: both have a budget and an anomaly monitor; only a
+	// non-prod stack may deny itself compute.
 	for _, res := range []*offline.Result{dev, prod} {
-		for _, g := range byType(res, "aws:cloudwatch/logGroup:LogGroup") {
-			require.NotEmpty(t, str(g.Inputs, "kmsKeyId"))
-		}
+		require.NotEmpty(t, byType(res, "aws:budgets/budget:Budget"), res.Stack)
+		require.NotEmpty(t, byType(res, "aws:costexplorer/anomalyMonitor:AnomalyMonitor"), res.Stack)
 	}
+	require.Empty(t, byType(prod, "aws:budgets/budgetAction:BudgetAction"))
+}
+
+func keyNames(res *offline.Result) []string {
+	var out []string
+	for _, k := range byType(res, "aws:kms/key:Key") {
+		out = append(out, k.Name)
+	}
+	return out
 }
 
 func TestInvokesAnsweredAndOutputs(t *testing.T) {
@@ -282,7 +356,13 @@ func TestInvokesAnsweredAndOutputs(t *testing.T) {
 	require.True(t, strings.HasPrefix(res.Outputs["vpcId"].(string), "vpc-"))
 	require.Len(t, res.Outputs["privateSubnetIds"], 2)
 	require.Len(t, res.Outputs["interfaceEndpoints"], 16)
-	require.Len(t, res.Outputs["kmsKeyArns"], 3)
+	keys := res.Outputs["kmsKeyArns"].(map[string]any)
+	require.ElementsMatch(t, []string{platform.KeyAlerts, platform.KeyCluster, platform.KeyData, platform.KeyLogs}, slices.Collect(maps.Keys(keys)))
+	for _, k := range byType(res, "aws:kms/key:Key") {
+		require.Contains(t, slices.Collect(maps.Values(keys)), str(k.Outputs, "arn"), "every key is exported")
+	}
+	require.Equal(t, "ml-platform-dev-monthly", res.Outputs["budgetName"])
+	require.Equal(t, str(byType(res, "aws:sns/topic:Topic")[0].Outputs, "arn"), res.Outputs["costAlertTopicArn"])
 }
 
 func TestCostEstimate(t *testing.T) {
@@ -340,6 +420,7 @@ func TestProgramAnswersItsInvokes(t *testing.T) {
 	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	rec := mock.NewRecorder(project.Name, "dev", "us-east-1")
+	rec.DryRun = true // a preview: the shipped file's placeholders are warnings
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
 	require.Equal(t, map[string]int{
 		"aws:index/getAvailabilityZones:getAvailabilityZones": 1,
@@ -356,9 +437,38 @@ func TestPinnedAZMustBeOffered(t *testing.T) {
 	err := rec.Run(platform.Run, map[string]string{
 		config.KeyRegion: "us-east-1", config.KeyTeam: "ml", config.KeyCostCenter: "cc",
 		config.KeyNetwork: `{"availabilityZones":["us-east-1a","us-east-1z"]}`,
+		config.KeyCluster: `{"deployerCidrs":["10.255.0.0/16"]}`,
+		config.KeyCost:    `{"monthlyBudgetUsd":100,"alertEmails":["finops@corp.internal"]}`,
 	})
 	require.ErrorContains(t, err, `ml-platform:network.availabilityZones[1]: "us-east-1z" is not available`)
 	require.Empty(t, byType(&offline.Result{Registered: rec.Resources()}, "aws:ec2/vpc:Vpc"))
+}
+
+// TestUpRefusesPlaceholders: the shipped stack files hold placeholders
+// (documentation address ranges, example.com addresses). A preview warns
+// and plans; `pulumi up` (not a dry run) stops before registering anything,
+// naming every key to set.
+func TestUpRefusesPlaceholders(t *testing.T) {
+	project, err := offline.LoadProject(root)
+	require.NoError(t, err)
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			require.NotEmpty(t, res.Warnings, "the shipped file holds placeholders")
+			values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi."+stack+".yaml"))
+			require.NoError(t, err)
+			rec := mock.NewRecorder(project.Name, stack, "us-east-1")
+			rec.DryRun = false
+			err = rec.Run(platform.Run, offline.Merge(project.Defaults, values))
+			require.ErrorContains(t, err, "still holds placeholders; set them before `pulumi up`")
+			for _, w := range res.Warnings {
+				key, _, _ := strings.Cut(w, ":")
+				key += ":" + strings.SplitN(w, ":", 3)[1]
+				require.ErrorContains(t, err, key, "up names %s", key)
+			}
+			require.Empty(t, rec.Resources())
+		})
+	}
 }
 
 func TestMain(m *testing.M) {
