@@ -1,5 +1,5 @@
 # Shortcuts for the commands README.md documents.
-.PHONY: preview preview-prod test vet fmt golden ci
+.PHONY: preview preview-prod test vet fmt golden fixtures docs ci
 
 preview:        ## offline preview of the dev stack (no credentials needed)
 	go run ./cmd/offline preview --stack dev
@@ -17,7 +17,13 @@ fmt:
 	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
 
 golden:         ## refresh golden files; review the diff before committing
-	go test ./tests ./components/... -update
+	go test ./tests ./components/cluster ./components/cost ./components/keys ./components/network -update
+
+fixtures:       ## regenerate the stack-export fixtures under policies/testdata
+	go test ./policies/rules -run TestAuditFixtures -update-fixtures
+
+docs:           ## regenerate policies/README.md tables, config.example.json and profiles/
+	go test ./policies/rules -run TestGeneratedDocs -update-docs
 
 ci:
 	./.ci/run

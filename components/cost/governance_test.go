@@ -2,9 +2,6 @@ package cost_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -13,11 +10,10 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cost"
+	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const keyARN = "arn:aws:kms:us-east-1:123456789012:key/alerts"
 
@@ -193,7 +189,7 @@ func TestTopicPolicy(t *testing.T) {
 	topicARN := cost.TopicARN("aws", "us-east-1", mock.AccountID, "ml-platform-test-cost-alerts")
 	require.Equal(t, topicARN, mock.String(rec.ByType("aws:sns/topic:Topic")[0].Outputs, "arn"), "the ARN the policy names is the topic's")
 	got := mock.String(policies[0].Inputs, "policy")
-	golden(t, "topic-policy.json", got)
+	golden.AssertJSON(t, "topic-policy.json", got)
 	var doc iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(got), &doc))
 	published := map[string]bool{}
@@ -256,10 +252,10 @@ func TestBudgetAction(t *testing.T) {
 
 	role := rec.ByType("aws:iam/role:Role")
 	require.Len(t, role, 1)
-	golden(t, "budget-action-trust.json", mock.String(role[0].Inputs, "assumeRolePolicy"))
+	golden.AssertJSON(t, "budget-action-trust.json", mock.String(role[0].Inputs, "assumeRolePolicy"))
 	rp := rec.ByType("aws:iam/rolePolicy:RolePolicy")
 	require.Len(t, rp, 1)
-	golden(t, "budget-action-execution.json", mock.String(rp[0].Inputs, "policy"))
+	golden.AssertJSON(t, "budget-action-execution.json", mock.String(rp[0].Inputs, "policy"))
 	var exec iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(mock.String(rp[0].Inputs, "policy")), &exec))
 	require.Equal(t, []string{mock.String(deny[0].Outputs, "arn")}, exec.Statement[0].Condition["ArnEquals"]["iam:PolicyARN"],
@@ -299,21 +295,4 @@ func TestCatalogServicesHaveNames(t *testing.T) {
 	for _, s := range catalog.BudgetServices() {
 		require.NotEmpty(t, s.CostExplorerName, s.Key)
 	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	var pretty any
-	require.NoError(t, json.Unmarshal([]byte(got), &pretty))
-	out, err := json.MarshalIndent(pretty, "", "  ")
-	require.NoError(t, err)
-	out = append(out, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, out, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(out), "%s differs; review and run go test -update", path)
 }
