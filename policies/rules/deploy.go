@@ -596,7 +596,7 @@ func publishersOf(rs []Resource, target Resource) []string {
 	set := map[string]bool{}
 	policyType, owner := sqsQueuePolicyType, "sqs.amazonaws.com"
 	if target.Type == snsTopicType {
-		policyType, owner = "aws:sns/topicPolicy:TopicPolicy", "sns.amazonaws.com"
+		policyType, owner = snsTopicPolicyType, "sns.amazonaws.com"
 	}
 	for _, r := range rs {
 		switch {

@@ -910,7 +910,8 @@ func (s *stackBuilder) alertTopic(grant string) *fixtureResource {
 		"arn": arn,
 		"policy": `{"Version":"2012-10-17","Statement":[{"Sid":"Budgets","Effect":"Allow","Principal":{"Service":"budgets.amazonaws.com"},` +
 			`"Action":"SNS:Publish","Resource":"` + arn + `"},{"Sid":"CostAlerts","Effect":"Allow","Principal":{"Service":"costalerts.amazonaws.com"},` +
-			`"Action":"SNS:Publish","Resource":"` + arn + `"}]}`,
+			`"Action":"SNS:Publish","Resource":"` + arn + `"},{"Sid":"DenyHTTP","Effect":"Deny","Principal":{"AWS":"*"},"Action":"SNS:Publish",` +
+			`"Resource":"` + arn + `","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`,
 	}).dep("arn", t)
 	return t
 }

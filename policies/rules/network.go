@@ -175,11 +175,11 @@ func init() {
 			Name: "transport-tls-required",
 			Description: "Compliance profiles: data in transit uses TLS 1.2 or later. AWS API endpoints require " +
 				"TLS 1.2 already; resource policies must refuse plain HTTP, and listeners old TLS.",
-			Checks: "`aws:s3/bucketPolicy` and `aws:sqs/queuePolicy` have a `Deny` on `aws:SecureTransport` `false`; " +
+			Checks: "`aws:s3/bucketPolicy`, `aws:sqs/queuePolicy` and `aws:sns/topicPolicy` have a `Deny` on `aws:SecureTransport` `false`; " +
 				"HTTPS/TLS `aws:lb/listener:Listener`s use a TLS 1.2+ `sslPolicy` (`ELBSecurityPolicy-TLS13-*` or " +
 				"`*-TLS-1-2-*`). Off unless a compliance profile turns it on.",
 			Level: Disabled,
-			Types: []string{s3BucketPolicyType, sqsQueuePolicyType, lbListenerType},
+			Types: []string{s3BucketPolicyType, sqsQueuePolicyType, snsTopicPolicyType, lbListenerType},
 			Check: checkTLSRequired,
 		},
 	)

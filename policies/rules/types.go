@@ -62,6 +62,7 @@ const (
 	smPipelineType         = "aws:sagemaker/pipeline:Pipeline"
 	smUserProfileType      = "aws:sagemaker/userProfile:UserProfile"
 	snsTopicType           = "aws:sns/topic:Topic"
+	snsTopicPolicyType     = "aws:sns/topicPolicy:TopicPolicy"
 	sqsQueueType           = "aws:sqs/queue:Queue"
 	sqsQueuePolicyType     = "aws:sqs/queuePolicy:QueuePolicy"
 	sgIngressRuleType      = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
