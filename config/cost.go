@@ -48,7 +48,8 @@ var AnomalyMonitors = []AnomalyMonitor{AnomalyMonitorNone, AnomalyMonitorService
 type Cost struct {
 	// MonthlyBudgetUSD is the stack's monthly cost budget.
 	MonthlyBudgetUSD float64
-	// AlertEmails receive budget alerts (and DAILY or WEEKLY anomaly alerts).
+	// AlertEmails receive budget alerts (and DAILY or WEEKLY anomaly
+	// alerts) besides the alert topic; none leaves alerts to the topic.
 	AlertEmails []string
 	// ActualAlertPercent of the budget, in actual spend, sends an alert.
 	ActualAlertPercent float64
@@ -116,7 +117,8 @@ type budgetActionInput struct {
 }
 
 // CostDefaults returns the defaults every stack starts from. There is no
-// default budget: only the stack's owner knows it.
+// default budget: only the stack's owner knows it. Anomaly alerts default
+// to a DAILY email, or to the alert topic (IMMEDIATE) without alertEmails.
 func CostDefaults() Cost {
 	return Cost{
 		ActualAlertPercent:   80,
@@ -150,11 +152,7 @@ func parseCost(env conventions.Environment, in costInput, present bool, p *probl
 		c.MonthlyBudgetUSD = *in.MonthlyBudgetUSD
 	}
 
-	switch n := len(in.AlertEmails); {
-	case present && n == 0:
-		p.add(key+".alertEmails", "required: at least one address that receives budget alerts; allowed: 1 to %d addresses",
-			catalog.BudgetNotificationEmailsMax)
-	case n > catalog.BudgetNotificationEmailsMax:
+	if n := len(in.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
 		p.add(key+".alertEmails", "%d addresses; a budget notification takes at most %d", n, catalog.BudgetNotificationEmailsMax)
 	}
 	seen := map[string]bool{}
@@ -236,11 +234,19 @@ func parseCost(env conventions.Environment, in costInput, present bool, p *probl
 			c.Anomaly.Frequency = *a.Frequency
 			switch *a.Frequency {
 			case catalog.AnomalyFrequencyDaily, catalog.AnomalyFrequencyWeekly, catalog.AnomalyFrequencyImmediate:
+				if !catalog.AnomalyFrequencyUsesSNS(*a.Frequency) && len(c.AlertEmails) == 0 && c.Anomaly.Monitor != AnomalyMonitorNone {
+					p.add(key+".anomaly.frequency", "%s alerts go by email and alertEmails is empty; allowed: %q (the alert topic), "+
+						"or set alertEmails", *a.Frequency, catalog.AnomalyFrequencyImmediate)
+				}
 			default:
 				p.add(key+".anomaly.frequency", "%q is not a frequency; allowed: %s (DAILY and WEEKLY email alertEmails, "+
 					"IMMEDIATE publishes to the stack's alert topic)", *a.Frequency, quoteAll(catalog.AnomalyFrequencies))
 			}
 		}
+	}
+	if (in.Anomaly == nil || in.Anomaly.Frequency == nil) && len(c.AlertEmails) == 0 {
+		// Without addresses, alerts can only go to the topic.
+		c.Anomaly.Frequency = catalog.AnomalyFrequencyImmediate
 	}
 	if c.Anomaly.Monitor != AnomalyMonitorNone && !catalog.AnomalyFrequencyUsesSNS(c.Anomaly.Frequency) &&
 		len(c.AlertEmails) > catalog.AnomalySubscriptionEmailsMax {

@@ -24,6 +24,15 @@ func TestCostDefaults(t *testing.T) {
 	require.Empty(t, s.Placeholders)
 }
 
+// TestCostWithoutEmails: addresses are optional; alerts then go to the
+// topic only, anomaly alerts included.
+func TestCostWithoutEmails(t *testing.T) {
+	s, err := Parse("ml-platform", "prod", with(base(), KeyCost, costObj(map[string]any{"alertEmails": nil})))
+	require.NoError(t, err)
+	require.Empty(t, s.Cost.AlertEmails)
+	require.Equal(t, "IMMEDIATE", s.Cost.Anomaly.Frequency)
+}
+
 func TestCostSettings(t *testing.T) {
 	s, err := Parse("ml-platform", "dev", with(base(), KeyCost, costObj(map[string]any{
 		"actualAlertPercent": 50, "forecastAlertPercent": 90, "budgetScope": "account",
@@ -57,7 +66,8 @@ func TestCostErrors(t *testing.T) {
 		{"cost absent", "dev", "<delete>", "ml-platform:cost.monthlyBudgetUsd: required: the stack's monthly cost budget in USD"},
 		{"no budget", "dev", costObj(map[string]any{"monthlyBudgetUsd": nil}), "ml-platform:cost.monthlyBudgetUsd: required"},
 		{"negative budget", "dev", costObj(map[string]any{"monthlyBudgetUsd": -5}), "ml-platform:cost.monthlyBudgetUsd: -5 is not a budget; allowed: a positive amount in USD"},
-		{"no emails", "dev", costObj(map[string]any{"alertEmails": []string{}}), "ml-platform:cost.alertEmails: required: at least one address"},
+		{"email frequency without emails", "dev", costObj(map[string]any{"alertEmails": []string{}, "anomaly": map[string]any{"frequency": "WEEKLY"}}),
+			`ml-platform:cost.anomaly.frequency: WEEKLY alerts go by email and alertEmails is empty; allowed: "IMMEDIATE"`},
 		{"too many emails", "dev", costObj(map[string]any{"alertEmails": tooMany}), "ml-platform:cost.alertEmails: 11 addresses; a budget notification takes at most 10"},
 		{"bad email", "dev", costObj(map[string]any{"alertEmails": []string{"finops"}}), `ml-platform:cost.alertEmails[0]: "finops" is not an email address`},
 		{"duplicate email", "dev", costObj(map[string]any{"alertEmails": []string{"a@corp.internal", "A@corp.internal"}}), `ml-platform:cost.alertEmails[1]: "A@corp.internal" is listed twice`},

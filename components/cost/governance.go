@@ -84,8 +84,8 @@ type GovernanceArgs struct {
 	ActualAlertPercent float64
 	// ForecastAlertPercent of the budget in forecast spend alerts. Defaults to 100.
 	ForecastAlertPercent float64
-	// AlertEmails receive budget alerts and email anomaly alerts (required,
-	// 1 to catalog.BudgetNotificationEmailsMax).
+	// AlertEmails receive budget alerts and email anomaly alerts besides the
+	// topic (0 to catalog.BudgetNotificationEmailsMax). Defaults to none.
 	AlertEmails []string
 	// ServiceBudgetsUSD are per-service monthly budgets by
 	// catalog.BudgetServices key. Defaults to none.
@@ -148,8 +148,8 @@ func (a *GovernanceArgs) validate() error {
 			add("%s: %g must not be negative", p.name, p.v)
 		}
 	}
-	if n := len(a.AlertEmails); n == 0 || n > catalog.BudgetNotificationEmailsMax {
-		add("AlertEmails: %d addresses; allowed: 1 to %d", n, catalog.BudgetNotificationEmailsMax)
+	if n := len(a.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
+		add("AlertEmails: %d addresses; allowed: 0 to %d", n, catalog.BudgetNotificationEmailsMax)
 	}
 	for _, svc := range sortedKeys(a.ServiceBudgetsUSD) {
 		if _, ok := catalog.LookupBudgetService(svc); !ok {
@@ -173,8 +173,13 @@ func (a *GovernanceArgs) validate() error {
 		}
 		if !slices.Contains(catalog.AnomalyFrequencies, a.Anomaly.Frequency) {
 			add("Anomaly.Frequency: %q; allowed: %v", a.Anomaly.Frequency, catalog.AnomalyFrequencies)
-		} else if !catalog.AnomalyFrequencyUsesSNS(a.Anomaly.Frequency) && len(a.AlertEmails) > catalog.AnomalySubscriptionEmailsMax {
-			add("AlertEmails: an anomaly subscription takes at most %d addresses", catalog.AnomalySubscriptionEmailsMax)
+		} else if !catalog.AnomalyFrequencyUsesSNS(a.Anomaly.Frequency) {
+			switch n := len(a.AlertEmails); {
+			case n == 0:
+				add("Anomaly.Frequency: %s alerts go by email and AlertEmails is empty", a.Anomaly.Frequency)
+			case n > catalog.AnomalySubscriptionEmailsMax:
+				add("AlertEmails: an anomaly subscription takes at most %d addresses", catalog.AnomalySubscriptionEmailsMax)
+			}
 		}
 	default:
 		add("Anomaly.Monitor: %q; allowed: %s, %s, %s", a.Anomaly.Monitor, MonitorNone, MonitorServices, MonitorStack)
@@ -254,14 +259,17 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 	}
 	notifications := func() budgets.BudgetNotificationArray {
 		notify := func(kind string, percent float64) budgets.BudgetNotificationArgs {
-			return budgets.BudgetNotificationArgs{
-				ComparisonOperator:       pulumi.String("GREATER_THAN"),
-				NotificationType:         pulumi.String(kind),
-				Threshold:                pulumi.Float64(percent),
-				ThresholdType:            pulumi.String("PERCENTAGE"),
-				SubscriberEmailAddresses: pulumi.ToStringArray(a.AlertEmails),
-				SubscriberSnsTopicArns:   pulumi.StringArray{g.Topic.Arn},
+			n := budgets.BudgetNotificationArgs{
+				ComparisonOperator:     pulumi.String("GREATER_THAN"),
+				NotificationType:       pulumi.String(kind),
+				Threshold:              pulumi.Float64(percent),
+				ThresholdType:          pulumi.String("PERCENTAGE"),
+				SubscriberSnsTopicArns: pulumi.StringArray{g.Topic.Arn},
 			}
+			if len(a.AlertEmails) > 0 {
+				n.SubscriberEmailAddresses = pulumi.ToStringArray(a.AlertEmails)
+			}
+			return n
 		}
 		return budgets.BudgetNotificationArray{notify("ACTUAL", a.ActualAlertPercent), notify("FORECASTED", a.ForecastAlertPercent)}
 	}

@@ -171,6 +171,20 @@ func TestAnomalyMonitorAndSubscription(t *testing.T) {
 	}
 }
 
+// TestTopicOnly: without addresses every alert goes to the topic.
+func TestTopicOnly(t *testing.T) {
+	a := args()
+	a.AlertEmails = nil
+	a.Anomaly.Frequency = "IMMEDIATE"
+	rec, err := build(t, a)
+	require.NoError(t, err)
+	topic := mock.String(rec.ByType("aws:sns/topic:Topic")[0].Outputs, "arn")
+	for kind, n := range notifications(t, rec.ByType("aws:budgets/budget:Budget")[0]) {
+		require.Empty(t, mock.Strings(n, "subscriberEmailAddresses"), kind)
+		require.Equal(t, []string{topic}, mock.Strings(n, "subscriberSnsTopicArns"), kind)
+	}
+}
+
 func TestNoMonitor(t *testing.T) {
 	a := args()
 	a.Anomaly = cost.AnomalyArgs{Monitor: cost.MonitorNone}
@@ -271,7 +285,8 @@ func TestValidation(t *testing.T) {
 	}{
 		{"bad name", func(a *cost.GovernanceArgs) { a.Name = "has spaces" }, `Name: "has spaces" must be 1-40 letters`},
 		{"no budget", func(a *cost.GovernanceArgs) { a.MonthlyBudgetUSD = 0 }, "MonthlyBudgetUSD: 0 must be above 0"},
-		{"no emails", func(a *cost.GovernanceArgs) { a.AlertEmails = nil }, "AlertEmails: 0 addresses; allowed: 1 to 10"},
+		{"email alerts without emails", func(a *cost.GovernanceArgs) { a.AlertEmails = nil }, "Anomaly.Frequency: DAILY alerts go by email and AlertEmails is empty"},
+		{"too many emails", func(a *cost.GovernanceArgs) { a.AlertEmails = make([]string, 11) }, "AlertEmails: 11 addresses; allowed: 0 to 10"},
 		{"unknown service", func(a *cost.GovernanceArgs) { a.ServiceBudgetsUSD = map[string]float64{"s3": 5} }, `ServiceBudgetsUSD["s3"]: not in catalog.BudgetServices`},
 		{"stack monitor without filter", func(a *cost.GovernanceArgs) { a.Filter = nil }, `Anomaly.Monitor: "stack" needs Filter`},
 		{"bad frequency", func(a *cost.GovernanceArgs) { a.Anomaly.Frequency = "HOURLY" }, `Anomaly.Frequency: "HOURLY"`},
