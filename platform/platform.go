@@ -355,38 +355,31 @@ func acceleratorNeeds(c config.Cluster) needs {
 	var n needs
 	for _, g := range c.NodeGroups {
 		t, _ := catalog.LookupInstanceType(g.InstanceTypes[0])
-		n.efa = n.efa || g.EFA
-		quota := &n.inference
-		if g.Role == conventions.RoleTraining {
-			quota = &n.training
-		}
-		switch t.Accelerator {
-		case catalog.AcceleratorNvidiaGPU:
-			n.nvidia = true
-			quota.NvidiaGPUs += g.MaxSize * t.AcceleratorCount
-		case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
-			n.neuron = true
-			quota.NeuronDevices += g.MaxSize * t.AcceleratorCount
-		}
+		n.add(g.Role, t.Accelerator, g.EFA, g.MaxSize*t.AcceleratorCount)
 	}
 	if k := c.Karpenter; k.Enabled {
 		for _, pool := range cluster.Pools(false, k.TrainingGPULimit, k.InferenceGPULimit, k.NeuronDeviceLimit) {
-			n.efa = n.efa || pool.EFA
-			quota := &n.inference
-			if pool.Role == conventions.RoleTraining {
-				quota = &n.training
-			}
-			switch pool.Accelerator {
-			case catalog.AcceleratorNvidiaGPU:
-				n.nvidia = true
-				quota.NvidiaGPUs += pool.Limit
-			case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
-				n.neuron = true
-				quota.NeuronDevices += pool.Limit
-			}
+			n.add(pool.Role, pool.Accelerator, pool.EFA, pool.Limit)
 		}
 	}
 	return n
+}
+
+// add records that nodes of a role may bring devices accelerators of kind a.
+func (n *needs) add(role conventions.NodeRole, a catalog.Accelerator, efa bool, devices int) {
+	n.efa = n.efa || efa
+	quota := &n.inference
+	if role == conventions.RoleTraining {
+		quota = &n.training
+	}
+	switch a {
+	case catalog.AcceleratorNvidiaGPU:
+		n.nvidia = true
+		quota.NvidiaGPUs += devices
+	case catalog.AcceleratorTrainium, catalog.AcceleratorInferentia:
+		n.neuron = true
+		quota.NeuronDevices += devices
+	}
 }
 
 // availabilityZones picks the stack's zones: the configured ones, each

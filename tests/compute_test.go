@@ -3,7 +3,6 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -449,10 +448,7 @@ func TestKeysWaitForTheRolesTheyName(t *testing.T) {
 // unknown: the documents the policy pack judges (IAM and resource
 // policies) are still known, built from ARN patterns and fixed names.
 func TestFirstPreviewJudgesPolicies(t *testing.T) {
-	project, err := offline.LoadProject(root)
-	require.NoError(t, err)
-	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.prod.yaml"))
-	require.NoError(t, err)
+	project, values := shipped(t, "prod")
 	rec := mock.NewRecorder(project.Name, "prod", "us-east-1")
 	rec.DryRun, rec.FirstPreview = true, true
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
@@ -492,10 +488,7 @@ func TestFirstPreviewJudgesPolicies(t *testing.T) {
 // Trainium and EFA capacity), dev has only NVIDIA nodes and gets only the
 // NVIDIA charts.
 func TestPluginsFollowTheHardware(t *testing.T) {
-	project, err := offline.LoadProject(root)
-	require.NoError(t, err)
-	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.dev.yaml"))
-	require.NoError(t, err)
+	project, values := shipped(t, "dev")
 	var cluster map[string]any
 	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:cluster"]), &cluster))
 	cluster["karpenter"] = map[string]any{"enabled": false}

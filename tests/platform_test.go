@@ -46,14 +46,21 @@ func preview(t *testing.T, stack string) *offline.Result {
 	if res, ok := cache[stack]; ok {
 		return res
 	}
-	project, err := offline.LoadProject(root)
-	require.NoError(t, err)
-	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi."+stack+".yaml"))
-	require.NoError(t, err)
+	project, values := shipped(t, stack)
 	res, err := offline.Preview(offline.Options{Project: project, Stack: stack, Values: values})
 	require.NoError(t, err)
 	cache[stack] = res
 	return res
+}
+
+// shipped reads the project file and a checked-in stack file.
+func shipped(t *testing.T, stack string) (*offline.Project, config.Values) {
+	t.Helper()
+	project, err := offline.LoadProject(root)
+	require.NoError(t, err)
+	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	return project, values
 }
 
 func byType(res *offline.Result, typ string) []*mock.Registered {
@@ -415,10 +422,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 // TestProgramAnswersItsInvokes runs the program itself (platform.Run) on
 // the dev stack file: every invoke it makes is answered, each once.
 func TestProgramAnswersItsInvokes(t *testing.T) {
-	project, err := offline.LoadProject(root)
-	require.NoError(t, err)
-	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.dev.yaml"))
-	require.NoError(t, err)
+	project, values := shipped(t, "dev")
 	rec := mock.NewRecorder(project.Name, "dev", "us-east-1")
 	rec.DryRun = true // a preview: the shipped file's placeholders are warnings
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
@@ -449,17 +453,14 @@ func TestPinnedAZMustBeOffered(t *testing.T) {
 // and plans; `pulumi up` (not a dry run) stops before registering anything,
 // naming every key to set.
 func TestUpRefusesPlaceholders(t *testing.T) {
-	project, err := offline.LoadProject(root)
-	require.NoError(t, err)
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			res := preview(t, stack)
 			require.NotEmpty(t, res.Warnings, "the shipped file holds placeholders")
-			values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi."+stack+".yaml"))
-			require.NoError(t, err)
+			project, values := shipped(t, stack)
 			rec := mock.NewRecorder(project.Name, stack, "us-east-1")
 			rec.DryRun = false
-			err = rec.Run(platform.Run, offline.Merge(project.Defaults, values))
+			err := rec.Run(platform.Run, offline.Merge(project.Defaults, values))
 			require.ErrorContains(t, err, "still holds placeholders; set them before `pulumi up`")
 			for _, w := range res.Warnings {
 				key, _, _ := strings.Cut(w, ":")

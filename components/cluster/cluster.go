@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"path"
 	"slices"
@@ -158,7 +159,7 @@ func (a *ClusterArgs) validate() error {
 	if !hasSystem {
 		errs = append(errs, errors.New("NodeGroups: a system group is required (add-ons and Karpenter run there)"))
 	}
-	for _, name := range sortedKeys(a.Addons) {
+	for _, name := range slices.Sorted(maps.Keys(a.Addons)) {
 		if !slices.Contains(catalog.EKSAddons, name) {
 			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, catalog.EKSAddons))
 		}
@@ -556,13 +557,4 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		out = append(out, a)
 	}
 	return out, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -151,7 +152,7 @@ func (a *GovernanceArgs) validate() error {
 	if n := len(a.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
 		add("AlertEmails: %d addresses; allowed: 0 to %d", n, catalog.BudgetNotificationEmailsMax)
 	}
-	for _, svc := range sortedKeys(a.ServiceBudgetsUSD) {
+	for _, svc := range slices.Sorted(maps.Keys(a.ServiceBudgetsUSD)) {
 		if _, ok := catalog.LookupBudgetService(svc); !ok {
 			add("ServiceBudgetsUSD[%q]: not in catalog.BudgetServices", svc)
 		}
@@ -287,7 +288,7 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 	if err != nil {
 		return nil, err
 	}
-	for _, key := range sortedKeys(a.ServiceBudgetsUSD) {
+	for _, key := range slices.Sorted(maps.Keys(a.ServiceBudgetsUSD)) {
 		svc, _ := catalog.LookupBudgetService(key)
 		svcFilters := append(budgets.BudgetCostFilterArray{budgets.BudgetCostFilterArgs{
 			Name: pulumi.String("Service"), Values: pulumi.StringArray{pulumi.String(svc.CostExplorerName)},
@@ -553,12 +554,3 @@ func ActionExecutionPolicy(partition, account, policyARN string, roleNames []str
 }
 
 func usd(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

@@ -80,6 +80,17 @@ func startAnalyzer(t *testing.T) pulumirpc.AnalyzerClient {
 	return pulumirpc.NewAnalyzerClient(conn)
 }
 
+// handshaken starts an analyzer and makes the CLI's first call, Handshake.
+func handshaken(ctx context.Context, t *testing.T) pulumirpc.AnalyzerClient {
+	t.Helper()
+	client := startAnalyzer(t)
+	root := "."
+	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
+		t.Fatalf("Handshake: %v", err)
+	}
+	return client
+}
+
 // props encodes properties the way the engine sends them, unknowns included.
 func props(t *testing.T, m map[string]property.Value) *structpb.Struct {
 	t.Helper()
@@ -401,11 +412,7 @@ func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
 func TestAnalyzerStackConfig(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	client := startAnalyzer(t)
-	root := "."
-	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
-		t.Fatalf("Handshake: %v", err)
-	}
+	client := handshaken(ctx, t)
 	if _, err := client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{
 		Stack: "dev", Project: "ml-platform", Organization: "ml-platform", DryRun: true,
 		Config: map[string]string{
@@ -495,11 +502,7 @@ func levelOf(info *pulumirpc.AnalyzerInfo, name string) pulumirpc.EnforcementLev
 func TestNewRejectsBadStackSettings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	client := startAnalyzer(t)
-	root := "."
-	if _, err := client.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{RootDirectory: &root, ProgramDirectory: &root}); err != nil {
-		t.Fatalf("Handshake: %v", err)
-	}
+	client := handshaken(ctx, t)
 	_, err := client.ConfigureStack(ctx, &pulumirpc.AnalyzerStackConfigureRequest{
 		Stack: "dev", Project: "ml-platform", Organization: "ml-platform", DryRun: true,
 		Config: map[string]string{pack.PolicySettingsKey: `["not", "an", "object"]`},
