@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 )
@@ -47,6 +49,20 @@ func init() {
 			Level: Mandatory,
 			Types: []string{launchTemplateType},
 			Check: checkPublicIPSingleInterface,
+		},
+		Rule{
+			Name: "billing-alert-subscribers-valid",
+			Description: "AWS Budgets and Cost Anomaly Detection refuse subscribers their channel does not take: " +
+				"a budget notification takes at most 10 email addresses and one SNS topic, a budget action 1 to 11 " +
+				"subscribers, and an anomaly subscription emails DAILY and WEEKLY alerts (at most 10 addresses) and " +
+				"sends IMMEDIATE alerts to one SNS topic only (catalog.BillingSource).",
+			Checks: "Each `notifications` entry of `aws:budgets/budget:Budget` has 1 to 10 `subscriberEmailAddresses` plus " +
+				"`subscriberSnsTopicArns` (at most one topic, at least one subscriber); `aws:budgets/budgetAction` has 1 to 11 " +
+				"`subscribers`; `aws:costexplorer/anomalySubscription` subscribers are all `SNS` (one) for `IMMEDIATE` and all " +
+				"`EMAIL` (at most 10) for `DAILY` and `WEEKLY`.",
+			Level: Mandatory,
+			Types: []string{budgetType, budgetActionType, anomalySubType},
+			Check: checkBillingSubscribers,
 		},
 		Rule{
 			Name: "iam-policy-size-within-limit",
@@ -232,6 +248,67 @@ func checkPublicIPSingleInterface(r Resource, _ map[string]any) []string {
 		if _, vp := lookup(ni, "associatePublicIpAddress"); vp == present {
 			out = append(out, fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress is set on a template with %d interfaces: "+
 				"EC2 refuses the parameter, even false, on a launch with several interfaces; leave it unset", i, len(nics)))
+		}
+	}
+	return out
+}
+
+// checkBillingSubscribers checks the subscribers of budgets, budget actions
+// and anomaly subscriptions against what each channel takes.
+func checkBillingSubscribers(r Resource, _ map[string]any) []string {
+	count := func(m property.Map, key string) (int, bool) {
+		v, p := lookup(m, key)
+		if p == unknown {
+			return 0, false
+		}
+		vals, vp := stringElems(v)
+		if vp == unknown {
+			return 0, false
+		}
+		return len(vals), true
+	}
+	var out []string
+	switch r.Type {
+	case budgetType:
+		notes, p := getMaps(r.Properties, "notifications")
+		if p == unknown {
+			return nil
+		}
+		for i, n := range notes {
+			emails, eok := count(n, "subscriberEmailAddresses")
+			topics, tok := count(n, "subscriberSnsTopicArns")
+			switch {
+			case eok && emails > catalog.BudgetNotificationEmailsMax:
+				out = append(out, fmt.Sprintf("notifications[%d] has %d email subscribers; a budget notification takes at most %d",
+					i, emails, catalog.BudgetNotificationEmailsMax))
+			case tok && topics > 1:
+				out = append(out, fmt.Sprintf("notifications[%d] has %d SNS topics; a budget notification takes one", i, topics))
+			case eok && tok && emails+topics == 0:
+				out = append(out, fmt.Sprintf("notifications[%d] has no subscriber; AWS Budgets requires at least one", i))
+			}
+		}
+	case budgetActionType:
+		subs, p := getMaps(r.Properties, "subscribers")
+		if n := len(subs); p == present && (n < 1 || n > catalog.BudgetActionSubscribersMax) {
+			out = append(out, fmt.Sprintf("%d subscribers; a budget action takes 1 to %d", n, catalog.BudgetActionSubscribersMax))
+		}
+	case anomalySubType:
+		freq, ok := getString(r.Properties, "frequency")
+		subs, p := getMaps(r.Properties, "subscribers")
+		if !ok || p == unknown {
+			return nil
+		}
+		want := "EMAIL"
+		if catalog.AnomalyFrequencyUsesSNS(freq) {
+			want = "SNS"
+		}
+		for i, sub := range subs {
+			if typ, ok := getString(sub, "type"); ok && typ != want {
+				out = append(out, fmt.Sprintf("subscribers[%d] is %s; %s alerts go to %s subscribers only", i, typ, freq, want))
+			}
+		}
+		if limit := map[string]int{"SNS": 1, "EMAIL": catalog.AnomalySubscriptionEmailsMax}[want]; len(subs) > limit {
+			out = append(out, fmt.Sprintf("%d subscribers; an anomaly subscription with %s alerts takes at most %d", len(subs), freq, limit))
 		}
 	}
 	return out

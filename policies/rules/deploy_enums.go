@@ -114,6 +114,15 @@ var enumFields = []enumField{
 	{[]string{anomalyMonitorType}, []string{"monitorDimension"}, "costexplorer MonitorDimension", values(costexplorer.MonitorDimension("").Values())},
 	{[]string{anomalySubType}, []string{"frequency"}, "costexplorer AnomalySubscriptionFrequency",
 		values(costexplorer.AnomalySubscriptionFrequency("").Values())},
+	{[]string{anomalySubType}, []string{"subscribers", "[]", "type"}, "costexplorer SubscriberType", values(costexplorer.SubscriberType("").Values())},
+	{[]string{anomalySubType}, []string{"thresholdExpression", "dimension", "key"}, "costexplorer Dimension", values(costexplorer.Dimension("").Values())},
+	{[]string{anomalySubType}, []string{"thresholdExpression", "dimension", "matchOptions", "[]"}, "costexplorer MatchOption",
+		values(costexplorer.MatchOption("").Values())},
+	{[]string{budgetActionType}, []string{"actionType"}, "budgets ActionType", values(budgets.ActionType("").Values())},
+	{[]string{budgetActionType}, []string{"approvalModel"}, "budgets ApprovalModel", values(budgets.ApprovalModel("").Values())},
+	{[]string{budgetActionType}, []string{"notificationType"}, "budgets NotificationType", values(budgets.NotificationType("").Values())},
+	{[]string{budgetActionType}, []string{"actionThreshold", "actionThresholdType"}, "budgets ThresholdType", values(budgets.ThresholdType("").Values())},
+	{[]string{budgetActionType}, []string{"subscribers", "[]", "subscriptionType"}, "budgets SubscriptionType", values(budgets.SubscriptionType("").Values())},
 }
 
 // EC2InstanceTypes returns the instance types the EC2 API accepts, for the

@@ -280,6 +280,10 @@ var fixtureDefs = []fixtureDef{
 		s.alertTopic(`{"Sid":"CostAlerts","Effect":"Allow","Principal":{"Service":"costalerts.amazonaws.com"},` +
 			`"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*"}`)
 	}},
+	{"export-anomaly-subscriber-channel.json", "prod", "billing-alert-subscribers-valid", "an IMMEDIATE anomaly subscription with an email subscriber (IMMEDIATE alerts go to SNS only)", func(s *stackBuilder) {
+		s.alertTopic(budgetsGrant)
+		s.anomalySubscription("IMMEDIATE", map[string]any{"type": "EMAIL", "address": "finops@corp.internal"})
+	}},
 	{"export-dependency-missing.json", "prod", "resource-dependencies-declared", "a node group that names the cluster without depending on it", func(s *stackBuilder) {
 		s.cluster(nil)
 		_, ng := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
@@ -363,7 +367,8 @@ var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a cle
 	s.endpointConfig()
 	s.guardrail()
 	s.pipeline(true)
-	s.alertTopic(budgetsGrant)
+	topic := s.alertTopic(budgetsGrant)
+	s.anomalySubscription("IMMEDIATE", map[string]any{"type": "SNS", "address": topic.outputs["arn"]}).dep("subscribers", topic)
 }}
 
 // fixtureExportResource is one resource of a generated export (the writer's side of export.go's exportResource).
@@ -914,6 +919,27 @@ func (s *stackBuilder) alertTopic(grant string) *fixtureResource {
 			`"Resource":"` + arn + `","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`,
 	}).dep("arn", t)
 	return t
+}
+
+// anomalySubscription adds a tag monitor and a subscription to it with the
+// given frequency and subscribers.
+func (s *stackBuilder) anomalySubscription(frequency string, subscribers ...map[string]any) *fixtureResource {
+	arn := "arn:aws:ce::123456789012:anomalymonitor/0fixture"
+	m := s.add(anomalyMonitorType, "cost-anomalies-monitor", arn, map[string]any{
+		"name": "ml-platform-" + s.env, "monitorType": "CUSTOM", "tags": s.tags(),
+		"monitorSpecification": `{"Tags":{"Key":"Stack","MatchOptions":["EQUALS"],"Values":["ml-platform-` + s.env + `"]}}`,
+	})
+	m.outputs["arn"] = arn
+	subs := make([]any, len(subscribers))
+	for i, sub := range subscribers {
+		subs[i] = sub
+	}
+	return s.add(anomalySubType, "cost-anomalies", "arn:aws:ce::123456789012:anomalysubscription/0fixture", map[string]any{
+		"name": "ml-platform-" + s.env, "frequency": frequency, "monitorArnLists": []any{arn}, "subscribers": subs,
+		"thresholdExpression": map[string]any{"dimension": map[string]any{
+			"key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "matchOptions": []any{"GREATER_THAN_OR_EQUAL"}, "values": []any{"100"}}},
+		"tags": s.tags(),
+	}).dep("monitorArnLists", m)
 }
 
 // render builds one fixture definition into its export.
