@@ -345,7 +345,7 @@ func TestEndpointServiceName(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	keys := ChartKeys()
-	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "neuron", "nvidia-device-plugin"}, keys)
+	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "kubeflow-trainer", "neuron", "nvidia-device-plugin"}, keys)
 	controller, _ := LookupChart("karpenter")
 	crds, _ := LookupChart("karpenter-crd")
 	require.Equal(t, controller.Version, crds.Version, "Karpenter's CRDs must match its controller")

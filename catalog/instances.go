@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Accelerator is the kind of ML accelerator an instance type carries.
@@ -55,6 +56,10 @@ type InstanceType struct {
 
 // SupportsEFA reports whether the type supports Elastic Fabric Adapter.
 func (t InstanceType) SupportsEFA() bool { return t.MaxEFAInterfaces > 0 }
+
+// Family is the type's family, the part before the dot ("p5" of
+// "p5.48xlarge"), as Karpenter's karpenter.k8s.aws/instance-family label.
+func (t InstanceType) Family() string { f, _, _ := strings.Cut(t.Name, "."); return f }
 
 // OfferedIn reports whether region is one of the recorded regions offering
 // the type. False may mean "not recorded" rather than "not offered": the

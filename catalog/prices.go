@@ -25,6 +25,7 @@ type ServicePrices struct {
 	EKSClusterUSDPerHour               float64         // per cluster-hour on standard support
 	S3StandardUSDPerGBMonth            float64         // S3 Standard, first 50 TB a month
 	FSxLustrePersistent2USDPerGBMonth  map[int]float64 // SSD storage, keyed by throughput in MB/s/TiB: 125, 250, 500, 1000
+	FSxLustreScratch2USDPerGBMonth     float64         // SCRATCH_2 storage (200 MB/s/TiB baseline included)
 }
 
 // Prices are the us-east-1 unit prices the cost estimate uses. Treat it as
@@ -41,6 +42,7 @@ var Prices = ServicePrices{
 	VPCFlowLogsUSDPerGB:                0.50,
 	EKSClusterUSDPerHour:               0.10,
 	S3StandardUSDPerGBMonth:            0.023,
+	FSxLustreScratch2USDPerGBMonth:     0.140,
 	FSxLustrePersistent2USDPerGBMonth: map[int]float64{
 		125:  0.145,
 		250:  0.210,
@@ -55,7 +57,7 @@ var ServicePricesSource = Source{
 		"Amazon VPC pricing (NAT gateway, public IPv4), AWS PrivateLink pricing (interface endpoints), " +
 		"AWS KMS pricing, Amazon CloudWatch pricing (Logs ingestion/storage, vended VPC flow logs), " +
 		"Amazon EKS pricing (standard support), Amazon S3 pricing (S3 Standard), " +
-		"Amazon FSx for Lustre pricing (Persistent-2 SSD per throughput tier). " +
+		"Amazon FSx for Lustre pricing (Persistent-2 SSD per throughput tier, Scratch-2). " +
 		"FSx Persistent-2 figures are the storage price including the throughput tier, without backups or metadata IOPS.",
 	URL:      "https://aws.amazon.com/vpc/pricing/",
 	Recorded: recorded,

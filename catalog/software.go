@@ -148,7 +148,28 @@ var charts = map[string]Chart{
 			InstanceLabelValuesPath: []string{"supportedInstanceLabels", "values"},
 		},
 	},
+	"kubeflow-trainer": {
+		Name: "kubeflow-trainer", Repository: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer",
+		Version: "2.3.0", Namespace: "kubeflow-system",
+	},
 }
+
+// Kubeflow Trainer, as the platform uses it for the example training job.
+const (
+	// TrainerAPIVersion is the TrainJob and ClusterTrainingRuntime API of
+	// the pinned chart.
+	TrainerAPIVersion = "trainer.kubeflow.org/v1alpha1"
+	// TrainerRuntime is the ClusterTrainingRuntime the platform creates
+	// (the chart's own runtimes are installed by a Helm hook, which Pulumi
+	// does not run).
+	TrainerRuntime = "torch-distributed"
+	// TrainerJobSetAPIVersion is the JobSet API the runtime template uses.
+	TrainerJobSetAPIVersion = "jobset.x-k8s.io/v1alpha2"
+	// TrainingImage is the example job's default image: PyTorch with CUDA
+	// 12.8, which the EKS AL2023 NVIDIA AMI's driver runs (the pinned
+	// runtime's own default moved to CUDA 13).
+	TrainingImage = "pytorch/pytorch:2.10.0-cuda12.8-cudnn9-runtime"
+)
 
 // ChartsSource says where the pinned chart versions and their scheduling
 // defaults were read.
@@ -162,8 +183,12 @@ var ChartsSource = Source{
 		"neuronInstances, as quoted from `helm show values`; 1.9.0 read in aws-neuron/neuron-helm-charts; the npd " +
 		"DaemonSet's affinity is fixed in its template and its namespace neuron-healthcheck-system is not created by the " +
 		"chart); AWS eks-charts aws-efa-k8s-device-plugin v0.5.30 (templates/daemonset.yaml: affinity built from " +
-		"supportedInstanceLabels keys and values, CriticalAddonsOnly toleration fixed, no hooks). None of these charts " +
-		"uses Helm hooks in the parts the platform enables.",
+		"supportedInstanceLabels keys and values, CriticalAddonsOnly toleration fixed, no hooks); Kubeflow Trainer " +
+		"2.3.0 (kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer: CRDs in templates/crd behind crds.enabled, JobSet " +
+		"0.12.0 bundled as a dependency, certificates managed by the controller, ClusterTrainingRuntimes applied only by " +
+		"a post-install hook Job, so the platform creates its runtime itself; API trainer.kubeflow.org/v1alpha1 with " +
+		"runtimePatches since 2.2). None of the other charts uses Helm hooks in the parts the platform enables; Pulumi's " +
+		"helm/v4 Chart does not run hooks.",
 	URL:      "https://karpenter.sh/docs/upgrading/upgrade-guide/",
 	Recorded: recorded,
 }
@@ -195,6 +220,15 @@ var EKSAddons = []string{
 	"kube-proxy",
 	"vpc-cni",
 }
+
+// OptionalEKSAddons are EKS managed add-ons a stack gets when it needs
+// them: the FSx for Lustre CSI driver with a Lustre file system.
+var OptionalEKSAddons = []string{FSxCSIAddon}
+
+// LustreClientInstall installs the Lustre client (kernel module and tools)
+// on an AL2023 node: the EKS AL2023 AMIs do not ship it and the FSx CSI
+// driver mounts with the host's module (catalog.LustreFactsSource).
+const LustreClientInstall = "dnf install -y lustre-client"
 
 // NodeAgentAddons are the add-ons that run only node agents (DaemonSets):
 // they are healthy without nodes and must be configured before nodes join

@@ -29,6 +29,9 @@ const (
 	KeyCluster     = Namespace + ":cluster"
 	// KeyCost configures budgets, alerts and anomaly detection.
 	KeyCost = Namespace + ":cost"
+	// KeyStorage configures the buckets, FSx for Lustre and the example
+	// training job.
+	KeyStorage = Namespace + ":storage"
 	// KeyCompliance selects a compliance profile of the policy pack.
 	KeyCompliance = Namespace + ":compliance"
 	// KeyPolicySettings holds policy settings in --policy-pack-config form;
@@ -39,7 +42,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyTags, KeyTeam}
+var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -68,6 +71,8 @@ type Stack struct {
 	Cluster Cluster
 	// Cost is the budget and anomaly detection configuration.
 	Cost Cost
+	// Storage is the buckets, Lustre and training job configuration.
+	Storage Storage
 	// Compliance is the policy pack's compliance profile. Defaults to none.
 	Compliance conventions.ComplianceProfile
 	// PolicySettings is the raw JSON of ml-platform:policySettings ("" when
@@ -223,6 +228,11 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	var clusterIn clusterInput
 	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
 		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p, &s.Placeholders)
+	}
+
+	var storageIn storageInput
+	if decoded(KeyStorage, values, &storageIn, &p) && envAndRegionOK {
+		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
 	}
 
 	var costIn costInput
