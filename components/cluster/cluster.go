@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -64,6 +65,12 @@ type ClusterArgs struct {
 	Addons map[string]string
 	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
 	AdminRoleARNs []string
+	// OptionalAddons are add-ons of catalog.OptionalEKSAddons to install
+	// too (the FSx CSI driver when the stack has Lustre). Defaults to none.
+	OptionalAddons []string
+	// NodeSetupCommands run as root when any node boots, managed or
+	// Karpenter's (installing the Lustre client). Defaults to none.
+	NodeSetupCommands []string
 	// NodeGroups are the managed node groups (required: at least one system group).
 	NodeGroups []NodeGroupSpec
 	// Region, Partition and AccountID place ARNs and trust policies (required).
@@ -103,6 +110,8 @@ type Cluster struct {
 	CustomNetworking bool
 	// ENIConfigs by AZ, with custom networking.
 	ENIConfigs map[string]*apiextensions.CustomResource
+	// NodeSetupCommands run when nodes boot; Karpenter's node class runs them too.
+	NodeSetupCommands []string
 }
 
 func (a *ClusterArgs) validate() error {
@@ -112,6 +121,16 @@ func (a *ClusterArgs) validate() error {
 	}
 	if a.Version == "" {
 		errs = append(errs, errors.New("Version: required"))
+	}
+	for i, name := range a.OptionalAddons {
+		if !slices.Contains(catalog.OptionalEKSAddons, name) || slices.Index(a.OptionalAddons, name) != i {
+			errs = append(errs, fmt.Errorf("OptionalAddons[%d]: %q is not an optional add-on or is listed twice; allowed: %v", i, name, catalog.OptionalEKSAddons))
+		}
+	}
+	for i, c := range a.NodeSetupCommands {
+		if strings.TrimSpace(c) == "" || strings.Contains(c, "\n") {
+			errs = append(errs, fmt.Errorf("NodeSetupCommands[%d]: one non-empty command per entry", i))
+		}
 	}
 	if len(a.AvailabilityZones) < 2 {
 		errs = append(errs, errors.New("AvailabilityZones: EKS needs subnets in at least two AZs"))
@@ -160,8 +179,8 @@ func (a *ClusterArgs) validate() error {
 		errs = append(errs, errors.New("NodeGroups: a system group is required (add-ons and Karpenter run there)"))
 	}
 	for _, name := range slices.Sorted(maps.Keys(a.Addons)) {
-		if !slices.Contains(catalog.EKSAddons, name) {
-			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, catalog.EKSAddons))
+		if !slices.Contains(catalog.EKSAddons, name) && !slices.Contains(a.OptionalAddons, name) {
+			errs = append(errs, fmt.Errorf("Addons: %q is not managed; allowed: %v", name, append(slices.Clone(catalog.EKSAddons), a.OptionalAddons...)))
 		}
 	}
 	return errors.Join(errs...)
@@ -177,7 +196,8 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, fmt.Errorf("cluster %q: %w", name, err)
 	}
 	c := &Cluster{Name: args.Name, NodeGroups: map[string]*NodeGroup{}, Addons: map[string]*awseks.Addon{},
-		CustomNetworking: len(args.PodSubnetIDsByAZ) > 0, ENIConfigs: map[string]*apiextensions.CustomResource{}}
+		CustomNetworking: len(args.PodSubnetIDsByAZ) > 0, ENIConfigs: map[string]*apiextensions.CustomResource{},
+		NodeSetupCommands: slices.Clone(args.NodeSetupCommands)}
 	if err := ctx.RegisterComponentResource("ml-platform:cluster:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -285,6 +305,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			rest = append(rest, a)
 		}
 	}
+	rest = append(rest, args.OptionalAddons...)
 	if _, err := c.addons(ctx, name, args, tag, rest, systemGroups); err != nil {
 		return nil, err
 	}
@@ -480,6 +501,7 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 			AvailabilityZones:   args.AvailabilityZones,
 			NodeRoleARN:         c.NodeRole.Arn,
 			NodeSecurityGroupID: c.NodeSecurityGroup.ID(),
+			SetupCommands:       args.NodeSetupCommands,
 			VolumeKMSKeyARN:     args.VolumeKeyARN,
 			Tags:                args.Tags,
 			DependsOn:           deps,

@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -816,3 +817,34 @@ var (
 	obj = mock.Object
 	arr = mock.Array
 )
+
+// TestNodeSetupAndOptionalAddons: setup commands reach every launch
+// template (as MIME user data EKS merges) and Karpenter's node class;
+// optional add-ons install after the system nodes; unknown ones are refused.
+func TestNodeSetupAndOptionalAddons(t *testing.T) {
+	a := clusterArgs(training("g5.xlarge", false))
+	a.NodeSetupCommands = []string{catalog.LustreClientInstall}
+	a.OptionalAddons = []string{catalog.FSxCSIAddon}
+	rec, c, err := buildCluster(t, a)
+	require.NoError(t, err)
+	for _, lt := range rec.ByType("aws:ec2/launchTemplate:LaunchTemplate") {
+		data, err := base64.StdEncoding.DecodeString(str(lt.Inputs, "userData"))
+		require.NoError(t, err)
+		require.Contains(t, string(data), "Content-Type: multipart/mixed", "EKS merges only MIME user data")
+		require.Contains(t, string(data), "text/x-shellscript")
+		require.Contains(t, string(data), catalog.LustreClientInstall, lt.Name)
+	}
+	require.Equal(t, []string{catalog.LustreClientInstall}, c.NodeSetupCommands, "for Karpenter's node class")
+	addon := c.Addons[catalog.FSxCSIAddon]
+	require.NotNil(t, addon)
+	fsx := rec.ByName("aws:eks/addon:Addon", "cluster-"+catalog.FSxCSIAddon)
+	require.Contains(t, fsx.Dependencies, rec.ByName("aws:eks/nodeGroup:NodeGroup", "cluster-system").URN)
+	_, hasRole := fsx.Inputs["podIdentityAssociations"]
+	require.False(t, hasRole, "static Lustre volumes need no IAM")
+
+	a = clusterArgs()
+	a.OptionalAddons = []string{"aws-efs-csi-driver"}
+	rec, _, err = buildCluster(t, a)
+	require.ErrorContains(t, err, `OptionalAddons[0]: "aws-efs-csi-driver" is not an optional add-on`)
+	require.Empty(t, rec.Resources())
+}

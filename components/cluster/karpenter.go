@@ -372,6 +372,23 @@ func (p Pool) Labels() map[string]string {
 	return labels
 }
 
+// NodePool names.
+const (
+	PoolGPUTraining    = "gpu-training"
+	PoolGPUInference   = "gpu-inference"
+	PoolNeuronTraining = "neuron-training"
+)
+
+// LookupPool returns a planned pool by name.
+func LookupPool(prod bool, trainingGPUs, inferenceGPUs, neuronDevices int, name string) (Pool, bool) {
+	for _, p := range Pools(prod, trainingGPUs, inferenceGPUs, neuronDevices) {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Pool{}, false
+}
+
 // Pools plans the node pools:
 //   - gpu-training: the EFA-capable NVIDIA families (p4d, p4de, p5, p5en),
 //     spot with an on-demand fallback in prod. Every type of these families
@@ -389,13 +406,13 @@ func Pools(prod bool, trainingGPUs, inferenceGPUs, neuronDevices int) []Pool {
 		training = []string{conventions.KarpenterSpot, conventions.KarpenterOnDemand}
 	}
 	all := []Pool{
-		{Name: "gpu-training", Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorNvidiaGPU, EFA: true,
+		{Name: PoolGPUTraining, Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorNvidiaGPU, EFA: true,
 			CapacityTypes: training, Families: []string{"p4d", "p4de", "p5", "p5en"},
 			Resource: conventions.ResourceNvidiaGPU, Limit: trainingGPUs, Consolidation: "WhenEmpty"},
-		{Name: "gpu-inference", Role: conventions.RoleInference, Accelerator: catalog.AcceleratorNvidiaGPU,
+		{Name: PoolGPUInference, Role: conventions.RoleInference, Accelerator: catalog.AcceleratorNvidiaGPU,
 			CapacityTypes: []string{conventions.KarpenterOnDemand}, Families: []string{"g5"},
 			Resource: conventions.ResourceNvidiaGPU, Limit: inferenceGPUs, Consolidation: "WhenEmptyOrUnderutilized"},
-		{Name: "neuron-training", Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorTrainium, EFA: true,
+		{Name: PoolNeuronTraining, Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorTrainium, EFA: true,
 			CapacityTypes: training, InstanceTypes: []string{"trn1.32xlarge", "trn1n.32xlarge"},
 			Resource: conventions.ResourceNeuron, Limit: neuronDevices, Consolidation: "WhenEmpty"},
 	}
@@ -415,29 +432,34 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 	for key, v := range args.Tags {
 		nodeTags[key] = pulumi.String(v)
 	}
+	spec := pulumi.Map{
+		"role":                       k.NodeRole.Name,
+		"amiSelectorTerms":           pulumi.Array{pulumi.Map{"alias": pulumi.String(args.AMIAlias)}},
+		"subnetSelectorTerms":        pulumi.Array{pulumi.Map{"tags": pulumi.Map{conventions.KarpenterDiscoveryTag: pulumi.String(args.SubnetDiscoveryTag)}}},
+		"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": args.Cluster.NodeSecurityGroup.ID()}},
+		"metadataOptions": pulumi.Map{
+			"httpEndpoint": pulumi.String("enabled"), "httpTokens": pulumi.String("required"),
+			"httpPutResponseHopLimit": pulumi.Int(conventions.IMDSHopLimit),
+		},
+		"blockDeviceMappings": pulumi.Array{pulumi.Map{
+			"deviceName": pulumi.String("/dev/xvda"),
+			"ebs": pulumi.Map{
+				"volumeSize": pulumi.String("500Gi"), "volumeType": pulumi.String("gp3"),
+				"encrypted": pulumi.Bool(true), "kmsKeyID": args.VolumeKMSKeyARN, "deleteOnTermination": pulumi.Bool(true),
+			},
+		}},
+		"tags": nodeTags,
+	}
+	if cmds := args.Cluster.NodeSetupCommands; len(cmds) > 0 {
+		// Karpenter merges a MIME document with its own AL2023 configuration.
+		spec["userData"] = pulumi.String(NodeUserData(cmds))
+	}
 	var err error
 	k.NodeClass, err = apiextensions.NewCustomResource(ctx, name+"-accelerated", &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String("karpenter.k8s.aws/v1"),
-		Kind:       pulumi.String("EC2NodeClass"),
-		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String("accelerated")},
-		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
-			"role":                       k.NodeRole.Name,
-			"amiSelectorTerms":           pulumi.Array{pulumi.Map{"alias": pulumi.String(args.AMIAlias)}},
-			"subnetSelectorTerms":        pulumi.Array{pulumi.Map{"tags": pulumi.Map{conventions.KarpenterDiscoveryTag: pulumi.String(args.SubnetDiscoveryTag)}}},
-			"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": args.Cluster.NodeSecurityGroup.ID()}},
-			"metadataOptions": pulumi.Map{
-				"httpEndpoint": pulumi.String("enabled"), "httpTokens": pulumi.String("required"),
-				"httpPutResponseHopLimit": pulumi.Int(conventions.IMDSHopLimit),
-			},
-			"blockDeviceMappings": pulumi.Array{pulumi.Map{
-				"deviceName": pulumi.String("/dev/xvda"),
-				"ebs": pulumi.Map{
-					"volumeSize": pulumi.String("500Gi"), "volumeType": pulumi.String("gp3"),
-					"encrypted": pulumi.Bool(true), "kmsKeyID": args.VolumeKMSKeyARN, "deleteOnTermination": pulumi.Bool(true),
-				},
-			}},
-			"tags": nodeTags,
-		}},
+		ApiVersion:  pulumi.String("karpenter.k8s.aws/v1"),
+		Kind:        pulumi.String("EC2NodeClass"),
+		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("accelerated")},
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
 	}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Controller}))...)
 	if err != nil {
 		return err

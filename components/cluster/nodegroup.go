@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -104,6 +105,9 @@ type NodeGroupArgs struct {
 	ClusterTagName string
 	// Tags are applied to the group, template, instances and volumes (required).
 	Tags map[string]string
+	// SetupCommands run as root when a node boots (for example installing
+	// the Lustre client). Defaults to none.
+	SetupCommands []string
 	// DependsOn are what the nodes need before they join: the node agent
 	// add-ons, custom networking, the node role's policies and access
 	// entry. Applied to the node group itself, since a component's
@@ -227,6 +231,9 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		lt.VpcSecurityGroupIds = pulumi.StringArray{args.NodeSecurityGroupID}
 	}
 
+	if len(args.SetupCommands) > 0 {
+		lt.UserData = pulumi.String(base64.StdEncoding.EncodeToString([]byte(NodeUserData(args.SetupCommands))))
+	}
 	g.LaunchTemplate, err = ec2.NewLaunchTemplate(ctx, name, lt, parent)
 	if err != nil {
 		return nil, err

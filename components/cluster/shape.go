@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
@@ -124,4 +125,25 @@ func EFALayout(n int) []NetworkInterface {
 		out = append(out, NetworkInterface{NetworkCardIndex: card, DeviceIndex: 0, InterfaceType: "efa-only"})
 	}
 	return out
+}
+
+// userDataBoundary separates the parts of NodeUserData.
+const userDataBoundary = "==ML-PLATFORM=="
+
+// NodeUserData is user data that runs commands as root when a node boots:
+// a MIME multi-part document with one shell-script part, the form EKS
+// merges with its own AL2023 (nodeadm) configuration for managed node
+// groups and Karpenter merges for an EC2NodeClass.
+func NodeUserData(commands []string) string {
+	var b strings.Builder
+	b.WriteString("MIME-Version: 1.0\n")
+	b.WriteString("Content-Type: multipart/mixed; boundary=\"" + userDataBoundary + "\"\n\n")
+	b.WriteString("--" + userDataBoundary + "\n")
+	b.WriteString("Content-Type: text/x-shellscript; charset=\"us-ascii\"\n\n")
+	b.WriteString("#!/bin/bash\nset -euo pipefail\n")
+	for _, c := range commands {
+		b.WriteString(c + "\n")
+	}
+	b.WriteString("\n--" + userDataBoundary + "--\n")
+	return b.String()
 }

@@ -36,6 +36,14 @@ type Domain struct {
 	// account's resources, such as events.amazonaws.com delivering to an
 	// encrypted SQS queue. Defaults to none.
 	ServicePrincipals []string
+	// FSxS3Access lets FSx for Lustre read and write the SSE-KMS objects of
+	// buckets the key encrypts, through S3, for data repository
+	// associations. FSx reaches them as a service-linked role named after
+	// each file system (AWSServiceRoleForFSxS3Access_<fs-id>), which does
+	// not exist before the file system and so cannot be named here; the
+	// statement is the FSx user guide's account-wide variant, limited to
+	// calls through S3 from this account in FSx's session. Defaults to false.
+	FSxS3Access bool
 }
 
 // KeysArgs configures the keys.
@@ -168,7 +176,9 @@ func AliasName(prefix, domain string) string { return fmt.Sprintf("alias/%s-%s",
 // CloudWatch Logs may use it for this account's log groups; the volume
 // launchers get the two statements the EC2 Auto Scaling user guide
 // requires ("Required AWS KMS key policy for use with encrypted volumes");
-// service principals may encrypt and decrypt for this account's resources.
+// service principals may encrypt and decrypt for this account's resources;
+// FSx may use it through S3 for linked buckets (FSx for Lustre user guide,
+// "Working with server-side encrypted Amazon S3 buckets").
 func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 	statements := []iamdoc.Statement{{
 		Sid:       "DelegateToAccountIAM",
@@ -220,6 +230,19 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 			Principal: &iamdoc.Principal{Service: slices.Clone(d.ServicePrincipals)},
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
+		})
+	}
+	if d.FSxS3Access {
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "AllowFSxDataRepositoriesThroughS3",
+			Effect:    "Allow",
+			Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+			Condition: iamdoc.Condition{
+				"StringEquals": {"kms:CallerAccount": {account}, "kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", region)}},
+				"StringLike":   {"aws:userid": {"*:FSx"}},
+			},
 		})
 	}
 	return iamdoc.New(statements...)

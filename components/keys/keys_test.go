@@ -168,3 +168,29 @@ func TestValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestFSxS3Access: a key that encrypts buckets an FSx data repository links
+// lets FSx use it through S3 only, from this account, in FSx's session.
+func TestFSxS3Access(t *testing.T) {
+	d := keys.Domain{Name: "data", Description: "d", FSxS3Access: true}
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal map[string][]string
+			Action    []string
+			Condition map[string]map[string][]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	require.Len(t, doc.Statement, 2)
+	fsx := doc.Statement[1]
+	require.Equal(t, "AllowFSxDataRepositoriesThroughS3", fsx.Sid)
+	require.Equal(t, []string{"*"}, fsx.Principal["AWS"], "the role is named after the file system, which does not exist yet")
+	require.Equal(t, []string{mock.AccountID}, fsx.Condition["StringEquals"]["kms:CallerAccount"])
+	require.Equal(t, []string{"s3.eu-west-1.amazonaws.com"}, fsx.Condition["StringEquals"]["kms:ViaService"])
+	require.Equal(t, []string{"*:FSx"}, fsx.Condition["StringLike"]["aws:userid"])
+	require.Subset(t, fsx.Action, []string{"kms:Decrypt", "kms:GenerateDataKey*"})
+
+	d.FSxS3Access = false
+	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "FSx")
+}

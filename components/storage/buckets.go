@@ -1,0 +1,404 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/tags"
+)
+
+// Bucket purposes, in the order they are created.
+const (
+	TrainingData = "training-data"
+	Checkpoints  = "checkpoints"
+	Models       = "models"
+	Artifacts    = "artifacts"
+	AccessLogs   = "access-logs"
+)
+
+// Purposes are the buckets every stack gets.
+var Purposes = []string{TrainingData, Checkpoints, Models, Artifacts, AccessLogs}
+
+// dataPurposes are the buckets that hold data: SSE-KMS, logged, and
+// reachable only through the VPC endpoint when restricted.
+var dataPurposes = []string{TrainingData, Checkpoints, Models, Artifacts}
+
+// Lifecycle holds the lifecycle days of each bucket (all required, > 0).
+type Lifecycle struct {
+	TrainingDataIntelligentTieringDays int
+	TrainingDataGlacierIRDays          int
+	CheckpointsExpireDays              int
+	ModelsGlacierDays                  int
+	NoncurrentExpireDays               int
+	LogsExpireDays                     int
+}
+
+// ArchiveTiering turns on Intelligent-Tiering archive tiers for the
+// training data (0 leaves a tier off).
+type ArchiveTiering struct {
+	ArchiveAccessDays, DeepArchiveAccessDays int
+}
+
+// BucketsArgs configures the stack's buckets.
+type BucketsArgs struct {
+	// NamePrefix starts every bucket name: project and stack (required).
+	NamePrefix string
+	// Partition, Region and AccountID complete the names and ARNs (required).
+	Partition, Region, AccountID string
+	// DataKeyARN encrypts every bucket but the access logs (required).
+	DataKeyARN pulumi.StringInput
+	// Lifecycle is the lifecycle of each bucket (required).
+	Lifecycle Lifecycle
+	// ArchiveTiering, when set, adds Intelligent-Tiering archive tiers to
+	// the training data. Defaults to none.
+	ArchiveTiering *ArchiveTiering
+	// AbortIncompleteUploadDays removes unfinished multipart uploads (required, > 0).
+	AbortIncompleteUploadDays int
+	// VPCEndpointID, when set, is the only way to reach objects, except for
+	// AWS services, service-linked roles and VPCEndpointExemptRoleARNs.
+	// Defaults to no restriction.
+	VPCEndpointID pulumi.StringInput
+	// VPCEndpointExemptRoleARNs reach objects from anywhere. Defaults to none.
+	VPCEndpointExemptRoleARNs []string
+	// ForceDestroy lets destroy delete buckets that hold objects. Defaults to false.
+	ForceDestroy bool
+	// Protect protects the buckets and keeps them on delete (prod). Defaults to false.
+	Protect bool
+	// Tags are applied to every bucket (required: the stack's tags).
+	Tags map[string]string
+}
+
+// Buckets are the stack's buckets.
+type Buckets struct {
+	pulumi.ResourceState
+
+	// Buckets by purpose.
+	Buckets map[string]*s3.BucketV2
+	// Names are the physical bucket names by purpose, known before the
+	// buckets exist.
+	Names map[string]string
+}
+
+// ARN is a bucket's ARN by purpose.
+func (b *Buckets) ARN(partition, purpose string) string {
+	return fmt.Sprintf("arn:%s:s3:::%s", partition, b.Names[purpose])
+}
+
+// bucketNamePattern is S3's rule for general purpose bucket names.
+var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// BucketName is a bucket's fixed name: unique per account and region, so
+// stacks of the same name in other accounts or regions do not collide.
+func BucketName(prefix, purpose, account, region string) string {
+	return fmt.Sprintf("%s-%s-%s-%s", prefix, purpose, account, region)
+}
+
+func (a *BucketsArgs) validate() error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
+	if a.Partition == "" || a.Region == "" || a.AccountID == "" {
+		add("Partition, Region, AccountID: required")
+	}
+	for _, p := range Purposes {
+		if n := BucketName(a.NamePrefix, p, a.AccountID, a.Region); !bucketNamePattern.MatchString(n) {
+			add("NamePrefix: %q gives the bucket name %q, which S3 refuses (3-63 lowercase letters, digits, dots and dashes)", a.NamePrefix, n)
+		}
+	}
+	if a.DataKeyARN == nil {
+		add("DataKeyARN: required")
+	}
+	l := a.Lifecycle
+	for _, d := range []struct {
+		name string
+		days int
+	}{
+		{"TrainingDataIntelligentTieringDays", l.TrainingDataIntelligentTieringDays}, {"TrainingDataGlacierIRDays", l.TrainingDataGlacierIRDays},
+		{"CheckpointsExpireDays", l.CheckpointsExpireDays}, {"ModelsGlacierDays", l.ModelsGlacierDays},
+		{"NoncurrentExpireDays", l.NoncurrentExpireDays}, {"LogsExpireDays", l.LogsExpireDays},
+		{"AbortIncompleteUploadDays", a.AbortIncompleteUploadDays},
+	} {
+		if d.days < 1 {
+			add("%s: %d must be at least 1", d.name, d.days)
+		}
+	}
+	if l.TrainingDataGlacierIRDays <= l.TrainingDataIntelligentTieringDays {
+		add("Lifecycle.TrainingDataGlacierIRDays: %d must be later than TrainingDataIntelligentTieringDays %d",
+			l.TrainingDataGlacierIRDays, l.TrainingDataIntelligentTieringDays)
+	}
+	if t := a.ArchiveTiering; t != nil {
+		if d := t.ArchiveAccessDays; d != 0 && (d < catalog.S3ArchiveAccessMinDays || d > catalog.S3ArchiveTierMaxDays) {
+			add("ArchiveTiering.ArchiveAccessDays: %d outside %d-%d", d, catalog.S3ArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays)
+		}
+		if d := t.DeepArchiveAccessDays; d != 0 && (d < catalog.S3DeepArchiveAccessMinDays || d > catalog.S3ArchiveTierMaxDays) {
+			add("ArchiveTiering.DeepArchiveAccessDays: %d outside %d-%d", d, catalog.S3DeepArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays)
+		}
+		if t.ArchiveAccessDays == 0 && t.DeepArchiveAccessDays == 0 {
+			add("ArchiveTiering: no tier set")
+		}
+	}
+	if a.VPCEndpointID == nil && len(a.VPCEndpointExemptRoleARNs) > 0 {
+		add("VPCEndpointExemptRoleARNs: set without VPCEndpointID")
+	}
+	if a.ForceDestroy && a.Protect {
+		add("ForceDestroy: not with Protect")
+	}
+	return errors.Join(errs...)
+}
+
+// NewBuckets creates the buckets, each with its encryption, versioning,
+// public access block, ownership, policy, access logging and lifecycle.
+func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pulumi.ResourceOption) (*Buckets, error) {
+	if args == nil {
+		return nil, errors.New("buckets: args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("buckets %q: %w", name, err)
+	}
+	b := &Buckets{Buckets: map[string]*s3.BucketV2{}, Names: map[string]string{}}
+	if err := ctx.RegisterComponentResource("ml-platform:storage:Buckets", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+	keep := []pulumi.ResourceOption{parent}
+	if args.Protect {
+		keep = append(keep, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	for _, p := range Purposes {
+		b.Names[p] = BucketName(args.NamePrefix, p, args.AccountID, args.Region)
+	}
+
+	// The log bucket first: the others log to it once its policy admits them.
+	logsPolicy, err := b.bucket(ctx, name, AccessLogs, args, keep)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range dataPurposes {
+		if _, err := b.bucket(ctx, name, p, args, keep); err != nil {
+			return nil, err
+		}
+		if _, err := s3.NewBucketLoggingV2(ctx, name+"-"+p+"-logging", &s3.BucketLoggingV2Args{
+			Bucket:       b.Buckets[p].ID(),
+			TargetBucket: b.Buckets[AccessLogs].ID(),
+			TargetPrefix: pulumi.String(p + "/"),
+		}, parent, pulumi.DependsOn([]pulumi.Resource{logsPolicy})); err != nil {
+			return nil, err
+		}
+	}
+	if t := args.ArchiveTiering; t != nil {
+		var tiers s3.BucketIntelligentTieringConfigurationTieringArray
+		if t.ArchiveAccessDays > 0 {
+			tiers = append(tiers, s3.BucketIntelligentTieringConfigurationTieringArgs{
+				AccessTier: pulumi.String("ARCHIVE_ACCESS"), Days: pulumi.Int(t.ArchiveAccessDays)})
+		}
+		if t.DeepArchiveAccessDays > 0 {
+			tiers = append(tiers, s3.BucketIntelligentTieringConfigurationTieringArgs{
+				AccessTier: pulumi.String("DEEP_ARCHIVE_ACCESS"), Days: pulumi.Int(t.DeepArchiveAccessDays)})
+		}
+		if _, err := s3.NewBucketIntelligentTieringConfiguration(ctx, name+"-"+TrainingData+"-archive", &s3.BucketIntelligentTieringConfigurationArgs{
+			Bucket:   b.Buckets[TrainingData].ID(),
+			Name:     pulumi.String("archive"),
+			Status:   pulumi.String("Enabled"),
+			Tierings: tiers,
+		}, parent); err != nil {
+			return nil, err
+		}
+	}
+
+	outputs := pulumi.Map{}
+	for _, p := range Purposes {
+		outputs[p] = b.Buckets[p].ID()
+	}
+	if err := ctx.RegisterResourceOutputs(b, outputs); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// bucket creates one bucket and its configuration; it returns the policy.
+func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *BucketsArgs, keep []pulumi.ResourceOption) (*s3.BucketPolicy, error) {
+	parent := pulumi.Parent(b)
+	n := name + "-" + purpose
+	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{
+		Bucket:       pulumi.String(b.Names[purpose]),
+		ForceDestroy: pulumi.Bool(args.ForceDestroy),
+		Tags:         tags.With(args.Tags, "Name", b.Names[purpose]),
+	}, keep...)
+	if err != nil {
+		return nil, err
+	}
+	b.Buckets[purpose] = bucket
+	id := bucket.ID()
+
+	byDefault := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+		SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.DataKeyARN,
+	}
+	bucketKey := pulumi.Bool(true)
+	if purpose == AccessLogs {
+		// S3 delivers server access logs only to SSE-S3 buckets.
+		byDefault = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+		bucketKey = pulumi.Bool(false)
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled: bucketKey,
+		}},
+	}, parent); err != nil {
+		return nil, err
+	}
+	versioning, err := s3.NewBucketVersioningV2(ctx, n+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket:                  id,
+		VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	pab, err := s3.NewBucketPublicAccessBlock(ctx, n+"-public-access", &s3.BucketPublicAccessBlockArgs{
+		Bucket: id, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, n+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: id, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent); err != nil {
+		return nil, err
+	}
+
+	arn := b.ARN(args.Partition, purpose)
+	var policy pulumi.StringInput
+	switch {
+	case purpose == AccessLogs:
+		var sources []string
+		for _, p := range dataPurposes {
+			sources = append(sources, b.ARN(args.Partition, p))
+		}
+		policy = pulumi.String(AccessLogsPolicy(arn, args.AccountID, sources).JSON())
+	case args.VPCEndpointID != nil:
+		// The endpoint ID is an output: this policy is known once the
+		// endpoint exists.
+		policy = args.VPCEndpointID.ToStringOutput().ApplyT(func(vpce string) string {
+			return DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs).JSON()
+		}).(pulumi.StringOutput)
+	default:
+		policy = pulumi.String(DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil).JSON())
+	}
+	bp, err := s3.NewBucketPolicy(ctx, n+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: policy},
+		parent, pulumi.DependsOn([]pulumi.Resource{pab}))
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: id,
+		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{LifecycleRule(purpose, args.Lifecycle, args.AbortIncompleteUploadDays)},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		return nil, err
+	}
+	return bp, nil
+}
+
+// LifecycleRule is the one lifecycle rule of a bucket: over every object,
+// the purpose's transitions and expirations, noncurrent versions expired,
+// unfinished multipart uploads aborted.
+func LifecycleRule(purpose string, l Lifecycle, abortDays int) s3.BucketLifecycleConfigurationV2RuleArgs {
+	rule := s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String(purpose),
+		Status: pulumi.String("Enabled"),
+		Filter: s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+		AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+			DaysAfterInitiation: pulumi.Int(abortDays),
+		},
+		NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(l.NoncurrentExpireDays),
+		},
+	}
+	transition := func(days int, class string) s3.BucketLifecycleConfigurationV2RuleTransitionArgs {
+		return s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(days), StorageClass: pulumi.String(class)}
+	}
+	expire := func(days int) {
+		rule.Expiration = s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(days)}
+		rule.NoncurrentVersionExpiration = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(min(days, l.NoncurrentExpireDays)),
+		}
+	}
+	switch purpose {
+	case TrainingData:
+		rule.Transitions = s3.BucketLifecycleConfigurationV2RuleTransitionArray{
+			transition(l.TrainingDataIntelligentTieringDays, catalog.S3IntelligentTiering),
+			transition(l.TrainingDataGlacierIRDays, catalog.S3GlacierIR),
+		}
+	case Checkpoints:
+		expire(l.CheckpointsExpireDays)
+	case Models:
+		rule.Transitions = s3.BucketLifecycleConfigurationV2RuleTransitionArray{transition(l.ModelsGlacierDays, catalog.S3Glacier)}
+	case AccessLogs:
+		expire(l.LogsExpireDays)
+		rule.NoncurrentVersionExpiration = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)}
+	}
+	return rule
+}
+
+// tlsOnly denies every request to the bucket that does not use TLS.
+func tlsOnly(arn string) iamdoc.Statement {
+	return iamdoc.Statement{
+		Sid: "DenyWithoutTLS", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+		Action: []string{"s3:*"}, Resource: []string{arn, arn + "/*"},
+		Condition: iamdoc.Condition{"Bool": {"aws:SecureTransport": {"false"}}},
+	}
+}
+
+// objectActions are the reads, writes and listings a VPC endpoint
+// restriction denies from elsewhere; bucket management stays open to IAM so
+// `pulumi up` keeps working from the deployer's network.
+var objectActions = []string{
+	"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion",
+	"s3:ListBucket", "s3:ListBucketVersions", "s3:PutObject",
+}
+
+// DataBucketPolicy requires TLS and, with vpce set, object access through
+// that VPC endpoint, except for AWS services acting themselves or for a
+// caller, service-linked roles (FSx's S3 access role among them) and the
+// exempt roles.
+func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []string) iamdoc.Document {
+	doc := iamdoc.New(tlsOnly(arn))
+	if vpce == "" {
+		return doc
+	}
+	exempt := append([]string{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/*", partition, account)}, exemptRoleARNs...)
+	slices.Sort(exempt[1:])
+	doc.Statement = append(doc.Statement, iamdoc.Statement{
+		Sid: "DenyObjectsOutsideVPCEndpoint", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+		Action: slices.Clone(objectActions), Resource: []string{arn, arn + "/*"},
+		Condition: iamdoc.Condition{
+			"StringNotEqualsIfExists": {"aws:SourceVpce": {vpce}},
+			"BoolIfExists":            {"aws:PrincipalIsAWSService": {"false"}, "aws:ViaAWSService": {"false"}},
+			"ArnNotLikeIfExists":      {"aws:PrincipalArn": exempt},
+		},
+	})
+	return doc
+}
+
+// AccessLogsPolicy requires TLS and lets S3 deliver the source buckets'
+// server access logs (BucketOwnerEnforced: no ACL grants).
+func AccessLogsPolicy(arn, account string, sourceARNs []string) iamdoc.Document {
+	return iamdoc.New(
+		iamdoc.Statement{
+			Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"logging.s3.amazonaws.com"}},
+			Action: []string{"s3:PutObject"}, Resource: []string{arn + "/*"},
+			Condition: iamdoc.Condition{
+				"ArnLike":      {"aws:SourceArn": sourceARNs},
+				"StringEquals": {"aws:SourceAccount": {account}},
+			},
+		},
+		tlsOnly(arn),
+	)
+}

@@ -1,0 +1,389 @@
+package storage_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/internal/golden"
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/mock"
+)
+
+const dataKey = "arn:aws:kms:us-east-1:123456789012:key/data"
+
+func seedLifecycle() storage.Lifecycle {
+	return storage.Lifecycle{
+		TrainingDataIntelligentTieringDays: 90, TrainingDataGlacierIRDays: 365, CheckpointsExpireDays: 30,
+		ModelsGlacierDays: 180, NoncurrentExpireDays: 30, LogsExpireDays: 365,
+	}
+}
+
+func bucketsArgs() *storage.BucketsArgs {
+	return &storage.BucketsArgs{
+		NamePrefix: "ml-platform-test", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID,
+		DataKeyARN: pulumi.String(dataKey), Lifecycle: seedLifecycle(), AbortIncompleteUploadDays: 7,
+		Tags: map[string]string{"Project": "ml-platform"},
+	}
+}
+
+func run(t *testing.T, f func(ctx *pulumi.Context) error) (*mock.Recorder, error) {
+	t.Helper()
+	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
+	return rec, rec.Run(f, nil)
+}
+
+func buildBuckets(t *testing.T, a *storage.BucketsArgs) (*mock.Recorder, *storage.Buckets, error) {
+	t.Helper()
+	var b *storage.Buckets
+	rec, err := run(t, func(ctx *pulumi.Context) error {
+		var err error
+		b, err = storage.NewBuckets(ctx, "buckets", a)
+		return err
+	})
+	return rec, b, err
+}
+
+// byBucket returns the resource of typ whose bucket input is the bucket's name.
+func byBucket(t *testing.T, rec *mock.Recorder, typ, bucket string) *mock.Registered {
+	t.Helper()
+	var found []*mock.Registered
+	for _, r := range rec.ByType(typ) {
+		if mock.String(r.Inputs, "bucket") == bucket {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "%s for %s", typ, bucket)
+	return found[0]
+}
+
+func TestEveryBucketIsLockedDown(t *testing.T) {
+	rec, b, err := buildBuckets(t, bucketsArgs())
+	require.NoError(t, err)
+	require.Len(t, rec.ByType("aws:s3/bucketV2:BucketV2"), len(storage.Purposes))
+	for _, purpose := range storage.Purposes {
+		name := b.Names[purpose]
+		require.Equal(t, "ml-platform-test-"+purpose+"-123456789012-us-east-1", name)
+		bucket := rec.ByName("aws:s3/bucketV2:BucketV2", "buckets-"+purpose)
+		require.Equal(t, name, mock.String(bucket.Inputs, "bucket"), "fixed names: the policies naming them are known early")
+		require.False(t, bucket.Protect, "not prod")
+
+		sse := byBucket(t, rec, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", name)
+		rule := sse.Inputs["rules"].ArrayValue()[0].ObjectValue()
+		def := rule["applyServerSideEncryptionByDefault"].ObjectValue()
+		if purpose == storage.AccessLogs {
+			require.Equal(t, "AES256", mock.String(def, "sseAlgorithm"), "S3 delivers access logs only to SSE-S3 buckets")
+		} else {
+			require.Equal(t, "aws:kms", mock.String(def, "sseAlgorithm"))
+			require.Equal(t, dataKey, mock.String(def, "kmsMasterKeyId"))
+			require.True(t, rule["bucketKeyEnabled"].BoolValue())
+		}
+		ver := byBucket(t, rec, "aws:s3/bucketVersioningV2:BucketVersioningV2", name)
+		require.Equal(t, "Enabled", mock.String(mock.Object(ver.Inputs, "versioningConfiguration"), "status"))
+		pab := byBucket(t, rec, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name)
+		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+			require.True(t, pab.Inputs[resource.PropertyKey(k)].BoolValue(), "%s %s", name, k)
+		}
+		own := byBucket(t, rec, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", name)
+		require.Equal(t, "BucketOwnerEnforced", mock.String(mock.Object(own.Inputs, "rule"), "objectOwnership"))
+
+		policy := byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", name)
+		require.Contains(t, policy.Dependencies, pab.URN)
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(mock.String(policy.Inputs, "policy")), &doc))
+		tls := doc.Statement[len(doc.Statement)-1]
+		require.Equal(t, "Deny", tls.Effect)
+		require.Equal(t, []string{"false"}, tls.Condition["Bool"]["aws:SecureTransport"], "%s refuses plain HTTP", name)
+
+		lc := byBucket(t, rec, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", name)
+		require.Contains(t, lc.Dependencies, ver.URN, "noncurrent-version actions need versioning first")
+
+		logging := rec.ByName("aws:s3/bucketLoggingV2:BucketLoggingV2", "buckets-"+purpose+"-logging")
+		if purpose == storage.AccessLogs {
+			require.Nil(t, logging, "the log bucket does not log itself")
+			continue
+		}
+		require.NotNil(t, logging)
+		require.Equal(t, b.Names[storage.AccessLogs], mock.String(logging.Inputs, "targetBucket"))
+		require.Equal(t, purpose+"/", mock.String(logging.Inputs, "targetPrefix"))
+		logsPolicy := byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.AccessLogs])
+		require.Contains(t, logging.Dependencies, logsPolicy.URN, "logging starts once the log bucket admits S3's delivery")
+	}
+	golden.AssertJSON(t, "access-logs-policy.json", mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.AccessLogs]).Inputs, "policy"))
+}
+
+// lifecycle returns the one rule of a bucket's lifecycle configuration.
+func lifecycle(t *testing.T, rec *mock.Registered) resource.PropertyMap {
+	t.Helper()
+	rules := rec.Inputs["rules"].ArrayValue()
+	require.Len(t, rules, 1)
+	return rules[0].ObjectValue()
+}
+
+func transitions(rule resource.PropertyMap) map[string]float64 {
+	out := map[string]float64{}
+	if v, ok := rule["transitions"]; ok {
+		for _, t := range v.ArrayValue() {
+			m := t.ObjectValue()
+			out[mock.String(m, "storageClass")] = m["days"].NumberValue()
+		}
+	}
+	return out
+}
+
+func TestSeedLifecycle(t *testing.T) {
+	a := bucketsArgs()
+	a.Lifecycle.LogsExpireDays = 400
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	rule := func(purpose string) resource.PropertyMap {
+		return lifecycle(t, byBucket(t, rec, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Names[purpose]))
+	}
+	for _, p := range storage.Purposes {
+		r := rule(p)
+		require.Equal(t, "Enabled", mock.String(r, "status"))
+		require.Equal(t, 7.0, mock.Object(r, "abortIncompleteMultipartUpload")["daysAfterInitiation"].NumberValue(), p)
+		_, hasFilter := r["filter"]
+		require.True(t, hasFilter, "%s: an empty filter applies the rule to every object", p)
+	}
+	require.Equal(t, map[string]float64{"INTELLIGENT_TIERING": 90, "GLACIER_IR": 365}, transitions(rule(storage.TrainingData)))
+	require.Equal(t, 30.0, mock.Object(rule(storage.TrainingData), "noncurrentVersionExpiration")["noncurrentDays"].NumberValue())
+
+	ckpt := rule(storage.Checkpoints)
+	require.Empty(t, transitions(ckpt))
+	require.Equal(t, 30.0, mock.Object(ckpt, "expiration")["days"].NumberValue())
+	require.Equal(t, 30.0, mock.Object(ckpt, "noncurrentVersionExpiration")["noncurrentDays"].NumberValue(), "noncurrent checkpoints expire too")
+
+	models := rule(storage.Models)
+	require.Equal(t, map[string]float64{"GLACIER": 180}, transitions(models))
+	require.Equal(t, 30.0, mock.Object(models, "noncurrentVersionExpiration")["noncurrentDays"].NumberValue())
+
+	require.Equal(t, 400.0, mock.Object(rule(storage.AccessLogs), "expiration")["days"].NumberValue())
+	require.Empty(t, transitions(rule(storage.Artifacts)))
+}
+
+func TestArchiveTiering(t *testing.T) {
+	a := bucketsArgs()
+	a.ArchiveTiering = &storage.ArchiveTiering{ArchiveAccessDays: 120, DeepArchiveAccessDays: 200}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	cfg := byBucket(t, rec, "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration", b.Names[storage.TrainingData])
+	tiers := map[string]float64{}
+	for _, tier := range cfg.Inputs["tierings"].ArrayValue() {
+		tiers[mock.String(tier.ObjectValue(), "accessTier")] = tier.ObjectValue()["days"].NumberValue()
+	}
+	require.Equal(t, map[string]float64{"ARCHIVE_ACCESS": 120, "DEEP_ARCHIVE_ACCESS": 200}, tiers)
+
+	rec, _, err = buildBuckets(t, bucketsArgs())
+	require.NoError(t, err)
+	require.Empty(t, rec.ByType("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration"), "opt-in")
+}
+
+func TestVPCEndpointRestriction(t *testing.T) {
+	a := bucketsArgs()
+	a.VPCEndpointID = pulumi.String("vpce-0s3")
+	a.VPCEndpointExemptRoleARNs = []string{"arn:aws:iam::123456789012:role/uploader"}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	for _, p := range storage.Purposes {
+		policy := mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[p]).Inputs, "policy")
+		if p == storage.AccessLogs {
+			require.NotContains(t, policy, "aws:SourceVpce", "S3 delivers logs from outside the VPC")
+			continue
+		}
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+		require.Len(t, doc.Statement, 2)
+		deny := doc.Statement[1]
+		require.Equal(t, "Deny", deny.Effect)
+		require.Equal(t, []string{"vpce-0s3"}, deny.Condition["StringNotEqualsIfExists"]["aws:SourceVpce"])
+		require.Equal(t, []string{"arn:aws:iam::123456789012:role/aws-service-role/*", "arn:aws:iam::123456789012:role/uploader"},
+			deny.Condition["ArnNotLikeIfExists"]["aws:PrincipalArn"], "service-linked roles (FSx's) and the listed roles are exempt")
+		for _, action := range deny.Action {
+			require.True(t, strings.Contains(action, "Object") || strings.HasPrefix(action, "s3:ListBucket"),
+				"%s: only object access is restricted, so `pulumi up` still manages the bucket", action)
+		}
+	}
+	golden.AssertJSON(t, "data-bucket-policy-vpce.json", mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.TrainingData]).Inputs, "policy"))
+}
+
+func TestProdBucketsAreKept(t *testing.T) {
+	a := bucketsArgs()
+	a.Protect = true
+	rec, _, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	for _, bucket := range rec.ByType("aws:s3/bucketV2:BucketV2") {
+		require.True(t, bucket.Protect && bucket.RetainOnDelete, bucket.Name)
+		require.False(t, bucket.Inputs["forceDestroy"].BoolValue())
+	}
+}
+
+func TestBucketsValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(*storage.BucketsArgs)
+		want   string
+	}{
+		{"name too long", func(a *storage.BucketsArgs) { a.NamePrefix = strings.Repeat("x", 40) }, "which S3 refuses"},
+		{"upper case", func(a *storage.BucketsArgs) { a.NamePrefix = "ML" }, `NamePrefix: "ML"`},
+		{"lifecycle out of order", func(a *storage.BucketsArgs) { a.Lifecycle.TrainingDataGlacierIRDays = 30 }, "must be later than"},
+		{"no key", func(a *storage.BucketsArgs) { a.DataKeyARN = nil }, "DataKeyARN: required"},
+		{"archive too early", func(a *storage.BucketsArgs) { a.ArchiveTiering = &storage.ArchiveTiering{ArchiveAccessDays: 10} }, "outside 90-730"},
+		{"force destroy in prod", func(a *storage.BucketsArgs) { a.Protect, a.ForceDestroy = true, true }, "ForceDestroy: not with Protect"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := bucketsArgs()
+			tc.mutate(a)
+			rec, _, err := buildBuckets(t, a)
+			require.ErrorContains(t, err, tc.want)
+			require.Empty(t, rec.Resources())
+		})
+	}
+}
+
+func lustreArgs() *storage.LustreArgs {
+	return &storage.LustreArgs{
+		Name: "ml-platform-test", DeploymentType: storage.Persistent2, StorageCapacityGiB: 1200, ThroughputMBpsPerTiB: 125,
+		KMSKeyARN: pulumi.String(dataKey), VPCID: pulumi.String("vpc-0"), SubnetID: pulumi.String("subnet-0a"),
+		ClientSecurityGroups: map[string]pulumi.StringInput{"nodes": pulumi.String("sg-nodes")},
+		DataRepositories: []storage.DataRepository{
+			{FileSystemPath: "/data", BucketName: "ml-data"},
+			{FileSystemPath: "/checkpoints", BucketName: "ml-checkpoints", Export: true},
+		},
+		Tags: map[string]string{"Project": "ml-platform"},
+	}
+}
+
+func buildLustre(t *testing.T, a *storage.LustreArgs) (*mock.Recorder, error) {
+	t.Helper()
+	return run(t, func(ctx *pulumi.Context) error {
+		_, err := storage.NewLustre(ctx, "lustre", a)
+		return err
+	})
+}
+
+// ports lists the rules of a security group as "direction peer proto from-to".
+func ports(rec *mock.Recorder, group string) []string {
+	var out []string
+	for _, typ := range []string{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
+		dir := "in"
+		if strings.Contains(typ, "Egress") {
+			dir = "out"
+		}
+		for _, r := range rec.ByType(typ) {
+			if mock.String(r.Inputs, "securityGroupId") != group {
+				continue
+			}
+			peer := mock.String(r.Inputs, "referencedSecurityGroupId")
+			if peer == group {
+				peer = "self"
+			}
+			span := "all"
+			if v, ok := r.Inputs["fromPort"]; ok {
+				span = fmt.Sprintf("%s %.0f-%.0f", mock.String(r.Inputs, "ipProtocol"), v.NumberValue(), r.Inputs["toPort"].NumberValue())
+			}
+			out = append(out, dir+" "+peer+" "+span)
+		}
+	}
+	return out
+}
+
+func TestLustrePersistent2(t *testing.T) {
+	rec, err := buildLustre(t, lustreArgs())
+	require.NoError(t, err)
+	fs := rec.ByType("aws:fsx/lustreFileSystem:LustreFileSystem")
+	require.Len(t, fs, 1)
+	in := fs[0].Inputs
+	require.Equal(t, "PERSISTENT_2", mock.String(in, "deploymentType"))
+	require.Equal(t, 1200.0, in["storageCapacity"].NumberValue())
+	require.Equal(t, 125.0, in["perUnitStorageThroughput"].NumberValue())
+	require.Equal(t, "2.15", mock.String(in, "fileSystemTypeVersion"))
+	require.Equal(t, "LZ4", mock.String(in, "dataCompressionType"))
+	require.Equal(t, dataKey, mock.String(in, "kmsKeyId"))
+	require.Equal(t, "AUTOMATIC", mock.String(mock.Object(in, "metadataConfiguration"), "mode"))
+	require.Equal(t, 0.0, in["automaticBackupRetentionDays"].NumberValue(), "AWS does not back up linked file systems")
+	require.False(t, fs[0].Protect)
+
+	sg := mock.String(rec.ByType("aws:ec2/securityGroup:SecurityGroup")[0].Outputs, "id")
+	require.ElementsMatch(t, []string{
+		"in self tcp 988-988", "in self tcp 1018-1023", "in sg-nodes tcp 988-988", "in sg-nodes tcp 1018-1023",
+		"out self tcp 988-988", "out self tcp 1018-1023", "out sg-nodes tcp 988-988", "out sg-nodes tcp 1018-1023",
+	}, ports(rec, sg), "Lustre ports from and to itself and the nodes only")
+	require.ElementsMatch(t, []string{"in " + sg + " tcp 988-988", "in " + sg + " tcp 1018-1023"}, ports(rec, "sg-nodes"),
+		"the nodes admit the file system's servers")
+	require.Equal(t, []string{sg}, mock.Strings(in, "securityGroupIds"))
+
+	dras := map[string]*mock.Registered{}
+	for _, d := range rec.ByType("aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation") {
+		dras[mock.String(d.Inputs, "fileSystemPath")] = d
+		require.Equal(t, mock.String(fs[0].Outputs, "id"), mock.String(d.Inputs, "fileSystemId"))
+		require.True(t, d.Inputs["batchImportMetaDataOnCreate"].BoolValue())
+		require.ElementsMatch(t, []string{"NEW", "CHANGED", "DELETED"}, mock.Strings(mock.Object(mock.Object(d.Inputs, "s3"), "autoImportPolicy"), "events"))
+	}
+	require.Equal(t, "s3://ml-data/", mock.String(dras["/data"].Inputs, "dataRepositoryPath"))
+	require.Equal(t, "s3://ml-checkpoints/", mock.String(dras["/checkpoints"].Inputs, "dataRepositoryPath"))
+	_, dataExports := mock.Object(dras["/data"].Inputs, "s3")["autoExportPolicy"]
+	require.False(t, dataExports, "training data is read, not written back")
+	require.ElementsMatch(t, []string{"NEW", "CHANGED", "DELETED"},
+		mock.Strings(mock.Object(mock.Object(dras["/checkpoints"].Inputs, "s3"), "autoExportPolicy"), "events"), "checkpoints reach S3")
+}
+
+func TestLustreEFAAndScratch(t *testing.T) {
+	a := lustreArgs()
+	a.EFA, a.MetadataIops, a.Protect = true, 12000, true
+	rec, err := buildLustre(t, a)
+	require.NoError(t, err)
+	fs := rec.ByType("aws:fsx/lustreFileSystem:LustreFileSystem")[0]
+	require.True(t, fs.Inputs["efaEnabled"].BoolValue())
+	meta := mock.Object(fs.Inputs, "metadataConfiguration")
+	require.Equal(t, "USER_PROVISIONED", mock.String(meta, "mode"))
+	require.Equal(t, 12000.0, meta["iops"].NumberValue())
+	require.True(t, fs.Protect && fs.RetainOnDelete)
+	sg := mock.String(rec.ByType("aws:ec2/securityGroup:SecurityGroup")[0].Outputs, "id")
+	require.ElementsMatch(t, []string{"in self all", "in sg-nodes all", "out self all", "out sg-nodes all"}, ports(rec, sg),
+		"EFA needs all traffic to and from itself and the clients")
+
+	a = lustreArgs()
+	a.DeploymentType, a.ThroughputMBpsPerTiB, a.KMSKeyARN = storage.Scratch2, 0, nil
+	rec, err = buildLustre(t, a)
+	require.NoError(t, err)
+	fs = rec.ByType("aws:fsx/lustreFileSystem:LustreFileSystem")[0]
+	for _, k := range []string{"kmsKeyId", "perUnitStorageThroughput", "metadataConfiguration", "automaticBackupRetentionDays"} {
+		_, set := fs.Inputs[resource.PropertyKey(k)]
+		require.False(t, set, "SCRATCH_2 takes no %s", k)
+	}
+	require.Len(t, rec.ByType("aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation"), 2, "SCRATCH_2 takes associations too")
+}
+
+func TestLustreValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(*storage.LustreArgs)
+		want   string
+	}{
+		{"throughput", func(a *storage.LustreArgs) { a.ThroughputMBpsPerTiB = 300 }, "ThroughputMBpsPerTiB: 300"},
+		{"capacity", func(a *storage.LustreArgs) { a.StorageCapacityGiB = 1500 }, "StorageCapacityGiB: 1500"},
+		{"EFA on scratch", func(a *storage.LustreArgs) {
+			a.DeploymentType, a.ThroughputMBpsPerTiB, a.EFA = storage.Scratch2, 0, true
+		}, "takes no throughput tier, metadata IOPS, EFA or backups"},
+		{"backups while linked", func(a *storage.LustreArgs) { a.BackupRetentionDays = 7 }, "AWS does not back up file systems linked to S3"},
+		{"overlapping paths", func(a *storage.LustreArgs) {
+			a.DataRepositories = append(a.DataRepositories, storage.DataRepository{FileSystemPath: "/data/more", BucketName: "b"})
+		}, "overlaps /data"},
+		{"no clients", func(a *storage.LustreArgs) { a.ClientSecurityGroups = nil }, "ClientSecurityGroups: at least one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := lustreArgs()
+			tc.mutate(a)
+			rec, err := buildLustre(t, a)
+			require.ErrorContains(t, err, tc.want)
+			require.Empty(t, rec.Resources())
+		})
+	}
+}
