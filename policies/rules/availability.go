@@ -75,26 +75,6 @@ func init() {
 			Check:        checkProdInferenceNodeGroups,
 		},
 		Rule{
-			Name: "fsx-filesystem-backups-prod",
-			Description: "In prod and staging, persistent FSx for Lustre file systems keep automatic " +
-				"backups (AWS's default is none). Scratch file systems cannot be backed up.",
-			Checks: "In prod and staging, persistent Lustre file systems set `automaticBackupRetentionDays` of at least 1.",
-			Level:  Mandatory,
-			Types:  []string{fsxLustreType},
-			Scope:  ScopeProdLike,
-			Check:  checkFSxBackups,
-		},
-		Rule{
-			Name: "storage-backups-enabled",
-			Description: "Compliance profiles: stateful storage keeps backups in every environment (contingency " +
-				"plans and recovery).",
-			Checks: "Persistent FSx for Lustre sets `automaticBackupRetentionDays` of at least 1; DynamoDB tables turn on " +
-				"`pointInTimeRecovery`. Off unless a compliance profile turns it on.",
-			Level: Disabled,
-			Types: []string{fsxLustreType, dynamoTableType},
-			Check: checkStorageBackups,
-		},
-		Rule{
 			Name: "karpenter-ami-pinned-prod",
 			Description: "Prod and staging EC2NodeClasses pin their AMI (an alias such as al2023@v20251120, or an " +
 				"ID/name selector) instead of @latest, so new nodes do not change image between reviews.",
@@ -107,6 +87,28 @@ func init() {
 		},
 	)
 	registerStack(ConcernAvailability,
+		StackRule{
+			Name: "fsx-filesystem-backups-prod",
+			Description: "In prod and staging, persistent FSx for Lustre file systems keep automatic backups (AWS's " +
+				"default is none), unless they are linked to S3: AWS does not back those up, and the linked buckets are the " +
+				"durable copy. Scratch file systems cannot be backed up.",
+			Checks: "In prod and staging, persistent `aws:fsx/lustreFileSystem` not linked to S3 (no " +
+				"`aws:fsx/dataRepositoryAssociation` names it, no `importPath`) set `automaticBackupRetentionDays` of at least 1.",
+			Level: Mandatory,
+			Types: []string{fsxLustreType},
+			Scope: ScopeProdLike,
+			Check: unlessLinkedToS3(checkFSxBackups),
+		},
+		StackRule{
+			Name: "storage-backups-enabled",
+			Description: "Compliance profiles: stateful storage keeps backups in every environment (contingency " +
+				"plans and recovery); a Lustre file system linked to S3 has its durable copy in the buckets.",
+			Checks: "Persistent FSx for Lustre not linked to S3 sets `automaticBackupRetentionDays` of at least 1; DynamoDB " +
+				"tables turn on `pointInTimeRecovery`. Off unless a compliance profile turns it on.",
+			Level: Disabled,
+			Types: []string{fsxLustreType, dynamoTableType},
+			Check: unlessLinkedToS3(checkStorageBackups),
+		},
 		StackRule{
 			Name: "s3-bucket-versioning-prod",
 			Description: "In prod and staging, every S3 bucket has versioning enabled, so overwritten or deleted " +
@@ -245,6 +247,42 @@ func checkStorageBackups(r Resource, cfg map[string]any) []string {
 		return []string{"pointInTimeRecovery is not enabled: the table cannot be restored to a point in time"}
 	}
 	return checkFSxBackups(r, cfg)
+}
+
+// unlessLinkedToS3 runs a resource check over the stack, skipping Lustre
+// file systems linked to S3 (by a data repository association or an import
+// path): AWS does not back them up (catalog.LustreFactsSource).
+func unlessLinkedToS3(check func(Resource, map[string]any) []string) func([]Resource, map[string]any) []Finding {
+	return func(rs []Resource, cfg map[string]any) []Finding {
+		var out []Finding
+		for _, r := range rs {
+			if r.Type != fsxLustreType && r.Type != dynamoTableType {
+				continue
+			}
+			if r.Type == fsxLustreType && linkedToS3(rs, r) {
+				continue
+			}
+			for _, msg := range check(r, cfg) {
+				out = append(out, Finding{URN: r.URN, Message: msg})
+			}
+		}
+		return out
+	}
+}
+
+// linkedToS3 says whether a Lustre file system is linked to S3; an
+// association whose file system cannot be told counts as linking it.
+func linkedToS3(rs []Resource, fs Resource) bool {
+	if isSet(fs.Properties, "importPath") {
+		return true
+	}
+	return slices.ContainsFunc(rs, func(a Resource) bool {
+		if a.Type != fsxDRAType {
+			return false
+		}
+		ref := referenceOf(a, "fileSystemId")
+		return ref.unresolved || ref.matches(fs, "id")
+	})
 }
 
 // checkFSxBackups fires on persistent file systems without automatic

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ml-platform/ml-platform/conventions"
@@ -83,15 +84,97 @@ func TestProdInferenceNodeGroups(t *testing.T) {
 func TestFSxBackupsProd(t *testing.T) {
 	fsx := func(env string, props map[string]any) Resource {
 		props["tags"] = envTags(env)
-		return mk(fsxLustreType, "fsx", props)
+		r := mk(fsxLustreType, "fsx", props)
+		r.ID = "fs-0123"
+		return r
 	}
-	runRuleCases(t, "fsx-filesystem-backups-prod", []ruleCase{
-		{name: "prod with backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": 7})},
-		{name: "prod without backups", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2"}), want: []string{"automaticBackupRetentionDays is 0 or unset"}},
-		{name: "prod zero", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_1", "automaticBackupRetentionDays": 0}), want: []string{"no automatic backups"}},
-		{name: "dev without backups", r: fsx("dev", map[string]any{"deploymentType": "PERSISTENT_2"})},
-		{name: "prod scratch", r: fsx("prod", map[string]any{"deploymentType": "SCRATCH_2"})},
-		{name: "unknown", r: fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": computed})},
+	one := func(name string, r Resource, want ...string) stackCase {
+		c := stackCase{name: name, rs: []Resource{r}}
+		for _, w := range want {
+			c.want = append(c.want, Finding{r.URN, w})
+		}
+		return c
+	}
+	unlinked := fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2"})
+	dra := mk(fsxDRAType, "data", map[string]any{"fileSystemId": "fs-0123", "dataRepositoryPath": "s3://ml-data/"})
+	runStackCases(t, "fsx-filesystem-backups-prod", []stackCase{
+		one("prod with backups", fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": 7})),
+		one("prod without backups", unlinked, "automaticBackupRetentionDays is 0 or unset"),
+		one("prod zero", fsx("prod", map[string]any{"deploymentType": "PERSISTENT_1", "automaticBackupRetentionDays": 0}), "no automatic backups"),
+		one("dev without backups", fsx("dev", map[string]any{"deploymentType": "PERSISTENT_2"})),
+		one("prod scratch", fsx("prod", map[string]any{"deploymentType": "SCRATCH_2"})),
+		one("unknown", fsx("prod", map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": computed})),
+		{name: "linked by an association: the bucket is the durable copy", rs: []Resource{unlinked, dra}},
+		one("linked by an import path", fsx("prod", map[string]any{"deploymentType": "PERSISTENT_1", "importPath": "s3://ml-data"})),
+	})
+}
+
+func TestFSxDataRepositoriesSupported(t *testing.T) {
+	fs := func(props map[string]any) Resource {
+		r := mk(fsxLustreType, "fsx", props)
+		r.ID = "fs-0123"
+		return r
+	}
+	dra := func(i int) Resource {
+		return mk(fsxDRAType, fmt.Sprintf("dra-%d", i), map[string]any{"fileSystemId": "fs-0123", "dataRepositoryPath": fmt.Sprintf("s3://b/%d/", i)})
+	}
+	p2 := fs(map[string]any{"deploymentType": "PERSISTENT_2", "fileSystemTypeVersion": "2.15", "automaticBackupRetentionDays": 0})
+	backedUp := fs(map[string]any{"deploymentType": "PERSISTENT_2", "automaticBackupRetentionDays": 7})
+	nine := []Resource{p2}
+	for i := range 9 {
+		nine = append(nine, dra(i))
+	}
+	runStackCases(t, "fsx-data-repositories-supported", []stackCase{
+		{name: "linked PERSISTENT_2 without backups", rs: []Resource{p2, dra(0), dra(1)}},
+		{name: "unlinked with backups", rs: []Resource{backedUp}},
+		{name: "linked with backups", rs: []Resource{backedUp, dra(0)}, want: []Finding{{backedUp.URN, "AWS does not back up linked file systems"}}},
+		{name: "nine associations", rs: nine, want: []Finding{{p2.URN, "9 data repository associations; a file system takes at most 8"}}},
+		{name: "scratch 1", rs: []Resource{fs(map[string]any{"deploymentType": "SCRATCH_1"}), dra(0)},
+			want: []Finding{{p2.URN, "not SCRATCH_1"}}},
+		{name: "PERSISTENT_2 with an import path", rs: []Resource{fs(map[string]any{"deploymentType": "PERSISTENT_2", "importPath": "s3://b"})},
+			want: []Finding{{p2.URN, "importPath/exportPath on PERSISTENT_2"}}},
+	})
+}
+
+func TestFSxEFAFileSystemValid(t *testing.T) {
+	runRuleCases(t, "fsx-efa-filesystem-valid", []ruleCase{
+		{name: "EFA done right", r: mk(fsxLustreType, "fsx", map[string]any{"efaEnabled": true, "deploymentType": "PERSISTENT_2",
+			"fileSystemTypeVersion": "2.15", "metadataConfiguration": map[string]any{"mode": "AUTOMATIC"}})},
+		{name: "no EFA", r: mk(fsxLustreType, "fsx", map[string]any{"deploymentType": "SCRATCH_2"})},
+		{name: "EFA on scratch without metadata", r: mk(fsxLustreType, "fsx", map[string]any{"efaEnabled": true, "deploymentType": "SCRATCH_2",
+			"fileSystemTypeVersion": "2.12"}),
+			want: []string{"EFA needs PERSISTENT_2", "EFA needs 2.15", "needs one"}},
+	})
+}
+
+func TestLifecycleTransitionsValid(t *testing.T) {
+	lc := func(rule map[string]any) Resource {
+		rule["id"] = "r"
+		return mk(s3LifecycleType, "lc", map[string]any{"rules": []any{rule}})
+	}
+	tr := func(days int, class string) map[string]any {
+		return map[string]any{"days": days, "storageClass": class}
+	}
+	runRuleCases(t, "s3-lifecycle-transitions-valid", []ruleCase{
+		{name: "the seed's training data", r: lc(map[string]any{"transitions": []any{tr(90, "INTELLIGENT_TIERING"), tr(365, "GLACIER_IR")}})},
+		{name: "models to Glacier", r: lc(map[string]any{"transitions": []any{tr(180, "GLACIER")}, "noncurrentVersionExpiration": map[string]any{"noncurrentDays": 30}})},
+		{name: "checkpoints expire", r: lc(map[string]any{"expiration": map[string]any{"days": 30}})},
+		{name: "IA too early", r: lc(map[string]any{"transitions": []any{tr(10, "STANDARD_IA")}}),
+			want: []string{`rule "r" moves objects to STANDARD_IA after 10 days: S3 needs at least 30`}},
+		{name: "backwards", r: lc(map[string]any{"transitions": []any{tr(30, "GLACIER"), tr(200, "STANDARD_IA")}}),
+			want: []string{"from GLACIER to STANDARD_IA: S3 does not transition that way"}},
+		{name: "intelligent tiering to IA", r: lc(map[string]any{"transitions": []any{tr(30, "INTELLIGENT_TIERING"), tr(90, "ONEZONE_IA")}}),
+			want: []string{"from INTELLIGENT_TIERING to ONEZONE_IA"}},
+		{name: "Glacier to Deep Archive too soon", r: lc(map[string]any{"transitions": []any{tr(100, "GLACIER"), tr(150, "DEEP_ARCHIVE")}}),
+			want: []string{"moves objects out of GLACIER after 50 days there: S3 needs at least 90"}},
+		{name: "expiring before the last transition", r: lc(map[string]any{"transitions": []any{tr(90, "INTELLIGENT_TIERING")}, "expiration": map[string]any{"days": 60}}),
+			want: []string{"expires objects after 60 days, not later than its last transition (day 90)"}},
+		{name: "noncurrent too", r: lc(map[string]any{"noncurrentVersionTransitions": []any{map[string]any{"noncurrentDays": 5, "storageClass": "STANDARD_IA"}}}),
+			want: []string{"STANDARD_IA after 5 days"}},
+		{name: "abort with a tag filter", r: lc(map[string]any{"filter": map[string]any{"tag": map[string]any{"key": "k", "value": "v"}},
+			"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": 7}}),
+			want: []string{"aborts incomplete multipart uploads with a tag filter"}},
+		{name: "unknown days are not judged", r: lc(map[string]any{"transitions": []any{map[string]any{"days": computed, "storageClass": "STANDARD_IA"}}})},
 	})
 }
 

@@ -84,7 +84,7 @@ func init() {
 				"template volumes of managed node groups grants the `AWSServiceRoleForAutoScaling` service-linked role, " +
 				"and `AWSServiceRoleForEC2Spot` when a group or NodePool using it runs spot (or an EBS-style statement " +
 				"for every principal with `kms:ViaService` ec2 and `kms:CallerAccount`); a log group grants " +
-				"`logs.<region>.amazonaws.com`; an SQS queue or SNS topic grants the services its policy lets send to " +
+				"`logs.<region>.amazonaws.com`; an SQS queue or SNS topic grants the services its policy lets send to; a key encrypting a bucket an FSx data repository association links grants FSx through S3 " +
 				"it and the EventBridge rules that target it (`events.amazonaws.com`).",
 			Level: Mandatory,
 			Types: []string{kmsKeyType},
@@ -638,6 +638,11 @@ func keyUses(rs []Resource, key Resource) (uses []keyUse, unresolved bool) {
 		case r.Type == logGroupType && refersTo(r, "kmsKeyId"):
 			uses = append(uses, keyUse{r, "the CloudWatch Logs service principal (logs.<region>.amazonaws.com)",
 				[]func(map[string]any) bool{grantsServicePattern(`^logs\.[a-z0-9-]+\.amazonaws\.com$`, "kms:GenerateDataKey", "kms:Decrypt")}})
+		case r.Type == fsxDRAType:
+			if sse, ok := bucketEncryptionOf(rs, draBucket(r)); ok && refersTo(sse, "rules", "[]", "applyServerSideEncryptionByDefault", "kmsMasterKeyId") {
+				uses = append(uses, keyUse{r, "FSx for Lustre through S3 (the association reads and writes the linked bucket's SSE-KMS objects " +
+					"as the file system's AWSServiceRoleForFSxS3Access role)", []func(map[string]any) bool{grantsFSxThroughS3}})
+			}
 		case (r.Type == sqsQueueType || r.Type == snsTopicType) && refersTo(r, "kmsMasterKeyId"):
 			for _, svc := range publishersOf(rs, r) {
 				uses = append(uses, keyUse{r, svc + " (it sends to the encrypted queue or topic)",
@@ -664,6 +669,56 @@ func nodeGroupsUsing(rs []Resource, lt Resource) []Resource {
 		}
 	}
 	return out
+}
+
+// draBucket is the bucket name of a data repository association's
+// s3://bucket/prefix path ("" when unknown).
+func draBucket(dra Resource) string {
+	path, ok := getString(dra.Properties, "dataRepositoryPath")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(path, "s3://"), "/")
+	return name
+}
+
+// bucketEncryptionOf finds the encryption configuration of the bucket named
+// name: by its own bucket value, or through the bucket resource it refers to.
+func bucketEncryptionOf(rs []Resource, name string) (Resource, bool) {
+	if name == "" {
+		return Resource{}, false
+	}
+	for _, sse := range rs {
+		if sse.Type != s3SSEConfigType {
+			continue
+		}
+		if b, ok := getString(sse.Properties, "bucket"); ok && b == name {
+			return sse, true
+		}
+		ref := referenceOf(sse, "bucket")
+		for _, b := range rs {
+			if slices.Contains(bucketTypes, b.Type) && ref.matches(b, "bucket") {
+				if n, ok := getString(b.Properties, "bucket"); ok && n == name {
+					return sse, true
+				}
+			}
+		}
+	}
+	return Resource{}, false
+}
+
+// grantsFSxThroughS3 matches the FSx user guide's statements for linked
+// SSE-KMS buckets: the FSx S3 access role by path, or every principal of
+// the account through S3 (kms:ViaService s3).
+func grantsFSxThroughS3(st map[string]any) bool {
+	if !isAllow(st) || !actionsCover(st, "kms:Decrypt") || !actionsCover(st, "kms:GenerateDataKey") {
+		return false
+	}
+	if slices.ContainsFunc(principals(st, "AWS"), func(p string) bool { return strings.Contains(p, "/"+catalog.FSxS3AccessRolePath) }) {
+		return true
+	}
+	via := conditionValues(st, "StringEquals", "kms:ViaService")
+	return wildcardPrincipal(st) && slices.ContainsFunc(via, func(v string) bool { return strings.HasPrefix(v, "s3.") })
 }
 
 // publishersOf returns the AWS services that send to a queue or topic: the

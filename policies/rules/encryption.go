@@ -46,16 +46,6 @@ func init() {
 			Check: checkKMSKeyPolicy,
 		},
 		Rule{
-			Name: "s3-bucket-encryption-kms",
-			Description: "S3 default encryption uses SSE-KMS with a customer-managed key, so reading " +
-				"objects needs both S3 and KMS permissions and the key's policy and audit trail apply.",
-			Checks: "Every rule of `aws:s3/bucketServerSideEncryptionConfigurationV2` uses `sseAlgorithm` `aws:kms` (or " +
-				"`aws:kms:dsse`) with `kmsMasterKeyId` set (not the AWS-managed `aws/s3` key).",
-			Level: Mandatory,
-			Types: []string{s3SSEConfigType},
-			Check: checkS3SSEKMS,
-		},
-		Rule{
 			Name: "s3-bucket-key-enabled",
 			Description: "SSE-KMS bucket configurations enable S3 Bucket Keys, which cut KMS requests " +
 				"(and their cost and throttling) for training data read at scale.",
@@ -162,6 +152,17 @@ func init() {
 		},
 	)
 	registerStack(ConcernEncryption, StackRule{
+		Name: "s3-bucket-encryption-kms",
+		Description: "S3 default encryption uses SSE-KMS with a customer-managed key, so reading objects needs both " +
+			"S3 and KMS permissions and the key's policy and audit trail apply. Buckets that receive server access " +
+			"logs are the exception AWS imposes: S3 delivers logs only to SSE-S3 buckets (catalog.S3AccessLogsSource).",
+		Checks: "Every rule of `aws:s3/bucketServerSideEncryptionConfigurationV2` uses `sseAlgorithm` `aws:kms` (or " +
+			"`aws:kms:dsse`) with `kmsMasterKeyId` set (not the AWS-managed `aws/s3` key), except on a bucket that is " +
+			"the `targetBucket` of an `aws:s3/bucketLoggingV2`, which must use `AES256` instead.",
+		Level: Mandatory,
+		Types: []string{s3SSEConfigType},
+		Check: checkS3EncryptionKMS,
+	}, StackRule{
 		Name:        "s3-bucket-encryption-attached",
 		Description: "Every S3 bucket has default encryption with a customer-managed KMS key, managed in code.",
 		Checks: "Every `aws:s3/bucketV2:BucketV2` and `aws:s3/bucket:Bucket` has a `bucketServerSideEncryptionConfigurationV2` " +
@@ -220,6 +221,62 @@ func sseRules(r Resource) (rules []property.Map, p presence) {
 
 // checkS3SSEKMS fires when a bucket encryption configuration's default is not
 // SSE-KMS with a customer-managed key.
+// checkS3EncryptionKMS judges every bucket encryption configuration with
+// checkS3SSEKMS, but a log destination's, which must be SSE-S3 instead.
+func checkS3EncryptionKMS(rs []Resource, cfg map[string]any) []Finding {
+	var targets []reference
+	for _, r := range rs {
+		if r.Type == s3LoggingType {
+			targets = append(targets, referenceOf(r, "targetBucket"))
+		}
+	}
+	var logBuckets []Resource
+	for _, b := range rs {
+		if slices.Contains(bucketTypes, b.Type) && slices.ContainsFunc(targets, func(ref reference) bool { return ref.matches(b, "bucket") }) {
+			logBuckets = append(logBuckets, b)
+		}
+	}
+	var out []Finding
+	for _, r := range rs {
+		if r.Type != s3SSEConfigType {
+			continue
+		}
+		bucket := referenceOf(r, "bucket")
+		if slices.ContainsFunc(logBuckets, func(b Resource) bool { return bucket.matches(b, "bucket") }) {
+			for _, msg := range checkS3SSES3(r) {
+				out = append(out, Finding{URN: r.URN, Message: msg})
+			}
+			continue
+		}
+		for _, msg := range checkS3SSEKMS(r, cfg) {
+			out = append(out, Finding{URN: r.URN, Message: msg})
+		}
+	}
+	return out
+}
+
+// checkS3SSES3 fires unless every rule of a log destination's encryption
+// configuration is SSE-S3, the only default encryption log delivery takes.
+func checkS3SSES3(r Resource) []string {
+	rules, p := sseRules(r)
+	if p == unknown {
+		return nil
+	}
+	var out []string
+	for i, rule := range rules {
+		def, dp := lookup(rule, "applyServerSideEncryptionByDefault")
+		if dp == unknown {
+			continue
+		}
+		dm, _ := asMap(def)
+		if alg, ok := getString(dm, "sseAlgorithm"); ok && alg != "AES256" {
+			out = append(out, fmt.Sprintf("rules[%d] uses sseAlgorithm %s on a bucket that receives server access logs: "+
+				"S3 delivers logs only to SSE-S3 (AES256) buckets", i, alg))
+		}
+	}
+	return out
+}
+
 func checkS3SSEKMS(r Resource, _ map[string]any) []string {
 	rules, p := sseRules(r)
 	if p == absent || (p == present && len(rules) == 0) {

@@ -150,18 +150,44 @@ func sseConfig(alg, key any, bucketKey any) Resource {
 }
 
 func TestS3SSEKMS(t *testing.T) {
-	runRuleCases(t, "s3-bucket-encryption-kms", []ruleCase{
-		{name: "customer key", r: sseConfig("aws:kms", "arn:aws:kms:us-east-1:1:key/k", true)},
-		{name: "DSSE", r: sseConfig("aws:kms:dsse", "arn:k", true)},
-		{name: "key unknown", r: sseConfig("aws:kms", computed, true)},
-		{name: "AES256", r: sseConfig("AES256", nil, nil), want: []string{"uses sseAlgorithm AES256"}},
-		{name: "AWS-managed key", r: sseConfig("aws:kms", nil, true), want: []string{"AWS-managed aws/s3 key"}},
-		{name: "algorithm unknown", r: sseConfig(computed, nil, nil)},
-		{name: "no rules", r: mk(s3SSEConfigType, "x", map[string]any{"bucket": "b"}), want: []string{"rules is empty"}},
-		{name: "rules unknown", r: mk(s3SSEConfigType, "x", map[string]any{"rules": computed})},
-		{name: "rule without default", r: mk(s3SSEConfigType, "x", map[string]any{"rules": []any{map[string]any{"bucketKeyEnabled": true}}}), want: []string{"has no applyServerSideEncryptionByDefault"}},
-		{name: "inline bucket config is the stack rule's", r: mk(s3BucketV2Type, "b", nil)},
-	})
+	one := func(name string, r Resource, want ...string) stackCase {
+		c := stackCase{name: name, rs: []Resource{r}}
+		for _, w := range want {
+			c.want = append(c.want, Finding{r.URN, w})
+		}
+		return c
+	}
+	cases := []stackCase{
+		one("customer key", sseConfig("aws:kms", "arn:aws:kms:us-east-1:1:key/k", true)),
+		one("DSSE", sseConfig("aws:kms:dsse", "arn:k", true)),
+		one("key unknown", sseConfig("aws:kms", computed, true)),
+		one("AES256", sseConfig("AES256", nil, nil), "uses sseAlgorithm AES256"),
+		one("AWS-managed key", sseConfig("aws:kms", nil, true), "AWS-managed aws/s3 key"),
+		one("algorithm unknown", sseConfig(computed, nil, nil)),
+		one("no rules", mk(s3SSEConfigType, "x", map[string]any{"bucket": "b"}), "rules is empty"),
+		one("rules unknown", mk(s3SSEConfigType, "x", map[string]any{"rules": computed})),
+		one("rule without default", mk(s3SSEConfigType, "x", map[string]any{"rules": []any{map[string]any{"bucketKeyEnabled": true}}}),
+			"has no applyServerSideEncryptionByDefault"),
+		one("inline bucket config is s3-bucket-encryption-attached's", mk(s3BucketV2Type, "b", nil)),
+	}
+	// A bucket that receives server access logs must be SSE-S3 instead.
+	logs := withProps(mk(s3BucketV2Type, "logs", nil), map[string]any{"bucket": "ml-logs"})
+	data := withProps(mk(s3BucketV2Type, "data", nil), map[string]any{"bucket": "ml-data"})
+	logging := mk(s3LoggingType, "data-logging", map[string]any{"bucket": "ml-data", "targetBucket": "ml-logs"})
+	logsAES := withProps(sseConfig("AES256", nil, nil), map[string]any{"bucket": "ml-logs"})
+	logsKMS := withProps(sseConfig("aws:kms", "arn:k", true), map[string]any{"bucket": "ml-logs"})
+	dataAES := withProps(mk(s3SSEConfigType, "data-sse", map[string]any{"rules": []any{map[string]any{
+		"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}), map[string]any{"bucket": "ml-data"})
+	cases = append(cases,
+		stackCase{name: "log destination on SSE-S3", rs: []Resource{logs, data, logging, logsAES}},
+		stackCase{name: "log destination on SSE-KMS (logs are not delivered)", rs: []Resource{logs, data, logging, logsKMS},
+			want: []Finding{{logsKMS.URN, "S3 delivers logs only to SSE-S3 (AES256) buckets"}}},
+		stackCase{name: "a logged bucket is not exempt", rs: []Resource{logs, data, logging, dataAES},
+			want: []Finding{{dataAES.URN, "uses sseAlgorithm AES256"}}},
+		stackCase{name: "without a logging configuration nothing is exempt", rs: []Resource{logs, logsAES},
+			want: []Finding{{logsAES.URN, "uses sseAlgorithm AES256"}}},
+	)
+	runStackCases(t, "s3-bucket-encryption-kms", cases)
 }
 
 func TestS3BucketKey(t *testing.T) {

@@ -284,6 +284,32 @@ var fixtureDefs = []fixtureDef{
 		s.alertTopic(budgetsGrant)
 		s.anomalySubscription("IMMEDIATE", map[string]any{"type": "EMAIL", "address": "finops@corp.internal"})
 	}},
+	{"export-lustre-linked-backups.json", "prod", "fsx-data-repositories-supported", "a Lustre file system linked to S3 that keeps automatic backups (AWS does not back up linked file systems)", func(s *stackBuilder) {
+		fs := s.linkedFSx()
+		fs.inputs["automaticBackupRetentionDays"] = 7
+		s.dra(fs, s.bucket("training-data", nil), "/data")
+	}},
+	{"export-dra-key-grant-missing.json", "prod", "kms-key-grants-services", "a data repository association to an SSE-KMS bucket whose key does not grant FSx through S3", func(s *stackBuilder) {
+		fs := s.linkedFSx()
+		s.find("keys-data").inputs["policy"] = keyPolicy()
+		s.dra(fs, s.bucket("training-data", nil), "/data")
+	}},
+	{"export-lifecycle-invalid.json", "prod", "s3-lifecycle-transitions-valid", "a lifecycle rule moving objects to STANDARD_IA after 10 days (S3 needs 30)", func(s *stackBuilder) {
+		s.bucket("models", func(key string, in map[string]any) {
+			if key == "lifecycle" {
+				rule := in["rules"].([]any)[0].(map[string]any)
+				rule["transitions"] = []any{map[string]any{"days": 10, "storageClass": "STANDARD_IA"}}
+			}
+		})
+	}},
+	{"export-fsx-efa-scratch.json", "dev", "fsx-efa-filesystem-valid", "an EFA-enabled SCRATCH_2 file system (EFA needs PERSISTENT_2 with a metadata configuration)", func(s *stackBuilder) {
+		fs := s.fsx()
+		for _, k := range []string{"kmsKeyId", "perUnitStorageThroughput", "automaticBackupRetentionDays"} {
+			delete(fs.inputs, k)
+		}
+		fs.inputs["deploymentType"] = "SCRATCH_2"
+		fs.inputs["efaEnabled"] = true
+	}},
 	{"export-dependency-missing.json", "prod", "resource-dependencies-declared", "a node group that names the cluster without depending on it", func(s *stackBuilder) {
 		s.cluster(nil)
 		_, ng := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
@@ -361,12 +387,13 @@ var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a cle
 	s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 0, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
 	s.nodePool("gpu-training", "training", "spot", "on-demand")
 	s.bucket("data", nil)
-	s.fsx()
+	fs := s.linkedFSx()
 	s.domain()
 	s.model()
 	s.endpointConfig()
 	s.guardrail()
 	s.pipeline(true)
+	s.dra(fs, s.find("data"), "/data")
 	topic := s.alertTopic(budgetsGrant)
 	s.anomalySubscription("IMMEDIATE", map[string]any{"type": "SNS", "address": topic.outputs["arn"]}).dep("subscribers", topic)
 }}
@@ -716,6 +743,33 @@ func (s *stackBuilder) bucket(name string, edit func(string, map[string]any)) *f
 		s.add(c.typ, name+"-"+c.key, id, c.in).dep("bucket", b)
 	}
 	return b
+}
+
+// fsxGrant lets FSx use the data key through S3 for linked SSE-KMS buckets.
+var fsxGrant = `{"Sid":"FSx","Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*",` +
+	`"kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"123456789012",` +
+	`"kms:ViaService":"s3.us-east-1.amazonaws.com"},"StringLike":{"aws:userid":"*:FSx"}}}`
+
+// linkedFSx adds a clean persistent file system meant to be linked to S3:
+// no backups (AWS does not back up linked file systems), and a data key
+// that grants FSx through S3, on Lustre 2.15 with a metadata configuration.
+func (s *stackBuilder) linkedFSx() *fixtureResource {
+	fs := s.fsx()
+	fs.inputs["automaticBackupRetentionDays"] = 0
+	fs.inputs["fileSystemTypeVersion"] = "2.15"
+	fs.inputs["metadataConfiguration"] = map[string]any{"mode": "AUTOMATIC"}
+	s.find("keys-data").inputs["policy"] = keyPolicy(fsxGrant)
+	return fs
+}
+
+// dra links a file-system directory to a bucket, importing changes.
+func (s *stackBuilder) dra(fs, bucket *fixtureResource, path string) *fixtureResource {
+	dir := strings.Trim(path, "/")
+	return s.add(fsxDRAType, "training-fsx-"+dir, "dra-0"+dir, map[string]any{
+		"fileSystemId": fs.id, "fileSystemPath": path, "dataRepositoryPath": "s3://" + bucket.inputs["bucket"].(string) + "/",
+		"batchImportMetaDataOnCreate": true, "tags": s.tags(),
+		"s3": map[string]any{"autoImportPolicy": map[string]any{"events": []any{"NEW", "CHANGED", "DELETED"}}},
+	}).dep("fileSystemId", fs).dep("dataRepositoryPath", bucket)
 }
 
 // fsx adds a clean persistent Lustre file system.

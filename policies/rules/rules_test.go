@@ -47,7 +47,7 @@ func TestRegistry(t *testing.T) {
 		// deploy readiness
 		"aws-input-enums-valid", "kms-key-grants-services", "resource-dependencies-declared",
 		"ec2-launch-template-public-ip-single-interface", "ec2-efa-interfaces-within-cards", "iam-policy-size-within-limit",
-		"billing-alert-subscribers-valid",
+		"billing-alert-subscribers-valid", "s3-lifecycle-transitions-valid", "fsx-efa-filesystem-valid", "fsx-data-repositories-supported",
 	} {
 		names[want] = false
 	}

@@ -23,7 +23,7 @@ var taggableTypes = map[string]bool{
 	launchTemplateType: true, "aws:ec2/natGateway:NatGateway": true, placementGroupType: true,
 	"aws:ec2/routeTable:RouteTable": true, securityGroupType: true, subnetType: true, vpcType: true, vpcEndpointType: true,
 	ecrRepositoryType: true, efsFileSystemType: true, eksAccessEntryType: true, eksAddonType: true, eksClusterType: true,
-	eksNodeGroupType: true, eksPodIdentityType: true, fsxLustreType: true, "aws:iam/instanceProfile:InstanceProfile": true,
+	eksNodeGroupType: true, eksPodIdentityType: true, fsxLustreType: true, fsxDRAType: true, "aws:iam/instanceProfile:InstanceProfile": true,
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": true, iamPolicyType: true, iamRoleType: true, iamSLRType: true,
 	kmsKeyType: true, s3BucketType: true, s3BucketV2Type: true, smDomainType: true, smEndpointType: true,
 	smEndpointConfigType: true, smModelType: true, smModelPackageType: true, smNotebookType: true, smPipelineType: true,

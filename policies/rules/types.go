@@ -34,6 +34,7 @@ const (
 	eksClusterType         = "aws:eks/cluster:Cluster"
 	eksNodeGroupType       = "aws:eks/nodeGroup:NodeGroup"
 	eksPodIdentityType     = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+	fsxDRAType             = "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation"
 	fsxLustreType          = "aws:fsx/lustreFileSystem:LustreFileSystem"
 	iamGroupPolicyType     = "aws:iam/groupPolicy:GroupPolicy"
 	iamPolicyType          = "aws:iam/policy:Policy"
