@@ -14,6 +14,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/cost"
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/network"
+	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/workloads"
@@ -43,6 +44,11 @@ type Platform struct {
 	Karpenter    *cluster.Karpenter
 	Accelerators *workloads.Accelerators
 	Namespaces   *workloads.Namespaces
+	Buckets      *storage.Buckets
+	// Lustre, LustreVolume and TrainingJob are nil when off.
+	Lustre       *storage.Lustre
+	LustreVolume *workloads.LustreVolume
+	TrainingJob  *workloads.TrainingJob
 	Cost         *cost.Governance
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
@@ -105,6 +111,15 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What needs the zones is checked before anything is registered.
+	specs, err := nodeGroupSpecs(cfg.Cluster.NodeGroups, zones)
+	if err != nil {
+		return nil, err
+	}
+	lustreAZ, err := checkStorage(cfg, zones)
+	if err != nil {
+		return nil, err
+	}
 
 	// The cluster key's policy names the Auto Scaling and EC2 Spot
 	// service-linked roles, which must exist before KMS accepts it.
@@ -129,7 +144,8 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	}
 	p.Keys, err = keys.NewKeys(ctx, "keys", &keys.KeysArgs{
 		Domains: []keys.Domain{
-			{Name: KeyData, Description: prefix + ": training data, checkpoints and models"},
+			{Name: KeyData, Description: prefix + ": training data, checkpoints and models",
+				FSxS3Access: lustreLinksBuckets(cfg)},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
 			clusterKey,
 			{Name: KeyAlerts, Description: prefix + ": cost alert topic (AWS Budgets, Cost Anomaly Detection)",
@@ -166,13 +182,184 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.buildCompute(ctx, prefix, zones, withAWS); err != nil {
+	if err := p.buildBuckets(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildCompute(ctx, prefix, zones, specs, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildLustre(ctx, prefix, lustreAZ, withAWS); err != nil {
 		return nil, err
 	}
 	if err := p.buildCost(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkStorage checks what the storage configuration needs of the stack's
+// zones and pools, and returns the Lustre file system's AZ: the configured
+// one, or the first (where EFA node groups go).
+func checkStorage(cfg *config.Stack, zones []string) (string, error) {
+	l := cfg.Storage.Lustre
+	if l == nil {
+		return "", nil
+	}
+	az := l.AvailabilityZone
+	switch {
+	case az == "":
+		az = zones[0]
+	case !slices.Contains(zones, az):
+		return "", &config.FieldError{Key: config.KeyStorage + ".lustre.availabilityZone",
+			Message: fmt.Sprintf("%q is not one of the stack's AZs; allowed: %s", az, strings.Join(zones, ", "))}
+	}
+	j := cfg.Storage.TrainingJob
+	if j == nil {
+		return az, nil
+	}
+	k := cfg.Cluster.Karpenter
+	pool, ok := cluster.LookupPool(cfg.Environment.ProdLike(), k.TrainingGPULimit, k.InferenceGPULimit, k.NeuronDeviceLimit, cluster.PoolGPUTraining)
+	if !ok {
+		return "", &config.FieldError{Key: config.KeyStorage + ".trainingJob",
+			Message: fmt.Sprintf("runs on Karpenter's %s pool, which %s.karpenter.trainingGpuLimit 0 leaves out", cluster.PoolGPUTraining, config.KeyCluster)}
+	}
+	t, _ := catalog.LookupInstanceType(j.InstanceType)
+	if !slices.Contains(pool.Families, t.Family()) {
+		return "", &config.FieldError{Key: config.KeyStorage + ".trainingJob.instanceType",
+			Message: fmt.Sprintf("%q is not in the %s pool; allowed families: %s", j.InstanceType, pool.Name, strings.Join(pool.Families, ", "))}
+	}
+	if gpus := j.Nodes * t.AcceleratorCount; gpus > pool.Limit {
+		return "", &config.FieldError{Key: config.KeyStorage + ".trainingJob.nodes",
+			Message: fmt.Sprintf("%d nodes of %s need %d GPUs, above the pool's limit of %d (%s.karpenter.trainingGpuLimit)",
+				j.Nodes, j.InstanceType, gpus, pool.Limit, config.KeyCluster)}
+	}
+	return az, nil
+}
+
+// lustreAddons are the add-ons a Lustre file system needs: the FSx CSI
+// driver (static volumes need no IAM role).
+func lustreAddons(cfg *config.Stack) []string {
+	if cfg.Storage.Lustre == nil {
+		return nil
+	}
+	return []string{catalog.FSxCSIAddon}
+}
+
+// lustreSetup installs the Lustre client on every node when the stack has
+// a file system to mount.
+func lustreSetup(cfg *config.Stack) []string {
+	if cfg.Storage.Lustre == nil {
+		return nil
+	}
+	return []string{catalog.LustreClientInstall}
+}
+
+// lustreLinksBuckets says whether a Lustre file system links buckets the
+// data key encrypts, so the key must let FSx use it through S3.
+func lustreLinksBuckets(cfg *config.Stack) bool {
+	return cfg.Storage.Lustre != nil && cfg.Storage.Lustre.LinkBuckets
+}
+
+// buildBuckets registers the stack's buckets.
+func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	s := p.Config.Storage
+	l := s.Lifecycle
+	args := &storage.BucketsArgs{
+		NamePrefix: prefix,
+		Partition:  p.Partition,
+		Region:     p.Config.Region,
+		AccountID:  p.AccountID,
+		DataKeyARN: p.Keys.ARNs[KeyData],
+		Lifecycle: storage.Lifecycle{
+			TrainingDataIntelligentTieringDays: l.TrainingDataIntelligentTieringDays,
+			TrainingDataGlacierIRDays:          l.TrainingDataGlacierIRDays,
+			CheckpointsExpireDays:              l.CheckpointsExpireDays,
+			ModelsGlacierDays:                  l.ModelsGlacierDays,
+			NoncurrentExpireDays:               l.NoncurrentExpireDays,
+			LogsExpireDays:                     l.LogsExpireDays,
+		},
+		AbortIncompleteUploadDays: s.AbortIncompleteUploadDays,
+		ForceDestroy:              s.ForceDestroy,
+		Protect:                   p.Config.Environment.ProdLike(),
+		Tags:                      p.Config.Tags(),
+	}
+	if t := s.ArchiveTiering; t != nil {
+		args.ArchiveTiering = &storage.ArchiveTiering{ArchiveAccessDays: t.ArchiveAccessDays, DeepArchiveAccessDays: t.DeepArchiveAccessDays}
+	}
+	if s.RestrictToVPCEndpoint {
+		args.VPCEndpointID = p.Network.S3Endpoint.ID().ToStringOutput()
+		args.VPCEndpointExemptRoleARNs = s.VPCEndpointExemptRoleARNs
+	}
+	var err error
+	p.Buckets, err = storage.NewBuckets(ctx, "buckets", args, withAWS)
+	return err
+}
+
+// buildLustre registers the Lustre file system (in the EFA node groups'
+// AZ unless configured), its volume in the training namespace and the
+// example training job.
+func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS pulumi.ResourceOption) error {
+	cfg := p.Config
+	l := cfg.Storage.Lustre
+	if l == nil {
+		return nil
+	}
+	args := &storage.LustreArgs{
+		Name:                 prefix,
+		DeploymentType:       l.DeploymentType,
+		StorageCapacityGiB:   l.StorageCapacityGiB,
+		ThroughputMBpsPerTiB: l.ThroughputMBpsPerTiB,
+		MetadataIops:         l.MetadataIops,
+		EFA:                  l.EFA,
+		BackupRetentionDays:  l.BackupRetentionDays,
+		KMSKeyARN:            p.Keys.ARNs[KeyData],
+		VPCID:                p.Network.VPC.ID().ToStringOutput(),
+		SubnetID:             p.Network.PrivateSubnetIDsByAZ[az],
+		ClientSecurityGroups: map[string]pulumi.StringInput{"nodes": p.Cluster.NodeSecurityGroup.ID().ToStringOutput()},
+		DependsOn:            []pulumi.Resource{p.Buckets, p.Keys},
+		Protect:              cfg.Environment.ProdLike(),
+		Tags:                 cfg.Tags(),
+	}
+	if l.LinkBuckets {
+		args.DataRepositories = []storage.DataRepository{
+			{FileSystemPath: "/data", BucketName: p.Buckets.Names[storage.TrainingData]},
+			{FileSystemPath: "/checkpoints", BucketName: p.Buckets.Names[storage.Checkpoints], Export: true},
+		}
+	}
+	var err error
+	if p.Lustre, err = storage.NewLustre(ctx, "lustre", args, withAWS); err != nil {
+		return err
+	}
+	p.LustreVolume, err = workloads.NewLustreVolume(ctx, "lustre-volume", &workloads.LustreVolumeArgs{
+		Provider:     p.Cluster.Provider,
+		FileSystemID: p.Lustre.FileSystem.ID().ToStringOutput(),
+		DNSName:      p.Lustre.FileSystem.DnsName,
+		MountName:    p.Lustre.FileSystem.MountName,
+		CapacityGiB:  l.StorageCapacityGiB,
+		Namespace:    p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
+		DependsOn:    []pulumi.Resource{p.Cluster.Addons[catalog.FSxCSIAddon]},
+	})
+	if err != nil {
+		return err
+	}
+	j := cfg.Storage.TrainingJob
+	if j == nil {
+		return nil
+	}
+	p.TrainingJob, err = workloads.NewTrainingJob(ctx, "training-job", &workloads.TrainingJobArgs{
+		Provider:                  p.Cluster.Provider,
+		InstanceType:              j.InstanceType,
+		NodePool:                  cluster.PoolGPUTraining,
+		Nodes:                     j.Nodes,
+		Image:                     j.Image,
+		Command:                   j.Command,
+		CheckpointIntervalMinutes: j.CheckpointIntervalMinutes,
+		ShmGiB:                    j.ShmGiB,
+		Namespace:                 p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
+		ClaimName:                 workloads.LustreClaim,
+		DependsOn:                 []pulumi.Resource{p.LustreVolume, p.Accelerators},
+	})
+	return err
 }
 
 // buildCost registers the stack's budgets, anomaly detection and alert
@@ -217,12 +404,10 @@ func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.
 
 // buildCompute registers the EKS cluster, its node groups, Karpenter and
 // the Kubernetes objects the accelerators need.
-func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones []string, withAWS pulumi.ResourceOption) error {
+func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones []string, specs []cluster.NodeGroupSpec,
+	withAWS pulumi.ResourceOption) error {
 	cfg := p.Config
-	specs, err := nodeGroupSpecs(cfg.Cluster.NodeGroups, zones)
-	if err != nil {
-		return err
-	}
+	var err error
 	p.Cluster, err = cluster.NewCluster(ctx, "cluster", &cluster.ClusterArgs{
 		Name:                 clusterName,
 		Version:              cfg.Cluster.Version,
@@ -239,6 +424,8 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		VolumeKeyARN:         p.Keys.ARNs[KeyCluster],
 		Addons:               cfg.Cluster.Addons,
 		AdminRoleARNs:        cfg.Cluster.AdminRoleARNs,
+		OptionalAddons:       lustreAddons(cfg),
+		NodeSetupCommands:    lustreSetup(cfg),
 		NodeGroups:           specs,
 		Region:               cfg.Region,
 		Partition:            p.Partition,

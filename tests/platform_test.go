@@ -178,12 +178,22 @@ func TestKMSKeys(t *testing.T) {
 				arn := str(k.Outputs, "arn")
 				require.True(t, strings.HasPrefix(arn, "arn:aws:kms:us-east-1:"+mock.AccountID+":key/"), arn)
 				var policy struct {
-					Statement []struct{ Principal map[string][]string }
+					Statement []struct {
+						Principal map[string][]string
+						Condition map[string]map[string][]string
+					}
 				}
 				require.NoError(t, json.Unmarshal([]byte(str(k.Inputs, "policy")), &policy), "key policy is JSON")
 				require.NotEmpty(t, policy.Statement)
 				for _, st := range policy.Statement {
 					for _, p := range st.Principal["AWS"] {
+						if p == "*" {
+							// Every principal, but only of this account and only
+							// through a named AWS service.
+							require.Equal(t, []string{mock.AccountID}, st.Condition["StringEquals"]["kms:CallerAccount"], k.Name)
+							require.NotEmpty(t, st.Condition["StringEquals"]["kms:ViaService"], k.Name)
+							continue
+						}
 						require.True(t, p == "arn:aws:iam::"+mock.AccountID+":root" ||
 							strings.HasPrefix(p, "arn:aws:iam::"+mock.AccountID+":role/aws-service-role/"),
 							"%s: only this account's IAM and its service-linked roles, got %s", k.Name, p)
@@ -206,17 +216,25 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 			want := res.Config.Tags()
 			// Types AWS cannot tag; anything else must carry the tags.
 			untaggable := map[string]bool{
-				"aws:ec2/routeTableAssociation:RouteTableAssociation":             true,
-				"aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": true,
-				"aws:iam/rolePolicy:RolePolicy":                                   true,
-				"aws:iam/rolePolicyAttachment:RolePolicyAttachment":               true,
-				"aws:kms/alias:Alias":                                             true,
-				"aws:cloudwatch/eventTarget:EventTarget":                          true,
-				"aws:sqs/queuePolicy:QueuePolicy":                                 true,
-				"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":         true,
-				"aws:sns/topicPolicy:TopicPolicy":                                 true,
-				"aws:costexplorer/costAllocationTag:CostAllocationTag":            true,
-				"pulumi:providers:aws":                                            true,
+				"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        true,
+				"aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation":                            true,
+				"aws:iam/rolePolicy:RolePolicy":                                                              true,
+				"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
+				"aws:kms/alias:Alias":                                                                        true,
+				"aws:cloudwatch/eventTarget:EventTarget":                                                     true,
+				"aws:sqs/queuePolicy:QueuePolicy":                                                            true,
+				"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    true,
+				"aws:sns/topicPolicy:TopicPolicy":                                                            true,
+				"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
+				"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               true,
+				"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,
+				"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
+				"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
+				"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     true,
+				"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
+				"aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration":         true,
+				"aws:costexplorer/costAllocationTag:CostAllocationTag":                                       true,
+				"pulumi:providers:aws":                                                                       true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;

@@ -282,6 +282,25 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("name", name)
 		set("url", id)
 		set("arn", arn("sqs", name))
+	case "aws:s3/bucketV2:BucketV2":
+		id = String(reg.Inputs, "bucket")
+		if id == "" {
+			id = strings.ToLower(reg.Name) + "-" + h[:12]
+		}
+		set("bucket", id)
+		set("arn", fmt.Sprintf("arn:%s:s3:::%s", partition, id))
+		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", id, r.Region))
+		set("region", r.Region)
+	case "aws:fsx/lustreFileSystem:LustreFileSystem":
+		id = "fs-" + h[:17]
+		set("arn", arn("fsx", "file-system/"+id))
+		set("dnsName", fmt.Sprintf("%s.fsx.%s.amazonaws.com", id, r.Region))
+		set("mountName", h[20:28])
+		set("networkInterfaceIds", []any{"eni-" + h[28:45]})
+	case "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation":
+		id = "dra-" + h[:17]
+		set("associationId", id)
+		set("arn", arn("fsx", "association/"+fmt.Sprint(reg.Inputs["fileSystemId"].V)+"/"+id))
 	case "aws:sns/topic:Topic":
 		name := autoName()
 		id = arn("sns", name)

@@ -86,6 +86,32 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 				basis += " (spot: an upper bound; spot prices vary)"
 			}
 			add(r, desired*hours*t.OnDemandUSDPerHour, basis, desired, t.Name, hours, t.OnDemandUSDPerHour)
+		case "aws:fsx/lustreFileSystem:LustreFileSystem":
+			capacity := 0.0
+			if v, ok := r.Inputs["storageCapacity"]; ok && v.IsNumber() {
+				capacity = v.NumberValue()
+			}
+			switch mock.String(r.Inputs, "deploymentType") {
+			case "SCRATCH_2":
+				add(r, capacity*p.FSxLustreScratch2USDPerGBMonth, "%.0f GiB SCRATCH_2 x $%.3f per GB-month", capacity, p.FSxLustreScratch2USDPerGBMonth)
+			case "PERSISTENT_2":
+				tier := 0
+				if v, ok := r.Inputs["perUnitStorageThroughput"]; ok && v.IsNumber() {
+					tier = int(v.NumberValue())
+				}
+				price, ok := catalog.FSxLustrePersistent2Price(tier)
+				if !ok {
+					add(r, 0, "PERSISTENT_2 at %d MB/s/TiB: no catalog price (unknown, not free)", tier)
+					continue
+				}
+				basis := "%.0f GiB PERSISTENT_2 at %d MB/s/TiB x $%.3f per GB-month"
+				if meta := mock.Object(r.Inputs, "metadataConfiguration"); mock.String(meta, "mode") == "USER_PROVISIONED" {
+					basis += ", plus provisioned metadata IOPS (not priced)"
+				}
+				add(r, capacity*price, basis, capacity, tier, price)
+			}
+		case "aws:s3/bucketV2:BucketV2":
+			add(r, 0, "usage: $%.3f per GB-month in S3 Standard, less in the lifecycle's colder classes", p.S3StandardUSDPerGBMonth)
 		case "aws:eks/cluster:Cluster", "eks:index:Cluster":
 			add(r, hours*p.EKSClusterUSDPerHour, "control plane: %.0f h x $%.2f/h", hours, p.EKSClusterUSDPerHour)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/ml-platform/ml-platform/internal/mock"
+	"slices"
 	"sort"
 	"sync"
 
@@ -154,13 +155,15 @@ func Preview(opts Options) (*Result, error) {
 		res.Warnings = append(res.Warnings, ph.Error())
 	}
 	for _, r := range registered {
-		deps := r.Dependencies
+		// Sorted: the engine records dependencies in the order outputs
+		// resolve, which varies from run to run.
+		deps := slices.Sorted(slices.Values(r.Dependencies))
 		if deps == nil {
 			deps = []string{}
 		}
-		propDeps := r.PropertyDependencies
-		if propDeps == nil {
-			propDeps = map[string][]string{}
+		propDeps := map[string][]string{}
+		for k, v := range r.PropertyDependencies {
+			propDeps[k] = slices.Sorted(slices.Values(v))
 		}
 		res.Resources = append(res.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent,

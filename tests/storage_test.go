@@ -1,0 +1,231 @@
+package tests
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/platform"
+	"github.com/ml-platform/ml-platform/policies/rules"
+	"github.com/ml-platform/ml-platform/workloads"
+)
+
+// TestBucketsInBothStacks: every bucket of both plans is encrypted (SSE-KMS
+// with the data key, the log bucket SSE-S3 as S3 requires), versioned,
+// blocked from public access, TLS-only, logged (but the log bucket) and
+// under a lifecycle rule.
+func TestBucketsInBothStacks(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			dataKey := res.Outputs["kmsKeyArns"].(map[string]any)[platform.KeyData]
+			names := map[string]string{}
+			for _, b := range byType(res, "aws:s3/bucketV2:BucketV2") {
+				names[str(b.Inputs, "bucket")] = strings.TrimPrefix(b.Name, "buckets-")
+				require.Equal(t, res.Config.Environment.ProdLike(), b.Protect, b.Name)
+			}
+			require.Len(t, names, len(storage.Purposes))
+			covered := func(typ string) map[string]resource.PropertyMap {
+				out := map[string]resource.PropertyMap{}
+				for _, r := range byType(res, typ) {
+					out[names[str(r.Inputs, "bucket")]] = r.Inputs
+				}
+				return out
+			}
+			sse := covered("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+			ver := covered("aws:s3/bucketVersioningV2:BucketVersioningV2")
+			pab := covered("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+			pol := covered("aws:s3/bucketPolicy:BucketPolicy")
+			life := covered("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+			logs := covered("aws:s3/bucketLoggingV2:BucketLoggingV2")
+			for _, purpose := range storage.Purposes {
+				def := sse[purpose]["rules"].ArrayValue()[0].ObjectValue()["applyServerSideEncryptionByDefault"].ObjectValue()
+				if purpose == storage.AccessLogs {
+					require.Equal(t, "AES256", str(def, "sseAlgorithm"))
+					require.NotContains(t, logs, purpose, "the log bucket does not log itself")
+				} else {
+					require.Equal(t, dataKey, str(def, "kmsMasterKeyId"), purpose)
+					require.Contains(t, logs, purpose)
+				}
+				require.Equal(t, "Enabled", str(obj(ver[purpose], "versioningConfiguration"), "status"), purpose)
+				require.True(t, pab[purpose]["restrictPublicBuckets"].BoolValue(), purpose)
+				require.Contains(t, str(pol[purpose], "policy"), `"aws:SecureTransport":["false"]`, purpose)
+				require.Equal(t, res.Config.Storage.RestrictToVPCEndpoint && purpose != storage.AccessLogs,
+					strings.Contains(str(pol[purpose], "policy"), "aws:SourceVpce"), "%s: VPC endpoint restriction as configured", purpose)
+				require.Len(t, life[purpose]["rules"].ArrayValue(), 1, purpose)
+			}
+			// The seed's training-data lifecycle, with its days.
+			rule := life[storage.TrainingData]["rules"].ArrayValue()[0].ObjectValue()
+			got := map[string]float64{}
+			for _, tr := range rule["transitions"].ArrayValue() {
+				got[str(tr.ObjectValue(), "storageClass")] = tr.ObjectValue()["days"].NumberValue()
+			}
+			require.Equal(t, map[string]float64{"INTELLIGENT_TIERING": 90, "GLACIER_IR": 365}, got)
+		})
+	}
+}
+
+// TestProdLustre: the prod plan's file system, its associations to the
+// buckets, the key grant FSx needs for them, the CSI driver, the static
+// volume wired from the file system's outputs, and the Lustre client on
+// every node.
+func TestProdLustre(t *testing.T) {
+	res := preview(t, "prod")
+	fsList := byType(res, "aws:fsx/lustreFileSystem:LustreFileSystem")
+	require.Len(t, fsList, 1)
+	fs := fsList[0]
+	require.True(t, fs.Protect, "prod file system protected")
+	require.Equal(t, "PERSISTENT_2", str(fs.Inputs, "deploymentType"))
+	require.Equal(t, 0.0, fs.Inputs["automaticBackupRetentionDays"].NumberValue(), "linked to S3: the buckets are the copy")
+
+	bucketOf := func(purpose string) string {
+		return storage.BucketName("ml-platform-prod", purpose, "123456789012", "us-east-1")
+	}
+	paths := map[string]string{}
+	for _, d := range byType(res, "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation") {
+		require.Equal(t, str(fs.Outputs, "id"), str(d.Inputs, "fileSystemId"))
+		paths[str(d.Inputs, "fileSystemPath")] = str(d.Inputs, "dataRepositoryPath")
+	}
+	require.Equal(t, map[string]string{
+		"/data":        "s3://" + bucketOf(storage.TrainingData) + "/",
+		"/checkpoints": "s3://" + bucketOf(storage.Checkpoints) + "/",
+	}, paths)
+
+	key := named(byType(res, "aws:kms/key:Key"), "keys-"+platform.KeyData)
+	require.Contains(t, str(key.Inputs, "policy"), "AllowFSxDataRepositoriesThroughS3", "the data key lets FSx read the linked SSE-KMS buckets")
+
+	var csi bool
+	for _, a := range byType(res, "aws:eks/addon:Addon") {
+		csi = csi || str(a.Inputs, "addonName") == catalog.FSxCSIAddon
+	}
+	require.True(t, csi, "the FSx CSI driver add-on")
+
+	pv := byType(res, "kubernetes:core/v1:PersistentVolume")
+	require.Len(t, pv, 1)
+	volume := obj(obj(pv[0].Inputs, "spec"), "csi")
+	require.Equal(t, str(fs.Outputs, "id"), str(volume, "volumeHandle"), "the PV is wired from the file system's outputs")
+	require.Equal(t, str(fs.Outputs, "dnsName"), str(obj(volume, "volumeAttributes"), "dnsname"))
+	require.Equal(t, str(fs.Outputs, "mountName"), str(obj(volume, "volumeAttributes"), "mountname"))
+	pvc := byType(res, "kubernetes:core/v1:PersistentVolumeClaim")
+	require.Len(t, pvc, 1)
+	require.Equal(t, workloads.TrainingNamespace, str(obj(pvc[0].Inputs, "metadata"), "namespace"))
+
+	for _, lt := range byType(res, "aws:ec2/launchTemplate:LaunchTemplate") {
+		data, err := base64.StdEncoding.DecodeString(str(lt.Inputs, "userData"))
+		require.NoError(t, err, lt.Name)
+		require.Contains(t, string(data), catalog.LustreClientInstall, "%s nodes can mount Lustre", lt.Name)
+	}
+	for _, c := range byType(res, nodeClassType) {
+		require.Contains(t, str(obj(c.Inputs, "spec"), "userData"), catalog.LustreClientInstall, "Karpenter nodes can mount Lustre")
+	}
+	for _, item := range res.Cost.Items {
+		if item.URN == fs.URN {
+			require.InDelta(t, 1200*catalog.Prices.FSxLustrePersistent2USDPerGBMonth[125], item.MonthlyUSD, 0.01, "FSx priced by capacity and tier")
+		}
+	}
+}
+
+// TestDevHasNoLustre: without a file system, no driver, no client install.
+func TestDevHasNoLustre(t *testing.T) {
+	res := preview(t, "dev")
+	require.Empty(t, byType(res, "aws:fsx/lustreFileSystem:LustreFileSystem"))
+	for _, a := range byType(res, "aws:eks/addon:Addon") {
+		require.NotEqual(t, catalog.FSxCSIAddon, str(a.Inputs, "addonName"))
+	}
+	for _, lt := range byType(res, "aws:ec2/launchTemplate:LaunchTemplate") {
+		require.Empty(t, str(lt.Inputs, "userData"), lt.Name)
+	}
+}
+
+// withStorage previews the dev stack with a scratch file system and the
+// example training job turned on.
+func withStorage(t *testing.T) *offline.Result {
+	t.Helper()
+	project, values := shipped(t, "dev")
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:storage"]), &s))
+	s["lustre"] = map[string]any{"deploymentType": "SCRATCH_2", "storageCapacityGiB": 1200}
+	s["trainingJob"] = map[string]any{"enabled": true, "nodes": 2}
+	raw, err := json.Marshal(s)
+	require.NoError(t, err)
+	values["ml-platform:storage"] = string(raw)
+	res, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
+	require.NoError(t, err)
+	return res
+}
+
+// TestTrainingJobLandsOnItsPool: the example job's pods tolerate every
+// taint of the pool they select and ask only for what its nodes have; the
+// plan passes every mandatory policy.
+func TestTrainingJobLandsOnItsPool(t *testing.T) {
+	res := withStorage(t)
+	for _, v := range res.Violations {
+		require.NotEqual(t, rules.Mandatory, v.EnforcementLevel, "%s: %s", v.Policy, v.Message)
+	}
+	require.Equal(t, "SCRATCH_2", str(byType(res, "aws:fsx/lustreFileSystem:LustreFileSystem")[0].Inputs, "deploymentType"))
+
+	jobs := byType(res, "kubernetes:"+catalog.TrainerAPIVersion+":TrainJob")
+	require.Len(t, jobs, 1)
+	spec := obj(jobs[0].Inputs, "spec")
+	patch := spec["runtimePatches"].ArrayValue()[0].ObjectValue()
+	rj := obj(obj(obj(patch, "trainingRuntimeSpec"), "template"), "spec")["replicatedJobs"].ArrayValue()[0].ObjectValue()
+	pod := obj(obj(obj(obj(rj, "template"), "spec"), "template"), "spec")
+	selector := obj(pod, "nodeSelector")
+
+	var pool *node
+	for _, n := range nodesOf(t, res) {
+		if n.name == "pool "+str(selector, "karpenter.sh/nodepool") {
+			pool = &n
+		}
+	}
+	require.NotNil(t, pool, "the job selects a pool the plan has")
+	for _, taint := range pool.taints {
+		tolerated := false
+		for _, tol := range pod["tolerations"].ArrayValue() {
+			m := tol.ObjectValue()
+			tolerated = tolerated || (str(m, "key") == taint.Key && str(m, "operator") == "Exists" && str(m, "effect") == taint.Effect)
+		}
+		require.True(t, tolerated, "the job tolerates the pool's taint %s", taint.Key)
+	}
+	for k, v := range pool.labels {
+		if s := str(selector, k); s != "" {
+			require.Equal(t, v, s, k)
+		}
+	}
+	family, _, _ := strings.Cut(str(selector, "node.kubernetes.io/instance-type"), ".")
+	var families []string
+	for _, p := range byType(res, nodePoolType) {
+		if str(obj(p.Inputs, "metadata"), "name") != str(selector, "karpenter.sh/nodepool") {
+			continue
+		}
+		for _, r := range arr(obj(obj(obj(p.Inputs, "spec"), "template"), "spec"), "requirements") {
+			if str(r.ObjectValue(), "key") == "karpenter.k8s.aws/instance-family" {
+				families = strs(r.ObjectValue(), "values")
+			}
+		}
+	}
+	require.Contains(t, families, family, "the pool launches the job's instance type")
+	vols := map[string]bool{}
+	for _, v := range pod["volumes"].ArrayValue() {
+		if c := obj(v.ObjectValue(), "persistentVolumeClaim"); c != nil {
+			vols[str(c, "claimName")] = true
+		}
+	}
+	require.True(t, vols[workloads.LustreClaim], "the job mounts the Lustre claim")
+}
+
+// TestStorageConfigNamesItsKey: a training job whose GPUs exceed the
+// pool's limit fails before anything is registered, naming the key.
+func TestStorageConfigNamesItsKey(t *testing.T) {
+	project, values := shipped(t, "dev")
+	values["ml-platform:storage"] = `{"lustre":{"deploymentType":"SCRATCH_2"},"trainingJob":{"enabled":true,"nodes":20}}`
+	_, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
+	require.ErrorContains(t, err, "ml-platform:storage.trainingJob.nodes: 20 nodes of p5.48xlarge need 160 GPUs, above the pool's limit of 64")
+}
