@@ -345,7 +345,7 @@ func TestEndpointServiceName(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	keys := ChartKeys()
-	require.Equal(t, []string{"aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "kubeflow-trainer", "neuron", "nvidia-device-plugin"}, keys)
+	require.Equal(t, []string{"ack-sagemaker", "aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "kubeflow-trainer", "neuron", "nvidia-device-plugin"}, keys)
 	controller, _ := LookupChart("karpenter")
 	crds, _ := LookupChart("karpenter-crd")
 	require.Equal(t, controller.Version, crds.Version, "Karpenter's CRDs must match its controller")
@@ -375,7 +375,10 @@ func TestInstanceTypesExistInAWSEnums(t *testing.T) {
 	for _, name := range InstanceTypeNames() {
 		require.True(t, ec2Types[name], "%s is not an EC2 instance type", name)
 	}
-	hosting, training := map[string]bool{}, map[string]bool{}
+	hosting, training, processing := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, v := range smtypes.ProcessingInstanceType("").Values() {
+		processing[string(v)] = true
+	}
 	for _, v := range smtypes.ProductionVariantInstanceType("").Values() {
 		hosting[string(v)] = true
 	}
@@ -390,5 +393,6 @@ func TestInstanceTypesExistInAWSEnums(t *testing.T) {
 		if i.TrainingUSDPerHour > 0 {
 			require.True(t, training[name], "%s is priced for training but is not a SageMaker training instance type", name)
 		}
+		require.Equal(t, processing[name], i.Processing, "%s: Processing must match the API's processing instance types", name)
 	}
 }

@@ -49,6 +49,7 @@ var endpointServices = []EndpointService{
 	{Name: "sagemaker.api", Description: "Amazon SageMaker control plane", Default: true},
 	{Name: "sagemaker.featurestore-runtime", Description: "SageMaker Feature Store online store runtime"},
 	{Name: "sagemaker.runtime", Description: "SageMaker real-time endpoint invocation", Default: true},
+	{Name: "sagemaker.studio", Description: "SageMaker Studio (service name aws.sagemaker.<region>.studio), for VPC-only domains"},
 	{Name: "secretsmanager", Description: "AWS Secrets Manager"},
 	{Name: "servicecatalog", Description: "AWS Service Catalog, used by SageMaker Projects"},
 	{Name: "sqs", Description: "Amazon SQS, used by the Karpenter interruption queue"},
@@ -88,5 +89,9 @@ func DefaultInterfaceEndpoints() []string {
 // in region, e.g. "com.amazonaws.us-east-1.sagemaker.api". It does not check
 // that either is known; use [KnownRegion] and [KnownEndpointService].
 func EndpointServiceName(region, service string) string {
+	if service == "sagemaker.studio" {
+		// Studio's service is named outside the com.amazonaws namespace.
+		return "aws.sagemaker." + region + ".studio"
+	}
 	return "com.amazonaws." + region + "." + service
 }

@@ -12,7 +12,14 @@ type SageMakerInstance struct {
 	Name               string  // "ml.g5.xlarge"
 	HostingUSDPerHour  float64 // real-time inference endpoint, per instance-hour
 	TrainingUSDPerHour float64 // training job, per instance-hour
-	Note               string  // caveats about the figures, "" when none
+	// InstanceStorage marks Nitro types with local NVMe instance storage:
+	// CreateEndpointConfig fails when a KmsKeyId is given for them (their
+	// instance storage is encrypted by the hardware).
+	InstanceStorage bool
+	// Processing marks the types processing jobs take (the SageMaker API's
+	// ProcessingInstanceType enum, checked by the catalog tests).
+	Processing bool
+	Note       string // caveats about the figures, "" when none
 }
 
 // SageMakerPricesSource says where the ml.* prices come from.
@@ -27,19 +34,19 @@ var SageMakerPricesSource = Source{
 
 // sageMakerInstances is sorted by Name.
 var sageMakerInstances = []SageMakerInstance{
-	{Name: "ml.c5.xlarge", HostingUSDPerHour: 0.204, TrainingUSDPerHour: 0.204},
-	{Name: "ml.g5.12xlarge", HostingUSDPerHour: 7.09, TrainingUSDPerHour: 7.09},
-	{Name: "ml.g5.2xlarge", HostingUSDPerHour: 1.515, TrainingUSDPerHour: 1.515},
-	{Name: "ml.g5.xlarge", HostingUSDPerHour: 1.408, TrainingUSDPerHour: 1.408},
+	{Name: "ml.c5.xlarge", HostingUSDPerHour: 0.204, TrainingUSDPerHour: 0.204, Processing: true},
+	{Name: "ml.g5.12xlarge", HostingUSDPerHour: 7.09, TrainingUSDPerHour: 7.09, InstanceStorage: true, Processing: true},
+	{Name: "ml.g5.2xlarge", HostingUSDPerHour: 1.515, TrainingUSDPerHour: 1.515, InstanceStorage: true, Processing: true},
+	{Name: "ml.g5.xlarge", HostingUSDPerHour: 1.408, TrainingUSDPerHour: 1.408, InstanceStorage: true, Processing: true},
 	{Name: "ml.inf2.xlarge", HostingUSDPerHour: 0.99, TrainingUSDPerHour: 0,
 		Note: "Inferentia2 is an inference accelerator: SageMaker does not offer it for training."},
-	{Name: "ml.m5.large", HostingUSDPerHour: 0.115, TrainingUSDPerHour: 0.115},
-	{Name: "ml.m5.xlarge", HostingUSDPerHour: 0.23, TrainingUSDPerHour: 0.23},
-	{Name: "ml.p4d.24xlarge", HostingUSDPerHour: 37.688, TrainingUSDPerHour: 37.688,
+	{Name: "ml.m5.large", HostingUSDPerHour: 0.115, TrainingUSDPerHour: 0.115, Processing: true},
+	{Name: "ml.m5.xlarge", HostingUSDPerHour: 0.23, TrainingUSDPerHour: 0.23, Processing: true},
+	{Name: "ml.p4d.24xlarge", HostingUSDPerHour: 37.688, TrainingUSDPerHour: 37.688, InstanceStorage: true,
 		Note: "Pre-June-2025 list price; may not reflect the 2025 P4 price reduction."},
-	{Name: "ml.p5.48xlarge", HostingUSDPerHour: 113.068, TrainingUSDPerHour: 113.068,
+	{Name: "ml.p5.48xlarge", HostingUSDPerHour: 113.068, TrainingUSDPerHour: 113.068, InstanceStorage: true,
 		Note: "Pre-June-2025 list price; may not reflect the 2025 P5 price reduction."},
-	{Name: "ml.trn1.32xlarge", HostingUSDPerHour: 0, TrainingUSDPerHour: 28.497,
+	{Name: "ml.trn1.32xlarge", HostingUSDPerHour: 0, TrainingUSDPerHour: 28.497, InstanceStorage: true,
 		Note: "Hosting price not recorded: plan Trainium for training jobs."},
 }
 
@@ -63,4 +70,55 @@ func SageMakerInstanceNames() []string {
 		names = append(names, s.Name)
 	}
 	return names
+}
+
+// SageMakerInstanceStorageSource says where InstanceStorage comes from.
+var SageMakerInstanceStorageSource = Source{
+	Description: "SageMaker API reference, CreateEndpointConfig KmsKeyId (\"If you specify a value for KmsKeyId when using " +
+		"any nitro-based instances with local storage, the call to CreateEndpointConfig fails\"), with the instance " +
+		"storage of the matching EC2 types from the EC2 user guide, \"Instance store volumes\" (g5, p4d, p5, trn1 have " +
+		"NVMe instance storage; m5, c5 and inf2 have EBS only).",
+	URL:      "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",
+	Recorded: recorded,
+}
+
+// Serverless inference limits (ProductionVariantServerlessConfig).
+var (
+	// ServerlessMemorySizesMB are the memory sizes a serverless variant takes.
+	ServerlessMemorySizesMB = []int{1024, 2048, 3072, 4096, 5120, 6144}
+)
+
+// Serverless concurrency bounds.
+const (
+	ServerlessMaxConcurrencyMax = 200
+)
+
+// MultiModelGPUFamilies are the GPU families multi-model endpoints support
+// (through the Triton Inference Server container); every CPU type works.
+var MultiModelGPUFamilies = []string{"ml.g4dn", "ml.g5", "ml.p2", "ml.p3"}
+
+// SageMakerVPCActions are the EC2 actions an execution role needs to run
+// jobs and endpoints in a VPC.
+var SageMakerVPCActions = []string{
+	"ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+	"ec2:DeleteNetworkInterfacePermission", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
+	"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+}
+
+// SageMakerFactsSource says where the inference, pipeline and domain facts
+// come from.
+var SageMakerFactsSource = Source{
+	Description: "SageMaker API reference: ProductionVariantServerlessConfig (MemorySizeInMB 1024-6144 in 1 GB steps, " +
+		"MaxConcurrency 1-200), StoppingCondition (MaxWaitTimeInSeconds at least MaxRuntimeInSeconds for managed spot), " +
+		"CreatePipeline (definition up to 1 MB; role required). Developer guide: serverless inference feature exclusions " +
+		"(no VPC configuration, network isolation, data capture, multi-model or multiple variants, GPUs), multi-model " +
+		"endpoints (all CPU types; GPU through Triton on g4dn, g5, p2, p3), deployment best practices (two or more " +
+		"instances are spread across AZs), \"Give SageMaker AI access to resources in your Amazon VPC\" (the EC2 network " +
+		"interface actions), Model Monitor (\"no longer open to new customers\"), Studio VPC-only domains (interface " +
+		"endpoints for the SageMaker API, runtime and aws.sagemaker.<region>.studio; NFS 2049 between the domain and its " +
+		"EFS; the EFS is retained unless RetentionPolicy HomeEfsFileSystem is Delete), EventBridge model package state " +
+		"change events, cross-account model registry policies. SageMaker Python SDK v2.257.6 for the pipeline definition " +
+		"JSON (steps, property files, Std:JsonGet, RegisterModel).",
+	URL:      "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html",
+	Recorded: recorded,
 }

@@ -148,6 +148,10 @@ var charts = map[string]Chart{
 			InstanceLabelValuesPath: []string{"supportedInstanceLabels", "values"},
 		},
 	},
+	"ack-sagemaker": {
+		Name: "ack-sagemaker-controller", Repository: "oci://public.ecr.aws/aws-controllers-k8s/sagemaker-chart",
+		Version: "1.9.1", Namespace: "ack-system",
+	},
 	"kubeflow-trainer": {
 		Name: "kubeflow-trainer", Repository: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer",
 		Version: "2.3.0", Namespace: "kubeflow-system",
@@ -187,7 +191,9 @@ var ChartsSource = Source{
 		"2.3.0 (kubeflow/trainer tag v2.3.0, charts/kubeflow-trainer: CRDs in templates/crd behind crds.enabled, JobSet " +
 		"0.12.0 bundled as a dependency, certificates managed by the controller, ClusterTrainingRuntimes applied only by " +
 		"a post-install hook Job, so the platform creates its runtime itself; API trainer.kubeflow.org/v1alpha1 with " +
-		"runtimePatches since 2.2). None of the other charts uses Helm hooks in the parts the platform enables; Pulumi's " +
+		"runtimePatches since 2.2); ACK SageMaker controller 1.9.1 (aws-controllers-k8s/sagemaker-controller helm/: CRDs in crds/, " +
+		"service account ack-sagemaker-controller, aws.region to set, recommended policy AmazonSageMakerFullAccess, EKS Pod " +
+		"Identity supported). None of the other charts uses Helm hooks in the parts the platform enables; Pulumi's " +
 		"helm/v4 Chart does not run hooks.",
 	URL:      "https://karpenter.sh/docs/upgrading/upgrade-guide/",
 	Recorded: recorded,
