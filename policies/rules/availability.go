@@ -13,7 +13,7 @@ import (
 // staging they are protected (pulumi.Protect), so no update or destroy
 // deletes them by accident.
 var DefaultStatefulTypes = concat(bucketTypes, []string{kmsKeyType, fsxLustreType, smDomainType, logGroupType,
-	efsFileSystemType, ecrRepositoryType, dynamoTableType, smModelPackageType})
+	efsFileSystemType, ecrRepositoryType, dynamoTableType, smModelPackageType, smFeatureGroupType})
 
 // DefaultMinimumEKSVersion is the oldest Kubernetes version in EKS standard
 // support when the rule was written (1.31 left it in November 2025).

@@ -186,6 +186,16 @@ func checkPipelineSpotTraining(r Resource, _ map[string]any) []string {
 
 func trainingStepProblems(steps []any) []string {
 	var out []string
+	forEachTrainingJob(steps, func(where string, args map[string]any) {
+		out = append(out, trainingJobProblems(where, args)...)
+	})
+	return out
+}
+
+// forEachTrainingJob visits the training job arguments of a pipeline's
+// steps: Training steps, Tuning steps' training job definitions, and the
+// steps nested in Condition branches.
+func forEachTrainingJob(steps []any, visit func(where string, args map[string]any)) {
 	for i, s := range steps {
 		step, ok := s.(map[string]any)
 		if !ok {
@@ -198,25 +208,24 @@ func trainingStepProblems(steps []any) []string {
 		args, _ := step["Arguments"].(map[string]any)
 		switch step["Type"] {
 		case "Training":
-			out = append(out, trainingJobProblems("step "+name, args)...)
+			visit("step "+name, args)
 		case "Tuning":
 			if def, ok := args["TrainingJobDefinition"].(map[string]any); ok {
-				out = append(out, trainingJobProblems("tuning step "+name, def)...)
+				visit("tuning step "+name, def)
 			}
 			defs, _ := args["TrainingJobDefinitions"].([]any)
 			for _, d := range defs {
 				if def, ok := d.(map[string]any); ok {
-					out = append(out, trainingJobProblems("tuning step "+name, def)...)
+					visit("tuning step "+name, def)
 				}
 			}
 		case "Condition":
 			for _, branch := range []string{"IfSteps", "ElseSteps"} {
 				nested, _ := args[branch].([]any)
-				out = append(out, trainingStepProblems(nested)...)
+				forEachTrainingJob(nested, visit)
 			}
 		}
 	}
-	return out
 }
 
 // trainingJobProblems judges one training job's arguments.

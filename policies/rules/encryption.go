@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/ml-platform/ml-platform/catalog"
 	"slices"
 	"strings"
 
@@ -107,8 +108,9 @@ func init() {
 			Description: "SageMaker endpoint configurations encrypt the instance storage volumes and any " +
 				"asynchronous inference output with a customer-managed key.",
 			Checks: "`aws:sagemaker/endpointConfiguration:EndpointConfiguration` with instance-backed variants sets " +
-				"`kmsKeyArn` (serverless-only configurations cannot), and `asyncInferenceConfig.outputConfig.kmsKeyId` when " +
-				"asynchronous output is configured.",
+				"`kmsKeyArn` (serverless-only configurations cannot, nor those on instance types with local NVMe storage, " +
+				"which SageMaker refuses a key for and the hardware encrypts), and `asyncInferenceConfig.outputConfig.kmsKeyId` " +
+				"when asynchronous output is configured.",
 			Level: Mandatory,
 			Types: []string{smEndpointConfigType},
 			Check: checkSageMakerEndpointKMS,
@@ -530,13 +532,14 @@ func persistentFSx(r Resource) bool {
 func checkSageMakerEndpointKMS(r Resource, _ map[string]any) []string {
 	var out []string
 	variants, p := getMaps(r.Properties, "productionVariants")
-	instanceBacked := false
+	instanceBacked, localStorage := false, false
 	for _, v := range variants {
 		if _, sp := lookup(v, "serverlessConfig"); sp == absent {
 			instanceBacked = true
+			localStorage = localStorage || hasInstanceStorage(v)
 		}
 	}
-	if p == present && instanceBacked && !isSet(r.Properties, "kmsKeyArn") {
+	if p == present && instanceBacked && !localStorage && !isSet(r.Properties, "kmsKeyArn") {
 		out = append(out, "kmsKeyArn is not set: the variants' storage volumes use an AWS-managed key")
 	}
 	if _, ap := lookup(r.Properties, "asyncInferenceConfig", "outputConfig"); ap == present &&
@@ -544,6 +547,17 @@ func checkSageMakerEndpointKMS(r Resource, _ map[string]any) []string {
 		out = append(out, "asyncInferenceConfig.outputConfig.kmsKeyId is not set: asynchronous results are written without a customer key")
 	}
 	return out
+}
+
+// hasInstanceStorage says whether a variant runs on an ml.* type with local
+// NVMe storage (catalog.SageMakerInstanceStorageSource).
+func hasInstanceStorage(variant property.Map) bool {
+	t, ok := getString(variant, "instanceType")
+	if !ok {
+		return false
+	}
+	i, known := catalog.LookupSageMakerInstance(t)
+	return known && i.InstanceStorage
 }
 
 // checkSageMakerDataCaptureKMS fires when data capture is on and has no key.

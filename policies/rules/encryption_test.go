@@ -307,13 +307,18 @@ func TestSageMakerAndBedrockKeys(t *testing.T) {
 }
 
 func TestSageMakerEndpointKMS(t *testing.T) {
-	variant := map[string]any{"variantName": "main", "instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}
+	variant := map[string]any{"variantName": "main", "instanceType": "ml.m5.xlarge", "initialInstanceCount": 2}
+	nvme := map[string]any{"variantName": "main", "instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}
 	serverless := map[string]any{"variantName": "sl", "serverlessConfig": map[string]any{"maxConcurrency": 5, "memorySizeInMb": 2048}}
 	cfg := func(props map[string]any) Resource { return mk(smEndpointConfigType, "ep", props) }
 	runRuleCases(t, "sagemaker-endpoint-customer-key", []ruleCase{
 		{name: "with key", r: cfg(map[string]any{"productionVariants": []any{variant}, "kmsKeyArn": "arn:k"})},
 		{name: "without key", r: cfg(map[string]any{"productionVariants": []any{variant}}), want: []string{"kmsKeyArn is not set"}},
 		{name: "serverless only", r: cfg(map[string]any{"productionVariants": []any{serverless}})},
+		{name: "local NVMe storage only", r: cfg(map[string]any{"productionVariants": []any{nvme}})},
+		// One NVMe variant forbids the key for the whole configuration
+		// (sagemaker-endpoint-key-storage-compatible), so none is asked for.
+		{name: "local storage and EBS", r: cfg(map[string]any{"productionVariants": []any{nvme, variant}})},
 		{name: "variants unknown", r: cfg(map[string]any{"productionVariants": computed})},
 		{name: "async output without key", r: cfg(map[string]any{"productionVariants": []any{variant}, "kmsKeyArn": "k",
 			"asyncInferenceConfig": map[string]any{"outputConfig": map[string]any{"s3OutputPath": "s3://b/o"}}}),

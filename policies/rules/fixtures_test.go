@@ -235,6 +235,29 @@ var fixtureDefs = []fixtureDef{
 	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
 	}},
+	// deploy readiness: SageMaker
+	{"export-endpoint-key-nvme.json", "prod", "sagemaker-endpoint-key-storage-compatible", "an endpoint configuration with a key on an instance type with local NVMe storage", func(s *stackBuilder) {
+		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["instanceType"] = "ml.g5.xlarge"
+	}},
+	{"export-pipeline-spot-no-wait.json", "prod", "sagemaker-spot-wait-valid", "a managed spot training step without MaxWaitTimeInSeconds", func(s *stackBuilder) {
+		p := s.pipeline(true)
+		var def map[string]any
+		if err := json.Unmarshal([]byte(p.inputs["pipelineDefinition"].(string)), &def); err != nil {
+			panic(err)
+		}
+		def["Steps"].([]any)[0].(map[string]any)["Arguments"].(map[string]any)["StoppingCondition"] = map[string]any{"MaxRuntimeInSeconds": 86400}
+		out, err := json.Marshal(def)
+		if err != nil {
+			panic(err)
+		}
+		p.inputs["pipelineDefinition"] = string(out)
+	}},
+	{"export-serverless-capture.json", "prod", "sagemaker-serverless-supported", "a serverless endpoint configuration with data capture", func(s *stackBuilder) {
+		_, c := s.serverlessEndpoint()
+		c.inputs["dataCaptureConfig"] = map[string]any{"enableCapture": true, "initialSamplingPercentage": 10,
+			"destinationS3Uri": "s3://ml-platform-capture/", "kmsKeyId": s.keyARN("data"),
+			"captureOptions": []any{map[string]any{"captureMode": "Input"}}}
+	}},
 	{"export-prod-inference-spot.json", "prod", "eks-inference-nodes-on-demand-prod", "a prod inference node group on spot", func(s *stackBuilder) {
 		s.cluster(nil)
 		s.nodeGroup("gpu-inference", "inference", "nvidia-gpu", "SPOT", 2, []string{"g5.2xlarge"}, nil)
@@ -391,6 +414,7 @@ var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a cle
 	s.domain()
 	s.model()
 	s.endpointConfig()
+	s.serverlessEndpoint()
 	s.guardrail()
 	s.pipeline(true)
 	s.dra(fs, s.find("data"), "/data")
@@ -806,7 +830,7 @@ func (s *stackBuilder) notebook() *fixtureResource {
 // model adds a clean, network-isolated model.
 func (s *stackBuilder) model() *fixtureResource {
 	return s.add(smModelType, "model", "model-fixture", map[string]any{
-		"executionRoleArn": "arn:aws:iam::123456789012:role/inference", "enableNetworkIsolation": true,
+		"name": "model-fixture", "executionRoleArn": "arn:aws:iam::123456789012:role/inference", "enableNetworkIsolation": true,
 		"primaryContainer": map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1", "modelDataUrl": "s3://models/m.tar.gz"},
 		"vpcConfig":        map[string]any{"subnets": []any{"subnet-0a", "subnet-0b"}, "securityGroupIds": []any{"sg-0inference"}},
 		"tags":             s.tags(),
@@ -817,13 +841,30 @@ func (s *stackBuilder) model() *fixtureResource {
 func (s *stackBuilder) endpointConfig() *fixtureResource {
 	return s.add(smEndpointConfigType, "endpoint-config", "endpoint-config-fixture", map[string]any{
 		"productionVariants": []any{map[string]any{"variantName": "main", "modelName": "model-fixture",
-			"instanceType": "ml.g5.xlarge", "initialInstanceCount": 2}},
+			"instanceType": "ml.m5.xlarge", "initialInstanceCount": 2}},
 		"kmsKeyArn": s.keyARN("data"),
 		"dataCaptureConfig": map[string]any{"enableCapture": true, "initialSamplingPercentage": 10,
 			"destinationS3Uri": "s3://ml-platform-capture/", "kmsKeyId": s.keyARN("data"),
 			"captureOptions": []any{map[string]any{"captureMode": "Input"}, map[string]any{"captureMode": "Output"}}},
 		"tags": s.tags(),
 	}).dep("kmsKeyArn", s.find("keys-data")).dep("dataCaptureConfig", s.find("keys-data"))
+}
+
+// serverlessEndpoint adds a clean serverless endpoint configuration and
+// its model: no VPC configuration, no isolation, no data capture, which
+// serverless inference does not support.
+func (s *stackBuilder) serverlessEndpoint() (model, config *fixtureResource) {
+	model = s.add(smModelType, "serverless-model", "serverless-model-fixture", map[string]any{
+		"name": "serverless-model-fixture", "executionRoleArn": "arn:aws:iam::123456789012:role/inference",
+		"primaryContainer": map[string]any{"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1", "modelDataUrl": "s3://models/s.tar.gz"},
+		"tags":             s.tags(),
+	})
+	config = s.add(smEndpointConfigType, "serverless-config", "serverless-config-fixture", map[string]any{
+		"productionVariants": []any{map[string]any{"variantName": "serverless", "modelName": "serverless-model-fixture",
+			"serverlessConfig": map[string]any{"maxConcurrency": 5, "memorySizeInMb": 2048}}},
+		"tags": s.tags(),
+	}).dep("productionVariants", model)
+	return model, config
 }
 
 // guardrail adds a clean Bedrock guardrail: every content filter, prompt

@@ -79,15 +79,6 @@ func init() {
 			Check:       requireValue("rootAccess", "Disabled", "Enabled"),
 		},
 		Rule{
-			Name: "sagemaker-model-network-isolated",
-			Description: "SageMaker models run with network isolation: the inference container makes " +
-				"no outbound calls, so a compromised model cannot exfiltrate data.",
-			Checks: "`aws:sagemaker/model:Model` sets `enableNetworkIsolation: true`.",
-			Level:  Mandatory,
-			Types:  []string{smModelType},
-			Check:  checkModelNetworkIsolation,
-		},
-		Rule{
 			Name: "ec2-public-ip-disabled",
 			Description: "Nodes and instances get no public IP: launch template interfaces, instances, " +
 				"and subnets that map public IPs on launch.",
@@ -184,6 +175,17 @@ func init() {
 		},
 	)
 	registerStack(ConcernNetwork,
+		StackRule{
+			Name: "sagemaker-model-network-isolated",
+			Description: "SageMaker models run with network isolation: the inference container makes no outbound " +
+				"calls, so a compromised model cannot exfiltrate data. Models served only by serverless endpoints are " +
+				"exempt: serverless inference takes no network isolation (catalog.SageMakerFactsSource).",
+			Checks: "`aws:sagemaker/model:Model` sets `enableNetworkIsolation: true`, unless every endpoint configuration " +
+				"variant naming it is serverless (`serverlessConfig`).",
+			Level: Mandatory,
+			Types: []string{smModelType},
+			Check: checkModelNetworkIsolation,
+		},
 		StackRule{
 			Name: "vpc-endpoints-present",
 			Description: "Every VPC has the required AWS service endpoints, interface endpoints with " +
@@ -400,15 +402,51 @@ func checkEKSEndpointPrivate(r Resource, _ map[string]any) []string {
 }
 
 // checkModelNetworkIsolation fires when enableNetworkIsolation is not true.
-func checkModelNetworkIsolation(r Resource, _ map[string]any) []string {
-	v, p := lookup(r.Properties, "enableNetworkIsolation")
-	if p == unknown {
-		return nil
+func checkModelNetworkIsolation(rs []Resource, _ map[string]any) []Finding {
+	var out []Finding
+	for _, r := range rs {
+		if r.Type != smModelType || servedOnlyServerless(rs, r) {
+			continue
+		}
+		v, p := lookup(r.Properties, "enableNetworkIsolation")
+		if p == unknown {
+			continue
+		}
+		if on, ok := asBool(v); !ok || !on {
+			out = append(out, Finding{r.URN, "enableNetworkIsolation is not true: the model container can make outbound calls"})
+		}
 	}
-	if on, ok := asBool(v); !ok || !on {
-		return []string{"enableNetworkIsolation is not true: the model container can make outbound calls"}
+	return out
+}
+
+// variantsServing returns the production variants that name a model.
+func variantsServing(rs []Resource, model Resource) []property.Map {
+	var out []property.Map
+	for _, c := range rs {
+		if c.Type != smEndpointConfigType {
+			continue
+		}
+		variants, _ := getMaps(c.Properties, "productionVariants")
+		deps := c.PropertyDependencies["productionVariants"]
+		for _, v := range variants {
+			name, known := getString(v, "modelName")
+			modelName, modelKnown := getString(model.Properties, "name")
+			if (known && modelKnown && name == modelName) || (!known && len(variants) == 1 && slices.Contains(deps, model.URN)) {
+				out = append(out, v)
+			}
+		}
 	}
-	return nil
+	return out
+}
+
+// servedOnlyServerless says whether every variant serving a model (at
+// least one) is serverless.
+func servedOnlyServerless(rs []Resource, model Resource) bool {
+	variants := variantsServing(rs, model)
+	return len(variants) > 0 && !slices.ContainsFunc(variants, func(v property.Map) bool {
+		_, p := lookup(v, "serverlessConfig")
+		return p == absent
+	})
 }
 
 // checkNoPublicIP covers every place a node can get a public address.

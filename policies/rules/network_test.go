@@ -163,11 +163,38 @@ func TestSageMakerIsolation(t *testing.T) {
 		{name: "enabled", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": "Enabled"}), want: []string{"rootAccess is Enabled"}},
 		{name: "unknown", r: mk(smNotebookType, "nb", map[string]any{"rootAccess": computed})},
 	})
-	runRuleCases(t, "sagemaker-model-network-isolated", []ruleCase{
-		{name: "isolated", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": true})},
-		{name: "default", r: mk(smModelType, "m", nil), want: []string{"enableNetworkIsolation is not true"}},
-		{name: "off", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": false}), want: []string{"enableNetworkIsolation"}},
-		{name: "unknown", r: mk(smModelType, "m", map[string]any{"enableNetworkIsolation": computed})},
+}
+
+func TestModelNetworkIsolation(t *testing.T) {
+	model := func(name string, isolation any) Resource {
+		return mk(smModelType, name, map[string]any{"name": name, "enableNetworkIsolation": isolation})
+	}
+	config := func(name string, variants ...map[string]any) Resource {
+		var vs []any
+		for _, v := range variants {
+			vs = append(vs, v)
+		}
+		return mk(smEndpointConfigType, name, map[string]any{"productionVariants": vs})
+	}
+	instances := func(model string) map[string]any {
+		return map[string]any{"variantName": "main", "modelName": model, "instanceType": "ml.m5.large", "initialInstanceCount": 2}
+	}
+	serverless := func(model any) map[string]any {
+		return map[string]any{"variantName": "sl", "modelName": model,
+			"serverlessConfig": map[string]any{"maxConcurrency": 5, "memorySizeInMb": 2048}}
+	}
+	open := model("m", false)
+	unset := mk(smModelType, "m", map[string]any{"name": "m"})
+	runStackCases(t, "sagemaker-model-network-isolated", []stackCase{
+		{name: "isolated", rs: []Resource{model("m", true), config("c", instances("m"))}},
+		{name: "unset", rs: []Resource{unset}, want: []Finding{{unset.URN, "enableNetworkIsolation is not true"}}},
+		{name: "off on instances", rs: []Resource{open, config("c", instances("m"))}, want: []Finding{{open.URN, "enableNetworkIsolation"}}},
+		{name: "off, served only by serverless", rs: []Resource{open, config("c", serverless("m"))}},
+		{name: "off, serverless by dependency", rs: []Resource{open, withDeps(config("c", serverless(computed)), "productionVariants", open.URN)}},
+		{name: "off, also on instances elsewhere", rs: []Resource{open, config("c", serverless("m")), config("d", instances("m"))},
+			want: []Finding{{open.URN, "enableNetworkIsolation"}}},
+		{name: "off, serverless names another model", rs: []Resource{open, config("c", serverless("other"))}, want: []Finding{{open.URN, "enableNetworkIsolation"}}},
+		{name: "unknown", rs: []Resource{model("m", computed)}},
 	})
 }
 

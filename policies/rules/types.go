@@ -59,6 +59,7 @@ const (
 	smEndpointConfigType   = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 	smModelType            = "aws:sagemaker/model:Model"
 	smModelPackageType     = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
+	smFeatureGroupType     = "aws:sagemaker/featureGroup:FeatureGroup"
 	smNotebookType         = "aws:sagemaker/notebookInstance:NotebookInstance"
 	smPipelineType         = "aws:sagemaker/pipeline:Pipeline"
 	smUserProfileType      = "aws:sagemaker/userProfile:UserProfile"
