@@ -235,6 +235,9 @@ var fixtureDefs = []fixtureDef{
 	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
 	}},
+	{"export-prod-serverless.json", "prod", "sagemaker-serverless-outside-prod", "a prod serverless endpoint (outside the VPC)", func(s *stackBuilder) {
+		s.serverlessEndpoint()
+	}},
 	// deploy readiness: SageMaker
 	{"export-endpoint-key-nvme.json", "prod", "sagemaker-endpoint-key-storage-compatible", "an endpoint configuration with a key on an instance type with local NVMe storage", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["instanceType"] = "ml.g5.xlarge"
@@ -252,7 +255,7 @@ var fixtureDefs = []fixtureDef{
 		}
 		p.inputs["pipelineDefinition"] = string(out)
 	}},
-	{"export-serverless-capture.json", "prod", "sagemaker-serverless-supported", "a serverless endpoint configuration with data capture", func(s *stackBuilder) {
+	{"export-serverless-capture.json", "dev", "sagemaker-serverless-supported", "a serverless endpoint configuration with data capture", func(s *stackBuilder) {
 		_, c := s.serverlessEndpoint()
 		c.inputs["dataCaptureConfig"] = map[string]any{"enableCapture": true, "initialSamplingPercentage": 10,
 			"destinationS3Uri": "s3://ml-platform-capture/", "kmsKeyId": s.keyARN("data"),
@@ -414,7 +417,6 @@ var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a cle
 	s.domain()
 	s.model()
 	s.endpointConfig()
-	s.serverlessEndpoint()
 	s.guardrail()
 	s.pipeline(true)
 	s.dra(fs, s.find("data"), "/data")

@@ -154,6 +154,17 @@ func init() {
 			Check:        checkSecurityGroupWorldIngress,
 		},
 		Rule{
+			Name: "sagemaker-serverless-outside-prod",
+			Description: "No serverless inference in prod and staging: serverless models run outside the VPC and " +
+				"without network isolation (SageMaker supports neither for them), weaker than the instance-backed " +
+				"endpoints prod uses (catalog.SageMakerFactsSource).",
+			Checks: "In prod and staging no `aws:sagemaker/endpointConfiguration` has a production variant with `serverlessConfig`.",
+			Level:  Mandatory,
+			Types:  []string{smEndpointConfigType},
+			Scope:  ScopeProdLike,
+			Check:  checkServerlessOutsideProd,
+		},
+		Rule{
 			Name: "eks-node-ssh-disabled",
 			Description: "Nodes carry no SSH key: node groups set no remoteAccess, launch templates and " +
 				"instances no keyName. Use SSM Session Manager instead.",
@@ -414,6 +425,20 @@ func checkModelNetworkIsolation(rs []Resource, _ map[string]any) []Finding {
 		}
 		if on, ok := asBool(v); !ok || !on {
 			out = append(out, Finding{r.URN, "enableNetworkIsolation is not true: the model container can make outbound calls"})
+		}
+	}
+	return out
+}
+
+// checkServerlessOutsideProd fires on serverless variants (the rule is
+// scoped to prod-like environments).
+func checkServerlessOutsideProd(r Resource, _ map[string]any) []string {
+	variants, _ := getMaps(r.Properties, "productionVariants")
+	var out []string
+	for i, v := range variants {
+		if _, p := lookup(v, "serverlessConfig"); p == present {
+			out = append(out, fmt.Sprintf("productionVariants[%d] is serverless: its model runs outside the VPC without network "+
+				"isolation; serve it from instances (kind realtime, multiModel or async)", i))
 		}
 	}
 	return out

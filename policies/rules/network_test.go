@@ -165,6 +165,21 @@ func TestSageMakerIsolation(t *testing.T) {
 	})
 }
 
+func TestServerlessOutsideProd(t *testing.T) {
+	config := func(env string, variants ...any) Resource {
+		return mk(smEndpointConfigType, "c", map[string]any{"productionVariants": variants, "tags": envTags(env)})
+	}
+	serverless := map[string]any{"variantName": "sl", "serverlessConfig": map[string]any{"maxConcurrency": 5, "memorySizeInMb": 2048}}
+	instances := map[string]any{"variantName": "main", "instanceType": "ml.m5.large", "initialInstanceCount": 2}
+	runRuleCases(t, "sagemaker-serverless-outside-prod", []ruleCase{
+		{name: "instances in prod", r: config("prod", instances)},
+		{name: "serverless in prod", r: config("prod", serverless), want: []string{"productionVariants[0] is serverless"}},
+		{name: "serverless in staging", r: config("staging", instances, serverless), want: []string{"productionVariants[1] is serverless"}},
+		{name: "serverless in dev", r: config("dev", serverless)},
+		{name: "variants unknown", r: mk(smEndpointConfigType, "c", map[string]any{"productionVariants": computed, "tags": envTags("prod")})},
+	})
+}
+
 func TestModelNetworkIsolation(t *testing.T) {
 	model := func(name string, isolation any) Resource {
 		return mk(smModelType, name, map[string]any{"name": name, "enableNetworkIsolation": isolation})
