@@ -29,6 +29,9 @@ const (
 	KeyCluster     = Namespace + ":cluster"
 	// KeyCost configures budgets, alerts and anomaly detection.
 	KeyCost = Namespace + ":cost"
+	// KeySageMaker configures the Studio domain, registry, pipeline,
+	// endpoints and Feature Store.
+	KeySageMaker = Namespace + ":sagemaker"
 	// KeyStorage configures the buckets, FSx for Lustre and the example
 	// training job.
 	KeyStorage = Namespace + ":storage"
@@ -42,7 +45,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyStorage, KeyTags, KeyTeam}
+var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -73,6 +76,9 @@ type Stack struct {
 	Cost Cost
 	// Storage is the buckets, Lustre and training job configuration.
 	Storage Storage
+	// SageMaker is the Studio domain, registry, pipeline, endpoints and
+	// feature groups.
+	SageMaker SageMaker
 	// Compliance is the policy pack's compliance profile. Defaults to none.
 	Compliance conventions.ComplianceProfile
 	// PolicySettings is the raw JSON of ml-platform:policySettings ("" when
@@ -233,6 +239,12 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	var storageIn storageInput
 	if decoded(KeyStorage, values, &storageIn, &p) && envAndRegionOK {
 		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
+	}
+
+	var smIn sagemakerInput
+	if decoded(KeySageMaker, values, &smIn, &p) && envAndRegionOK {
+		s.SageMaker = parseSageMaker(project, stack, s.Environment, s.Region, smIn, &p)
+		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.SageMaker.requiredEndpoints()...)
 	}
 
 	var costIn costInput
