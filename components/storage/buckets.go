@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -67,12 +68,28 @@ type BucketsArgs struct {
 	VPCEndpointID pulumi.StringInput
 	// VPCEndpointExemptRoleARNs reach objects from anywhere. Defaults to none.
 	VPCEndpointExemptRoleARNs []string
+	// ServicePrefixes let roles an AWS service assumes reach one prefix of
+	// one bucket from outside the VPC endpoint, and nothing else: SageMaker
+	// Feature Store writes offline stores from its own network with the
+	// role it is given. Defaults to none.
+	ServicePrefixes []ServicePrefix
 	// ForceDestroy lets destroy delete buckets that hold objects. Defaults to false.
 	ForceDestroy bool
 	// Protect protects the buckets and keeps them on delete (prod). Defaults to false.
 	Protect bool
 	// Tags are applied to every bucket (required: the stack's tags).
 	Tags map[string]string
+}
+
+// ServicePrefix is a prefix of a bucket a service role reaches from
+// outside the VPC endpoint.
+type ServicePrefix struct {
+	// Purpose is the bucket (a data purpose).
+	Purpose string
+	// Prefix is the key prefix, ending in "/".
+	Prefix string
+	// RoleARN is the role the service writes with.
+	RoleARN string
 }
 
 // Buckets are the stack's buckets.
@@ -145,6 +162,12 @@ func (a *BucketsArgs) validate() error {
 	}
 	if a.VPCEndpointID == nil && len(a.VPCEndpointExemptRoleARNs) > 0 {
 		add("VPCEndpointExemptRoleARNs: set without VPCEndpointID")
+	}
+	for i, sp := range a.ServicePrefixes {
+		if a.VPCEndpointID == nil || !slices.Contains(dataPurposes, sp.Purpose) || !strings.HasSuffix(sp.Prefix, "/") ||
+			strings.HasPrefix(sp.Prefix, "/") || !strings.Contains(sp.RoleARN, ":role/") {
+			add("ServicePrefixes[%d]: a data bucket, a prefix ending in /, a role ARN, and VPCEndpointID set", i)
+		}
 	}
 	if a.ForceDestroy && a.Protect {
 		add("ForceDestroy: not with Protect")
@@ -286,7 +309,13 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 		// The endpoint ID is an output: this policy is known once the
 		// endpoint exists.
 		policy = args.VPCEndpointID.ToStringOutput().ApplyT(func(vpce string) string {
-			return DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs).JSON()
+			var service []ServicePrefix
+			for _, sp := range args.ServicePrefixes {
+				if sp.Purpose == purpose {
+					service = append(service, sp)
+				}
+			}
+			return DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, service...).JSON()
 		}).(pulumi.StringOutput)
 	default:
 		policy = pulumi.String(DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil).JSON())
@@ -367,23 +396,49 @@ var objectActions = []string{
 // DataBucketPolicy requires TLS and, with vpce set, object access through
 // that VPC endpoint, except for AWS services acting themselves or for a
 // caller, service-linked roles (FSx's S3 access role among them) and the
-// exempt roles.
-func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []string) iamdoc.Document {
+// exempt roles. A service prefix's role is exempt only for its prefix: a
+// second statement denies it everything else outside the endpoint.
+func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []string, service ...ServicePrefix) iamdoc.Document {
 	doc := iamdoc.New(tlsOnly(arn))
 	if vpce == "" {
 		return doc
 	}
-	exempt := append([]string{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/*", partition, account)}, exemptRoleARNs...)
-	slices.Sort(exempt[1:])
+	exempt := slices.Clone(exemptRoleARNs)
+	var serviceRoles, servicePaths []string
+	for _, sp := range service {
+		if !slices.Contains(serviceRoles, sp.RoleARN) {
+			serviceRoles = append(serviceRoles, sp.RoleARN)
+		}
+		servicePaths = append(servicePaths, arn+"/"+sp.Prefix+"*")
+	}
+	exempt = append(exempt, serviceRoles...)
+	slices.Sort(exempt)
+	exempt = slices.Compact(exempt)
+	outside := func(principals map[string][]string) iamdoc.Condition {
+		c := iamdoc.Condition{
+			"StringNotEqualsIfExists": {"aws:SourceVpce": {vpce}},
+			"BoolIfExists":            {"aws:PrincipalIsAWSService": {"false"}, "aws:ViaAWSService": {"false"}},
+		}
+		for op, arns := range principals {
+			c[op] = map[string][]string{"aws:PrincipalArn": arns}
+		}
+		return c
+	}
 	doc.Statement = append(doc.Statement, iamdoc.Statement{
 		Sid: "DenyObjectsOutsideVPCEndpoint", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
 		Action: slices.Clone(objectActions), Resource: []string{arn, arn + "/*"},
-		Condition: iamdoc.Condition{
-			"StringNotEqualsIfExists": {"aws:SourceVpce": {vpce}},
-			"BoolIfExists":            {"aws:PrincipalIsAWSService": {"false"}, "aws:ViaAWSService": {"false"}},
-			"ArnNotLikeIfExists":      {"aws:PrincipalArn": exempt},
-		},
+		Condition: outside(map[string][]string{"ArnNotLikeIfExists": append(
+			[]string{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/*", partition, account)}, exempt...)}),
 	})
+	if len(serviceRoles) > 0 {
+		slices.Sort(serviceRoles)
+		slices.Sort(servicePaths)
+		doc.Statement = append(doc.Statement, iamdoc.Statement{
+			Sid: "DenyServiceRolesOutsideTheirPrefixes", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action: slices.Clone(objectActions), NotResource: servicePaths,
+			Condition: outside(map[string][]string{"ArnLike": serviceRoles}),
+		})
+	}
 	return doc
 }
 

@@ -387,3 +387,36 @@ func TestLustreValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestServicePrefixes: a role SageMaker writes with from its own network
+// reaches its prefix from outside the endpoint, and nothing else.
+func TestServicePrefixes(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/ml-platform-test-sagemaker"
+	a := bucketsArgs()
+	a.VPCEndpointID = pulumi.String("vpce-0s3")
+	a.ServicePrefixes = []storage.ServicePrefix{{Purpose: storage.TrainingData, Prefix: "feature-store/", RoleARN: role}}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	for _, p := range storage.Purposes {
+		policy := mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[p]).Inputs, "policy")
+		if p != storage.TrainingData {
+			require.NotContains(t, policy, role, "%s: the exemption is for the training data only", p)
+			continue
+		}
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+		require.Len(t, doc.Statement, 3)
+		require.Contains(t, doc.Statement[1].Condition["ArnNotLikeIfExists"]["aws:PrincipalArn"], role)
+		narrow := doc.Statement[2]
+		require.Equal(t, "Deny", narrow.Effect)
+		require.Equal(t, []string{"arn:aws:s3:::" + b.Names[p] + "/feature-store/*"}, narrow.NotResource, "everything but its prefix")
+		require.Equal(t, []string{role}, narrow.Condition["ArnLike"]["aws:PrincipalArn"])
+		require.Equal(t, []string{"vpce-0s3"}, narrow.Condition["StringNotEqualsIfExists"]["aws:SourceVpce"])
+		golden.AssertJSON(t, "data-bucket-policy-service-prefix.json", policy)
+	}
+
+	a = bucketsArgs()
+	a.ServicePrefixes = []storage.ServicePrefix{{Purpose: storage.TrainingData, Prefix: "feature-store", RoleARN: role}}
+	_, _, err = buildBuckets(t, a)
+	require.ErrorContains(t, err, "ServicePrefixes[0]: a data bucket, a prefix ending in /, a role ARN, and VPCEndpointID set")
+}

@@ -25,7 +25,9 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    []string   `json:"Action"`
 	Resource  []string   `json:"Resource,omitempty"`
-	Condition Condition  `json:"Condition,omitempty"`
+	// NotResource is every resource but these (Deny statements in bucket policies).
+	NotResource []string  `json:"NotResource,omitempty"`
+	Condition   Condition `json:"Condition,omitempty"`
 }
 
 // Principal names who a resource-based statement applies to.
