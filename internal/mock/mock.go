@@ -383,6 +383,38 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		}})
 		set("state", "available")
 		set("ownerId", AccountID)
+		if String(reg.Inputs, "vpcEndpointType") == "Gateway" {
+			set("prefixListId", "pl-"+h[:8])
+		}
+	case "aws:sagemaker/domain:Domain":
+		id = "d-" + h[:12]
+		set("arn", arn("sagemaker", "domain/"+id))
+		set("url", fmt.Sprintf("https://%s.studio.%s.sagemaker.aws", id, r.Region))
+		set("homeEfsFileSystemId", "fs-"+h[12:29])
+		set("securityGroupIdForDomainBoundary", "sg-"+h[17:34])
+	case "aws:sagemaker/userProfile:UserProfile":
+		name := String(reg.Inputs, "userProfileName")
+		set("arn", arn("sagemaker", "user-profile/"+fmt.Sprint(reg.Inputs["domainId"].V)+"/"+name))
+		set("homeEfsFileSystemUid", "200001")
+	case "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration", "aws:sagemaker/endpoint:Endpoint":
+		id = autoName()
+		set("name", id)
+		set("arn", arn("sagemaker", map[string]string{"model": "model", "endpointConfiguration": "endpoint-config", "endpoint": "endpoint"}[kind]+"/"+id))
+	case "aws:sagemaker/pipeline:Pipeline":
+		id = String(reg.Inputs, "pipelineName")
+		set("arn", arn("sagemaker", "pipeline/"+id))
+	case "aws:sagemaker/modelPackageGroup:ModelPackageGroup":
+		id = String(reg.Inputs, "modelPackageGroupName")
+		set("arn", arn("sagemaker", "model-package-group/"+id))
+	case "aws:sagemaker/featureGroup:FeatureGroup":
+		id = String(reg.Inputs, "featureGroupName")
+		set("arn", arn("sagemaker", "feature-group/"+id))
+	case "aws:appautoscaling/target:Target":
+		id = String(reg.Inputs, "resourceId")
+		set("arn", fmt.Sprintf("arn:%s:application-autoscaling:%s:%s:scalable-target/%s", partition, r.Region, AccountID, h[:20]))
+	case "aws:appautoscaling/policy:Policy":
+		set("arn", fmt.Sprintf("arn:%s:autoscaling:%s:%s:scalingPolicy:%s:resource/sagemaker/%s:policyName/%s",
+			partition, r.Region, AccountID, uuidFrom(h), String(reg.Inputs, "resourceId"), reg.Name))
 	default:
 		if module != "" {
 			set("arn", arn(module, kind+"/"+id))

@@ -1,12 +1,14 @@
 package offline
 
 import (
+	"encoding/json"
 	"fmt"
-	"github.com/ml-platform/ml-platform/internal/mock"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/mock"
 )
 
 // Cost is the monthly estimate of a plan.
@@ -112,6 +114,14 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 			}
 		case "aws:s3/bucketV2:BucketV2":
 			add(r, 0, "usage: $%.3f per GB-month in S3 Standard, less in the lifecycle's colder classes", p.S3StandardUSDPerGBMonth)
+		case "aws:sagemaker/endpointConfiguration:EndpointConfiguration":
+			priceEndpointConfig(r, add)
+		case "aws:sagemaker/pipeline:Pipeline":
+			add(r, 0, "%s", pipelineRunBasis(mock.String(r.Inputs, "pipelineDefinition")))
+		case "aws:sagemaker/domain:Domain":
+			add(r, 0, "usage: Studio apps are billed per ml.* instance-hour while they run (idle ones shut down), home directories per EFS GB-month")
+		case "aws:sagemaker/featureGroup:FeatureGroup":
+			add(r, 0, "usage: online store per read/write request and GB-month, offline store as S3 objects")
 		case "aws:eks/cluster:Cluster", "eks:index:Cluster":
 			add(r, hours*p.EKSClusterUSDPerHour, "control plane: %.0f h x $%.2f/h", hours, p.EKSClusterUSDPerHour)
 		}
@@ -119,4 +129,122 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 	sort.Slice(c.Items, func(i, j int) bool { return c.Items[i].URN < c.Items[j].URN })
 	c.MonthlyUSD = math.Round(c.MonthlyUSD*100) / 100
 	return c
+}
+
+// priceEndpointConfig prices the instances an endpoint configuration starts
+// with (the scaling minimum, at least one) at the catalog's hosting price;
+// serverless variants are usage.
+func priceEndpointConfig(r *mock.Registered, add func(*mock.Registered, float64, string, ...any)) {
+	hours := catalog.HoursPerMonth
+	var usd float64
+	var parts []string
+	for _, v := range mock.Array(r.Inputs, "productionVariants") {
+		variant := v.ObjectValue()
+		if _, ok := variant["serverlessConfig"]; ok {
+			parts = append(parts, "serverless: usage, billed per GB-second of memory while serving and per GB processed (not in the catalog)")
+			continue
+		}
+		typ := mock.String(variant, "instanceType")
+		count := 0.0
+		if c, ok := variant["initialInstanceCount"]; ok && c.IsNumber() {
+			count = c.NumberValue()
+		}
+		t, ok := catalog.LookupSageMakerInstance(typ)
+		if !ok || t.HostingUSDPerHour == 0 {
+			parts = append(parts, fmt.Sprintf("%.0f x %s: no catalog hosting price (unknown, not free)", count, typ))
+			continue
+		}
+		usd += count * hours * t.HostingUSDPerHour
+		parts = append(parts, fmt.Sprintf("%.0f x %s x %.0f h x $%.3f/h hosting (the scaling minimum; more when scaled out)", count, typ, hours, t.HostingUSDPerHour))
+	}
+	if len(parts) == 0 {
+		return
+	}
+	add(r, usd, "%s", strings.Join(parts, "; "))
+}
+
+// pipelineRunBasis states what one run of a pipeline costs at most: each
+// training or tuning job's instances for its maximum runtime, at the
+// catalog's training price (managed spot is cheaper: an upper bound).
+func pipelineRunBasis(definition string) string {
+	var def struct {
+		Parameters []struct {
+			Name         string
+			DefaultValue any
+		}
+		Steps []map[string]any
+	}
+	if json.Unmarshal([]byte(definition), &def) != nil {
+		return "usage: billed per job instance-hour when it runs"
+	}
+	params := map[string]any{}
+	for _, p := range def.Parameters {
+		params["Parameters."+p.Name] = p.DefaultValue
+	}
+	resolve := func(v any) any {
+		if m, ok := v.(map[string]any); ok {
+			if path, ok := m["Get"].(string); ok {
+				return params[path]
+			}
+		}
+		return v
+	}
+	var parts []string
+	var total float64
+	var visit func(steps []map[string]any)
+	visit = func(steps []map[string]any) {
+		for _, step := range steps {
+			args, _ := step["Arguments"].(map[string]any)
+			jobs := 1.0
+			switch step["Type"] {
+			case "Training":
+			case "Tuning":
+				cfg, _ := args["HyperParameterTuningJobConfig"].(map[string]any)
+				limits, _ := cfg["ResourceLimits"].(map[string]any)
+				if n, ok := limits["MaxNumberOfTrainingJobs"].(float64); ok {
+					jobs = n
+				}
+				args, _ = args["TrainingJobDefinition"].(map[string]any)
+			case "Condition":
+				for _, branch := range []string{"IfSteps", "ElseSteps"} {
+					nested, _ := args[branch].([]any)
+					var ms []map[string]any
+					for _, n := range nested {
+						if m, ok := n.(map[string]any); ok {
+							ms = append(ms, m)
+						}
+					}
+					visit(ms)
+				}
+				continue
+			default:
+				continue
+			}
+			rc, _ := args["ResourceConfig"].(map[string]any)
+			typ, _ := resolve(rc["InstanceType"]).(string)
+			count, _ := resolve(rc["InstanceCount"]).(float64)
+			stop, _ := args["StoppingCondition"].(map[string]any)
+			seconds, _ := resolve(stop["MaxRuntimeInSeconds"]).(float64)
+			t, ok := catalog.LookupSageMakerInstance(typ)
+			if !ok || t.TrainingUSDPerHour == 0 {
+				parts = append(parts, fmt.Sprintf("%s on %s: no catalog training price", step["Name"], typ))
+				continue
+			}
+			usd := jobs * count * seconds / 3600 * t.TrainingUSDPerHour
+			total += usd
+			what := fmt.Sprintf("%s %.0f x %s x %.0f h x $%.3f/h", step["Name"], count, typ, seconds/3600, t.TrainingUSDPerHour)
+			if jobs > 1 {
+				what = fmt.Sprintf("%s %.0f jobs x %.0f x %s x %.0f h x $%.3f/h", step["Name"], jobs, count, typ, seconds/3600, t.TrainingUSDPerHour)
+			}
+			if spot, _ := args["EnableManagedSpotTraining"].(bool); spot {
+				what += " on-demand (managed spot: less)"
+			}
+			parts = append(parts, what)
+		}
+	}
+	visit(def.Steps)
+	if len(parts) == 0 {
+		return "usage: billed per processing job instance-hour when it runs"
+	}
+	return fmt.Sprintf("usage, per run at most $%.2f: %s, plus processing jobs", math.Round(total*100)/100, strings.Join(parts, "; "))
 }
