@@ -1,0 +1,311 @@
+package sagemaker
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// The pipeline definition JSON (schema version 2020-12-01), built from Go
+// values the way the SageMaker Python SDK serialises it: each step is
+// {Name, Type, Arguments} where Arguments is the job's Create* request
+// without its name; values are literals or references ({"Get": ...},
+// {"Std:Join": ...}, {"Std:JsonGet": ...}).
+
+// Step names of the build pipeline.
+const (
+	StepPreprocess = "Preprocess"
+	StepTrain      = "Train"
+	StepTune       = "Tune"
+	StepEvaluate   = "Evaluate"
+	StepCheck      = "CheckMetric"
+	StepRegister   = "Model-RegisterModel"
+	StepFail       = "MetricBelowThreshold"
+	StepCheckData  = "CheckDataQuality"
+)
+
+// evaluationReport is the property file the evaluation step writes.
+const evaluationReport = "EvaluationReport"
+
+// Parameter names of the build pipeline: overridable per execution.
+const (
+	ParamInputData             = "InputDataUri"
+	ParamProcessingInstance    = "ProcessingInstanceType"
+	ParamTrainingInstance      = "TrainingInstanceType"
+	ParamTrainingInstanceCount = "TrainingInstanceCount"
+	ParamMetricMinimum         = "MetricMinimum"
+)
+
+func get(path string) map[string]any { return map[string]any{"Get": path} }
+
+func join(on string, values ...any) map[string]any {
+	return map[string]any{"Std:Join": map[string]any{"On": on, "Values": values}}
+}
+
+func param(name, typ string, def any) map[string]any {
+	return map[string]any{"Name": name, "Type": typ, "DefaultValue": def}
+}
+
+// perExecution is an S3 URI under prefix for this execution and name.
+func perExecution(prefix, name string) map[string]any {
+	return join("/", prefix, get("Execution.PipelineExecutionId"), name)
+}
+
+// JobSettings are what every job of a pipeline shares.
+type JobSettings struct {
+	// RoleARN runs the jobs.
+	RoleARN string
+	// KMSKeyARN encrypts outputs and volumes.
+	KMSKeyARN string
+	// SubnetIDs and SecurityGroupIDs place the jobs in the VPC.
+	SubnetIDs, SecurityGroupIDs []string
+	// Region is the stack's region (the framework containers want it).
+	Region string
+}
+
+func (j JobSettings) vpc() map[string]any {
+	return map[string]any{"SecurityGroupIds": j.SecurityGroupIDs, "Subnets": j.SubnetIDs}
+}
+
+// BuildDefinition describes the build pipeline.
+type BuildDefinition struct {
+	Jobs JobSettings
+	// InputDataURI is the default raw data (a parameter).
+	InputDataURI string
+	// CodeURI holds preprocess.py, evaluate.py and sourcedir.tar.gz (train.py).
+	CodeURI string
+	// ArtifactsURI receives processing outputs and model artifacts.
+	ArtifactsURI string
+	// CheckpointURI receives training checkpoints.
+	CheckpointURI                                  string
+	ProcessingImage, TrainingImage, InferenceImage string
+	ProcessingInstanceType, TrainingInstanceType   string
+	TrainingInstanceCount                          int
+	MaxRuntimeSeconds, MaxWaitSeconds              int
+	ModelPackageGroup                              string
+	MetricName, MetricPath                         string
+	MetricMinimum                                  float64
+	// InferenceInstanceTypes are what registered packages may be deployed on.
+	InferenceInstanceTypes []string
+	// Tuning, when set, replaces the training step by a tuning job.
+	Tuning *TuningDefinition
+}
+
+// TuningDefinition is the optional tuning step.
+type TuningDefinition struct {
+	MaxJobs, MaxParallelJobs         int
+	Objective                        string
+	Maximize                         bool
+	LearningRateMin, LearningRateMax float64
+}
+
+// JSON renders the definition.
+func (b BuildDefinition) JSON() string {
+	out, err := json.Marshal(b.Definition())
+	if err != nil {
+		panic(fmt.Sprintf("sagemaker: %v", err))
+	}
+	return string(out)
+}
+
+// Definition is the pipeline definition: preprocess, train (managed spot,
+// checkpointed; or tune), evaluate, and register as PendingManualApproval
+// when the evaluation metric reaches the minimum, fail otherwise.
+func (b BuildDefinition) Definition() map[string]any {
+	j := b.Jobs
+	network := map[string]any{"EnableNetworkIsolation": false, "EnableInterContainerTrafficEncryption": true, "VpcConfig": j.vpc()}
+	processing := func(name, entrypoint string, inputs []any, outputs []string) map[string]any {
+		var outs []any
+		for _, o := range outputs {
+			outs = append(outs, map[string]any{"OutputName": o, "AppManaged": false, "S3Output": map[string]any{
+				"S3Uri": perExecution(b.ArtifactsURI, o), "LocalPath": "/opt/ml/processing/" + o, "S3UploadMode": "EndOfJob"}})
+		}
+		inputs = append([]any{s3Input("code", b.CodeURI, "/opt/ml/processing/code")}, inputs...)
+		return map[string]any{"Name": name, "Type": "Processing", "Arguments": map[string]any{
+			"AppSpecification": map[string]any{"ImageUri": b.ProcessingImage,
+				"ContainerEntrypoint": []string{"python3", "/opt/ml/processing/code/" + entrypoint}},
+			"ProcessingInputs":       inputs,
+			"ProcessingOutputConfig": map[string]any{"Outputs": outs, "KmsKeyId": j.KMSKeyARN},
+			"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
+				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30,
+				"VolumeKmsKeyId": j.KMSKeyARN}},
+			"NetworkConfig":     network,
+			"RoleArn":           j.RoleARN,
+			"StoppingCondition": map[string]any{"MaxRuntimeInSeconds": 3600},
+		}}
+	}
+	outputOf := func(step, output string) map[string]any {
+		return get(fmt.Sprintf("Steps.%s.ProcessingOutputConfig.Outputs['%s'].S3Output.S3Uri", step, output))
+	}
+	preprocess := processing(StepPreprocess, "preprocess.py",
+		[]any{s3Input("raw", get("Parameters."+ParamInputData), "/opt/ml/processing/input")},
+		[]string{"train", "validation", "test"})
+
+	hyper := map[string]any{
+		"sagemaker_program":          "train.py",
+		"sagemaker_submit_directory": b.CodeURI + "sourcedir.tar.gz",
+		"sagemaker_region":           strconv.Quote(j.Region),
+	}
+	if b.TrainingInstanceCount > 1 {
+		// torchrun across the instances (SageMaker PyTorch containers).
+		hyper["sagemaker_torch_distributed_enabled"] = "true"
+	}
+	channel := func(name string, uri any) map[string]any {
+		return map[string]any{"ChannelName": name, "DataSource": map[string]any{"S3DataSource": map[string]any{
+			"S3DataType": "S3Prefix", "S3Uri": uri, "S3DataDistributionType": "FullyReplicated"}}}
+	}
+	modelsURI := b.ArtifactsURI + "models"
+	training := map[string]any{
+		"AlgorithmSpecification": map[string]any{"TrainingImage": b.TrainingImage, "TrainingInputMode": "File",
+			"MetricDefinitions": []any{map[string]any{"Name": b.MetricName, "Regex": b.MetricName + "=([0-9\\.]+)"}}},
+		"InputDataConfig":  []any{channel("train", outputOf(StepPreprocess, "train")), channel("validation", outputOf(StepPreprocess, "validation"))},
+		"OutputDataConfig": map[string]any{"S3OutputPath": modelsURI, "KmsKeyId": j.KMSKeyARN},
+		"ResourceConfig": map[string]any{"InstanceCount": get("Parameters." + ParamTrainingInstanceCount),
+			"InstanceType": get("Parameters." + ParamTrainingInstance), "VolumeSizeInGB": 100, "VolumeKmsKeyId": j.KMSKeyARN},
+		"StoppingCondition":                     map[string]any{"MaxRuntimeInSeconds": b.MaxRuntimeSeconds, "MaxWaitTimeInSeconds": b.MaxWaitSeconds},
+		"EnableManagedSpotTraining":             true,
+		"CheckpointConfig":                      map[string]any{"S3Uri": b.CheckpointURI, "LocalPath": "/opt/ml/checkpoints"},
+		"VpcConfig":                             j.vpc(),
+		"EnableNetworkIsolation":                false,
+		"EnableInterContainerTrafficEncryption": true,
+		"RoleArn":                               j.RoleARN,
+		"HyperParameters":                       hyper,
+	}
+	var trainStep map[string]any
+	var modelData any
+	if t := b.Tuning; t != nil {
+		definition := map[string]any{}
+		for k, v := range training {
+			if k == "HyperParameters" {
+				continue
+			}
+			definition[k] = v
+		}
+		definition["StaticHyperParameters"] = hyper
+		objective := "Minimize"
+		if t.Maximize {
+			objective = "Maximize"
+		}
+		trainStep = map[string]any{"Name": StepTune, "Type": "Tuning", "Arguments": map[string]any{
+			"HyperParameterTuningJobConfig": map[string]any{
+				"Strategy":                         "Bayesian",
+				"HyperParameterTuningJobObjective": map[string]any{"Type": objective, "MetricName": t.Objective},
+				"ResourceLimits":                   map[string]any{"MaxNumberOfTrainingJobs": t.MaxJobs, "MaxParallelTrainingJobs": t.MaxParallelJobs},
+				"TrainingJobEarlyStoppingType":     "Auto",
+				"ParameterRanges": map[string]any{"ContinuousParameterRanges": []any{map[string]any{
+					"Name": "learning_rate", "MinValue": strconv.FormatFloat(t.LearningRateMin, 'g', -1, 64),
+					"MaxValue": strconv.FormatFloat(t.LearningRateMax, 'g', -1, 64), "ScalingType": "Logarithmic"}}},
+			},
+			"TrainingJobDefinition": definition,
+		}}
+		modelData = join("/", modelsURI, get("Steps."+StepTune+".TrainingJobSummaries[0].TrainingJobName"), "output/model.tar.gz")
+	} else {
+		trainStep = map[string]any{"Name": StepTrain, "Type": "Training", "Arguments": training}
+		modelData = get("Steps." + StepTrain + ".ModelArtifacts.S3ModelArtifacts")
+	}
+
+	evaluate := processing(StepEvaluate, "evaluate.py", []any{
+		s3Input("model", modelData, "/opt/ml/processing/model"),
+		s3Input("test", outputOf(StepPreprocess, "test"), "/opt/ml/processing/test"),
+	}, []string{"evaluation"})
+	evaluate["PropertyFiles"] = []any{map[string]any{"PropertyFileName": evaluationReport, "OutputName": "evaluation", "FilePath": "evaluation.json"}}
+
+	register := map[string]any{"Name": StepRegister, "Type": "RegisterModel", "Arguments": map[string]any{
+		"ModelPackageGroupName": b.ModelPackageGroup,
+		"ModelApprovalStatus":   "PendingManualApproval",
+		"InferenceSpecification": map[string]any{
+			"Containers":                              []any{map[string]any{"Image": b.InferenceImage, "ModelDataUrl": modelData}},
+			"SupportedContentTypes":                   []string{"application/json"},
+			"SupportedResponseMIMETypes":              []string{"application/json"},
+			"SupportedRealtimeInferenceInstanceTypes": b.InferenceInstanceTypes,
+			"SupportedTransformInstanceTypes":         b.InferenceInstanceTypes,
+		},
+		"ModelMetrics": map[string]any{"ModelQuality": map[string]any{"Statistics": map[string]any{
+			"ContentType": "application/json", "S3Uri": join("/", outputOf(StepEvaluate, "evaluation"), "evaluation.json")}}},
+	}}
+	fail := map[string]any{"Name": StepFail, "Type": "Fail", "Arguments": map[string]any{
+		"ErrorMessage": fmt.Sprintf("%s is below the minimum: the model is not registered", b.MetricName)}}
+	check := map[string]any{"Name": StepCheck, "Type": "Condition", "Arguments": map[string]any{
+		"Conditions": []any{map[string]any{
+			"Type": "GreaterThanOrEqualTo",
+			"LeftValue": map[string]any{"Std:JsonGet": map[string]any{
+				"PropertyFile": get("Steps." + StepEvaluate + ".PropertyFiles." + evaluationReport), "Path": b.MetricPath}},
+			"RightValue": get("Parameters." + ParamMetricMinimum),
+		}},
+		"IfSteps":   []any{register},
+		"ElseSteps": []any{fail},
+	}}
+
+	return map[string]any{
+		"Version":  "2020-12-01",
+		"Metadata": map[string]any{},
+		"Parameters": []any{
+			param(ParamInputData, "String", b.InputDataURI),
+			param(ParamProcessingInstance, "String", b.ProcessingInstanceType),
+			param(ParamTrainingInstance, "String", b.TrainingInstanceType),
+			param(ParamTrainingInstanceCount, "Integer", b.TrainingInstanceCount),
+			param(ParamMetricMinimum, "Float", b.MetricMinimum),
+		},
+		"PipelineExperimentConfig": map[string]any{
+			"ExperimentName": get("Execution.PipelineName"), "TrialName": get("Execution.PipelineExecutionId")},
+		"Steps": []any{preprocess, trainStep, evaluate, check},
+	}
+}
+
+func s3Input(name string, uri any, local string) map[string]any {
+	return map[string]any{"InputName": name, "AppManaged": false, "S3Input": map[string]any{
+		"S3Uri": uri, "LocalPath": local, "S3DataType": "S3Prefix", "S3InputMode": "File",
+		"S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}
+}
+
+// DataQualityDefinition is the scheduled check of captured data: one
+// processing job reading each endpoint's capture prefix, writing a report.
+type DataQualityDefinition struct {
+	Jobs         JobSettings
+	Image        string
+	InstanceType string
+	CodeURI      string
+	// CaptureURIs are the endpoints' data capture prefixes, by endpoint.
+	CaptureURIs map[string]string
+	ReportURI   string
+}
+
+// JSON renders the definition.
+func (d DataQualityDefinition) JSON() string {
+	var inputs []any
+	inputs = append(inputs, s3Input("code", d.CodeURI, "/opt/ml/processing/code"))
+	for _, name := range sortedKeys(d.CaptureURIs) {
+		inputs = append(inputs, s3Input("capture-"+name, d.CaptureURIs[name], "/opt/ml/processing/capture/"+name))
+	}
+	def := map[string]any{
+		"Version":  "2020-12-01",
+		"Metadata": map[string]any{},
+		"Parameters": []any{
+			param(ParamProcessingInstance, "String", d.InstanceType),
+		},
+		"Steps": []any{map[string]any{"Name": StepCheckData, "Type": "Processing", "Arguments": map[string]any{
+			"AppSpecification": map[string]any{"ImageUri": d.Image,
+				"ContainerEntrypoint": []string{"python3", "/opt/ml/processing/code/data_quality.py"}},
+			"ProcessingInputs": inputs,
+			"ProcessingOutputConfig": map[string]any{"KmsKeyId": d.Jobs.KMSKeyARN, "Outputs": []any{map[string]any{
+				"OutputName": "report", "AppManaged": false, "S3Output": map[string]any{
+					"S3Uri": perExecution(d.ReportURI, "report"), "LocalPath": "/opt/ml/processing/report", "S3UploadMode": "EndOfJob"}}}},
+			"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
+				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30,
+				"VolumeKmsKeyId": d.Jobs.KMSKeyARN}},
+			"NetworkConfig": map[string]any{"EnableNetworkIsolation": false, "EnableInterContainerTrafficEncryption": true,
+				"VpcConfig": d.Jobs.vpc()},
+			"RoleArn":           d.Jobs.RoleARN,
+			"StoppingCondition": map[string]any{"MaxRuntimeInSeconds": 3600},
+		}}},
+	}
+	out, err := json.Marshal(def)
+	if err != nil {
+		panic(fmt.Sprintf("sagemaker: %v", err))
+	}
+	return string(out)
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,139 @@
+package sagemaker
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sagemaker"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/tags"
+)
+
+// PipelineArgs configures a SageMaker pipeline.
+type PipelineArgs struct {
+	// Name is the pipeline's (fixed) name (required).
+	Name string
+	// Description says what it does (required).
+	Description string
+	// Definition is the pipeline definition JSON (required).
+	Definition pulumi.StringInput
+	// RoleARN runs the pipeline (required).
+	RoleARN pulumi.StringInput
+	// Schedule, when set, starts the pipeline on an EventBridge schedule
+	// ("rate(1 day)", "cron(...)"). Defaults to none.
+	Schedule string
+	// Partition, Region and AccountID place the ARNs the scheduler's role
+	// names (required with Schedule).
+	Partition, Region, AccountID string
+	// DependsOn are what the jobs need first (their security group rules,
+	// the role's policy). Defaults to none.
+	DependsOn []pulumi.Resource
+	// Tags are applied to everything taggable (required).
+	Tags map[string]string
+}
+
+// Pipeline is a pipeline and, with a schedule, the rule that starts it.
+type Pipeline struct {
+	pulumi.ResourceState
+
+	Pipeline *sagemaker.Pipeline
+	Rule     *cloudwatch.EventRule
+}
+
+// PipelineARN is a pipeline's ARN, known before it exists.
+func PipelineARN(partition, region, account, name string) string {
+	return fmt.Sprintf("arn:%s:sagemaker:%s:%s:pipeline/%s", partition, region, account, name)
+}
+
+// NewPipeline creates a pipeline, scheduled when args.Schedule is set.
+func NewPipeline(ctx *pulumi.Context, name string, args *PipelineArgs, opts ...pulumi.ResourceOption) (*Pipeline, error) {
+	if args == nil || !profileName.MatchString(args.Name) || args.Definition == nil || args.RoleARN == nil || args.Description == "" {
+		return nil, errors.New("pipeline: a Name (letters, digits and dashes), Description, Definition and RoleARN are required")
+	}
+	if args.Schedule != "" && (args.AccountID == "" || args.Region == "") {
+		return nil, errors.New("pipeline: a schedule needs Partition, Region and AccountID")
+	}
+	p := &Pipeline{}
+	if err := ctx.RegisterComponentResource("ml-platform:sagemaker:Pipeline", name, p, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(p)
+	tag := func(kv ...string) pulumi.StringMap { return tags.With(args.Tags, kv...) }
+	var err error
+	p.Pipeline, err = sagemaker.NewPipeline(ctx, name, &sagemaker.PipelineArgs{
+		PipelineName:        pulumi.String(args.Name),
+		PipelineDisplayName: pulumi.String(args.Name),
+		PipelineDescription: pulumi.String(args.Description),
+		PipelineDefinition:  args.Definition,
+		RoleArn:             args.RoleARN,
+		Tags:                tag("Name", args.Name),
+	}, parent, pulumi.DependsOn(args.DependsOn))
+	if err != nil {
+		return nil, err
+	}
+	if args.Schedule != "" {
+		if err := p.schedule(ctx, name, args, tag); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{"pipelineArn": p.Pipeline.Arn}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// schedule starts the pipeline on the schedule through EventBridge, with a
+// role that may start this pipeline and nothing else.
+func (p *Pipeline) schedule(ctx *pulumi.Context, name string, args *PipelineArgs, tag func(...string) pulumi.StringMap) error {
+	parent := pulumi.Parent(p)
+	ruleName := args.Name + "-schedule"
+	roleName := args.Name + "-scheduler"
+	ruleARN := fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", args.Partition, args.Region, args.AccountID, ruleName)
+	role, err := iam.NewRole(ctx, name+"-scheduler", &iam.RoleArgs{
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String("EventBridge starts the " + args.Name + " pipeline"),
+		AssumeRolePolicy: pulumi.String(EventsTrustPolicy(args.AccountID, ruleARN).JSON()),
+		Tags:             tag("Name", roleName),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	policy, err := iam.NewRolePolicy(ctx, name+"-scheduler", &iam.RolePolicyArgs{
+		Role: role.ID(),
+		Policy: pulumi.String(iamdoc.New(iamdoc.Allow("StartThePipeline", []string{"sagemaker:StartPipelineExecution"},
+			PipelineARN(args.Partition, args.Region, args.AccountID, args.Name))).JSON()),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	p.Rule, err = cloudwatch.NewEventRule(ctx, name+"-schedule", &cloudwatch.EventRuleArgs{
+		Name:               pulumi.String(ruleName),
+		Description:        pulumi.String("Starts the " + args.Name + " pipeline"),
+		ScheduleExpression: pulumi.String(args.Schedule),
+		Tags:               tag("Name", ruleName),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	_, err = cloudwatch.NewEventTarget(ctx, name+"-schedule", &cloudwatch.EventTargetArgs{
+		// No SageMakerPipelineParameters: each run takes the definition's defaults.
+		Rule: p.Rule.Name, Arn: p.Pipeline.Arn, RoleArn: role.Arn,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
+	return err
+}
+
+// EventsTrustPolicy lets EventBridge assume a role for one rule.
+func EventsTrustPolicy(account, ruleARN string) iamdoc.Document {
+	return iamdoc.New(iamdoc.Statement{
+		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"events.amazonaws.com"}},
+		Action: []string{"sts:AssumeRole"},
+		Condition: iamdoc.Condition{
+			"StringEquals": {"aws:SourceAccount": {account}},
+			"ArnEquals":    {"aws:SourceArn": {ruleARN}},
+		},
+	})
+}

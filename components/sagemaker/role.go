@@ -1,0 +1,133 @@
+package sagemaker
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+)
+
+// RoleScope is what the SageMaker execution role may touch: the project's
+// buckets, its keys (by alias), the repositories of its images, its log
+// groups, topics, pipelines and registry groups.
+type RoleScope struct {
+	Partition, Region, AccountID string
+	// RoleName is the role's own (fixed) name, for passing it to jobs.
+	RoleName string
+	// BucketNames are the project's buckets.
+	BucketNames []string
+	// KeyAliases are the keys the role uses ("alias/<prefix>-data").
+	KeyAliases []string
+	// Images are the container images jobs and endpoints pull.
+	Images []string
+	// TopicARNs receive asynchronous inference notifications.
+	TopicARNs []string
+	// PipelineNames may be started and watched from Studio.
+	PipelineNames []string
+	// ModelPackageGroups receive registered models.
+	ModelPackageGroups []string
+}
+
+// ecrImage splits an ECR image URI into its registry account, region and
+// repository.
+var ecrImage = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([a-z0-9._/-]+?)(?::[\w.-]+|@sha256:[a-f0-9]{64})$`)
+
+// RepositoryARN is the ECR repository of an image, "" for a non-ECR image.
+func RepositoryARN(partition, image string) string {
+	m := ecrImage.FindStringSubmatch(image)
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", partition, m[2], m[1], m[3])
+}
+
+// SageMakerTrustPolicy lets SageMaker assume the execution role for this
+// account's resources.
+func SageMakerTrustPolicy(account string) iamdoc.Document {
+	return iamdoc.New(iamdoc.Statement{
+		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"sagemaker.amazonaws.com"}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: iamdoc.Condition{"StringEquals": {"aws:SourceAccount": {account}}},
+	})
+}
+
+// ExecutionPolicy is the execution role's policy: least privilege over the
+// project's resources instead of AmazonSageMakerFullAccess. The EC2 network
+// interface actions and the ECR token have no narrower resource (SageMaker
+// developer guide, "Give SageMaker AI access to resources in your VPC").
+func ExecutionPolicy(s RoleScope) iamdoc.Document {
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.Partition, service, s.Region, s.AccountID, resource)
+	}
+	var buckets []string
+	for _, b := range s.BucketNames {
+		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", s.Partition, b), fmt.Sprintf("arn:%s:s3:::%s/*", s.Partition, b))
+	}
+	var repos []string
+	for _, img := range s.Images {
+		if r := RepositoryARN(s.Partition, img); r != "" && !slices.Contains(repos, r) {
+			repos = append(repos, r)
+		}
+	}
+	slices.Sort(repos)
+	sm := func(resources ...string) []string {
+		var out []string
+		for _, r := range resources {
+			out = append(out, arn("sagemaker", r))
+		}
+		return out
+	}
+	var groups, pipelines []string
+	for _, g := range s.ModelPackageGroups {
+		groups = append(groups, sm("model-package-group/"+g, "model-package/"+g+"/*")...)
+	}
+	for _, p := range s.PipelineNames {
+		pipelines = append(pipelines, sm("pipeline/"+p, "pipeline/"+p+"/execution/*")...)
+	}
+	statements := []iamdoc.Statement{
+		// GetBucketAcl and PutObjectAcl: Feature Store's offline store
+		// writes (AmazonSageMakerFeatureStoreAccess grants the same).
+		iamdoc.Allow("ProjectBuckets", []string{"s3:DeleteObject", "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObject",
+			"s3:ListBucket", "s3:PutObject", "s3:PutObjectAcl"}, buckets...),
+		{Sid: "ProjectKeys", Effect: "Allow",
+			Action:    []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+			Resource:  []string{"*"},
+			Condition: iamdoc.Condition{"ForAnyValue:StringEquals": {"kms:ResourceAliases": slices.Clone(s.KeyAliases)}}},
+		iamdoc.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
+		iamdoc.Allow("SageMakerLogs", []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
+			arn("logs", "log-group:/aws/sagemaker/*"), arn("logs", "log-group:/aws/sagemaker/*:log-stream:*")),
+		{Sid: "SageMakerMetrics", Effect: "Allow", Action: []string{"cloudwatch:PutMetricData"}, Resource: []string{"*"},
+			Condition: iamdoc.Condition{"StringLike": {"cloudwatch:namespace": {"/aws/sagemaker/*", "aws/sagemaker/*"}}}},
+		iamdoc.Allow("VPCNetworkInterfaces", slices.Clone(catalog.SageMakerVPCActions), "*"),
+		iamdoc.Allow("PipelineJobs", []string{
+			"sagemaker:AddTags", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
+			"sagemaker:DescribeHyperParameterTuningJob", "sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob",
+			"sagemaker:ListTags", "sagemaker:StopHyperParameterTuningJob", "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob",
+		}, sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*")...),
+		{Sid: "PassThisRoleToSageMaker", Effect: "Allow", Action: []string{"iam:PassRole"},
+			Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition, s.AccountID, s.RoleName)},
+			Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}},
+	}
+	if len(repos) > 0 {
+		statements = append(statements, iamdoc.Allow("PullImages",
+			[]string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, repos...))
+	}
+	if len(groups) > 0 {
+		statements = append(statements, iamdoc.Allow("RegisterModels", []string{
+			"sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
+			"sagemaker:ListModelPackages", "sagemaker:UpdateModelPackage",
+		}, groups...))
+	}
+	if len(pipelines) > 0 {
+		statements = append(statements, iamdoc.Allow("RunPipelines", []string{
+			"sagemaker:DescribePipeline", "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps",
+			"sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution",
+		}, pipelines...))
+	}
+	if len(s.TopicARNs) > 0 {
+		statements = append(statements, iamdoc.Allow("AsyncInferenceNotifications", []string{"sns:Publish"}, slices.Clone(s.TopicARNs)...))
+	}
+	return iamdoc.New(statements...)
+}
