@@ -444,19 +444,23 @@ func checkServerlessOutsideProd(r Resource, _ map[string]any) []string {
 	return out
 }
 
-// variantsServing returns the production variants that name a model.
+// variantsServing returns the production variants that serve a model: the
+// variants naming it when both names are known, else (auto-named models,
+// names not yet known) the variants of configurations whose
+// productionVariants depend on it, which errs towards "served by
+// instances" when a configuration mixes kinds.
 func variantsServing(rs []Resource, model Resource) []property.Map {
+	modelName, modelKnown := getString(model.Properties, "name")
 	var out []property.Map
 	for _, c := range rs {
 		if c.Type != smEndpointConfigType {
 			continue
 		}
 		variants, _ := getMaps(c.Properties, "productionVariants")
-		deps := c.PropertyDependencies["productionVariants"]
+		dependsOn := slices.Contains(c.PropertyDependencies["productionVariants"], model.URN)
 		for _, v := range variants {
 			name, known := getString(v, "modelName")
-			modelName, modelKnown := getString(model.Properties, "name")
-			if (known && modelKnown && name == modelName) || (!known && len(variants) == 1 && slices.Contains(deps, model.URN)) {
+			if (known && modelKnown && name == modelName) || ((!known || !modelKnown) && dependsOn) {
 				out = append(out, v)
 			}
 		}

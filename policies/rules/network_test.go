@@ -200,6 +200,7 @@ func TestModelNetworkIsolation(t *testing.T) {
 	}
 	open := model("m", false)
 	unset := mk(smModelType, "m", map[string]any{"name": "m"})
+	autoNamed := mk(smModelType, "m", map[string]any{"enableNetworkIsolation": false})
 	runStackCases(t, "sagemaker-model-network-isolated", []stackCase{
 		{name: "isolated", rs: []Resource{model("m", true), config("c", instances("m"))}},
 		{name: "unset", rs: []Resource{unset}, want: []Finding{{unset.URN, "enableNetworkIsolation is not true"}}},
@@ -210,6 +211,10 @@ func TestModelNetworkIsolation(t *testing.T) {
 			want: []Finding{{open.URN, "enableNetworkIsolation"}}},
 		{name: "off, serverless names another model", rs: []Resource{open, config("c", serverless("other"))}, want: []Finding{{open.URN, "enableNetworkIsolation"}}},
 		{name: "unknown", rs: []Resource{model("m", computed)}},
+		// An auto-named model: its name is an output, the dependency tells.
+		{name: "auto-named, serverless by dependency", rs: []Resource{autoNamed, withDeps(config("c", serverless("m-5f3a2c1")), "productionVariants", autoNamed.URN)}},
+		{name: "auto-named, on instances by dependency", rs: []Resource{autoNamed, withDeps(config("c", instances("m-5f3a2c1")), "productionVariants", autoNamed.URN)},
+			want: []Finding{{autoNamed.URN, "enableNetworkIsolation"}}},
 	})
 }
 

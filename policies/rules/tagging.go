@@ -28,6 +28,7 @@ var taggableTypes = map[string]bool{
 	kmsKeyType: true, s3BucketType: true, s3BucketV2Type: true, smDomainType: true, smEndpointType: true,
 	smEndpointConfigType: true, smModelType: true, smModelPackageType: true, smNotebookType: true, smPipelineType: true,
 	smUserProfileType: true, snsTopicType: true, sqsQueueType: true, sgEgressRuleType: true, sgIngressRuleType: true,
+	smFeatureGroupType: true, appAutoscalingTarget: true, "aws:cloudwatch/metricAlarm:MetricAlarm": true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required
