@@ -49,6 +49,7 @@ type Platform struct {
 	Lustre       *storage.Lustre
 	LustreVolume *workloads.LustreVolume
 	TrainingJob  *workloads.TrainingJob
+	SageMaker    *SageMaker
 	Cost         *cost.Governance
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
@@ -148,8 +149,8 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 				FSxS3Access: lustreLinksBuckets(cfg)},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
 			clusterKey,
-			{Name: KeyAlerts, Description: prefix + ": cost alert topic (AWS Budgets, Cost Anomaly Detection)",
-				ServicePrincipals: cost.TopicPublishers},
+			{Name: KeyAlerts, Description: prefix + ": alert topics (AWS Budgets, Cost Anomaly Detection, model approvals)",
+				ServicePrincipals: alertPublishers(cfg)},
 		},
 		AliasPrefix: prefix,
 		Partition:   p.Partition,
@@ -189,6 +190,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildLustre(ctx, prefix, lustreAZ, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildSageMaker(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
 	if err := p.buildCost(ctx, prefix, withAWS); err != nil {
@@ -289,6 +293,7 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 	if s.RestrictToVPCEndpoint {
 		args.VPCEndpointID = p.Network.S3Endpoint.ID().ToStringOutput()
 		args.VPCEndpointExemptRoleARNs = s.VPCEndpointExemptRoleARNs
+		args.ServicePrefixes = sageMakerServicePrefixes(p.Config, prefix, p.Partition, p.AccountID)
 	}
 	var err error
 	p.Buckets, err = storage.NewBuckets(ctx, "buckets", args, withAWS)

@@ -234,6 +234,8 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
 				"aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration":         true,
 				"aws:costexplorer/costAllocationTag:CostAllocationTag":                                       true,
+				"aws:appautoscaling/policy:Policy":                                                           true,
+				"aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy":                              true,
 				"pulumi:providers:aws":                                                                       true,
 			}
 			for _, r := range res.Registered {
@@ -380,7 +382,12 @@ func TestInvokesAnsweredAndOutputs(t *testing.T) {
 	require.Equal(t, "us-east-1", res.Outputs["region"])
 	require.True(t, strings.HasPrefix(res.Outputs["vpcId"].(string), "vpc-"))
 	require.Len(t, res.Outputs["privateSubnetIds"], 2)
-	require.Len(t, res.Outputs["interfaceEndpoints"], 16)
+	// The defaults, plus the SageMaker API, runtime, Studio and Feature Store
+	// runtime endpoints the dev stack's domain and feature group need.
+	require.Len(t, res.Outputs["interfaceEndpoints"], 18)
+	for _, svc := range []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.featurestore-runtime"} {
+		require.Contains(t, res.Outputs["interfaceEndpoints"], svc)
+	}
 	keys := res.Outputs["kmsKeyArns"].(map[string]any)
 	require.ElementsMatch(t, []string{platform.KeyAlerts, platform.KeyCluster, platform.KeyData, platform.KeyLogs}, slices.Collect(maps.Keys(keys)))
 	for _, k := range byType(res, "aws:kms/key:Key") {

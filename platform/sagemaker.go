@@ -1,0 +1,319 @@
+package platform
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/components/cluster"
+	"github.com/ml-platform/ml-platform/components/cost"
+	"github.com/ml-platform/ml-platform/components/keys"
+	smc "github.com/ml-platform/ml-platform/components/sagemaker"
+	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/workloads"
+)
+
+// SageMaker is what the stack builds on SageMaker AI.
+type SageMaker struct {
+	Network       *smc.ComputeNetwork
+	ExecutionRole *smc.ExecutionRole
+	// Domain, Registry, Pipeline, Monitoring, FeatureGroups and ACK are nil when off.
+	Domain        *smc.Domain
+	Registry      *smc.Registry
+	Pipeline      *smc.Pipeline
+	Monitoring    *smc.Pipeline
+	Endpoints     map[string]*smc.Endpoint
+	FeatureGroups *smc.FeatureGroups
+	ACK           *workloads.ACKSageMaker
+}
+
+// Names of the SageMaker resources a stack creates.
+func executionRoleName(prefix string) string       { return prefix + "-sagemaker" }
+func buildPipelineName(prefix string) string       { return prefix + "-build" }
+func dataQualityPipelineName(prefix string) string { return prefix + "-data-quality" }
+func endpointName(prefix, name string) string      { return prefix + "-" + name }
+
+// alertPublishers are the service principals that publish to topics the
+// alerts key encrypts: the cost services, and EventBridge for model
+// approvals.
+func alertPublishers(cfg *config.Stack) []string {
+	out := slices.Clone(cost.TopicPublishers)
+	if len(cfg.SageMaker.ModelPackageGroups) > 0 {
+		out = append(out, "events.amazonaws.com")
+	}
+	return out
+}
+
+// featureStorePrefix is where offline stores live in the training data bucket.
+const featureStorePrefix = "feature-store/"
+
+// sageMakerServicePrefixes are the bucket prefixes SageMaker writes from
+// its own network with the execution role, so a VPC endpoint restriction
+// must let that role reach them (and only them) from outside: the Feature
+// Store offline stores.
+func sageMakerServicePrefixes(cfg *config.Stack, prefix, partition, account string) []storage.ServicePrefix {
+	if !slices.ContainsFunc(cfg.SageMaker.FeatureGroups, func(g config.FeatureGroup) bool { return g.OfflineStore }) {
+		return nil
+	}
+	return []storage.ServicePrefix{{Purpose: storage.TrainingData, Prefix: featureStorePrefix,
+		RoleARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, executionRoleName(prefix))}}
+}
+
+// usesSageMaker says whether the stack builds anything on SageMaker.
+func usesSageMaker(s config.SageMaker) bool {
+	return s.Domain != nil || s.Pipeline != nil || len(s.Endpoints) > 0 || len(s.FeatureGroups) > 0 ||
+		s.Monitoring != nil || len(s.ModelPackageGroups) > 0
+}
+
+// buildSageMaker registers the domain, registry, pipelines, endpoints and
+// feature groups, all sharing one execution role and one security group.
+func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	cfg := p.Config
+	s := cfg.SageMaker
+	if !usesSageMaker(s) {
+		return nil
+	}
+	sm := &SageMaker{Endpoints: map[string]*smc.Endpoint{}}
+	p.SageMaker = sm
+	bucket := func(purpose string) string { return "s3://" + p.Buckets.Names[purpose] + "/" }
+	tagsOf := cfg.Tags()
+
+	var err error
+	sm.Network, err = smc.NewComputeNetwork(ctx, "sagemaker-network", &smc.ComputeNetworkArgs{
+		Name: prefix + "-sagemaker", VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR,
+		S3PrefixListID: p.Network.S3Endpoint.PrefixListId, Tags: tagsOf,
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+
+	scope := smc.RoleScope{
+		Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, RoleName: executionRoleName(prefix),
+		KeyAliases: []string{keys.AliasName(prefix, KeyData)},
+	}
+	for _, purpose := range storage.Purposes {
+		if purpose != storage.AccessLogs {
+			scope.BucketNames = append(scope.BucketNames, p.Buckets.Names[purpose])
+		}
+	}
+	for _, g := range s.ModelPackageGroups {
+		scope.ModelPackageGroups = append(scope.ModelPackageGroups, g.Name)
+	}
+	if pl := s.Pipeline; pl != nil {
+		scope.Images = append(scope.Images, pl.ProcessingImage, pl.TrainingImage, pl.InferenceImage)
+		scope.PipelineNames = append(scope.PipelineNames, buildPipelineName(prefix))
+	}
+	if m := s.Monitoring; m != nil {
+		scope.Images = append(scope.Images, m.Image)
+		scope.PipelineNames = append(scope.PipelineNames, dataQualityPipelineName(prefix))
+	}
+	for _, e := range s.Endpoints {
+		scope.Images = append(scope.Images, e.Image)
+		if e.Kind == config.EndpointAsync {
+			for _, topic := range smc.AsyncTopicNames(endpointName(prefix, e.Name)) {
+				scope.TopicARNs = append(scope.TopicARNs, fmt.Sprintf("arn:%s:sns:%s:%s:%s", p.Partition, cfg.Region, p.AccountID, topic))
+			}
+			if !slices.Contains(scope.KeyAliases, keys.AliasName(prefix, KeyAlerts)) {
+				scope.KeyAliases = append(scope.KeyAliases, keys.AliasName(prefix, KeyAlerts))
+			}
+		}
+	}
+	sm.ExecutionRole, err = smc.NewExecutionRole(ctx, "sagemaker-execution", &smc.ExecutionRoleArgs{Scope: scope, Tags: tagsOf}, withAWS)
+	if err != nil {
+		return err
+	}
+	roleARN := sm.ExecutionRole.Role.Arn
+	jobDeps := append([]pulumi.Resource{sm.ExecutionRole}, sm.Network.Rules...)
+	subnets := p.Network.PrivateSubnetIDs
+	groups := pulumi.StringArray{sm.Network.SecurityGroup.ID()}
+	protect := cfg.Environment.ProdLike()
+
+	if d := s.Domain; d != nil {
+		var endpoints []pulumi.Resource
+		for _, name := range []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio"} {
+			if ep, ok := p.Network.InterfaceEndpoints[name]; ok {
+				endpoints = append(endpoints, ep)
+			}
+		}
+		sm.Domain, err = smc.NewDomain(ctx, "sagemaker-domain", &smc.DomainArgs{
+			Name: prefix, VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: subnets,
+			S3PrefixListID: p.Network.S3Endpoint.PrefixListId, ExecutionRoleARN: roleARN, KMSKeyARN: p.Keys.ARNs[KeyData],
+			UserProfiles: d.UserProfiles, IdleTimeoutMinutes: d.IdleTimeoutMinutes,
+			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, sm.ExecutionRole), Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	if len(s.ModelPackageGroups) > 0 {
+		var groupsArgs []smc.ModelGroup
+		for _, g := range s.ModelPackageGroups {
+			groupsArgs = append(groupsArgs, smc.ModelGroup{Name: g.Name, ReaderAccountIDs: g.ReaderAccountIDs})
+		}
+		sm.Registry, err = smc.NewRegistry(ctx, "sagemaker-registry", &smc.RegistryArgs{
+			Prefix: prefix, Groups: groupsArgs, TopicKMSKeyARN: p.Keys.ARNs[KeyAlerts],
+			Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Protect: protect, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	// Job settings: known strings, but the key, subnets and group are outputs.
+	jobs := func(build func(smc.JobSettings) string) pulumi.StringOutput {
+		return pulumi.All(p.Keys.ARNs[KeyData], subnets, sm.Network.SecurityGroup.ID()).ApplyT(func(v []any) string {
+			var subnetIDs []string
+			for _, id := range v[1].([]string) {
+				subnetIDs = append(subnetIDs, id)
+			}
+			return build(smc.JobSettings{RoleARN: sm.ExecutionRole.ARN, KMSKeyARN: v[0].(string), SubnetIDs: subnetIDs,
+				SecurityGroupIDs: []string{string(v[2].(pulumi.ID))}, Region: cfg.Region})
+		}).(pulumi.StringOutput)
+	}
+
+	if pl := s.Pipeline; pl != nil {
+		name := buildPipelineName(prefix)
+		var inference []string
+		for _, e := range s.Endpoints {
+			if e.InstanceType != "" && !slices.Contains(inference, e.InstanceType) {
+				inference = append(inference, e.InstanceType)
+			}
+		}
+		if len(inference) == 0 {
+			inference = []string{"ml.m5.xlarge"}
+		}
+		slices.Sort(inference)
+		def := smc.BuildDefinition{
+			InputDataURI: bucket(storage.TrainingData) + "pipelines/" + name + "/raw/", CodeURI: bucket(storage.Artifacts) + "pipelines/" + name + "/code/",
+			ArtifactsURI: bucket(storage.Artifacts) + "pipelines/" + name + "/", CheckpointURI: bucket(storage.Checkpoints) + "pipelines/" + name + "/",
+			ProcessingImage: pl.ProcessingImage, TrainingImage: pl.TrainingImage, InferenceImage: pl.InferenceImage,
+			ProcessingInstanceType: pl.ProcessingInstanceType, TrainingInstanceType: pl.TrainingInstanceType,
+			TrainingInstanceCount: pl.TrainingInstanceCount, MaxRuntimeSeconds: pl.MaxRuntimeHours * 3600, MaxWaitSeconds: pl.MaxWaitHours * 3600,
+			ModelPackageGroup: pl.ModelPackageGroup, MetricName: pl.MetricName, MetricPath: pl.MetricPath, MetricMinimum: pl.MetricMinimum,
+			InferenceInstanceTypes: inference,
+		}
+		if t := pl.Tuning; t != nil {
+			def.Tuning = &smc.TuningDefinition{MaxJobs: t.MaxJobs, MaxParallelJobs: t.MaxParallelJobs, Objective: t.Objective,
+				Maximize: t.Maximize, LearningRateMin: t.LearningRateMin, LearningRateMax: t.LearningRateMax}
+		}
+		deps := jobDeps
+		if sm.Registry != nil {
+			deps = append(deps, sm.Registry)
+		}
+		sm.Pipeline, err = smc.NewPipeline(ctx, "sagemaker-pipeline", &smc.PipelineArgs{
+			Name: name, Description: "Preprocess, train on managed spot, evaluate, register " + pl.ModelPackageGroup + " when good enough",
+			Definition: jobs(func(j smc.JobSettings) string { def.Jobs = j; return def.JSON() }), RoleARN: roleARN,
+			DependsOn: deps, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	captures := map[string]string{}
+	for _, e := range s.Endpoints {
+		name := endpointName(prefix, e.Name)
+		args := &smc.EndpointArgs{
+			Name: name, Kind: e.Kind, Image: e.Image, ModelDataURL: bucket(storage.Models) + e.ModelPath,
+			ExecutionRoleARN: roleARN, InstanceType: e.InstanceType, MinInstances: e.MinInstances, MaxInstances: e.MaxInstances,
+			TargetInvocationsPerInstance: e.TargetInvocationsPerInstance, GPUUtilizationTarget: e.GPUUtilizationTarget,
+			ServerlessMemoryMB: e.ServerlessMemoryMB, ServerlessMaxConcurrency: e.ServerlessMaxConcurrency,
+			AsyncMaxConcurrentInvocations: e.AsyncMaxConcurrentInvocations, KMSKeyARN: p.Keys.ARNs[KeyData], Tags: tagsOf,
+		}
+		if e.Kind != config.EndpointServerless {
+			args.SubnetIDs, args.SecurityGroupIDs = subnets, groups
+		}
+		if e.CapturePercent > 0 {
+			args.CapturePercent = e.CapturePercent
+			args.CaptureURI = bucket(storage.Artifacts) + "data-capture/" + name + "/"
+			captures[e.Name] = args.CaptureURI
+		}
+		if e.Kind == config.EndpointAsync {
+			args.AsyncOutputURI = bucket(storage.Artifacts) + "async/" + name + "/"
+			args.TopicKMSKeyARN = p.Keys.ARNs[KeyAlerts]
+		}
+		sm.Endpoints[e.Name], err = smc.NewEndpoint(ctx, "sagemaker-endpoint-"+e.Name, args, withAWS, pulumi.DependsOn(jobDeps))
+		if err != nil {
+			return err
+		}
+	}
+
+	if m := s.Monitoring; m != nil {
+		def := smc.DataQualityDefinition{Image: m.Image, InstanceType: m.InstanceType,
+			CodeURI:     bucket(storage.Artifacts) + "pipelines/" + dataQualityPipelineName(prefix) + "/code/",
+			CaptureURIs: captures, ReportURI: bucket(storage.Artifacts) + "data-quality/"}
+		sm.Monitoring, err = smc.NewPipeline(ctx, "sagemaker-data-quality", &smc.PipelineArgs{
+			Name: dataQualityPipelineName(prefix), Description: "Checks the endpoints' captured requests and responses (Model Monitor is closed to new customers)",
+			Definition: jobs(func(j smc.JobSettings) string { def.Jobs = j; return def.JSON() }), RoleARN: roleARN,
+			Schedule: m.Schedule, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, DependsOn: jobDeps, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	if len(s.FeatureGroups) > 0 {
+		var specs []smc.FeatureGroupSpec
+		for _, g := range s.FeatureGroups {
+			features := map[string]string{}
+			for _, f := range g.Features {
+				features[f.Name] = f.Type
+			}
+			specs = append(specs, smc.FeatureGroupSpec{Name: g.Name, RecordIdentifier: g.RecordIdentifier, EventTime: g.EventTime,
+				Features: features, OnlineStore: g.OnlineStore, OfflineStore: g.OfflineStore})
+		}
+		sm.FeatureGroups, err = smc.NewFeatureGroups(ctx, "sagemaker-features", &smc.FeatureGroupsArgs{
+			Prefix: prefix, Groups: specs, RoleARN: roleARN, OfflineStoreURI: bucket(storage.TrainingData) + featureStorePrefix,
+			KMSKeyARN: p.Keys.ARNs[KeyData], Protect: protect, Tags: tagsOf,
+		}, withAWS, pulumi.DependsOn([]pulumi.Resource{sm.ExecutionRole}))
+		if err != nil {
+			return err
+		}
+	}
+
+	if s.ACKController {
+		return p.buildACK(ctx, prefix, withAWS)
+	}
+	return nil
+}
+
+// buildACK installs the ACK SageMaker controller with its role through
+// Pod Identity: AWS's recommended AmazonSageMakerFullAccess (the controller
+// creates any SageMaker resource a Kubernetes object asks for) and passing
+// the execution role to SageMaker.
+func (p *Platform) buildACK(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	roleName := prefix + "-ack-sagemaker"
+	role, err := iam.NewRole(ctx, "sagemaker-ack", &iam.RoleArgs{
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String("ACK SageMaker controller of " + p.Cluster.Name + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(cluster.PodIdentityTrustPolicy(p.AccountID).JSON()),
+		Tags:             tags.With(p.Config.Tags(), "Name", roleName),
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, "sagemaker-ack", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: pulumi.String(cluster.ManagedPolicyARN(p.Partition, "AmazonSageMakerFullAccess")),
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+	assoc, err := eks.NewPodIdentityAssociation(ctx, "sagemaker-ack", &eks.PodIdentityAssociationArgs{
+		ClusterName: p.Cluster.ClusterName, Namespace: pulumi.String("ack-system"),
+		ServiceAccount: pulumi.String(workloads.ACKServiceAccount), RoleArn: role.Arn,
+		Tags: tags.With(p.Config.Tags(), "Name", roleName),
+	}, withAWS, pulumi.DependsOn([]pulumi.Resource{attachment}))
+	if err != nil {
+		return err
+	}
+	p.SageMaker.ACK, err = workloads.NewACKSageMaker(ctx, "sagemaker-ack", &workloads.ACKSageMakerArgs{
+		Provider: p.Cluster.Provider, Region: p.Config.Region, DependsOn: []pulumi.Resource{assoc}, Tags: p.Config.Tags(),
+	})
+	return err
+}

@@ -1,0 +1,232 @@
+package tests
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/sagemaker"
+	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/platform"
+	"github.com/ml-platform/ml-platform/policies/rules"
+	"github.com/ml-platform/ml-platform/workloads"
+)
+
+// TestSageMakerInBothStacks: the domain is VPC-only and encrypted, every
+// endpoint configuration encrypts what AWS lets it, captures with the data
+// key, and scales on the variant's instance count from the configured
+// minimum; prod protects what holds data. Dev is smaller, not weaker.
+func TestSageMakerInBothStacks(t *testing.T) {
+	for _, stack := range stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := preview(t, stack)
+			cfg := res.Config
+			prod := cfg.Environment.ProdLike()
+			dataKey := res.Outputs["kmsKeyArns"].(map[string]any)[platform.KeyData]
+			prefix := "ml-platform-" + stack
+
+			domain := byType(res, "aws:sagemaker/domain:Domain")
+			require.Len(t, domain, 1)
+			require.Equal(t, "VpcOnly", str(domain[0].Inputs, "appNetworkAccessType"))
+			require.Equal(t, dataKey, str(domain[0].Inputs, "kmsKeyId"))
+			require.ElementsMatch(t, res.Outputs["privateSubnetIds"], toAny(mock.Strings(domain[0].Inputs, "subnetIds")), "in the private subnets")
+			require.Equal(t, prod, domain[0].Protect)
+			for _, svc := range []string{"network-sagemaker-api", "network-sagemaker-runtime", "network-sagemaker-studio"} {
+				require.Contains(t, domain[0].Dependencies, named(res.Registered, svc).URN, "the domain waits for %s", svc)
+			}
+			require.Equal(t, "aws.sagemaker.us-east-1.studio", str(named(res.Registered, "network-sagemaker-studio").Inputs, "serviceName"))
+			require.Len(t, byType(res, "aws:sagemaker/userProfile:UserProfile"), len(cfg.SageMaker.Domain.UserProfiles))
+
+			groups := byType(res, "aws:sagemaker/modelPackageGroup:ModelPackageGroup")
+			require.Len(t, groups, len(cfg.SageMaker.ModelPackageGroups))
+			for _, g := range groups {
+				require.Equal(t, prod, g.Protect, g.Name)
+			}
+			approvals := named(res.Registered, "sagemaker-registry-approvals")
+			require.NotNil(t, approvals)
+			require.Contains(t, str(approvals.Inputs, "eventPattern"), "SageMaker Model Package State Change")
+
+			pipeline := named(res.Registered, "sagemaker-pipeline")
+			var def map[string]any
+			require.NoError(t, json.Unmarshal([]byte(str(pipeline.Inputs, "pipelineDefinition")), &def))
+			steps := def["Steps"].([]any)
+			train := steps[1].(map[string]any)["Arguments"].(map[string]any)
+			if cfg.SageMaker.Pipeline.Tuning != nil {
+				train = train["TrainingJobDefinition"].(map[string]any)
+			}
+			require.Equal(t, true, train["EnableManagedSpotTraining"])
+			checkpoint := train["CheckpointConfig"].(map[string]any)["S3Uri"].(string)
+			require.True(t, strings.HasPrefix(checkpoint, "s3://"+prefix+"-checkpoints-"), "checkpoints in the checkpoints bucket: %s", checkpoint)
+			require.Equal(t, dataKey, train["ResourceConfig"].(map[string]any)["VolumeKmsKeyId"])
+
+			instances := 0
+			for _, e := range cfg.SageMaker.Endpoints {
+				comp := "sagemaker-endpoint-" + e.Name
+				c := named(byType(res, "aws:sagemaker/endpointConfiguration:EndpointConfiguration"), comp)
+				require.NotNil(t, c, comp)
+				variant := obj(c.Inputs, "productionVariants")
+				if v := mock.Array(c.Inputs, "productionVariants"); len(v) > 0 {
+					variant = v[0].ObjectValue()
+				}
+				if e.Kind == "serverless" {
+					require.Nil(t, named(byType(res, "aws:appautoscaling/target:Target"), comp), "serverless scales itself")
+					continue
+				}
+				instances++
+				t.Run(e.Name, func(t *testing.T) {
+					typ, _ := catalog.LookupSageMakerInstance(e.InstanceType)
+					if typ.InstanceStorage {
+						require.Empty(t, str(c.Inputs, "kmsKeyArn"), "NVMe instance storage takes no key (hardware-encrypted)")
+					} else {
+						require.Equal(t, dataKey, str(c.Inputs, "kmsKeyArn"))
+					}
+					capture := obj(c.Inputs, "dataCaptureConfig")
+					require.Equal(t, dataKey, str(capture, "kmsKeyId"), "capture is encrypted with the data key")
+					require.EqualValues(t, e.CapturePercent, capture["initialSamplingPercentage"].NumberValue())
+					require.Len(t, mock.Array(capture, "captureOptions"), 2, "inputs and outputs")
+					require.EqualValues(t, max(e.MinInstances, 1), variant["initialInstanceCount"].NumberValue())
+
+					target := named(byType(res, "aws:appautoscaling/target:Target"), comp)
+					require.NotNil(t, target)
+					require.Equal(t, "sagemaker:variant:DesiredInstanceCount", str(target.Inputs, "scalableDimension"))
+					require.Equal(t, sagemaker.ResourceID(prefix+"-"+e.Name), str(target.Inputs, "resourceId"))
+					require.EqualValues(t, e.MinInstances, target.Inputs["minCapacity"].NumberValue())
+					if prod {
+						require.GreaterOrEqual(t, target.Inputs["minCapacity"].NumberValue(), 2.0, "prod spreads over two AZs")
+					}
+					var policies int
+					for _, p := range byType(res, "aws:appautoscaling/policy:Policy") {
+						if strings.HasPrefix(p.Name, comp+"-") {
+							policies++
+						}
+					}
+					require.GreaterOrEqual(t, policies, 1)
+					model := named(byType(res, "aws:sagemaker/model:Model"), comp)
+					require.True(t, model.Inputs["enableNetworkIsolation"].BoolValue())
+					require.Equal(t, toAny(mock.Strings(domain[0].Inputs, "subnetIds")), toAny(mock.Strings(obj(model.Inputs, "vpcConfig"), "subnets")))
+				})
+			}
+			if prod {
+				require.GreaterOrEqual(t, instances, 3, "prod serves realtime, multi-model and async")
+			}
+
+			for _, fg := range byType(res, "aws:sagemaker/featureGroup:FeatureGroup") {
+				require.Equal(t, prod, fg.Protect)
+				require.Equal(t, dataKey, str(obj(obj(fg.Inputs, "onlineStoreConfig"), "securityConfig"), "kmsKeyId"))
+				require.Equal(t, dataKey, str(obj(obj(fg.Inputs, "offlineStoreConfig"), "s3StorageConfig"), "kmsKeyId"))
+			}
+			require.Len(t, byType(res, "aws:sagemaker/featureGroup:FeatureGroup"), len(cfg.SageMaker.FeatureGroups))
+
+			// The execution role names only this stack's buckets.
+			role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), "sagemaker-execution")
+			var doc iamdoc.Document
+			require.NoError(t, json.Unmarshal([]byte(str(role.Inputs, "policy")), &doc))
+			for _, st := range doc.Statement {
+				for _, r := range st.Resource {
+					if strings.HasPrefix(r, "arn:aws:s3:::") {
+						require.True(t, strings.HasPrefix(r, "arn:aws:s3:::"+prefix+"-"), "%s: %s", st.Sid, r)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestDataQualityCheckReplacesModelMonitor: prod schedules the check of the
+// captured data as a pipeline (Model Monitor is closed to new customers),
+// started by a role that may start that pipeline only.
+func TestDataQualityCheckReplacesModelMonitor(t *testing.T) {
+	res := preview(t, "prod")
+	require.Empty(t, byType(res, "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"))
+	require.Empty(t, byType(res, "aws:sagemaker/monitoringSchedule:MonitoringSchedule"))
+	p := named(res.Registered, "sagemaker-data-quality")
+	require.NotNil(t, p)
+	var def map[string]any
+	require.NoError(t, json.Unmarshal([]byte(str(p.Inputs, "pipelineDefinition")), &def))
+	inputs := def["Steps"].([]any)[0].(map[string]any)["Arguments"].(map[string]any)["ProcessingInputs"].([]any)
+	var captured []string
+	for _, in := range inputs[1:] {
+		captured = append(captured, in.(map[string]any)["S3Input"].(map[string]any)["S3Uri"].(string))
+	}
+	for _, e := range res.Config.SageMaker.Endpoints {
+		if e.CapturePercent > 0 {
+			require.Contains(t, captured, str(obj(named(byType(res, "aws:sagemaker/endpointConfiguration:EndpointConfiguration"),
+				"sagemaker-endpoint-"+e.Name).Inputs, "dataCaptureConfig"), "destinationS3Uri"), "checks %s's captured data", e.Name)
+		}
+	}
+	schedule := named(res.Registered, "sagemaker-data-quality-schedule")
+	require.Equal(t, res.Config.SageMaker.Monitoring.Schedule, str(schedule.Inputs, "scheduleExpression"))
+}
+
+// TestFeatureStoreWritesThroughTheEndpointRestriction: the prod training
+// data bucket lets the execution role, and only it, write the offline
+// store's prefix from SageMaker's network.
+func TestFeatureStoreWritesThroughTheEndpointRestriction(t *testing.T) {
+	res := preview(t, "prod")
+	role := str(named(byType(res, "aws:iam/role:Role"), "sagemaker-execution").Outputs, "arn")
+	var found bool
+	for _, p := range byType(res, "aws:s3/bucketPolicy:BucketPolicy") {
+		policy := str(p.Inputs, "policy")
+		if !strings.Contains(policy, "DenyServiceRolesOutsideTheirPrefixes") {
+			require.NotContains(t, policy, role, p.Name)
+			continue
+		}
+		found = true
+		require.Equal(t, "buckets-training-data-policy", p.Name)
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+		require.Equal(t, []string{role}, doc.Statement[2].Condition["ArnLike"]["aws:PrincipalArn"])
+		require.True(t, strings.HasSuffix(doc.Statement[2].NotResource[0], "/feature-store/*"))
+	}
+	require.True(t, found)
+	offline := str(obj(obj(byType(res, "aws:sagemaker/featureGroup:FeatureGroup")[0].Inputs, "offlineStoreConfig"), "s3StorageConfig"), "s3Uri")
+	require.Contains(t, offline, "-training-data-")
+	require.Contains(t, offline, "/feature-store/")
+}
+
+// TestACKController: turned on, the controller runs on the system nodes
+// with a Pod Identity role, tags what it creates, and the plan passes
+// every mandatory policy.
+func TestACKController(t *testing.T) {
+	project, values := shipped(t, "dev")
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:sagemaker"]), &s))
+	s["ackController"] = true
+	raw, err := json.Marshal(s)
+	require.NoError(t, err)
+	values["ml-platform:sagemaker"] = string(raw)
+	res, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
+	require.NoError(t, err)
+	for _, v := range res.Violations {
+		require.NotEqual(t, rules.Mandatory, v.EnforcementLevel, "%s: %s", v.Policy, v.Message)
+	}
+	chart, _ := catalog.LookupChart("ack-sagemaker")
+	c := named(byType(res, chartType), "sagemaker-ack")
+	require.NotNil(t, c)
+	require.Equal(t, chart.Version, str(c.Inputs, "version"))
+	vals := obj(c.Inputs, "values")
+	require.Equal(t, string(conventions.RoleSystem), str(obj(obj(vals, "deployment"), "nodeSelector"), conventions.LabelWorkloadType))
+	var tags []string
+	for _, v := range mock.Array(vals, "resourceTags") {
+		tags = append(tags, v.StringValue())
+	}
+	require.Contains(t, tags, "Environment=dev", "jobs started from Kubernetes are tagged like the rest")
+	assoc := named(byType(res, "aws:eks/podIdentityAssociation:PodIdentityAssociation"), "sagemaker-ack")
+	require.Equal(t, chart.Namespace, str(assoc.Inputs, "namespace"))
+	require.Equal(t, workloads.ACKServiceAccount, str(assoc.Inputs, "serviceAccount"))
+	require.Contains(t, c.Dependencies, assoc.URN, "the controller starts once its role is associated")
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
