@@ -634,6 +634,10 @@ func (p *Platform) Outputs() pulumi.Map {
 		"karpenterQueue":     p.karpenterQueue(),
 		"costAlertTopicArn":  p.Cost.TopicARN,
 		"budgetName":         p.Cost.Budget.Name,
+		// SageMaker: "" and [] when off.
+		"sagemakerDomainId":     p.sageMakerDomainID(),
+		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),
+		"modelApprovalTopicArn": p.modelApprovalTopic(),
 	}
 }
 

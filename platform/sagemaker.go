@@ -317,3 +317,28 @@ func (p *Platform) buildACK(ctx *pulumi.Context, prefix string, withAWS pulumi.R
 	})
 	return err
 }
+
+// sageMakerDomainID is the domain's ID, "" without one.
+func (p *Platform) sageMakerDomainID() pulumi.StringInput {
+	if p.SageMaker == nil || p.SageMaker.Domain == nil {
+		return pulumi.String("")
+	}
+	return p.SageMaker.Domain.Domain.ID().ToStringOutput()
+}
+
+// sageMakerEndpointNames are the endpoints' names, in configuration order.
+func (p *Platform) sageMakerEndpointNames() []string {
+	names := []string{}
+	for _, e := range p.Config.SageMaker.Endpoints {
+		names = append(names, endpointName(fmt.Sprintf("%s-%s", p.Config.Project, p.Config.Name), e.Name))
+	}
+	return names
+}
+
+// modelApprovalTopic is the registry's approvals topic, "" without one.
+func (p *Platform) modelApprovalTopic() pulumi.StringInput {
+	if p.SageMaker == nil || p.SageMaker.Registry == nil {
+		return pulumi.String("")
+	}
+	return p.SageMaker.Registry.Topic.Arn
+}

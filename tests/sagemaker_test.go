@@ -42,6 +42,13 @@ func TestSageMakerInBothStacks(t *testing.T) {
 			}
 			require.Equal(t, "aws.sagemaker.us-east-1.studio", str(named(res.Registered, "network-sagemaker-studio").Inputs, "serviceName"))
 			require.Len(t, byType(res, "aws:sagemaker/userProfile:UserProfile"), len(cfg.SageMaker.Domain.UserProfiles))
+			require.Equal(t, str(domain[0].Outputs, "id"), res.Outputs["sagemakerDomainId"], "exported for the destroy procedure")
+			var endpoints []any
+			for _, e := range cfg.SageMaker.Endpoints {
+				endpoints = append(endpoints, prefix+"-"+e.Name)
+			}
+			require.Equal(t, endpoints, res.Outputs["sagemakerEndpoints"])
+			require.Equal(t, prefix+"-model-approvals", strings.TrimPrefix(res.Outputs["modelApprovalTopicArn"].(string), "arn:aws:sns:us-east-1:123456789012:"))
 
 			groups := byType(res, "aws:sagemaker/modelPackageGroup:ModelPackageGroup")
 			require.Len(t, groups, len(cfg.SageMaker.ModelPackageGroups))

@@ -4,7 +4,7 @@
 // the build pipeline (ml-platform:sagemaker:Pipeline), inference endpoints
 // with autoscaling and data capture (ml-platform:sagemaker:Endpoint),
 // Feature Store groups (ml-platform:sagemaker:FeatureGroups) and a
-// scheduled data-quality check (ml-platform:sagemaker:Monitoring).
+// data-quality check of the captured data (a scheduled Pipeline).
 //
 // What AWS decides, and how the components meet it (sources in
 // catalog.SageMakerFactsSource and catalog.SageMakerInstanceStorageSource):
