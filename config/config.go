@@ -29,6 +29,9 @@ const (
 	KeyCluster     = Namespace + ":cluster"
 	// KeyCost configures budgets, alerts and anomaly detection.
 	KeyCost = Namespace + ":cost"
+	// KeyBedrock configures the guardrail, invocation logging, the
+	// application policy and the knowledge base.
+	KeyBedrock = Namespace + ":bedrock"
 	// KeySageMaker configures the Studio domain, registry, pipeline,
 	// endpoints and Feature Store.
 	KeySageMaker = Namespace + ":sagemaker"
@@ -45,7 +48,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
+var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -79,6 +82,9 @@ type Stack struct {
 	// SageMaker is the Studio domain, registry, pipeline, endpoints and
 	// feature groups.
 	SageMaker SageMaker
+	// Bedrock is the guardrail, invocation logging, application access and
+	// knowledge base; Enabled false without ml-platform:bedrock.
+	Bedrock Bedrock
 	// Compliance is the policy pack's compliance profile. Defaults to none.
 	Compliance conventions.ComplianceProfile
 	// PolicySettings is the raw JSON of ml-platform:policySettings ("" when
@@ -245,6 +251,12 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	if decoded(KeySageMaker, values, &smIn, &p) && envAndRegionOK {
 		s.SageMaker = parseSageMaker(project, stack, s.Environment, s.Region, smIn, &p)
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.SageMaker.requiredEndpoints()...)
+	}
+
+	var bedrockIn bedrockInput
+	if _, present := values[KeyBedrock]; present && decoded(KeyBedrock, values, &bedrockIn, &p) && envAndRegionOK {
+		s.Bedrock = parseBedrock(s.Environment, s.Region, bedrockIn, &p)
+		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.Bedrock.requiredEndpoints()...)
 	}
 
 	var costIn costInput

@@ -44,6 +44,11 @@ type Domain struct {
 	// statement is the FSx user guide's account-wide variant, limited to
 	// calls through S3 from this account in FSx's session. Defaults to false.
 	FSxS3Access bool
+	// BedrockInvocationLogs lets Bedrock write model invocation logs to an
+	// SSE-KMS bucket the key encrypts: kms:GenerateDataKey for this
+	// account's Bedrock in the region, as the Bedrock user guide's model
+	// invocation logging page requires. Defaults to false.
+	BedrockInvocationLogs bool
 }
 
 // KeysArgs configures the keys.
@@ -242,6 +247,19 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 			Condition: iamdoc.Condition{
 				"StringEquals": {"kms:CallerAccount": {account}, "kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", region)}},
 				"StringLike":   {"aws:userid": {"*:FSx"}},
+			},
+		})
+	}
+	if d.BedrockInvocationLogs {
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "AllowBedrockInvocationLogsToS3",
+			Effect:    "Allow",
+			Principal: &iamdoc.Principal{Service: []string{"bedrock.amazonaws.com"}},
+			Action:    []string{"kms:GenerateDataKey"},
+			Resource:  []string{"*"},
+			Condition: iamdoc.Condition{
+				"StringEquals": {"aws:SourceAccount": {account}},
+				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:bedrock:%s:%s:*", partition, region, account)}},
 			},
 		})
 	}

@@ -194,3 +194,28 @@ func TestFSxS3Access(t *testing.T) {
 	d.FSxS3Access = false
 	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "FSx")
 }
+
+// TestBedrockInvocationLogs: Bedrock may generate data keys for this
+// account's invocation logs in the region, and nothing more.
+func TestBedrockInvocationLogs(t *testing.T) {
+	d := keys.Domain{Name: "data", Description: "d", BedrockInvocationLogs: true}
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal map[string][]string
+			Action    []string
+			Condition map[string]map[string][]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	require.Len(t, doc.Statement, 2)
+	st := doc.Statement[1]
+	require.Equal(t, "AllowBedrockInvocationLogsToS3", st.Sid)
+	require.Equal(t, []string{"bedrock.amazonaws.com"}, st.Principal["Service"])
+	require.Equal(t, []string{"kms:GenerateDataKey"}, st.Action, "the user guide's one action")
+	require.Equal(t, []string{mock.AccountID}, st.Condition["StringEquals"]["aws:SourceAccount"])
+	require.Equal(t, []string{"arn:aws:bedrock:eu-west-1:123456789012:*"}, st.Condition["ArnLike"]["aws:SourceArn"])
+
+	d.BedrockInvocationLogs = false
+	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "bedrock")
+}

@@ -73,6 +73,9 @@ type BucketsArgs struct {
 	// Feature Store writes offline stores from its own network with the
 	// role it is given. Defaults to none.
 	ServicePrefixes []ServicePrefix
+	// ServiceDeliveries let AWS services write logs under a prefix of a
+	// data bucket (Bedrock model invocation logs). Defaults to none.
+	ServiceDeliveries []ServiceDelivery
 	// ForceDestroy lets destroy delete buckets that hold objects. Defaults to false.
 	ForceDestroy bool
 	// Protect protects the buckets and keeps them on delete (prod). Defaults to false.
@@ -90,6 +93,21 @@ type ServicePrefix struct {
 	Prefix string
 	// RoleARN is the role the service writes with.
 	RoleARN string
+}
+
+// ServiceDelivery lets a service principal put objects under a prefix of
+// a data bucket on behalf of this account's resources.
+type ServiceDelivery struct {
+	// Purpose is the bucket (a data purpose).
+	Purpose string
+	// Sid names the statement.
+	Sid string
+	// Service is the principal, "bedrock.amazonaws.com".
+	Service string
+	// Prefix is the key pattern the service writes, ending in "*".
+	Prefix string
+	// SourceARN is the aws:SourceArn pattern of the delivering resources.
+	SourceARN string
 }
 
 // Buckets are the stack's buckets.
@@ -162,6 +180,12 @@ func (a *BucketsArgs) validate() error {
 	}
 	if a.VPCEndpointID == nil && len(a.VPCEndpointExemptRoleARNs) > 0 {
 		add("VPCEndpointExemptRoleARNs: set without VPCEndpointID")
+	}
+	for i, d := range a.ServiceDeliveries {
+		if !slices.Contains(dataPurposes, d.Purpose) || d.Sid == "" || !strings.HasSuffix(d.Service, ".amazonaws.com") ||
+			!strings.HasSuffix(d.Prefix, "*") || !strings.HasPrefix(d.SourceARN, "arn:") {
+			add("ServiceDeliveries[%d]: a data bucket, a Sid, a service principal, a prefix ending in *, a source ARN", i)
+		}
 	}
 	for i, sp := range a.ServicePrefixes {
 		if a.VPCEndpointID == nil || !slices.Contains(dataPurposes, sp.Purpose) || !strings.HasSuffix(sp.Prefix, "/") ||
@@ -315,10 +339,12 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 					service = append(service, sp)
 				}
 			}
-			return DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, service...).JSON()
+			doc := DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, service...)
+			return withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose).JSON()
 		}).(pulumi.StringOutput)
 	default:
-		policy = pulumi.String(DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil).JSON())
+		doc := DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil)
+		policy = pulumi.String(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose).JSON())
 	}
 	bp, err := s3.NewBucketPolicy(ctx, n+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: policy},
 		parent, pulumi.DependsOn([]pulumi.Resource{pab}))
@@ -437,6 +463,26 @@ func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []str
 			Sid: "DenyServiceRolesOutsideTheirPrefixes", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
 			Action: slices.Clone(objectActions), NotResource: servicePaths,
 			Condition: outside(map[string][]string{"ArnLike": serviceRoles}),
+		})
+	}
+	return doc
+}
+
+// withDeliveries adds an Allow per service delivery to the bucket of
+// purpose: the service may put objects under its prefix for this
+// account's resources (aws:SourceAccount, aws:SourceArn), nothing else.
+func withDeliveries(doc iamdoc.Document, arn, account string, deliveries []ServiceDelivery, purpose string) iamdoc.Document {
+	for _, d := range deliveries {
+		if d.Purpose != purpose {
+			continue
+		}
+		doc.Statement = append(doc.Statement, iamdoc.Statement{
+			Sid: d.Sid, Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{d.Service}},
+			Action: []string{"s3:PutObject"}, Resource: []string{arn + "/" + d.Prefix},
+			Condition: iamdoc.Condition{
+				"StringEquals": {"aws:SourceAccount": {account}},
+				"ArnLike":      {"aws:SourceArn": {d.SourceARN}},
+			},
 		})
 	}
 	return doc

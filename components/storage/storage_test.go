@@ -420,3 +420,34 @@ func TestServicePrefixes(t *testing.T) {
 	_, _, err = buildBuckets(t, a)
 	require.ErrorContains(t, err, "ServicePrefixes[0]: a data bucket, a prefix ending in /, a role ARN, and VPCEndpointID set")
 }
+
+// TestServiceDeliveries: a service writes its logs under its prefix of one
+// bucket, for this account's resources only.
+func TestServiceDeliveries(t *testing.T) {
+	a := bucketsArgs()
+	a.VPCEndpointID = pulumi.String("vpce-0s3")
+	a.ServiceDeliveries = []storage.ServiceDelivery{{Purpose: storage.Artifacts, Sid: "BedrockInvocationLogs", Service: "bedrock.amazonaws.com",
+		Prefix: "bedrock/AWSLogs/123456789012/BedrockModelInvocationLogs/*", SourceARN: "arn:aws:bedrock:us-east-1:123456789012:*"}}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	for _, p := range storage.Purposes {
+		policy := mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[p]).Inputs, "policy")
+		if p != storage.Artifacts {
+			require.NotContains(t, policy, "bedrock.amazonaws.com", p)
+			continue
+		}
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+		st := doc.Statement[len(doc.Statement)-1]
+		require.Equal(t, "BedrockInvocationLogs", st.Sid)
+		require.Equal(t, []string{"bedrock.amazonaws.com"}, st.Principal.Service)
+		require.Equal(t, []string{"s3:PutObject"}, st.Action)
+		require.Equal(t, []string{"arn:aws:s3:::" + b.Names[p] + "/bedrock/AWSLogs/123456789012/BedrockModelInvocationLogs/*"}, st.Resource)
+		require.Equal(t, []string{mock.AccountID}, st.Condition["StringEquals"]["aws:SourceAccount"])
+		require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:*"}, st.Condition["ArnLike"]["aws:SourceArn"])
+	}
+	a = bucketsArgs()
+	a.ServiceDeliveries = []storage.ServiceDelivery{{Purpose: storage.AccessLogs, Sid: "x", Service: "bedrock.amazonaws.com", Prefix: "p/*", SourceARN: "arn:x"}}
+	_, _, err = buildBuckets(t, a)
+	require.ErrorContains(t, err, "ServiceDeliveries[0]: a data bucket")
+}
