@@ -147,3 +147,9 @@ var BedrockGuardrailSource = Source{
 	URL:      "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateGuardrail.html",
 	Recorded: recorded,
 }
+
+// KnowledgeBaseParentChunkTokens is the parent chunk size of hierarchical
+// chunking, the console's default (HierarchicalChunkingConfiguration takes
+// exactly two levels, parents then children; BedrockGuardrailSource's API
+// reference, CreateDataSource).
+const KnowledgeBaseParentChunkTokens = 1500

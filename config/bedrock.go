@@ -100,8 +100,9 @@ type KnowledgeBase struct {
 	Dimensions     int
 	// Prefix is the training-data bucket prefix the data source reads.
 	Prefix string
-	// Chunking is FIXED_SIZE, NONE, HIERARCHICAL or SEMANTIC; MaxTokens and
-	// OverlapPercent size FIXED_SIZE chunks.
+	// Chunking is FIXED_SIZE, NONE, HIERARCHICAL or SEMANTIC. MaxTokens
+	// sizes the chunks (the child chunks of HIERARCHICAL, whose parents
+	// have catalog.KnowledgeBaseParentChunkTokens); OverlapPercent is FIXED_SIZE's.
 	Chunking                  string
 	MaxTokens, OverlapPercent int
 	// IndexName is the vector index in the collection.
@@ -337,15 +338,19 @@ func parseBedrock(env conventions.Environment, region string, in bedrockInput, p
 		if !slices.Contains(chunkingStrategies, out.Chunking) {
 			p.add(k+".chunking", "%q; allowed: %s", out.Chunking, quoteAll(chunkingStrategies))
 		}
-		if out.Chunking == "FIXED_SIZE" {
-			if out.MaxTokens < 20 || out.MaxTokens > 8192 {
-				p.add(k+".maxTokens", "%d is outside the allowed 20 to 8192", out.MaxTokens)
-			}
-			if out.OverlapPercent < 1 || out.OverlapPercent > 99 {
-				p.add(k+".overlapPercent", "%d is outside the allowed 1 to 99", out.OverlapPercent)
-			}
-		} else if kb.MaxTokens != nil || kb.OverlapPercent != nil {
-			p.add(k+".maxTokens", "maxTokens and overlapPercent apply to FIXED_SIZE chunking only")
+		switch {
+		case out.Chunking == "NONE" && kb.MaxTokens != nil:
+			p.add(k+".maxTokens", "does not apply without chunking")
+		case out.Chunking != "NONE" && (out.MaxTokens < 20 || out.MaxTokens > 8192):
+			p.add(k+".maxTokens", "%d is outside the allowed 20 to 8192", out.MaxTokens)
+		case out.Chunking == "HIERARCHICAL" && out.MaxTokens > catalog.KnowledgeBaseParentChunkTokens:
+			p.add(k+".maxTokens", "%d: child chunks must be smaller than their %d-token parents", out.MaxTokens, catalog.KnowledgeBaseParentChunkTokens)
+		}
+		switch {
+		case out.Chunking != "FIXED_SIZE" && kb.OverlapPercent != nil:
+			p.add(k+".overlapPercent", "applies to FIXED_SIZE chunking only")
+		case out.Chunking == "FIXED_SIZE" && (out.OverlapPercent < 1 || out.OverlapPercent > 99):
+			p.add(k+".overlapPercent", "%d is outside the allowed 1 to 99", out.OverlapPercent)
 		}
 		if !vectorIndexName.MatchString(out.IndexName) {
 			p.add(k+".indexName", "%q is not an OpenSearch index name (lowercase letters, digits, - and _, not starting with - or _)", out.IndexName)

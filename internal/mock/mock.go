@@ -409,6 +409,43 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	case "aws:sagemaker/featureGroup:FeatureGroup":
 		id = String(reg.Inputs, "featureGroupName")
 		set("arn", arn("sagemaker", "feature-group/"+id))
+	case "aws:bedrock/guardrail:Guardrail":
+		gid := h[:12]
+		id = gid + ",DRAFT"
+		set("guardrailId", gid)
+		set("guardrailArn", arn("bedrock", "guardrail/"+gid))
+		set("version", "DRAFT")
+		set("status", "READY")
+	case "aws:bedrock/guardrailVersion:GuardrailVersion":
+		set("version", "1")
+		id = String(reg.Inputs, "guardrailArn") + ",1"
+	case "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration":
+		id = r.Region
+	case "aws:bedrock/inferenceProfile:InferenceProfile":
+		id = h[:12]
+		set("arn", arn("bedrock", "application-inference-profile/"+id))
+		set("status", "ACTIVE")
+		set("type", "APPLICATION")
+	case "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput":
+		set("provisionedModelArn", arn("bedrock", "provisioned-model/"+h[:12]))
+		id = arn("bedrock", "provisioned-model/"+h[:12])
+	case "aws:opensearch/serverlessCollection:ServerlessCollection":
+		id = h[:20]
+		set("arn", arn("aoss", "collection/"+id))
+		set("collectionEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com", id, r.Region))
+		set("dashboardEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com/_dashboards", id, r.Region))
+	case "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":
+		id = "vpce-" + h[:17]
+	case "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy", "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy":
+		id = String(reg.Inputs, "name")
+		set("policyVersion", "MTY"+h[:10])
+	case "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase":
+		id = strings.ToUpper(h[:10])
+		set("arn", arn("bedrock", "knowledge-base/"+id))
+	case "aws:bedrock/agentDataSource:AgentDataSource":
+		ds := strings.ToUpper(h[10:20])
+		set("dataSourceId", ds)
+		id = ds + "," + fmt.Sprint(reg.Inputs["knowledgeBaseId"].V)
 	case "aws:appautoscaling/target:Target":
 		id = String(reg.Inputs, "resourceId")
 		set("arn", fmt.Sprintf("arn:%s:application-autoscaling:%s:%s:scalable-target/%s", partition, r.Region, AccountID, h[:20]))

@@ -1,0 +1,190 @@
+package bedrock
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/tags"
+)
+
+// InvokeActions are the IAM actions of inference: InvokeModel also
+// authorizes Converse, InvokeModelWithResponseStream ConverseStream.
+var InvokeActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+// InvokeScope is what the application policy allows.
+type InvokeScope struct {
+	Partition, Region, AccountID string
+	// Models are base model IDs (invoked in-Region) and cross-Region
+	// profile IDs ("us.<model>", "global.<model>").
+	Models []string
+	// ExtraARNs are application inference profiles and provisioned models.
+	ExtraARNs []string
+	// GuardrailARN and GuardrailVersionARN name the guardrail: the version
+	// is the bedrock:GuardrailIdentifier every invocation must carry.
+	GuardrailARN, GuardrailVersionARN string
+	// GuardrailKeyARN encrypts the guardrail: callers decrypt it through Bedrock.
+	GuardrailKeyARN string
+}
+
+// FoundationModelARN is a foundation model's ARN in region ("*" for any,
+// "" for the global profiles' Region-less form).
+func FoundationModelARN(partition, region, model string) string {
+	return fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, model)
+}
+
+// InvokePolicy allows invoking the configured models and profiles only
+// with the guardrail's published version, denies any invocation without
+// it, and lets callers apply and decrypt the guardrail (Bedrock user
+// guide: guardrails-permissions-id, geographic-cross-region-inference,
+// guardrails-permissions-kms).
+func InvokePolicy(s InvokeScope) iamdoc.Document {
+	withGuardrail := map[string][]string{"bedrock:GuardrailIdentifier": {s.GuardrailVersionARN}}
+	var direct, destinations, profiles []string
+	for _, id := range s.Models {
+		m, geo, ok := catalog.LookupBedrockModel(id)
+		if !ok {
+			continue
+		}
+		if geo == "" {
+			direct = append(direct, FoundationModelARN(s.Partition, s.Region, m.ID))
+			continue
+		}
+		profile := fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", s.Partition, s.Region, s.AccountID, id)
+		direct = append(direct, profile)
+		profiles = append(profiles, profile)
+		destinations = append(destinations, FoundationModelARN(s.Partition, "*", m.ID))
+		if geo == "global" {
+			destinations = append(destinations, FoundationModelARN(s.Partition, "", m.ID))
+		}
+	}
+	if len(profiles) > 0 {
+		// Application profiles copying a cross-Region profile reach its
+		// destinations under their own ARN (IDs AWS picks).
+		profiles = append(profiles, fmt.Sprintf("arn:%s:bedrock:%s:%s:application-inference-profile/*", s.Partition, s.Region, s.AccountID))
+	}
+	direct = append(direct, s.ExtraARNs...)
+	for _, list := range []*[]string{&direct, &destinations, &profiles} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
+	}
+	statements := []iamdoc.Statement{
+		{Sid: "InvokeTheModelsWithTheGuardrail", Effect: "Allow", Action: slices.Clone(InvokeActions), Resource: direct,
+			Condition: iamdoc.Condition{"StringEquals": withGuardrail}},
+	}
+	if len(destinations) > 0 {
+		statements = append(statements, iamdoc.Statement{
+			Sid: "ProfilesReachTheirDestinationRegions", Effect: "Allow", Action: slices.Clone(InvokeActions), Resource: destinations,
+			Condition: iamdoc.Condition{"StringEquals": withGuardrail, "StringLike": {"bedrock:InferenceProfileArn": profiles}},
+		})
+	}
+	return iamdoc.New(append(statements,
+		iamdoc.Statement{Sid: "DenyInvokingWithoutTheGuardrail", Effect: "Deny", Action: slices.Clone(InvokeActions), Resource: []string{"*"},
+			Condition: iamdoc.Condition{"StringNotEquals": withGuardrail}},
+		iamdoc.Allow("ApplyTheGuardrail", []string{"bedrock:ApplyGuardrail"}, s.GuardrailARN),
+		iamdoc.Statement{Sid: "DecryptTheGuardrail", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{s.GuardrailKeyARN},
+			Condition: iamdoc.Condition{"StringEquals": {"kms:ViaService": {"bedrock." + s.Region + ".amazonaws.com"}}}},
+	)...)
+}
+
+// AccessArgs configures what applications invoke models with.
+type AccessArgs struct {
+	// Name names the policy and role (required).
+	Name string
+	// Scope is what the policy allows (required); its ARNs that are
+	// outputs are given below.
+	Scope InvokeScope
+	// ExtraARNs, GuardrailARN, GuardrailVersionARN and GuardrailKeyARN fill
+	// the scope's fields of the same names (required but ExtraARNs).
+	ExtraARNs                                          pulumi.StringArrayInput
+	GuardrailARN, GuardrailVersionARN, GuardrailKeyARN pulumi.StringInput
+	// PodIdentity, when ClusterName is set, associates the role with a
+	// service account. TrustPolicy is the Pod Identity trust (required).
+	ClusterName               pulumi.StringInput
+	Namespace, ServiceAccount string
+	TrustPolicy               string
+	// Tags are applied to everything taggable (required).
+	Tags map[string]string
+}
+
+// Access is the application policy, its role and Pod Identity association.
+type Access struct {
+	pulumi.ResourceState
+
+	Policy *iam.Policy
+	Role   *iam.Role
+}
+
+// NewAccess creates the managed policy (exported for SageMaker and other
+// workloads to attach) and a role with it for the application's service
+// account.
+func NewAccess(ctx *pulumi.Context, name string, args *AccessArgs, opts ...pulumi.ResourceOption) (*Access, error) {
+	if args == nil || args.Name == "" || len(args.Scope.Models) == 0 || args.GuardrailARN == nil || args.GuardrailVersionARN == nil ||
+		args.GuardrailKeyARN == nil || args.TrustPolicy == "" {
+		return nil, errors.New("bedrock access: Name, Scope.Models, the guardrail's ARNs and key, and TrustPolicy are required")
+	}
+	for _, id := range args.Scope.Models {
+		if _, _, ok := catalog.LookupBedrockModel(id); !ok {
+			return nil, fmt.Errorf("bedrock access: %q is not a model or profile in the catalog", id)
+		}
+	}
+	if args.ClusterName != nil && (args.Namespace == "" || args.ServiceAccount == "") {
+		return nil, errors.New("bedrock access: a Pod Identity association needs Namespace and ServiceAccount")
+	}
+	a := &Access{}
+	if err := ctx.RegisterComponentResource("ml-platform:bedrock:Access", name, a, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(a)
+	extra := args.ExtraARNs
+	if extra == nil {
+		extra = pulumi.StringArray{}
+	}
+	document := pulumi.All(extra, args.GuardrailARN, args.GuardrailVersionARN, args.GuardrailKeyARN).ApplyT(func(v []any) string {
+		s := args.Scope
+		s.ExtraARNs, s.GuardrailARN, s.GuardrailVersionARN, s.GuardrailKeyARN = v[0].([]string), v[1].(string), v[2].(string), v[3].(string)
+		return InvokePolicy(s).JSON()
+	}).(pulumi.StringOutput)
+	var err error
+	a.Policy, err = iam.NewPolicy(ctx, name, &iam.PolicyArgs{
+		Name:        pulumi.String(args.Name),
+		Description: pulumi.String("Invoke " + strings.Join(args.Scope.Models, ", ") + " only through the stack's guardrail"),
+		Policy:      document,
+		Tags:        tags.With(args.Tags, "Name", args.Name),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	a.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(args.Name),
+		Description:      pulumi.String("Applications invoking Bedrock models through the guardrail (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(args.TrustPolicy),
+		Tags:             tags.With(args.Tags, "Name", args.Name),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, name, &iam.RolePolicyAttachmentArgs{Role: a.Role.Name, PolicyArn: a.Policy.Arn}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if args.ClusterName != nil {
+		if _, err := eks.NewPodIdentityAssociation(ctx, name, &eks.PodIdentityAssociationArgs{
+			ClusterName: args.ClusterName, Namespace: pulumi.String(args.Namespace), ServiceAccount: pulumi.String(args.ServiceAccount),
+			RoleArn: a.Role.Arn, Tags: tags.With(args.Tags, "Name", args.Name),
+		}, parent, pulumi.DependsOn([]pulumi.Resource{attachment})); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"policyArn": a.Policy.Arn, "roleArn": a.Role.Arn}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
