@@ -296,7 +296,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	var systemGroups []pulumi.Resource
 	for _, spec := range args.NodeGroups {
 		if spec.Role == conventions.RoleSystem {
-			systemGroups = append(systemGroups, c.NodeGroups[spec.Name])
+			// The node group itself: a dependency on its component expands
+			// to the children registered so far, which may not include it.
+			systemGroups = append(systemGroups, c.NodeGroups[spec.Name].NodeGroup)
 		}
 	}
 	var rest []string
