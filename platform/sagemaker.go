@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -115,7 +116,9 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	for _, e := range s.Endpoints {
 		scope.Images = append(scope.Images, e.Image)
 		if e.Kind == config.EndpointAsync {
-			for _, topic := range smc.AsyncTopicNames(endpointName(prefix, e.Name)) {
+			topics := smc.AsyncTopicNames(endpointName(prefix, e.Name))
+			for _, outcome := range slices.Sorted(maps.Keys(topics)) {
+				topic := topics[outcome]
 				scope.TopicARNs = append(scope.TopicARNs, fmt.Sprintf("arn:%s:sns:%s:%s:%s", p.Partition, cfg.Region, p.AccountID, topic))
 			}
 			if !slices.Contains(scope.KeyAliases, keys.AliasName(prefix, KeyAlerts)) {
@@ -128,7 +131,10 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		return err
 	}
 	roleARN := sm.ExecutionRole.Role.Arn
-	jobDeps := append([]pulumi.Resource{sm.ExecutionRole}, sm.Network.Rules...)
+	// The role and its policy themselves: a dependency on a component
+	// expands to the children registered so far.
+	roleDeps := []pulumi.Resource{sm.ExecutionRole.Role, sm.ExecutionRole.Policy}
+	jobDeps := append(slices.Clone(roleDeps), sm.Network.Rules...)
 	subnets := p.Network.PrivateSubnetIDs
 	groups := pulumi.StringArray{sm.Network.SecurityGroup.ID()}
 	protect := cfg.Environment.ProdLike()
@@ -144,7 +150,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 			Name: prefix, VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: subnets,
 			S3PrefixListID: p.Network.S3Endpoint.PrefixListId, ExecutionRoleARN: roleARN, KMSKeyARN: p.Keys.ARNs[KeyData],
 			UserProfiles: d.UserProfiles, IdleTimeoutMinutes: d.IdleTimeoutMinutes,
-			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, sm.ExecutionRole), Tags: tagsOf,
+			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, roleDeps...), Tags: tagsOf,
 		}, withAWS)
 		if err != nil {
 			return err
@@ -204,7 +210,9 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		}
 		deps := jobDeps
 		if sm.Registry != nil {
-			deps = append(deps, sm.Registry)
+			for _, g := range sm.Registry.Groups {
+				deps = append(deps, g)
+			}
 		}
 		sm.Pipeline, err = smc.NewPipeline(ctx, "sagemaker-pipeline", &smc.PipelineArgs{
 			Name: name, Description: "Preprocess, train on managed spot, evaluate, register " + pl.ModelPackageGroup + " when good enough",
@@ -271,7 +279,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		sm.FeatureGroups, err = smc.NewFeatureGroups(ctx, "sagemaker-features", &smc.FeatureGroupsArgs{
 			Prefix: prefix, Groups: specs, RoleARN: roleARN, OfflineStoreURI: bucket(storage.TrainingData) + featureStorePrefix,
 			KMSKeyARN: p.Keys.ARNs[KeyData], Protect: protect, Tags: tagsOf,
-		}, withAWS, pulumi.DependsOn([]pulumi.Resource{sm.ExecutionRole}))
+		}, withAWS, pulumi.DependsOn(roleDeps))
 		if err != nil {
 			return err
 		}
