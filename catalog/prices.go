@@ -26,6 +26,7 @@ type ServicePrices struct {
 	S3StandardUSDPerGBMonth            float64         // S3 Standard, first 50 TB a month
 	FSxLustrePersistent2USDPerGBMonth  map[int]float64 // SSD storage, keyed by throughput in MB/s/TiB: 125, 250, 500, 1000
 	FSxLustreScratch2USDPerGBMonth     float64         // SCRATCH_2 storage (200 MB/s/TiB baseline included)
+	OpenSearchServerlessUSDPerOCUHour  float64         // OpenSearch Compute Unit-hour, indexing or search
 }
 
 // Prices are the us-east-1 unit prices the cost estimate uses. Treat it as
@@ -43,6 +44,7 @@ var Prices = ServicePrices{
 	EKSClusterUSDPerHour:               0.10,
 	S3StandardUSDPerGBMonth:            0.023,
 	FSxLustreScratch2USDPerGBMonth:     0.140,
+	OpenSearchServerlessUSDPerOCUHour:  0.24,
 	FSxLustrePersistent2USDPerGBMonth: map[int]float64{
 		125:  0.145,
 		250:  0.210,
@@ -57,7 +59,9 @@ var ServicePricesSource = Source{
 		"Amazon VPC pricing (NAT gateway, public IPv4), AWS PrivateLink pricing (interface endpoints), " +
 		"AWS KMS pricing, Amazon CloudWatch pricing (Logs ingestion/storage, vended VPC flow logs), " +
 		"Amazon EKS pricing (standard support), Amazon S3 pricing (S3 Standard), " +
-		"Amazon FSx for Lustre pricing (Persistent-2 SSD per throughput tier, Scratch-2). " +
+		"Amazon FSx for Lustre pricing (Persistent-2 SSD per throughput tier, Scratch-2), " +
+		"Amazon OpenSearch Service pricing (Serverless OCU-hour; a collection bills at least 2 OCUs with standby " +
+		"replicas, 1 without: OpenSearchServerlessMinOCUs). " +
 		"FSx Persistent-2 figures are the storage price including the throughput tier, without backups or metadata IOPS.",
 	URL:      "https://aws.amazon.com/vpc/pricing/",
 	Recorded: recorded,
@@ -75,4 +79,14 @@ func FSxLustrePersistent2Price(throughputMBpsPerTiB int) (float64, bool) {
 // MB/s/TiB, ascending.
 func FSxLustrePersistent2Tiers() []int {
 	return slices.Sorted(maps.Keys(Prices.FSxLustrePersistent2USDPerGBMonth))
+}
+
+// OpenSearchServerlessMinOCUs is the minimum OCUs a collection's account
+// pays for (indexing plus search), with and without standby replicas
+// (Amazon OpenSearch Service pricing, Serverless; ServicePricesSource).
+func OpenSearchServerlessMinOCUs(standby bool) float64 {
+	if standby {
+		return 2
+	}
+	return 1
 }

@@ -112,6 +112,9 @@ type KnowledgeBase struct {
 	IndexCreated bool
 	// StandbyReplicas keeps the collection's standby replicas (prod).
 	StandbyReplicas bool
+	// IndexAdminRoleARNs may create and manage the index. Defaults to the
+	// cluster's adminRoleArns.
+	IndexAdminRoleARNs []string
 }
 
 // ProvisionedThroughput is reserved capacity for one model.
@@ -171,16 +174,17 @@ type bedrockInput struct {
 		ServiceAccount *string `json:"serviceAccount"`
 	} `json:"application"`
 	KnowledgeBase *struct {
-		Enabled         *bool   `json:"enabled"`
-		EmbeddingModel  *string `json:"embeddingModel"`
-		Dimensions      *int    `json:"dimensions"`
-		Prefix          *string `json:"prefix"`
-		Chunking        *string `json:"chunking"`
-		MaxTokens       *int    `json:"maxTokens"`
-		OverlapPercent  *int    `json:"overlapPercent"`
-		IndexName       *string `json:"indexName"`
-		IndexCreated    *bool   `json:"indexCreated"`
-		StandbyReplicas *bool   `json:"standbyReplicas"`
+		Enabled            *bool    `json:"enabled"`
+		EmbeddingModel     *string  `json:"embeddingModel"`
+		Dimensions         *int     `json:"dimensions"`
+		Prefix             *string  `json:"prefix"`
+		Chunking           *string  `json:"chunking"`
+		MaxTokens          *int     `json:"maxTokens"`
+		OverlapPercent     *int     `json:"overlapPercent"`
+		IndexName          *string  `json:"indexName"`
+		IndexCreated       *bool    `json:"indexCreated"`
+		StandbyReplicas    *bool    `json:"standbyReplicas"`
+		IndexAdminRoleARNs []string `json:"indexAdminRoleArns"`
 	} `json:"knowledgeBase"`
 	ProvisionedThroughput []struct {
 		Name       string `json:"name"`
@@ -218,7 +222,7 @@ var (
 	regexNamePattern = regexp.MustCompile(`^.{1,100}$`)
 )
 
-func parseBedrock(env conventions.Environment, region string, in bedrockInput, p *problems) Bedrock {
+func parseBedrock(project, stack string, env conventions.Environment, region string, clusterAdmins []string, in bedrockInput, p *problems) Bedrock {
 	const key = KeyBedrock
 	b := Bedrock{Enabled: true, Application: BedrockApplication{Namespace: "ml-inference", ServiceAccount: "bedrock-client"}}
 	b.Guardrail = parseGuardrail(env, in, p)
@@ -352,6 +356,22 @@ func parseBedrock(env conventions.Environment, region string, in bedrockInput, p
 		case out.Chunking == "FIXED_SIZE" && (out.OverlapPercent < 1 || out.OverlapPercent > 99):
 			p.add(k+".overlapPercent", "%d is outside the allowed 1 to 99", out.OverlapPercent)
 		}
+		out.IndexAdminRoleARNs = slices.Clone(clusterAdmins)
+		if kb.IndexAdminRoleARNs != nil {
+			out.IndexAdminRoleARNs = slices.Clone(kb.IndexAdminRoleARNs)
+		}
+		for i, arn := range out.IndexAdminRoleARNs {
+			if !roleARNPattern.MatchString(arn) {
+				p.add(fmt.Sprintf("%s.indexAdminRoleArns[%d]", k, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
+			}
+		}
+		if len(out.IndexAdminRoleARNs) == 0 {
+			p.add(k+".indexAdminRoleArns", "required (or ml-platform:cluster.adminRoleArns): the roles that create the vector index, "+
+				"which no AWS resource creates")
+		}
+		if name := KnowledgeBaseName(project, stack); !collectionNamePattern.MatchString(name) {
+			p.add(k, "the collection would be named %q: 3 to 28 lowercase letters, digits and dashes; shorten the project or stack name", name)
+		}
 		if !vectorIndexName.MatchString(out.IndexName) {
 			p.add(k+".indexName", "%q is not an OpenSearch index name (lowercase letters, digits, - and _, not starting with - or _)", out.IndexName)
 		}
@@ -379,9 +399,13 @@ func parseBedrock(env conventions.Environment, region string, in bedrockInput, p
 	return b
 }
 
+// KnowledgeBaseName names the knowledge base, its collection and policies.
+func KnowledgeBaseName(project, stack string) string { return project + "-" + stack + "-kb" }
+
 var (
-	dnsLabel        = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	vectorIndexName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,254}$`)
+	collectionNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{2,27}$`)
+	dnsLabel              = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	vectorIndexName       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,254}$`)
 )
 
 // parseGuardrail validates the guardrail against the API's enums (the

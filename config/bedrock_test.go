@@ -61,9 +61,10 @@ func TestBedrockOverrides(t *testing.T) {
 			"regexes":            []any{map[string]any{"name": "ticket", "pattern": `TCK-\d{6}`, "action": "ANONYMIZE"}},
 			"relevanceThreshold": 0,
 		},
-		"applicationProfiles":   []any{map[string]any{"name": "support-bot", "model": "amazon.nova-lite-v1:0"}},
-		"invocationLogging":     map[string]any{"embedding": true, "retentionDays": 90},
-		"knowledgeBase":         map[string]any{"dimensions": 512, "chunking": "SEMANTIC", "indexCreated": true},
+		"applicationProfiles": []any{map[string]any{"name": "support-bot", "model": "amazon.nova-lite-v1:0"}},
+		"invocationLogging":   map[string]any{"embedding": true, "retentionDays": 90},
+		"knowledgeBase": map[string]any{"dimensions": 512, "chunking": "SEMANTIC", "indexCreated": true,
+			"indexAdminRoleArns": []string{"arn:aws:iam::123456789012:role/search-admin"}},
 		"provisionedThroughput": []any{map[string]any{"name": "nova-pt", "model": "amazon.nova-lite-v1:0", "units": 1, "commitment": "OneMonth"}},
 	}))
 	require.NoError(t, err)
@@ -75,13 +76,17 @@ func TestBedrockOverrides(t *testing.T) {
 	require.Zero(t, b.Guardrail.RelevanceThreshold, "0 turns the check off")
 	require.Equal(t, &InvocationLogging{Text: true, Embedding: true, RetentionDays: 90}, b.InvocationLogging)
 	require.Equal(t, &KnowledgeBase{EmbeddingModel: "amazon.titan-embed-text-v2:0", Dimensions: 512, Prefix: "knowledge-base/",
-		Chunking: "SEMANTIC", MaxTokens: 300, OverlapPercent: 20, IndexName: "bedrock-knowledge-base-index", IndexCreated: true}, b.KnowledgeBase)
+		Chunking: "SEMANTIC", MaxTokens: 300, OverlapPercent: 20, IndexName: "bedrock-knowledge-base-index", IndexCreated: true,
+		IndexAdminRoleARNs: []string{"arn:aws:iam::123456789012:role/search-admin"}}, b.KnowledgeBase)
 	require.Contains(t, s.Network.InterfaceEndpoints, "bedrock-agent", "a knowledge base adds the agent endpoints")
 	require.Contains(t, s.Network.InterfaceEndpoints, "bedrock-agent-runtime")
 	require.Equal(t, []ProvisionedThroughput{{Name: "nova-pt", Model: "amazon.nova-lite-v1:0", Units: 1, Commitment: "OneMonth"}}, b.ProvisionedThroughput)
 
-	prod, err := parseBR(t, "prod", bedrockObj(map[string]any{"knowledgeBase": map[string]any{}}))
+	// The cluster's admins create the index unless others are named.
+	prod, err := Parse("ml-platform", "prod", with(base(), KeyBedrock, obj(bedrockObj(map[string]any{"knowledgeBase": map[string]any{}})),
+		KeyCluster, clusterObj(map[string]any{"adminRoleArns": []string{"arn:aws:iam::123456789012:role/platform-admin"}})))
 	require.NoError(t, err)
+	require.Equal(t, []string{"arn:aws:iam::123456789012:role/platform-admin"}, prod.Bedrock.KnowledgeBase.IndexAdminRoleARNs)
 	require.True(t, prod.Bedrock.KnowledgeBase.StandbyReplicas, "prod keeps standby replicas")
 	require.False(t, prod.Bedrock.KnowledgeBase.IndexCreated, "the index comes after the collection")
 }
@@ -151,6 +156,10 @@ func TestBedrockErrors(t *testing.T) {
 			`ml-platform:bedrock.provisionedThroughput[0].commitment: "OneYear"; allowed: "" (none), "OneMonth", "SixMonths"`},
 		{"service account", "dev", bedrockObj(map[string]any{"application": map[string]any{"serviceAccount": "Bedrock_Client"}}),
 			`ml-platform:bedrock.application.serviceAccount: "Bedrock_Client" is not a Kubernetes name`},
+		{"no index admin", "dev", bedrockObj(map[string]any{"knowledgeBase": map[string]any{}}),
+			"ml-platform:bedrock.knowledgeBase.indexAdminRoleArns: required (or ml-platform:cluster.adminRoleArns)"},
+		{"index admin not a role", "dev", bedrockObj(map[string]any{"knowledgeBase": map[string]any{"indexAdminRoleArns": []string{"admin"}}}),
+			`ml-platform:bedrock.knowledgeBase.indexAdminRoleArns[0]: "admin" is not an IAM role ARN`},
 		{"typo", "dev", bedrockObj(map[string]any{"guardrail": map[string]any{"contentFilter": map[string]any{}}}),
 			"ml-platform:bedrock.guardrail.contentFilter: unknown key"},
 	}

@@ -255,7 +255,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 
 	var bedrockIn bedrockInput
 	if _, present := values[KeyBedrock]; present && decoded(KeyBedrock, values, &bedrockIn, &p) && envAndRegionOK {
-		s.Bedrock = parseBedrock(s.Environment, s.Region, bedrockIn, &p)
+		s.Bedrock = parseBedrock(project, stack, s.Environment, s.Region, s.Cluster.AdminRoleARNs, bedrockIn, &p)
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.Bedrock.requiredEndpoints()...)
 	}
 

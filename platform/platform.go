@@ -50,7 +50,9 @@ type Platform struct {
 	LustreVolume *workloads.LustreVolume
 	TrainingJob  *workloads.TrainingJob
 	SageMaker    *SageMaker
-	Cost         *cost.Governance
+	// Bedrock is nil without ml-platform:bedrock.
+	Bedrock *Bedrock
+	Cost    *cost.Governance
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
 }
@@ -146,7 +148,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	p.Keys, err = keys.NewKeys(ctx, "keys", &keys.KeysArgs{
 		Domains: []keys.Domain{
 			{Name: KeyData, Description: prefix + ": training data, checkpoints and models",
-				FSxS3Access: lustreLinksBuckets(cfg)},
+				FSxS3Access: lustreLinksBuckets(cfg), BedrockInvocationLogs: cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
 			clusterKey,
 			{Name: KeyAlerts, Description: prefix + ": alert topics (AWS Budgets, Cost Anomaly Detection, model approvals)",
@@ -193,6 +195,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildSageMaker(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildBedrock(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
 	if err := p.buildCost(ctx, prefix, withAWS); err != nil {
@@ -293,8 +298,10 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 	if s.RestrictToVPCEndpoint {
 		args.VPCEndpointID = p.Network.S3Endpoint.ID().ToStringOutput()
 		args.VPCEndpointExemptRoleARNs = s.VPCEndpointExemptRoleARNs
-		args.ServicePrefixes = sageMakerServicePrefixes(p.Config, prefix, p.Partition, p.AccountID)
+		args.ServicePrefixes = append(sageMakerServicePrefixes(p.Config, prefix, p.Partition, p.AccountID),
+			bedrockServicePrefixes(p.Config, p.Partition, p.AccountID)...)
 	}
+	args.ServiceDeliveries = bedrockDeliveries(p.Config, p.Partition, p.AccountID)
 	var err error
 	p.Buckets, err = storage.NewBuckets(ctx, "buckets", args, withAWS)
 	return err
@@ -638,6 +645,12 @@ func (p *Platform) Outputs() pulumi.Map {
 		"sagemakerDomainId":     p.sageMakerDomainID(),
 		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),
 		"modelApprovalTopicArn": p.modelApprovalTopic(),
+		// Bedrock: "" when off.
+		"bedrockGuardrailArn":        p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.ARN }),
+		"bedrockGuardrailVersionArn": p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.VersionARN }),
+		"bedrockInvokePolicyArn":     p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Access.Policy.Arn }),
+		"bedrockApplicationRoleArn":  p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Access.Role.Arn }),
+		"knowledgeBase":              p.knowledgeBaseOutput(),
 	}
 }
 

@@ -236,6 +236,12 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:costexplorer/costAllocationTag:CostAllocationTag":                                       true,
 				"aws:appautoscaling/policy:Policy":                                                           true,
 				"aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy":                              true,
+				"aws:bedrock/guardrailVersion:GuardrailVersion":                                              true,
+				"aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration":             true,
+				"aws:bedrock/agentDataSource:AgentDataSource":                                                true,
+				"aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy":                           true,
+				"aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy":                               true,
+				"aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":                                 true,
 				"pulumi:providers:aws":                                                                       true,
 			}
 			for _, r := range res.Registered {

@@ -134,7 +134,7 @@ func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 		_, err := bedrock.NewInvocationLogging(ctx, "logging", &bedrock.InvocationLoggingArgs{
 			Prefix: "ml-platform-test", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID,
 			BucketName: "artifacts", KeyPrefix: "bedrock-invocation-logs/", LogsKeyARN: pulumi.String(logsKey), RetentionDays: 365,
-			Text: true, Embedding: true, Tags: testTags,
+			Text: true, Embedding: true, Protect: true, Tags: testTags,
 		})
 		return err
 	})
@@ -142,6 +142,7 @@ func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 	group := one(t, rec, "aws:cloudwatch/logGroup:LogGroup")
 	require.Equal(t, logsKey, mock.String(group.Inputs, "kmsKeyId"))
 	require.EqualValues(t, 365, group.Inputs["retentionInDays"].NumberValue())
+	require.True(t, group.Protect && group.RetainOnDelete, "prod keeps its audit trail")
 	cfg := mock.Object(one(t, rec, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").Inputs, "loggingConfig")
 	require.Equal(t, "artifacts", mock.String(mock.Object(cfg, "s3Config"), "bucketName"))
 	require.Equal(t, "bedrock-invocation-logs", mock.String(mock.Object(cfg, "s3Config"), "keyPrefix"))

@@ -30,6 +30,8 @@ type InvocationLoggingArgs struct {
 	RetentionDays int
 	// Text, Image, Embedding and Video choose what is delivered (one at least).
 	Text, Image, Embedding, Video bool
+	// Protect protects the log group and keeps it on delete (prod). Defaults to false.
+	Protect bool
 	// DependsOn are what Bedrock checks when logging is configured: the
 	// bucket policy and the key. Defaults to none.
 	DependsOn []pulumi.Resource
@@ -88,11 +90,15 @@ func NewInvocationLogging(ctx *pulumi.Context, name string, args *InvocationLogg
 	parent := pulumi.Parent(l)
 	groupName := "/aws/bedrock/" + args.Prefix + "/model-invocations"
 	roleName := args.Prefix + "-bedrock-invocation-logs"
+	groupOpts := []pulumi.ResourceOption{parent}
+	if args.Protect {
+		groupOpts = append(groupOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
 	var err error
 	l.LogGroup, err = cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
 		Name: pulumi.String(groupName), KmsKeyId: args.LogsKeyARN, RetentionInDays: pulumi.Int(args.RetentionDays),
 		Tags: tags.With(args.Tags, "Name", groupName),
-	}, parent)
+	}, groupOpts...)
 	if err != nil {
 		return nil, err
 	}

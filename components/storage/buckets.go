@@ -119,6 +119,9 @@ type Buckets struct {
 	// Names are the physical bucket names by purpose, known before the
 	// buckets exist.
 	Names map[string]string
+	// Policies are the bucket policies by purpose: what a service that
+	// checks its access when configured waits for.
+	Policies map[string]*s3.BucketPolicy
 }
 
 // ARN is a bucket's ARN by purpose.
@@ -208,7 +211,7 @@ func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pul
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("buckets %q: %w", name, err)
 	}
-	b := &Buckets{Buckets: map[string]*s3.BucketV2{}, Names: map[string]string{}}
+	b := &Buckets{Buckets: map[string]*s3.BucketV2{}, Names: map[string]string{}, Policies: map[string]*s3.BucketPolicy{}}
 	if err := ctx.RegisterComponentResource("ml-platform:storage:Buckets", name, b, opts...); err != nil {
 		return nil, err
 	}
@@ -351,6 +354,7 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 	if err != nil {
 		return nil, err
 	}
+	b.Policies[purpose] = bp
 
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,

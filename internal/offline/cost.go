@@ -122,6 +122,26 @@ func Estimate(regs []*mock.Registered, region string) Cost {
 			add(r, 0, "usage: Studio apps are billed per ml.* instance-hour while they run (idle ones shut down), home directories per EFS GB-month")
 		case "aws:sagemaker/featureGroup:FeatureGroup":
 			add(r, 0, "usage: online store per read/write request and GB-month, offline store as S3 objects")
+		case "aws:opensearch/serverlessCollection:ServerlessCollection":
+			standby := mock.String(r.Inputs, "standbyReplicas") != "DISABLED"
+			ocus := catalog.OpenSearchServerlessMinOCUs(standby)
+			add(r, ocus*hours*p.OpenSearchServerlessUSDPerOCUHour, "at least %.0f OCU (standby replicas %v) x %.0f h x $%.2f/h, plus storage; more OCUs under load",
+				ocus, standby, hours, p.OpenSearchServerlessUSDPerOCUHour)
+		case "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":
+			azs := len(mock.Array(r.Inputs, "subnetIds"))
+			add(r, float64(azs)*hours*p.InterfaceEndpointUSDPerHourPerAZ, "PrivateLink: %d AZ x %.0f h x $%.3f/h, plus $%.3f per GB processed",
+				azs, hours, p.InterfaceEndpointUSDPerHourPerAZ, p.InterfaceEndpointUSDPerGB)
+		case "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput":
+			units := 0.0
+			if v, ok := r.Inputs["modelUnits"]; ok && v.IsNumber() {
+				units = v.NumberValue()
+			}
+			add(r, 0, "%.0f model unit(s) of %s, billed every hour: no catalog price (unknown, not free; check the Bedrock pricing page)",
+				units, strings.TrimPrefix(mock.String(r.Inputs, "modelArn"), "arn:aws:bedrock:"))
+		case "aws:bedrock/guardrail:Guardrail":
+			add(r, 0, "usage: billed per 1,000 text units each policy evaluates")
+		case "aws:bedrock/inferenceProfile:InferenceProfile":
+			add(r, 0, "usage: the model's on-demand token prices")
 		case "aws:eks/cluster:Cluster", "eks:index:Cluster":
 			add(r, hours*p.EKSClusterUSDPerHour, "control plane: %.0f h x $%.2f/h", hours, p.EKSClusterUSDPerHour)
 		}

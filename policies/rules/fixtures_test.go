@@ -288,7 +288,42 @@ var fixtureDefs = []fixtureDef{
 		filters := cfg["filtersConfigs"].([]any)
 		cfg["filtersConfigs"] = slices.DeleteFunc(slices.Clone(filters), func(f any) bool { return f.(map[string]any)["type"] == "PROMPT_ATTACK" })
 	}},
+	{"export-bedrock-invoke-no-guardrail.json", "prod", "bedrock-invoke-through-guardrail", "an application policy invoking models without the guardrail", func(s *stackBuilder) {
+		s.guardrail()
+		s.add(iamPolicyType, "chatbot", "arn:aws:iam::123456789012:policy/chatbot", map[string]any{"name": "chatbot", "tags": s.tags(),
+			"policy": `{"Version":"2012-10-17","Statement":[{"Sid":"Chat","Effect":"Allow","Action":["bedrock:InvokeModel"],"Resource":["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"]}]}`})
+	}},
+	{"export-bedrock-no-invocation-logging.json", "prod", "bedrock-invocation-logging-prod", "a prod guardrail without model invocation logging", func(s *stackBuilder) {
+		s.guardrail()
+		s.remove("invocation-logging")
+	}},
+	{"export-aoss-public.json", "prod", "aoss-collection-private", "a vector collection open to the internet", func(s *stackBuilder) {
+		_, _, network := s.vectorCollection()
+		network.inputs["policy"] = `[{"Rules":[{"ResourceType":"collection","Resource":["collection/ml-platform-kb"]}],"AllowFromPublic":true}]`
+	}},
+	{"export-aoss-aws-key.json", "prod", "aoss-collection-customer-key", "a vector collection encrypted with an AWS-owned key", func(s *stackBuilder) {
+		_, encryption, _ := s.vectorCollection()
+		encryption.inputs["policy"] = `{"Rules":[{"ResourceType":"collection","Resource":["collection/ml-platform-kb"]}],"AWSOwnedKey":true}`
+	}},
 	// deploy readiness
+	{"export-aoss-collection-first.json", "prod", "aoss-collection-encryption-policy-first", "a vector collection created alongside its encryption policy", func(s *stackBuilder) {
+		collection, _, _ := s.vectorCollection()
+		collection.propertyDependencies = map[string][]string{}
+	}},
+	{"export-guardrail-prompt-attack-output.json", "prod", "bedrock-guardrail-prompt-attack-input-only", "a PROMPT_ATTACK filter on output", func(s *stackBuilder) {
+		for _, f := range s.guardrail().inputs["contentPolicyConfig"].(map[string]any)["filtersConfigs"].([]any) {
+			if f.(map[string]any)["type"] == "PROMPT_ATTACK" {
+				f.(map[string]any)["outputStrength"] = "HIGH"
+			}
+		}
+	}},
+	{"export-guardrail-too-many-regexes.json", "prod", "bedrock-guardrail-limits", "a guardrail with 11 regexes", func(s *stackBuilder) {
+		var regexes []any
+		for i := range 11 {
+			regexes = append(regexes, map[string]any{"name": fmt.Sprintf("r%d", i), "pattern": "x", "action": "BLOCK"})
+		}
+		s.guardrail().inputs["sensitiveInformationPolicyConfig"].(map[string]any)["regexesConfigs"] = regexes
+	}},
 	{"export-enum-invalid.json", "prod", "aws-input-enums-valid", "a node group whose AMI type the EKS API does not accept", func(s *stackBuilder) {
 		s.cluster(nil)
 		_, ng := s.nodeGroup("system", "system", "none", "ON_DEMAND", 3, []string{"m6i.xlarge"}, nil)
@@ -418,6 +453,8 @@ var fixtureCleanExtras = fixtureDef{"export-clean-full.json", "prod", "", "a cle
 	s.model()
 	s.endpointConfig()
 	s.guardrail()
+	s.bedrockAppPolicy()
+	s.vectorCollection()
 	s.pipeline(true)
 	s.dra(fs, s.find("data"), "/data")
 	topic := s.alertTopic(budgetsGrant)
@@ -869,8 +906,8 @@ func (s *stackBuilder) serverlessEndpoint() (model, config *fixtureResource) {
 	return model, config
 }
 
-// guardrail adds a clean Bedrock guardrail: every content filter, prompt
-// attacks at HIGH on input, PII anonymized.
+// guardrail adds a clean Bedrock guardrail (every content filter, prompt
+// attacks at HIGH on input, PII anonymized) and invocation logging.
 func (s *stackBuilder) guardrail() *fixtureResource {
 	var filters []any
 	for _, c := range GuardrailContentFilters {
@@ -880,6 +917,7 @@ func (s *stackBuilder) guardrail() *fixtureResource {
 		}
 		filters = append(filters, map[string]any{"type": c, "inputStrength": "HIGH", "outputStrength": out})
 	}
+	s.invocationLogging() // a stack with a guardrail logs invocations
 	return s.add(bedrockGuardrailType, "guardrail", "gr-fixture", map[string]any{
 		"name": "ml-platform-" + s.env, "blockedInputMessaging": "Blocked.", "blockedOutputsMessaging": "Blocked.",
 		"kmsKeyArn": s.keyARN("data"), "tags": s.tags(),
@@ -887,6 +925,46 @@ func (s *stackBuilder) guardrail() *fixtureResource {
 		"sensitiveInformationPolicyConfig": map[string]any{"piiEntitiesConfigs": []any{
 			map[string]any{"type": "EMAIL", "action": "ANONYMIZE"}, map[string]any{"type": "US_SOCIAL_SECURITY_NUMBER", "action": "BLOCK"}}},
 	}).dep("kmsKeyArn", s.find("keys-data"))
+}
+
+// invocationLogging adds the region's model invocation logging to S3 and
+// CloudWatch Logs, text delivered.
+func (s *stackBuilder) invocationLogging() *fixtureResource {
+	return s.add(bedrockInvocationLogType, "invocation-logging", "us-east-1", map[string]any{
+		"loggingConfig": map[string]any{"textDataDeliveryEnabled": true,
+			"s3Config":         map[string]any{"bucketName": "ml-platform-artifacts", "keyPrefix": "bedrock-invocation-logs"},
+			"cloudwatchConfig": map[string]any{"logGroupName": "/aws/bedrock/ml-platform/model-invocations", "roleArn": "arn:aws:iam::123456789012:role/bedrock-logs"}},
+	})
+}
+
+// bedrockAppPolicy adds the application policy: models only with the
+// guardrail, a Deny without it.
+func (s *stackBuilder) bedrockAppPolicy() *fixtureResource {
+	const gr = "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-fixture:1"
+	doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
+		map[string]any{"Sid": "Invoke", "Effect": "Allow", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
+			"Resource":  []string{"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"},
+			"Condition": map[string]any{"StringEquals": map[string]any{"bedrock:GuardrailIdentifier": gr}}},
+		map[string]any{"Sid": "Deny", "Effect": "Deny", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
+			"Resource": "*", "Condition": map[string]any{"StringNotEquals": map[string]any{"bedrock:GuardrailIdentifier": gr}}},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return s.add(iamPolicyType, "bedrock-app", "arn:aws:iam::123456789012:policy/bedrock-app", map[string]any{
+		"name": "bedrock-app", "policy": string(doc), "tags": s.tags()})
+}
+
+// vectorCollection adds a private, customer-keyed vector collection
+// created after its policies.
+func (s *stackBuilder) vectorCollection() (collection, encryption, network *fixtureResource) {
+	encryption = s.add(aossSecurityPolicyType, "kb-encryption", "kb-enc", map[string]any{"name": "kb-enc", "type": "encryption",
+		"policy": `{"Rules":[{"ResourceType":"collection","Resource":["collection/ml-platform-kb"]}],"AWSOwnedKey":false,"KmsARN":"` + s.keyARN("data") + `"}`})
+	network = s.add(aossSecurityPolicyType, "kb-network", "kb-net", map[string]any{"name": "kb-net", "type": "network",
+		"policy": `[{"Rules":[{"ResourceType":"collection","Resource":["collection/ml-platform-kb"]}],"AllowFromPublic":false,"SourceVPCEs":["vpce-0aoss"],"SourceServices":["bedrock.amazonaws.com"]}]`})
+	collection = s.add(aossCollectionType, "kb", "kb0123456789", map[string]any{"name": "ml-platform-kb", "type": "VECTORSEARCH",
+		"standbyReplicas": "ENABLED", "tags": s.tags()}).dep("", encryption, network)
+	return collection, encryption, network
 }
 
 // pipeline adds a SageMaker pipeline with one training step.

@@ -145,6 +145,7 @@ func TestNamingScheme(t *testing.T) {
 // probeKeys are the properties the rules read. Add the keys a new rule reads
 // so that the unknown and wrong-kind sweeps below cover it.
 var probeKeys = []string{
+	"loggingConfig", "blockedInputMessaging", "blockedOutputsMessaging",
 	"tags", "tagsAll", "clusterTags", "enableKeyRotation", "deletionWindowInDays", "customerMasterKeySpec", "vpcId",
 	"policy", "tagSpecifications", "rules", "bucket", "serverSideEncryptionConfigurations",
 	"serverSideEncryptionConfiguration", "encryptionConfigKeyArn", "encryptionConfig", "blockDeviceMappings",
@@ -180,6 +181,7 @@ func probeTypes() []string {
 		iamUserPolicyType, iamGroupPolicyType, kmsKeyPolicyType, s3SSEConfigType, s3PublicAccessType,
 		s3OwnershipType, s3VersioningType, s3LifecycleType, s3LoggingType, s3BucketPolicyType, sqsQueuePolicyType,
 		lbListenerType, eventTargetType, karpenterNodePoolType, karpenterNodeClassType, "eks:index:Addon",
+		bedrockInvocationLogType, aossSecurityPolicyType, aossAccessPolicyType,
 		"eks:index:Cluster", "eks:index:ManagedNodeGroup",
 	)
 	return slices.Compact(slices.Sorted(slices.Values(types)))

@@ -29,6 +29,7 @@ var taggableTypes = map[string]bool{
 	smEndpointConfigType: true, smModelType: true, smModelPackageType: true, smNotebookType: true, smPipelineType: true,
 	smUserProfileType: true, snsTopicType: true, sqsQueueType: true, sgEgressRuleType: true, sgIngressRuleType: true,
 	smFeatureGroupType: true, appAutoscalingTarget: true, "aws:cloudwatch/metricAlarm:MetricAlarm": true,
+	bedrockProfileType: true, bedrockThroughputType: true, bedrockKnowledgeBaseType: true, aossCollectionType: true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required

@@ -1,0 +1,213 @@
+package platform
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	brc "github.com/ml-platform/ml-platform/components/bedrock"
+	"github.com/ml-platform/ml-platform/components/cluster"
+	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/config"
+)
+
+// Bedrock is what the stack builds on Amazon Bedrock.
+type Bedrock struct {
+	Guardrail *brc.Guardrail
+	Access    *brc.Access
+	// Logging, Models and KnowledgeBase are nil when off.
+	Logging       *brc.InvocationLogging
+	Models        *brc.Models
+	KnowledgeBase *brc.KnowledgeBase
+}
+
+// invocationLogPrefix is where invocation logs go in the artifacts bucket.
+const invocationLogPrefix = "bedrock-invocation-logs/"
+
+// knowledgeBaseRoleName is the knowledge base role's fixed name, known to
+// the training data bucket's policy before the role exists.
+func knowledgeBaseRoleName(cfg *config.Stack) string {
+	return config.KnowledgeBaseName(cfg.Project, cfg.Name) + "-bedrock-kb"
+}
+
+// bedrockDeliveries let Bedrock write invocation logs into the artifacts
+// bucket (its user guide's statement, covering the large-payload prefix).
+func bedrockDeliveries(cfg *config.Stack, partition, account string) []storage.ServiceDelivery {
+	if !cfg.Bedrock.Enabled || cfg.Bedrock.InvocationLogging == nil {
+		return nil
+	}
+	return []storage.ServiceDelivery{{Purpose: storage.Artifacts, Sid: "BedrockModelInvocationLogs", Service: "bedrock.amazonaws.com",
+		Prefix: brc.DeliveryPrefix(invocationLogPrefix), SourceARN: brc.SourceARN(partition, cfg.Region, account)}}
+}
+
+// bedrockServicePrefixes let the knowledge base's role read its documents
+// from Bedrock's network through a VPC-endpoint-restricted bucket.
+func bedrockServicePrefixes(cfg *config.Stack, partition, account string) []storage.ServicePrefix {
+	kb := cfg.Bedrock.KnowledgeBase
+	if !cfg.Bedrock.Enabled || kb == nil {
+		return nil
+	}
+	return []storage.ServicePrefix{{Purpose: storage.TrainingData, Prefix: kb.Prefix,
+		RoleARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, knowledgeBaseRoleName(cfg))}}
+}
+
+// buildBedrock registers the guardrail, invocation logging, the models,
+// the application's access and the knowledge base.
+func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	cfg := p.Config
+	b := cfg.Bedrock
+	if !b.Enabled {
+		return nil
+	}
+	br := &Bedrock{}
+	p.Bedrock = br
+	tagsOf := cfg.Tags()
+	g := b.Guardrail
+	spec := brc.GuardrailSpec{Words: g.Words, ManagedWordLists: g.ManagedWordLists, GroundingThreshold: g.GroundingThreshold,
+		RelevanceThreshold: g.RelevanceThreshold, BlockedInputMessage: g.BlockedInputMessage, BlockedOutputMessage: g.BlockedOutputMessage}
+	for _, f := range g.ContentFilters {
+		spec.ContentFilters = append(spec.ContentFilters, brc.ContentFilter{Type: f.Type, Input: f.Input, Output: f.Output})
+	}
+	for _, t := range g.DeniedTopics {
+		spec.DeniedTopics = append(spec.DeniedTopics, brc.DeniedTopic{Name: t.Name, Definition: t.Definition, Examples: t.Examples})
+	}
+	for _, e := range g.PII {
+		spec.PII = append(spec.PII, brc.PII{Type: e.Type, Action: e.Action})
+	}
+	for _, r := range g.Regexes {
+		spec.Regexes = append(spec.Regexes, brc.Regex{Name: r.Name, Pattern: r.Pattern, Action: r.Action, Description: r.Description})
+	}
+	var err error
+	br.Guardrail, err = brc.NewGuardrail(ctx, "bedrock-guardrail", &brc.GuardrailArgs{
+		Name: prefix, Spec: spec, KMSKeyARN: p.Keys.ARNs[KeyData], Tags: tagsOf,
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+
+	if l := b.InvocationLogging; l != nil {
+		br.Logging, err = brc.NewInvocationLogging(ctx, "bedrock-invocation-logging", &brc.InvocationLoggingArgs{
+			Prefix: prefix, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			BucketName: p.Buckets.Names[storage.Artifacts], KeyPrefix: invocationLogPrefix, LogsKeyARN: p.Keys.ARNs[KeyLogs],
+			RetentionDays: l.RetentionDays, Protect: cfg.Environment.ProdLike(), Text: l.Text, Image: l.Image, Embedding: l.Embedding, Video: l.Video,
+			DependsOn: []pulumi.Resource{p.Buckets.Policies[storage.Artifacts], p.Keys.Keys[KeyData]}, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
+	extra := pulumi.StringArray{}.ToStringArrayOutput()
+	if len(b.ApplicationProfiles) > 0 || len(b.ProvisionedThroughput) > 0 {
+		args := &brc.ModelsArgs{Prefix: prefix, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			Protect: cfg.Environment.ProdLike(), Tags: tagsOf}
+		for _, ap := range b.ApplicationProfiles {
+			args.Profiles = append(args.Profiles, brc.ApplicationProfile{Name: ap.Name, Model: ap.Model})
+		}
+		for _, t := range b.ProvisionedThroughput {
+			args.Throughput = append(args.Throughput, brc.Throughput{Name: t.Name, Model: t.Model, Units: t.Units, Commitment: t.Commitment})
+		}
+		br.Models, err = brc.NewModels(ctx, "bedrock-models", args, withAWS)
+		if err != nil {
+			return err
+		}
+		extra = br.Models.ARNs
+	}
+
+	access := &brc.AccessArgs{
+		Name:      prefix + "-bedrock-app",
+		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models},
+		ExtraARNs: extra, GuardrailARN: br.Guardrail.ARN, GuardrailVersionARN: br.Guardrail.VersionARN,
+		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: cluster.PodIdentityTrustPolicy(p.AccountID).JSON(), Tags: tagsOf,
+	}
+	if p.Cluster != nil {
+		access.ClusterName = p.Cluster.ClusterName
+		access.Namespace, access.ServiceAccount = b.Application.Namespace, b.Application.ServiceAccount
+	}
+	br.Access, err = brc.NewAccess(ctx, "bedrock-access", access, withAWS)
+	if err != nil {
+		return err
+	}
+	if err := p.bedrockServiceAccount(ctx, br.Access); err != nil {
+		return err
+	}
+	if sm := p.SageMaker; sm != nil && sm.ExecutionRole != nil {
+		// SageMaker jobs, endpoints and Studio reach Bedrock the same way.
+		if _, err := iam.NewRolePolicyAttachment(ctx, "bedrock-sagemaker", &iam.RolePolicyAttachmentArgs{
+			Role: sm.ExecutionRole.Role.Name, PolicyArn: br.Access.Policy.Arn,
+		}, withAWS); err != nil {
+			return err
+		}
+	}
+
+	if kb := b.KnowledgeBase; kb != nil {
+		br.KnowledgeBase, err = brc.NewKnowledgeBase(ctx, "bedrock-knowledge-base", &brc.KnowledgeBaseArgs{
+			Name: config.KnowledgeBaseName(cfg.Project, cfg.Name), Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: p.Network.PrivateSubnetIDs,
+			KMSKeyARN: p.Keys.ARNs[KeyData], BucketName: p.Buckets.Names[storage.TrainingData], Prefix: kb.Prefix,
+			EmbeddingModel: kb.EmbeddingModel, Dimensions: kb.Dimensions, Chunking: kb.Chunking, MaxTokens: kb.MaxTokens,
+			OverlapPercent: kb.OverlapPercent, IndexName: kb.IndexName, IndexCreated: kb.IndexCreated,
+			StandbyReplicas: kb.StandbyReplicas, IndexAdminRoleARNs: kb.IndexAdminRoleARNs, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bedrockServiceAccount creates the application's service account when
+// its namespace is one the platform creates; another namespace's owner
+// creates it (the Pod Identity association names it either way).
+func (p *Platform) bedrockServiceAccount(ctx *pulumi.Context, access *brc.Access) error {
+	app := p.Config.Bedrock.Application
+	if p.Namespaces == nil {
+		return nil
+	}
+	ns, ok := p.Namespaces.Namespaces[app.Namespace]
+	if !ok {
+		return nil
+	}
+	_, err := corev1.NewServiceAccount(ctx, "bedrock-client", &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(app.ServiceAccount), Namespace: ns.Metadata.Name(),
+			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("ml-platform")},
+			Annotations: pulumi.StringMap{
+				// For people reading the cluster: Pod Identity needs no annotation.
+				"ml-platform.io/aws-role": access.Role.Arn,
+			},
+		},
+	}, pulumi.Provider(p.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{ns}))
+	return err
+}
+
+// bedrockOutput is one of Bedrock's outputs, "" without Bedrock.
+func (p *Platform) bedrockOutput(get func(*Bedrock) pulumi.StringInput) pulumi.StringInput {
+	if p.Bedrock == nil {
+		return pulumi.String("")
+	}
+	return get(p.Bedrock)
+}
+
+// knowledgeBaseOutput is what creating the vector index needs: the
+// collection's endpoint, the index name and its mapping; and the
+// knowledge base once it exists. Empty without a knowledge base.
+func (p *Platform) knowledgeBaseOutput() pulumi.MapInput {
+	if p.Bedrock == nil || p.Bedrock.KnowledgeBase == nil {
+		return pulumi.Map{}
+	}
+	kb := p.Config.Bedrock.KnowledgeBase
+	out := pulumi.Map{
+		"collectionEndpoint": p.Bedrock.KnowledgeBase.Collection.CollectionEndpoint,
+		"indexName":          pulumi.String(kb.IndexName),
+		"indexMapping":       pulumi.String(brc.IndexMapping(kb.Dimensions)),
+		"knowledgeBaseId":    pulumi.String(""),
+	}
+	if k := p.Bedrock.KnowledgeBase.KnowledgeBase; k != nil {
+		out["knowledgeBaseId"] = k.ID()
+	}
+	return out
+}
