@@ -117,11 +117,27 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 		extra = br.Models.ARNs
 	}
 
+	if kb := b.KnowledgeBase; kb != nil {
+		br.KnowledgeBase, err = brc.NewKnowledgeBase(ctx, "bedrock-knowledge-base", &brc.KnowledgeBaseArgs{
+			Name: config.KnowledgeBaseName(cfg.Project, cfg.Name), Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: p.Network.PrivateSubnetIDs,
+			KMSKeyARN: p.Keys.ARNs[KeyData], BucketName: p.Buckets.Names[storage.TrainingData], Prefix: kb.Prefix,
+			EmbeddingModel: kb.EmbeddingModel, Dimensions: kb.Dimensions, Chunking: kb.Chunking, MaxTokens: kb.MaxTokens,
+			OverlapPercent: kb.OverlapPercent, IndexName: kb.IndexName, IndexCreated: kb.IndexCreated,
+			StandbyReplicas: kb.StandbyReplicas, IndexAdminRoleARNs: kb.IndexAdminRoleARNs, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
 	access := &brc.AccessArgs{
 		Name:      prefix + "-bedrock-app",
 		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models},
 		ExtraARNs: extra, GuardrailARN: br.Guardrail.ARN, GuardrailVersionARN: br.Guardrail.VersionARN,
 		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: cluster.PodIdentityTrustPolicy(p.AccountID).JSON(), Tags: tagsOf,
+	}
+	if kb := br.KnowledgeBase; kb != nil && kb.KnowledgeBase != nil {
+		access.KnowledgeBaseARN = kb.KnowledgeBase.Arn
 	}
 	if p.Cluster != nil {
 		access.ClusterName = p.Cluster.ClusterName
@@ -143,19 +159,6 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 		}
 	}
 
-	if kb := b.KnowledgeBase; kb != nil {
-		br.KnowledgeBase, err = brc.NewKnowledgeBase(ctx, "bedrock-knowledge-base", &brc.KnowledgeBaseArgs{
-			Name: config.KnowledgeBaseName(cfg.Project, cfg.Name), Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
-			VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: p.Network.PrivateSubnetIDs,
-			KMSKeyARN: p.Keys.ARNs[KeyData], BucketName: p.Buckets.Names[storage.TrainingData], Prefix: kb.Prefix,
-			EmbeddingModel: kb.EmbeddingModel, Dimensions: kb.Dimensions, Chunking: kb.Chunking, MaxTokens: kb.MaxTokens,
-			OverlapPercent: kb.OverlapPercent, IndexName: kb.IndexName, IndexCreated: kb.IndexCreated,
-			StandbyReplicas: kb.StandbyReplicas, IndexAdminRoleARNs: kb.IndexAdminRoleARNs, Tags: tagsOf,
-		}, withAWS)
-		if err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

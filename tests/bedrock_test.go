@@ -157,4 +157,7 @@ func TestKnowledgeBaseStack(t *testing.T) {
 	require.Contains(t, str(s3cfg, "bucketArn"), "-training-data-")
 	require.Contains(t, res.Config.Network.InterfaceEndpoints, "bedrock-agent-runtime", "applications retrieve through the VPC")
 	require.NotEmpty(t, res.Outputs["knowledgeBase"].(map[string]any)["knowledgeBaseId"])
+	kb := byType(res, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")[0]
+	require.Contains(t, str(named(byType(res, "aws:iam/policy:Policy"), "bedrock-access").Inputs, "policy"), str(kb.Outputs, "arn"),
+		"applications may Retrieve from it")
 }

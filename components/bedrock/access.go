@@ -32,6 +32,9 @@ type InvokeScope struct {
 	GuardrailARN, GuardrailVersionARN string
 	// GuardrailKeyARN encrypts the guardrail: callers decrypt it through Bedrock.
 	GuardrailKeyARN string
+	// KnowledgeBaseARN, when set, may be queried with Retrieve (the
+	// application then converses with the guardrail itself).
+	KnowledgeBaseARN string
 }
 
 // FoundationModelARN is a foundation model's ARN in region ("*" for any,
@@ -85,6 +88,11 @@ func InvokePolicy(s InvokeScope) iamdoc.Document {
 			Condition: iamdoc.Condition{"StringEquals": withGuardrail, "StringLike": {"bedrock:InferenceProfileArn": profiles}},
 		})
 	}
+	if s.KnowledgeBaseARN != "" {
+		// Retrieve only: RetrieveAndGenerate calls models without the
+		// guardrail, which the Deny refuses.
+		statements = append(statements, iamdoc.Allow("RetrieveFromTheKnowledgeBase", []string{"bedrock:Retrieve"}, s.KnowledgeBaseARN))
+	}
 	return iamdoc.New(append(statements,
 		iamdoc.Statement{Sid: "DenyInvokingWithoutTheGuardrail", Effect: "Deny", Action: slices.Clone(InvokeActions), Resource: []string{"*"},
 			Condition: iamdoc.Condition{"StringNotEquals": withGuardrail}},
@@ -105,6 +113,8 @@ type AccessArgs struct {
 	// the scope's fields of the same names (required but ExtraARNs).
 	ExtraARNs                                          pulumi.StringArrayInput
 	GuardrailARN, GuardrailVersionARN, GuardrailKeyARN pulumi.StringInput
+	// KnowledgeBaseARN, when set, fills Scope.KnowledgeBaseARN.
+	KnowledgeBaseARN pulumi.StringInput
 	// PodIdentity, when ClusterName is set, associates the role with a
 	// service account. TrustPolicy is the Pod Identity trust (required).
 	ClusterName               pulumi.StringInput
@@ -147,9 +157,14 @@ func NewAccess(ctx *pulumi.Context, name string, args *AccessArgs, opts ...pulum
 	if extra == nil {
 		extra = pulumi.StringArray{}
 	}
-	document := pulumi.All(extra, args.GuardrailARN, args.GuardrailVersionARN, args.GuardrailKeyARN).ApplyT(func(v []any) string {
+	kb := args.KnowledgeBaseARN
+	if kb == nil {
+		kb = pulumi.String("")
+	}
+	document := pulumi.All(extra, args.GuardrailARN, args.GuardrailVersionARN, args.GuardrailKeyARN, kb).ApplyT(func(v []any) string {
 		s := args.Scope
 		s.ExtraARNs, s.GuardrailARN, s.GuardrailVersionARN, s.GuardrailKeyARN = v[0].([]string), v[1].(string), v[2].(string), v[3].(string)
+		s.KnowledgeBaseARN = v[4].(string)
 		return InvokePolicy(s).JSON()
 	}).(pulumi.StringOutput)
 	var err error

@@ -217,6 +217,18 @@ func TestInvokePolicyNamesOnlyTheConfiguredModels(t *testing.T) {
 		}
 	}
 
+	// With a knowledge base: Retrieve on it, nothing more.
+	withKB := scope("amazon.nova-lite-v1:0")
+	withKB.KnowledgeBaseARN = "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB1"
+	var retrieve []string
+	for _, st := range bedrock.InvokePolicy(withKB).Statement {
+		if st.Sid == "RetrieveFromTheKnowledgeBase" {
+			require.Equal(t, []string{"bedrock:Retrieve"}, st.Action, "not RetrieveAndGenerate, which skips the guardrail")
+			retrieve = st.Resource
+		}
+	}
+	require.Equal(t, []string{withKB.KnowledgeBaseARN}, retrieve)
+
 	// Base models only: no destination statement.
 	for _, st := range bedrock.InvokePolicy(scope("amazon.nova-lite-v1:0")).Statement {
 		require.NotEqual(t, "ProfilesReachTheirDestinationRegions", st.Sid)
