@@ -210,6 +210,11 @@ func TestSources(t *testing.T) {
 		"ServicePricesSource":    ServicePricesSource,
 		"SageMakerPricesSource":  SageMakerPricesSource,
 		"EndpointServicesSource": EndpointServicesSource,
+		"SpotDiscountsSource":    SpotDiscountsSource,
+		"SavingsPlansSource":     SavingsPlansSource,
+		"BedrockModelsSource":    BedrockModelsSource,
+		"BedrockGuardrailSource": BedrockGuardrailSource,
+		"SageMakerFactsSource":   SageMakerFactsSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {
@@ -394,5 +399,34 @@ func TestInstanceTypesExistInAWSEnums(t *testing.T) {
 			require.True(t, training[name], "%s is priced for training but is not a SageMaker training instance type", name)
 		}
 		require.Equal(t, processing[name], i.Processing, "%s: Processing must match the API's processing instance types", name)
+	}
+}
+
+// TestSpotDiscounts: every recorded discount is a fraction of an instance
+// family the catalog has, sorted for the lookup.
+func TestSpotDiscounts(t *testing.T) {
+	families := map[string]bool{}
+	for _, n := range InstanceTypeNames() {
+		it, _ := LookupInstanceType(n)
+		families[it.Family()] = true
+	}
+	recorded := SpotDiscountFamilies()
+	require.IsIncreasing(t, recorded)
+	for _, f := range recorded {
+		d, ok := LookupSpotDiscount(f)
+		require.True(t, ok, f)
+		require.Greater(t, d.Discount, 0.0, f)
+		require.Less(t, d.Discount, 0.9, "%s: above AWS's own \"up to 90%%\"", f)
+		require.Contains(t, d.Basis, f+".", "%s is read from one of its types", f)
+		require.True(t, families[f], "%s is not a family of the catalog's instance types", f)
+	}
+	_, ok := LookupSpotDiscount("x9")
+	require.False(t, ok)
+	require.Greater(t, EC2SavingsPlan.ThreeYear, EC2SavingsPlan.OneYear, "a longer commitment saves more")
+	require.Less(t, EC2SavingsPlan.ThreeYear, 0.72, "below AWS's maximum for EC2 Instance Savings Plans")
+	for _, c := range S3StorageClasses() {
+		p, ok := S3StoragePrice(c)
+		require.True(t, ok)
+		require.LessOrEqual(t, p, Prices.S3StandardUSDPerGBMonth, "%s costs no more than STANDARD", c)
 	}
 }
