@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -69,6 +71,17 @@ type Cost struct {
 	// BudgetAction, when set, attaches a deny-new-compute policy to roles
 	// when actual spend crosses a threshold. Non-prod stacks only.
 	BudgetAction *BudgetAction
+	// ExpectedUsage prices what the stack stores and logs in the estimate.
+	ExpectedUsage ExpectedUsage
+}
+
+// ExpectedUsage is what the estimate prices for usage-billed storage and
+// logs; zero leaves them out (the estimate lists their unit prices).
+type ExpectedUsage struct {
+	// S3GB is the stored GB per storage class (catalog.S3StorageClasses).
+	S3GB map[string]float64
+	// LogsGBPerMonth is the CloudWatch Logs ingested a month.
+	LogsGBPerMonth float64
 }
 
 // Anomaly configures Cost Anomaly Detection.
@@ -103,6 +116,10 @@ type costInput struct {
 	Anomaly                    *anomalyInput      `json:"anomaly"`
 	ActivateCostAllocationTags *bool              `json:"activateCostAllocationTags"`
 	BudgetAction               *budgetActionInput `json:"budgetAction"`
+	ExpectedUsage              *struct {
+		S3GB           map[string]float64 `json:"s3Gb"`
+		LogsGBPerMonth *float64           `json:"logsGbPerMonth"`
+	} `json:"expectedUsage"`
 }
 
 type anomalyInput struct {
@@ -282,6 +299,23 @@ func parseCost(env conventions.Environment, in costInput, present bool, p *probl
 				catalog.BudgetActionSubscribersMax)
 		}
 		c.BudgetAction = action
+	}
+	if u := in.ExpectedUsage; u != nil {
+		for _, class := range slices.Sorted(maps.Keys(u.S3GB)) {
+			gb := u.S3GB[class]
+			if _, ok := catalog.S3StoragePrice(class); !ok {
+				p.add(key+".expectedUsage.s3Gb."+class, "unknown storage class; allowed: %s", strings.Join(catalog.S3StorageClasses(), ", "))
+			} else if gb < 0 {
+				p.add(key+".expectedUsage.s3Gb."+class, "%g; allowed: 0 or more GB", gb)
+			}
+		}
+		c.ExpectedUsage.S3GB = maps.Clone(u.S3GB)
+		if u.LogsGBPerMonth != nil {
+			if *u.LogsGBPerMonth < 0 {
+				p.add(key+".expectedUsage.logsGbPerMonth", "%g; allowed: 0 or more GB", *u.LogsGBPerMonth)
+			}
+			c.ExpectedUsage.LogsGBPerMonth = *u.LogsGBPerMonth
+		}
 	}
 	return c
 }

@@ -40,9 +40,11 @@ func TestCostSettings(t *testing.T) {
 		"anomaly":                    map[string]any{"monitor": "services", "thresholdUsd": 25, "frequency": "IMMEDIATE"},
 		"activateCostAllocationTags": true,
 		"budgetAction":               map[string]any{"roleNames": []string{"ml-researchers"}, "thresholdPercent": 110},
+		"expectedUsage":              map[string]any{"s3Gb": map[string]float64{"STANDARD": 100, "GLACIER_IR": 5000}, "logsGbPerMonth": 12},
 	})))
 	require.NoError(t, err)
 	c := s.Cost
+	require.Equal(t, ExpectedUsage{S3GB: map[string]float64{"STANDARD": 100, "GLACIER_IR": 5000}, LogsGBPerMonth: 12}, c.ExpectedUsage)
 	require.Equal(t, 50.0, c.ActualAlertPercent)
 	require.Equal(t, 90.0, c.ForecastAlertPercent)
 	require.Equal(t, BudgetScopeAccount, c.Scope)
@@ -79,6 +81,10 @@ func TestCostErrors(t *testing.T) {
 		{"bad frequency", "dev", costObj(map[string]any{"anomaly": map[string]any{"frequency": "HOURLY"}}), `ml-platform:cost.anomaly.frequency: "HOURLY" is not a frequency; allowed: "DAILY", "IMMEDIATE", "WEEKLY"`},
 		{"bad threshold", "dev", costObj(map[string]any{"anomaly": map[string]any{"thresholdUsd": 0}}), "ml-platform:cost.anomaly.thresholdUsd: 0 is not a threshold"},
 		{"unknown key", "dev", costObj(map[string]any{"budget": 5}), "ml-platform:cost.budget: unknown key"},
+		{"unknown storage class", "dev", costObj(map[string]any{"expectedUsage": map[string]any{"s3Gb": map[string]float64{"COLD": 5}}}),
+			"ml-platform:cost.expectedUsage.s3Gb.COLD: unknown storage class; allowed: DEEP_ARCHIVE, GLACIER, GLACIER_IR, INTELLIGENT_TIERING, STANDARD, STANDARD_IA"},
+		{"negative logs", "dev", costObj(map[string]any{"expectedUsage": map[string]any{"logsGbPerMonth": -1}}),
+			"ml-platform:cost.expectedUsage.logsGbPerMonth: -1; allowed: 0 or more GB"},
 		{"action in prod", "prod", costObj(map[string]any{"budgetAction": map[string]any{"roleNames": []string{"r"}}}), "ml-platform:cost.budgetAction: not allowed in prod"},
 		{"action bad role", "dev", costObj(map[string]any{"budgetAction": map[string]any{"roleNames": []string{"no spaces"}}}), `ml-platform:cost.budgetAction.roleNames[0]: "no spaces" is not an IAM role name`},
 		{"action without roles or Karpenter", "dev", costObj(map[string]any{"budgetAction": map[string]any{}}), "ml-platform:cost.budgetAction.roleNames: required when Karpenter is off"},

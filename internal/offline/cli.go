@@ -13,8 +13,8 @@ import (
 )
 
 const usage = `usage:
-  offline preview --stack NAME [--dir DIR] [--json] [--policy-pack-config FILE]
-  offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--policy-pack-config FILE]
+  offline preview --stack NAME [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE]
+  offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE]
   offline audit --state FILE [--json] [--policy-pack-config FILE]
 `
 
@@ -54,6 +54,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
+	onDemand := fs.Bool("on-demand", false, "price spot capacity at on-demand prices")
 	if err := fs.Parse(args); err != nil {
 		return exitBadInput
 	}
@@ -84,7 +85,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings})
+	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings, OnDemand: *onDemand})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		var ce *ConfigError

@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/estimate"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
@@ -73,11 +77,7 @@ func (r *Result) WriteText(w io.Writer) {
 	WriteViolations(w, r.Violations)
 	writeUnseen(w, r.Resources)
 
-	fmt.Fprintf(w, "\nEstimated monthly cost: $%.2f\n", r.Cost.MonthlyUSD)
-	for _, item := range r.Cost.Items {
-		fmt.Fprintf(w, "  $%9.2f  %s  (%s)\n", item.MonthlyUSD, shortURN(item.URN), item.Basis)
-	}
-	fmt.Fprintf(w, "  Prices: %s\n", r.Cost.Basis)
+	writeCost(w, r.Cost)
 
 	if len(r.Outputs) > 0 {
 		fmt.Fprintf(w, "\nOutputs:\n")
@@ -140,4 +140,54 @@ func shortURN(urn string) string {
 		return parts[2]
 	}
 	return urn
+}
+
+// writeCost prints the estimate per component, its items, and what spot,
+// Savings Plans and Karpenter's limits mean for it.
+func writeCost(w io.Writer, c estimate.Cost) {
+	byComponent := map[string]float64{}
+	for _, item := range c.Items {
+		byComponent[componentOf(item.URN, item.Type)] += item.MonthlyUSD
+	}
+	fmt.Fprintf(w, "\nEstimated monthly cost: $%.2f\n", c.MonthlyUSD)
+	for _, comp := range slices.Sorted(maps.Keys(byComponent)) {
+		fmt.Fprintf(w, "  $%9.2f  %s\n", byComponent[comp], comp)
+	}
+	fmt.Fprintf(w, "  ----------\n  $%9.2f  total\n", c.MonthlyUSD)
+	if c.SpotSavingsUSD > 0 {
+		fmt.Fprintf(w, "  Spot saves $%.2f a month against on-demand ($%.2f with --on-demand; catalog.SpotDiscountsSource).\n",
+			c.SpotSavingsUSD, c.MonthlyUSD+c.SpotSavingsUSD)
+	}
+	sp := catalog.EC2SavingsPlan
+	if c.SteadyEC2USD > 0 {
+		fmt.Fprintf(w, "  Steady on-demand EC2 $%.2f a month: a 1-year %s would save about $%.2f (%.0f%%), 3-year $%.2f (%.0f%%); "+
+			"Compute Savings Plans save somewhat less (catalog.SavingsPlansSource).\n",
+			c.SteadyEC2USD, sp.Plan, c.SteadyEC2USD*sp.OneYear, sp.OneYear*100, c.SteadyEC2USD*sp.ThreeYear, sp.ThreeYear*100)
+	}
+	if c.SteadySageMakerUSD > 0 {
+		fmt.Fprintf(w, "  Steady SageMaker endpoint instances $%.2f a month: SageMaker Savings Plans apply (up to 64%%; no rate recorded).\n",
+			c.SteadySageMakerUSD)
+	}
+	if c.WorstCaseUSD > 0 {
+		fmt.Fprintf(w, "  Worst case: Karpenter's pools filled to their limits add $%.2f a month.\n", c.WorstCaseUSD)
+	}
+	fmt.Fprintf(w, "\nCost items:\n")
+	for _, item := range c.Items {
+		fmt.Fprintf(w, "  $%9.2f  %s  (%s)\n", item.MonthlyUSD, shortURN(item.URN), item.Basis)
+	}
+	fmt.Fprintf(w, "  Prices: %s\n", c.Basis)
+}
+
+// componentOf is the top-level component an item belongs to (the first
+// type of its URN's type chain), or its own type.
+func componentOf(urn, typ string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 3 {
+		return typ
+	}
+	chain := strings.Split(parts[2], "$")
+	if len(chain) > 1 {
+		return chain[0]
+	}
+	return typ
 }

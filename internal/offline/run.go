@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ml-platform/ml-platform/internal/estimate"
 	"github.com/ml-platform/ml-platform/internal/mock"
 	"slices"
 	"sort"
@@ -34,6 +35,8 @@ type Options struct {
 	Values config.Values
 	// Settings override policy levels and config (--policy-pack-config).
 	Settings rules.Settings
+	// OnDemand prices spot capacity at on-demand prices (--on-demand).
+	OnDemand bool
 }
 
 // Result is one offline preview: the JSON document DESIGN.md specifies.
@@ -42,7 +45,7 @@ type Result struct {
 	Project    string            `json:"project"`
 	Resources  []Resource        `json:"resources"`
 	Violations []rules.Violation `json:"violations"`
-	Cost       Cost              `json:"cost"`
+	Cost       estimate.Cost     `json:"cost"`
 	Outputs    map[string]any    `json:"outputs"`
 	// Warnings are configuration placeholders: fine for a preview, refused
 	// by `pulumi up` (each names its key).
@@ -175,7 +178,11 @@ func Preview(opts Options) (*Result, error) {
 	if res.Violations == nil {
 		res.Violations = []rules.Violation{}
 	}
-	res.Cost = Estimate(registered, cfg.Region)
+	u := cfg.Cost.ExpectedUsage
+	res.Cost = estimate.Estimate(EstimateResources(registered), estimate.Options{
+		Region: cfg.Region, OnDemand: opts.OnDemand, StackURN: fmt.Sprintf("urn:pulumi:%s::%s::pulumi:pulumi:Stack::%s-%s", cfg.Name, cfg.Project, cfg.Project, cfg.Name),
+		Usage: estimate.Usage{S3GB: u.S3GB, LogsGBPerMonth: u.LogsGBPerMonth},
+	})
 	return res, nil
 }
 
@@ -210,6 +217,19 @@ func PolicyResources(regs []*mock.Registered) []rules.Resource {
 			Dependencies:         r.Dependencies,
 			PropertyDependencies: r.PropertyDependencies,
 		})
+	}
+	return out
+}
+
+// EstimateResources are the custom and remote resources the estimate
+// prices, with their inputs.
+func EstimateResources(regs []*mock.Registered) []estimate.Resource {
+	var out []estimate.Resource
+	for _, r := range regs {
+		if !r.Custom && !r.Remote {
+			continue
+		}
+		out = append(out, estimate.Resource{URN: r.URN, Type: r.Type, Inputs: resource.FromResourcePropertyMap(r.Inputs)})
 	}
 	return out
 }
