@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/estimate"
 )
 
 // DefaultAcceleratorTypes are the accelerated instance types (patterns; a
@@ -106,6 +108,25 @@ func init() {
 			Types:       costBearingTypes,
 			Scope:       ScopeProdLike,
 			Check:       checkBudgetExists,
+		},
+		StackRule{
+			Name: "budgets-budget-covers-estimate",
+			Description: "Outside prod and staging: the stack's monthly budget is at least its estimated fixed monthly cost, " +
+				"else it alerts every month and nobody reads the alerts.",
+			Checks: budgetCoversChecks,
+			Level:  Advisory,
+			Types:  []string{budgetType},
+			Scope:  ScopeNonProd,
+			Check:  checkBudgetCoversEstimate,
+		},
+		StackRule{
+			Name:        "budgets-budget-covers-estimate-prod",
+			Description: "In prod and staging the stack's monthly budget is at least its estimated fixed monthly cost.",
+			Checks:      budgetCoversChecks,
+			Level:       Mandatory,
+			Types:       []string{budgetType},
+			Scope:       ScopeProdLike,
+			Check:       checkBudgetCoversEstimate,
 		},
 		StackRule{
 			Name: "s3-bucket-lifecycle-enabled",
@@ -396,6 +417,48 @@ func checkEFAPlacementGroup(rs []Resource, _ map[string]any) []Finding {
 					"EFA launch template uses placement group %s of strategy %s; use strategy cluster", pg.Name, s)})
 			}
 		}
+	}
+	return out
+}
+
+const budgetCoversChecks = "A monthly COST `aws:budgets/budget:Budget` without a Service cost filter (the stack's budget) has a " +
+	"`limitAmount` at least the plan's estimated fixed monthly cost: the offline preview's estimate (internal/estimate) " +
+	"over the stack's resources, catalog list prices, spot at the recorded discount, usage charges left out."
+
+// checkBudgetCoversEstimate compares the stack budget with the estimate of
+// the resources the pack sees.
+func checkBudgetCoversEstimate(rs []Resource, _ map[string]any) []Finding {
+	var budgets []Resource
+	var plan []estimate.Resource
+	for _, r := range rs {
+		plan = append(plan, estimate.Resource{URN: r.URN, Type: r.Type, Inputs: r.Properties})
+		if r.Type != budgetType {
+			continue
+		}
+		bt, _ := getString(r.Properties, "budgetType")
+		unit, _ := getString(r.Properties, "timeUnit")
+		filters, _ := getMaps(r.Properties, "costFilters")
+		if bt != "COST" || unit != "MONTHLY" || slices.ContainsFunc(filters, func(f property.Map) bool {
+			n, _ := getString(f, "name")
+			return n == "Service"
+		}) {
+			continue
+		}
+		budgets = append(budgets, r)
+	}
+	if len(budgets) == 0 {
+		return nil
+	}
+	cost := estimate.Estimate(plan, estimate.Options{})
+	var out []Finding
+	for _, b := range budgets {
+		raw, ok := getString(b.Properties, "limitAmount")
+		limit, err := strconv.ParseFloat(raw, 64)
+		if !ok || err != nil || limit >= cost.MonthlyUSD {
+			continue
+		}
+		out = append(out, Finding{b.URN, fmt.Sprintf("limitAmount $%.2f is below the plan's estimated fixed monthly cost of $%.2f: "+
+			"the budget alerts every month; raise it or shrink the plan", limit, cost.MonthlyUSD)})
 	}
 	return out
 }

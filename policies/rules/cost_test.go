@@ -168,6 +168,35 @@ func TestBudgetExists(t *testing.T) {
 	})
 }
 
+// TestBudgetCoversEstimate: the stack budget is judged against the
+// estimate of the plan the pack sees; service budgets are not.
+func TestBudgetCoversEstimate(t *testing.T) {
+	budget := func(env string, limit any, filters ...any) Resource {
+		return mk(budgetType, "monthly", map[string]any{"budgetType": "COST", "timeUnit": "MONTHLY", "limitAmount": limit,
+			"costFilters": filters, "tags": envTags(env)})
+	}
+	// 4 x p5.48xlarge on-demand: about $287k a month at list price.
+	gpus := nodeGroup("training", "prod", "training", "nvidia-gpu", "ON_DEMAND", 4, "p5.48xlarge")
+	small := nodeGroup("system", "prod", "system", "none", "ON_DEMAND", 2, "m6i.xlarge")
+	low, high := budget("prod", "1000"), budget("prod", "500000")
+	service := budget("prod", "1000", map[string]any{"name": "Service", "values": []any{"Amazon SageMaker"}})
+	tagged := budget("prod", "1000", map[string]any{"name": "TagKeyValue", "values": []any{"user:Stack$ml-platform-prod"}})
+	runStackCases(t, "budgets-budget-covers-estimate-prod", []stackCase{
+		{name: "budget above the estimate", rs: []Resource{gpus, high}},
+		{name: "budget below the estimate", rs: []Resource{gpus, low}, want: []Finding{{low.URN, "limitAmount $1000.00 is below the plan's estimated fixed monthly cost of $"}}},
+		{name: "tag-filtered stack budget", rs: []Resource{gpus, tagged}, want: []Finding{{tagged.URN, "is below the plan's estimated"}}},
+		{name: "service budgets are not the stack's", rs: []Resource{gpus, service}},
+		{name: "small plan", rs: []Resource{small, low}},
+		{name: "limit unknown", rs: []Resource{gpus, budget("prod", computed)}},
+		{name: "dev is the advisory rule's", rs: []Resource{gpus, budget("dev", "1000")}},
+	})
+	devLow := budget("dev", "100")
+	runStackCases(t, "budgets-budget-covers-estimate", []stackCase{
+		{name: "dev below", rs: []Resource{small, devLow}, want: []Finding{{devLow.URN, "is below the plan's estimated"}}},
+		{name: "dev above", rs: []Resource{small, budget("dev", "1000")}},
+	})
+}
+
 func TestS3LifecycleRules(t *testing.T) {
 	b := mk(s3BucketV2Type, "data", nil)
 	lc := func(status any) Resource {

@@ -282,6 +282,10 @@ var fixtureDefs = []fixtureDef{
 		s.cluster(nil)
 		s.remove("budget-monthly")
 	}},
+	{"export-budget-below-estimate.json", "prod", "budgets-budget-covers-estimate-prod", "a prod budget below the plan's estimated cost", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 2, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
+	}},
 	{"export-guardrail-incomplete.json", "prod", "bedrock-guardrail-filters-complete-prod", "a prod guardrail without a prompt-attack filter", func(s *stackBuilder) {
 		g := s.guardrail()
 		cfg := g.inputs["contentPolicyConfig"].(map[string]any)
