@@ -113,9 +113,38 @@ func TestCLIPreviewText(t *testing.T) {
 		"ml-platform:cluster.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range",
 		"Not judged offline: 7 remote component(s)",
 		"  eks:index:Cluster  cluster",
+		"  $   ", "ml-platform:network:Network\n", "  ----------\n",
+		"Spot saves $", "Worst case: Karpenter's pools filled to their limits add $",
 	} {
 		require.Contains(t, out, want)
 	}
+}
+
+// TestCLIOnDemand: --on-demand prices the same plan without spot, never
+// below the default, and its items still add up.
+func TestCLIOnDemand(t *testing.T) {
+	total := func(args ...string) (float64, float64) {
+		code, out, errOut := cli(t, append([]string{"preview", "--stack", "dev", "--json"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		var doc struct {
+			Cost struct {
+				MonthlyUSD float64
+				Items      []struct{ MonthlyUSD float64 }
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &doc))
+		var sum float64
+		for _, i := range doc.Cost.Items {
+			sum += i.MonthlyUSD
+		}
+		return doc.Cost.MonthlyUSD, sum
+	}
+	def, defSum := total()
+	od, odSum := total("--on-demand")
+	require.Greater(t, def, 0.0)
+	require.Less(t, def, od, "dev runs spot capacity: on-demand costs more")
+	require.InDelta(t, def, defSum, 0.02)
+	require.InDelta(t, od, odSum, 0.02)
 }
 
 // TestCLIPreviewCompliance: a prod stack under the HIPAA profile lists the

@@ -419,6 +419,36 @@ func TestCostEstimate(t *testing.T) {
 	require.True(t, found, "the NAT gateway is priced")
 	require.InDelta(t, sum, dev.Cost.MonthlyUSD, 0.01, "the total is the sum of the items")
 	require.Greater(t, prod.Cost.MonthlyUSD, dev.Cost.MonthlyUSD, "prod's extra AZ and NAT gateways cost more")
+
+	// Spot: dev's system nodes run on spot, so --on-demand costs more by
+	// exactly what spot saves; prod's steady capacity is on-demand.
+	project, values := shipped(t, "dev")
+	od, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values, OnDemand: true})
+	require.NoError(t, err)
+	require.Greater(t, dev.Cost.SpotSavingsUSD, 0.0)
+	require.Less(t, dev.Cost.MonthlyUSD, od.Cost.MonthlyUSD, "the dev total is lower than with --on-demand")
+	require.InDelta(t, od.Cost.MonthlyUSD, dev.Cost.MonthlyUSD+dev.Cost.SpotSavingsUSD, 0.02)
+	require.Greater(t, prod.Cost.SteadyEC2USD, 0.0, "Savings Plans have something to cover in prod")
+	require.Greater(t, prod.Cost.WorstCaseUSD, 0.0, "Karpenter's limits are priced as a worst case")
+
+	// Expected usage from the stack file is priced.
+	var usage float64
+	for _, item := range prod.Cost.Items {
+		if strings.HasPrefix(item.Type, "ml-platform:usage:") {
+			usage += item.MonthlyUSD
+		}
+	}
+	u := prod.Config.Cost.ExpectedUsage
+	want := u.LogsGBPerMonth * (p.CloudWatchLogsIngestUSDPerGB + p.CloudWatchLogsStorageUSDPerGBMonth)
+	for class, gb := range u.S3GB {
+		price, _ := catalog.S3StoragePrice(class)
+		want += gb * price
+	}
+	require.InDelta(t, want, usage, 0.02)
+
+	// The stack budgets cover the estimates (the budget policy agrees).
+	require.GreaterOrEqual(t, dev.Config.Cost.MonthlyBudgetUSD, dev.Cost.MonthlyUSD)
+	require.GreaterOrEqual(t, prod.Config.Cost.MonthlyBudgetUSD, prod.Cost.MonthlyUSD)
 }
 
 // TestGoldenPlan pins each stack's plan: every resource with its inputs,
