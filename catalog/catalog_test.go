@@ -1,6 +1,9 @@
 package catalog
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,7 +37,9 @@ func TestInstanceTypeInvariants(t *testing.T) {
 	for _, it := range InstanceTypes() {
 		t.Run(it.Name, func(t *testing.T) {
 			require.Regexp(t, namePattern, it.Name)
-			require.Positive(t, it.OnDemandUSDPerHour, "price")
+			// Prices are us-east-1's: a type sold there has one; one that
+			// is not has none (unpriced, never guessed).
+			require.Equal(t, it.OfferedIn("us-east-1"), it.OnDemandUSDPerHour > 0, "price")
 			require.Positive(t, it.VCPUs, "vCPUs")
 			require.Positive(t, it.MemoryGiB, "memory")
 			require.Positive(t, it.NetworkCards, "network cards")
@@ -65,12 +70,15 @@ func TestInstanceTypeInvariants(t *testing.T) {
 			}
 			if it.IsAccelerated() {
 				require.NotEqual(t, AMIAL2023Standard, it.AMIType)
+				require.Positive(t, it.AcceleratorMemoryGiB, "accelerator memory")
+			} else {
+				require.Zero(t, it.AcceleratorMemoryGiB)
 			}
+			require.Equal(t, FamilyAccelerator(it.Family()), it.Accelerator, "the family rule agrees with the catalog")
 
 			require.NotEmpty(t, it.Regions, "every type is offered somewhere")
 			require.True(t, slices.IsSorted(it.Regions), "regions sorted: %v", it.Regions)
 			require.Len(t, slices.Compact(slices.Clone(it.Regions)), len(it.Regions), "regions unique")
-			require.True(t, it.OfferedIn("us-east-1"), "prices are us-east-1 figures, so the type must be offered there")
 			for _, r := range it.Regions {
 				require.True(t, KnownRegion(r), "region %s is not in Regions()", r)
 				require.True(t, it.OfferedIn(r))
@@ -134,13 +142,16 @@ func TestInstancePricesAfterJune2025Cut(t *testing.T) {
 
 func TestInstanceRegionsConservative(t *testing.T) {
 	p4de, _ := LookupInstanceType("p4de.24xlarge")
-	require.Equal(t, []string{"us-east-1", "us-west-2"}, p4de.Regions)
+	require.Equal(t, []string{"ap-northeast-1", "eu-central-1", "us-east-1", "us-west-2"}, p4de.Regions)
 	trn1, _ := LookupInstanceType("trn1.32xlarge")
 	for _, r := range []string{"us-east-1", "us-east-2", "us-west-2"} {
 		require.True(t, trn1.OfferedIn(r), r)
 	}
-	require.False(t, trn1.OfferedIn("ap-southeast-2"))
+	require.False(t, trn1.OfferedIn("eu-west-1"), "not recorded")
 	require.False(t, trn1.OfferedIn("mars-north-1"))
+	trn2, _ := LookupInstanceType("trn2.48xlarge")
+	require.Equal(t, []string{"us-east-2"}, trn2.Regions)
+	require.Zero(t, trn2.OnDemandUSDPerHour, "no us-east-1 offering, so no us-east-1 price: unpriced, not guessed")
 }
 
 func TestInstanceTypeNamesSorted(t *testing.T) {
@@ -429,4 +440,24 @@ func TestSpotDiscounts(t *testing.T) {
 		require.True(t, ok)
 		require.LessOrEqual(t, p, Prices.S3StandardUSDPerGBMonth, "%s costs no more than STANDARD", c)
 	}
+}
+
+// TestRegionsMatchTheProvider: the regions are the commercial ones of the
+// pinned provider's Region enum, so a provider update brings new ones.
+func TestRegionsMatchTheProvider(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-aws/sdk/v6").Output()
+	require.NoError(t, err)
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "go", "aws", "pulumiEnums.go"))
+	require.NoError(t, err)
+	var provider []string
+	for _, m := range regexp.MustCompile(`Region\("([a-z0-9-]+)"\)`).FindAllStringSubmatch(string(src), -1) {
+		r := m[1]
+		if strings.HasPrefix(r, "cn-") || strings.HasPrefix(r, "us-gov-") || strings.Contains(r, "iso") || slices.Contains(provider, r) {
+			continue
+		}
+		provider = append(provider, r)
+	}
+	require.Greater(t, len(provider), 20, "the provider's enum file changed shape")
+	slices.Sort(provider)
+	require.Equal(t, provider, Regions())
 }

@@ -32,12 +32,23 @@ var SageMakerPricesSource = Source{
 	Recorded: recorded,
 }
 
+// unofficialPrice marks prices two unofficial tables agree on (an
+// aws-samples benchmarking config of 2025-01 and a public catalog that read
+// the AmazonSageMaker price list on 2026-09-27) but that were not checked
+// on AWS's pricing page.
+const unofficialPrice = "Two unofficial price tables agree; not checked on AWS's page."
+
 // sageMakerInstances is sorted by Name.
 var sageMakerInstances = []SageMakerInstance{
+	{Name: "ml.c5.2xlarge", HostingUSDPerHour: 0.408, TrainingUSDPerHour: 0.408, Processing: true, Note: unofficialPrice},
 	{Name: "ml.c5.xlarge", HostingUSDPerHour: 0.204, TrainingUSDPerHour: 0.204, Processing: true},
 	{Name: "ml.g5.12xlarge", HostingUSDPerHour: 7.09, TrainingUSDPerHour: 7.09, InstanceStorage: true, Processing: true},
 	{Name: "ml.g5.2xlarge", HostingUSDPerHour: 1.515, TrainingUSDPerHour: 1.515, InstanceStorage: true, Processing: true},
+	{Name: "ml.g5.48xlarge", HostingUSDPerHour: 20.36, TrainingUSDPerHour: 20.36, InstanceStorage: true, Processing: true, Note: unofficialPrice},
 	{Name: "ml.g5.xlarge", HostingUSDPerHour: 1.408, TrainingUSDPerHour: 1.408, InstanceStorage: true, Processing: true},
+	{Name: "ml.g6.12xlarge", HostingUSDPerHour: 5.752, TrainingUSDPerHour: 5.752, InstanceStorage: true, Processing: true, Note: unofficialPrice},
+	{Name: "ml.g6.2xlarge", HostingUSDPerHour: 1.222, TrainingUSDPerHour: 1.222, InstanceStorage: true, Processing: true, Note: unofficialPrice},
+	{Name: "ml.inf2.48xlarge", HostingUSDPerHour: 15.58, Note: unofficialPrice + " Inferentia2 takes no training jobs."},
 	{Name: "ml.inf2.xlarge", HostingUSDPerHour: 0.99, TrainingUSDPerHour: 0,
 		Note: "Inferentia2 is an inference accelerator: SageMaker does not offer it for training."},
 	{Name: "ml.m5.large", HostingUSDPerHour: 0.115, TrainingUSDPerHour: 0.115, Processing: true},

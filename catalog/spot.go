@@ -26,6 +26,8 @@ var SpotDiscountsSource = Source{
 // spotDiscounts is sorted by Family.
 var spotDiscounts = []SpotDiscount{
 	{Family: "g5", Discount: 0.58, Basis: "g5.2xlarge, Spot Instance Advisor 2025-06"},
+	{Family: "g6", Discount: 0.49, Basis: "g6.xlarge, Spot Instance Advisor 2025-06"},
+	{Family: "g6e", Discount: 0.58, Basis: "g6e.xlarge, Spot Instance Advisor 2025-06"},
 	{Family: "inf2", Discount: 0.78, Basis: "inf2.xlarge, Spot Instance Advisor 2025-06"},
 	{Family: "m6i", Discount: 0.55, Basis: "m6i.xlarge, Spot Instance Advisor 2025-06"},
 	{Family: "p4d", Discount: 0.67, Basis: "p4d.24xlarge, Spot Instance Advisor 2025-06"},
