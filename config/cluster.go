@@ -90,6 +90,9 @@ type NodeGroup struct {
 	// named opt-in for software that cannot use Pod Identity; the
 	// imds-hop-limit policy flags it. Defaults to false.
 	AllowPodIMDS bool
+	// ModelSizeGB, when set, is the GB of 16-bit weights the group's
+	// workload holds: a model its nodes cannot hold is an advisory.
+	ModelSizeGB float64
 }
 
 type clusterInput struct {
@@ -127,6 +130,7 @@ type nodeGroupInput struct {
 	AMIType       string   `json:"amiType"`
 	RootVolumeGiB *int     `json:"rootVolumeGiB"`
 	AllowPodIMDS  bool     `json:"allowPodIMDS"`
+	ModelSizeGB   *float64 `json:"modelSizeGb"`
 }
 
 // ClusterDefaults returns the defaults an environment starts from. The API
@@ -301,6 +305,7 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 		InstanceTypes: append([]string(nil), in.InstanceTypes...),
 		EFA:           in.EFA,
 		AllowPodIMDS:  in.AllowPodIMDS,
+		ModelSizeGB:   floatOr(in.ModelSizeGB, 0),
 	}
 	switch {
 	case !conventions.NodeGroupName.MatchString(g.Name):
@@ -321,15 +326,24 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	var types []catalog.InstanceType
 	for i, name := range g.InstanceTypes {
 		k := fmt.Sprintf("%s.instanceTypes[%d]", key, i)
-		t, ok := catalog.LookupInstanceType(name)
-		if !ok {
-			p.add(k, "%q is not an instance type in the catalog; allowed: %s", name, strings.Join(catalog.InstanceTypeNames(), ", "))
+		// A real type the catalog lacks is accepted (its family says its
+		// accelerator; the ec2-instance-type-catalogued policy says what
+		// is missing); a region the catalog has not recorded for a type is
+		// the ec2-instance-type-offered-in-region policy's advisory.
+		t, known := catalog.ResolveInstanceType(name)
+		family, _, _ := strings.Cut(name, ".")
+		switch {
+		case known == catalog.NotEC2:
+			p.add(k, "%q is not an EC2 instance type; closest: %s", name, strings.Join(catalog.ClosestInstanceTypes(name, 3), ", "))
 			continue
-		}
-		if !t.OfferedIn(region) {
-			p.add(k, "%q is not offered in %s; regions offering it: %s", name, region, strings.Join(t.Regions, ", "))
-		}
-		if g.EFA && !t.SupportsEFA() {
+		case catalog.IsArm(family):
+			p.add(k, "%q is an Arm (Graviton) type; the platform's AMIs, pools and images are x86_64: use an x86_64 type such as %s",
+				name, strings.Join(catalog.Closest(name, catalog.InstanceTypeNames(), 2), ", "))
+			continue
+		case g.EFA && known == catalog.Inferred:
+			p.add(k, "%q is not in the catalog, which records each EFA type's interface count (the launch template's fan-out); "+
+				"set efa: false, use a catalogued EFA type (%s) or add it to catalog/instances.go", name, strings.Join(efaTypes(), ", "))
+		case g.EFA && !t.SupportsEFA():
 			p.add(k, "%q does not support EFA; set efa: false or use an EFA type (%s)", name, strings.Join(efaTypes(), ", "))
 		}
 		accelerators = append(accelerators, t.Accelerator)
@@ -446,4 +460,11 @@ func efaTypes() []string {
 		}
 	}
 	return out
+}
+
+func floatOr(v *float64, def float64) float64 {
+	if v == nil {
+		return def
+	}
+	return *v
 }

@@ -94,6 +94,10 @@ type Stack struct {
 	// deployer must fill in (documentation address ranges): a preview warns
 	// about them, `pulumi up` refuses to start (see Load).
 	Placeholders []*FieldError
+	// Advisories are settings that validate but look wrong (a model too
+	// large for the instance chosen): warnings in previews and updates
+	// alike, never errors.
+	Advisories []*FieldError
 }
 
 // Tags returns the tags every taggable resource carries: the required five,
@@ -149,6 +153,9 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, a := range s.Advisories {
+		_ = ctx.Log.Warn(a.Error(), nil)
+	}
 	if ctx.DryRun() {
 		for _, ph := range s.Placeholders {
 			_ = ctx.Log.Warn(ph.Error(), nil)
@@ -198,7 +205,8 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	case s.Region == "":
 		p.add(KeyRegion, "required; set it with `pulumi config set aws:region <region>`; allowed: %s", strings.Join(catalog.Regions(), ", "))
 	case !catalog.KnownRegion(s.Region):
-		p.add(KeyRegion, "%q is not a region this project knows; allowed: %s", s.Region, strings.Join(catalog.Regions(), ", "))
+		p.add(KeyRegion, "%q is not a commercial AWS region the provider knows; closest: %s (all: %s)", s.Region,
+			strings.Join(catalog.Closest(s.Region, catalog.Regions(), 3), ", "), strings.Join(catalog.Regions(), ", "))
 	}
 
 	s.Team = strings.TrimSpace(values[KeyTeam])
@@ -258,6 +266,8 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Bedrock = parseBedrock(project, stack, s.Environment, s.Region, s.Cluster.AdminRoleARNs, bedrockIn, &p)
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.Bedrock.requiredEndpoints()...)
 	}
+
+	s.Advisories = fitAdvisories(s)
 
 	var costIn costInput
 	if decoded(KeyCost, values, &costIn, &p) && s.Environment != "" {

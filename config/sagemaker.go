@@ -119,6 +119,9 @@ type Endpoint struct {
 	ServerlessMemoryMB, ServerlessMaxConcurrency int
 	// AsyncMaxConcurrentInvocations per instance of an async endpoint.
 	AsyncMaxConcurrentInvocations int
+	// ModelSizeGB, when set, is the GB of 16-bit weights the endpoint
+	// serves: a model its instance cannot hold is an advisory.
+	ModelSizeGB float64
 }
 
 // FeatureGroup is one Feature Store group.
@@ -180,19 +183,20 @@ type sagemakerInput struct {
 		} `json:"tuning"`
 	} `json:"pipeline"`
 	Endpoints []struct {
-		Name                          string  `json:"name"`
-		Kind                          *string `json:"kind"`
-		Image                         string  `json:"image"`
-		ModelPath                     string  `json:"modelPath"`
-		InstanceType                  *string `json:"instanceType"`
-		MinInstances                  *int    `json:"minInstances"`
-		MaxInstances                  *int    `json:"maxInstances"`
-		TargetInvocationsPerInstance  *int    `json:"targetInvocationsPerInstance"`
-		GPUUtilizationTarget          *int    `json:"gpuUtilizationTarget"`
-		CapturePercent                *int    `json:"capturePercent"`
-		ServerlessMemoryMB            *int    `json:"serverlessMemoryMB"`
-		ServerlessMaxConcurrency      *int    `json:"serverlessMaxConcurrency"`
-		AsyncMaxConcurrentInvocations *int    `json:"asyncMaxConcurrentInvocations"`
+		Name                          string   `json:"name"`
+		Kind                          *string  `json:"kind"`
+		Image                         string   `json:"image"`
+		ModelPath                     string   `json:"modelPath"`
+		InstanceType                  *string  `json:"instanceType"`
+		MinInstances                  *int     `json:"minInstances"`
+		MaxInstances                  *int     `json:"maxInstances"`
+		TargetInvocationsPerInstance  *int     `json:"targetInvocationsPerInstance"`
+		GPUUtilizationTarget          *int     `json:"gpuUtilizationTarget"`
+		CapturePercent                *int     `json:"capturePercent"`
+		ServerlessMemoryMB            *int     `json:"serverlessMemoryMB"`
+		ServerlessMaxConcurrency      *int     `json:"serverlessMaxConcurrency"`
+		AsyncMaxConcurrentInvocations *int     `json:"asyncMaxConcurrentInvocations"`
+		ModelSizeGB                   *float64 `json:"modelSizeGb"`
 	} `json:"endpoints"`
 	FeatureGroups []struct {
 		Name             string            `json:"name"`
@@ -320,12 +324,8 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		checkImage(k+".processingImage", out.ProcessingImage)
 		checkImage(k+".trainingImage", out.TrainingImage)
 		checkImage(k+".inferenceImage", out.InferenceImage)
-		if t, ok := catalog.LookupSageMakerInstance(out.ProcessingInstanceType); !ok || !t.Processing {
-			p.add(k+".processingInstanceType", "%q is not a processing instance type in the catalog; allowed: %s", out.ProcessingInstanceType, strings.Join(sageMakerTypes(func(t catalog.SageMakerInstance) bool { return t.Processing }), ", "))
-		}
-		if t, ok := catalog.LookupSageMakerInstance(out.TrainingInstanceType); !ok || t.TrainingUSDPerHour == 0 {
-			p.add(k+".trainingInstanceType", "%q is not a training instance type in the catalog; allowed: %s", out.TrainingInstanceType, strings.Join(sageMakerTypes(func(t catalog.SageMakerInstance) bool { return t.TrainingUSDPerHour > 0 }), ", "))
-		}
+		checkSageMakerType(k+".processingInstanceType", out.ProcessingInstanceType, catalog.SageMakerProcessing, p)
+		checkSageMakerType(k+".trainingInstanceType", out.TrainingInstanceType, catalog.SageMakerTraining, p)
 		if out.TrainingInstanceCount < 1 || out.TrainingInstanceCount > 64 {
 			p.add(k+".trainingInstanceCount", "%d is outside the allowed 1 to 64", out.TrainingInstanceCount)
 		}
@@ -372,7 +372,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 	for i, e := range in.Endpoints {
 		k := fmt.Sprintf("%s.endpoints[%d]", key, i)
 		out := Endpoint{Name: e.Name, Kind: EndpointRealtime, Image: e.Image, ModelPath: e.ModelPath,
-			MinInstances: 1, MaxInstances: 2, TargetInvocationsPerInstance: 70, CapturePercent: 20}
+			MinInstances: 1, MaxInstances: 2, TargetInvocationsPerInstance: 70, CapturePercent: 20, ModelSizeGB: floatOr(e.ModelSizeGB, 0)}
 		if env.ProdLike() {
 			out.MinInstances, out.MaxInstances = 2, 4
 		}
@@ -429,11 +429,8 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		if e.InstanceType != nil {
 			out.InstanceType = *e.InstanceType
 		}
-		t, ok := catalog.LookupSageMakerInstance(out.InstanceType)
 		switch {
-		case !ok || t.HostingUSDPerHour == 0:
-			p.add(k+".instanceType", "%q is not a hosting instance type in the catalog; allowed: %s", out.InstanceType,
-				strings.Join(sageMakerTypes(func(t catalog.SageMakerInstance) bool { return t.HostingUSDPerHour > 0 }), ", "))
+		case !checkSageMakerType(k+".instanceType", out.InstanceType, catalog.SageMakerHosting, p):
 		case out.Kind == EndpointMultiModel && isGPUType(out.InstanceType) && !slices.ContainsFunc(catalog.MultiModelGPUFamilies, func(f string) bool { return strings.HasPrefix(out.InstanceType, f+".") }):
 			p.add(k+".instanceType", "%q: multi-model endpoints run on CPU types or on the GPU families %s (Triton)", out.InstanceType, strings.Join(catalog.MultiModelGPUFamilies, ", "))
 		}
@@ -540,9 +537,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 			p.add(key+".monitoring.schedule", "%q is not an EventBridge schedule; allowed: rate(...) or cron(...)", out.Schedule)
 		}
 		checkImage(key+".monitoring.image", out.Image)
-		if t, ok := catalog.LookupSageMakerInstance(out.InstanceType); !ok || !t.Processing {
-			p.add(key+".monitoring.instanceType", "%q is not a processing instance type in the catalog", out.InstanceType)
-		}
+		checkSageMakerType(key+".monitoring.instanceType", out.InstanceType, catalog.SageMakerProcessing, p)
 		if !slices.ContainsFunc(s.Endpoints, func(e Endpoint) bool { return e.CapturePercent > 0 }) {
 			p.add(key+".monitoring", "checks captured data, but no endpoint captures any (capturePercent)")
 		}
@@ -564,14 +559,15 @@ func isGPUType(name string) bool {
 	return false
 }
 
-func sageMakerTypes(keep func(catalog.SageMakerInstance) bool) []string {
-	var out []string
-	for _, n := range catalog.SageMakerInstanceNames() {
-		if t, _ := catalog.LookupSageMakerInstance(n); keep(t) {
-			out = append(out, n)
-		}
+// checkSageMakerType reports an ml.* type the SageMaker API does not take
+// for a use, with the closest ones it does; a real type the catalog lacks
+// passes (the estimate says it is unpriced).
+func checkSageMakerType(key, name string, use catalog.SageMakerUse, p *problems) bool {
+	if catalog.SageMakerTypeFor(name, use) {
+		return true
 	}
-	return out
+	p.add(key, "%q is not a SageMaker %s instance type; closest: %s", name, use, strings.Join(catalog.ClosestSageMakerTypes(name, use, 3), ", "))
+	return false
 }
 
 // requiredEndpoints are the interface endpoints the SageMaker features need

@@ -70,6 +70,14 @@ func TestSageMakerEndpointDefaultsPerEnvironment(t *testing.T) {
 		ServerlessMemoryMB: 2048, ServerlessMaxConcurrency: 5}, sl.SageMaker.Endpoints[0], "no instances, no capture")
 }
 
+// TestSageMakerTypesTheCatalogLacks: a type SageMaker takes is accepted
+// though the catalog has no price for it (the estimate says so).
+func TestSageMakerTypesTheCatalogLacks(t *testing.T) {
+	s, err := parseSM(t, "prod", map[string]any{"endpoints": []any{endpointObj(map[string]any{"instanceType": "ml.g6e.12xlarge"})}})
+	require.NoError(t, err)
+	require.Equal(t, "ml.g6e.12xlarge", s.SageMaker.Endpoints[0].InstanceType)
+}
+
 func TestSageMakerPipelineDefaults(t *testing.T) {
 	s, err := parseSM(t, "dev", map[string]any{
 		"modelPackageGroups": []any{map[string]any{"name": "churn"}},
@@ -128,9 +136,9 @@ func TestSageMakerErrors(t *testing.T) {
 		{"min above max", "dev", ep(map[string]any{"minInstances": 3, "maxInstances": 2}),
 			"ml-platform:sagemaker.endpoints[0].maxInstances: 2 is below minInstances (3)"},
 		{"unknown ml type", "dev", ep(map[string]any{"instanceType": "ml.x9.huge"}),
-			`ml-platform:sagemaker.endpoints[0].instanceType: "ml.x9.huge" is not a hosting instance type in the catalog; allowed: ml.c5.xlarge,`},
-		{"training-only type", "dev", ep(map[string]any{"instanceType": "ml.trn1.32xlarge"}),
-			`"ml.trn1.32xlarge" is not a hosting instance type in the catalog`},
+			`ml-platform:sagemaker.endpoints[0].instanceType: "ml.x9.huge" is not a SageMaker hosting instance type; closest: `},
+		{"ml type typo", "dev", ep(map[string]any{"instanceType": "ml.g5.xlarg"}),
+			`ml-platform:sagemaker.endpoints[0].instanceType: "ml.g5.xlarg" is not a SageMaker hosting instance type; closest: ml.g5.xlarge`},
 		{"serverless memory 5000", "dev", ep(map[string]any{"kind": "serverless", "serverlessMemoryMB": 5000}),
 			"ml-platform:sagemaker.endpoints[0].serverlessMemoryMB: 5000 is not a serverless memory size; allowed: 1024, 2048, 3072, 4096, 5120, 6144"},
 		{"serverless concurrency", "dev", ep(map[string]any{"kind": "serverless", "serverlessMaxConcurrency": 201}),
@@ -178,9 +186,9 @@ func TestSageMakerErrors(t *testing.T) {
 		{"spot wait not above run", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"maxRuntimeHours": 24, "maxWaitHours": 24})},
 			"ml-platform:sagemaker.pipeline.maxWaitHours: 24 must be more than maxRuntimeHours (24)"},
 		{"training on an inference chip", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"trainingInstanceType": "ml.inf2.xlarge"})},
-			`ml-platform:sagemaker.pipeline.trainingInstanceType: "ml.inf2.xlarge" is not a training instance type in the catalog`},
+			`ml-platform:sagemaker.pipeline.trainingInstanceType: "ml.inf2.xlarge" is not a SageMaker training instance type; closest: `},
 		{"processing on a training-only type", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"processingInstanceType": "ml.trn1.32xlarge"})},
-			`ml-platform:sagemaker.pipeline.processingInstanceType: "ml.trn1.32xlarge" is not a processing instance type in the catalog`},
+			`ml-platform:sagemaker.pipeline.processingInstanceType: "ml.trn1.32xlarge" is not a SageMaker processing instance type; closest: `},
 		{"tuning parallel above jobs", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"tuning": map[string]any{"maxJobs": 2, "maxParallelJobs": 4}})},
 			"ml-platform:sagemaker.pipeline.tuning.maxParallelJobs: 4 parallel of 2 jobs; allowed: 1 to maxJobs"},
 		{"tuning direction", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"tuning": map[string]any{"direction": "up"}})},
@@ -214,4 +222,27 @@ func TestSageMakerErrors(t *testing.T) {
 			require.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// TestFitAdvisories: a model the chosen instances cannot hold is an
+// advisory naming the rule and the selector, never an error.
+func TestFitAdvisories(t *testing.T) {
+	s, err := parseSM(t, "dev", map[string]any{"endpoints": []any{
+		endpointObj(map[string]any{"name": "small", "instanceType": "ml.g5.xlarge", "modelSizeGb": 14}),
+		endpointObj(map[string]any{"name": "large", "instanceType": "ml.g5.xlarge", "modelSizeGb": 40}),
+	}})
+	require.NoError(t, err)
+	require.Len(t, s.Advisories, 1, "the 7B model fits a 24 GB GPU; the 20B one does not")
+	require.Equal(t, "ml-platform:sagemaker.endpoints[1].modelSizeGb", s.Advisories[0].Key)
+	require.Contains(t, s.Advisories[0].Message, "g5.xlarge: 22 GB of accelerator memory on 1 node(s), 48 GB needed (inference: 40 GB of weights + 20%")
+	require.Contains(t, s.Advisories[0].Message, "go run ./cmd/catalog recommend --workload inference --model-size-gb 40")
+
+	s, err = Parse("ml-platform", "dev", with(base(), KeyCluster, clusterObj(map[string]any{"nodeGroups": []any{
+		map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+		map[string]any{"name": "train", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true, "maxSize": 2, "modelSizeGb": 140},
+		map[string]any{"name": "train-more", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true, "maxSize": 3, "modelSizeGb": 140},
+	}})))
+	require.NoError(t, err)
+	require.Len(t, s.Advisories, 1, "two p5 nodes hold 1280 GB, three 1920 GB: 1344 GB are needed")
+	require.Equal(t, "ml-platform:cluster.nodeGroups[1].modelSizeGb", s.Advisories[0].Key)
 }
