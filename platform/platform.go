@@ -553,8 +553,14 @@ type needs struct {
 func acceleratorNeeds(c config.Cluster) needs {
 	var n needs
 	for _, g := range c.NodeGroups {
-		t, _ := catalog.LookupInstanceType(g.InstanceTypes[0])
-		n.add(g.Role, t.Accelerator, g.EFA, g.MaxSize*t.AcceleratorCount)
+		t, known := catalog.ResolveInstanceType(g.InstanceTypes[0])
+		devices := t.AcceleratorCount
+		if known != catalog.Catalogued {
+			// Unknown count: the most any type of the kind has, so the
+			// quota never blocks what the nodes bring.
+			devices = catalog.MaxAcceleratorCount(t.Accelerator)
+		}
+		n.add(g.Role, t.Accelerator, g.EFA, g.MaxSize*devices)
 	}
 	if k := c.Karpenter; k.Enabled {
 		for _, pool := range cluster.Pools(false, k.TrainingGPULimit, k.InferenceGPULimit, k.NeuronDeviceLimit) {

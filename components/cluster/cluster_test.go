@@ -120,7 +120,20 @@ func TestShapeOf(t *testing.T) {
 	_, err = cluster.ShapeOf([]string{"g5.xlarge", "inf2.xlarge"}, conventions.RoleTraining, conventions.Spot, false)
 	require.ErrorContains(t, err, "mix")
 	_, err = cluster.ShapeOf([]string{"x9.huge"}, conventions.RoleTraining, conventions.Spot, false)
-	require.ErrorContains(t, err, "not in the catalog")
+	require.ErrorContains(t, err, "not an EC2 instance type")
+
+	// A real type the catalog lacks takes its family's accelerator, AMI,
+	// labels and taint; without a recorded EFA count it takes no EFA.
+	s, err := cluster.ShapeOf([]string{"g4dn.8xlarge"}, conventions.RoleTraining, conventions.Spot, false)
+	require.NoError(t, err)
+	require.Equal(t, catalog.AcceleratorNvidiaGPU, s.Accelerator)
+	require.Equal(t, catalog.AMIAL2023Nvidia, s.AMIType)
+	require.Len(t, s.Taints, 1)
+	s, err = cluster.ShapeOf([]string{"inf1.6xlarge"}, conventions.RoleTraining, conventions.Spot, false)
+	require.NoError(t, err)
+	require.Equal(t, catalog.AMIAL2023Neuron, s.AMIType)
+	_, err = cluster.ShapeOf([]string{"g4dn.8xlarge"}, conventions.RoleTraining, conventions.Spot, true)
+	require.ErrorContains(t, err, "EFA needs its interface count")
 }
 
 // TestEFALaunchTemplatesFollowTheEFAGuide checks the whole interface
@@ -460,7 +473,7 @@ func TestClusterValidatesItsWholeSubtree(t *testing.T) {
 			a.NodeGroups = append(a.NodeGroups, bad, other)
 			a.Version = ""
 		}, []string{"Version: required", `Spec.InstanceTypes: instance type "g4dn.xlarge" does not support EFA`,
-			"NodeGroups[1] (train): Spec sizes", `NodeGroups[2] (other): Spec.InstanceTypes: instance type "x9.huge" is not in the catalog`}},
+			"NodeGroups[1] (train): Spec sizes", `NodeGroups[2] (other): Spec.InstanceTypes: instance type "x9.huge" is not an EC2 instance type`}},
 		{"duplicate groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, system()) }, []string{`NodeGroups[1].Name: "system" is used twice`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -482,7 +495,8 @@ func TestNodeGroupValidation(t *testing.T) {
 		want string
 	}{
 		{"EFA on a type without it", training("g4dn.xlarge", true), `"g4dn.xlarge" does not support EFA`},
-		{"unknown type", training("x9.huge", false), `"x9.huge" is not in the catalog`},
+		{"unknown type", training("x9.huge", false), `"x9.huge" is not an EC2 instance type`},
+		{"EFA on an uncatalogued type", training("g4dn.8xlarge", true), "EFA needs its interface count, which the catalog does not record"},
 		{"Neuron type with a GPU AMI", func() cluster.NodeGroupSpec {
 			s := training("trn1.32xlarge", false)
 			s.AMIType = catalog.AMIAL2023Nvidia

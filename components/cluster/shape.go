@@ -63,9 +63,12 @@ func ShapeOf(instanceTypes []string, role conventions.NodeRole, capacityType con
 	}
 	var s Shape
 	for i, name := range instanceTypes {
-		t, ok := catalog.LookupInstanceType(name)
-		if !ok {
-			return Shape{}, fmt.Errorf("instance type %q is not in the catalog", name)
+		t, known := catalog.ResolveInstanceType(name)
+		switch {
+		case known == catalog.NotEC2:
+			return Shape{}, fmt.Errorf("instance type %q is not an EC2 instance type", name)
+		case efa && known != catalog.Catalogued:
+			return Shape{}, fmt.Errorf("instance type %q: EFA needs its interface count, which the catalog does not record", name)
 		}
 		if i == 0 {
 			s.Accelerator, s.AMIType = t.Accelerator, t.AMIType

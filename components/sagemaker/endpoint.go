@@ -118,9 +118,10 @@ func (a *EndpointArgs) validate() (catalog.SageMakerInstance, error) {
 			add("Kind: serverless endpoints take no instance type, instances or data capture")
 		}
 	case Realtime, MultiModel, Async:
-		var ok bool
-		if t, ok = catalog.LookupSageMakerInstance(a.InstanceType); !ok || t.HostingUSDPerHour == 0 {
-			add("InstanceType: %q is not a hosting type in the catalog", a.InstanceType)
+		// A type the catalog lacks takes its family's instance storage flag.
+		t, _ = catalog.ResolveSageMakerInstance(a.InstanceType)
+		if !catalog.SageMakerTypeFor(a.InstanceType, catalog.SageMakerHosting) {
+			add("InstanceType: %q is not a SageMaker hosting type", a.InstanceType)
 		}
 		min := 1
 		if a.Kind == Async {

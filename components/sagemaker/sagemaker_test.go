@@ -433,6 +433,20 @@ func TestGPUEndpointOnLocalStorage(t *testing.T) {
 	require.Equal(t, "/aws/sagemaker/Endpoints", mock.String(spec, "namespace"))
 }
 
+// TestUncataloguedTypeTakesItsFamilysStorage: an ml.* type the catalog
+// lacks (g6e) gets no KMS key, as its NVMe family requires; one without
+// instance storage (c6i) gets the key.
+func TestUncataloguedTypeTakesItsFamilysStorage(t *testing.T) {
+	for typ, wantKey := range map[string]bool{"ml.g6e.12xlarge": false, "ml.c6i.xlarge": true} {
+		a := endpointArgs(sagemaker.Realtime)
+		a.InstanceType = typ
+		rec, err := buildEndpoint(t, a)
+		require.NoError(t, err, typ)
+		_, hasKey := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["kmsKeyArn"]
+		require.Equal(t, wantKey, hasKey, typ)
+	}
+}
+
 func TestMultiModelEndpoint(t *testing.T) {
 	rec, err := buildEndpoint(t, endpointArgs(sagemaker.MultiModel))
 	require.NoError(t, err)
@@ -503,7 +517,7 @@ func TestEndpointRejectsBadArgs(t *testing.T) {
 		"serverless memory 5000":  {func(a *sagemaker.EndpointArgs) { a.ServerlessMemoryMB = 5000 }, sagemaker.Serverless, "ServerlessMemoryMB: 5000"},
 		"serverless with capture": {func(a *sagemaker.EndpointArgs) { a.CapturePercent = 10 }, sagemaker.Serverless, "no instance type, instances or data capture"},
 		"min above max":           {func(a *sagemaker.EndpointArgs) { a.MinInstances, a.MaxInstances = 3, 2 }, sagemaker.Realtime, "MinInstances, MaxInstances: 3 to 2"},
-		"unknown type":            {func(a *sagemaker.EndpointArgs) { a.InstanceType = "ml.x9.huge" }, sagemaker.Realtime, `"ml.x9.huge" is not a hosting type`},
+		"unknown type":            {func(a *sagemaker.EndpointArgs) { a.InstanceType = "ml.x9.huge" }, sagemaker.Realtime, `"ml.x9.huge" is not a SageMaker hosting type`},
 		"no VPC":                  {func(a *sagemaker.EndpointArgs) { a.SubnetIDs = nil }, sagemaker.Realtime, "SubnetIDs, SecurityGroupIDs: required"},
 		"async without topic key": {func(a *sagemaker.EndpointArgs) { a.TopicKMSKeyARN = nil }, sagemaker.Async, "TopicKMSKeyARN: required for async"},
 		"unknown kind":            {func(a *sagemaker.EndpointArgs) { a.Kind = "batch" }, sagemaker.Realtime, `Kind: "batch"`},

@@ -187,7 +187,7 @@ func (c *Cost) nodeGroup(r Resource, opts Options, add func(Resource, float64, s
 		return
 	}
 	t, ok := catalog.LookupInstanceType(types[0].AsString())
-	if !ok {
+	if !ok || t.OnDemandUSDPerHour == 0 {
 		add(r, 0, "%.0f x %s: no catalog price (unknown, not free)", desired, types[0].AsString())
 		return
 	}
@@ -281,7 +281,7 @@ func (c *Cost) nodePool(r Resource, opts Options, add func(Resource, float64, st
 			if resource == "cpu" {
 				per = float64(t.VCPUs)
 			}
-			if !offered(t) || per == 0 || (resource != "cpu" && t.AcceleratorCount == 0) {
+			if !offered(t) || per == 0 || t.OnDemandUSDPerHour == 0 || (resource != "cpu" && t.AcceleratorCount == 0) {
 				continue
 			}
 			price := t.OnDemandUSDPerHour

@@ -97,8 +97,10 @@ func TestSpotAndOnDemand(t *testing.T) {
 	unknown := estimate.Estimate([]estimate.Resource{nodeGroup("m7i", "SPOT", "m7i.xlarge", 1)}, estimate.Options{})
 	require.InDelta(t, 730*m7i.OnDemandUSDPerHour, unknown.MonthlyUSD, 0.01)
 	require.Contains(t, unknown.Items[0].Basis, "spot with no recorded discount for m7i: priced on-demand")
-	unpriced := estimate.Estimate([]estimate.Resource{nodeGroup("x", "SPOT", "x9.huge", 1)}, estimate.Options{})
-	require.Contains(t, unpriced.Items[0].Basis, "no catalog price (unknown, not free)")
+	for _, typ := range []string{"x9.huge", "trn2.48xlarge"} { // unknown; catalogued without a us-east-1 price
+		unpriced := estimate.Estimate([]estimate.Resource{nodeGroup("x", "SPOT", typ, 1)}, estimate.Options{})
+		require.Contains(t, unpriced.Items[0].Basis, "no catalog price (unknown, not free)", typ)
+	}
 	for _, plan := range [][]estimate.Resource{small(), {nodeGroup("x", "SPOT", "p5.48xlarge", 2)}, {nodeGroup("y", "ON_DEMAND", "g5.xlarge", 3)}} {
 		require.GreaterOrEqual(t, estimate.Estimate(plan, estimate.Options{OnDemand: true}).MonthlyUSD,
 			estimate.Estimate(plan, estimate.Options{}).MonthlyUSD, "--on-demand is never below the default")
