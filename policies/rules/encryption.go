@@ -556,8 +556,8 @@ func hasInstanceStorage(variant property.Map) bool {
 	if !ok {
 		return false
 	}
-	i, known := catalog.LookupSageMakerInstance(t)
-	return known && i.InstanceStorage
+	i, known := catalog.ResolveSageMakerInstance(t)
+	return known != catalog.NotEC2 && i.InstanceStorage
 }
 
 // checkSageMakerDataCaptureKMS fires when data capture is on and has no key.
