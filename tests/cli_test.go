@@ -56,6 +56,7 @@ func TestCLIPreviewJSON(t *testing.T) {
 				}
 				Outputs    map[string]any
 				Warnings   []string
+				Advisories []string
 				Compliance struct {
 					Profile string
 					Rules   []string
@@ -63,7 +64,8 @@ func TestCLIPreviewJSON(t *testing.T) {
 			}
 			dec := json.NewDecoder(strings.NewReader(out))
 			dec.DisallowUnknownFields()
-			require.NoError(t, dec.Decode(&doc), "the JSON has exactly the fields DESIGN.md lists")
+			require.NoError(t, dec.Decode(&doc), "the JSON has exactly the fields DESIGN.md lists (and README's additions)")
+			require.NotNil(t, doc.Advisories, "advisories is a list, empty when there are none")
 			require.Equal(t, stack, doc.Stack)
 			require.Equal(t, "ml-platform", doc.Project)
 			require.NotEmpty(t, doc.Resources)

@@ -32,6 +32,13 @@ func (r *Result) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	if len(r.Advisories) > 0 {
+		fmt.Fprintf(w, "Advisories (the plan is valid; these settings look wrong):\n")
+		for _, a := range r.Advisories {
+			fmt.Fprintf(w, "  %s\n", a)
+		}
+		fmt.Fprintln(w)
+	}
 	children := map[string][]Resource{}
 	for _, res := range r.Resources {
 		children[res.Parent] = append(children[res.Parent], res)

@@ -50,6 +50,9 @@ type Result struct {
 	// Warnings are configuration placeholders: fine for a preview, refused
 	// by `pulumi up` (each names its key).
 	Warnings []string `json:"warnings"`
+	// Advisories are settings that validate but look wrong (a model too
+	// large for its instances): warnings that never block.
+	Advisories []string `json:"advisories"`
 	// Compliance is the stack's compliance profile and the rules it makes
 	// mandatory (none: no rules).
 	Compliance Compliance `json:"compliance"`
@@ -156,6 +159,10 @@ func Preview(opts Options) (*Result, error) {
 	}
 	for _, ph := range cfg.Placeholders {
 		res.Warnings = append(res.Warnings, ph.Error())
+	}
+	res.Advisories = []string{}
+	for _, a := range cfg.Advisories {
+		res.Advisories = append(res.Advisories, a.Error())
 	}
 	for _, r := range registered {
 		// Sorted: the engine records dependencies in the order outputs
