@@ -48,7 +48,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
+var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyPromotion, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -85,6 +85,9 @@ type Stack struct {
 	// Bedrock is the guardrail, invocation logging, application access and
 	// knowledge base; Enabled false without ml-platform:bedrock.
 	Bedrock Bedrock
+	// Promotion is the stack whose exported models this stack's endpoints
+	// with promoteFrom serve; nil without ml-platform:promotion.
+	Promotion *Promotion
 	// Compliance is the policy pack's compliance profile. Defaults to none.
 	Compliance conventions.ComplianceProfile
 	// PolicySettings is the raw JSON of ml-platform:policySettings ("" when
@@ -255,9 +258,14 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
 	}
 
+	var promotionIn promotionInput
+	if _, present := values[KeyPromotion]; present && decoded(KeyPromotion, values, &promotionIn, &p) {
+		s.Promotion = parsePromotion(project, stack, promotionIn, &p)
+	}
+
 	var smIn sagemakerInput
 	if decoded(KeySageMaker, values, &smIn, &p) && envAndRegionOK {
-		s.SageMaker = parseSageMaker(project, stack, s.Environment, s.Region, smIn, &p)
+		s.SageMaker = parseSageMaker(project, stack, s.Environment, s.Region, smIn, s.Promotion != nil, &p)
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.SageMaker.requiredEndpoints()...)
 	}
 
@@ -268,6 +276,10 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	}
 
 	s.Advisories = fitAdvisories(s)
+	if s.Promotion != nil && !slices.ContainsFunc(s.SageMaker.Endpoints, func(e Endpoint) bool { return e.PromoteFrom != "" }) {
+		s.Advisories = append(s.Advisories, &FieldError{Key: KeyPromotion,
+			Message: fmt.Sprintf("no endpoint promotes from %s; set promoteFrom on an endpoint or remove the key", s.Promotion.StackName())})
+	}
 
 	var costIn costInput
 	if decoded(KeyCost, values, &costIn, &p) && s.Environment != "" {

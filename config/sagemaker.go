@@ -105,6 +105,15 @@ type Endpoint struct {
 	// ModelPath is the model artifact's key in the stack's models bucket;
 	// for multi-model endpoints the prefix that holds the models.
 	ModelPath string
+	// ModelPackage, instead of ModelPath, is a model package version of the
+	// stack's registry the endpoint serves: "<group>/<version>". Image stays
+	// required: it is the package's inference image, which the execution
+	// role may then pull.
+	ModelPackage string
+	// PromoteFrom, instead of Image, ModelPath and ModelPackage, serves the
+	// model the promotion source stack (ml-platform:promotion) exports for
+	// its endpoint of this name.
+	PromoteFrom string
 	// InstanceType, MinInstances and MaxInstances size instance-backed kinds.
 	InstanceType               string
 	MinInstances, MaxInstances int
@@ -187,6 +196,8 @@ type sagemakerInput struct {
 		Kind                          *string  `json:"kind"`
 		Image                         string   `json:"image"`
 		ModelPath                     string   `json:"modelPath"`
+		ModelPackage                  string   `json:"modelPackage"`
+		PromoteFrom                   string   `json:"promoteFrom"`
 		InstanceType                  *string  `json:"instanceType"`
 		MinInstances                  *int     `json:"minInstances"`
 		MaxInstances                  *int     `json:"maxInstances"`
@@ -238,7 +249,7 @@ var (
 // resource: "<project>-<stack>-<name>" must fit SageMaker's 63 characters.
 const sageMakerNameMax = 63
 
-func parseSageMaker(project, stack string, env conventions.Environment, region string, in sagemakerInput, p *problems) SageMaker {
+func parseSageMaker(project, stack string, env conventions.Environment, region string, in sagemakerInput, promotion bool, p *problems) SageMaker {
 	const key = KeySageMaker
 	var s SageMaker
 	prefix := project + "-" + stack + "-"
@@ -372,6 +383,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 	for i, e := range in.Endpoints {
 		k := fmt.Sprintf("%s.endpoints[%d]", key, i)
 		out := Endpoint{Name: e.Name, Kind: EndpointRealtime, Image: e.Image, ModelPath: e.ModelPath,
+			ModelPackage: e.ModelPackage, PromoteFrom: e.PromoteFrom,
 			MinInstances: 1, MaxInstances: 2, TargetInvocationsPerInstance: 70, CapturePercent: 20, ModelSizeGB: floatOr(e.ModelSizeGB, 0)}
 		if env.ProdLike() {
 			out.MinInstances, out.MaxInstances = 2, 4
@@ -387,10 +399,14 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		if !slices.Contains(EndpointKinds, out.Kind) {
 			p.add(k+".kind", "%q; allowed: %s", out.Kind, quoteAll(EndpointKinds))
 		}
-		checkImage(k+".image", out.Image)
+		checkModelSource(k, &out, s.ModelPackageGroups, promotion, p)
+		if out.PromoteFrom == "" {
+			checkImage(k+".image", out.Image)
+		}
 		switch {
+		case out.PromoteFrom != "" || out.ModelPackage != "":
 		case out.ModelPath == "" || strings.HasPrefix(out.ModelPath, "/") || strings.Contains(out.ModelPath, "://"):
-			p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz", out.ModelPath)
+			p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz (or set modelPackage or promoteFrom)", out.ModelPath)
 		case out.Kind == EndpointMultiModel && !strings.HasSuffix(out.ModelPath, "/"):
 			p.add(k+".modelPath", "%q: a multi-model endpoint loads models from a prefix ending in /", out.ModelPath)
 		case out.Kind != EndpointMultiModel && strings.HasSuffix(out.ModelPath, "/"):
