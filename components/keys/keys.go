@@ -49,6 +49,11 @@ type Domain struct {
 	// account's Bedrock in the region, as the Bedrock user guide's model
 	// invocation logging page requires. Defaults to false.
 	BedrockInvocationLogs bool
+	// S3ReaderAccountIDs are other accounts that read objects the key
+	// encrypts through S3 (stacks there promote this stack's models): they
+	// get kms:Decrypt and kms:DescribeKey through S3 in the region only; an
+	// identity policy in that account must grant the same. Defaults to none.
+	S3ReaderAccountIDs []string
 }
 
 // KeysArgs configures the keys.
@@ -261,6 +266,21 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 				"StringEquals": {"aws:SourceAccount": {account}},
 				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:bedrock:%s:%s:*", partition, region, account)}},
 			},
+		})
+	}
+	if len(d.S3ReaderAccountIDs) > 0 {
+		var roots []string
+		for _, a := range d.S3ReaderAccountIDs {
+			roots = append(roots, iamdoc.AccountRoot(partition, a))
+		}
+		slices.Sort(roots)
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "AllowReaderAccountsThroughS3",
+			Effect:    "Allow",
+			Principal: &iamdoc.Principal{AWS: slices.Compact(roots)},
+			Action:    []string{"kms:Decrypt", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+			Condition: iamdoc.Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", region)}}},
 		})
 	}
 	return iamdoc.New(statements...)

@@ -219,3 +219,27 @@ func TestBedrockInvocationLogs(t *testing.T) {
 	d.BedrockInvocationLogs = false
 	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "bedrock")
 }
+
+// TestS3ReaderAccounts: reader accounts may decrypt through S3 in the
+// key's region only, and nothing else.
+func TestS3ReaderAccounts(t *testing.T) {
+	d := keys.Domain{Name: "data", Description: "d", S3ReaderAccountIDs: []string{"210987654321", "109876543210"}}
+	var doc struct {
+		Statement []struct {
+			Sid       string
+			Principal map[string][]string
+			Action    []string
+			Condition map[string]map[string][]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	require.Len(t, doc.Statement, 2)
+	st := doc.Statement[1]
+	require.Equal(t, "AllowReaderAccountsThroughS3", st.Sid)
+	require.Equal(t, []string{"arn:aws:iam::109876543210:root", "arn:aws:iam::210987654321:root"}, st.Principal["AWS"])
+	require.Equal(t, []string{"kms:Decrypt", "kms:DescribeKey"}, st.Action)
+	require.Equal(t, []string{"s3.eu-west-1.amazonaws.com"}, st.Condition["StringEquals"]["kms:ViaService"])
+
+	d.S3ReaderAccountIDs = nil
+	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "210987654321")
+}

@@ -40,9 +40,14 @@ type EndpointArgs struct {
 	Name string
 	// Kind is Realtime, MultiModel, Serverless or Async (required).
 	Kind string
-	// Image and ModelDataURL are the model (required); for MultiModel the
-	// URL is the S3 prefix holding the models.
+	// Image and ModelDataURL are the model (required unless
+	// ModelPackageARN); for MultiModel the URL is the S3 prefix holding the
+	// models.
 	Image, ModelDataURL string
+	// ModelPackageARN, instead of Image and ModelDataURL, is a versioned
+	// model package the endpoint serves: the package names its image and
+	// artifact (not with MultiModel). Defaults to none.
+	ModelPackageARN string
 	// ExecutionRoleARN runs the model (required).
 	ExecutionRoleARN pulumi.StringInput
 	// SubnetIDs and SecurityGroupIDs place instance-backed models in the
@@ -102,8 +107,14 @@ func (a *EndpointArgs) validate() (catalog.SageMakerInstance, error) {
 	if !profileName.MatchString(a.Name) {
 		add("Name: %q is not an endpoint name", a.Name)
 	}
-	if a.Image == "" || !strings.HasPrefix(a.ModelDataURL, "s3://") || a.ExecutionRoleARN == nil || a.KMSKeyARN == nil {
-		add("Image, ModelDataURL (s3://), ExecutionRoleARN, KMSKeyARN: required")
+	switch {
+	case a.ModelPackageARN != "" && (a.ModelDataURL != "" || a.Kind == MultiModel || !strings.Contains(a.ModelPackageARN, ":model-package/")):
+		add("ModelPackageARN: a model package ARN, without ModelDataURL and not for %s", MultiModel)
+	case a.ModelPackageARN == "" && (a.Image == "" || !strings.HasPrefix(a.ModelDataURL, "s3://")):
+		add("Image and ModelDataURL (s3://), or ModelPackageARN: required")
+	}
+	if a.ExecutionRoleARN == nil || a.KMSKeyARN == nil {
+		add("ExecutionRoleARN, KMSKeyARN: required")
 	}
 	var t catalog.SageMakerInstance
 	switch a.Kind {
@@ -166,6 +177,10 @@ func NewEndpoint(ctx *pulumi.Context, name string, args *EndpointArgs, opts ...p
 	serverless := args.Kind == Serverless
 
 	container := sagemaker.ModelPrimaryContainerArgs{Image: pulumi.String(args.Image), ModelDataUrl: pulumi.String(args.ModelDataURL)}
+	if args.ModelPackageARN != "" {
+		// The package names its image and artifact.
+		container = sagemaker.ModelPrimaryContainerArgs{ModelPackageName: pulumi.String(args.ModelPackageARN)}
+	}
 	if args.Kind == MultiModel {
 		container.Mode = pulumi.String("MultiModel")
 	}

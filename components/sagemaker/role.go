@@ -28,6 +28,11 @@ type RoleScope struct {
 	PipelineNames []string
 	// ModelPackageGroups receive registered models.
 	ModelPackageGroups []string
+	// ReadBuckets hold promoted models of another stack: listed and read,
+	// never written.
+	ReadBuckets []string
+	// ReadKeyARNs encrypt those buckets: decrypted through S3 only.
+	ReadKeyARNs []string
 }
 
 // ecrImage splits an ECR image URI into its registry account, region and
@@ -125,6 +130,24 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 			"sagemaker:DescribePipeline", "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps",
 			"sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution",
 		}, pipelines...))
+	}
+	if len(s.ReadBuckets) > 0 {
+		var list, get []string
+		for _, b := range s.ReadBuckets {
+			list = append(list, fmt.Sprintf("arn:%s:s3:::%s", s.Partition, b))
+			get = append(get, fmt.Sprintf("arn:%s:s3:::%s/*", s.Partition, b))
+		}
+		slices.Sort(list)
+		slices.Sort(get)
+		statements = append(statements,
+			iamdoc.Allow("PromotedModelBuckets", []string{"s3:GetBucketLocation", "s3:ListBucket"}, slices.Compact(list)...),
+			iamdoc.Allow("PromotedModelArtifacts", []string{"s3:GetObject"}, slices.Compact(get)...))
+	}
+	if len(s.ReadKeyARNs) > 0 {
+		keys := slices.Sorted(slices.Values(s.ReadKeyARNs))
+		statements = append(statements, iamdoc.Statement{Sid: "PromotedModelKeys", Effect: "Allow",
+			Action: []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: slices.Compact(keys),
+			Condition: iamdoc.Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", s.Region)}}}})
 	}
 	if len(s.TopicARNs) > 0 {
 		statements = append(statements, iamdoc.Allow("AsyncInferenceNotifications", []string{"sns:Publish"}, slices.Clone(s.TopicARNs)...))

@@ -651,3 +651,51 @@ func TestScheduledPipeline(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rec.ByType("aws:cloudwatch/eventRule:EventRule"), "no schedule, no rule")
 }
+
+// TestModelPackageEndpoint: a model package names its own image and
+// artifact, so the container carries the package only.
+func TestModelPackageEndpoint(t *testing.T) {
+	a := endpointArgs(sagemaker.Realtime)
+	a.ModelDataURL, a.ModelPackageARN = "", "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
+	rec, err := buildEndpoint(t, a)
+	require.NoError(t, err)
+	container := obj(one(t, rec, "aws:sagemaker/model:Model").Inputs, "primaryContainer")
+	require.Equal(t, "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7", mock.String(container, "modelPackageName"))
+	require.Empty(t, mock.String(container, "image"))
+	require.Empty(t, mock.String(container, "modelDataUrl"))
+
+	for _, bad := range []func(*sagemaker.EndpointArgs){
+		func(a *sagemaker.EndpointArgs) {}, // with ModelDataURL too
+		func(a *sagemaker.EndpointArgs) { a.ModelDataURL, a.ModelPackageARN = "", "churn/7" },
+		func(a *sagemaker.EndpointArgs) { a.Kind, a.ModelDataURL = sagemaker.MultiModel, "" },
+	} {
+		a := endpointArgs(sagemaker.Realtime)
+		a.ModelPackageARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
+		bad(a)
+		_, err := buildEndpoint(t, a)
+		require.ErrorContains(t, err, "ModelPackageARN: a model package ARN, without ModelDataURL and not for multiModel")
+	}
+}
+
+// TestPromotedModelGrants: a promoted model's buckets are read, never
+// written, and its key decrypts through S3 only.
+func TestPromotedModelGrants(t *testing.T) {
+	s := scope()
+	s.ReadBuckets = []string{"ml-platform-dev-models-123456789012-us-east-1", "ml-platform-dev-models-123456789012-us-east-1"}
+	s.ReadKeyARNs = []string{"arn:aws:kms:us-east-1:210987654321:key/source"}
+	doc := sagemaker.ExecutionPolicy(s)
+	list := statement(t, doc, "PromotedModelBuckets")
+	require.Equal(t, []string{"s3:GetBucketLocation", "s3:ListBucket"}, list.Action)
+	require.Equal(t, []string{"arn:aws:s3:::ml-platform-dev-models-123456789012-us-east-1"}, list.Resource, "once per bucket")
+	get := statement(t, doc, "PromotedModelArtifacts")
+	require.Equal(t, []string{"s3:GetObject"}, get.Action)
+	require.Equal(t, []string{"arn:aws:s3:::ml-platform-dev-models-123456789012-us-east-1/*"}, get.Resource)
+	key := statement(t, doc, "PromotedModelKeys")
+	require.Equal(t, []string{"kms:Decrypt", "kms:DescribeKey"}, key.Action)
+	require.Equal(t, s.ReadKeyARNs, key.Resource)
+	require.Equal(t, []string{"s3.us-east-1.amazonaws.com"}, key.Condition["StringEquals"]["kms:ViaService"])
+
+	for _, st := range sagemaker.ExecutionPolicy(scope()).Statement {
+		require.NotContains(t, st.Sid, "PromotedModel", "no promotion, no grant")
+	}
+}

@@ -76,6 +76,9 @@ type BucketsArgs struct {
 	// ServiceDeliveries let AWS services write logs under a prefix of a
 	// data bucket (Bedrock model invocation logs). Defaults to none.
 	ServiceDeliveries []ServiceDelivery
+	// ObjectReaders let other accounts read the objects of a data bucket
+	// (stacks there promote this stack's models). Defaults to none.
+	ObjectReaders []ObjectReader
 	// ForceDestroy lets destroy delete buckets that hold objects. Defaults to false.
 	ForceDestroy bool
 	// Protect protects the buckets and keeps them on delete (prod). Defaults to false.
@@ -93,6 +96,15 @@ type ServicePrefix struct {
 	Prefix string
 	// RoleARN is the role the service writes with.
 	RoleARN string
+}
+
+// ObjectReader lets accounts list a data bucket and read its objects.
+type ObjectReader struct {
+	// Purpose is the bucket (a data purpose).
+	Purpose string
+	// AccountIDs are the reading accounts; an identity policy there must
+	// grant the same.
+	AccountIDs []string
 }
 
 // ServiceDelivery lets a service principal put objects under a prefix of
@@ -131,6 +143,9 @@ func (b *Buckets) ARN(partition, purpose string) string {
 
 // bucketNamePattern is S3's rule for general purpose bucket names.
 var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// accountID is a 12-digit AWS account ID.
+var accountID = regexp.MustCompile(`^\d{12}$`)
 
 // BucketName is a bucket's fixed name: unique per account and region, so
 // stacks of the same name in other accounts or regions do not collide.
@@ -188,6 +203,11 @@ func (a *BucketsArgs) validate() error {
 		if !slices.Contains(dataPurposes, d.Purpose) || d.Sid == "" || !strings.HasSuffix(d.Service, ".amazonaws.com") ||
 			!strings.HasSuffix(d.Prefix, "*") || !strings.HasPrefix(d.SourceARN, "arn:") {
 			add("ServiceDeliveries[%d]: a data bucket, a Sid, a service principal, a prefix ending in *, a source ARN", i)
+		}
+	}
+	for i, r := range a.ObjectReaders {
+		if !slices.Contains(dataPurposes, r.Purpose) || len(r.AccountIDs) == 0 || slices.ContainsFunc(r.AccountIDs, func(id string) bool { return !accountID.MatchString(id) }) {
+			add("ObjectReaders[%d]: a data bucket and 12-digit account IDs", i)
 		}
 	}
 	for i, sp := range a.ServicePrefixes {
@@ -343,11 +363,11 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 				}
 			}
 			doc := DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, service...)
-			return withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose).JSON()
+			return withReaders(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose), arn, args.Partition, args.ObjectReaders, purpose).JSON()
 		}).(pulumi.StringOutput)
 	default:
 		doc := DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil)
-		policy = pulumi.String(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose).JSON())
+		policy = pulumi.String(withReaders(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose), arn, args.Partition, args.ObjectReaders, purpose).JSON())
 	}
 	bp, err := s3.NewBucketPolicy(ctx, n+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: policy},
 		parent, pulumi.DependsOn([]pulumi.Resource{pab}))
@@ -489,6 +509,31 @@ func withDeliveries(doc iamdoc.Document, arn, account string, deliveries []Servi
 			},
 		})
 	}
+	return doc
+}
+
+// withReaders lets the reader accounts of the bucket of purpose list it
+// and read its objects.
+func withReaders(doc iamdoc.Document, arn, partition string, readers []ObjectReader, purpose string) iamdoc.Document {
+	var roots []string
+	for _, r := range readers {
+		if r.Purpose != purpose {
+			continue
+		}
+		for _, a := range r.AccountIDs {
+			roots = append(roots, iamdoc.AccountRoot(partition, a))
+		}
+	}
+	if len(roots) == 0 {
+		return doc
+	}
+	slices.Sort(roots)
+	roots = slices.Compact(roots)
+	doc.Statement = append(doc.Statement,
+		iamdoc.Statement{Sid: "ReaderAccountsList", Effect: "Allow", Principal: &iamdoc.Principal{AWS: roots},
+			Action: []string{"s3:GetBucketLocation", "s3:ListBucket"}, Resource: []string{arn}},
+		iamdoc.Statement{Sid: "ReaderAccountsGet", Effect: "Allow", Principal: &iamdoc.Principal{AWS: slices.Clone(roots)},
+			Action: []string{"s3:GetObject"}, Resource: []string{arn + "/*"}})
 	return doc
 }
 

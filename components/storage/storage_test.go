@@ -451,3 +451,46 @@ func TestServiceDeliveries(t *testing.T) {
 	_, _, err = buildBuckets(t, a)
 	require.ErrorContains(t, err, "ServiceDeliveries[0]: a data bucket")
 }
+
+// TestObjectReaders: another account (a stack there promotes this stack's
+// models) may list and read the models bucket, never write; other buckets
+// do not name it.
+func TestObjectReaders(t *testing.T) {
+	a := bucketsArgs()
+	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Models, AccountIDs: []string{"210987654321"}}}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	for _, p := range storage.Purposes {
+		policy := mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[p]).Inputs, "policy")
+		if p != storage.Models {
+			require.NotContains(t, policy, "210987654321", p)
+			continue
+		}
+		var doc iamdoc.Document
+		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+		arn := "arn:aws:s3:::" + b.Names[p]
+		var sids []string
+		for _, st := range doc.Statement {
+			if st.Effect != "Allow" {
+				continue
+			}
+			sids = append(sids, st.Sid)
+			require.Equal(t, []string{"arn:aws:iam::210987654321:root"}, st.Principal.AWS)
+			for _, action := range st.Action {
+				require.NotContains(t, []string{"s3:PutObject", "s3:DeleteObject"}, action, "readers never write")
+			}
+			switch st.Sid {
+			case "ReaderAccountsList":
+				require.Equal(t, []string{arn}, st.Resource)
+			case "ReaderAccountsGet":
+				require.Equal(t, []string{"s3:GetObject"}, st.Action)
+				require.Equal(t, []string{arn + "/*"}, st.Resource)
+			}
+		}
+		require.Equal(t, []string{"ReaderAccountsList", "ReaderAccountsGet"}, sids)
+	}
+	a = bucketsArgs()
+	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Models, AccountIDs: []string{"2109"}}}
+	_, _, err = buildBuckets(t, a)
+	require.ErrorContains(t, err, "ObjectReaders[0]: a data bucket and 12-digit account IDs")
+}
