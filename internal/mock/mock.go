@@ -56,10 +56,16 @@ type Recorder struct {
 	// anything is created.
 	FirstPreview bool
 
-	mu        sync.Mutex
-	resources []*Registered
-	providers map[string]resource.PropertyMap // provider URN -> default tags
-	invokes   map[string]int
+	// StackOutputs answer stack references: the outputs of each stack by
+	// its fully qualified name ("organization/ml-platform/dev"), as
+	// `pulumi stack output --json` prints them.
+	StackOutputs map[string]map[string]any
+
+	mu         sync.Mutex
+	references []string
+	resources  []*Registered
+	providers  map[string]resource.PropertyMap // provider URN -> default tags
+	invokes    map[string]int
 }
 
 var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
@@ -138,8 +144,42 @@ func (r *Recorder) ByURN(urn string) *Registered {
 	return nil
 }
 
+// StackReferenceType is the type token of pulumi.StackReference, which
+// the engine reads rather than creates.
+const StackReferenceType = "pulumi:pulumi:StackReference"
+
+// References returns the stacks the program read through stack references.
+func (r *Recorder) References() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.references...)
+}
+
+// readStackReference answers a stack reference from StackOutputs, as the
+// engine answers it from the referenced stack's last update.
+func (r *Recorder) readStackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	name := args.ID
+	if v, ok := args.Inputs["name"]; ok && v.IsString() {
+		name = v.StringValue()
+	}
+	outputs, ok := r.StackOutputs[name]
+	if !ok {
+		return "", nil, fmt.Errorf("offline engine: no outputs for the stack reference %q; the offline preview answers it "+
+			"from that stack's file (Pulumi.<stack>.yaml) or from --reference %s=<pulumi stack export or output --json file>", name, name)
+	}
+	r.mu.Lock()
+	r.references = append(r.references, name)
+	r.mu.Unlock()
+	return name, resource.NewPropertyMapFromMap(map[string]any{
+		"name": name, "outputs": outputs, "secretOutputNames": []any{},
+	}), nil
+}
+
 // NewResource records a registration and returns its ID and outputs.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == StackReferenceType {
+		return r.readStackReference(args)
+	}
 	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider}
 	if rpc := args.RegisterRPC; rpc != nil {
 		reg.Parent = rpc.GetParent()
@@ -226,7 +266,7 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		return "", state
 	}
 	partition := Partition(r.Region)
-	h := hash(reg.URN)
+	h := hash(stackless(reg.URN))
 	module, kind := splitType(reg.Type)
 	id := fmt.Sprintf("%s-%s", idPrefix(kind), h[:17])
 	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
@@ -491,7 +531,7 @@ func (r *Recorder) eksClusterOutputs(reg *Registered, state resource.PropertyMap
 	if v, ok := reg.Inputs["name"]; ok && v.IsString() {
 		name = v.StringValue()
 	}
-	h := hash(reg.URN)
+	h := hash(stackless(reg.URN))
 	endpoint := fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", strings.ToUpper(h[:32]), r.Region)
 	ca := "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCm9mZmxpbmUtcHJldmlldwotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg=="
 	kubeconfig := map[string]any{
@@ -604,6 +644,16 @@ func idPrefix(kind string) string {
 		return "pg"
 	}
 	return kind
+}
+
+// stackless is a URN without its stack: the mock derives IDs from it, so
+// one logical resource gets the same IDs in every stack and a diff between
+// two stacks shows only what their programs change.
+func stackless(urn string) string {
+	if _, rest, ok := strings.Cut(urn, "::"); ok {
+		return rest
+	}
+	return urn
 }
 
 func hash(s string) string {
