@@ -53,6 +53,9 @@ type Platform struct {
 	// Bedrock is nil without ml-platform:bedrock.
 	Bedrock *Bedrock
 	Cost    *cost.Governance
+	// Promoted is the promotion output of the source stack; nil without
+	// ml-platform:promotion.
+	Promoted *Promotion
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
 }
@@ -109,6 +112,11 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, fmt.Errorf("reading the AWS partition: %w", err)
 	}
 	p.AccountID, p.Partition = identity.AccountId, partition.Partition
+	if cfg.Promotion != nil {
+		if p.Promoted, err = readPromotion(ctx, cfg, p.AccountID); err != nil {
+			return nil, err
+		}
+	}
 
 	zones, err := availabilityZones(ctx, cfg.Network, invoke)
 	if err != nil {
@@ -148,7 +156,8 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	p.Keys, err = keys.NewKeys(ctx, "keys", &keys.KeysArgs{
 		Domains: []keys.Domain{
 			{Name: KeyData, Description: prefix + ": training data, checkpoints and models",
-				FSxS3Access: lustreLinksBuckets(cfg), BedrockInvocationLogs: cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil},
+				FSxS3Access: lustreLinksBuckets(cfg), BedrockInvocationLogs: cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil,
+				S3ReaderAccountIDs: readerAccountIDs(cfg)},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
 			clusterKey,
 			{Name: KeyAlerts, Description: prefix + ": alert topics (AWS Budgets, Cost Anomaly Detection, model approvals)",
@@ -302,6 +311,13 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 			bedrockServicePrefixes(p.Config, p.Partition, p.AccountID)...)
 	}
 	args.ServiceDeliveries = bedrockDeliveries(p.Config, p.Partition, p.AccountID)
+	if readers := readerAccountIDs(p.Config); len(readers) > 0 {
+		// Stacks in the registry's reader accounts promote this stack's
+		// models: they read the artifacts too.
+		for _, purpose := range []string{storage.Artifacts, storage.Models} {
+			args.ObjectReaders = append(args.ObjectReaders, storage.ObjectReader{Purpose: purpose, AccountIDs: readers})
+		}
+	}
 	var err error
 	p.Buckets, err = storage.NewBuckets(ctx, "buckets", args, withAWS)
 	return err
@@ -657,6 +673,10 @@ func (p *Platform) Outputs() pulumi.Map {
 		"bedrockInvokePolicyArn":     p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Access.Policy.Arn }),
 		"bedrockApplicationRoleArn":  p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Access.Role.Arn }),
 		"knowledgeBase":              p.knowledgeBaseOutput(),
+		// Promotion: the models this stack serves, for stacks that promote
+		// from it, and what it promoted itself ({} without a source).
+		PromotionOutput:    p.promotionOutput(),
+		PromotedFromOutput: p.promotedFromOutput(),
 	}
 }
 

@@ -114,7 +114,12 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		scope.PipelineNames = append(scope.PipelineNames, dataQualityPipelineName(prefix))
 	}
 	for _, e := range s.Endpoints {
-		scope.Images = append(scope.Images, e.Image)
+		m := p.endpointModel(e)
+		scope.Images = append(scope.Images, m.Image)
+		if e.PromoteFrom != "" {
+			scope.ReadBuckets = append(scope.ReadBuckets, m.ReadBuckets...)
+			scope.ReadKeyARNs = append(scope.ReadKeyARNs, m.KeyARNs...)
+		}
 		if e.Kind == config.EndpointAsync {
 			topics := smc.AsyncTopicNames(endpointName(prefix, e.Name))
 			for _, outcome := range slices.Sorted(maps.Keys(topics)) {
@@ -227,8 +232,9 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	captures := map[string]string{}
 	for _, e := range s.Endpoints {
 		name := endpointName(prefix, e.Name)
+		m := p.endpointModel(e)
 		args := &smc.EndpointArgs{
-			Name: name, Kind: e.Kind, Image: e.Image, ModelDataURL: bucket(storage.Models) + e.ModelPath,
+			Name: name, Kind: e.Kind, Image: m.Image, ModelDataURL: m.ModelDataURL, ModelPackageARN: m.ModelPackageARN,
 			ExecutionRoleARN: roleARN, InstanceType: e.InstanceType, MinInstances: e.MinInstances, MaxInstances: e.MaxInstances,
 			TargetInvocationsPerInstance: e.TargetInvocationsPerInstance, GPUUtilizationTarget: e.GPUUtilizationTarget,
 			ServerlessMemoryMB: e.ServerlessMemoryMB, ServerlessMaxConcurrency: e.ServerlessMaxConcurrency,

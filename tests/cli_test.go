@@ -61,6 +61,7 @@ func TestCLIPreviewJSON(t *testing.T) {
 					Profile string
 					Rules   []string
 				}
+				References []struct{ Stack, Source string }
 			}
 			dec := json.NewDecoder(strings.NewReader(out))
 			dec.DisallowUnknownFields()

@@ -458,6 +458,7 @@ func TestFirstPreviewJudgesPolicies(t *testing.T) {
 	project, values := shipped(t, "prod")
 	rec := mock.NewRecorder(project.Name, "prod", "us-east-1")
 	rec.DryRun, rec.FirstPreview = true, true
+	rec.StackOutputs = devReference(t)
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
 
 	documents := map[string]string{

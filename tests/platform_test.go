@@ -47,10 +47,17 @@ func preview(t *testing.T, stack string) *offline.Result {
 		return res
 	}
 	project, values := shipped(t, stack)
-	res, err := offline.Preview(offline.Options{Project: project, Stack: stack, Values: values})
+	res, err := offline.Preview(offline.Options{Project: project, Stack: stack, Values: values, Dir: root})
 	require.NoError(t, err)
 	cache[stack] = res
 	return res
+}
+
+// devReference answers prod's stack reference to dev with the outputs of
+// dev's offline preview, as the offline engine does.
+func devReference(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	return map[string]map[string]any{"organization/ml-platform/dev": preview(t, "dev").Outputs}
 }
 
 // shipped reads the project file and a checked-in stack file.

@@ -130,17 +130,27 @@ func TestSageMakerInBothStacks(t *testing.T) {
 			}
 			require.Len(t, byType(res, "aws:sagemaker/featureGroup:FeatureGroup"), len(cfg.SageMaker.FeatureGroups))
 
-			// The execution role names only this stack's buckets.
+			// The execution role names only this stack's buckets, and reads
+			// (never writes) the promotion source's models bucket.
 			role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), "sagemaker-execution")
 			var doc iamdoc.Document
 			require.NoError(t, json.Unmarshal([]byte(str(role.Inputs, "policy")), &doc))
+			promoted := 0
 			for _, st := range doc.Statement {
 				for _, r := range st.Resource {
-					if strings.HasPrefix(r, "arn:aws:s3:::") {
-						require.True(t, strings.HasPrefix(r, "arn:aws:s3:::"+prefix+"-"), "%s: %s", st.Sid, r)
+					if !strings.HasPrefix(r, "arn:aws:s3:::") {
+						continue
 					}
+					if strings.HasPrefix(st.Sid, "PromotedModel") {
+						promoted++
+						require.True(t, strings.HasPrefix(r, "arn:aws:s3:::ml-platform-dev-models-"), "%s: %s", st.Sid, r)
+						require.NotContains(t, st.Action, "s3:PutObject")
+						continue
+					}
+					require.True(t, strings.HasPrefix(r, "arn:aws:s3:::"+prefix+"-"), "%s: %s", st.Sid, r)
 				}
 			}
+			require.Equal(t, prod, promoted > 0, "prod promotes dev's churn model")
 		})
 	}
 }

@@ -32,6 +32,9 @@ func (r *Result) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	for _, ref := range r.References {
+		fmt.Fprintf(w, "Stack reference %s answered from the %s\n\n", ref.Stack, ref.Source)
+	}
 	if len(r.Advisories) > 0 {
 		fmt.Fprintf(w, "Advisories (the plan is valid; these settings look wrong):\n")
 		for _, a := range r.Advisories {

@@ -37,6 +37,22 @@ type Options struct {
 	Settings rules.Settings
 	// OnDemand prices spot capacity at on-demand prices (--on-demand).
 	OnDemand bool
+	// Dir is the project directory; stack references to stacks of the
+	// project are answered from their stack files there. Defaults to ".".
+	Dir string
+	// References answer stack references by fully qualified stack name
+	// (--reference), and ReferenceSources say where each came from.
+	References       map[string]map[string]any
+	ReferenceSources map[string]string
+
+	depth int
+}
+
+func (o Options) dir() string {
+	if o.Dir == "" {
+		return "."
+	}
+	return o.Dir
 }
 
 // Result is one offline preview: the JSON document DESIGN.md specifies.
@@ -56,6 +72,9 @@ type Result struct {
 	// Compliance is the stack's compliance profile and the rules it makes
 	// mandatory (none: no rules).
 	Compliance Compliance `json:"compliance"`
+	// References are the stacks the program read and where their outputs
+	// came from.
+	References []Reference `json:"references"`
 
 	// Registered is every registration with inputs and outputs, for tests.
 	Registered []*mock.Registered `json:"-"`
@@ -108,11 +127,23 @@ func Preview(opts Options) (*Result, error) {
 	}
 	settings := rules.Layer(stackSettings, opts.Settings)
 
+	references := []Reference{}
+	var stackOutputs map[string]map[string]any
+	if cfg.Promotion != nil {
+		outs, source, err := referenceOutputs(opts, *cfg.Promotion, opts.depth)
+		if err != nil {
+			return nil, err
+		}
+		stackOutputs = map[string]map[string]any{cfg.Promotion.StackName(): outs}
+		references = append(references, Reference{Stack: cfg.Promotion.StackName(), Source: source})
+	}
+
 	runMu.Lock()
 	defer runMu.Unlock()
 
 	rec := mock.NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
 	rec.DryRun = true // a preview: the program plans, unknowns stay unknown
+	rec.StackOutputs = stackOutputs
 	var (
 		outputs   map[string]any
 		outputsMu sync.Mutex
@@ -153,6 +184,7 @@ func Preview(opts Options) (*Result, error) {
 		Resources:  []Resource{},
 		Warnings:   []string{},
 		Compliance: Compliance{Profile: string(cfg.Compliance), Rules: []string{}},
+		References: references,
 	}
 	if p, ok := rules.LookupProfile(cfg.Compliance); ok {
 		res.Compliance.Rules = p.Rules()
