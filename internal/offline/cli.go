@@ -9,12 +9,15 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
 const usage = `usage:
-  offline preview --stack NAME [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE]
-  offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE]
+  offline preview --stack NAME [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE] [--reference ORG/PROJECT/STACK=FILE]
+  offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE] [--reference ...]
+  offline diff --from STACK --to STACK [--from-config FILE] [--to-config FILE] [--dir DIR] [--json] [--raw] [--reference ...]
+  offline report --stack NAME [--stack NAME ...] [--diff FROM:TO] [--dir DIR] [--max-bytes N] [--full] [--reference ...]
   offline audit --state FILE [--json] [--policy-pack-config FILE]
 `
 
@@ -38,6 +41,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return preview(args[1:], stdout, stderr)
 	case "audit":
 		return audit(args[1:], stdout, stderr)
+	case "diff":
+		return diff(args[1:], stdout, stderr)
+	case "report":
+		return report(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitClean
@@ -55,6 +62,8 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
 	onDemand := fs.Bool("on-demand", false, "price spot capacity at on-demand prices")
+	var refs referenceFlags
+	fs.Var(&refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from `pulumi stack output --json` or `pulumi stack export` (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return exitBadInput
 	}
@@ -85,7 +94,8 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings, OnDemand: *onDemand})
+	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings, OnDemand: *onDemand,
+		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		var ce *ConfigError
@@ -146,6 +156,109 @@ func audit(args []string, stdout, stderr io.Writer) int {
 		return exitMandatory
 	}
 	return exitClean
+}
+
+// stackInput is one stack to preview: its name and stack file.
+type stackInput struct {
+	name, path string
+}
+
+// previewStack loads a stack file and previews it; the exit code is
+// non-zero on failure, with the error printed.
+func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writer) (*Result, config.Values, int) {
+	path := in.path
+	if path == "" {
+		path = filepath.Join(dir, "Pulumi."+in.name+".yaml")
+	}
+	project, err := LoadProject(dir)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, exitBadInput
+	}
+	values, err := LoadStackConfig(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, exitBadInput
+	}
+	res, err := Preview(Options{Project: project, Stack: in.name, Values: values, Dir: dir,
+		References: refs.outputs, ReferenceSources: refs.sources})
+	if err != nil {
+		fmt.Fprintf(stderr, "stack %s: %v\n", in.name, err)
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return nil, nil, exitBadInput
+		}
+		return nil, nil, exitEngine
+	}
+	return res, Merge(project.Defaults, values), exitClean
+}
+
+func diff(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	from := fs.String("from", "", "the stack promoted from (reads Pulumi.FROM.yaml)")
+	to := fs.String("to", "", "the stack promoted to (reads Pulumi.TO.yaml)")
+	fromConfig := fs.String("from-config", "", "stack file of --from instead of Pulumi.FROM.yaml")
+	toConfig := fs.String("to-config", "", "stack file of --to instead of Pulumi.TO.yaml")
+	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	raw := fs.Bool("raw", false, "compare values as they are, stack names included")
+	var refs referenceFlags
+	fs.Var(&refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from a file (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if *from == "" || *to == "" {
+		fmt.Fprintf(stderr, "diff needs --from STACK and --to STACK\n%s", usage)
+		return exitBadInput
+	}
+	a, aValues, code := previewStack(stackInput{*from, *fromConfig}, *dir, refs, stderr)
+	if code != exitClean {
+		return code
+	}
+	b, bValues, code := previewStack(stackInput{*to, *toConfig}, *dir, refs, stderr)
+	if code != exitClean {
+		return code
+	}
+	d := DiffStacks(a, b, aValues, bValues, !*raw)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitBadInput
+		}
+	} else {
+		d.WriteText(stdout)
+	}
+	if rules.HasMandatory(b.Violations) {
+		return exitMandatory
+	}
+	return exitClean
+}
+
+// referenceFlags collects --reference NAME=FILE.
+type referenceFlags struct {
+	outputs map[string]map[string]any
+	sources map[string]string
+}
+
+func (r *referenceFlags) String() string { return "" }
+
+func (r *referenceFlags) Set(v string) error {
+	name, file, err := ParseReferenceFlag(v)
+	if err != nil {
+		return err
+	}
+	outs, err := LoadReference(file)
+	if err != nil {
+		return err
+	}
+	if r.outputs == nil {
+		r.outputs, r.sources = map[string]map[string]any{}, map[string]string{}
+	}
+	r.outputs[name], r.sources[name] = outs, "file "+file
+	return nil
 }
 
 func loadSettings(path string) (rules.Settings, error) {
