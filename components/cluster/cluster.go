@@ -499,6 +499,7 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 			Spec:                spec,
 			ClusterName:         c.ClusterName,
 			ClusterTagName:      args.Name,
+			KubernetesVersion:   args.Version,
 			SubnetIDsByAZ:       args.PrivateSubnetIDsByAZ,
 			AvailabilityZones:   args.AvailabilityZones,
 			NodeRoleARN:         c.NodeRole.Arn,

@@ -862,3 +862,22 @@ func TestNodeSetupAndOptionalAddons(t *testing.T) {
 	require.ErrorContains(t, err, `OptionalAddons[0]: "aws-efs-csi-driver" is not an optional add-on`)
 	require.Empty(t, rec.Resources())
 }
+
+// TestNodeGroupsFollowTheControlPlane: every group names the cluster's
+// Kubernetes version and waits for the cluster, so raising the version
+// upgrades the control plane and then rolls the nodes.
+func TestNodeGroupsFollowTheControlPlane(t *testing.T) {
+	a := clusterArgs(training("g5.xlarge", false))
+	a.Version = "1.33"
+	rec, _, err := buildCluster(t, a)
+	require.NoError(t, err)
+	cluster := rec.ByType("eks:index:Cluster")[0]
+	require.Equal(t, "1.33", str(cluster.Inputs, "version"))
+	groups := rec.ByType("aws:eks/nodeGroup:NodeGroup")
+	require.Len(t, groups, 2)
+	for _, ng := range groups {
+		require.Equal(t, "1.33", str(ng.Inputs, "version"), ng.Name)
+		require.Contains(t, ng.Dependencies, cluster.URN, "%s is updated after the control plane", ng.Name)
+		require.EqualValues(t, 1, obj(ng.Inputs, "updateConfig")["maxUnavailable"].NumberValue(), "one node at a time")
+	}
+}

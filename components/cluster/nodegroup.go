@@ -105,6 +105,12 @@ type NodeGroupArgs struct {
 	ClusterTagName string
 	// Tags are applied to the group, template, instances and volumes (required).
 	Tags map[string]string
+	// KubernetesVersion is the control plane's "1.MINOR": the nodes follow
+	// it, so raising the cluster's version updates the control plane and
+	// then rolls the groups (EKS updates a group's AMI to the version's,
+	// MaxUnavailable at a time). Without it a group keeps the version it
+	// was created with. Defaults to none.
+	KubernetesVersion string
 	// SetupCommands run as root when a node boots (for example installing
 	// the Lustre client). Defaults to none.
 	SetupCommands []string
@@ -260,6 +266,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 			DesiredSize: pulumi.Int(spec.DesiredSize),
 		},
 		UpdateConfig: eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+		Version:      optional(args.KubernetesVersion),
 		LaunchTemplate: eks.NodeGroupLaunchTemplateArgs{
 			Id:      g.LaunchTemplate.ID(),
 			Version: g.LaunchTemplate.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
@@ -278,4 +285,12 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		return nil, err
 	}
 	return g, nil
+}
+
+// optional is a string input, nil when empty.
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
