@@ -27,6 +27,8 @@ type ServicePrices struct {
 	FSxLustrePersistent2USDPerGBMonth  map[int]float64 // SSD storage, keyed by throughput in MB/s/TiB: 125, 250, 500, 1000
 	FSxLustreScratch2USDPerGBMonth     float64         // SCRATCH_2 storage (200 MB/s/TiB baseline included)
 	OpenSearchServerlessUSDPerOCUHour  float64         // OpenSearch Compute Unit-hour, indexing or search
+	CloudWatchAlarmUSDPerMetricMonth   float64         // standard-resolution alarm, per metric it evaluates
+	CloudWatchDashboardUSDPerMonth     float64         // per dashboard beyond the free three
 }
 
 // Prices are the us-east-1 unit prices the cost estimate uses. Treat it as
@@ -45,6 +47,8 @@ var Prices = ServicePrices{
 	S3StandardUSDPerGBMonth:            0.023,
 	FSxLustreScratch2USDPerGBMonth:     0.140,
 	OpenSearchServerlessUSDPerOCUHour:  0.24,
+	CloudWatchAlarmUSDPerMetricMonth:   0.10,
+	CloudWatchDashboardUSDPerMonth:     3.00,
 	FSxLustrePersistent2USDPerGBMonth: map[int]float64{
 		125:  0.145,
 		250:  0.210,
@@ -57,7 +61,8 @@ var Prices = ServicePrices{
 var ServicePricesSource = Source{
 	Description: "Published us-east-1 list prices (USD, first tier) from the AWS pricing pages: " +
 		"Amazon VPC pricing (NAT gateway, public IPv4), AWS PrivateLink pricing (interface endpoints), " +
-		"AWS KMS pricing, Amazon CloudWatch pricing (Logs ingestion/storage, vended VPC flow logs), " +
+		"AWS KMS pricing, Amazon CloudWatch pricing (Logs ingestion/storage, vended VPC flow logs, standard alarms per metric, " +
+		"dashboards: the first three of an account are free, priced here as if they were not), " +
 		"Amazon EKS pricing (standard support), Amazon S3 pricing (S3 Standard), " +
 		"Amazon FSx for Lustre pricing (Persistent-2 SSD per throughput tier, Scratch-2), " +
 		"Amazon OpenSearch Service pricing (Serverless OCU-hour; a collection bills at least 2 OCUs with standby " +

@@ -48,7 +48,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyPolicySettings, KeyPromotion, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
+var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyObservability, KeyPolicySettings, KeyPromotion, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -85,6 +85,8 @@ type Stack struct {
 	// Bedrock is the guardrail, invocation logging, application access and
 	// knowledge base; Enabled false without ml-platform:bedrock.
 	Bedrock Bedrock
+	// Observability decides when the stack's alarms fire.
+	Observability Observability
 	// Promotion is the stack whose exported models this stack's endpoints
 	// with promoteFrom serve; nil without ml-platform:promotion.
 	Promotion *Promotion
@@ -256,6 +258,11 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	var storageIn storageInput
 	if decoded(KeyStorage, values, &storageIn, &p) && envAndRegionOK {
 		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
+	}
+
+	var observabilityIn observabilityInput
+	if decoded(KeyObservability, values, &observabilityIn, &p) {
+		s.Observability = parseObservability(observabilityIn, &p)
 	}
 
 	var promotionIn promotionInput

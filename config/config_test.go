@@ -215,7 +215,7 @@ func TestErrors(t *testing.T) {
 		{"missing team", "dev", with(base(), KeyTeam, " "), []string{"ml-platform:team: required"}},
 		{"missing cost center", "dev", with(base(), KeyCostCenter, "<delete>"), []string{"ml-platform:costCenter: required"}},
 		{"unknown top-level key", "dev", with(base(), "ml-platform:netwrok", "{}"),
-			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:bedrock, ml-platform:cluster, ml-platform:compliance, ml-platform:cost, ml-platform:costCenter, ml-platform:environment, ml-platform:network, ml-platform:policySettings"}},
+			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:bedrock, ml-platform:cluster, ml-platform:compliance, ml-platform:cost, ml-platform:costCenter, ml-platform:environment, ml-platform:network, ml-platform:observability, ml-platform:policySettings"}},
 		{"required tag overridden", "dev", with(base(), KeyTags, obj(map[string]string{"Team": "x"})),
 			[]string{"ml-platform:tags.Team: is set by the platform and cannot be overridden; set ml-platform:team instead"}},
 		{"reserved tag prefix", "dev", with(base(), KeyTags, obj(map[string]string{"aws:foo": "x"})),

@@ -14,6 +14,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/cost"
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/network"
+	"github.com/ml-platform/ml-platform/components/observability"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/conventions"
@@ -53,6 +54,8 @@ type Platform struct {
 	// Bedrock is nil without ml-platform:bedrock.
 	Bedrock *Bedrock
 	Cost    *cost.Governance
+	// Observability is the dashboard, alarms and event rules.
+	Observability *observability.Observability
 	// Promoted is the promotion output of the source stack; nil without
 	// ml-platform:promotion.
 	Promoted *Promotion
@@ -210,6 +213,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildCost(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildObservability(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -663,6 +669,9 @@ func (p *Platform) Outputs() pulumi.Map {
 		"karpenterQueue":     p.karpenterQueue(),
 		"costAlertTopicArn":  p.Cost.TopicARN,
 		"budgetName":         p.Cost.Budget.Name,
+		// Operations: the dashboard and the topic every alarm goes to.
+		"dashboardUrl":  p.dashboardURL(),
+		"alertTopicArn": p.Cost.TopicARN,
 		// SageMaker: "" and [] when off.
 		"sagemakerDomainId":     p.sageMakerDomainID(),
 		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),

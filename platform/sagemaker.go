@@ -43,11 +43,9 @@ func endpointName(prefix, name string) string      { return prefix + "-" + name 
 // alerts key encrypts: the cost services, and EventBridge for model
 // approvals.
 func alertPublishers(cfg *config.Stack) []string {
-	out := slices.Clone(cost.TopicPublishers)
-	if len(cfg.SageMaker.ModelPackageGroups) > 0 {
-		out = append(out, "events.amazonaws.com")
-	}
-	return out
+	// cost.TopicPublishers includes EventBridge (failed pipelines, model
+	// approvals) and CloudWatch (alarms).
+	return slices.Clone(cost.TopicPublishers)
 }
 
 // featureStorePrefix is where offline stores live in the training data bucket.

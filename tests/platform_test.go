@@ -250,6 +250,7 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy":                               true,
 				"aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":                                 true,
 				"pulumi:providers:aws":                                                                       true,
+				"aws:cloudwatch/dashboard:Dashboard":                                                         true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;

@@ -38,11 +38,18 @@ const (
 const (
 	BudgetsPrincipal    = "budgets.amazonaws.com"
 	CostAlertsPrincipal = "costalerts.amazonaws.com"
+	// CloudWatchPrincipal publishes the stack's alarms and EventsPrincipal
+	// its EventBridge rules' events (failed pipelines): the alert topic is
+	// the stack's one place for what needs a human.
+	CloudWatchPrincipal = "cloudwatch.amazonaws.com"
+	EventsPrincipal     = "events.amazonaws.com"
 )
 
 // TopicPublishers are the service principals that publish to the alert
-// topic: the topic's key policy must grant each of them.
-var TopicPublishers = []string{BudgetsPrincipal, CostAlertsPrincipal}
+// topic: the topic's key policy must grant each of them (for CloudWatch,
+// kms:Decrypt and kms:GenerateDataKey*: CloudWatch user guide, "Amazon SNS
+// topic encryption for alarm actions").
+var TopicPublishers = []string{BudgetsPrincipal, CloudWatchPrincipal, CostAlertsPrincipal, EventsPrincipal}
 
 // TagFilter selects resources by one tag.
 type TagFilter struct {
@@ -115,6 +122,8 @@ type Governance struct {
 	pulumi.ResourceState
 
 	Topic *sns.Topic
+	// TopicPolicy admits the publishers: whatever publishes waits for it.
+	TopicPolicy *sns.TopicPolicy
 	// Budget is the stack's monthly budget.
 	Budget *budgets.Budget
 	// ServiceBudgets by catalog budget service key.
@@ -240,16 +249,16 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 		return nil, err
 	}
 	g.TopicARN = g.Topic.Arn
-	topicPolicy, err := sns.NewTopicPolicy(ctx, name+"-alerts", &sns.TopicPolicyArgs{
+	g.TopicPolicy, err = sns.NewTopicPolicy(ctx, name+"-alerts", &sns.TopicPolicyArgs{
 		Arn:    g.Topic.Arn,
-		Policy: pulumi.String(TopicPolicy(a.Partition, a.AccountID, topicARN).JSON()),
+		Policy: pulumi.String(TopicPolicy(a.Partition, a.Region, a.AccountID, topicARN).JSON()),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 	// Budgets and Cost Anomaly Detection publish only once the topic
 	// policy lets them.
-	afterPolicy := pulumi.DependsOn([]pulumi.Resource{topicPolicy})
+	afterPolicy := pulumi.DependsOn([]pulumi.Resource{g.TopicPolicy})
 
 	var filters budgets.BudgetCostFilterArray
 	if a.Filter != nil {
@@ -443,13 +452,30 @@ func TopicARN(partition, region, account, topicName string) string {
 // (user-defined cost allocation tags carry the user: prefix in billing).
 func TagKeyValue(key, value string) string { return "user:" + key + "$" + value }
 
-// TopicPolicy lets AWS Budgets (for budgets of this account) and Cost
-// Anomaly Detection (for this account) publish to the alert topic, and
-// refuses publishing without TLS. Same-account principals need no grant
-// here: their IAM policies decide.
-func TopicPolicy(partition, account, topicARN string) iamdoc.Document {
+// TopicPolicy lets AWS Budgets (for budgets of this account), Cost
+// Anomaly Detection (for this account), CloudWatch alarms and EventBridge
+// rules of this account and region publish to the alert topic, and refuses
+// publishing without TLS. Same-account principals need no grant here:
+// their IAM policies decide.
+func TopicPolicy(partition, region, account, topicARN string) iamdoc.Document {
 	publish := []string{"SNS:Publish"}
 	return iamdoc.New(
+		iamdoc.Statement{
+			Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{CloudWatchPrincipal}},
+			Action: publish, Resource: []string{topicARN},
+			Condition: iamdoc.Condition{
+				"StringEquals": {"aws:SourceAccount": {account}},
+				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", partition, region, account)}},
+			},
+		},
+		iamdoc.Statement{
+			Sid: "EventBridgeRulesPublish", Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{EventsPrincipal}},
+			Action: publish, Resource: []string{topicARN},
+			Condition: iamdoc.Condition{
+				"StringEquals": {"aws:SourceAccount": {account}},
+				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:events:%s:%s:rule/*", partition, region, account)}},
+			},
+		},
 		iamdoc.Statement{
 			Sid: "AWSBudgetsPublish", Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{BudgetsPrincipal}},
 			Action: publish, Resource: []string{topicARN},

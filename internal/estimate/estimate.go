@@ -115,6 +115,20 @@ func Estimate(rs []Resource, opts Options) Cost {
 				azs, hours, p.InterfaceEndpointUSDPerHourPerAZ, p.InterfaceEndpointUSDPerGB)
 		case "aws:kms/key:Key":
 			add(r, p.KMSKeyUSDPerMonth, "$%.2f per key-month, plus requests", p.KMSKeyUSDPerMonth)
+		case "aws:cloudwatch/metricAlarm:MetricAlarm":
+			metrics := 1
+			if queries := list(r.Inputs, "metricQueries"); len(queries) > 0 {
+				// A metric math alarm is billed per metric it reads.
+				metrics = 0
+				for _, q := range queries {
+					if q.IsMap() && len(mapAt(q.AsMap(), "metric").AsMap()) > 0 {
+						metrics++
+					}
+				}
+			}
+			add(r, float64(metrics)*p.CloudWatchAlarmUSDPerMetricMonth, "%d metric(s) x $%.2f per alarm metric-month", metrics, p.CloudWatchAlarmUSDPerMetricMonth)
+		case "aws:cloudwatch/dashboard:Dashboard":
+			add(r, p.CloudWatchDashboardUSDPerMonth, "$%.2f per dashboard-month (an account's first three are free)", p.CloudWatchDashboardUSDPerMonth)
 		case "aws:cloudwatch/logGroup:LogGroup":
 			add(r, 0, "usage: $%.2f per GB ingested, $%.3f per GB-month stored", p.CloudWatchLogsIngestUSDPerGB, p.CloudWatchLogsStorageUSDPerGBMonth)
 		case "aws:ec2/flowLog:FlowLog":

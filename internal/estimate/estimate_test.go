@@ -170,3 +170,25 @@ func TestPipelineRun(t *testing.T) {
 	od := estimate.Estimate([]estimate.Resource{p}, estimate.Options{OnDemand: true})
 	require.Contains(t, od.Items[0].Basis, fmt.Sprintf("per run at most $%.2f", 2*10*g5.TrainingUSDPerHour))
 }
+
+// TestAlarmsAndDashboards: an alarm is billed per metric it reads (a
+// metric math alarm per metric, not per expression), a dashboard monthly.
+func TestAlarmsAndDashboards(t *testing.T) {
+	c := estimate.Estimate([]estimate.Resource{
+		res("aws:cloudwatch/metricAlarm:MetricAlarm", "plain", map[string]any{"metricName": "FreeDataStorageCapacity"}),
+		res("aws:cloudwatch/metricAlarm:MetricAlarm", "rate", map[string]any{"metricQueries": []any{
+			map[string]any{"id": "errors", "metric": map[string]any{"metricName": "Invocation5XXErrors"}},
+			map[string]any{"id": "invocations", "metric": map[string]any{"metricName": "Invocations"}},
+			map[string]any{"id": "rate", "expression": "100 * errors / invocations", "returnData": true},
+		}}),
+		res("aws:cloudwatch/dashboard:Dashboard", "d", map[string]any{"dashboardName": "x"}),
+	}, estimate.Options{Region: "us-east-1"})
+	byName := map[string]float64{}
+	for _, it := range c.Items {
+		byName[it.URN[strings.LastIndex(it.URN, ":")+1:]] = it.MonthlyUSD
+	}
+	require.InDelta(t, 0.10, byName["plain"], 1e-9)
+	require.InDelta(t, 0.20, byName["rate"], 1e-9, "two metrics, the expression is free")
+	require.InDelta(t, 3.00, byName["d"], 1e-9)
+	require.InDelta(t, 3.30, c.MonthlyUSD, 1e-9)
+}

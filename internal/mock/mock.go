@@ -377,6 +377,12 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		id = autoName()
 		set("name", id)
 		set("arn", arn("events", "rule/"+id))
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		id = autoName()
+		set("arn", arn("cloudwatch", "alarm:"+id))
+	case "aws:cloudwatch/dashboard:Dashboard":
+		id = fmt.Sprint(reg.Inputs["dashboardName"].V)
+		set("dashboardArn", fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", partition, AccountID, id))
 	case "aws:ec2/placementGroup:PlacementGroup":
 		id = autoName()
 		set("name", id)
@@ -395,6 +401,13 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		id = cluster + ":" + name
 		set("nodeGroupName", name)
 		set("arn", arn("eks", fmt.Sprintf("nodegroup/%s/%s/%s", cluster, name, uuidFrom(h))))
+		// EKS names the group's Auto Scaling group eks-<group>-<uuid>.
+		state["resources"] = resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
+			"autoscalingGroups": resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
+				"name": resource.NewStringProperty("eks-" + name + "-" + uuidFrom(h)),
+			})}),
+			"remoteAccessSecurityGroupId": resource.NewStringProperty(""),
+		})})
 		set("status", "ACTIVE")
 	case "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/podIdentityAssociation:PodIdentityAssociation":
 		set("arn", arn("eks", kind+"/"+fmt.Sprint(reg.Inputs["clusterName"].V)+"/"+h[:17]))

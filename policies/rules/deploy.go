@@ -84,7 +84,7 @@ func init() {
 				"template volumes of managed node groups grants the `AWSServiceRoleForAutoScaling` service-linked role, " +
 				"and `AWSServiceRoleForEC2Spot` when a group or NodePool using it runs spot (or an EBS-style statement " +
 				"for every principal with `kms:ViaService` ec2 and `kms:CallerAccount`); a log group grants " +
-				"`logs.<region>.amazonaws.com`; an SQS queue or SNS topic grants the services its policy lets send to; a key encrypting a bucket an FSx data repository association links grants FSx through S3 " +
+				"`logs.<region>.amazonaws.com`; an SQS queue or SNS topic grants the services its policy lets send to, and an SNS topic that CloudWatch alarms notify grants `cloudwatch.amazonaws.com`; a key encrypting a bucket an FSx data repository association links grants FSx through S3 " +
 				"it and the EventBridge rules that target it (`events.amazonaws.com`).",
 			Level: Mandatory,
 			Types: []string{kmsKeyType},
@@ -723,7 +723,7 @@ func grantsFSxThroughS3(st map[string]any) bool {
 
 // publishersOf returns the AWS services that send to a queue or topic: the
 // service principals its policy allows (but the owning service itself),
-// and EventBridge when a rule targets it.
+// EventBridge when a rule targets it and CloudWatch when an alarm notifies it.
 func publishersOf(rs []Resource, target Resource) []string {
 	set := map[string]bool{}
 	policyType, owner := sqsQueuePolicyType, "sqs.amazonaws.com"
@@ -734,6 +734,11 @@ func publishersOf(rs []Resource, target Resource) []string {
 		switch {
 		case r.Type == eventTargetType && referenceOf(r, "arn").matches(target, "arn"):
 			set["events.amazonaws.com"] = true
+		case r.Type == metricAlarmType && target.Type == snsTopicType && (referenceOf(r, "alarmActions").matches(target, "arn") ||
+			referenceOf(r, "okActions").matches(target, "arn") || referenceOf(r, "insufficientDataActions").matches(target, "arn")):
+			// CloudWatch user guide, "Amazon SNS topic encryption for alarm
+			// actions": the key grants cloudwatch.amazonaws.com.
+			set["cloudwatch.amazonaws.com"] = true
 		case r.Type == policyType && (referenceOf(r, "queueUrl").matches(target, "url", "id") || referenceOf(r, "arn").matches(target, "arn")):
 			doc, _ := policyDocument(r.Properties, "policy")
 			for _, st := range statements(doc) {

@@ -48,3 +48,26 @@ func TestBillingAlertSubscribersValid(t *testing.T) {
 		{name: "immediate to two topics", r: sub("IMMEDIATE", sns, sns), want: []string{"2 subscribers; an anomaly subscription with IMMEDIATE alerts takes at most 1"}},
 	})
 }
+
+// TestAlarmTopicKeyGrantsCloudWatch: a key encrypting a topic that
+// CloudWatch alarms notify grants cloudwatch.amazonaws.com.
+func TestAlarmTopicKeyGrantsCloudWatch(t *testing.T) {
+	policy := func(services ...string) string {
+		list := `"` + services[0] + `"`
+		for _, s := range services[1:] {
+			list += `,"` + s + `"`
+		}
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"Root","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},` +
+			`"Action":"kms:*","Resource":"*"},{"Sid":"Services","Effect":"Allow","Principal":{"Service":[` + list + `]},` +
+			`"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*"}]}`
+	}
+	key := func(services ...string) Resource { return mk(kmsKeyType, "alerts", map[string]any{"policy": policy(services...)}) }
+	topic := withDeps(mk(snsTopicType, "alerts", map[string]any{"kmsMasterKeyId": computed}), "kmsMasterKeyId", urnOf(kmsKeyType, "alerts"))
+	alarm := withDeps(mk(metricAlarmType, "idle-gpus", map[string]any{"alarmActions": computed}), "alarmActions", topic.URN)
+	runStackCases(t, "kms-key-grants-services", []stackCase{
+		{name: "granted", rs: []Resource{key("cloudwatch.amazonaws.com"), topic, alarm}},
+		{name: "not granted", rs: []Resource{key("events.amazonaws.com"), topic, alarm},
+			want: []Finding{{URN: urnOf(kmsKeyType, "alerts"), Message: "cloudwatch.amazonaws.com"}}},
+		{name: "no alarm, no grant needed", rs: []Resource{key("events.amazonaws.com"), topic}},
+	})
+}

@@ -23,6 +23,7 @@ const (
 	anomalySubType              = "aws:costexplorer/anomalySubscription:AnomalySubscription"
 	eventRuleType               = "aws:cloudwatch/eventRule:EventRule"
 	eventTargetType             = "aws:cloudwatch/eventTarget:EventTarget"
+	metricAlarmType             = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	logGroupType                = "aws:cloudwatch/logGroup:LogGroup"
 	dynamoTableType             = "aws:dynamodb/table:Table"
 	ebsVolumeType               = "aws:ebs/volume:Volume"

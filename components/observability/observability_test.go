@@ -1,0 +1,211 @@
+package observability_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/observability"
+	"github.com/ml-platform/ml-platform/internal/golden"
+	"github.com/ml-platform/ml-platform/internal/mock"
+)
+
+const topicARN = "arn:aws:sns:us-east-1:123456789012:ml-platform-test-cost-alerts"
+
+func args() *observability.Args {
+	return &observability.Args{
+		Name: "ml-platform-test", Region: "us-east-1", ClusterName: "ml-platform-test", NVIDIA: true, Neuron: true,
+		Endpoints: []observability.Endpoint{
+			{Label: "churn", Name: pulumi.String("ml-platform-test-churn"), Variant: "AllTraffic"},
+			{Label: "batch", Name: pulumi.String("ml-platform-test-batch"), Variant: "AllTraffic", Async: true},
+		},
+		FileSystems: []observability.FileSystem{{Name: "lustre", ID: pulumi.String("fs-0123456789abcdef0"), CapacityGiB: 1200}},
+		NATGateways: []observability.NATGateway{{Name: "us-east-1a", ID: pulumi.String("nat-0a")}},
+		NodeGroups: []observability.NodeGroup{
+			{Name: "system", ASGName: pulumi.String("eks-system-1"), MaxSize: 6},
+			{Name: "gpu", ASGName: pulumi.String("eks-gpu-1"), MaxSize: 4},
+		},
+		InterruptionQueueName: pulumi.String("ml-platform-test-karpenter"),
+		InterruptionRuleName:  pulumi.String("karpenter-spot-interruption-1"),
+		PipelineARNs:          []string{"arn:aws:sagemaker:us-east-1:123456789012:pipeline/ml-platform-test-build"},
+		Thresholds: observability.Thresholds{EndpointErrorRatePercent: 5, EndpointP99LatencyMs: 800, FSxFreePercent: 10,
+			InterruptionBacklog: 10, IdleUtilizationPercent: 10, IdleHours: 3},
+		TopicARN: pulumi.String(topicARN),
+		Tags:     map[string]string{"Project": "ml-platform"},
+	}
+}
+
+func build(t *testing.T, a *observability.Args) (*mock.Recorder, error) {
+	t.Helper()
+	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
+	err := rec.Run(func(ctx *pulumi.Context) error {
+		policy, err := sns.NewTopicPolicy(ctx, "alerts", &sns.TopicPolicyArgs{Arn: pulumi.String(topicARN), Policy: pulumi.String("{}")})
+		if err != nil {
+			return err
+		}
+		if a.TopicPolicy == nil {
+			a.TopicPolicy = policy
+		}
+		_, err = observability.New(ctx, "observability", a)
+		return err
+	}, nil)
+	return rec, err
+}
+
+func alarm(t *testing.T, rec *mock.Recorder, key string) *mock.Registered {
+	t.Helper()
+	r := rec.ByName("aws:cloudwatch/metricAlarm:MetricAlarm", "observability-"+key)
+	require.NotNil(t, r, "alarm %s", key)
+	return r
+}
+
+func dims(r *mock.Registered) map[string]string {
+	out := map[string]string{}
+	for k, v := range r.Inputs["dimensions"].ObjectValue() {
+		out[string(k)] = v.StringValue()
+	}
+	return out
+}
+
+func num(r *mock.Registered, key string) float64 { return r.Inputs[resource.PropertyKey(key)].NumberValue() }
+
+// TestAlarms checks each alarm against what it watches: the metric, the
+// dimensions of the resource, the threshold in the metric's unit, and the
+// window; every alarm notifies the topic once its policy exists.
+func TestAlarms(t *testing.T) {
+	rec, err := build(t, args())
+	require.NoError(t, err)
+	var keys []string
+	policy := rec.ByName("aws:sns/topicPolicy:TopicPolicy", "alerts")
+	for _, r := range rec.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		keys = append(keys, strings.TrimPrefix(r.Name, "observability-"))
+		require.Equal(t, []string{topicARN}, mock.Strings(r.Inputs, "alarmActions"), r.Name)
+		require.Equal(t, []string{topicARN}, mock.Strings(r.Inputs, "okActions"), r.Name)
+		require.Contains(t, r.Dependencies, policy.URN, "%s waits for the topic policy", r.Name)
+		require.Equal(t, "ml-platform-test-"+strings.TrimPrefix(r.Name, "observability-"), mock.String(r.Inputs, "name"))
+		if _, ok := r.Inputs["metricQueries"]; !ok {
+			require.LessOrEqual(t, num(r, "period")*num(r, "evaluationPeriods"), float64(catalog.AlarmWindowMaxSeconds), r.Name)
+		}
+	}
+	require.ElementsMatch(t, []string{
+		"endpoint-churn-5xx-rate", "endpoint-churn-p99-latency", "endpoint-batch-failures",
+		"fsx-lustre-free-capacity", "nodegroup-system-at-max", "nodegroup-gpu-at-max",
+		"karpenter-interruption-backlog", "idle-gpus", "idle-neuron",
+	}, keys, "one set per endpoint, file system and node group; async endpoints get failures, not a rate")
+
+	rate := alarm(t, rec, "endpoint-churn-5xx-rate")
+	require.EqualValues(t, 5, num(rate, "threshold"))
+	var expression string
+	var returned int
+	for _, q := range rate.Inputs["metricQueries"].ArrayValue() {
+		m := q.ObjectValue()
+		if m["returnData"].BoolValue() {
+			returned++
+			expression = mock.String(m, "expression")
+			continue
+		}
+		metric := m["metric"].ObjectValue()
+		require.Equal(t, "AWS/SageMaker", mock.String(metric, "namespace"))
+		require.Equal(t, "ml-platform-test-churn", mock.String(metric["dimensions"].ObjectValue(), "EndpointName"))
+	}
+	require.Equal(t, 1, returned, "exactly one query returns data")
+	require.Equal(t, "IF(invocations > 0, 100 * errors / invocations, 0)", expression)
+
+	latency := alarm(t, rec, "endpoint-churn-p99-latency")
+	require.Equal(t, "p99", mock.String(latency.Inputs, "extendedStatistic"))
+	require.EqualValues(t, 800_000, num(latency, "threshold"), "ModelLatency is in microseconds")
+	require.Equal(t, map[string]string{"EndpointName": "ml-platform-test-churn", "VariantName": "AllTraffic"}, dims(latency))
+
+	batch := alarm(t, rec, "endpoint-batch-failures")
+	require.Equal(t, "InvocationFailures", mock.String(batch.Inputs, "metricName"))
+
+	fsx := alarm(t, rec, "fsx-lustre-free-capacity")
+	require.Equal(t, "FreeDataStorageCapacity", mock.String(fsx.Inputs, "metricName"))
+	require.Equal(t, map[string]string{"FileSystemId": "fs-0123456789abcdef0"}, dims(fsx))
+	require.EqualValues(t, 128849018880, num(fsx, "threshold"), "10% of 1200 GiB, in bytes")
+	require.Equal(t, "LessThanThreshold", mock.String(fsx.Inputs, "comparisonOperator"))
+
+	gpu := alarm(t, rec, "nodegroup-gpu-at-max")
+	require.EqualValues(t, 4, num(gpu, "threshold"))
+	require.Equal(t, map[string]string{"AutoScalingGroupName": "eks-gpu-1"}, dims(gpu))
+
+	idle := alarm(t, rec, "idle-gpus")
+	require.Equal(t, "node_gpu_utilization", mock.String(idle.Inputs, "metricName"))
+	require.EqualValues(t, 3600, num(idle, "period"))
+	require.EqualValues(t, 3, num(idle, "evaluationPeriods"))
+	require.EqualValues(t, 3, num(idle, "datapointsToAlarm"), "idle for the whole window")
+	require.Equal(t, "notBreaching", mock.String(idle.Inputs, "treatMissingData"), "no accelerator nodes, nothing idles")
+
+	backlog := alarm(t, rec, "karpenter-interruption-backlog")
+	require.Equal(t, map[string]string{"QueueName": "ml-platform-test-karpenter"}, dims(backlog))
+
+	rule := rec.ByName("aws:cloudwatch/eventRule:EventRule", "observability-pipeline-failures")
+	var pattern map[string]any
+	require.NoError(t, json.Unmarshal([]byte(mock.String(rule.Inputs, "eventPattern")), &pattern))
+	require.Equal(t, []any{"SageMaker Model Building Pipeline Execution Status Change"}, pattern["detail-type"])
+	detail := pattern["detail"].(map[string]any)
+	require.Equal(t, []any{"Failed", "Stopped"}, detail["currentPipelineExecutionStatus"])
+	require.Equal(t, []any{"arn:aws:sagemaker:us-east-1:123456789012:pipeline/ml-platform-test-build"}, detail["pipelineArn"])
+	target := rec.ByName("aws:cloudwatch/eventTarget:EventTarget", "observability-pipeline-failures")
+	require.Equal(t, topicARN, mock.String(target.Inputs, "arn"))
+	require.Contains(t, target.Dependencies, policy.URN)
+}
+
+// TestDashboard pins the dashboard body and checks it names the resolved
+// resources on a 24-column grid.
+func TestDashboard(t *testing.T) {
+	rec, err := build(t, args())
+	require.NoError(t, err)
+	body := mock.String(rec.ByType("aws:cloudwatch/dashboard:Dashboard")[0].Inputs, "dashboardBody")
+	golden.AssertJSON(t, "dashboard.json", body)
+	var d observability.Dashboard
+	require.NoError(t, json.Unmarshal([]byte(body), &d))
+	var titles []string
+	for _, w := range d.Widgets {
+		require.LessOrEqual(t, w.X+w.Width, 24)
+		titles = append(titles, w.Properties.Title)
+	}
+	for _, want := range []string{"GPU utilization", "Neuron core utilization", "Nodes (cluster and node groups)",
+		"Spot interruptions and the Karpenter queue", "Endpoint ml-platform-test-churn: invocations and errors",
+		"Endpoint ml-platform-test-batch (async): failures and model latency", "FSx lustre: free capacity",
+		"NAT gateways: bytes (billed per GB processed)"} {
+		require.Contains(t, titles, want)
+	}
+	for _, id := range []string{"fs-0123456789abcdef0", "nat-0a", "eks-gpu-1", "karpenter-spot-interruption-1", "ml-platform-test-karpenter"} {
+		require.Contains(t, body, `"`+id+`"`)
+	}
+
+	// Without accelerators, endpoints, file systems or Karpenter those rows go.
+	bare := observability.DashboardBody(observability.Resolved{Region: "us-east-1", ClusterName: "c"})
+	require.NotContains(t, bare, "GPU")
+	require.NotContains(t, bare, "AWS/SageMaker")
+	require.NotContains(t, bare, "AWS/SQS")
+	require.Contains(t, bare, "cluster_node_count")
+}
+
+func TestValidation(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*observability.Args)
+		want string
+	}{
+		{func(a *observability.Args) { a.Thresholds.IdleHours = 25 }, "Thresholds.IdleHours: 25; allowed: 1 to 24"},
+		{func(a *observability.Args) { a.Thresholds.FSxFreePercent = 100 }, "Thresholds: percentages in (0, 100)"},
+		{func(a *observability.Args) { a.InterruptionRuleName = nil }, "InterruptionQueueName and InterruptionRuleName: both or neither"},
+		{func(a *observability.Args) { a.PipelineARNs = []string{"ml-platform-test-build"} }, `PipelineARNs[0]: "ml-platform-test-build" is not a pipeline ARN`},
+		{func(a *observability.Args) { a.NodeGroups[0].MaxSize = 0 }, "NodeGroups[0]: a name, an Auto Scaling group and a maximum size"},
+		{func(a *observability.Args) { a.TopicARN = nil }, "TopicARN, TopicPolicy, Tags: required"},
+	} {
+		a := args()
+		c.edit(a)
+		rec, err := build(t, a)
+		require.ErrorContains(t, err, c.want)
+		require.False(t, slices.ContainsFunc(rec.Resources(), func(r *mock.Registered) bool { return strings.HasPrefix(r.Type, "aws:cloudwatch") }))
+	}
+}

@@ -1,0 +1,95 @@
+package platform
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/components/observability"
+	smc "github.com/ml-platform/ml-platform/components/sagemaker"
+	"github.com/ml-platform/ml-platform/config"
+)
+
+// buildObservability registers the stack's dashboard, alarms and event
+// rules. Every dimension is an output of the resource that publishes the
+// metric, so the alarms watch what the stack created.
+func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
+	cfg := p.Config
+	o := cfg.Observability
+	needs := acceleratorNeeds(cfg.Cluster)
+	args := &observability.Args{
+		Name: prefix, Region: cfg.Region, ClusterName: p.Cluster.Name,
+		NVIDIA: needs.nvidia, Neuron: needs.neuron,
+		Thresholds: observability.Thresholds{
+			EndpointErrorRatePercent: o.EndpointErrorRatePercent, EndpointP99LatencyMs: o.EndpointP99LatencyMs,
+			FSxFreePercent: o.FSxFreePercent, InterruptionBacklog: o.InterruptionBacklog,
+			IdleUtilizationPercent: o.IdleUtilizationPercent, IdleHours: o.IdleHours,
+		},
+		TopicARN:    p.Cost.TopicARN,
+		TopicPolicy: p.Cost.TopicPolicy,
+		Tags:        cfg.Tags(),
+	}
+	if p.SageMaker != nil {
+		for _, e := range cfg.SageMaker.Endpoints {
+			args.Endpoints = append(args.Endpoints, observability.Endpoint{
+				Label: e.Name, Name: p.SageMaker.Endpoints[e.Name].Endpoint.Name, Variant: smc.Variant,
+				Async: e.Kind == config.EndpointAsync,
+			})
+		}
+		// Known before the pipelines exist, as the event pattern must be.
+		if p.SageMaker.Pipeline != nil {
+			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(p.Partition, cfg.Region, p.AccountID, buildPipelineName(prefix)))
+		}
+		if p.SageMaker.Monitoring != nil {
+			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(p.Partition, cfg.Region, p.AccountID, dataQualityPipelineName(prefix)))
+		}
+	}
+	if p.Lustre != nil {
+		args.FileSystems = append(args.FileSystems, observability.FileSystem{
+			Name: "lustre", ID: p.Lustre.FileSystem.ID().ToStringOutput(), CapacityGiB: cfg.Storage.Lustre.StorageCapacityGiB,
+		})
+	}
+	for i, nat := range p.Network.NATGateways {
+		args.NATGateways = append(args.NATGateways, observability.NATGateway{
+			Name: p.Network.AvailabilityZones[i], ID: nat.ID().ToStringOutput(),
+		})
+	}
+	for _, spec := range cfg.Cluster.NodeGroups {
+		g := p.Cluster.NodeGroups[spec.Name]
+		args.NodeGroups = append(args.NodeGroups, observability.NodeGroup{
+			Name: spec.Name, ASGName: autoScalingGroupName(g.NodeGroup), MaxSize: spec.MaxSize,
+		})
+	}
+	if k := p.Karpenter; k != nil {
+		args.InterruptionQueueName = k.Queue.Name
+		args.InterruptionRuleName = k.Rules["spot-interruption"].Name
+	}
+	slices.Sort(args.PipelineARNs)
+	var err error
+	p.Observability, err = observability.New(ctx, "observability", args, withAWS)
+	return err
+}
+
+// autoScalingGroupName is the name of a managed node group's Auto Scaling
+// group, which EKS creates and reports among the group's resources.
+func autoScalingGroupName(ng *eks.NodeGroup) pulumi.StringOutput {
+	return ng.Resources.ApplyT(func(rs []eks.NodeGroupResource) (string, error) {
+		for _, r := range rs {
+			for _, asg := range r.AutoscalingGroups {
+				if asg.Name != nil {
+					return *asg.Name, nil
+				}
+			}
+		}
+		return "", fmt.Errorf("node group reports no Auto Scaling group")
+	}).(pulumi.StringOutput)
+}
+
+// dashboardURL is the console address of the stack's dashboard.
+func (p *Platform) dashboardURL() pulumi.StringInput {
+	r := p.Config.Region
+	return pulumi.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards/dashboard/%s", r, r,
+		p.Observability.Dashboard.DashboardName)
+}
