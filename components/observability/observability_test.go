@@ -74,7 +74,9 @@ func dims(r *mock.Registered) map[string]string {
 	return out
 }
 
-func num(r *mock.Registered, key string) float64 { return r.Inputs[resource.PropertyKey(key)].NumberValue() }
+func num(r *mock.Registered, key string) float64 {
+	return r.Inputs[resource.PropertyKey(key)].NumberValue()
+}
 
 // TestAlarms checks each alarm against what it watches: the metric, the
 // dimensions of the resource, the threshold in the metric's unit, and the

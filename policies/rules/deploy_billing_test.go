@@ -61,7 +61,9 @@ func TestAlarmTopicKeyGrantsCloudWatch(t *testing.T) {
 			`"Action":"kms:*","Resource":"*"},{"Sid":"Services","Effect":"Allow","Principal":{"Service":[` + list + `]},` +
 			`"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*"}]}`
 	}
-	key := func(services ...string) Resource { return mk(kmsKeyType, "alerts", map[string]any{"policy": policy(services...)}) }
+	key := func(services ...string) Resource {
+		return mk(kmsKeyType, "alerts", map[string]any{"policy": policy(services...)})
+	}
 	topic := withDeps(mk(snsTopicType, "alerts", map[string]any{"kmsMasterKeyId": computed}), "kmsMasterKeyId", urnOf(kmsKeyType, "alerts"))
 	alarm := withDeps(mk(metricAlarmType, "idle-gpus", map[string]any{"alarmActions": computed}), "alarmActions", topic.URN)
 	runStackCases(t, "kms-key-grants-services", []stackCase{
