@@ -30,10 +30,19 @@ type Storage struct {
 	// ForceDestroy lets `pulumi destroy` delete buckets that hold objects
 	// (dev only).
 	ForceDestroy bool
+	// Replication copies the models bucket to another region for disaster
+	// recovery; nil when off (prod and staging only).
+	Replication *Replication
 	// Lustre is the FSx for Lustre file system; nil when off.
 	Lustre *Lustre
 	// TrainingJob is the example distributed training job; nil when off.
 	TrainingJob *TrainingJob
+}
+
+// Replication is the disaster recovery copy of the models bucket.
+type Replication struct {
+	// Region holds the replica bucket and its key.
+	Region string
 }
 
 // Lifecycle holds the lifecycle days of each bucket.
@@ -126,12 +135,15 @@ type storageInput struct {
 		ArchiveAccessDays     *int `json:"archiveAccessDays"`
 		DeepArchiveAccessDays *int `json:"deepArchiveAccessDays"`
 	} `json:"archiveTiering"`
-	RestrictToVPCEndpoint     *bool          `json:"restrictToVpcEndpoint"`
-	VPCEndpointExemptRoleARNs []string       `json:"vpcEndpointExemptRoleArns"`
-	AbortIncompleteUploadDays *int           `json:"abortIncompleteUploadDays"`
-	ForceDestroy              *bool          `json:"forceDestroy"`
-	Lustre                    *lustreInput   `json:"lustre"`
-	TrainingJob               *trainJobInput `json:"trainingJob"`
+	RestrictToVPCEndpoint     *bool    `json:"restrictToVpcEndpoint"`
+	VPCEndpointExemptRoleARNs []string `json:"vpcEndpointExemptRoleArns"`
+	AbortIncompleteUploadDays *int     `json:"abortIncompleteUploadDays"`
+	ForceDestroy              *bool    `json:"forceDestroy"`
+	Replication               *struct {
+		Region string `json:"region"`
+	} `json:"replication"`
+	Lustre      *lustreInput   `json:"lustre"`
+	TrainingJob *trainJobInput `json:"trainingJob"`
 }
 
 type lustreInput struct {
@@ -295,6 +307,20 @@ func parseStorage(env conventions.Environment, region string, in storageInput, k
 		s.ForceDestroy = *in.ForceDestroy
 		if s.ForceDestroy && env.ProdLike() {
 			p.add(key+".forceDestroy", "true is not allowed in %s: prod buckets are protected and kept", env)
+		}
+	}
+
+	if r := in.Replication; r != nil {
+		switch {
+		case !env.ProdLike():
+			p.add(key+".replication", "a disaster recovery copy is for prod and staging (it doubles what the models cost to store); allowed in: prod, staging")
+		case !catalog.KnownRegion(r.Region):
+			p.add(key+".replication.region", "%q is not a commercial AWS region the provider knows; closest: %s", r.Region,
+				strings.Join(catalog.Closest(r.Region, catalog.Regions(), 3), ", "))
+		case r.Region == region:
+			p.add(key+".replication.region", "%q is the stack's own region; a disaster recovery copy goes to another one", r.Region)
+		default:
+			s.Replication = &Replication{Region: r.Region}
 		}
 	}
 

@@ -114,3 +114,21 @@ func TestTrainingJobDefaults(t *testing.T) {
 	require.Equal(t, &TrainingJob{InstanceType: "p5.48xlarge", Nodes: 2, Image: "pytorch/pytorch:2.10.0-cuda12.8-cudnn9-runtime",
 		Command: []string{"torchrun", "/data/code/train.py"}, CheckpointIntervalMinutes: 15, ShmGiB: 64}, s.Storage.TrainingJob)
 }
+
+func TestReplication(t *testing.T) {
+	s, err := Parse("ml-platform", "prod", with(base(), KeyStorage, obj(map[string]any{"replication": map[string]any{"region": "us-west-2"}})))
+	require.NoError(t, err)
+	require.Equal(t, &Replication{Region: "us-west-2"}, s.Storage.Replication)
+	s, err = Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.Nil(t, s.Storage.Replication, "off unless configured")
+
+	for stack, c := range map[string]struct{ region, want string }{
+		"dev":     {"us-west-2", "ml-platform:storage.replication: a disaster recovery copy is for prod and staging"},
+		"prod":    {"us-east-1", `ml-platform:storage.replication.region: "us-east-1" is the stack's own region`},
+		"staging": {"us-west-3", `ml-platform:storage.replication.region: "us-west-3" is not a commercial AWS region the provider knows; closest: us-west-1`},
+	} {
+		_, err := Parse("ml-platform", stack, with(base(), KeyStorage, obj(map[string]any{"replication": map[string]any{"region": c.region}})))
+		require.ErrorContains(t, err, c.want, stack)
+	}
+}

@@ -54,6 +54,9 @@ type Platform struct {
 	// Bedrock is nil without ml-platform:bedrock.
 	Bedrock *Bedrock
 	Cost    *cost.Governance
+	// Replica is the disaster recovery copy of the models bucket; nil
+	// without storage.replication.
+	Replica *Replica
 	// Observability is the dashboard, alarms and event rules.
 	Observability *observability.Observability
 	// Promoted is the promotion output of the source stack; nil without
@@ -200,6 +203,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := p.buildBuckets(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
+	if err := p.buildReplication(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
 	if err := p.buildCompute(ctx, prefix, zones, specs, withAWS); err != nil {
 		return nil, err
 	}
@@ -312,7 +318,13 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 	}
 	if s.RestrictToVPCEndpoint {
 		args.VPCEndpointID = p.Network.S3Endpoint.ID().ToStringOutput()
-		args.VPCEndpointExemptRoleARNs = s.VPCEndpointExemptRoleARNs
+		args.VPCEndpointExemptRoleARNs = slices.Clone(s.VPCEndpointExemptRoleARNs)
+		if s.Replication != nil {
+			// S3 replicates with this role from outside the VPC; its own
+			// policy lets it read the models bucket's versions only.
+			args.VPCEndpointExemptRoleARNs = append(args.VPCEndpointExemptRoleARNs,
+				fmt.Sprintf("arn:%s:iam::%s:role/%s", p.Partition, p.AccountID, replicationRoleName(prefix)))
+		}
 		args.ServicePrefixes = append(sageMakerServicePrefixes(p.Config, prefix, p.Partition, p.AccountID),
 			bedrockServicePrefixes(p.Config, p.Partition, p.AccountID)...)
 	}
@@ -669,6 +681,8 @@ func (p *Platform) Outputs() pulumi.Map {
 		"karpenterQueue":     p.karpenterQueue(),
 		"costAlertTopicArn":  p.Cost.TopicARN,
 		"budgetName":         p.Cost.Budget.Name,
+		// Disaster recovery: the models bucket's replica ("" without one).
+		"modelsReplicaBucket": p.replicaBucket(),
 		// Operations: the dashboard and the topic every alarm goes to.
 		"dashboardUrl":  p.dashboardURL(),
 		"alertTopicArn": p.Cost.TopicARN,

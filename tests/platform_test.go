@@ -183,7 +183,11 @@ func TestKMSKeys(t *testing.T) {
 				require.True(t, k.Inputs["enableKeyRotation"].BoolValue(), k.Name)
 				require.Equal(t, 30.0, k.Inputs["deletionWindowInDays"].NumberValue(), k.Name)
 				arn := str(k.Outputs, "arn")
-				require.True(t, strings.HasPrefix(arn, "arn:aws:kms:us-east-1:"+mock.AccountID+":key/"), arn)
+				region := "us-east-1"
+				if strings.HasPrefix(k.Name, "replica-") {
+					region = res.Config.Storage.Replication.Region // the disaster recovery copy's key is there
+				}
+				require.True(t, strings.HasPrefix(arn, "arn:aws:kms:"+region+":"+mock.AccountID+":key/"), arn)
 				var policy struct {
 					Statement []struct {
 						Principal map[string][]string
@@ -211,7 +215,11 @@ func TestKMSKeys(t *testing.T) {
 					require.NotContains(t, st.Principal, "*")
 				}
 			}
-			require.ElementsMatch(t, []string{"keys-alerts", "keys-cluster", "keys-data", "keys-logs"}, names)
+			want := []string{"keys-alerts", "keys-cluster", "keys-data", "keys-logs"}
+			if res.Config.Storage.Replication != nil {
+				want = append(want, "replica-keys-data")
+			}
+			require.ElementsMatch(t, want, names)
 		})
 	}
 }
@@ -251,6 +259,7 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":                                 true,
 				"pulumi:providers:aws":                                                                       true,
 				"aws:cloudwatch/dashboard:Dashboard":                                                         true,
+				"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                                     true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;
@@ -271,10 +280,19 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 			// AWS resource uses that explicit provider (none falls back to an
 			// ambient default provider).
 			providers := byType(res, "pulumi:providers:aws")
-			require.Len(t, providers, 1)
+			main := named(providers, "aws")
+			wantProviders := 1
+			if res.Config.Storage.Replication != nil {
+				wantProviders = 2 // and the disaster recovery region's
+			}
+			require.Len(t, providers, wantProviders)
 			for _, r := range res.Registered {
 				if r.Custom && strings.HasPrefix(r.Type, "aws:") {
-					require.True(t, strings.HasPrefix(r.Provider, providers[0].URN+"::"), "%s %s uses provider %q", r.Type, r.Name, r.Provider)
+					p := main
+					if strings.Contains(r.URN, "::replica-") {
+						p = named(providers, "aws-replica")
+					}
+					require.True(t, strings.HasPrefix(r.Provider, p.URN+"::"), "%s %s uses provider %q", r.Type, r.Name, r.Provider)
 				}
 			}
 			def := providers[0].Inputs["defaultTags"].ObjectValue()["tags"].ObjectValue()

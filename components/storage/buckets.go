@@ -79,6 +79,10 @@ type BucketsArgs struct {
 	// ObjectReaders let other accounts read the objects of a data bucket
 	// (stacks there promote this stack's models). Defaults to none.
 	ObjectReaders []ObjectReader
+	// DataPurposes are the data buckets to create, each logged to the
+	// access-logs bucket. Defaults to every data purpose (a disaster
+	// recovery replica takes only the models).
+	DataPurposes []string
 	// ForceDestroy lets destroy delete buckets that hold objects. Defaults to false.
 	ForceDestroy bool
 	// Protect protects the buckets and keeps them on delete (prod). Defaults to false.
@@ -153,9 +157,25 @@ func BucketName(prefix, purpose, account, region string) string {
 	return fmt.Sprintf("%s-%s-%s-%s", prefix, purpose, account, region)
 }
 
+// purposes are the data buckets to create.
+func (a *BucketsArgs) purposes() []string {
+	if len(a.DataPurposes) == 0 {
+		return dataPurposes
+	}
+	return a.DataPurposes
+}
+
 func (a *BucketsArgs) validate() error {
 	var errs []error
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
+	if a.ArchiveTiering != nil && !slices.Contains(a.purposes(), TrainingData) {
+		add("ArchiveTiering: needs the %s bucket", TrainingData)
+	}
+	for i, p := range a.DataPurposes {
+		if !slices.Contains(dataPurposes, p) || slices.Index(a.DataPurposes, p) != i {
+			add("DataPurposes[%d]: %q; allowed: each of %s once", i, p, strings.Join(dataPurposes, ", "))
+		}
+	}
 	if a.Partition == "" || a.Region == "" || a.AccountID == "" {
 		add("Partition, Region, AccountID: required")
 	}
@@ -240,7 +260,7 @@ func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pul
 	if args.Protect {
 		keep = append(keep, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
-	for _, p := range Purposes {
+	for _, p := range append(slices.Clone(args.purposes()), AccessLogs) {
 		b.Names[p] = BucketName(args.NamePrefix, p, args.AccountID, args.Region)
 	}
 
@@ -249,7 +269,7 @@ func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range dataPurposes {
+	for _, p := range args.purposes() {
 		if _, err := b.bucket(ctx, name, p, args, keep); err != nil {
 			return nil, err
 		}
@@ -282,8 +302,8 @@ func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pul
 	}
 
 	outputs := pulumi.Map{}
-	for _, p := range Purposes {
-		outputs[p] = b.Buckets[p].ID()
+	for p, bucket := range b.Buckets {
+		outputs[p] = bucket.ID()
 	}
 	if err := ctx.RegisterResourceOutputs(b, outputs); err != nil {
 		return nil, err
@@ -348,7 +368,7 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 	switch {
 	case purpose == AccessLogs:
 		var sources []string
-		for _, p := range dataPurposes {
+		for _, p := range args.purposes() {
 			sources = append(sources, b.ARN(args.Partition, p))
 		}
 		policy = pulumi.String(AccessLogsPolicy(arn, args.AccountID, sources).JSON())

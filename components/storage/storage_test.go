@@ -3,9 +3,12 @@ package storage_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
@@ -493,4 +496,105 @@ func TestObjectReaders(t *testing.T) {
 	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Models, AccountIDs: []string{"2109"}}}
 	_, _, err = buildBuckets(t, a)
 	require.ErrorContains(t, err, "ObjectReaders[0]: a data bucket and 12-digit account IDs")
+}
+
+// TestReplicaBucketsTakeOnlyTheirPurposes: a replica set has the models
+// bucket, logged to its own access-log bucket, and nothing else.
+func TestReplicaBucketsTakeOnlyTheirPurposes(t *testing.T) {
+	a := bucketsArgs()
+	a.Region, a.DataPurposes = "us-west-2", []string{storage.Models}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	require.Len(t, rec.ByType("aws:s3/bucketV2:BucketV2"), 2)
+	require.Equal(t, []string{storage.AccessLogs, storage.Models}, slices.Sorted(maps.Keys(b.Names)))
+	require.Contains(t, b.Names[storage.Models], "us-west-2")
+	logging := byBucket(t, rec, "aws:s3/bucketLoggingV2:BucketLoggingV2", b.Names[storage.Models])
+	require.Equal(t, b.Names[storage.AccessLogs], mock.String(logging.Inputs, "targetBucket"))
+	policy := mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.AccessLogs]).Inputs, "policy")
+	require.Contains(t, policy, b.Names[storage.Models])
+	require.NotContains(t, policy, "training-data", "logs only from the buckets it has")
+
+	for _, bad := range [][]string{{storage.AccessLogs}, {storage.Models, storage.Models}} {
+		a := bucketsArgs()
+		a.DataPurposes = bad
+		_, _, err := buildBuckets(t, a)
+		require.ErrorContains(t, err, "DataPurposes[")
+	}
+	a = bucketsArgs()
+	a.DataPurposes, a.ArchiveTiering = []string{storage.Models}, &storage.ArchiveTiering{ArchiveAccessDays: 90}
+	_, _, err = buildBuckets(t, a)
+	require.ErrorContains(t, err, "ArchiveTiering: needs the training-data bucket")
+}
+
+// TestReplication: the role S3 assumes reads the source's versions only,
+// writes replicas only, decrypts and encrypts through S3 in each region
+// with the named keys, and the configuration replicates SSE-KMS objects
+// and delete markers, re-encrypted with the replica key.
+func TestReplication(t *testing.T) {
+	args := func() *storage.ReplicationArgs {
+		return &storage.ReplicationArgs{
+			RoleName: "ml-platform-test-replication", Partition: "aws", AccountID: mock.AccountID,
+			SourceRegion: "us-east-1", DestinationRegion: "us-west-2",
+			SourceBucket: "src-models", DestinationBucket: "dst-models",
+			SourceKeyAlias: "alias/ml-platform-test-data", DestinationKeyAlias: "alias/ml-platform-test-replica-data",
+			DestinationKeyARN: pulumi.String("arn:aws:kms:us-west-2:123456789012:key/replica"),
+			Tags:              map[string]string{"Project": "ml-platform"},
+		}
+	}
+	rec, err := run(t, func(ctx *pulumi.Context) error {
+		a := args()
+		versioning, err := s3.NewBucketVersioningV2(ctx, "v", &s3.BucketVersioningV2Args{Bucket: pulumi.String("src-models"),
+			VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")}})
+		if err != nil {
+			return err
+		}
+		a.DependsOn = []pulumi.Resource{versioning}
+		_, err = storage.NewReplication(ctx, "replication", a)
+		return err
+	})
+	require.NoError(t, err)
+	role := rec.ByType("aws:iam/role:Role")[0]
+	golden.AssertJSON(t, "replication-trust.json", mock.String(role.Inputs, "assumeRolePolicy"))
+	policy := mock.String(rec.ByType("aws:iam/rolePolicy:RolePolicy")[0].Inputs, "policy")
+	golden.AssertJSON(t, "replication-policy.json", policy)
+	var doc iamdoc.Document
+	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			require.NotContains(t, []string{"s3:PutObject", "s3:DeleteObject", "s3:*", "kms:*"}, a, st.Sid)
+		}
+		if strings.HasPrefix(st.Action[0], "kms:") {
+			require.NotEmpty(t, st.Condition["StringLike"]["kms:ViaService"], st.Sid)
+			require.NotEmpty(t, st.Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"], st.Sid)
+		}
+	}
+
+	cfg := rec.ByType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")[0]
+	require.Equal(t, "src-models", mock.String(cfg.Inputs, "bucket"))
+	rule := cfg.Inputs["rules"].ArrayValue()[0].ObjectValue()
+	require.Equal(t, "Enabled", mock.String(rule, "status"))
+	require.Equal(t, "Enabled", mock.String(rule["deleteMarkerReplication"].ObjectValue(), "status"))
+	require.Equal(t, "Enabled", mock.String(rule["sourceSelectionCriteria"].ObjectValue()["sseKmsEncryptedObjects"].ObjectValue(), "status"))
+	dest := rule["destination"].ObjectValue()
+	require.Equal(t, "arn:aws:s3:::dst-models", mock.String(dest, "bucket"))
+	require.Equal(t, "arn:aws:kms:us-west-2:123456789012:key/replica", mock.String(dest["encryptionConfiguration"].ObjectValue(), "replicaKmsKeyId"))
+	require.NotContains(t, rule, resource.PropertyKey("existingObjectReplication"), "the provider's docs: it makes S3 answer MalformedXML")
+	require.Contains(t, cfg.Dependencies, rec.ByType("aws:s3/bucketVersioningV2:BucketVersioningV2")[0].URN, "after versioning is on")
+
+	for _, c := range []struct {
+		edit func(*storage.ReplicationArgs)
+		want string
+	}{
+		{func(a *storage.ReplicationArgs) { a.DestinationRegion = "us-east-1" }, "DestinationRegion: \"us-east-1\" must be a region other than the source's"},
+		{func(a *storage.ReplicationArgs) { a.SourceKeyAlias = "ml-platform-test-data" }, "SourceKeyAlias: \"ml-platform-test-data\" is not a key alias"},
+		{func(a *storage.ReplicationArgs) {}, "DependsOn"},
+	} {
+		_, err := run(t, func(ctx *pulumi.Context) error {
+			a := args()
+			c.edit(a)
+			_, err := storage.NewReplication(ctx, "replication", a)
+			return err
+		})
+		require.ErrorContains(t, err, c.want)
+	}
 }

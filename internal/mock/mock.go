@@ -65,6 +65,7 @@ type Recorder struct {
 	references []string
 	resources  []*Registered
 	providers  map[string]resource.PropertyMap // provider URN -> default tags
+	regions    map[string]string               // provider URN -> region
 	invokes    map[string]int
 }
 
@@ -73,7 +74,7 @@ var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
 // NewRecorder returns an empty recorder for one stack in one region.
 func NewRecorder(project, stack, region string) *Recorder {
 	return &Recorder{Project: project, Stack: stack, Region: region,
-		providers: map[string]resource.PropertyMap{}, invokes: map[string]int{}}
+		providers: map[string]resource.PropertyMap{}, regions: map[string]string{}, invokes: map[string]int{}}
 }
 
 // Resources returns the registrations sorted by URN.
@@ -203,6 +204,9 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if strings.HasPrefix(reg.Type, "pulumi:providers:") {
+		if region, ok := args.Inputs["region"]; ok && region.IsString() {
+			r.regions[reg.URN] = region.StringValue()
+		}
 		if dt, ok := args.Inputs["defaultTags"]; ok && dt.IsObject() {
 			if t, ok := dt.ObjectValue()["tags"]; ok && t.IsObject() {
 				r.providers[reg.URN] = t.ObjectValue()
@@ -265,13 +269,16 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		}
 		return "", state
 	}
-	partition := Partition(r.Region)
+	// A resource is in its provider's region (a replica provider's
+	// resources are elsewhere than the stack).
+	region := r.regionOf(reg.Provider)
+	partition := Partition(region)
 	h := hash(stackless(reg.URN))
 	module, kind := splitType(reg.Type)
 	id := fmt.Sprintf("%s-%s", idPrefix(kind), h[:17])
 	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	arn := func(service, rest string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", partition, service, r.Region, AccountID, rest)
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", partition, service, region, AccountID, rest)
 	}
 	autoName := func() string {
 		if v, ok := reg.Inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
@@ -318,7 +325,7 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("name", autoName())
 	case "aws:sqs/queue:Queue":
 		name := autoName()
-		id = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", r.Region, AccountID, name)
+		id = fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, AccountID, name)
 		set("name", name)
 		set("url", id)
 		set("arn", arn("sqs", name))
@@ -329,12 +336,12 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		}
 		set("bucket", id)
 		set("arn", fmt.Sprintf("arn:%s:s3:::%s", partition, id))
-		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", id, r.Region))
-		set("region", r.Region)
+		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", id, region))
+		set("region", region)
 	case "aws:fsx/lustreFileSystem:LustreFileSystem":
 		id = "fs-" + h[:17]
 		set("arn", arn("fsx", "file-system/"+id))
-		set("dnsName", fmt.Sprintf("%s.fsx.%s.amazonaws.com", id, r.Region))
+		set("dnsName", fmt.Sprintf("%s.fsx.%s.amazonaws.com", id, region))
 		set("mountName", h[20:28])
 		set("networkInterfaceIds", []any{"eni-" + h[28:45]})
 	case "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation":
@@ -428,10 +435,10 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("arn", arn("ec2", "vpc-endpoint/"+id))
 		service := ""
 		if v, ok := reg.Inputs["serviceName"]; ok && v.IsString() {
-			service = strings.TrimPrefix(v.StringValue(), fmt.Sprintf("com.amazonaws.%s.", r.Region))
+			service = strings.TrimPrefix(v.StringValue(), fmt.Sprintf("com.amazonaws.%s.", region))
 		}
 		set("dnsEntries", []any{map[string]any{
-			"dnsName":      fmt.Sprintf("%s.%s.%s.vpce.amazonaws.com", id, service, r.Region),
+			"dnsName":      fmt.Sprintf("%s.%s.%s.vpce.amazonaws.com", id, service, region),
 			"hostedZoneId": "Z7HUB22UULQXV",
 		}})
 		set("state", "available")
@@ -442,7 +449,7 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	case "aws:sagemaker/domain:Domain":
 		id = "d-" + h[:12]
 		set("arn", arn("sagemaker", "domain/"+id))
-		set("url", fmt.Sprintf("https://%s.studio.%s.sagemaker.aws", id, r.Region))
+		set("url", fmt.Sprintf("https://%s.studio.%s.sagemaker.aws", id, region))
 		set("homeEfsFileSystemId", "fs-"+h[12:29])
 		set("securityGroupIdForDomainBoundary", "sg-"+h[17:34])
 	case "aws:sagemaker/userProfile:UserProfile":
@@ -473,7 +480,7 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("version", "1")
 		id = String(reg.Inputs, "guardrailArn") + ",1"
 	case "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration":
-		id = r.Region
+		id = region
 	case "aws:bedrock/inferenceProfile:InferenceProfile":
 		id = h[:12]
 		set("arn", arn("bedrock", "application-inference-profile/"+id))
@@ -485,8 +492,8 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	case "aws:opensearch/serverlessCollection:ServerlessCollection":
 		id = h[:20]
 		set("arn", arn("aoss", "collection/"+id))
-		set("collectionEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com", id, r.Region))
-		set("dashboardEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com/_dashboards", id, r.Region))
+		set("collectionEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com", id, region))
+		set("dashboardEndpoint", fmt.Sprintf("https://%s.%s.aoss.amazonaws.com/_dashboards", id, region))
 	case "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint":
 		id = "vpce-" + h[:17]
 	case "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy", "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy":
@@ -501,10 +508,10 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		id = ds + "," + fmt.Sprint(reg.Inputs["knowledgeBaseId"].V)
 	case "aws:appautoscaling/target:Target":
 		id = String(reg.Inputs, "resourceId")
-		set("arn", fmt.Sprintf("arn:%s:application-autoscaling:%s:%s:scalable-target/%s", partition, r.Region, AccountID, h[:20]))
+		set("arn", fmt.Sprintf("arn:%s:application-autoscaling:%s:%s:scalable-target/%s", partition, region, AccountID, h[:20]))
 	case "aws:appautoscaling/policy:Policy":
 		set("arn", fmt.Sprintf("arn:%s:autoscaling:%s:%s:scalingPolicy:%s:resource/sagemaker/%s:policyName/%s",
-			partition, r.Region, AccountID, uuidFrom(h), String(reg.Inputs, "resourceId"), reg.Name))
+			partition, region, AccountID, uuidFrom(h), String(reg.Inputs, "resourceId"), reg.Name))
 	default:
 		if module != "" {
 			set("arn", arn(module, kind+"/"+id))
@@ -560,6 +567,19 @@ func (r *Recorder) eksClusterOutputs(reg *Registered, state resource.PropertyMap
 	state["kubeconfig"] = resource.NewPropertyValue(kubeconfig)
 	state["kubeconfigJson"] = resource.NewStringProperty(string(data))
 	return state
+}
+
+// regionOf is the region of the provider a resource uses: its region
+// input, or the stack's.
+func (r *Recorder) regionOf(providerRef string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for provURN, region := range r.regions {
+		if strings.HasPrefix(providerRef, provURN+"::") {
+			return region
+		}
+	}
+	return r.Region
 }
 
 func (r *Recorder) hasDefaultTags(providerRef string) bool {
