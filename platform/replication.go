@@ -70,9 +70,10 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 		SourceBucket: p.Buckets.Names[storage.Models], DestinationBucket: replica.Buckets.Names[storage.Models],
 		SourceKeyAlias: keys.AliasName(prefix, KeyData), DestinationKeyAlias: keys.AliasName(prefix+"-replica", KeyData),
 		DestinationKeyARN: replica.Keys.ARNs[KeyData],
-		// Both buckets with their versioning (a dependency on a component
-		// covers the children it has registered).
-		DependsOn: []pulumi.Resource{p.Buckets, replica.Buckets},
+		// Both buckets and their versioning, named: a dependency on a
+		// component covers only the children registered when it is taken.
+		DependsOn: []pulumi.Resource{p.Buckets.Buckets[storage.Models], p.Buckets.Versionings[storage.Models],
+			replica.Buckets.Buckets[storage.Models], replica.Buckets.Versionings[storage.Models]},
 		Tags:      tagsOf,
 	}, withAWS)
 	if err != nil {

@@ -138,6 +138,8 @@ type Buckets struct {
 	// Policies are the bucket policies by purpose: what a service that
 	// checks its access when configured waits for.
 	Policies map[string]*s3.BucketPolicy
+	// Versionings turn versioning on, by purpose: what replication waits for.
+	Versionings map[string]*s3.BucketVersioningV2
 }
 
 // ARN is a bucket's ARN by purpose.
@@ -251,7 +253,8 @@ func NewBuckets(ctx *pulumi.Context, name string, args *BucketsArgs, opts ...pul
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("buckets %q: %w", name, err)
 	}
-	b := &Buckets{Buckets: map[string]*s3.BucketV2{}, Names: map[string]string{}, Policies: map[string]*s3.BucketPolicy{}}
+	b := &Buckets{Buckets: map[string]*s3.BucketV2{}, Names: map[string]string{}, Policies: map[string]*s3.BucketPolicy{},
+		Versionings: map[string]*s3.BucketVersioningV2{}}
 	if err := ctx.RegisterComponentResource("ml-platform:storage:Buckets", name, b, opts...); err != nil {
 		return nil, err
 	}
@@ -350,6 +353,7 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 	if err != nil {
 		return nil, err
 	}
+	b.Versionings[purpose] = versioning
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, n+"-public-access", &s3.BucketPublicAccessBlockArgs{
 		Bucket: id, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
