@@ -74,7 +74,7 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 		// component covers only the children registered when it is taken.
 		DependsOn: []pulumi.Resource{p.Buckets.Buckets[storage.Models], p.Buckets.Versionings[storage.Models],
 			replica.Buckets.Buckets[storage.Models], replica.Buckets.Versionings[storage.Models]},
-		Tags:      tagsOf,
+		Tags: tagsOf,
 	}, withAWS)
 	if err != nil {
 		return err
