@@ -223,7 +223,7 @@ func TestErrors(t *testing.T) {
 		{"network not an object", "dev", with(base(), KeyNetwork, "10.0.0.0/16"),
 			[]string{`ml-platform:network: must be an object`}},
 		{"unknown network key", "dev", with(base(), KeyNetwork, net(map[string]any{"cidrs": "10.0.0.0/16"})),
-			[]string{"ml-platform:network.cidrs: unknown key; allowed: availabilityZones, azCount, cidr, extraInterfaceEndpoints, flowLogRetentionDays, interfaceEndpoints, natGateways, podCidr"}},
+			[]string{"ml-platform:network.cidrs: unknown key; allowed: availabilityZones, azCount, cidr, extraInterfaceEndpoints, flowLogRetentionDays, hybrid, interfaceEndpoints, natGateways, podCidr"}},
 		{"wrong type", "dev", with(base(), KeyNetwork, net(map[string]any{"azCount": "three"})),
 			[]string{"ml-platform:network.azCount: expected a number, got string"}},
 		{"bad CIDR", "dev", with(base(), KeyNetwork, net(map[string]any{"cidr": "10.0.0.0/33"})),

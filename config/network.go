@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
@@ -55,6 +56,24 @@ type Network struct {
 	InterfaceEndpoints []string
 	// FlowLogRetentionDays is how long VPC flow logs are kept.
 	FlowLogRetentionDays int
+	// Hybrid links the private subnets to networks outside AWS; nil for none.
+	Hybrid *Hybrid
+}
+
+// Hybrid is a transit gateway attachment or a site-to-site VPN, and the
+// CIDRs reached through it.
+type Hybrid struct {
+	TransitGatewayID string
+	// VPN is nil with a transit gateway.
+	VPN    *VPN
+	Routes []string
+}
+
+// VPN is a site-to-site VPN to one customer gateway.
+type VPN struct {
+	CustomerGatewayIP string
+	// BGPASN is 0 for static routes.
+	BGPASN int64
 }
 
 // networkInput is ml-platform:network as written in the stack file.
@@ -67,6 +86,14 @@ type networkInput struct {
 	InterfaceEndpoints   []string `json:"interfaceEndpoints"`
 	ExtraEndpoints       []string `json:"extraInterfaceEndpoints"`
 	FlowLogRetentionDays *int     `json:"flowLogRetentionDays"`
+	Hybrid               *struct {
+		TransitGatewayID string `json:"transitGatewayId"`
+		VPN              *struct {
+			CustomerGatewayIP string `json:"customerGatewayIp"`
+			BGPASN            *int64 `json:"bgpAsn"`
+		} `json:"vpn"`
+		Routes []string `json:"routes"`
+	} `json:"hybrid"`
 }
 
 // NetworkDefaults returns the defaults an environment starts from.
@@ -162,6 +189,16 @@ func parseNetwork(env conventions.Environment, region string, in networkInput, p
 		n.FlowLogRetentionDays = *in.FlowLogRetentionDays
 	}
 	checkRetention(env, key+".flowLogRetentionDays", n.FlowLogRetentionDays, p)
+
+	if h := in.Hybrid; h != nil {
+		n.Hybrid = parseHybrid(n, h.TransitGatewayID, h.VPN != nil, func() (string, int64) {
+			var asn int64
+			if h.VPN.BGPASN != nil {
+				asn = *h.VPN.BGPASN
+			}
+			return h.VPN.CustomerGatewayIP, asn
+		}, h.Routes, p)
+	}
 	return n
 }
 
@@ -215,4 +252,58 @@ func intList(list []int) string {
 		out[i] = fmt.Sprint(v)
 	}
 	return strings.Join(out, ", ")
+}
+
+var transitGatewayIDPattern = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
+
+// reservedASNs may not be a customer gateway's ASN (Site-to-Site VPN user
+// guide, "Customer gateway options for your Site-to-Site VPN connection").
+var reservedASNs = []int64{7224, 9059, 10124, 17943}
+
+// parseHybrid checks the hybrid link: one of a transit gateway or a VPN,
+// and routes that leave the VPC's own blocks and the default route alone.
+func parseHybrid(n Network, tgw string, hasVPN bool, vpn func() (string, int64), routes []string, p *problems) *Hybrid {
+	const key = KeyNetwork + ".hybrid"
+	h := &Hybrid{TransitGatewayID: tgw, Routes: slices.Clone(routes)}
+	switch {
+	case (tgw == "") == !hasVPN:
+		p.add(key, "set transitGatewayId (an existing transit gateway: Direct Connect or VPN behind it) or vpn (a site-to-site VPN to your device), one of them")
+	case tgw != "" && !transitGatewayIDPattern.MatchString(tgw):
+		p.add(key+".transitGatewayId", "%q is not a transit gateway ID; allowed: tgw- and 8 to 17 hex digits", tgw)
+	case hasVPN:
+		ip, asn := vpn()
+		h.VPN = &VPN{CustomerGatewayIP: ip, BGPASN: asn}
+		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() {
+			p.add(key+".vpn.customerGatewayIp", "%q is not a public IPv4 address (the VPN terminates on your device's internet address)", ip)
+		}
+		if asn < 0 || asn > 4294967295 || slices.Contains(reservedASNs, asn) {
+			p.add(key+".vpn.bgpAsn", "%d; allowed: 0 for static routes, or 1 to 4294967295 except %v (reserved by AWS); private ASNs are 64512-65534", asn, reservedASNs)
+		}
+	}
+	if len(routes) == 0 {
+		p.add(key+".routes", "at least one CIDR reached through the link, such as your on-premises 10.0.0.0/8")
+	}
+	var own []netip.Prefix
+	for _, c := range []string{n.CIDR, n.PodCIDR} {
+		if b, err := cidr.Parse(c); err == nil {
+			own = append(own, b)
+		}
+	}
+	for i, r := range routes {
+		k := fmt.Sprintf("%s.routes[%d]", key, i)
+		b, err := cidr.Parse(r)
+		switch {
+		case err != nil:
+			p.add(k, "%v", err)
+		case b.Bits() == 0:
+			p.add(k, "%q would send all traffic through the link; the NAT gateways keep the default route", r)
+		default:
+			for _, o := range own {
+				if cidr.Overlap(b, o) {
+					p.add(k, "%s overlaps the VPC's %s: traffic to it would leave the VPC", r, o)
+				}
+			}
+		}
+	}
+	return h
 }

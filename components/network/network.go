@@ -3,12 +3,14 @@ package network
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,6 +49,10 @@ type NetworkArgs struct {
 	// FlowLogGroupName is the flow-log group's physical name (required):
 	// fixed, so the flow-log role's policy names it before it exists.
 	FlowLogGroupName string
+	// Hybrid connects the private subnets to networks outside the VPC: a
+	// transit gateway attachment or a site-to-site VPN, with routes to the
+	// given CIDRs in every private route table. Defaults to none.
+	Hybrid *HybridArgs
 	// DiscoveryTag is the value of the karpenter.sh/discovery tag on private
 	// subnets, and the cluster name of the kubernetes.io/cluster/<name> tag.
 	// Defaults to "" (no discovery tags).
@@ -59,21 +65,26 @@ type NetworkArgs struct {
 type Network struct {
 	pulumi.ResourceState
 
-	VPC                    *ec2.Vpc
-	AvailabilityZones      []string
-	PrivateSubnetIDs       pulumi.StringArrayOutput
-	PrivateSubnetIDsByAZ   map[string]pulumi.StringOutput
-	PublicSubnetIDs        pulumi.StringArrayOutput
-	PodSubnetIDs           pulumi.StringArrayOutput
-	PodSubnetIDsByAZ       map[string]pulumi.StringOutput
-	EndpointSecurityGroup  *ec2.SecurityGroup
-	InterfaceEndpoints     map[string]*ec2.VpcEndpoint
-	S3Endpoint             *ec2.VpcEndpoint
-	NATGateways            []*ec2.NatGateway
-	FlowLogGroup           *cloudwatch.LogGroup
-	PrivateRouteTableIDs   pulumi.StringArrayOutput
-	Layout                 Layout
-	InterfaceEndpointNames []string
+	VPC                   *ec2.Vpc
+	AvailabilityZones     []string
+	PrivateSubnetIDs      pulumi.StringArrayOutput
+	PrivateSubnetIDsByAZ  map[string]pulumi.StringOutput
+	PublicSubnetIDs       pulumi.StringArrayOutput
+	PodSubnetIDs          pulumi.StringArrayOutput
+	PodSubnetIDsByAZ      map[string]pulumi.StringOutput
+	EndpointSecurityGroup *ec2.SecurityGroup
+	InterfaceEndpoints    map[string]*ec2.VpcEndpoint
+	S3Endpoint            *ec2.VpcEndpoint
+	NATGateways           []*ec2.NatGateway
+	FlowLogGroup          *cloudwatch.LogGroup
+	PrivateRouteTableIDs  pulumi.StringArrayOutput
+	// TransitGatewayAttachment, VPNGateway and VPNConnection are the hybrid
+	// link; nil without one.
+	TransitGatewayAttachment *ec2transitgateway.VpcAttachment
+	VPNGateway               *ec2.VpnGateway
+	VPNConnection            *ec2.VpnConnection
+	Layout                   Layout
+	InterfaceEndpointNames   []string
 }
 
 var (
@@ -114,6 +125,15 @@ func (a *NetworkArgs) validate() (Layout, error) {
 	}
 	if !logGroupName.MatchString(a.FlowLogGroupName) {
 		errs = append(errs, fmt.Errorf("FlowLogGroupName: %q must be 1-512 of a-z, A-Z, 0-9, _ - / . #", a.FlowLogGroupName))
+	}
+	if a.Hybrid != nil {
+		var blocks []netip.Prefix
+		for _, c := range []string{a.CIDR, a.PodCIDR} {
+			if p, err := netip.ParsePrefix(c); err == nil {
+				blocks = append(blocks, p)
+			}
+		}
+		errs = append(errs, a.Hybrid.validate(blocks)...)
 	}
 	return layout, errors.Join(errs...)
 }
@@ -196,7 +216,8 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}
 
 	var privateIDs, publicIDs, podIDs, privateRTIDs pulumi.StringArray
-	var natIDs []pulumi.IDOutput
+	var natIDs, privateNAT []pulumi.IDOutput
+	var privateSubnets []*ec2.Subnet
 	for i, az := range args.AvailabilityZones {
 		public, err := ec2.NewSubnet(ctx, name+"-public-"+az, &ec2.SubnetArgs{
 			VpcId:               vpcID,
@@ -248,15 +269,28 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		}
 		privateIDs = append(privateIDs, private.ID().ToStringOutput())
 		n.PrivateSubnetIDsByAZ[az] = private.ID().ToStringOutput()
+		privateSubnets = append(privateSubnets, private)
+		privateNAT = append(privateNAT, natIDs[len(natIDs)-1])
+	}
 
+	// The hybrid link needs every private subnet (a transit gateway
+	// attachment takes one per AZ) before the route tables name it.
+	hybridRoutes, err := n.hybrid(ctx, name, args, privateIDs, tag)
+	if err != nil {
+		return nil, err
+	}
+
+	for i, az := range args.AvailabilityZones {
+		private := privateSubnets[i]
+		routes := ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{
+			CidrBlock:    pulumi.String("0.0.0.0/0"),
+			NatGatewayId: privateNAT[i],
+		}}
 		privateRT, err := ec2.NewRouteTable(ctx, name+"-private-"+az, &ec2.RouteTableArgs{
-			VpcId: vpcID,
-			Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{
-				CidrBlock:    pulumi.String("0.0.0.0/0"),
-				NatGatewayId: natIDs[len(natIDs)-1],
-			}},
-			Tags: tag("Name", name+"-private-"+az),
-		}, parent)
+			VpcId:  vpcID,
+			Routes: append(routes, hybridRoutes.routes...),
+			Tags:   tag("Name", name+"-private-"+az),
+		}, parent, pulumi.DependsOn(hybridRoutes.after))
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,163 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// HybridArgs is the link to networks outside the VPC (the seed's Direct
+// Connect objective): set TransitGatewayID or VPN, and Routes.
+type HybridArgs struct {
+	// TransitGatewayID attaches the VPC (its private subnets, one per AZ as
+	// the attachment requires) to an existing transit gateway, which
+	// reaches on-premises networks through Direct Connect or VPN.
+	TransitGatewayID string
+	// VPN, instead, creates a virtual private gateway and a site-to-site
+	// VPN connection to a customer gateway.
+	VPN *VPNArgs
+	// Routes are the CIDRs reached through the link, added to every
+	// private route table (required, none overlapping the VPC).
+	Routes []string
+}
+
+// VPNArgs is a site-to-site VPN to one customer gateway.
+type VPNArgs struct {
+	// CustomerGatewayIP is the on-premises device's public IPv4 address.
+	CustomerGatewayIP string
+	// BGPASN is the device's ASN for dynamic routing; 0 routes statically
+	// (Routes become the connection's static routes).
+	BGPASN int64
+}
+
+var transitGatewayID = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
+
+// reservedASNs are ASNs a customer gateway may not use (Site-to-Site VPN
+// user guide, "Customer gateway options for your Site-to-Site VPN connection").
+var reservedASNs = []int64{7224, 9059, 10124, 17943}
+
+// maxASN is the largest 4-byte ASN.
+const maxASN = 4294967295
+
+// validate checks the link against the VPC's address space.
+func (h *HybridArgs) validate(vpc []netip.Prefix) []error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
+	switch {
+	case (h.TransitGatewayID == "") == (h.VPN == nil):
+		add("Hybrid: set TransitGatewayID or VPN, not both or neither")
+	case h.TransitGatewayID != "" && !transitGatewayID.MatchString(h.TransitGatewayID):
+		add("Hybrid.TransitGatewayID: %q is not a transit gateway ID (tgw-...)", h.TransitGatewayID)
+	case h.VPN != nil:
+		ip, err := netip.ParseAddr(h.VPN.CustomerGatewayIP)
+		if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() {
+			add("Hybrid.VPN.CustomerGatewayIP: %q is not a public IPv4 address", h.VPN.CustomerGatewayIP)
+		}
+		if a := h.VPN.BGPASN; a < 0 || a > maxASN || slices.Contains(reservedASNs, a) {
+			add("Hybrid.VPN.BGPASN: %d; allowed: 0 (static routes) or 1 to %d except the reserved %v", a, int64(maxASN), reservedASNs)
+		}
+	}
+	if len(h.Routes) == 0 {
+		add("Hybrid.Routes: at least one CIDR reached through the link")
+	}
+	for i, r := range h.Routes {
+		p, err := netip.ParsePrefix(r)
+		switch {
+		case err != nil || !p.Addr().Is4() || p.Masked() != p:
+			add("Hybrid.Routes[%d]: %q is not an IPv4 CIDR block", i, r)
+		case p.Bits() == 0:
+			add("Hybrid.Routes[%d]: %q would send everything through the link; the NAT gateway keeps the default route", i, r)
+		default:
+			for _, v := range vpc {
+				if p.Overlaps(v) {
+					add("Hybrid.Routes[%d]: %q overlaps the VPC's %s", i, r, v)
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// hybridRoutes are the private route tables' routes through the link and
+// what the tables must wait for.
+type hybridRoutes struct {
+	routes ec2.RouteTableRouteArray
+	after  []pulumi.Resource
+}
+
+// hybrid creates the transit gateway attachment or the VPN.
+func (n *Network) hybrid(ctx *pulumi.Context, name string, args *NetworkArgs, privateIDs pulumi.StringArray, tag func(...string) pulumi.StringMap) (hybridRoutes, error) {
+	var out hybridRoutes
+	h := args.Hybrid
+	if h == nil {
+		return out, nil
+	}
+	parent := pulumi.Parent(n)
+	if h.TransitGatewayID != "" {
+		att, err := ec2transitgateway.NewVpcAttachment(ctx, name+"-tgw", &ec2transitgateway.VpcAttachmentArgs{
+			TransitGatewayId: pulumi.String(h.TransitGatewayID),
+			VpcId:            n.VPC.ID(),
+			SubnetIds:        privateIDs,
+			DnsSupport:       pulumi.String("enable"),
+			Tags:             tag("Name", name+"-tgw"),
+		}, parent)
+		if err != nil {
+			return out, err
+		}
+		n.TransitGatewayAttachment = att
+		for _, r := range h.Routes {
+			out.routes = append(out.routes, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String(r), TransitGatewayId: att.TransitGatewayId})
+		}
+		out.after = []pulumi.Resource{att}
+		return out, nil
+	}
+
+	vgw, err := ec2.NewVpnGateway(ctx, name+"-vgw", &ec2.VpnGatewayArgs{VpcId: n.VPC.ID(), Tags: tag("Name", name+"-vgw")}, parent)
+	if err != nil {
+		return out, err
+	}
+	cgwArgs := &ec2.CustomerGatewayArgs{
+		IpAddress: pulumi.String(h.VPN.CustomerGatewayIP), Type: pulumi.String("ipsec.1"), Tags: tag("Name", name+"-cgw"),
+	}
+	switch asn := h.VPN.BGPASN; {
+	case asn == 0:
+		cgwArgs.BgpAsn = pulumi.String("65000") // required by the API, unused with static routes
+	case asn > 2147483647:
+		cgwArgs.BgpAsnExtended = pulumi.String(strconv.FormatInt(asn, 10))
+	default:
+		cgwArgs.BgpAsn = pulumi.String(strconv.FormatInt(asn, 10))
+	}
+	cgw, err := ec2.NewCustomerGateway(ctx, name+"-cgw", cgwArgs, parent)
+	if err != nil {
+		return out, err
+	}
+	static := h.VPN.BGPASN == 0
+	conn, err := ec2.NewVpnConnection(ctx, name+"-vpn", &ec2.VpnConnectionArgs{
+		CustomerGatewayId: cgw.ID(), VpnGatewayId: vgw.ID(), Type: pulumi.String("ipsec.1"),
+		StaticRoutesOnly: pulumi.Bool(static), Tags: tag("Name", name+"-vpn"),
+	}, parent)
+	if err != nil {
+		return out, err
+	}
+	n.VPNGateway, n.VPNConnection = vgw, conn
+	out.after = []pulumi.Resource{vgw}
+	for i, r := range h.Routes {
+		if static {
+			route, err := ec2.NewVpnConnectionRoute(ctx, fmt.Sprintf("%s-vpn-route-%d", name, i), &ec2.VpnConnectionRouteArgs{
+				DestinationCidrBlock: pulumi.String(r), VpnConnectionId: conn.ID(),
+			}, parent)
+			if err != nil {
+				return out, err
+			}
+			out.after = append(out.after, route)
+		}
+		out.routes = append(out.routes, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String(r), GatewayId: vgw.ID()})
+	}
+	return out, nil
+}
