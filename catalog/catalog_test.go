@@ -226,6 +226,8 @@ func TestSources(t *testing.T) {
 		"BedrockModelsSource":    BedrockModelsSource,
 		"BedrockGuardrailSource": BedrockGuardrailSource,
 		"SageMakerFactsSource":   SageMakerFactsSource,
+		"MetricsSource":          MetricsSource,
+		"PrometheusSource":       PrometheusSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -28,6 +28,7 @@ var EndpointServicesSource = Source{
 // elasticloadbalancing), telemetry (logs, monitoring), SSM access, KMS, and
 // the SageMaker and Bedrock APIs.
 var endpointServices = []EndpointService{
+	{Name: "aps-workspaces", Description: "Amazon Managed Service for Prometheus data plane (remote write and queries)"},
 	{Name: "autoscaling", Description: "EC2 Auto Scaling API, used by managed node groups and the cluster autoscaler", Default: true},
 	{Name: "bedrock", Description: "Amazon Bedrock control plane", Default: true},
 	{Name: "bedrock-agent", Description: "Agents and Knowledge Bases for Amazon Bedrock, build-time API"},

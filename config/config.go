@@ -282,6 +282,10 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.Bedrock.requiredEndpoints()...)
 	}
 
+	checkPrometheus(s, &p)
+	if s.Observability.Prometheus != nil {
+		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, "aps-workspaces")
+	}
 	s.Advisories = fitAdvisories(s)
 	if s.Promotion != nil && !slices.ContainsFunc(s.SageMaker.Endpoints, func(e Endpoint) bool { return e.PromoteFrom != "" }) {
 		s.Advisories = append(s.Advisories, &FieldError{Key: KeyPromotion,

@@ -21,15 +21,30 @@ type Observability struct {
 	// utilization for this long are idle and billed.
 	IdleUtilizationPercent float64
 	IdleHours              int
+	// Prometheus, when set, adds an Amazon Managed Service for Prometheus
+	// workspace and a managed collector scraping the accelerator exporters.
+	Prometheus *Prometheus
+}
+
+// Prometheus configures the managed Prometheus workspace and collector.
+type Prometheus struct {
+	// ScrapeIntervalSeconds is how often the exporters are read.
+	ScrapeIntervalSeconds int
+}
+
+type prometheusInput struct {
+	Enabled               bool `json:"enabled"`
+	ScrapeIntervalSeconds *int `json:"scrapeIntervalSeconds"`
 }
 
 type observabilityInput struct {
-	EndpointErrorRatePercent *float64 `json:"endpointErrorRatePercent"`
-	EndpointP99LatencyMs     *int     `json:"endpointP99LatencyMs"`
-	FSxFreePercent           *float64 `json:"fsxFreePercent"`
-	InterruptionBacklog      *int     `json:"interruptionBacklog"`
-	IdleUtilizationPercent   *float64 `json:"idleUtilizationPercent"`
-	IdleHours                *int     `json:"idleHours"`
+	EndpointErrorRatePercent *float64         `json:"endpointErrorRatePercent"`
+	EndpointP99LatencyMs     *int             `json:"endpointP99LatencyMs"`
+	FSxFreePercent           *float64         `json:"fsxFreePercent"`
+	InterruptionBacklog      *int             `json:"interruptionBacklog"`
+	IdleUtilizationPercent   *float64         `json:"idleUtilizationPercent"`
+	IdleHours                *int             `json:"idleHours"`
+	Prometheus               *prometheusInput `json:"prometheus"`
 }
 
 // Observability defaults: an endpoint failing 5% of requests or answering
@@ -42,6 +57,8 @@ const (
 	defaultInterruptionBacklog      = 10
 	defaultIdleUtilizationPercent   = 10
 	defaultIdleHours                = 3
+	// defaultScrapeIntervalSeconds reads the exporters once a minute.
+	defaultScrapeIntervalSeconds = 60
 )
 
 func parseObservability(in observabilityInput, p *problems) Observability {
@@ -74,5 +91,34 @@ func parseObservability(in observabilityInput, p *problems) Observability {
 	if maxHours := catalog.AlarmWindowMaxSeconds / 3600; o.IdleHours < 1 || o.IdleHours > maxHours {
 		p.add(key+".idleHours", "%d; allowed: 1 to %d (a CloudWatch alarm evaluates at most one day)", o.IdleHours, maxHours)
 	}
+	if pr := in.Prometheus; pr != nil && pr.Enabled {
+		o.Prometheus = &Prometheus{ScrapeIntervalSeconds: defaultScrapeIntervalSeconds}
+		setInt(&o.Prometheus.ScrapeIntervalSeconds, pr.ScrapeIntervalSeconds)
+		if v := o.Prometheus.ScrapeIntervalSeconds; v < catalog.PrometheusMinScrapeIntervalSeconds || v > 3600 {
+			p.add(key+".prometheus.scrapeIntervalSeconds", "%d; allowed: %d to 3600 (the managed collector's minimum is %d s)",
+				v, catalog.PrometheusMinScrapeIntervalSeconds, catalog.PrometheusMinScrapeIntervalSeconds)
+		}
+	}
 	return o
+}
+
+// checkPrometheus refuses a collector with nothing to scrape: it reads the
+// NVIDIA and Neuron exporters, which run only where such nodes may exist.
+func checkPrometheus(s *Stack, p *problems) {
+	if s.Observability.Prometheus == nil {
+		return
+	}
+	c := s.Cluster
+	for _, g := range c.NodeGroups {
+		if len(g.InstanceTypes) > 0 {
+			if t, _ := catalog.ResolveInstanceType(g.InstanceTypes[0]); t.IsAccelerated() {
+				return
+			}
+		}
+	}
+	if c.Karpenter.Enabled && (c.Karpenter.TrainingGPULimit > 0 || c.Karpenter.InferenceGPULimit > 0 || c.Karpenter.NeuronDeviceLimit > 0) {
+		return
+	}
+	p.add(KeyObservability+".prometheus.enabled", "true, but no node group or Karpenter pool has NVIDIA GPUs or Neuron devices: "+
+		"the collector scrapes their exporters only")
 }

@@ -33,3 +33,40 @@ func TestObservabilityErrors(t *testing.T) {
 		require.ErrorContains(t, err, want, in)
 	}
 }
+
+func TestPrometheusConfig(t *testing.T) {
+	s, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.Nil(t, s.Observability.Prometheus, "off unless enabled")
+	require.NotContains(t, s.Network.InterfaceEndpoints, "aps-workspaces")
+
+	s, err = Parse("ml-platform", "prod", with(base(), KeyObservability, `{"prometheus": {"enabled": true}}`))
+	require.NoError(t, err)
+	require.Equal(t, &Prometheus{ScrapeIntervalSeconds: 60}, s.Observability.Prometheus)
+	require.Contains(t, s.Network.InterfaceEndpoints, "aps-workspaces", "the workspace is reached privately")
+
+	s, err = Parse("ml-platform", "prod", with(base(), KeyObservability, `{"prometheus": {"enabled": false, "scrapeIntervalSeconds": 5}}`))
+	require.NoError(t, err, "a disabled collector's settings are not checked")
+	require.Nil(t, s.Observability.Prometheus)
+
+	// A CPU-only cluster has no exporter to scrape.
+	cpuOnly := with(base(), KeyCluster, clusterObj(map[string]any{"karpenter": map[string]any{"enabled": false}}),
+		KeyObservability, `{"prometheus": {"enabled": true}}`)
+	_, err = Parse("ml-platform", "dev", cpuOnly)
+	require.ErrorContains(t, err, "ml-platform:observability.prometheus.enabled: true, but no node group or Karpenter pool has NVIDIA GPUs or Neuron devices")
+	withTrainium := with(cpuOnly, KeyCluster, clusterObj(map[string]any{"karpenter": map[string]any{"enabled": false},
+		"nodeGroups": nodeGroups(
+			map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+			map[string]any{"name": "trn", "role": "training", "instanceTypes": []string{"trn1.32xlarge"}, "availabilityZone": "us-east-1b"},
+		)}))
+	_, err = Parse("ml-platform", "dev", withTrainium)
+	require.NoError(t, err)
+
+	for in, want := range map[string]string{
+		`{"prometheus": {"enabled": true, "scrapeIntervalSeconds": 15}}`: "ml-platform:observability.prometheus.scrapeIntervalSeconds: 15; allowed: 30 to 3600",
+		`{"prometheus": {"enabled": true, "interval": 60}}`:              "ml-platform:observability.prometheus.interval: unknown key",
+	} {
+		_, err := Parse("ml-platform", "prod", with(base(), KeyObservability, in))
+		require.ErrorContains(t, err, want, in)
+	}
+}

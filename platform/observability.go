@@ -66,6 +66,18 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 		args.InterruptionQueueName = k.Queue.Name
 		args.InterruptionRuleName = k.Rules["spot-interruption"].Name
 	}
+	if pr := o.Prometheus; pr != nil {
+		args.Prometheus = &observability.PrometheusArgs{
+			Partition: p.Partition, AccountID: p.AccountID,
+			KMSKeyARN: p.Keys.ARNs[KeyLogs], KMSKeyAlias: p.Keys.Aliases[KeyLogs],
+			// Built from the name output: the collector waits for the cluster.
+			ClusterARN: pulumi.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p.Partition, cfg.Region, p.AccountID, p.Cluster.ClusterName),
+			VPCID:      p.Network.VPC.ID(), SubnetIDs: p.Network.PrivateSubnetIDs, AZCount: len(p.Network.AvailabilityZones),
+			ControlPlaneSecurityGroupID: p.Cluster.ControlPlaneSecurityGroup.ID(),
+			NodeSecurityGroupID:         p.Cluster.NodeSecurityGroup.ID(),
+			ScrapeIntervalSeconds:       pr.ScrapeIntervalSeconds,
+		}
+	}
 	slices.Sort(args.PipelineARNs)
 	var err error
 	p.Observability, err = observability.New(ctx, "observability", args, withAWS)
@@ -92,4 +104,12 @@ func (p *Platform) dashboardURL() pulumi.StringInput {
 	r := p.Config.Region
 	return pulumi.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards/dashboard/%s", r, r,
 		p.Observability.Dashboard.DashboardName)
+}
+
+// prometheusWorkspaceARN is the managed Prometheus workspace ("" without one).
+func (p *Platform) prometheusWorkspaceARN() pulumi.StringInput {
+	if p.Observability.Prometheus == nil {
+		return pulumi.String("")
+	}
+	return p.Observability.Prometheus.Workspace.Arn
 }

@@ -164,7 +164,8 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 			{Name: KeyData, Description: prefix + ": training data, checkpoints and models",
 				FSxS3Access: lustreLinksBuckets(cfg), BedrockInvocationLogs: cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil,
 				S3ReaderAccountIDs: readerAccountIDs(cfg)},
-			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)", AllowCloudWatchLogs: true},
+			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)" + logsKeyAlso(cfg),
+				AllowCloudWatchLogs: true, PrometheusWorkspaces: cfg.Observability.Prometheus != nil},
 			clusterKey,
 			{Name: KeyAlerts, Description: prefix + ": alert topics (AWS Budgets, Cost Anomaly Detection, model approvals)",
 				ServicePrincipals: alertPublishers(cfg)},
@@ -694,6 +695,8 @@ func (p *Platform) Outputs() pulumi.Map {
 		// Operations: the dashboard and the topic every alarm goes to.
 		"dashboardUrl":  p.dashboardURL(),
 		"alertTopicArn": p.Cost.TopicARN,
+		// The managed Prometheus workspace ("" unless observability.prometheus is enabled).
+		"prometheusWorkspaceArn": p.prometheusWorkspaceARN(),
 		// SageMaker: "" and [] when off.
 		"sagemakerDomainId":     p.sageMakerDomainID(),
 		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),
@@ -724,4 +727,12 @@ func (p *Platform) karpenterQueue() pulumi.StringInput {
 		return pulumi.String("")
 	}
 	return p.Karpenter.Queue.Name
+}
+
+// logsKeyAlso names what else the logs key encrypts.
+func logsKeyAlso(cfg *config.Stack) string {
+	if cfg.Observability.Prometheus != nil {
+		return " and Prometheus metrics"
+	}
+	return ""
 }

@@ -479,7 +479,8 @@ func TestFirstPreviewJudgesPolicies(t *testing.T) {
 	// Documents that name what AWS generates an ID for: judged from the
 	// second preview on.
 	generated := map[string]string{
-		"aws:iam/policy:Policy bedrock-access": "the guardrail's ARN and version, the bedrock:GuardrailIdentifier condition's value",
+		"aws:iam/policy:Policy bedrock-access":                       "the guardrail's ARN and version, the bedrock:GuardrailIdentifier condition's value",
+		"aws:iam/rolePolicy:RolePolicy observability-scraper-writer": "the Prometheus workspace's ARN (AMP generates its ws- ID)",
 	}
 	judged := 0
 	for typ, key := range documents {

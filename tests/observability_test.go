@@ -106,3 +106,44 @@ func TestAlarmsWatchWhatTheStackCreated(t *testing.T) {
 		})
 	}
 }
+
+// TestPrometheusInProd: prod's managed collector scrapes its own cluster
+// from the private subnets, writes to a workspace encrypted with the logs
+// key (whose policy admits AMP), and the workspace is reached through its
+// interface endpoint; dev, which does not enable it, has none of it.
+func TestPrometheusInProd(t *testing.T) {
+	dev := preview(t, "dev")
+	require.Empty(t, byType(dev, "aws:amp/workspace:Workspace"))
+	require.Equal(t, "", dev.Outputs["prometheusWorkspaceArn"])
+	require.NotContains(t, dev.Config.Network.InterfaceEndpoints, "aps-workspaces")
+
+	prod := preview(t, "prod")
+	ws := named(byType(prod, "aws:amp/workspace:Workspace"), "observability-prometheus")
+	require.Equal(t, str(ws.Outputs, "arn"), prod.Outputs["prometheusWorkspaceArn"])
+	logsKey := named(byType(prod, "aws:kms/key:Key"), "keys-logs")
+	require.Equal(t, str(logsKey.Outputs, "arn"), str(ws.Inputs, "kmsKeyArn"))
+	require.Contains(t, ws.PropertyDependencies["kmsKeyArn"], logsKey.URN)
+	require.Contains(t, str(logsKey.Inputs, "policy"), "aps.us-east-1.amazonaws.com")
+	require.Contains(t, prod.Config.Network.InterfaceEndpoints, "aps-workspaces")
+
+	scraper := named(byType(prod, "aws:amp/scraper:Scraper"), "observability-scraper")
+	src := obj(obj(scraper.Inputs, "source"), "eks")
+	require.Equal(t, "arn:aws:eks:us-east-1:"+mock.AccountID+":cluster/"+prod.Outputs["clusterName"].(string), str(src, "clusterArn"))
+	cluster := byType(prod, "eks:index:Cluster")[0]
+	require.Contains(t, scraper.PropertyDependencies["source"], cluster.URN, "the collector waits for the cluster it scrapes")
+	var subnets []any
+	for _, s := range src["subnetIds"].ArrayValue() {
+		subnets = append(subnets, s.StringValue())
+	}
+	require.Equal(t, prod.Outputs["privateSubnetIds"], subnets)
+	require.Equal(t, str(ws.Outputs, "arn"), str(obj(obj(scraper.Inputs, "destination"), "amp"), "workspaceArn"))
+
+	// The exporters' ports open on the node security group to the collector only.
+	nodes := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "cluster-nodes")
+	sg := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "observability-scraper")
+	for _, name := range []string{"observability-dcgm-from-scraper", "observability-neuron-from-scraper"} {
+		rule := named(byType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), name)
+		require.Equal(t, str(nodes.Outputs, "id"), str(rule.Inputs, "securityGroupId"), name)
+		require.Equal(t, str(sg.Outputs, "id"), str(rule.Inputs, "referencedSecurityGroupId"), name)
+	}
+}

@@ -525,7 +525,7 @@ type addonRole struct {
 
 var addonRoles = map[string]addonRole{
 	"aws-ebs-csi-driver":              {"kube-system", "ebs-csi-controller-sa", []string{"service-role/AmazonEBSCSIDriverPolicy"}},
-	"amazon-cloudwatch-observability": {"amazon-cloudwatch", "cloudwatch-agent", []string{"CloudWatchAgentServerPolicy"}},
+	"amazon-cloudwatch-observability": {catalog.CloudWatchObservabilityNamespace, "cloudwatch-agent", []string{"CloudWatchAgentServerPolicy"}},
 }
 
 // addons installs the named managed add-ons after the given resources, with

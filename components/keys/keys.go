@@ -49,6 +49,11 @@ type Domain struct {
 	// account's Bedrock in the region, as the Bedrock user guide's model
 	// invocation logging page requires. Defaults to false.
 	BedrockInvocationLogs bool
+	// PrometheusWorkspaces lets Amazon Managed Service for Prometheus use
+	// the key for this account's workspaces: the grants it creates, and
+	// the data keys they allow, through AMP in the region only (AMP user
+	// guide, "Encryption at rest"). Defaults to false.
+	PrometheusWorkspaces bool
 	// S3ReaderAccountIDs are other accounts that read objects the key
 	// encrypts through S3 (stacks there promote this stack's models): they
 	// get kms:Decrypt and kms:DescribeKey through S3 in the region only; an
@@ -266,6 +271,18 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 				"StringEquals": {"aws:SourceAccount": {account}},
 				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:bedrock:%s:%s:*", partition, region, account)}},
 			},
+		})
+	}
+	if d.PrometheusWorkspaces {
+		statements = append(statements, iamdoc.Statement{
+			Sid:       "AllowPrometheusWorkspacesOfThisAccount",
+			Effect:    "Allow",
+			Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action:    []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"},
+			Resource:  []string{"*"},
+			Condition: iamdoc.Condition{"StringEquals": {
+				"kms:CallerAccount": {account}, "kms:ViaService": {fmt.Sprintf("aps.%s.amazonaws.com", region)},
+			}},
 		})
 	}
 	if len(d.S3ReaderAccountIDs) > 0 {

@@ -169,19 +169,28 @@ func TestValidation(t *testing.T) {
 	}
 }
 
+// keyPolicyDoc is the part of a key policy the tests read.
+type keyPolicyDoc struct {
+	Statement []struct {
+		Sid       string
+		Principal map[string][]string
+		Action    []string
+		Condition map[string]map[string][]string
+	}
+}
+
+func parsePolicy(t *testing.T, text string) keyPolicyDoc {
+	t.Helper()
+	var doc keyPolicyDoc
+	require.NoError(t, json.Unmarshal([]byte(text), &doc))
+	return doc
+}
+
 // TestFSxS3Access: a key that encrypts buckets an FSx data repository links
 // lets FSx use it through S3 only, from this account, in FSx's session.
 func TestFSxS3Access(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", FSxS3Access: true}
-	var doc struct {
-		Statement []struct {
-			Sid       string
-			Principal map[string][]string
-			Action    []string
-			Condition map[string]map[string][]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	fsx := doc.Statement[1]
 	require.Equal(t, "AllowFSxDataRepositoriesThroughS3", fsx.Sid)
@@ -193,6 +202,22 @@ func TestFSxS3Access(t *testing.T) {
 
 	d.FSxS3Access = false
 	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "FSx")
+}
+
+// TestPrometheusWorkspaces: AMP may create its grants and use the key
+// through AMP in the region, for this account's callers only.
+func TestPrometheusWorkspaces(t *testing.T) {
+	d := keys.Domain{Name: "logs", Description: "l", PrometheusWorkspaces: true}
+	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
+	require.Len(t, doc.Statement, 2)
+	aps := doc.Statement[1]
+	require.Equal(t, "AllowPrometheusWorkspacesOfThisAccount", aps.Sid)
+	require.Equal(t, []string{mock.AccountID}, aps.Condition["StringEquals"]["kms:CallerAccount"])
+	require.Equal(t, []string{"aps.eu-west-1.amazonaws.com"}, aps.Condition["StringEquals"]["kms:ViaService"])
+	require.ElementsMatch(t, []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}, aps.Action)
+
+	d.PrometheusWorkspaces = false
+	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "aps.")
 }
 
 // TestBedrockInvocationLogs: Bedrock may generate data keys for this

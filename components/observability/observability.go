@@ -96,6 +96,9 @@ type Args struct {
 	// TopicPolicy is the topic's policy: alarms and rules wait for it, so
 	// the first alarm's notification is admitted (required).
 	TopicPolicy pulumi.Resource
+	// Prometheus, when set, adds a managed Prometheus workspace and the
+	// collector that scrapes the accelerator exporters into it.
+	Prometheus *PrometheusArgs
 	// Tags are applied to every taggable resource (required: the stack's tags).
 	Tags map[string]string
 }
@@ -143,6 +146,9 @@ func (a *Args) validate() error {
 			add("PipelineARNs[%d]: %q is not a pipeline ARN", i, p)
 		}
 	}
+	if a.Prometheus != nil {
+		errs = append(errs, a.Prometheus.validate(a)...)
+	}
 	return errors.Join(errs...)
 }
 
@@ -155,6 +161,8 @@ type Observability struct {
 	Alarms map[string]*cloudwatch.MetricAlarm
 	// PipelineFailures is nil without pipelines.
 	PipelineFailures *cloudwatch.EventRule
+	// Prometheus is nil unless asked for.
+	Prometheus *Prometheus
 }
 
 // alarm is one alarm's plan.
@@ -245,7 +253,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			return nil, err
 		}
 	}
-	return o, ctx.RegisterResourceOutputs(o, pulumi.Map{"dashboardName": o.Dashboard.DashboardName})
+	outputs := pulumi.Map{"dashboardName": o.Dashboard.DashboardName}
+	if args.Prometheus != nil {
+		if o.Prometheus, err = o.prometheus(ctx, name, args, parent); err != nil {
+			return nil, err
+		}
+		outputs["prometheusWorkspaceArn"] = o.Prometheus.Workspace.Arn
+	}
+	return o, ctx.RegisterResourceOutputs(o, outputs)
 }
 
 // PipelineFailurePattern matches status changes of the pipelines to

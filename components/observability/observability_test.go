@@ -211,3 +211,101 @@ func TestValidation(t *testing.T) {
 		require.False(t, slices.ContainsFunc(rec.Resources(), func(r *mock.Registered) bool { return strings.HasPrefix(r.Type, "aws:cloudwatch") }))
 	}
 }
+
+func withPrometheus(a *observability.Args) *observability.Args {
+	a.Prometheus = &observability.PrometheusArgs{
+		Partition: "aws", AccountID: "123456789012",
+		KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/logs"), KMSKeyAlias: "alias/ml-platform-test-logs",
+		ClusterARN: pulumi.String("arn:aws:eks:us-east-1:123456789012:cluster/ml-platform-test"),
+		VPCID:      pulumi.String("vpc-0a"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}), AZCount: 2,
+		ControlPlaneSecurityGroupID: pulumi.String("sg-cp"), NodeSecurityGroupID: pulumi.String("sg-nodes"),
+		ScrapeIntervalSeconds: 60,
+	}
+	return a
+}
+
+// TestPrometheus checks the workspace is encrypted with the given key, the
+// collector writes to it through roles whose trust is scoped to this
+// account's collectors, and reaches only the API and the exporters.
+func TestPrometheus(t *testing.T) {
+	rec, err := build(t, args())
+	require.NoError(t, err)
+	require.Empty(t, rec.ByType("aws:amp/workspace:Workspace"), "no workspace unless asked for")
+
+	rec, err = build(t, withPrometheus(args()))
+	require.NoError(t, err)
+	ws := rec.ByName("aws:amp/workspace:Workspace", "observability-prometheus")
+	require.Equal(t, "arn:aws:kms:us-east-1:123456789012:key/logs", mock.String(ws.Inputs, "kmsKeyArn"))
+
+	scraper := rec.ByName("aws:amp/scraper:Scraper", "observability-scraper")
+	require.NotNil(t, scraper)
+	dest := scraper.Inputs["destination"].ObjectValue()["amp"].ObjectValue()
+	require.Equal(t, mock.String(ws.Outputs, "arn"), dest["workspaceArn"].StringValue())
+	src := scraper.Inputs["source"].ObjectValue()["eks"].ObjectValue()
+	require.Len(t, src["subnetIds"].ArrayValue(), 2)
+	roles := scraper.Inputs["roleConfiguration"].ObjectValue()
+	require.Equal(t, "arn:aws:iam::123456789012:role/ml-platform-test-amp-scraper", roles["sourceRoleArn"].StringValue())
+	require.Equal(t, "arn:aws:iam::123456789012:role/ml-platform-test-amp-writer", roles["targetRoleArn"].StringValue())
+
+	// The scrape configuration parses and finds both exporters on their ports.
+	var cfg struct {
+		Global        map[string]any `json:"global"`
+		ScrapeConfigs []struct {
+			JobName        string           `json:"job_name"`
+			Scheme         string           `json:"scheme"`
+			RelabelConfigs []map[string]any `json:"relabel_configs"`
+		} `json:"scrape_configs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mock.String(scraper.Inputs, "scrapeConfiguration")), &cfg))
+	require.Equal(t, "60s", cfg.Global["scrape_interval"])
+	require.Len(t, cfg.ScrapeConfigs, 2)
+	require.Equal(t, "dcgm-exporter", cfg.ScrapeConfigs[0].JobName)
+	require.Equal(t, "exporter;9400", cfg.ScrapeConfigs[0].RelabelConfigs[0]["regex"])
+	require.Equal(t, "neuron-monitor", cfg.ScrapeConfigs[1].JobName)
+	require.Equal(t, "https", cfg.ScrapeConfigs[1].Scheme)
+	require.Equal(t, "metrics;8000", cfg.ScrapeConfigs[1].RelabelConfigs[0]["regex"])
+	only := observability.ScrapeConfig("c", 30, true, false)
+	require.Contains(t, only, "dcgm-exporter")
+	require.NotContains(t, only, "neuron-monitor")
+
+	// Trust: the source role only for this account's collectors, the writer only for the source role.
+	source := rec.ByName("aws:iam/role:Role", "observability-scraper-source")
+	trust := mock.String(source.Inputs, "assumeRolePolicy")
+	require.Contains(t, trust, `"scraper.aps.amazonaws.com"`)
+	require.Contains(t, trust, `"arn:aws:aps:us-east-1:123456789012:scraper/*"`)
+	require.Contains(t, trust, `"aws:SourceAccount":["123456789012"]`)
+	writerRole := rec.ByName("aws:iam/role:Role", "observability-scraper-writer")
+	require.Contains(t, mock.String(writerRole.Inputs, "assumeRolePolicy"), `"arn:aws:iam::123456789012:role/ml-platform-test-amp-scraper"`)
+	require.Contains(t, writerRole.Dependencies, source.URN, "IAM refuses a trust policy naming a role that does not exist")
+	writer := rec.ByName("aws:iam/rolePolicy:RolePolicy", "observability-scraper-writer")
+	require.Contains(t, mock.String(writer.Inputs, "policy"), `"Resource":["`+mock.String(ws.Outputs, "arn")+`"]`)
+	require.Contains(t, scraper.Dependencies, writer.URN, "the collector writes as soon as it exists")
+
+	// Network: egress only to the API and the two exporter ports, each with its ingress.
+	var ports []float64
+	for _, r := range rec.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+		ports = append(ports, num(r, "fromPort"))
+		require.NotContains(t, r.Inputs, resource.PropertyKey("cidrIpv4"))
+	}
+	slices.Sort(ports)
+	require.Equal(t, []float64{443, 8000, 9400}, ports)
+	require.Len(t, rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), 3)
+}
+
+func TestPrometheusValidation(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*observability.Args)
+		want string
+	}{
+		{func(a *observability.Args) { a.Prometheus.AZCount = 1 }, "Prometheus.AZCount: 1; a managed collector needs subnets in at least 2 AZs"},
+		{func(a *observability.Args) { a.Prometheus.ScrapeIntervalSeconds = 15 }, "Prometheus.ScrapeIntervalSeconds: 15; allowed: 30 or more"},
+		{func(a *observability.Args) { a.NVIDIA, a.Neuron = false, false }, "no exporter to scrape"},
+		{func(a *observability.Args) { a.Prometheus.KMSKeyARN = nil }, "KMSKeyARN"},
+	} {
+		a := withPrometheus(args())
+		c.edit(a)
+		rec, err := build(t, a)
+		require.ErrorContains(t, err, c.want)
+		require.Empty(t, rec.ByType("aws:amp/workspace:Workspace"))
+	}
+}

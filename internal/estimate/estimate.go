@@ -176,6 +176,10 @@ func Estimate(rs []Resource, opts Options) Cost {
 				units, strings.TrimPrefix(str(in, "modelArn"), "arn:aws:bedrock:"))
 		case "aws:bedrock/guardrail:Guardrail":
 			add(r, 0, "usage: billed per 1,000 text units each policy evaluates")
+		case "aws:amp/workspace:Workspace":
+			add(r, 0, "usage: billed per sample ingested, per GB-month stored and per sample queried: no catalog price (check the Amazon Managed Service for Prometheus pricing page)")
+		case "aws:amp/scraper:Scraper":
+			add(r, 0, "usage: a managed collector is billed per collector-hour and per sample it collects: no catalog price (unknown, not free)")
 		case "aws:bedrock/inferenceProfile:InferenceProfile":
 			add(r, 0, "usage: the model's on-demand token prices")
 		case "kubernetes:karpenter.sh/v1:NodePool":

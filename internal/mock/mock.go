@@ -387,6 +387,15 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
 		id = autoName()
 		set("arn", arn("cloudwatch", "alarm:"+id))
+	case "aws:amp/workspace:Workspace":
+		id = "ws-" + uuidFrom(h)
+		set("arn", arn("aps", "workspace/"+id))
+		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", region, id))
+	case "aws:amp/scraper:Scraper":
+		id = "s-" + uuidFrom(h)
+		set("arn", arn("aps", "scraper/"+id))
+		set("roleArn", fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_%s",
+			partition, AccountID, h[:15]))
 	case "aws:cloudwatch/dashboard:Dashboard":
 		id = fmt.Sprint(reg.Inputs["dashboardName"].V)
 		set("dashboardArn", fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", partition, AccountID, id))

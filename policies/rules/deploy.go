@@ -65,6 +65,17 @@ func init() {
 			Check: checkBillingSubscribers,
 		},
 		Rule{
+			Name: "amp-scraper-deploy-ready",
+			Description: "Amazon Managed Service for Prometheus refuses a managed collector whose subnets are not in at " +
+				"least two AZs, and one writing to a workspace encrypted with a customer-managed key (every workspace, " +
+				"by prometheus-workspace-customer-key) without a role configuration (catalog.PrometheusSource).",
+			Checks: "`aws:amp/scraper:Scraper` has at least 2 `source.eks.subnetIds` (when known) and sets both " +
+				"`roleConfiguration.sourceRoleArn` and `roleConfiguration.targetRoleArn`.",
+			Level: Mandatory,
+			Types: []string{ampScraperType},
+			Check: checkScraperReady,
+		},
+		Rule{
 			Name: "iam-policy-size-within-limit",
 			Description: "IAM refuses policies over its size quotas (LimitExceeded): a role's inline policies hold " +
 				"10,240 characters, a managed policy 6,144, whitespace not counted.",
@@ -248,6 +259,22 @@ func checkPublicIPSingleInterface(r Resource, _ map[string]any) []string {
 		if _, vp := lookup(ni, "associatePublicIpAddress"); vp == present {
 			out = append(out, fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress is set on a template with %d interfaces: "+
 				"EC2 refuses the parameter, even false, on a launch with several interfaces; leave it unset", i, len(nics)))
+		}
+	}
+	return out
+}
+
+// checkScraperReady checks a managed collector's subnets and roles.
+func checkScraperReady(r Resource, _ map[string]any) []string {
+	var out []string
+	if subnets, ok := getArray(r.Properties, "source", "eks", "subnetIds"); ok && len(subnets) < catalog.PrometheusMinScraperAZs {
+		out = append(out, fmt.Sprintf("source.eks.subnetIds has %d subnet(s): a managed collector needs subnets in at least %d AZs",
+			len(subnets), catalog.PrometheusMinScraperAZs))
+	}
+	for _, k := range []string{"sourceRoleArn", "targetRoleArn"} {
+		if !isSet(r.Properties, "roleConfiguration", k) && !isUnknown(r.Properties, "roleConfiguration", k) {
+			out = append(out, "roleConfiguration."+k+" is not set: a workspace encrypted with a customer-managed key takes "+
+				"samples only through a role configuration")
 		}
 	}
 	return out

@@ -73,3 +73,22 @@ func TestAlarmTopicKeyGrantsCloudWatch(t *testing.T) {
 		{name: "no alarm, no grant needed", rs: []Resource{key("events.amazonaws.com"), topic}},
 	})
 }
+
+func TestScraperReady(t *testing.T) {
+	roles := map[string]any{"sourceRoleArn": "arn:aws:iam::1:role/s", "targetRoleArn": "arn:aws:iam::1:role/t"}
+	scraper := func(subnets any, rc any) Resource {
+		props := map[string]any{"source": map[string]any{"eks": map[string]any{"clusterArn": "arn:c", "subnetIds": subnets}}}
+		if rc != nil {
+			props["roleConfiguration"] = rc
+		}
+		return mk(ampScraperType, "scraper", props)
+	}
+	runRuleCases(t, "amp-scraper-deploy-ready", []ruleCase{
+		{name: "two AZs with roles", r: scraper([]any{"subnet-a", "subnet-b"}, roles)},
+		{name: "subnets unknown", r: scraper(computed, roles)},
+		{name: "roles unknown", r: scraper([]any{"subnet-a", "subnet-b"}, map[string]any{"sourceRoleArn": computed, "targetRoleArn": computed})},
+		{name: "one subnet", r: scraper([]any{"subnet-a"}, roles), want: []string{"source.eks.subnetIds has 1 subnet(s)"}},
+		{name: "no roles", r: scraper([]any{"subnet-a", "subnet-b"}, nil),
+			want: []string{"roleConfiguration.sourceRoleArn is not set", "roleConfiguration.targetRoleArn is not set"}},
+	})
+}

@@ -141,6 +141,15 @@ func init() {
 			Check:       requireProperty("kmsKeyId", "log events are encrypted with a CloudWatch-owned key"),
 		},
 		Rule{
+			Name: "prometheus-workspace-customer-key",
+			Description: "Managed Prometheus workspaces are encrypted with a customer-managed key. AMP cannot convert a " +
+				"workspace's encryption later: a workspace created without one must be replaced to get one.",
+			Checks: "`aws:amp/workspace:Workspace` sets `kmsKeyArn`.",
+			Level:  Mandatory,
+			Types:  []string{ampWorkspaceType},
+			Check:  requireProperty("kmsKeyArn", "samples are encrypted with an AWS-owned key, and the workspace cannot be converted later"),
+		},
+		Rule{
 			Name: "resource-customer-key-required",
 			Description: "Compliance profiles: every resource that can be encrypted with a customer-managed key is, " +
 				"including those AWS encrypts with its own keys by default.",

@@ -293,6 +293,7 @@ func TestSageMakerAndBedrockKeys(t *testing.T) {
 		{"sagemaker-notebook-customer-key", smNotebookType, "kmsKeyId"},
 		{"bedrock-guardrail-customer-key", bedrockGuardrailType, "kmsKeyArn"},
 		{"logs-group-customer-key", logGroupType, "kmsKeyId"},
+		{"prometheus-workspace-customer-key", ampWorkspaceType, "kmsKeyArn"},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {
 			runRuleCases(t, tt.rule, []ruleCase{

@@ -118,6 +118,9 @@ var fixtureDefs = []fixtureDef{
 	{"export-log-group-no-kms.json", "prod", "logs-group-customer-key", "the flow-log group without a customer key", func(s *stackBuilder) {
 		delete(s.find("network-flow-logs").inputs, "kmsKeyId")
 	}},
+	{"export-prometheus-no-kms.json", "prod", "prometheus-workspace-customer-key", "a Prometheus workspace without a customer key", func(s *stackBuilder) {
+		delete(s.prometheus().inputs, "kmsKeyArn")
+	}},
 	// network isolation
 	{"export-missing-endpoints.json", "prod", "vpc-endpoints-present", "a VPC without an STS endpoint", func(s *stackBuilder) {
 		s.remove("network-sts")
@@ -396,6 +399,12 @@ var fixtureDefs = []fixtureDef{
 		}
 		lt.inputs["networkInterfaces"] = nics
 	}},
+	{"export-scraper-no-roles.json", "prod", "amp-scraper-deploy-ready", "a managed collector in one subnet, without the role configuration a customer-key workspace needs", func(s *stackBuilder) {
+		s.prometheus()
+		sc := s.find("observability-scraper")
+		delete(sc.inputs, "roleConfiguration")
+		sc.inputs["source"].(map[string]any)["eks"].(map[string]any)["subnetIds"] = []any{"subnet-a"}
+	}},
 	{"export-policy-too-large.json", "prod", "iam-policy-size-within-limit", "a role policy over IAM's 10,240-character quota", func(s *stackBuilder) {
 		var sts []string
 		for i := range 120 {
@@ -549,6 +558,25 @@ func (s *stackBuilder) find(name string) *fixtureResource {
 func (s *stackBuilder) remove(name string) {
 	r := s.find(name)
 	s.resources = slices.DeleteFunc(s.resources, func(x *fixtureResource) bool { return x == r })
+}
+
+// prometheus adds a workspace encrypted with the logs key and its collector.
+func (s *stackBuilder) prometheus() *fixtureResource {
+	ws := s.add(ampWorkspaceType, "observability-prometheus", "ws-fixture", map[string]any{
+		"alias": "ml-platform-" + s.env, "kmsKeyArn": s.keyARN("logs"), "tags": s.tags(),
+	}).dep("kmsKeyArn", s.find("keys-logs"))
+	arn := fmt.Sprintf("arn:aws:aps:%s:%s:workspace/ws-fixture", fixtureRegion, fixtureAccount)
+	ws.outputs["arn"] = arn
+	s.add(ampScraperType, "observability-scraper", "s-fixture", map[string]any{
+		"alias": "ml-platform-" + s.env, "scrapeConfiguration": "{}", "tags": s.tags(),
+		"source": map[string]any{"eks": map[string]any{
+			"clusterArn": fmt.Sprintf("arn:aws:eks:%s:%s:cluster/ml-platform-%s", fixtureRegion, fixtureAccount, s.env),
+			"subnetIds":  []any{"subnet-a", "subnet-b"},
+		}},
+		"destination":       map[string]any{"amp": map[string]any{"workspaceArn": arn}},
+		"roleConfiguration": map[string]any{"sourceRoleArn": "arn:aws:iam::" + fixtureAccount + ":role/s", "targetRoleArn": "arn:aws:iam::" + fixtureAccount + ":role/t"},
+	}).dep("destination", ws)
+	return ws
 }
 
 func (s *stackBuilder) keyARN(domain string) string {

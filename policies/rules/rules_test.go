@@ -22,7 +22,7 @@ func TestRegistry(t *testing.T) {
 		"s3-bucket-key-enabled", "s3-bucket-encryption-attached", "eks-cluster-secrets-encrypted", "ec2-volume-encrypted",
 		"fsx-filesystem-customer-key", "sagemaker-domain-customer-key", "sagemaker-notebook-customer-key",
 		"sagemaker-endpoint-customer-key", "sagemaker-capture-customer-key", "bedrock-guardrail-customer-key",
-		"logs-group-customer-key", "resource-customer-key-required",
+		"logs-group-customer-key", "prometheus-workspace-customer-key", "resource-customer-key-required",
 		// network isolation
 		"vpc-endpoints-present", "eks-endpoint-cidrs-restricted", "eks-endpoint-private-prod", "eks-endpoint-private-everywhere",
 		"sagemaker-domain-vpc-only", "sagemaker-notebook-internet-disabled", "sagemaker-notebook-root-disabled",
@@ -48,6 +48,7 @@ func TestRegistry(t *testing.T) {
 		"aws-input-enums-valid", "kms-key-grants-services", "resource-dependencies-declared",
 		"ec2-launch-template-public-ip-single-interface", "ec2-efa-interfaces-within-cards", "iam-policy-size-within-limit",
 		"billing-alert-subscribers-valid", "s3-lifecycle-transitions-valid", "fsx-efa-filesystem-valid", "fsx-data-repositories-supported",
+		"amp-scraper-deploy-ready",
 	} {
 		names[want] = false
 	}
@@ -169,6 +170,7 @@ var probeKeys = []string{
 	"targetBucket", "taints", "amiType", "resolveConflictsOnCreate", "accessScope", "budgetType", "timeUnit",
 	"notifications", "monitorType", "monitorDimension", "frequency", "trafficType", "logDestinationType",
 	"topicPolicyConfig", "wordPolicyConfig", "contextualGroundingPolicyConfig", "clusterName", "keyId",
+	"roleConfiguration", "source", "destination",
 }
 
 // probeTypes are the resource types the sweeps instantiate: every taggable

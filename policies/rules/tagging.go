@@ -30,6 +30,8 @@ var taggableTypes = map[string]bool{
 	smUserProfileType: true, snsTopicType: true, sqsQueueType: true, sgEgressRuleType: true, sgIngressRuleType: true,
 	smFeatureGroupType: true, appAutoscalingTarget: true, "aws:cloudwatch/metricAlarm:MetricAlarm": true,
 	bedrockProfileType: true, bedrockThroughputType: true, bedrockKnowledgeBaseType: true, aossCollectionType: true,
+	ampWorkspaceType: true, ampScraperType: true, "aws:ec2transitgateway/vpcAttachment:VpcAttachment": true,
+	"aws:ec2/vpnGateway:VpnGateway": true, "aws:ec2/customerGateway:CustomerGateway": true, "aws:ec2/vpnConnection:VpnConnection": true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required

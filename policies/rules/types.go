@@ -25,6 +25,8 @@ const (
 	eventTargetType             = "aws:cloudwatch/eventTarget:EventTarget"
 	metricAlarmType             = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	logGroupType                = "aws:cloudwatch/logGroup:LogGroup"
+	ampWorkspaceType            = "aws:amp/workspace:Workspace"
+	ampScraperType              = "aws:amp/scraper:Scraper"
 	dynamoTableType             = "aws:dynamodb/table:Table"
 	ebsVolumeType               = "aws:ebs/volume:Volume"
 	defaultSGType               = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
