@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/config"
@@ -81,6 +82,13 @@ func TestSiteToSiteVPN(t *testing.T) {
 	conn := byType(res, "aws:ec2/vpnConnection:VpnConnection")
 	require.Len(t, conn, 1)
 	require.True(t, conn[0].Inputs["staticRoutesOnly"].BoolValue())
+	// Both tunnels refuse IKEv1, SHA1 and the small DH groups (the policy
+	// vpn-tunnel-crypto-strong, which withHybrid runs, agrees).
+	for _, tunnel := range []string{"tunnel1", "tunnel2"} {
+		require.Equal(t, []string{"ikev2"}, mock.Strings(conn[0].Inputs, tunnel+"IkeVersions"))
+		require.Equal(t, []string{"SHA2-256", "SHA2-384", "SHA2-512"}, mock.Strings(conn[0].Inputs, tunnel+"Phase1IntegrityAlgorithms"))
+		require.Len(t, conn[0].Inputs[resource.PropertyKey(tunnel+"Phase2DhGroupNumbers")].ArrayValue(), 11)
+	}
 	vr := byType(res, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute")
 	require.Len(t, vr, 1)
 	require.Equal(t, "192.168.0.0/16", str(vr[0].Inputs, "destinationCidrBlock"))

@@ -36,6 +36,18 @@ type VPNArgs struct {
 	BGPASN int64
 }
 
+// Tunnel cryptography. A VPN connection accepts IKEv1, SHA1 and
+// Diffie-Hellman groups 2 and 5 unless told otherwise (Site-to-Site VPN
+// user guide, "Tunnel options for your Site-to-Site VPN connection"); both
+// tunnels are limited to IKEv2, AES-256, SHA-2 and groups 14 to 24, which
+// the vpn-tunnel-crypto-strong policy checks.
+var (
+	TunnelIKEVersions = []string{"ikev2"}
+	TunnelEncryption  = []string{"AES256", "AES256-GCM-16"}
+	TunnelIntegrity   = []string{"SHA2-256", "SHA2-384", "SHA2-512"}
+	TunnelDHGroups    = []int{14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
+)
+
 var transitGatewayID = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
 
 // reservedASNs are ASNs a customer gateway may not use (Site-to-Site VPN
@@ -138,9 +150,17 @@ func (n *Network) hybrid(ctx *pulumi.Context, name string, args *NetworkArgs, pr
 		return out, err
 	}
 	static := h.VPN.BGPASN == 0
+	ike, enc := pulumi.ToStringArray(TunnelIKEVersions), pulumi.ToStringArray(TunnelEncryption)
+	integrity, dh := pulumi.ToStringArray(TunnelIntegrity), pulumi.ToIntArray(TunnelDHGroups)
 	conn, err := ec2.NewVpnConnection(ctx, name+"-vpn", &ec2.VpnConnectionArgs{
 		CustomerGatewayId: cgw.ID(), VpnGatewayId: vgw.ID(), Type: pulumi.String("ipsec.1"),
 		StaticRoutesOnly: pulumi.Bool(static), Tags: tag("Name", name+"-vpn"),
+		Tunnel1IkeVersions: ike, Tunnel1Phase1EncryptionAlgorithms: enc, Tunnel1Phase2EncryptionAlgorithms: enc,
+		Tunnel1Phase1IntegrityAlgorithms: integrity, Tunnel1Phase2IntegrityAlgorithms: integrity,
+		Tunnel1Phase1DhGroupNumbers: dh, Tunnel1Phase2DhGroupNumbers: dh,
+		Tunnel2IkeVersions: ike, Tunnel2Phase1EncryptionAlgorithms: enc, Tunnel2Phase2EncryptionAlgorithms: enc,
+		Tunnel2Phase1IntegrityAlgorithms: integrity, Tunnel2Phase2IntegrityAlgorithms: integrity,
+		Tunnel2Phase1DhGroupNumbers: dh, Tunnel2Phase2DhGroupNumbers: dh,
 	}, parent)
 	if err != nil {
 		return out, err

@@ -125,6 +125,11 @@ var fixtureDefs = []fixtureDef{
 	{"export-missing-endpoints.json", "prod", "vpc-endpoints-present", "a VPC without an STS endpoint", func(s *stackBuilder) {
 		s.remove("network-sts")
 	}},
+	{"export-vpn-default-crypto.json", "prod", "vpn-tunnel-crypto-strong", "a site-to-site VPN left at AWS's tunnel defaults (IKEv1, SHA1, DH group 2 accepted)", func(s *stackBuilder) {
+		s.add(vpnConnectionType, "network-vpn", "vpn-fixture", map[string]any{
+			"customerGatewayId": "cgw-0fixture", "vpnGatewayId": "vgw-0fixture", "type": "ipsec.1", "staticRoutesOnly": true, "tags": s.tags(),
+		})
+	}},
 	{"export-eks-public-endpoint.json", "dev", "eks-endpoint-cidrs-restricted", "a dev cluster whose public endpoint admits 0.0.0.0/0 (component and AWS cluster)", func(s *stackBuilder) {
 		s.cluster(func(in map[string]any) { in["publicAccessCidrs"] = []any{"0.0.0.0/0"} })
 	}},

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -163,6 +165,18 @@ func init() {
 			Types:  []string{smEndpointConfigType},
 			Scope:  ScopeProdLike,
 			Check:  checkServerlessOutsideProd,
+		},
+		Rule{
+			Name: "vpn-tunnel-crypto-strong",
+			Description: "Site-to-site VPN tunnels negotiate only IKEv2, AES-256, SHA-2 and Diffie-Hellman groups 14 " +
+				"to 24. Left unset, a tunnel also accepts IKEv1, SHA1 and groups 2 and 5 (Site-to-Site VPN user guide, " +
+				"tunnel options).",
+			Checks: "`aws:ec2/vpnConnection:VpnConnection` sets, for tunnel 1 and 2, `ikeVersions` without `ikev1`, " +
+				"phase 1 and 2 `encryptionAlgorithms` without `AES128`/`AES128-GCM-16`, `integrityAlgorithms` without " +
+				"`SHA1`, and `dhGroupNumbers` without 2 and 5.",
+			Level: Mandatory,
+			Types: []string{vpnConnectionType},
+			Check: checkVPNCrypto,
 		},
 		Rule{
 			Name: "eks-node-ssh-disabled",
@@ -751,4 +765,51 @@ func checkTLSRequired(r Resource, _ map[string]any) []string {
 		}
 	}
 	return []string{"the policy does not deny requests with aws:SecureTransport false: clients may use plain HTTP"}
+}
+
+// weakTunnelValues are what each tunnel option must not allow.
+var weakTunnelValues = map[string][]string{
+	"IkeVersions":                {"ikev1"},
+	"Phase1EncryptionAlgorithms": {"AES128", "AES128-GCM-16"},
+	"Phase2EncryptionAlgorithms": {"AES128", "AES128-GCM-16"},
+	"Phase1IntegrityAlgorithms":  {"SHA1"},
+	"Phase2IntegrityAlgorithms":  {"SHA1"},
+	"Phase1DhGroupNumbers":       {"2"},
+	"Phase2DhGroupNumbers":       {"2", "5"},
+}
+
+// checkVPNCrypto fires on a tunnel option that is unset (AWS then allows
+// every value) or allows a weak one.
+func checkVPNCrypto(r Resource, _ map[string]any) []string {
+	var out []string
+	for _, tunnel := range []string{"tunnel1", "tunnel2"} {
+		for _, option := range slices.Sorted(maps.Keys(weakTunnelValues)) {
+			key := tunnel + option
+			v, p := lookup(r.Properties, key)
+			if p == unknown {
+				continue
+			}
+			var values []string
+			if p == present && v.IsArray() {
+				for _, e := range v.AsArray().AsSlice() {
+					switch {
+					case e.IsString():
+						values = append(values, e.AsString())
+					case e.IsNumber():
+						values = append(values, strconv.FormatFloat(e.AsNumber(), 'f', -1, 64))
+					}
+				}
+			}
+			if len(values) == 0 {
+				out = append(out, key+" is not set: AWS then accepts every value, weak ones included")
+				continue
+			}
+			for _, weak := range weakTunnelValues[option] {
+				if slices.Contains(values, weak) {
+					out = append(out, fmt.Sprintf("%s allows %s", key, weak))
+				}
+			}
+		}
+	}
+	return out
 }

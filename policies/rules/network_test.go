@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -383,5 +384,34 @@ func TestKarpenterNodeClass(t *testing.T) {
 		{name: "AWS-managed key", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"ebs": map[string]any{"encrypted": true}}}}),
 			want: []string{"ebs.kmsKeyID"}},
 		{name: "unknown", r: nc(map[string]any{"blockDeviceMappings": []any{map[string]any{"ebs": map[string]any{"encrypted": computed}}}})},
+	})
+}
+
+func TestVPNCrypto(t *testing.T) {
+	strong := map[string]any{}
+	for _, tunnel := range []string{"tunnel1", "tunnel2"} {
+		strong[tunnel+"IkeVersions"] = []any{"ikev2"}
+		for _, phase := range []string{"Phase1", "Phase2"} {
+			strong[tunnel+phase+"EncryptionAlgorithms"] = []any{"AES256", "AES256-GCM-16"}
+			strong[tunnel+phase+"IntegrityAlgorithms"] = []any{"SHA2-256", "SHA2-512"}
+			strong[tunnel+phase+"DhGroupNumbers"] = []any{14, 19, 20}
+		}
+	}
+	with := func(k string, v any) Resource {
+		props := maps.Clone(strong)
+		if v == nil {
+			delete(props, k)
+		} else {
+			props[k] = v
+		}
+		return mk(vpnConnectionType, "vpn", props)
+	}
+	runRuleCases(t, "vpn-tunnel-crypto-strong", []ruleCase{
+		{name: "strong", r: mk(vpnConnectionType, "vpn", strong)},
+		{name: "unknown", r: with("tunnel2IkeVersions", computed)},
+		{name: "ikev1", r: with("tunnel1IkeVersions", []any{"ikev1", "ikev2"}), want: []string{"tunnel1IkeVersions allows ikev1"}},
+		{name: "sha1", r: with("tunnel2Phase2IntegrityAlgorithms", []any{"SHA1"}), want: []string{"tunnel2Phase2IntegrityAlgorithms allows SHA1"}},
+		{name: "group 5 in phase 2", r: with("tunnel1Phase2DhGroupNumbers", []any{5, 14}), want: []string{"tunnel1Phase2DhGroupNumbers allows 5"}},
+		{name: "AWS defaults", r: with("tunnel2Phase1DhGroupNumbers", nil), want: []string{"tunnel2Phase1DhGroupNumbers is not set"}},
 	})
 }

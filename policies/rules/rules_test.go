@@ -28,7 +28,7 @@ func TestRegistry(t *testing.T) {
 		"sagemaker-domain-vpc-only", "sagemaker-notebook-internet-disabled", "sagemaker-notebook-root-disabled",
 		"sagemaker-model-network-isolated", "ec2-public-ip-disabled", "ec2-imdsv2-required", "ec2-imds-hop-limit-low",
 		"s3-public-access-blocked", "s3-public-access-block-attached", "s3-bucket-ownership-enforced",
-		"s3-bucket-policy-not-public", "ec2-security-group-no-world-ingress", "eks-node-ssh-disabled", "transport-tls-required",
+		"s3-bucket-policy-not-public", "ec2-security-group-no-world-ingress", "eks-node-ssh-disabled", "transport-tls-required", "vpn-tunnel-crypto-strong",
 		// audit
 		"logs-group-retention-set", "logs-group-retention-year-prod", "logs-group-retention-year", "eks-cluster-logs-enabled",
 		"vpc-flow-logs-enabled", "vpc-flow-logs-enabled-prod", "s3-bucket-access-logging",
@@ -170,7 +170,11 @@ var probeKeys = []string{
 	"targetBucket", "taints", "amiType", "resolveConflictsOnCreate", "accessScope", "budgetType", "timeUnit",
 	"notifications", "monitorType", "monitorDimension", "frequency", "trafficType", "logDestinationType",
 	"topicPolicyConfig", "wordPolicyConfig", "contextualGroundingPolicyConfig", "clusterName", "keyId",
-	"roleConfiguration", "source", "destination",
+	"roleConfiguration", "source", "destination", "tunnel1IkeVersions", "tunnel2IkeVersions",
+	"tunnel1Phase1EncryptionAlgorithms", "tunnel1Phase2EncryptionAlgorithms", "tunnel2Phase1EncryptionAlgorithms",
+	"tunnel2Phase2EncryptionAlgorithms", "tunnel1Phase1IntegrityAlgorithms", "tunnel1Phase2IntegrityAlgorithms",
+	"tunnel2Phase1IntegrityAlgorithms", "tunnel2Phase2IntegrityAlgorithms", "tunnel1Phase1DhGroupNumbers",
+	"tunnel1Phase2DhGroupNumbers", "tunnel2Phase1DhGroupNumbers", "tunnel2Phase2DhGroupNumbers",
 }
 
 // probeTypes are the resource types the sweeps instantiate: every taggable

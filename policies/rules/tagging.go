@@ -31,7 +31,7 @@ var taggableTypes = map[string]bool{
 	smFeatureGroupType: true, appAutoscalingTarget: true, "aws:cloudwatch/metricAlarm:MetricAlarm": true,
 	bedrockProfileType: true, bedrockThroughputType: true, bedrockKnowledgeBaseType: true, aossCollectionType: true,
 	ampWorkspaceType: true, ampScraperType: true, "aws:ec2transitgateway/vpcAttachment:VpcAttachment": true,
-	"aws:ec2/vpnGateway:VpnGateway": true, "aws:ec2/customerGateway:CustomerGateway": true, "aws:ec2/vpnConnection:VpnConnection": true,
+	"aws:ec2/vpnGateway:VpnGateway": true, "aws:ec2/customerGateway:CustomerGateway": true, vpnConnectionType: true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required

@@ -27,6 +27,7 @@ const (
 	logGroupType                = "aws:cloudwatch/logGroup:LogGroup"
 	ampWorkspaceType            = "aws:amp/workspace:Workspace"
 	ampScraperType              = "aws:amp/scraper:Scraper"
+	vpnConnectionType           = "aws:ec2/vpnConnection:VpnConnection"
 	dynamoTableType             = "aws:dynamodb/table:Table"
 	ebsVolumeType               = "aws:ebs/volume:Volume"
 	defaultSGType               = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
