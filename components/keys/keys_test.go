@@ -90,15 +90,7 @@ func TestKeys(t *testing.T) {
 // instances an Auto Scaling group (or EC2 Spot) launches.
 func TestVolumeKeyGrantsTheServiceLinkedRoles(t *testing.T) {
 	launchers := args().Domains[2].VolumeLaunchers
-	var doc struct {
-		Statement []struct {
-			Sid       string
-			Principal map[string][]string
-			Action    []string
-			Condition map[string]map[string][]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "us-east-1", mock.AccountID, args().Domains[2]).JSON()), &doc))
+	doc := parsePolicy(t, keys.KeyPolicy("aws", "us-east-1", mock.AccountID, args().Domains[2]).JSON())
 	require.Len(t, doc.Statement, 4)
 	use, grant, events := doc.Statement[1], doc.Statement[2], doc.Statement[3]
 	require.Equal(t, launchers, use.Principal["AWS"])
@@ -224,15 +216,7 @@ func TestPrometheusWorkspaces(t *testing.T) {
 // account's invocation logs in the region, and nothing more.
 func TestBedrockInvocationLogs(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", BedrockInvocationLogs: true}
-	var doc struct {
-		Statement []struct {
-			Sid       string
-			Principal map[string][]string
-			Action    []string
-			Condition map[string]map[string][]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
 	require.Equal(t, "AllowBedrockInvocationLogsToS3", st.Sid)
@@ -249,15 +233,7 @@ func TestBedrockInvocationLogs(t *testing.T) {
 // key's region only, and nothing else.
 func TestS3ReaderAccounts(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", S3ReaderAccountIDs: []string{"210987654321", "109876543210"}}
-	var doc struct {
-		Statement []struct {
-			Sid       string
-			Principal map[string][]string
-			Action    []string
-			Condition map[string]map[string][]string
-		}
-	}
-	require.NoError(t, json.Unmarshal([]byte(keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON()), &doc))
+	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
 	require.Equal(t, "AllowReaderAccountsThroughS3", st.Sid)
