@@ -266,15 +266,10 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 			}
 			logging = nil
 		} else {
-			setBool := func(dst *bool, v *bool) {
-				if v != nil {
-					*dst = *v
-				}
-			}
-			setBool(&logging.Text, l.Text)
-			setBool(&logging.Image, l.Image)
-			setBool(&logging.Embedding, l.Embedding)
-			setBool(&logging.Video, l.Video)
+			set(&logging.Text, l.Text)
+			set(&logging.Image, l.Image)
+			set(&logging.Embedding, l.Embedding)
+			set(&logging.Video, l.Video)
 			if l.RetentionDays != nil {
 				logging.RetentionDays = *l.RetentionDays
 				checkRetention(env, key+".invocationLogging.retentionDays", logging.RetentionDays, p)
@@ -287,12 +282,8 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 	b.InvocationLogging = logging
 
 	if a := in.Application; a != nil {
-		if a.Namespace != nil {
-			b.Application.Namespace = *a.Namespace
-		}
-		if a.ServiceAccount != nil {
-			b.Application.ServiceAccount = *a.ServiceAccount
-		}
+		set(&b.Application.Namespace, a.Namespace)
+		set(&b.Application.ServiceAccount, a.ServiceAccount)
 	}
 	for field, v := range map[string]string{"namespace": b.Application.Namespace, "serviceAccount": b.Application.ServiceAccount} {
 		if !dnsLabel.MatchString(v) {
@@ -304,20 +295,13 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 		k := key + ".knowledgeBase"
 		out := &KnowledgeBase{EmbeddingModel: "amazon.titan-embed-text-v2:0", Prefix: "knowledge-base/", Chunking: "FIXED_SIZE",
 			MaxTokens: 300, OverlapPercent: 20, IndexName: "bedrock-knowledge-base-index", StandbyReplicas: env.ProdLike()}
-		setStr := func(dst *string, v *string) {
-			if v != nil {
-				*dst = *v
-			}
-		}
-		setStr(&out.EmbeddingModel, kb.EmbeddingModel)
-		setStr(&out.Prefix, kb.Prefix)
-		setStr(&out.Chunking, kb.Chunking)
-		setStr(&out.IndexName, kb.IndexName)
-		setInt(&out.MaxTokens, kb.MaxTokens)
-		setInt(&out.OverlapPercent, kb.OverlapPercent)
-		if kb.IndexCreated != nil {
-			out.IndexCreated = *kb.IndexCreated
-		}
+		set(&out.EmbeddingModel, kb.EmbeddingModel)
+		set(&out.Prefix, kb.Prefix)
+		set(&out.Chunking, kb.Chunking)
+		set(&out.IndexName, kb.IndexName)
+		set(&out.MaxTokens, kb.MaxTokens)
+		set(&out.OverlapPercent, kb.OverlapPercent)
+		set(&out.IndexCreated, kb.IndexCreated)
 		if kb.StandbyReplicas != nil {
 			out.StandbyReplicas = *kb.StandbyReplicas
 			if env.ProdLike() && !out.StandbyReplicas {
@@ -331,7 +315,7 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 			p.add(k+".embeddingModel", "%q is not an embedding model the catalog has in %s; allowed: %s", out.EmbeddingModel, region, strings.Join(embeddings, ", "))
 		default:
 			out.Dimensions = m.EmbeddingDimensions[0]
-			setInt(&out.Dimensions, kb.Dimensions)
+			set(&out.Dimensions, kb.Dimensions)
 			if !slices.Contains(m.EmbeddingDimensions, out.Dimensions) {
 				p.add(k+".dimensions", "%d is not a vector size of %s; allowed: %s", out.Dimensions, out.EmbeddingModel, intList(m.EmbeddingDimensions))
 			}
@@ -438,12 +422,8 @@ func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) G
 				p.add(k+"."+field, "%q; allowed: %s", *v, strings.Join(strengths, ", "))
 			}
 		}
-		if f.Input != nil {
-			g.ContentFilters[i].Input = *f.Input
-		}
-		if f.Output != nil {
-			g.ContentFilters[i].Output = *f.Output
-		}
+		set(&g.ContentFilters[i].Input, f.Input)
+		set(&g.ContentFilters[i].Output, f.Output)
 		if env.ProdLike() && g.ContentFilters[i].Input == "NONE" {
 			p.add(k+".input", "\"NONE\" is weaker than %s allows: users reach prod guardrails; allowed: LOW, MEDIUM, HIGH", env)
 		}
@@ -544,12 +524,8 @@ func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) G
 			p.add(key+"."+field, "%g is outside the allowed 0 (off) to %g", *v, catalog.GuardrailGroundingThresholdMax)
 		}
 	}
-	if gi.GroundingThreshold != nil {
-		g.GroundingThreshold = *gi.GroundingThreshold
-	}
-	if gi.RelevanceThreshold != nil {
-		g.RelevanceThreshold = *gi.RelevanceThreshold
-	}
+	set(&g.GroundingThreshold, gi.GroundingThreshold)
+	set(&g.RelevanceThreshold, gi.RelevanceThreshold)
 	for field, v := range map[string]*string{"blockedInputMessage": gi.BlockedInputMessage, "blockedOutputMessage": gi.BlockedOutputMessage} {
 		if v == nil {
 			continue
@@ -558,12 +534,8 @@ func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) G
 			p.add(key+"."+field, "%d characters; allowed: 1 to %d", len(*v), catalog.GuardrailMessageMax)
 		}
 	}
-	if gi.BlockedInputMessage != nil {
-		g.BlockedInputMessage = *gi.BlockedInputMessage
-	}
-	if gi.BlockedOutputMessage != nil {
-		g.BlockedOutputMessage = *gi.BlockedOutputMessage
-	}
+	set(&g.BlockedInputMessage, gi.BlockedInputMessage)
+	set(&g.BlockedOutputMessage, gi.BlockedOutputMessage)
 	return g
 }
 

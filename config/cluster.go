@@ -171,9 +171,7 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 	const key = KeyCluster
 	c := ClusterDefaults(env)
 
-	if in.Version != nil {
-		c.Version = *in.Version
-	}
+	set(&c.Version, in.Version)
 	if m := versionPattern.FindStringSubmatch(c.Version); m == nil {
 		p.add(key+".version", "%q is not a Kubernetes version; allowed: %q or later, as \"1.MINOR\"", c.Version, conventions.MinKubernetesVersion)
 	} else if minor, _ := strconv.Atoi(m[1]); minor < conventions.MinKubernetesMinor {
@@ -181,9 +179,7 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 	}
 
 	c.EndpointPublicAccess = !env.ProdLike() && len(in.PublicAccessCIDRs) > 0
-	if in.EndpointPublicAccess != nil {
-		c.EndpointPublicAccess = *in.EndpointPublicAccess
-	}
+	set(&c.EndpointPublicAccess, in.EndpointPublicAccess)
 	if env.ProdLike() && c.EndpointPublicAccess {
 		p.add(key+".endpointPublicAccess", "true is weaker than %s allows (the API must be private); allowed: false", env)
 	}
@@ -261,9 +257,7 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 
 	if k := in.Karpenter; k != nil {
 		kk := key + ".karpenter"
-		if k.Enabled != nil {
-			c.Karpenter.Enabled = *k.Enabled
-		}
+		set(&c.Karpenter.Enabled, k.Enabled)
 		for _, lim := range []struct {
 			name string
 			in   *int
@@ -403,18 +397,14 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	if g.Role == conventions.RoleSystem || (g.Role == conventions.RoleInference && env.ProdLike()) {
 		g.MinSize = 2
 	}
-	if in.MinSize != nil {
-		g.MinSize = *in.MinSize
-	}
+	set(&g.MinSize, in.MinSize)
 	if in.MaxSize != nil {
 		g.MaxSize = *in.MaxSize
 	} else if g.MaxSize < g.MinSize {
 		g.MaxSize = g.MinSize
 	}
 	g.DesiredSize = g.MinSize
-	if in.DesiredSize != nil {
-		g.DesiredSize = *in.DesiredSize
-	}
+	set(&g.DesiredSize, in.DesiredSize)
 	switch {
 	case g.MinSize < 0:
 		p.add(key+".minSize", "%d is negative; allowed: 0 or more", g.MinSize)

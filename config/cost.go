@@ -270,9 +270,7 @@ func parseCost(env conventions.Environment, in costInput, present bool, p *probl
 		p.add(key+".alertEmails", "%d addresses; an anomaly subscription takes at most %d", len(c.AlertEmails), catalog.AnomalySubscriptionEmailsMax)
 	}
 
-	if in.ActivateCostAllocationTags != nil {
-		c.ActivateCostAllocationTags = *in.ActivateCostAllocationTags
-	}
+	set(&c.ActivateCostAllocationTags, in.ActivateCostAllocationTags)
 
 	if b := in.BudgetAction; b != nil {
 		k := key + ".budgetAction"

@@ -119,9 +119,7 @@ func parseNetwork(env conventions.Environment, region string, in networkInput, p
 	const key = KeyNetwork
 	n := NetworkDefaults(env)
 
-	if in.CIDR != nil {
-		n.CIDR = *in.CIDR
-	}
+	set(&n.CIDR, in.CIDR)
 	vpcBlock, err := cidr.Parse(n.CIDR)
 	if err != nil {
 		p.add(key+".cidr", "%v", err)
@@ -129,9 +127,7 @@ func parseNetwork(env conventions.Environment, region string, in networkInput, p
 		p.add(key+".cidr", "prefix /%d is outside the allowed /%d to /%d (the layout carves eight equal blocks: six private, one public)", b, MinVPCPrefix, MaxVPCPrefix)
 	}
 
-	if in.AZCount != nil {
-		n.AZCount = *in.AZCount
-	}
+	set(&n.AZCount, in.AZCount)
 	if n.AZCount < MinAZs || n.AZCount > MaxAZs {
 		p.add(key+".azCount", "%d is outside the allowed range %d to %d", n.AZCount, MinAZs, MaxAZs)
 	} else if env.ProdLike() && n.AZCount < ProdMinAZs {
@@ -185,17 +181,13 @@ func parseNetwork(env conventions.Environment, region string, in networkInput, p
 	n.InterfaceEndpoints = append(n.InterfaceEndpoints, in.ExtraEndpoints...)
 	n.InterfaceEndpoints = validateEndpoints(env, n.InterfaceEndpoints, p)
 
-	if in.FlowLogRetentionDays != nil {
-		n.FlowLogRetentionDays = *in.FlowLogRetentionDays
-	}
+	set(&n.FlowLogRetentionDays, in.FlowLogRetentionDays)
 	checkRetention(env, key+".flowLogRetentionDays", n.FlowLogRetentionDays, p)
 
 	if h := in.Hybrid; h != nil {
 		n.Hybrid = parseHybrid(n, h.TransitGatewayID, h.VPN != nil, func() (string, int64) {
 			var asn int64
-			if h.VPN.BGPASN != nil {
-				asn = *h.VPN.BGPASN
-			}
+			set(&asn, h.VPN.BGPASN)
 			return h.VPN.CustomerGatewayIP, asn
 		}, h.Routes, p)
 	}

@@ -71,9 +71,9 @@ func parseObservability(in observabilityInput, p *problems) Observability {
 		IdleUtilizationPercent:   floatOr(in.IdleUtilizationPercent, defaultIdleUtilizationPercent),
 		IdleHours:                defaultIdleHours,
 	}
-	setInt(&o.EndpointP99LatencyMs, in.EndpointP99LatencyMs)
-	setInt(&o.InterruptionBacklog, in.InterruptionBacklog)
-	setInt(&o.IdleHours, in.IdleHours)
+	set(&o.EndpointP99LatencyMs, in.EndpointP99LatencyMs)
+	set(&o.InterruptionBacklog, in.InterruptionBacklog)
+	set(&o.IdleHours, in.IdleHours)
 	percent := func(k string, v float64) {
 		if v <= 0 || v >= 100 {
 			p.add(key+"."+k, "%g; allowed: above 0 and below 100 (percent)", v)
@@ -93,7 +93,7 @@ func parseObservability(in observabilityInput, p *problems) Observability {
 	}
 	if pr := in.Prometheus; pr != nil && pr.Enabled {
 		o.Prometheus = &Prometheus{ScrapeIntervalSeconds: defaultScrapeIntervalSeconds}
-		setInt(&o.Prometheus.ScrapeIntervalSeconds, pr.ScrapeIntervalSeconds)
+		set(&o.Prometheus.ScrapeIntervalSeconds, pr.ScrapeIntervalSeconds)
 		if v := o.Prometheus.ScrapeIntervalSeconds; v < catalog.PrometheusMinScrapeIntervalSeconds || v > 3600 {
 			p.add(key+".prometheus.scrapeIntervalSeconds", "%d; allowed: %d to 3600 (the managed collector's minimum is %d s)",
 				v, catalog.PrometheusMinScrapeIntervalSeconds, catalog.PrometheusMinScrapeIntervalSeconds)

@@ -42,12 +42,8 @@ var modelPackageShort = regexp.MustCompile(`^([a-zA-Z0-9](?:-*[a-zA-Z0-9])*)/([1
 
 func parsePromotion(project, stack string, in promotionInput, p *problems) *Promotion {
 	out := &Promotion{Organization: DefaultOrganization, Project: project, Stack: in.Stack}
-	if in.Organization != nil {
-		out.Organization = *in.Organization
-	}
-	if in.Project != nil {
-		out.Project = *in.Project
-	}
+	set(&out.Organization, in.Organization)
+	set(&out.Project, in.Project)
 	for _, f := range [][2]string{{"organization", out.Organization}, {"project", out.Project}, {"stack", out.Stack}} {
 		if !pulumiNamePattern.MatchString(f[1]) {
 			p.add(KeyPromotion+"."+f[0], "%q is not a Pulumi name; allowed: 1 to 100 letters, digits, '_', '.' and '-'", f[1])

@@ -273,7 +273,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 
 	if d := in.Domain; d != nil && (d.Enabled == nil || *d.Enabled) {
 		dom := &Domain{IdleTimeoutMinutes: 60}
-		setInt(&dom.IdleTimeoutMinutes, d.IdleTimeoutMinutes)
+		set(&dom.IdleTimeoutMinutes, d.IdleTimeoutMinutes)
 		if dom.IdleTimeoutMinutes < 60 || dom.IdleTimeoutMinutes > 525600 {
 			p.add(key+".domain.idleTimeoutMinutes", "%d is outside the allowed 60 to 525600", dom.IdleTimeoutMinutes)
 		}
@@ -310,25 +310,18 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		k := key + ".pipeline"
 		out := &Pipeline{ProcessingInstanceType: "ml.m5.xlarge", TrainingInstanceType: "ml.g5.2xlarge", TrainingInstanceCount: 1,
 			MaxRuntimeHours: 12, MaxWaitHours: 24, MetricName: "accuracy", MetricPath: "metrics.accuracy.value", MetricMinimum: 0.8}
-		setString := func(dst *string, v *string) {
-			if v != nil {
-				*dst = *v
-			}
-		}
-		setString(&out.ModelPackageGroup, pl.ModelPackageGroup)
-		setString(&out.ProcessingImage, pl.ProcessingImage)
-		setString(&out.TrainingImage, pl.TrainingImage)
-		setString(&out.InferenceImage, pl.InferenceImage)
-		setString(&out.ProcessingInstanceType, pl.ProcessingInstanceType)
-		setString(&out.TrainingInstanceType, pl.TrainingInstanceType)
-		setString(&out.MetricName, pl.MetricName)
-		setString(&out.MetricPath, pl.MetricPath)
-		setInt(&out.TrainingInstanceCount, pl.TrainingInstanceCount)
-		setInt(&out.MaxRuntimeHours, pl.MaxRuntimeHours)
-		setInt(&out.MaxWaitHours, pl.MaxWaitHours)
-		if pl.MetricMinimum != nil {
-			out.MetricMinimum = *pl.MetricMinimum
-		}
+		set(&out.ModelPackageGroup, pl.ModelPackageGroup)
+		set(&out.ProcessingImage, pl.ProcessingImage)
+		set(&out.TrainingImage, pl.TrainingImage)
+		set(&out.InferenceImage, pl.InferenceImage)
+		set(&out.ProcessingInstanceType, pl.ProcessingInstanceType)
+		set(&out.TrainingInstanceType, pl.TrainingInstanceType)
+		set(&out.MetricName, pl.MetricName)
+		set(&out.MetricPath, pl.MetricPath)
+		set(&out.TrainingInstanceCount, pl.TrainingInstanceCount)
+		set(&out.MaxRuntimeHours, pl.MaxRuntimeHours)
+		set(&out.MaxWaitHours, pl.MaxWaitHours)
+		set(&out.MetricMinimum, pl.MetricMinimum)
 		if !groups[out.ModelPackageGroup] {
 			p.add(k+".modelPackageGroup", "%q is not one of modelPackageGroups; allowed: %s", out.ModelPackageGroup, strings.Join(slices.Sorted(maps.Keys(groups)), ", "))
 		}
@@ -351,9 +344,9 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		}
 		if t := pl.Tuning; t != nil {
 			tu := &Tuning{MaxJobs: 10, MaxParallelJobs: 2, Objective: out.MetricName, Maximize: true, LearningRateMin: 0.0001, LearningRateMax: 0.1}
-			setInt(&tu.MaxJobs, t.MaxJobs)
-			setInt(&tu.MaxParallelJobs, t.MaxParallelJobs)
-			setString(&tu.Objective, t.Objective)
+			set(&tu.MaxJobs, t.MaxJobs)
+			set(&tu.MaxParallelJobs, t.MaxParallelJobs)
+			set(&tu.Objective, t.Objective)
 			if t.Direction != nil {
 				switch *t.Direction {
 				case "Maximize", "Minimize":
@@ -362,12 +355,8 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 					p.add(k+".tuning.direction", "%q; allowed: \"Maximize\", \"Minimize\"", *t.Direction)
 				}
 			}
-			if t.LearningRateMin != nil {
-				tu.LearningRateMin = *t.LearningRateMin
-			}
-			if t.LearningRateMax != nil {
-				tu.LearningRateMax = *t.LearningRateMax
-			}
+			set(&tu.LearningRateMin, t.LearningRateMin)
+			set(&tu.LearningRateMax, t.LearningRateMax)
 			if tu.MaxJobs < 1 || tu.MaxParallelJobs < 1 || tu.MaxParallelJobs > tu.MaxJobs {
 				p.add(k+".tuning.maxParallelJobs", "%d parallel of %d jobs; allowed: 1 to maxJobs", tu.MaxParallelJobs, tu.MaxJobs)
 			}
@@ -393,9 +382,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 			p.add(k+".name", "%q is listed twice", e.Name)
 		}
 		names[e.Name] = true
-		if e.Kind != nil {
-			out.Kind = *e.Kind
-		}
+		set(&out.Kind, e.Kind)
 		if !slices.Contains(EndpointKinds, out.Kind) {
 			p.add(k+".kind", "%q; allowed: %s", out.Kind, quoteAll(EndpointKinds))
 		}
@@ -412,7 +399,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		case out.Kind != EndpointMultiModel && strings.HasSuffix(out.ModelPath, "/"):
 			p.add(k+".modelPath", "%q is a prefix; a %s endpoint serves one model artifact", out.ModelPath, out.Kind)
 		}
-		setInt(&out.CapturePercent, e.CapturePercent)
+		set(&out.CapturePercent, e.CapturePercent)
 		if out.Kind == EndpointServerless {
 			if env.ProdLike() {
 				p.add(k+".kind", "%q is weaker than %s allows: serverless models run outside the VPC without network isolation; allowed: %s",
@@ -420,8 +407,8 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 			}
 			out.MinInstances, out.MaxInstances, out.TargetInvocationsPerInstance, out.CapturePercent = 0, 0, 0, 0
 			out.ServerlessMemoryMB, out.ServerlessMaxConcurrency = 2048, 5
-			setInt(&out.ServerlessMemoryMB, e.ServerlessMemoryMB)
-			setInt(&out.ServerlessMaxConcurrency, e.ServerlessMaxConcurrency)
+			set(&out.ServerlessMemoryMB, e.ServerlessMemoryMB)
+			set(&out.ServerlessMaxConcurrency, e.ServerlessMaxConcurrency)
 			if !slices.Contains(catalog.ServerlessMemorySizesMB, out.ServerlessMemoryMB) {
 				p.add(k+".serverlessMemoryMB", "%d is not a serverless memory size; allowed: %s", out.ServerlessMemoryMB, intList(catalog.ServerlessMemorySizesMB))
 			}
@@ -442,9 +429,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 			p.add(k+".serverlessMemoryMB", "applies to serverless endpoints only")
 		}
 		out.InstanceType = "ml.m5.xlarge"
-		if e.InstanceType != nil {
-			out.InstanceType = *e.InstanceType
-		}
+		set(&out.InstanceType, e.InstanceType)
 		switch {
 		case !checkSageMakerType(k+".instanceType", out.InstanceType, catalog.SageMakerHosting, p):
 		case out.Kind == EndpointMultiModel && isGPUType(out.InstanceType) && !slices.ContainsFunc(catalog.MultiModelGPUFamilies, func(f string) bool { return strings.HasPrefix(out.InstanceType, f+".") }):
@@ -452,7 +437,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		}
 		if out.Kind == EndpointAsync {
 			out.AsyncMaxConcurrentInvocations = 4
-			setInt(&out.AsyncMaxConcurrentInvocations, e.AsyncMaxConcurrentInvocations)
+			set(&out.AsyncMaxConcurrentInvocations, e.AsyncMaxConcurrentInvocations)
 			if out.AsyncMaxConcurrentInvocations < 1 || out.AsyncMaxConcurrentInvocations > 1000 {
 				p.add(k+".asyncMaxConcurrentInvocations", "%d is outside the allowed 1 to 1000", out.AsyncMaxConcurrentInvocations)
 			}
@@ -462,10 +447,10 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		} else if e.AsyncMaxConcurrentInvocations != nil {
 			p.add(k+".asyncMaxConcurrentInvocations", "applies to async endpoints only")
 		}
-		setInt(&out.MinInstances, e.MinInstances)
-		setInt(&out.MaxInstances, e.MaxInstances)
-		setInt(&out.TargetInvocationsPerInstance, e.TargetInvocationsPerInstance)
-		setInt(&out.GPUUtilizationTarget, e.GPUUtilizationTarget)
+		set(&out.MinInstances, e.MinInstances)
+		set(&out.MaxInstances, e.MaxInstances)
+		set(&out.TargetInvocationsPerInstance, e.TargetInvocationsPerInstance)
+		set(&out.GPUUtilizationTarget, e.GPUUtilizationTarget)
 		minAllowed := 1
 		if out.Kind == EndpointAsync {
 			minAllowed = 0
@@ -500,12 +485,8 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		fgNames[g.Name] = true
 		out := FeatureGroup{Name: g.Name, RecordIdentifier: g.RecordIdentifier, EventTime: g.EventTime,
 			OnlineStore: OnlineStoreStandard, OfflineStore: true}
-		if g.OnlineStore != nil {
-			out.OnlineStore = *g.OnlineStore
-		}
-		if g.OfflineStore != nil {
-			out.OfflineStore = *g.OfflineStore
-		}
+		set(&out.OnlineStore, g.OnlineStore)
+		set(&out.OfflineStore, g.OfflineStore)
 		switch {
 		case !slices.Contains([]string{OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory}, out.OnlineStore):
 			p.add(k+".onlineStore", "%q; allowed: %q, %q, %q", out.OnlineStore, OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory)
@@ -540,15 +521,9 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 
 	if m := in.Monitoring; m != nil && (m.Enabled == nil || *m.Enabled) {
 		out := &Monitoring{Schedule: "rate(1 day)", InstanceType: "ml.m5.large"}
-		if m.Schedule != nil {
-			out.Schedule = *m.Schedule
-		}
-		if m.Image != nil {
-			out.Image = *m.Image
-		}
-		if m.InstanceType != nil {
-			out.InstanceType = *m.InstanceType
-		}
+		set(&out.Schedule, m.Schedule)
+		set(&out.Image, m.Image)
+		set(&out.InstanceType, m.InstanceType)
 		if !scheduleExpressionPattern.MatchString(out.Schedule) {
 			p.add(key+".monitoring.schedule", "%q is not an EventBridge schedule; allowed: rate(...) or cron(...)", out.Schedule)
 		}
@@ -559,9 +534,7 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		}
 		s.Monitoring = out
 	}
-	if in.ACKController != nil {
-		s.ACKController = *in.ACKController
-	}
+	set(&s.ACKController, in.ACKController)
 	return s
 }
 

@@ -226,19 +226,19 @@ func parseStorage(env conventions.Environment, region string, in storageInput, k
 	lc := &s.Lifecycle
 	if l := in.Lifecycle; l != nil {
 		if t := l.TrainingData; t != nil {
-			setInt(&lc.TrainingDataIntelligentTieringDays, t.IntelligentTieringDays)
-			setInt(&lc.TrainingDataGlacierIRDays, t.GlacierIRDays)
+			set(&lc.TrainingDataIntelligentTieringDays, t.IntelligentTieringDays)
+			set(&lc.TrainingDataGlacierIRDays, t.GlacierIRDays)
 		}
 		if c := l.Checkpoints; c != nil {
-			setInt(&lc.CheckpointsExpireDays, c.ExpireDays)
+			set(&lc.CheckpointsExpireDays, c.ExpireDays)
 		}
 		if m := l.Models; m != nil {
-			setInt(&lc.ModelsGlacierDays, m.GlacierDays)
+			set(&lc.ModelsGlacierDays, m.GlacierDays)
 		}
 		if g := l.Logs; g != nil {
-			setInt(&lc.LogsExpireDays, g.ExpireDays)
+			set(&lc.LogsExpireDays, g.ExpireDays)
 		}
-		setInt(&lc.NoncurrentExpireDays, l.NoncurrentExpireDays)
+		set(&lc.NoncurrentExpireDays, l.NoncurrentExpireDays)
 	}
 	lk := key + ".lifecycle."
 	for _, d := range []struct {
@@ -267,8 +267,8 @@ func parseStorage(env conventions.Environment, region string, in storageInput, k
 
 	if a := in.ArchiveTiering; a != nil {
 		t := &ArchiveTiering{}
-		setInt(&t.ArchiveAccessDays, a.ArchiveAccessDays)
-		setInt(&t.DeepArchiveAccessDays, a.DeepArchiveAccessDays)
+		set(&t.ArchiveAccessDays, a.ArchiveAccessDays)
+		set(&t.DeepArchiveAccessDays, a.DeepArchiveAccessDays)
 		ak := key + ".archiveTiering."
 		if t.ArchiveAccessDays == 0 && t.DeepArchiveAccessDays == 0 {
 			p.add(key+".archiveTiering", "sets no tier; allowed: archiveAccessDays %d-%d and/or deepArchiveAccessDays %d-%d",
@@ -299,7 +299,7 @@ func parseStorage(env conventions.Environment, region string, in storageInput, k
 		}
 	}
 	s.VPCEndpointExemptRoleARNs = append([]string(nil), in.VPCEndpointExemptRoleARNs...)
-	setInt(&s.AbortIncompleteUploadDays, in.AbortIncompleteUploadDays)
+	set(&s.AbortIncompleteUploadDays, in.AbortIncompleteUploadDays)
 	if s.AbortIncompleteUploadDays < 1 {
 		p.add(key+".abortIncompleteUploadDays", "%d is not a number of days; allowed: 1 or more", s.AbortIncompleteUploadDays)
 	}
@@ -336,16 +336,14 @@ func parseStorage(env conventions.Environment, region string, in storageInput, k
 func parseLustre(env conventions.Environment, region string, in lustreInput, p *problems) *Lustre {
 	const key = KeyStorage + ".lustre"
 	l := LustreDefaults(env)
-	if in.DeploymentType != nil {
-		l.DeploymentType = *in.DeploymentType
-	}
+	set(&l.DeploymentType, in.DeploymentType)
 	switch {
 	case l.DeploymentType != LustrePersistent2 && l.DeploymentType != LustreScratch2:
 		p.add(key+".deploymentType", "%q is not offered; allowed: %q, %q (outside prod)", l.DeploymentType, LustrePersistent2, LustreScratch2)
 	case env.ProdLike() && l.DeploymentType != LustrePersistent2:
 		p.add(key+".deploymentType", "%q is weaker than %s allows (scratch data is not replicated); allowed: %q", l.DeploymentType, env, LustrePersistent2)
 	}
-	setInt(&l.StorageCapacityGiB, in.StorageCapacityGiB)
+	set(&l.StorageCapacityGiB, in.StorageCapacityGiB)
 	if !catalog.LustreCapacityOK(l.DeploymentType, l.StorageCapacityGiB) {
 		p.add(key+".storageCapacityGiB", "%d GiB is not a size FSx offers; allowed: 1200, 2400, then steps of 2400 GiB", l.StorageCapacityGiB)
 	}
@@ -362,7 +360,7 @@ func parseLustre(env conventions.Environment, region string, in lustreInput, p *
 				intList(catalog.LustreThroughputMBpsPerTiB[LustrePersistent2]))
 		}
 	}
-	setInt(&l.MetadataIops, in.MetadataIops)
+	set(&l.MetadataIops, in.MetadataIops)
 	if l.MetadataIops != 0 {
 		switch {
 		case !persistent:
@@ -377,9 +375,7 @@ func parseLustre(env conventions.Environment, region string, in lustreInput, p *
 			p.add(key+".efa", "EFA-enabled file systems need deploymentType %q (with a metadata configuration and Lustre %s)", LustrePersistent2, catalog.LustreVersion)
 		}
 	}
-	if in.LinkBuckets != nil {
-		l.LinkBuckets = *in.LinkBuckets
-	}
+	set(&l.LinkBuckets, in.LinkBuckets)
 	if in.BackupRetentionDays != nil {
 		l.BackupRetentionDays = *in.BackupRetentionDays
 		switch {
@@ -413,9 +409,7 @@ func parseTrainingJob(region string, in trainJobInput, lustre, karpenter bool, p
 	if !lustre {
 		p.add(key, "needs the Lustre file system (its data and checkpoints): enable %s.lustre", KeyStorage)
 	}
-	if in.InstanceType != nil {
-		j.InstanceType = *in.InstanceType
-	}
+	set(&j.InstanceType, in.InstanceType)
 	t, ok := catalog.LookupInstanceType(j.InstanceType)
 	switch {
 	case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU || !t.SupportsEFA():
@@ -426,7 +420,7 @@ func parseTrainingJob(region string, in trainJobInput, lustre, karpenter bool, p
 	if !karpenter {
 		p.add(key, "runs on Karpenter's gpu-training pool: enable %s.karpenter", KeyCluster)
 	}
-	setInt(&j.Nodes, in.Nodes)
+	set(&j.Nodes, in.Nodes)
 	if j.Nodes < 1 || j.Nodes > 64 {
 		p.add(key+".nodes", "%d is outside the allowed 1 to 64", j.Nodes)
 	}
@@ -442,11 +436,11 @@ func parseTrainingJob(region string, in trainJobInput, lustre, karpenter bool, p
 		}
 		j.Command = slices.Clone(in.Command)
 	}
-	setInt(&j.CheckpointIntervalMinutes, in.CheckpointIntervalMinutes)
+	set(&j.CheckpointIntervalMinutes, in.CheckpointIntervalMinutes)
 	if j.CheckpointIntervalMinutes < 1 || j.CheckpointIntervalMinutes > 240 {
 		p.add(key+".checkpointIntervalMinutes", "%d is outside the allowed 1 to 240 (a spot interruption loses up to one interval)", j.CheckpointIntervalMinutes)
 	}
-	setInt(&j.ShmGiB, in.ShmGiB)
+	set(&j.ShmGiB, in.ShmGiB)
 	if ok && (j.ShmGiB < 1 || j.ShmGiB > t.MemoryGiB/2) {
 		p.add(key+".shmGiB", "%d GiB is outside the allowed 1 to %d (half of %s's memory: /dev/shm counts against the pod's memory)",
 			j.ShmGiB, t.MemoryGiB/2, j.InstanceType)
@@ -464,7 +458,8 @@ func nvidiaEFATypes() []string {
 	return out
 }
 
-func setInt(dst *int, v *int) {
+// set overwrites *dst with *v when the key was given (v not nil).
+func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
