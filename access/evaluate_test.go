@@ -359,12 +359,12 @@ func TestSSEKMSStep(t *testing.T) {
 
 func TestParsePrincipal(t *testing.T) {
 	for in, want := range map[string]Principal{
-		"arn:aws:iam::111122223333:role/a/b":                   {Kind: KindRole, ARN: "arn:aws:iam::111122223333:role/a/b", Account: acctA, Partition: "aws"},
-		"arn:aws:sts::111122223333:assumed-role/r/session":     {Kind: KindRole, ARN: "arn:aws:iam::111122223333:role/r", Account: acctA, Partition: "aws"},
-		"service:bedrock.amazonaws.com":                        {Kind: KindService, Service: "bedrock.amazonaws.com"},
-		"account:444455556666":                                 {Kind: KindAccount, Account: acctB, Partition: "aws"},
-		"arn:aws-us-gov:iam::111122223333:root":                {Kind: KindRoot, ARN: "arn:aws-us-gov:iam::111122223333:root", Account: acctA, Partition: "aws-us-gov"},
-		"arn:aws:iam::111122223333:user/alice":                 {Kind: KindUser, ARN: "arn:aws:iam::111122223333:user/alice", Account: acctA, Partition: "aws"},
+		"arn:aws:iam::111122223333:role/a/b":                  {Kind: KindRole, ARN: "arn:aws:iam::111122223333:role/a/b", Account: acctA, Partition: "aws"},
+		"arn:aws:sts::111122223333:assumed-role/r/session":    {Kind: KindRole, ARN: "arn:aws:iam::111122223333:role/r", Account: acctA, Partition: "aws"},
+		"service:bedrock.amazonaws.com":                       {Kind: KindService, Service: "bedrock.amazonaws.com"},
+		"account:444455556666":                                {Kind: KindAccount, Account: acctB, Partition: "aws"},
+		"arn:aws-us-gov:iam::111122223333:root":               {Kind: KindRoot, ARN: "arn:aws-us-gov:iam::111122223333:root", Account: acctA, Partition: "aws-us-gov"},
+		"arn:aws:iam::111122223333:user/alice":                {Kind: KindUser, ARN: "arn:aws:iam::111122223333:user/alice", Account: acctA, Partition: "aws"},
 		"federated:arn:aws:iam::111122223333:oidc-provider/x": {Kind: KindFederated, ARN: "arn:aws:iam::111122223333:oidc-provider/x", Account: acctA, Partition: "aws"},
 	} {
 		got, err := ParsePrincipal(in)
