@@ -19,6 +19,11 @@ type Request struct {
 	// (aws:PrincipalArn, aws:PrincipalAccount, aws:SecureTransport, ...)
 	// are filled in unless given.
 	Context Context `json:"context,omitempty"`
+	// Assume, when set, says why the policies this request meets outside
+	// the world (another account's, AWS managed, an AWS-owned bucket's)
+	// may be taken to allow it; the result lists it as an assumption.
+	// Without it such a policy makes the answer unknown.
+	Assume string `json:"assume,omitempty"`
 }
 
 // Decision is the answer to a request.
@@ -98,6 +103,10 @@ type World struct {
 	Endpoints map[string]*Endpoint
 	// BucketKeys by bucket name.
 	BucketKeys map[string]BucketKey
+	// ResourceContext holds condition keys a resource brings to every
+	// request on it, by its ARN: a key's kms:ResourceAliases, tags as
+	// aws:ResourceTag/<key>.
+	ResourceContext map[string]Context
 }
 
 // policyServices are the services whose resources carry a resource policy
@@ -194,7 +203,7 @@ func (w *World) derived(req Request, p Principal, res ARN) []Step {
 		with("aws:CalledVia", "s3.amazonaws.com").
 		with("kms:EncryptionContext:aws:s3:arn", encCtx).
 		with("kms:EncryptionContextKeys", "aws:s3:arn")
-	sub := Request{Principal: req.Principal, Action: kmsAction, Resource: key.KeyARN, Context: ctx}
+	sub := Request{Principal: req.Principal, Action: kmsAction, Resource: key.KeyARN, Context: ctx, Assume: req.Assume}
 	kres, err := ParseARN(key.KeyARN)
 	if err != nil {
 		return []Step{{Request: sub, Result: Result{Decision: Undecided, Reasons: []string{err.Error()}}}}
@@ -226,13 +235,22 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 		}
 	}
 
-	// Identity policies.
+	// Identity policies. An account principal stands for any principal of
+	// that account whose own policies allow the request.
 	identityKnown := false
 	switch p.Kind {
+	case KindAccount:
+		identityKnown = true
+		v.identity = yes
 	case KindRole:
 		if role, ok := w.Roles[p.ARN]; ok {
 			identityKnown = true
 			for _, pol := range role.Identity {
+				if pol.Unknown != "" && req.Assume != "" {
+					v.identity = yes
+					v.reasons = append(v.reasons, fmt.Sprintf("assumed (%s): %s allows", req.Assume, pol.Name))
+					continue
+				}
 				w.judge(pol, req, ctx, p, false, func(effect string, t tri, ref string, _ principalMatch) {
 					if effect == "Deny" {
 						v.addDeny(t, ref)
@@ -249,13 +267,21 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 		identityKnown = true // services act on resource policies alone
 	}
 	if !identityKnown {
-		v.identity = yes
-		v.reasons = append(v.reasons, fmt.Sprintf("assumed: the identity policies of %s are outside this stack and allow the request", p))
+		if req.Assume != "" {
+			v.identity = yes
+			v.reasons = append(v.reasons, fmt.Sprintf("assumed (%s): the identity policies of %s allow", req.Assume, p))
+		} else {
+			v.identity = maybe
+			v.reasons = append(v.reasons, fmt.Sprintf("the identity policies of %s are outside this stack", p))
+		}
 	}
 
 	// The resource's policy (a role's trust policy for STS).
 	resPolicy, hasRes := w.resourcePolicy(req, res)
-	if hasRes {
+	if hasRes && resPolicy.Unknown != "" && req.Assume != "" {
+		v.resByName = yes
+		v.reasons = append(v.reasons, fmt.Sprintf("assumed (%s): %s allows", req.Assume, resPolicy.Name))
+	} else if hasRes {
 		w.judge(resPolicy, req, ctx, p, true, func(effect string, t tri, ref string, m principalMatch) {
 			if effect == "Deny" {
 				v.addDeny(t, ref)
@@ -287,8 +313,9 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 					v.endpointStmts = append(v.endpointStmts, ref)
 				}
 			}, &v.reasons)
-		} else if !ok && ids[0] != Unknown {
-			v.reasons = append(v.reasons, fmt.Sprintf("assumed: VPC endpoint %s is outside this stack and has the default full-access policy", ids[0]))
+		} else if !ok {
+			v.endpoint = maybe
+			v.reasons = append(v.reasons, fmt.Sprintf("VPC endpoint %s is outside this stack: its policy is not known", ids[0]))
 		}
 	}
 
@@ -432,6 +459,14 @@ func (w *World) context(req Request, p Principal, res ARN) Context {
 	}
 	if w.Region != "" {
 		set("aws:RequestedRegion", w.Region)
+	}
+	target := req.Resource
+	if res.Service == "s3" {
+		bucket, _, _ := strings.Cut(res.Resource, "/")
+		target = fmt.Sprintf("arn:%s:s3:::%s", res.Partition, bucket)
+	}
+	for _, k := range sortedKeys(w.ResourceContext[target]) {
+		set(k, w.ResourceContext[target][k]...)
 	}
 	return ctx
 }

@@ -272,6 +272,7 @@ func TestEvaluationLogic(t *testing.T) {
 				role(w, t, dev, "", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`)
 				w.Owned[bucket] = true
 				w.ResourcePolicies[bucket] = mustPolicy(t, "bucket", `{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["`+bucket+`","`+bucket+`/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}}`)
+				w.Endpoints["vpce-1a2b3c4d"] = &Endpoint{ID: "vpce-1a2b3c4d"} // the default full-access policy
 			},
 			req:  Request{Principal: dev, Action: "s3:GetObject", Resource: bucket + "/a", Context: Context{"aws:SourceVpce": {"vpce-1a2b3c4d"}}},
 			want: Allow,
@@ -286,6 +287,26 @@ func TestEvaluationLogic(t *testing.T) {
 			},
 			req:  Request{Principal: dev, Action: "s3:GetObject", Resource: bucket + "/a", Context: Context{"aws:SourceVpce": {Unknown}}},
 			want: Undecided,
+		},
+		{
+			name: "a bucket outside the stack, assumed to allow", source: "(evaluator contract)",
+			setup: func(w *World) {
+				role(w, t, dev, "", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`)
+			},
+			req:  Request{Principal: dev, Action: "s3:GetObject", Resource: "arn:aws:s3:::someone-elses/a", Assume: "an AWS-owned bucket"},
+			want: Allow,
+		},
+		{
+			name: "a role outside the stack", source: "(evaluator contract)",
+			setup: func(w *World) { ownDemoBucket(w) },
+			req:   Request{Principal: "arn:aws:iam::" + acctA + ":role/elsewhere", Action: "s3:GetObject", Resource: bucket + "/a"},
+			want:  Undecided,
+		},
+		{
+			name: "an account principal against a bucket without a grant", source: "(evaluator contract)",
+			setup: func(w *World) { ownDemoBucket(w) },
+			req:   Request{Principal: "account:" + acctB, Action: "s3:GetObject", Resource: bucket + "/a"},
+			want:  ImplicitDeny,
 		},
 		{
 			name: "a bucket outside the stack", source: "(evaluator contract)",
@@ -345,6 +366,7 @@ func TestSSEKMSStep(t *testing.T) {
 			w.Owned[bucket], w.Owned[key] = true, true
 			w.ResourcePolicies[key] = mustPolicy(t, "key", keyPolicy)
 			w.BucketKeys["data"] = BucketKey{KeyARN: key, BucketKeyEnabled: true}
+			w.Endpoints["vpce-1"] = &Endpoint{ID: "vpce-1"}
 			got := w.Evaluate(Request{Principal: dev, Action: "s3:GetObject", Resource: bucket + "/x",
 				Context: Context{"aws:SourceVpce": {"vpce-1"}}})
 			if got.Decision != c.want {

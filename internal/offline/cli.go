@@ -19,6 +19,7 @@ const usage = `usage:
   offline diff --from STACK --to STACK [--from-config FILE] [--to-config FILE] [--dir DIR] [--json] [--raw] [--reference ...]
   offline report --stack NAME [--stack NAME ...] [--diff FROM:TO] [--dir DIR] [--max-bytes N] [--full] [--reference ...]
   offline audit --state FILE [--json] [--policy-pack-config FILE]
+  offline access --stack NAME [--config FILE] [--dir DIR] [--json] [--query FILE] [--reference ...]
 `
 
 // Exit codes (DESIGN.md).
@@ -45,6 +46,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return diff(args[1:], stdout, stderr)
 	case "report":
 		return report(args[1:], stdout, stderr)
+	case "access":
+		return accessCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitClean

@@ -232,11 +232,13 @@ func Preview(opts Options) (*Result, error) {
 // only the registration a provider makes of its component, and pulumi-eks
 // v2.8.1 makes it with {}: its bundled Node.js SDK (3.124.0) sends
 // component inputs only from v3.202.0 on (pulumi/pulumi#20357). Local
-// components are left out: they carry no settings a rule could judge.
+// components are left out: they carry no settings a rule could judge,
+// except flow declarations (ml-platform:access:Flows), which carry their
+// flows as inputs for access-flows-hold.
 func PolicyResources(regs []*mock.Registered) []rules.Resource {
 	var out []rules.Resource
 	for _, r := range regs {
-		if !r.Custom && !r.Remote {
+		if !r.Custom && !r.Remote && r.Type != rules.FlowsType {
 			continue
 		}
 		props := r.Inputs.Copy()

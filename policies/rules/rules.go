@@ -87,6 +87,7 @@ const (
 	ConcernAvailability Concern = "availability"
 	ConcernSafety       Concern = "safety"
 	ConcernDeploy       Concern = "deploy"
+	ConcernAccess       Concern = "access"
 )
 
 // Concerns lists every concern with its README title.
@@ -103,6 +104,7 @@ var Concerns = []struct {
 	{ConcernAvailability, "Availability"},
 	{ConcernSafety, "Generative AI safety"},
 	{ConcernDeploy, "Deploy readiness"},
+	{ConcernAccess, "Access flows"},
 }
 
 // Scope limits a rule to the resources of some environments, read from the
