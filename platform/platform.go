@@ -233,6 +233,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := p.buildObservability(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
+	if err := p.declareFlows(ctx); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

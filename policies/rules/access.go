@@ -210,7 +210,7 @@ func NewWorld(rs []Resource) *access.World {
 		w.Partition = "aws"
 	}
 	bucketName := map[string]string{} // bucket URN -> name
-	roleByName := map[string]string{}  // role name -> URN
+	roleByName := map[string]string{} // role name -> URN
 	for _, r := range rs {
 		switch r.Type {
 		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
