@@ -126,9 +126,11 @@ func (w *World) Evaluate(req Request) Result {
 	if err != nil {
 		return Result{Decision: Undecided, Reasons: []string{err.Error()}}
 	}
-	res, err := ParseARN(req.Resource)
-	if err != nil {
-		return Result{Decision: Undecided, Reasons: []string{fmt.Sprintf("resource: %v", err)}}
+	var res ARN
+	if req.Resource != "*" { // "*": an action that takes no resource (List calls)
+		if res, err = ParseARN(req.Resource); err != nil {
+			return Result{Decision: Undecided, Reasons: []string{fmt.Sprintf("resource: %v", err)}}
+		}
 	}
 	if !strings.Contains(req.Action, ":") {
 		return Result{Decision: Undecided, Reasons: []string{fmt.Sprintf("action %q is not service:Action", req.Action)}}

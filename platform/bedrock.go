@@ -10,6 +10,7 @@ import (
 
 	brc "github.com/ml-platform/ml-platform/components/bedrock"
 	"github.com/ml-platform/ml-platform/components/cluster"
+	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 )
@@ -130,11 +131,15 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 			return err
 		}
 	}
+	// Pods of the application's service account assume the invoke role;
+	// without a cluster, the trust names no service account that exists.
+	bedrockTrust := cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+		ClusterName: prefix, Namespace: b.Application.Namespace, ServiceAccount: b.Application.ServiceAccount}).JSON()
 	access := &brc.AccessArgs{
 		Name:      prefix + "-bedrock-app",
 		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models},
 		ExtraARNs: extra, GuardrailARN: br.Guardrail.ARN, GuardrailVersionARN: br.Guardrail.VersionARN,
-		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: cluster.PodIdentityTrustPolicy(p.AccountID).JSON(), Tags: tagsOf,
+		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: bedrockTrust, Tags: tagsOf,
 	}
 	if kb := br.KnowledgeBase; kb != nil && kb.KnowledgeBase != nil {
 		access.KnowledgeBaseARN = kb.KnowledgeBase.Arn
@@ -150,12 +155,21 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 	if err := p.bedrockServiceAccount(ctx, br.Access); err != nil {
 		return err
 	}
-	if sm := p.SageMaker; sm != nil && sm.ExecutionRole != nil {
-		// SageMaker jobs, endpoints and Studio reach Bedrock the same way.
-		if _, err := iam.NewRolePolicyAttachment(ctx, "bedrock-sagemaker", &iam.RolePolicyAttachmentArgs{
-			Role: sm.ExecutionRole.Role.Name, PolicyArn: br.Access.Policy.Arn,
-		}, withAWS); err != nil {
-			return err
+	if sm := p.SageMaker; sm != nil {
+		// SageMaker jobs, endpoints and Studio reach Bedrock the same way,
+		// through the guardrail.
+		for _, r := range []struct {
+			name string
+			role *smc.ExecutionRole
+		}{{"bedrock-sagemaker", sm.ExecutionRole}, {"bedrock-sagemaker-serving", sm.ServingRole}, {"bedrock-sagemaker-studio", sm.StudioRole}} {
+			if r.role == nil {
+				continue
+			}
+			if _, err := iam.NewRolePolicyAttachment(ctx, r.name, &iam.RolePolicyAttachmentArgs{
+				Role: r.role.Role.Name, PolicyArn: br.Access.Policy.Arn,
+			}, withAWS); err != nil {
+				return err
+			}
 		}
 	}
 

@@ -150,8 +150,21 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 	s := cfg.SageMaker
 	prefix := fmt.Sprintf("%s-%s", cfg.Project, cfg.Name)
 	b := p.flowsFor()
-	exec := pulumi.String(sm.ExecutionRole.ARN)
-	pipeline, serving, studio := exec, exec, exec
+	pipeline := pulumi.String(sm.ExecutionRole.ARN)
+	var serving, studio pulumi.StringInput
+	if sm.ServingRole != nil {
+		serving = pulumi.String(sm.ServingRole.ARN)
+	}
+	if sm.StudioRole != nil {
+		studio = pulumi.String(sm.StudioRole.ARN)
+	}
+	// Studio's and the jobs' calls reach the SageMaker API through its
+	// interface endpoint (a VPC-only domain has no other way out).
+	api := declare.FromInternet()
+	if ep, ok := p.Network.InterfaceEndpoints["sagemaker.api"]; ok {
+		api = declare.ThroughEndpoint(ep.ID().ToStringOutput())
+		b.binds = append(b.binds, declare.Binding{Resource: ep, Value: ep.ID().ToStringOutput()})
+	}
 	if pl := s.Pipeline; pl != nil {
 		name := buildPipelineName(prefix)
 		b.add("a training job reads training data through the S3 endpoint", declare.Allowed, "pipeline Train step, in the VPC",
@@ -161,9 +174,15 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 		b.add("Pipelines resolves JsonGet on the evaluation report", declare.Allowed,
 			"SageMaker developer guide, build-and-manage-access: Pipelines reads a JsonGet property file from its own network with the pipeline's role",
 			req(pipeline, "s3:GetObject", b.object(storage.Artifacts, "pipelines/"+name+"/"+exampleExecution+"/evaluation/evaluation.json"), declare.FromService()))
-		b.add("a Studio user starts the build pipeline", declare.Refused,
-			"pipelines run from reviewed changes and schedules, not from a notebook",
-			req(studio, "sagemaker:StartPipelineExecution", pulumi.String(b.arn("sagemaker", "pipeline/"+name)), b.vpce()))
+		if studio != nil {
+			start := req(studio, "sagemaker:StartPipelineExecution", pulumi.String(b.arn("sagemaker", "pipeline/"+name)), api)
+			if cfg.Environment.ProdLike() {
+				b.add("a Studio user starts the build pipeline", declare.Refused,
+					"prod pipelines run from reviewed changes and schedules, not from a notebook", start)
+			} else {
+				b.add("a Studio user starts the build pipeline", declare.Allowed, "outside prod, people iterate on the pipeline from Studio", start)
+			}
+		}
 	}
 	for _, e := range s.Endpoints {
 		if e.PromoteFrom != "" || e.Kind == config.EndpointServerless {
@@ -176,6 +195,15 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 		b.add(fmt.Sprintf("endpoint %s reads its model artifact through the S3 endpoint", e.Name), declare.Allowed,
 			"SageMaker hosting in a VPC downloads model artifacts through the VPC's S3 endpoint",
 			req(serving, "s3:GetObject", b.object(storage.Models, key), b.vpce()))
+		b.add(fmt.Sprintf("endpoint %s's model overwrites or deletes a model", e.Name), declare.Refused,
+			"the serving role reads models; a compromised container must not change what other endpoints load",
+			req(serving, "s3:PutObject", b.object(storage.Models, key), b.vpce()),
+			req(serving, "s3:DeleteObject", b.object(storage.Models, key), b.vpce()))
+		if e.CapturePercent > 0 {
+			b.add(fmt.Sprintf("endpoint %s writes data capture", e.Name), declare.Allowed,
+				"SageMaker writes captured requests and responses with the model's execution role",
+				req(serving, "s3:PutObject", b.object(storage.Artifacts, "data-capture/"+endpointName(prefix, e.Name)+"/AllTraffic/2026/12/07/00/capture.jsonl"), b.vpce()))
+		}
 	}
 	if len(s.FeatureGroups) > 0 {
 		for _, g := range s.FeatureGroups {
@@ -187,8 +215,8 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 				req(pipeline, "s3:PutObject", b.object(storage.TrainingData, featureStorePrefix+g.Name+"/data/part.parquet"), declare.FromService()))
 		}
 	}
-	if cfg.Environment.ProdLike() {
-		b.add("a Studio user overwrites or deletes a prod model", declare.Refused,
+	if studio != nil {
+		b.add("a Studio user overwrites or deletes a model", declare.Refused,
 			"endpoints (the multi-model one on demand) load what the models bucket holds",
 			req(studio, "s3:PutObject", b.object(storage.Models, "recommendations/model-a.tar.gz"), b.vpce()),
 			req(studio, "s3:DeleteObject", b.object(storage.Models, "recommendations/model-a.tar.gz"), b.vpce()))
@@ -199,16 +227,16 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 			return domainID.ApplyT(func(id string) string { return b.arn("sagemaker", fmt.Sprintf(format, id)) }).(pulumi.StringOutput)
 		}
 		profile := s.Domain.UserProfiles[0]
-		n := b.vpce()
+		n := api
 		b.add("a Studio user opens a space", declare.Allowed,
 			"SageMaker developer guide, studio-updated-jl-admin-guide-permissions",
 			req(studio, "sagemaker:DescribeDomain", res("domain/%s"), n),
 			req(studio, "sagemaker:DescribeUserProfile", res("user-profile/%s/"+profile), n),
-			req(studio, "sagemaker:ListSpaces", res("space/%s/*"), n),
+			req(studio, "sagemaker:ListSpaces", pulumi.String("*"), n),
 			req(studio, "sagemaker:CreateSpace", res("space/%s/"+profile+"-space"), n),
 			req(studio, "sagemaker:AddTags", res("space/%s/"+profile+"-space"), n),
 			req(studio, "sagemaker:DescribeSpace", res("space/%s/"+profile+"-space"), n),
-			req(studio, "sagemaker:ListApps", res("app/%s/*"), n),
+			req(studio, "sagemaker:ListApps", pulumi.String("*"), n),
 			req(studio, "sagemaker:CreateApp", res("app/%s/"+profile+"-space/jupyterlab/default"), n),
 			req(studio, "sagemaker:DescribeApp", res("app/%s/"+profile+"-space/jupyterlab/default"), n),
 			req(studio, "sagemaker:DeleteApp", res("app/%s/"+profile+"-space/jupyterlab/default"), n))

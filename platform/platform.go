@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -204,6 +205,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		FlowLogGroupName:     "/aws/vpc-flow-logs/" + prefix,
 		ProtectLogs:          protect,
 		DiscoveryTag:         prefix,
+		S3ReadBuckets:        p.promotedBuckets(),
 		Tags:                 baseTags,
 	}, withAWS)
 	if err != nil {
@@ -738,4 +740,21 @@ func logsKeyAlso(cfg *config.Stack) string {
 		return " and Prometheus metrics"
 	}
 	return ""
+}
+
+// promotedBuckets are the buckets the promoted models live in, read
+// through the VPC's S3 endpoint.
+func (p *Platform) promotedBuckets() []string {
+	if p.Promoted == nil {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(p.Promoted.Models)) {
+		for _, b := range p.Promoted.Models[name].ReadBuckets {
+			if !slices.Contains(out, b) {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }

@@ -21,8 +21,13 @@ import (
 
 // SageMaker is what the stack builds on SageMaker AI.
 type SageMaker struct {
-	Network       *smc.ComputeNetwork
+	Network *smc.ComputeNetwork
+	// ExecutionRole runs pipelines, their jobs and Feature Store; ServingRole
+	// the endpoints' models (nil without endpoints); StudioRole the
+	// domain's users (nil without a domain).
 	ExecutionRole *smc.ExecutionRole
+	ServingRole   *smc.ExecutionRole
+	StudioRole    *smc.ExecutionRole
 	// Domain, Registry, Pipeline, Monitoring, FeatureGroups and ACK are nil when off.
 	Domain        *smc.Domain
 	Registry      *smc.Registry
@@ -35,6 +40,8 @@ type SageMaker struct {
 
 // Names of the SageMaker resources a stack creates.
 func executionRoleName(prefix string) string       { return prefix + "-sagemaker" }
+func servingRoleName(prefix string) string         { return prefix + "-sagemaker-serving" }
+func studioRoleName(prefix string) string          { return prefix + "-sagemaker-studio" }
 func buildPipelineName(prefix string) string       { return prefix + "-build" }
 func dataQualityPipelineName(prefix string) string { return prefix + "-data-quality" }
 func endpointName(prefix, name string) string      { return prefix + "-" + name }
@@ -55,12 +62,19 @@ const featureStorePrefix = "feature-store/"
 // its own network with the execution role, so a VPC endpoint restriction
 // must let that role reach them (and only them) from outside: the Feature
 // Store offline stores.
+// The build pipeline's JsonGet reads its evaluation report from the
+// pipeline's own prefix of the artifacts bucket the same way
+// (catalog.PipelinesJsonGetSource).
 func sageMakerServicePrefixes(cfg *config.Stack, prefix, partition, account string) []storage.ServicePrefix {
-	if !slices.ContainsFunc(cfg.SageMaker.FeatureGroups, func(g config.FeatureGroup) bool { return g.OfflineStore }) {
-		return nil
+	role := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, executionRoleName(prefix))
+	var out []storage.ServicePrefix
+	if slices.ContainsFunc(cfg.SageMaker.FeatureGroups, func(g config.FeatureGroup) bool { return g.OfflineStore }) {
+		out = append(out, storage.ServicePrefix{Purpose: storage.TrainingData, Prefix: featureStorePrefix, RoleARN: role})
 	}
-	return []storage.ServicePrefix{{Purpose: storage.TrainingData, Prefix: featureStorePrefix,
-		RoleARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, executionRoleName(prefix))}}
+	if cfg.SageMaker.Pipeline != nil {
+		out = append(out, storage.ServicePrefix{Purpose: storage.Artifacts, Prefix: "pipelines/" + buildPipelineName(prefix) + "/", RoleARN: role})
+	}
+	return out
 }
 
 // usesSageMaker says whether the stack builds anything on SageMaker.
@@ -91,47 +105,25 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		return err
 	}
 
-	scope := smc.RoleScope{
-		Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, RoleName: executionRoleName(prefix),
-		KeyAliases: []string{keys.AliasName(prefix, KeyData)},
-	}
-	for _, purpose := range storage.Purposes {
-		if purpose != storage.AccessLogs {
-			scope.BucketNames = append(scope.BucketNames, p.Buckets.Names[purpose])
-		}
-	}
-	for _, g := range s.ModelPackageGroups {
-		scope.ModelPackageGroups = append(scope.ModelPackageGroups, g.Name)
-	}
-	if pl := s.Pipeline; pl != nil {
-		scope.Images = append(scope.Images, pl.ProcessingImage, pl.TrainingImage, pl.InferenceImage)
-		scope.PipelineNames = append(scope.PipelineNames, buildPipelineName(prefix))
-	}
-	if m := s.Monitoring; m != nil {
-		scope.Images = append(scope.Images, m.Image)
-		scope.PipelineNames = append(scope.PipelineNames, dataQualityPipelineName(prefix))
-	}
-	for _, e := range s.Endpoints {
-		m := p.endpointModel(e)
-		scope.Images = append(scope.Images, m.Image)
-		if e.PromoteFrom != "" {
-			scope.ReadBuckets = append(scope.ReadBuckets, m.ReadBuckets...)
-			scope.ReadKeyARNs = append(scope.ReadKeyARNs, m.KeyARNs...)
-		}
-		if e.Kind == config.EndpointAsync {
-			topics := smc.AsyncTopicNames(endpointName(prefix, e.Name))
-			for _, outcome := range slices.Sorted(maps.Keys(topics)) {
-				topic := topics[outcome]
-				scope.TopicARNs = append(scope.TopicARNs, fmt.Sprintf("arn:%s:sns:%s:%s:%s", p.Partition, cfg.Region, p.AccountID, topic))
-			}
-			if !slices.Contains(scope.KeyAliases, keys.AliasName(prefix, KeyAlerts)) {
-				scope.KeyAliases = append(scope.KeyAliases, keys.AliasName(prefix, KeyAlerts))
-			}
-		}
-	}
-	sm.ExecutionRole, err = smc.NewExecutionRole(ctx, "sagemaker-execution", &smc.ExecutionRoleArgs{Scope: scope, Tags: tagsOf}, withAWS)
+	jobsScope, servingScope, studioScope := p.sageMakerScopes(prefix)
+	sm.ExecutionRole, err = smc.NewExecutionRole(ctx, "sagemaker-execution", &smc.ExecutionRoleArgs{Scope: jobsScope,
+		Description: "SageMaker pipelines, their jobs and Feature Store of the ML platform", Tags: tagsOf}, withAWS)
 	if err != nil {
 		return err
+	}
+	if len(s.Endpoints) > 0 {
+		sm.ServingRole, err = smc.NewExecutionRole(ctx, "sagemaker-serving", &smc.ExecutionRoleArgs{Scope: servingScope,
+			Description: "SageMaker endpoints' models of the ML platform: read models, write capture and async output", Tags: tagsOf}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+	if s.Domain != nil {
+		sm.StudioRole, err = smc.NewExecutionRole(ctx, "sagemaker-studio", &smc.ExecutionRoleArgs{Scope: studioScope,
+			Description: "SageMaker Studio users of the ML platform: spaces, apps, reading data and models", Tags: tagsOf}, withAWS)
+		if err != nil {
+			return err
+		}
 	}
 	roleARN := sm.ExecutionRole.Role.Arn
 	// The role and its policy themselves: a dependency on a component
@@ -151,9 +143,9 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		}
 		sm.Domain, err = smc.NewDomain(ctx, "sagemaker-domain", &smc.DomainArgs{
 			Name: prefix, VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: subnets,
-			S3PrefixListID: p.Network.S3Endpoint.PrefixListId, ExecutionRoleARN: roleARN, KMSKeyARN: p.Keys.ARNs[KeyData],
+			S3PrefixListID: p.Network.S3Endpoint.PrefixListId, ExecutionRoleARN: sm.StudioRole.Role.Arn, KMSKeyARN: p.Keys.ARNs[KeyData],
 			UserProfiles: d.UserProfiles, IdleTimeoutMinutes: d.IdleTimeoutMinutes,
-			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, roleDeps...), Tags: tagsOf,
+			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, sm.StudioRole.Role, sm.StudioRole.Policy), Tags: tagsOf,
 		}, withAWS)
 		if err != nil {
 			return err
@@ -233,7 +225,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		m := p.endpointModel(e)
 		args := &smc.EndpointArgs{
 			Name: name, Kind: e.Kind, Image: m.Image, ModelDataURL: m.ModelDataURL, ModelPackageARN: m.ModelPackageARN,
-			ExecutionRoleARN: roleARN, InstanceType: e.InstanceType, MinInstances: e.MinInstances, MaxInstances: e.MaxInstances,
+			ExecutionRoleARN: sm.ServingRole.Role.Arn, InstanceType: e.InstanceType, MinInstances: e.MinInstances, MaxInstances: e.MaxInstances,
 			TargetInvocationsPerInstance: e.TargetInvocationsPerInstance, GPUUtilizationTarget: e.GPUUtilizationTarget,
 			ServerlessMemoryMB: e.ServerlessMemoryMB, ServerlessMaxConcurrency: e.ServerlessMaxConcurrency,
 			AsyncMaxConcurrentInvocations: e.AsyncMaxConcurrentInvocations, KMSKeyARN: p.Keys.ARNs[KeyData], Tags: tagsOf,
@@ -250,7 +242,8 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 			args.AsyncOutputURI = bucket(storage.Artifacts) + "async/" + name + "/"
 			args.TopicKMSKeyARN = p.Keys.ARNs[KeyAlerts]
 		}
-		sm.Endpoints[e.Name], err = smc.NewEndpoint(ctx, "sagemaker-endpoint-"+e.Name, args, withAWS, pulumi.DependsOn(jobDeps))
+		servingDeps := append([]pulumi.Resource{sm.ServingRole.Role, sm.ServingRole.Policy}, sm.Network.Rules...)
+		sm.Endpoints[e.Name], err = smc.NewEndpoint(ctx, "sagemaker-endpoint-"+e.Name, args, withAWS, pulumi.DependsOn(servingDeps))
 		if err != nil {
 			return err
 		}
@@ -295,6 +288,68 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	return nil
 }
 
+// sageMakerScopes are what each execution role may touch: the jobs role
+// (pipelines, their jobs, Feature Store) writes data, checkpoints and
+// artifacts and registers models; the serving role reads models and the
+// pipeline's artifacts and writes only data capture and async output; the
+// Studio role opens spaces, reads everything, writes data and artifacts,
+// reviews models, and starts pipelines outside prod only. None of them
+// writes the models bucket: models arrive through promotion and uploads.
+func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.RoleScope) {
+	cfg := p.Config
+	s := cfg.SageMaker
+	names := p.Buckets.Names
+	base := func(role string) smc.RoleScope {
+		return smc.RoleScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, RoleName: role,
+			KeyAliases: []string{keys.AliasName(prefix, KeyData)}}
+	}
+	jobs, serving, studio = base(executionRoleName(prefix)), base(servingRoleName(prefix)), base(studioRoleName(prefix))
+
+	jobs.BucketNames = []string{names[storage.TrainingData], names[storage.Checkpoints], names[storage.Artifacts]}
+	jobs.ReadOnlyBucketNames = []string{names[storage.Models]}
+	jobs.RunsJobs, jobs.RegistersModels = true, true
+	studio.BucketNames = []string{names[storage.TrainingData], names[storage.Artifacts]}
+	studio.ReadOnlyBucketNames = []string{names[storage.Checkpoints], names[storage.Models]}
+	studio.StudioUser, studio.ReviewsModels = true, true
+	studio.StartsPipelines = !cfg.Environment.ProdLike()
+	serving.ReadOnlyBucketNames = []string{names[storage.Models]}
+	serving.ReadPrefixes = []string{names[storage.Artifacts] + "/pipelines/"}
+	serving.WritePrefixes = []string{names[storage.Artifacts] + "/data-capture/", names[storage.Artifacts] + "/async/"}
+
+	for _, g := range s.ModelPackageGroups {
+		jobs.ModelPackageGroups = append(jobs.ModelPackageGroups, g.Name)
+		studio.ModelPackageGroups = append(studio.ModelPackageGroups, g.Name)
+	}
+	if pl := s.Pipeline; pl != nil {
+		jobs.Images = append(jobs.Images, pl.ProcessingImage, pl.TrainingImage, pl.InferenceImage)
+		jobs.PipelineNames = append(jobs.PipelineNames, buildPipelineName(prefix))
+		studio.PipelineNames = append(studio.PipelineNames, buildPipelineName(prefix))
+	}
+	if m := s.Monitoring; m != nil {
+		jobs.Images = append(jobs.Images, m.Image)
+		jobs.PipelineNames = append(jobs.PipelineNames, dataQualityPipelineName(prefix))
+		studio.PipelineNames = append(studio.PipelineNames, dataQualityPipelineName(prefix))
+	}
+	for _, e := range s.Endpoints {
+		m := p.endpointModel(e)
+		serving.Images = append(serving.Images, m.Image)
+		if e.PromoteFrom != "" {
+			serving.ReadBuckets = append(serving.ReadBuckets, m.ReadBuckets...)
+			serving.ReadKeyARNs = append(serving.ReadKeyARNs, m.KeyARNs...)
+		}
+		if e.Kind == config.EndpointAsync {
+			topics := smc.AsyncTopicNames(endpointName(prefix, e.Name))
+			for _, outcome := range slices.Sorted(maps.Keys(topics)) {
+				serving.TopicARNs = append(serving.TopicARNs, fmt.Sprintf("arn:%s:sns:%s:%s:%s", p.Partition, cfg.Region, p.AccountID, topics[outcome]))
+			}
+			if !slices.Contains(serving.KeyAliases, keys.AliasName(prefix, KeyAlerts)) {
+				serving.KeyAliases = append(serving.KeyAliases, keys.AliasName(prefix, KeyAlerts))
+			}
+		}
+	}
+	return jobs, serving, studio
+}
+
 // buildACK installs the ACK SageMaker controller with its role through
 // Pod Identity: AWS's recommended AmazonSageMakerFullAccess (the controller
 // creates any SageMaker resource a Kubernetes object asks for) and passing
@@ -302,10 +357,11 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 func (p *Platform) buildACK(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
 	roleName := prefix + "-ack-sagemaker"
 	role, err := iam.NewRole(ctx, "sagemaker-ack", &iam.RoleArgs{
-		Name:             pulumi.String(roleName),
-		Description:      pulumi.String("ACK SageMaker controller of " + p.Cluster.Name + " (Pod Identity)"),
-		AssumeRolePolicy: pulumi.String(cluster.PodIdentityTrustPolicy(p.AccountID).JSON()),
-		Tags:             tags.With(p.Config.Tags(), "Name", roleName),
+		Name:        pulumi.String(roleName),
+		Description: pulumi.String("ACK SageMaker controller of " + p.Cluster.Name + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Partition: p.Partition, Region: p.Config.Region,
+			AccountID: p.AccountID, ClusterName: p.Cluster.Name, Namespace: workloads.ACKNamespace(), ServiceAccount: workloads.ACKServiceAccount}).JSON()),
+		Tags: tags.With(p.Config.Tags(), "Name", roleName),
 	}, withAWS)
 	if err != nil {
 		return err
@@ -317,7 +373,7 @@ func (p *Platform) buildACK(ctx *pulumi.Context, prefix string, withAWS pulumi.R
 		return err
 	}
 	assoc, err := eks.NewPodIdentityAssociation(ctx, "sagemaker-ack", &eks.PodIdentityAssociationArgs{
-		ClusterName: p.Cluster.ClusterName, Namespace: pulumi.String("ack-system"),
+		ClusterName: p.Cluster.ClusterName, Namespace: pulumi.String(workloads.ACKNamespace()),
 		ServiceAccount: pulumi.String(workloads.ACKServiceAccount), RoleArn: role.Arn,
 		Tags: tags.With(p.Config.Tags(), "Name", roleName),
 	}, withAWS, pulumi.DependsOn([]pulumi.Resource{attachment}))

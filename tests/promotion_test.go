@@ -62,7 +62,7 @@ func TestProdServesThePromotedModel(t *testing.T) {
 	recs := named(byType(res, "aws:sagemaker/model:Model"), "sagemaker-endpoint-recommendations")
 	require.Contains(t, str(obj(recs.Inputs, "primaryContainer"), "modelDataUrl"), "ml-platform-prod-models-", "not promoted: prod's own bucket")
 
-	role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), "sagemaker-execution")
+	role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), "sagemaker-serving")
 	var doc iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(str(role.Inputs, "policy")), &doc))
 	sids := map[string]iamdoc.Statement{}

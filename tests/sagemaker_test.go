@@ -130,13 +130,18 @@ func TestSageMakerInBothStacks(t *testing.T) {
 			}
 			require.Len(t, byType(res, "aws:sagemaker/featureGroup:FeatureGroup"), len(cfg.SageMaker.FeatureGroups))
 
-			// The execution role names only this stack's buckets, and reads
-			// (never writes) the promotion source's models bucket.
-			role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), "sagemaker-execution")
-			var doc iamdoc.Document
-			require.NoError(t, json.Unmarshal([]byte(str(role.Inputs, "policy")), &doc))
+			// The execution roles name only this stack's buckets, and the
+			// serving role reads (never writes) the promotion source's
+			// models bucket.
+			var statements []iamdoc.Statement
+			for _, name := range []string{"sagemaker-execution", "sagemaker-serving", "sagemaker-studio"} {
+				role := named(byType(res, "aws:iam/rolePolicy:RolePolicy"), name)
+				var doc iamdoc.Document
+				require.NoError(t, json.Unmarshal([]byte(str(role.Inputs, "policy")), &doc))
+				statements = append(statements, doc.Statement...)
+			}
 			promoted := 0
-			for _, st := range doc.Statement {
+			for _, st := range statements {
 				for _, r := range st.Resource {
 					if !strings.HasPrefix(r, "arn:aws:s3:::") {
 						continue
@@ -181,27 +186,35 @@ func TestDataQualityCheckReplacesModelMonitor(t *testing.T) {
 	require.Equal(t, res.Config.SageMaker.Monitoring.Schedule, str(schedule.Inputs, "scheduleExpression"))
 }
 
-// TestFeatureStoreWritesThroughTheEndpointRestriction: the prod training
-// data bucket lets the execution role, and only it, write the offline
-// store's prefix from SageMaker's network.
-func TestFeatureStoreWritesThroughTheEndpointRestriction(t *testing.T) {
+// TestServicePrefixesThroughTheEndpointRestriction: the prod buckets let
+// the jobs role, and only it, reach the two prefixes SageMaker reads and
+// writes from its own network: the offline store (training data) and the
+// build pipeline's prefix, where Pipelines resolves JsonGet (artifacts).
+// The access matrix proves the flows themselves (access_test.go).
+func TestServicePrefixesThroughTheEndpointRestriction(t *testing.T) {
 	res := preview(t, "prod")
 	role := str(named(byType(res, "aws:iam/role:Role"), "sagemaker-execution").Outputs, "arn")
-	var found bool
+	want := map[string]string{
+		"buckets-training-data-policy": "/feature-store/*",
+		"buckets-artifacts-policy":     "/pipelines/ml-platform-prod-build/*",
+	}
+	found := map[string]bool{}
 	for _, p := range byType(res, "aws:s3/bucketPolicy:BucketPolicy") {
 		policy := str(p.Inputs, "policy")
 		if !strings.Contains(policy, "DenyServiceRolesOutsideTheirPrefixes") {
 			require.NotContains(t, policy, role, p.Name)
 			continue
 		}
-		found = true
-		require.Equal(t, "buckets-training-data-policy", p.Name)
+		suffix, ok := want[p.Name]
+		require.True(t, ok, "%s has a service prefix", p.Name)
+		found[p.Name] = true
 		var doc iamdoc.Document
 		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
 		require.Equal(t, []string{role}, doc.Statement[2].Condition["ArnLike"]["aws:PrincipalArn"])
-		require.True(t, strings.HasSuffix(doc.Statement[2].NotResource[0], "/feature-store/*"))
+		require.Len(t, doc.Statement[2].NotResource, 1)
+		require.True(t, strings.HasSuffix(doc.Statement[2].NotResource[0], suffix), doc.Statement[2].NotResource[0])
 	}
-	require.True(t, found)
+	require.Len(t, found, len(want))
 	offline := str(obj(obj(byType(res, "aws:sagemaker/featureGroup:FeatureGroup")[0].Inputs, "offlineStoreConfig"), "s3StorageConfig"), "s3Uri")
 	require.Contains(t, offline, "-training-data-")
 	require.Contains(t, offline, "/feature-store/")

@@ -20,6 +20,12 @@ import (
 // runs as: its Pod Identity association names it.
 const ACKServiceAccount = "ack-sagemaker-controller"
 
+// ACKNamespace is the namespace the pinned chart installs into (catalog).
+func ACKNamespace() string {
+	chart, _ := catalog.LookupChart("ack-sagemaker")
+	return chart.Namespace
+}
+
 // ACKSageMakerArgs configures the ACK SageMaker controller.
 type ACKSageMakerArgs struct {
 	// Provider is the cluster's Kubernetes provider (required).

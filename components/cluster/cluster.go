@@ -554,9 +554,10 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		}
 		if r, ok := addonRoles[addon]; ok {
 			role, err := iam.NewRole(ctx, name+"-"+addon, &iam.RoleArgs{
-				Description:      pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
-				AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(args.AccountID).JSON()),
-				Tags:             tag("Name", name+"-"+addon),
+				Description: pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
+				AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Partition: args.Partition, Region: args.Region,
+					AccountID: args.AccountID, ClusterName: args.Name, Namespace: "kube-system", ServiceAccount: r.serviceAccount}).JSON()),
+				Tags: tag("Name", name+"-"+addon),
 			}, parent)
 			if err != nil {
 				return nil, err

@@ -36,15 +36,37 @@ func EC2TrustPolicy() iamdoc.Document {
 	})
 }
 
-// PodIdentityTrustPolicy lets EKS Pod Identity hand the role to pods of
-// this account's clusters.
-func PodIdentityTrustPolicy(account string) iamdoc.Document {
+// PodIdentity names the one service account of one cluster that may
+// assume a role through EKS Pod Identity.
+type PodIdentity struct {
+	Partition, Region, AccountID string
+	ClusterName                  string
+	Namespace, ServiceAccount    string
+}
+
+// ClusterARN is the cluster's ARN.
+func (p PodIdentity) ClusterARN() string {
+	return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p.Partition, p.Region, p.AccountID, p.ClusterName)
+}
+
+// PodIdentityTrustPolicy lets EKS Pod Identity hand the role to that
+// service account's pods only: EKS tags the session with the cluster ARN,
+// namespace and service account, and the trust requires them (EKS user
+// guide, "pod-id-role"; catalog.PodIdentityTrustSource). Without them any
+// pod of any cluster in the account that an association names could get
+// the role.
+func PodIdentityTrustPolicy(p PodIdentity) iamdoc.Document {
 	return iamdoc.New(iamdoc.Statement{
-		Sid:       "EKSPodIdentityOfThisAccount",
+		Sid:       "EKSPodIdentityOfOneServiceAccount",
 		Effect:    "Allow",
 		Principal: &iamdoc.Principal{Service: []string{"pods.eks.amazonaws.com"}},
 		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-		Condition: iamdoc.Condition{"StringEquals": {"aws:SourceAccount": {account}}},
+		Condition: iamdoc.Condition{"StringEquals": {
+			"aws:SourceAccount":                         {p.AccountID},
+			"aws:RequestTag/eks-cluster-arn":            {p.ClusterARN()},
+			"aws:RequestTag/kubernetes-namespace":       {p.Namespace},
+			"aws:RequestTag/kubernetes-service-account": {p.ServiceAccount},
+		}},
 	})
 }
 

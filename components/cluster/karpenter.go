@@ -95,6 +95,13 @@ func InterruptionEventNames() []string {
 	return out
 }
 
+// Where the Karpenter controller runs: its Pod Identity association and
+// its role's trust name the same namespace and service account.
+const (
+	KarpenterNamespace      = "kube-system"
+	KarpenterServiceAccount = "karpenter"
+)
+
 // KarpenterNames are the fixed physical names of what policies name (the
 // controller policy names the node role and queue; a budget action names
 // the controller role): fixed so those policies are known in a first
@@ -252,10 +259,11 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 
 	// The controller's role, handed to its service account by Pod Identity.
 	k.ControllerRole, err = iam.NewRole(ctx, name+"-controller", &iam.RoleArgs{
-		Name:             pulumi.String(names.ControllerRole),
-		Description:      pulumi.String("Karpenter controller of " + c.Name + " (Pod Identity)"),
-		AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(args.AccountID).JSON()),
-		Tags:             tag("Name", names.ControllerRole),
+		Name:        pulumi.String(names.ControllerRole),
+		Description: pulumi.String("Karpenter controller of " + c.Name + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Partition: args.Partition, Region: args.Region,
+			AccountID: args.AccountID, ClusterName: args.Cluster.Name, Namespace: KarpenterNamespace, ServiceAccount: KarpenterServiceAccount}).JSON()),
+		Tags: tag("Name", names.ControllerRole),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -273,8 +281,8 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	}
 	association, err := awseks.NewPodIdentityAssociation(ctx, name+"-controller", &awseks.PodIdentityAssociationArgs{
 		ClusterName:    c.ClusterName,
-		Namespace:      pulumi.String("kube-system"),
-		ServiceAccount: pulumi.String("karpenter"),
+		Namespace:      pulumi.String(KarpenterNamespace),
+		ServiceAccount: pulumi.String(KarpenterServiceAccount),
 		RoleArn:        k.ControllerRole.Arn,
 		Tags:           tag("Name", name+"-controller"),
 	}, parent)

@@ -550,15 +550,17 @@ func DenyNewComputePolicy() iamdoc.Document {
 	return iamdoc.New(iamdoc.Statement{Sid: "DenyNewCompute", Effect: "Deny", Action: slices.Clone(denyNewCompute), Resource: []string{"*"}})
 }
 
-// BudgetsTrustPolicy lets AWS Budgets assume the execution role, only for
-// the actions of the stack's budget.
+// BudgetsTrustPolicy lets AWS Budgets assume the execution role for the
+// stack's budget only: aws:SourceArn is the budget (the Cost Management
+// guide's confused-deputy example allows budget/*) or one of its actions
+// (catalog.BudgetsConfusedDeputySource).
 func BudgetsTrustPolicy(partition, account, budgetName string) iamdoc.Document {
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{BudgetsPrincipal}},
 		Action: []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:budgets::%s:budget/%s/action/*", partition, account, budgetName)}},
+			"ArnLike":      {"aws:SourceArn": catalog.BudgetsSourceARNs(partition, account, budgetName)},
 		},
 	})
 }

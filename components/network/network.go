@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,6 +58,10 @@ type NetworkArgs struct {
 	// subnets, and the cluster name of the kubernetes.io/cluster/<name> tag.
 	// Defaults to "" (no discovery tags).
 	DiscoveryTag string
+	// S3ReadBuckets are buckets of other accounts that workloads in the VPC
+	// read through the S3 endpoint (promoted models): the endpoint policy
+	// admits reading them. Defaults to none.
+	S3ReadBuckets []string
 	// Tags are applied to every taggable resource (required: the stack's tags).
 	Tags map[string]string
 }
@@ -371,6 +376,7 @@ func (n *Network) endpoints(ctx *pulumi.Context, name string, args *NetworkArgs,
 		ServiceName:     pulumi.String(catalog.EndpointServiceName(args.Region, "s3")),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   privateRTIDs,
+		Policy:          pulumi.String(S3EndpointPolicy(args.Partition, args.Region, args.AccountID, args.S3ReadBuckets).JSON()),
 		Tags:            tag("Name", name+"-s3"),
 	}, parent)
 	if err != nil {
@@ -506,4 +512,32 @@ func compact(sorted []string) []string {
 		}
 	}
 	return out
+}
+
+// S3EndpointPolicy admits through the S3 gateway endpoint only this
+// account's principals, and only to this account's buckets, the AWS-owned
+// objects nodes need (ECR layers, Amazon Linux packages:
+// catalog.AWSOwnedBucketsSource) and the listed buckets of other accounts
+// it reads. Without it, credentials of any account can move data to any
+// bucket through the endpoint (VPC user guide, "Control access to VPC
+// endpoints using endpoint policies").
+func S3EndpointPolicy(partition, region, account string, readBuckets []string) iamdoc.Document {
+	own := iamdoc.Condition{"StringEquals": {"aws:PrincipalAccount": {account}}}
+	doc := iamdoc.New(
+		iamdoc.Statement{Sid: "ThisAccountsPrincipalsAndBuckets", Effect: "Allow", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action: []string{"s3:*"}, Resource: []string{"*"},
+			Condition: iamdoc.Condition{"StringEquals": {"aws:PrincipalAccount": {account}, "aws:ResourceAccount": {account}}}},
+		iamdoc.Statement{Sid: "AWSOwnedObjects", Effect: "Allow", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action: []string{"s3:GetObject"}, Resource: catalog.AWSOwnedBucketObjects(partition, region), Condition: own},
+	)
+	if len(readBuckets) > 0 {
+		var res []string
+		for _, b := range slices.Sorted(slices.Values(readBuckets)) {
+			res = append(res, fmt.Sprintf("arn:%s:s3:::%s", partition, b), fmt.Sprintf("arn:%s:s3:::%s/*", partition, b))
+		}
+		doc.Statement = append(doc.Statement, iamdoc.Statement{Sid: "ReadOtherAccountsBuckets", Effect: "Allow",
+			Principal: &iamdoc.Principal{AWS: []string{"*"}}, Action: []string{"s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"},
+			Resource: slices.Compact(res), Condition: own})
+	}
+	return doc
 }

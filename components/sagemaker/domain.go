@@ -1,6 +1,7 @@
 package sagemaker
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -18,6 +19,8 @@ import (
 type ExecutionRoleArgs struct {
 	// Scope is what the role may touch (required; Scope.RoleName names it).
 	Scope RoleScope
+	// Description says who the role serves. Defaults to a generic one.
+	Description string
 	// Tags are applied to the role (required).
 	Tags map[string]string
 }
@@ -44,7 +47,7 @@ func NewExecutionRole(ctx *pulumi.Context, name string, args *ExecutionRoleArgs,
 	var err error
 	r.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{
 		Name:             pulumi.String(args.Scope.RoleName),
-		Description:      pulumi.String("SageMaker jobs, endpoints, pipelines and Studio apps of the ML platform"),
+		Description:      pulumi.String(cmp.Or(args.Description, "SageMaker execution role of the ML platform")),
 		AssumeRolePolicy: pulumi.String(SageMakerTrustPolicy(args.Scope.AccountID).JSON()),
 		Tags:             tags.With(args.Tags, "Name", args.Scope.RoleName),
 	}, pulumi.Parent(r))

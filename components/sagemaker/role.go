@@ -9,25 +9,50 @@ import (
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 )
 
-// RoleScope is what the SageMaker execution role may touch: the project's
-// buckets, its keys (by alias), the repositories of its images, its log
-// groups, topics, pipelines and registry groups.
+// RoleScope is what one SageMaker execution role may touch. The platform
+// gives people, pipelines and serving a role each (README, Access flows):
+// the jobs role writes data and registers models, the serving role reads
+// models and writes only what endpoints produce, the Studio role opens
+// spaces and reads; none of them can do what the others do.
 type RoleScope struct {
 	Partition, Region, AccountID string
 	// RoleName is the role's own (fixed) name, for passing it to jobs.
 	RoleName string
-	// BucketNames are the project's buckets.
+	// BucketNames are the project buckets the role reads, writes and
+	// deletes in.
 	BucketNames []string
+	// ReadOnlyBucketNames are project buckets the role lists and reads
+	// only (the models bucket for Studio users and jobs).
+	ReadOnlyBucketNames []string
+	// WritePrefixes are "bucket/prefix/" paths the role may put objects
+	// under without otherwise writing the bucket (data capture and async
+	// output for endpoints).
+	WritePrefixes []string
+	// ReadPrefixes are "bucket/prefix/" paths the role reads without
+	// otherwise reading the bucket (the pipeline's model artifacts for
+	// endpoints).
+	ReadPrefixes []string
 	// KeyAliases are the keys the role uses ("alias/<prefix>-data").
 	KeyAliases []string
 	// Images are the container images jobs and endpoints pull.
 	Images []string
 	// TopicARNs receive asynchronous inference notifications.
 	TopicARNs []string
-	// PipelineNames may be started and watched from Studio.
-	PipelineNames []string
-	// ModelPackageGroups receive registered models.
+	// RunsJobs lets the role create processing, training and tuning jobs
+	// and pass itself to them (pipelines).
+	RunsJobs bool
+	// PipelineNames may be described and watched; with StartsPipelines
+	// also started and stopped.
+	PipelineNames   []string
+	StartsPipelines bool
+	// ModelPackageGroups receive registered models (RegistersModels) or
+	// are reviewed and approved (ReviewsModels).
 	ModelPackageGroups []string
+	RegistersModels    bool
+	ReviewsModels      bool
+	// StudioUser lets the role open private spaces and apps in this
+	// account's Studio domains (catalog.StudioUserActions).
+	StudioUser bool
 	// ReadBuckets hold promoted models of another stack: listed and read,
 	// never written.
 	ReadBuckets []string
@@ -58,7 +83,7 @@ func SageMakerTrustPolicy(account string) iamdoc.Document {
 	})
 }
 
-// ExecutionPolicy is the execution role's policy: least privilege over the
+// ExecutionPolicy is an execution role's policy: least privilege over the
 // project's resources instead of AmazonSageMakerFullAccess. The EC2 network
 // interface actions and the ECR token have no narrower resource (SageMaker
 // developer guide, "Give SageMaker AI access to resources in your VPC").
@@ -66,9 +91,13 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.Partition, service, s.Region, s.AccountID, resource)
 	}
-	var buckets []string
-	for _, b := range s.BucketNames {
-		buckets = append(buckets, fmt.Sprintf("arn:%s:s3:::%s", s.Partition, b), fmt.Sprintf("arn:%s:s3:::%s/*", s.Partition, b))
+	s3arn := func(path string) string { return fmt.Sprintf("arn:%s:s3:::%s", s.Partition, path) }
+	bucketARNs := func(names []string) (buckets, objects []string) {
+		for _, b := range names {
+			buckets = append(buckets, s3arn(b))
+			objects = append(objects, s3arn(b+"/*"))
+		}
+		return buckets, objects
 	}
 	var repos []string
 	for _, img := range s.Images {
@@ -91,45 +120,87 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 	for _, p := range s.PipelineNames {
 		pipelines = append(pipelines, sm("pipeline/"+p, "pipeline/"+p+"/execution/*")...)
 	}
-	statements := []iamdoc.Statement{
+	var statements []iamdoc.Statement
+	if len(s.BucketNames) > 0 {
+		buckets, objects := bucketARNs(s.BucketNames)
 		// GetBucketAcl and PutObjectAcl: Feature Store's offline store
 		// writes (AmazonSageMakerFeatureStoreAccess grants the same).
-		iamdoc.Allow("ProjectBuckets", []string{"s3:DeleteObject", "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObject",
-			"s3:ListBucket", "s3:PutObject", "s3:PutObjectAcl"}, buckets...),
-		{Sid: "ProjectKeys", Effect: "Allow",
+		statements = append(statements, iamdoc.Allow("ProjectBuckets", []string{"s3:DeleteObject", "s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetObject",
+			"s3:ListBucket", "s3:PutObject", "s3:PutObjectAcl"}, append(buckets, objects...)...))
+	}
+	if len(s.ReadOnlyBucketNames) > 0 {
+		buckets, objects := bucketARNs(s.ReadOnlyBucketNames)
+		statements = append(statements,
+			iamdoc.Allow("ProjectBucketsListed", []string{"s3:GetBucketLocation", "s3:ListBucket"}, buckets...),
+			iamdoc.Allow("ProjectBucketsRead", []string{"s3:GetObject"}, objects...))
+	}
+	if len(s.ReadPrefixes) > 0 {
+		var res []string
+		for _, p := range s.ReadPrefixes {
+			res = append(res, s3arn(p+"*"))
+		}
+		statements = append(statements, iamdoc.Allow("ReadPrefixes", []string{"s3:GetObject"}, res...))
+	}
+	if len(s.WritePrefixes) > 0 {
+		var res []string
+		for _, p := range s.WritePrefixes {
+			res = append(res, s3arn(p+"*"))
+		}
+		statements = append(statements, iamdoc.Allow("WritePrefixes", []string{"s3:PutObject"}, res...))
+	}
+	statements = append(statements,
+		iamdoc.Statement{Sid: "ProjectKeys", Effect: "Allow",
 			Action:    []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
 			Resource:  []string{"*"},
 			Condition: iamdoc.Condition{"ForAnyValue:StringEquals": {"kms:ResourceAliases": slices.Clone(s.KeyAliases)}}},
-		iamdoc.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
 		iamdoc.Allow("SageMakerLogs", []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
 			arn("logs", "log-group:/aws/sagemaker/*"), arn("logs", "log-group:/aws/sagemaker/*:log-stream:*")),
-		{Sid: "SageMakerMetrics", Effect: "Allow", Action: []string{"cloudwatch:PutMetricData"}, Resource: []string{"*"},
+		iamdoc.Statement{Sid: "SageMakerMetrics", Effect: "Allow", Action: []string{"cloudwatch:PutMetricData"}, Resource: []string{"*"},
 			Condition: iamdoc.Condition{"StringLike": {"cloudwatch:namespace": {"/aws/sagemaker/*", "aws/sagemaker/*"}}}},
 		iamdoc.Allow("VPCNetworkInterfaces", slices.Clone(catalog.SageMakerVPCActions), "*"),
-		iamdoc.Allow("PipelineJobs", []string{
-			"sagemaker:AddTags", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-			"sagemaker:DescribeHyperParameterTuningJob", "sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob",
-			"sagemaker:ListTags", "sagemaker:StopHyperParameterTuningJob", "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob",
-		}, sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*")...),
-		{Sid: "PassThisRoleToSageMaker", Effect: "Allow", Action: []string{"iam:PassRole"},
-			Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition, s.AccountID, s.RoleName)},
-			Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}},
-	}
+	)
 	if len(repos) > 0 {
-		statements = append(statements, iamdoc.Allow("PullImages",
-			[]string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, repos...))
+		statements = append(statements, iamdoc.Allow("ECRToken", []string{"ecr:GetAuthorizationToken"}, "*"),
+			iamdoc.Allow("PullImages", []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, repos...))
 	}
-	if len(groups) > 0 {
+	if s.RunsJobs {
+		statements = append(statements,
+			iamdoc.Allow("PipelineJobs", []string{
+				"sagemaker:AddTags", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
+				"sagemaker:DescribeHyperParameterTuningJob", "sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob",
+				"sagemaker:ListTags", "sagemaker:StopHyperParameterTuningJob", "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob",
+			}, sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*")...),
+			iamdoc.Statement{Sid: "PassThisRoleToSageMaker", Effect: "Allow", Action: []string{"iam:PassRole"},
+				Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition, s.AccountID, s.RoleName)},
+				Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}})
+	}
+	if len(groups) > 0 && s.RegistersModels {
 		statements = append(statements, iamdoc.Allow("RegisterModels", []string{
-			"sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
-			"sagemaker:ListModelPackages", "sagemaker:UpdateModelPackage",
+			"sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages",
 		}, groups...))
 	}
+	if len(groups) > 0 && s.ReviewsModels {
+		statements = append(statements, iamdoc.Allow("ReviewModels", []string{
+			"sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages", "sagemaker:UpdateModelPackage",
+		}, slices.Clone(groups)...))
+	}
 	if len(pipelines) > 0 {
-		statements = append(statements, iamdoc.Allow("RunPipelines", []string{
-			"sagemaker:DescribePipeline", "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps",
-			"sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution",
-		}, pipelines...))
+		actions := []string{"sagemaker:DescribePipeline", "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps",
+			"sagemaker:ListPipelineExecutions"}
+		sid := "WatchPipelines"
+		if s.StartsPipelines {
+			actions = append(actions, "sagemaker:StartPipelineExecution", "sagemaker:StopPipelineExecution")
+			sid = "RunPipelines"
+		}
+		statements = append(statements, iamdoc.Allow(sid, actions, pipelines...))
+	}
+	if s.StudioUser {
+		statements = append(statements,
+			iamdoc.Allow("StudioSpaces", slices.Clone(catalog.StudioUserActions),
+				sm("domain/*", "user-profile/*/*", "space/*/*", "app/*/*/*/*")...),
+			// The List calls take no resource (SageMaker service
+			// authorization reference): "*" is the only way to grant them.
+			iamdoc.Allow("StudioLists", slices.Clone(catalog.StudioUserListActions), "*"))
 	}
 	if len(s.ReadBuckets) > 0 {
 		var list, get []string

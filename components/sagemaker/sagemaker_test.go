@@ -3,6 +3,7 @@ package sagemaker_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ml-platform/ml-platform/catalog"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +134,7 @@ func scope() sagemaker.RoleScope {
 		Images:        []string{image, "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3", image},
 		TopicARNs:     []string{"arn:aws:sns:us-east-1:123456789012:ml-platform-test-batch-success"},
 		PipelineNames: []string{"ml-platform-test-build"}, ModelPackageGroups: []string{"churn"},
+		RunsJobs: true, RegistersModels: true, StartsPipelines: true,
 	}
 }
 
@@ -148,6 +150,7 @@ func TestExecutionPolicyNamesOnlyProjectResources(t *testing.T) {
 		"SageMakerMetrics":     "cloudwatch:namespace",
 		"ECRToken":             "",
 		"VPCNetworkInterfaces": "",
+		"StudioLists":          "",
 	}
 	project := func(r string) bool {
 		for _, name := range append(append(slices.Clone(s.BucketNames), s.PipelineNames...), s.ModelPackageGroups...) {
@@ -193,6 +196,8 @@ func TestExecutionPolicyNamesOnlyProjectResources(t *testing.T) {
 	require.Equal(t, []string{"sagemaker.amazonaws.com"}, pass.Condition["StringEquals"]["iam:PassedToService"])
 	require.Len(t, statement(t, doc, "PullImages").Resource, 2, "one grant per repository")
 	golden.AssertJSON(t, "execution-policy.json", doc.JSON())
+
+	require.NotContains(t, statement(t, doc, "RegisterModels").Action, "sagemaker:UpdateModelPackage", "registering is not approving")
 
 	// Without pipelines, groups or topics those statements disappear.
 	bare := sagemaker.ExecutionPolicy(sagemaker.RoleScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, RoleName: "r"})
@@ -697,5 +702,37 @@ func TestPromotedModelGrants(t *testing.T) {
 
 	for _, st := range sagemaker.ExecutionPolicy(scope()).Statement {
 		require.NotContains(t, st.Sid, "PromotedModel", "no promotion, no grant")
+	}
+}
+
+// TestRoleScopesSeparateDuties: the jobs, serving and Studio scopes grant
+// what their flows need and nothing the others do.
+func TestRoleScopesSeparateDuties(t *testing.T) {
+	const models = "ml-platform-test-models-123456789012-us-east-1"
+	const artifacts = "ml-platform-test-artifacts-123456789012-us-east-1"
+	base := sagemaker.RoleScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, RoleName: "r",
+		KeyAliases: []string{"alias/ml-platform-test-data"}, ModelPackageGroups: []string{"churn"}, PipelineNames: []string{"p"}}
+
+	studio := base
+	studio.StudioUser, studio.ReviewsModels = true, true
+	studio.ReadOnlyBucketNames = []string{models}
+	doc := sagemaker.ExecutionPolicy(studio)
+	require.Equal(t, catalog.StudioUserActions, statement(t, doc, "StudioSpaces").Action)
+	require.Equal(t, []string{"*"}, statement(t, doc, "StudioLists").Resource, "List calls take no resource")
+	require.Contains(t, statement(t, doc, "ReviewModels").Action, "sagemaker:UpdateModelPackage")
+	require.NotContains(t, statement(t, doc, "WatchPipelines").Action, "sagemaker:StartPipelineExecution", "watch only")
+	require.Equal(t, []string{"s3:GetObject"}, statement(t, doc, "ProjectBucketsRead").Action, "models are read, never written")
+	for _, st := range doc.Statement {
+		require.NotContains(t, []string{"PipelineJobs", "PassThisRoleToSageMaker", "RegisterModels", "ProjectBuckets"}, st.Sid)
+	}
+
+	serving := base
+	serving.ModelPackageGroups, serving.PipelineNames = nil, nil
+	serving.ReadOnlyBucketNames = []string{models}
+	serving.WritePrefixes = []string{artifacts + "/data-capture/"}
+	doc = sagemaker.ExecutionPolicy(serving)
+	require.Equal(t, []string{"arn:aws:s3:::" + artifacts + "/data-capture/*"}, statement(t, doc, "WritePrefixes").Resource)
+	for _, st := range doc.Statement {
+		require.NotContains(t, []string{"PipelineJobs", "StudioSpaces", "ProjectBuckets", "RunPipelines", "ReviewModels"}, st.Sid)
 	}
 }

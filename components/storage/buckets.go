@@ -459,31 +459,43 @@ func tlsOnly(arn string) iamdoc.Statement {
 	}
 }
 
-// objectActions are the reads, writes and listings a VPC endpoint
-// restriction denies from elsewhere; bucket management stays open to IAM so
-// `pulumi up` keeps working from the deployer's network.
-var objectActions = []string{
-	"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion",
-	"s3:ListBucket", "s3:ListBucketVersions", "s3:PutObject",
-}
+// objectActions are every object-level read, write, delete, restore,
+// ACL, tag, retention and replication action (wildcards cover
+// GetObjectAttributes, PutObjectAcl, PutObjectTagging, PutObjectRetention,
+// PutObjectLegalHold, DeleteObjectTagging and the version variants), and
+// listActions the listings of keys. A VPC endpoint restriction denies
+// these from elsewhere; bucket management stays open to IAM so `pulumi
+// up` keeps working from the deployer's network.
+var (
+	objectActions = []string{
+		"s3:AbortMultipartUpload", "s3:BypassGovernanceRetention", "s3:DeleteObject*", "s3:GetObject*",
+		"s3:ListMultipartUploadParts", "s3:PutObject*", "s3:Replicate*", "s3:RestoreObject",
+	}
+	listActions = []string{"s3:ListBucket*"}
+)
 
 // DataBucketPolicy requires TLS and, with vpce set, object access through
-// that VPC endpoint, except for AWS services acting themselves or for a
-// caller, service-linked roles (FSx's S3 access role among them) and the
-// exempt roles. A service prefix's role is exempt only for its prefix: a
-// second statement denies it everything else outside the endpoint.
+// that VPC endpoint, except for AWS service principals acting themselves,
+// service-linked roles (FSx's S3 access role among them) and the exempt
+// roles. A request an AWS service makes with the caller's credentials (a
+// forward access session: aws:ViaAWSService) is not exempt: it would let
+// any principal reach the data through Athena or Glue from anywhere, and
+// nothing in the platform needs it. A service prefix's role is exempt
+// only for its prefix: further statements deny it every other object and
+// every listing outside its prefixes.
 func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []string, service ...ServicePrefix) iamdoc.Document {
 	doc := iamdoc.New(tlsOnly(arn))
 	if vpce == "" {
 		return doc
 	}
 	exempt := slices.Clone(exemptRoleARNs)
-	var serviceRoles, servicePaths []string
+	var serviceRoles, servicePaths, servicePrefixes []string
 	for _, sp := range service {
 		if !slices.Contains(serviceRoles, sp.RoleARN) {
 			serviceRoles = append(serviceRoles, sp.RoleARN)
 		}
 		servicePaths = append(servicePaths, arn+"/"+sp.Prefix+"*")
+		servicePrefixes = append(servicePrefixes, sp.Prefix+"*")
 	}
 	exempt = append(exempt, serviceRoles...)
 	slices.Sort(exempt)
@@ -491,7 +503,7 @@ func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []str
 	outside := func(principals map[string][]string) iamdoc.Condition {
 		c := iamdoc.Condition{
 			"StringNotEqualsIfExists": {"aws:SourceVpce": {vpce}},
-			"BoolIfExists":            {"aws:PrincipalIsAWSService": {"false"}, "aws:ViaAWSService": {"false"}},
+			"BoolIfExists":            {"aws:PrincipalIsAWSService": {"false"}},
 		}
 		for op, arns := range principals {
 			c[op] = map[string][]string{"aws:PrincipalArn": arns}
@@ -500,17 +512,27 @@ func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []str
 	}
 	doc.Statement = append(doc.Statement, iamdoc.Statement{
 		Sid: "DenyObjectsOutsideVPCEndpoint", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
-		Action: slices.Clone(objectActions), Resource: []string{arn, arn + "/*"},
+		Action: append(slices.Clone(objectActions), listActions...), Resource: []string{arn, arn + "/*"},
 		Condition: outside(map[string][]string{"ArnNotLikeIfExists": append(
 			[]string{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/*", partition, account)}, exempt...)}),
 	})
 	if len(serviceRoles) > 0 {
 		slices.Sort(serviceRoles)
 		slices.Sort(servicePaths)
+		slices.Sort(servicePrefixes)
 		doc.Statement = append(doc.Statement, iamdoc.Statement{
 			Sid: "DenyServiceRolesOutsideTheirPrefixes", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
 			Action: slices.Clone(objectActions), NotResource: servicePaths,
 			Condition: outside(map[string][]string{"ArnLike": serviceRoles}),
+		})
+		// Listing is on the bucket, not on object paths: allowed outside
+		// the endpoint only with an s3:prefix inside the role's prefixes.
+		listing := outside(map[string][]string{"ArnLike": slices.Clone(serviceRoles)})
+		listing["StringNotLikeIfExists"] = map[string][]string{"s3:prefix": servicePrefixes}
+		doc.Statement = append(doc.Statement, iamdoc.Statement{
+			Sid: "DenyServiceRolesListingOutsideTheirPrefixes", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+			Action: slices.Clone(listActions), Resource: []string{arn},
+			Condition: listing,
 		})
 	}
 	return doc

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ml-platform/ml-platform/access"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
@@ -209,9 +210,16 @@ func TestVPCEndpointRestriction(t *testing.T) {
 		require.Equal(t, []string{"arn:aws:iam::123456789012:role/aws-service-role/*", "arn:aws:iam::123456789012:role/uploader"},
 			deny.Condition["ArnNotLikeIfExists"]["aws:PrincipalArn"], "service-linked roles (FSx's) and the listed roles are exempt")
 		for _, action := range deny.Action {
-			require.True(t, strings.Contains(action, "Object") || strings.HasPrefix(action, "s3:ListBucket"),
+			require.False(t, action == "s3:*" || strings.Contains(strings.TrimPrefix(action, "s3:ListBucket"), "Bucket"),
 				"%s: only object access is restricted, so `pulumi up` still manages the bucket", action)
 		}
+		for _, action := range []string{"s3:GetObjectAttributes", "s3:PutObjectAcl", "s3:RestoreObject", "s3:PutObjectTagging",
+			"s3:DeleteObjectTagging", "s3:PutObjectRetention", "s3:GetObjectVersion", "s3:ListBucketVersions", "s3:AbortMultipartUpload"} {
+			require.True(t, slices.ContainsFunc(deny.Action, func(p string) bool { return access.ActionMatches(p, action) }),
+				"%s reaches objects: it is denied outside the endpoint too", action)
+		}
+		require.NotContains(t, deny.Condition["BoolIfExists"], "aws:ViaAWSService",
+			"a forward access session (Athena, Glue) with any caller's credentials is not exempt")
 	}
 	golden.AssertJSON(t, "data-bucket-policy-vpce.json", mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.TrainingData]).Inputs, "policy"))
 }
@@ -408,8 +416,11 @@ func TestServicePrefixes(t *testing.T) {
 		}
 		var doc iamdoc.Document
 		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
-		require.Len(t, doc.Statement, 3)
+		require.Len(t, doc.Statement, 4)
 		require.Contains(t, doc.Statement[1].Condition["ArnNotLikeIfExists"]["aws:PrincipalArn"], role)
+		listing := doc.Statement[3]
+		require.Equal(t, []string{"arn:aws:s3:::" + b.Names[p]}, listing.Resource, "listing is on the bucket ARN")
+		require.Equal(t, []string{"feature-store/*"}, listing.Condition["StringNotLikeIfExists"]["s3:prefix"], "listing its own prefix stays open")
 		narrow := doc.Statement[2]
 		require.Equal(t, "Deny", narrow.Effect)
 		require.Equal(t, []string{"arn:aws:s3:::" + b.Names[p] + "/feature-store/*"}, narrow.NotResource, "everything but its prefix")

@@ -189,6 +189,15 @@ func NewWorld(rs []Resource) *access.World {
 	}
 	arns := discoverARNs(rs, byURN)
 	ids := map[string]string{}
+	// A stack export carries outputs: ARNs and IDs as AWS gave them.
+	for _, r := range rs {
+		if a, ok := getString(r.Properties, "arn"); ok && strings.HasPrefix(a, "arn:") {
+			arns[r.URN] = a
+		}
+		if r.ID != "" && r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+			ids[r.URN] = r.ID
+		}
+	}
 	for _, r := range rs {
 		if r.Type != FlowsType {
 			continue

@@ -220,6 +220,28 @@ var fixtureDefs = []fixtureDef{
 	{"export-trust-wildcard.json", "prod", "iam-role-trust-not-public", "a role any principal may assume", func(s *stackBuilder) {
 		s.find("nodes-role").inputs["assumeRolePolicy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
 	}},
+	{"export-access-pod-identity-any-namespace.json", "prod", "access-flows-hold",
+		"a Pod Identity role whose trust checks only the account, so a pod in another namespace gets it", func(s *stackBuilder) {
+			role := s.add("aws:iam/role:Role", "karpenter-controller", "ml-platform-prod-karpenter-controller", map[string]any{
+				"name":             "ml-platform-prod-karpenter-controller",
+				"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"],"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}`,
+				"tags":             s.tags()})
+			role.outputs["arn"] = "arn:aws:iam::123456789012:role/ml-platform-prod-karpenter-controller"
+			flows := s.add(FlowsType, "cluster-flows", "", map[string]any{
+				"component": "cluster", "partition": "aws", "region": fixtureRegion, "accountId": fixtureAccount,
+				"bindings": []any{},
+				"flows": []any{map[string]any{
+					"name": "a pod in another namespace assumes Karpenter's controller's role", "expect": "deny", "why": "pod-id-role",
+					"requests": []any{map[string]any{
+						"principal": "service:pods.eks.amazonaws.com", "action": "sts:AssumeRole",
+						"resource": "arn:aws:iam::123456789012:role/ml-platform-prod-karpenter-controller",
+						"context": map[string]any{"aws:SourceAccount": []any{fixtureAccount},
+							"aws:RequestTag/kubernetes-namespace": []any{"default"}},
+					}},
+				}},
+			})
+			flows.custom = false
+		}},
 	{"export-eks-config-map-auth.json", "prod", "eks-cluster-access-entries", "a cluster authenticating through the aws-auth ConfigMap", func(s *stackBuilder) {
 		s.cluster(func(in map[string]any) { in["authenticationMode"] = "CONFIG_MAP" })
 	}},
