@@ -346,9 +346,11 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 	if readers := readerAccountIDs(p.Config); len(readers) > 0 {
 		// Stacks in the registry's reader accounts promote this stack's
 		// models: they read the artifacts too.
-		for _, purpose := range []string{storage.Artifacts, storage.Models} {
-			args.ObjectReaders = append(args.ObjectReaders, storage.ObjectReader{Purpose: purpose, AccountIDs: readers})
-		}
+		// Of the artifacts bucket they read only what pipelines register
+		// (pipelines/): not data capture, async output or invocation logs.
+		args.ObjectReaders = append(args.ObjectReaders,
+			storage.ObjectReader{Purpose: storage.Artifacts, AccountIDs: readers, Prefixes: []string{"pipelines/"}},
+			storage.ObjectReader{Purpose: storage.Models, AccountIDs: readers})
 	}
 	var err error
 	p.Buckets, err = storage.NewBuckets(ctx, "buckets", args, withAWS)

@@ -157,9 +157,11 @@ func (a *RegistryArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// ReaderPolicy lets the reader accounts see the group and read, use and
-// (to record their deployment) update its packages, as the developer
-// guide's cross-account registry example does.
+// ReaderPolicy lets the reader accounts see the group and read and use
+// its packages. The developer guide's cross-account example also grants
+// UpdateModelPackage, which sets a package's approval status: a reader
+// could approve this account's models, so it is left out (promotion
+// needs to read, not to decide).
 func ReaderPolicy(partition, region, account string, g ModelGroup) iamdoc.Document {
 	var readers []string
 	for _, a := range g.ReaderAccountIDs {
@@ -171,7 +173,7 @@ func ReaderPolicy(partition, region, account string, g ModelGroup) iamdoc.Docume
 		iamdoc.Statement{Sid: "ReadTheGroup", Effect: "Allow", Principal: &iamdoc.Principal{AWS: readers},
 			Action: []string{"sagemaker:DescribeModelPackageGroup"}, Resource: []string{base + "model-package-group/" + g.Name}},
 		iamdoc.Statement{Sid: "UseItsPackages", Effect: "Allow", Principal: &iamdoc.Principal{AWS: readers},
-			Action:   []string{"sagemaker:CreateModel", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:UpdateModelPackage"},
+			Action:   []string{"sagemaker:CreateModel", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"},
 			Resource: []string{base + "model-package/" + g.Name + "/*"}},
 	)
 }

@@ -559,6 +559,7 @@ func TestRegistry(t *testing.T) {
 		if !protect {
 			golden.AssertJSON(t, "reader-policy.json", mock.String(policies[0].Inputs, "resourcePolicy"))
 		}
+		require.NotContains(t, mock.String(policies[0].Inputs, "resourcePolicy"), "UpdateModelPackage", "readers cannot approve")
 
 		rule := one(t, rec, "aws:cloudwatch/eventRule:EventRule")
 		var pattern map[string]any

@@ -109,6 +109,9 @@ type ObjectReader struct {
 	// AccountIDs are the reading accounts; an identity policy there must
 	// grant the same.
 	AccountIDs []string
+	// Prefixes, when set, are the only key prefixes (ending in "/") the
+	// accounts list and read. Defaults to the whole bucket.
+	Prefixes []string
 }
 
 // ServiceDelivery lets a service principal put objects under a prefix of
@@ -230,6 +233,11 @@ func (a *BucketsArgs) validate() error {
 	for i, r := range a.ObjectReaders {
 		if !slices.Contains(dataPurposes, r.Purpose) || len(r.AccountIDs) == 0 || slices.ContainsFunc(r.AccountIDs, func(id string) bool { return !accountID.MatchString(id) }) {
 			add("ObjectReaders[%d]: a data bucket and 12-digit account IDs", i)
+		}
+		for j, p := range r.Prefixes {
+			if !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "/") || strings.Contains(p, "*") {
+				add("ObjectReaders[%d].Prefixes[%d]: %q is not a key prefix ending in / (no leading /, no wildcard)", i, j, p)
+			}
 		}
 	}
 	for i, sp := range a.ServicePrefixes {
@@ -559,9 +567,9 @@ func withDeliveries(doc iamdoc.Document, arn, account string, deliveries []Servi
 }
 
 // withReaders lets the reader accounts of the bucket of purpose list it
-// and read its objects.
+// and read its objects, or only those under the readers' prefixes.
 func withReaders(doc iamdoc.Document, arn, partition string, readers []ObjectReader, purpose string) iamdoc.Document {
-	var roots []string
+	var roots, prefixes []string
 	for _, r := range readers {
 		if r.Purpose != purpose {
 			continue
@@ -569,17 +577,32 @@ func withReaders(doc iamdoc.Document, arn, partition string, readers []ObjectRea
 		for _, a := range r.AccountIDs {
 			roots = append(roots, iamdoc.AccountRoot(partition, a))
 		}
+		prefixes = append(prefixes, r.Prefixes...)
 	}
 	if len(roots) == 0 {
 		return doc
 	}
 	slices.Sort(roots)
 	roots = slices.Compact(roots)
-	doc.Statement = append(doc.Statement,
-		iamdoc.Statement{Sid: "ReaderAccountsList", Effect: "Allow", Principal: &iamdoc.Principal{AWS: roots},
-			Action: []string{"s3:GetBucketLocation", "s3:ListBucket"}, Resource: []string{arn}},
-		iamdoc.Statement{Sid: "ReaderAccountsGet", Effect: "Allow", Principal: &iamdoc.Principal{AWS: slices.Clone(roots)},
-			Action: []string{"s3:GetObject"}, Resource: []string{arn + "/*"}})
+	slices.Sort(prefixes)
+	prefixes = slices.Compact(prefixes)
+	list := iamdoc.Statement{Sid: "ReaderAccountsList", Effect: "Allow", Principal: &iamdoc.Principal{AWS: roots},
+		Action: []string{"s3:GetBucketLocation", "s3:ListBucket"}, Resource: []string{arn}}
+	get := iamdoc.Statement{Sid: "ReaderAccountsGet", Effect: "Allow", Principal: &iamdoc.Principal{AWS: slices.Clone(roots)},
+		Action: []string{"s3:GetObject"}, Resource: []string{arn + "/*"}}
+	if len(prefixes) > 0 {
+		get.Resource = nil
+		var like []string
+		for _, p := range prefixes {
+			get.Resource = append(get.Resource, arn+"/"+p+"*")
+			like = append(like, p+"*")
+		}
+		list.Action = []string{"s3:ListBucket"}
+		list.Condition = iamdoc.Condition{"StringLike": {"s3:prefix": like}}
+		doc.Statement = append(doc.Statement, iamdoc.Statement{Sid: "ReaderAccountsLocate", Effect: "Allow",
+			Principal: &iamdoc.Principal{AWS: slices.Clone(roots)}, Action: []string{"s3:GetBucketLocation"}, Resource: []string{arn}})
+	}
+	doc.Statement = append(doc.Statement, list, get)
 	return doc
 }
 

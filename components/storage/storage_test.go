@@ -507,6 +507,28 @@ func TestObjectReaders(t *testing.T) {
 	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Models, AccountIDs: []string{"2109"}}}
 	_, _, err = buildBuckets(t, a)
 	require.ErrorContains(t, err, "ObjectReaders[0]: a data bucket and 12-digit account IDs")
+	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Models, AccountIDs: []string{"210987654321"}, Prefixes: []string{"pipelines"}}}
+	_, _, err = buildBuckets(t, a)
+	require.ErrorContains(t, err, `ObjectReaders[0].Prefixes[0]: "pipelines" is not a key prefix ending in /`)
+}
+
+// TestObjectReadersOfPrefixes: readers limited to a prefix list and read
+// only under it (the artifacts bucket's pipelines/, not data capture).
+func TestObjectReadersOfPrefixes(t *testing.T) {
+	a := bucketsArgs()
+	a.ObjectReaders = []storage.ObjectReader{{Purpose: storage.Artifacts, AccountIDs: []string{"210987654321"}, Prefixes: []string{"pipelines/"}}}
+	rec, b, err := buildBuckets(t, a)
+	require.NoError(t, err)
+	var doc iamdoc.Document
+	require.NoError(t, json.Unmarshal([]byte(mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.Artifacts]).Inputs, "policy")), &doc))
+	arn := "arn:aws:s3:::" + b.Names[storage.Artifacts]
+	got := map[string]iamdoc.Statement{}
+	for _, st := range doc.Statement {
+		got[st.Sid] = st
+	}
+	require.Equal(t, []string{arn + "/pipelines/*"}, got["ReaderAccountsGet"].Resource)
+	require.Equal(t, []string{"pipelines/*"}, got["ReaderAccountsList"].Condition["StringLike"]["s3:prefix"])
+	require.Equal(t, []string{"s3:GetBucketLocation"}, got["ReaderAccountsLocate"].Action)
 }
 
 // TestReplicaBucketsTakeOnlyTheirPurposes: a replica set has the models
