@@ -408,6 +408,15 @@ func (w *World) resourcePolicy(req Request, res ARN) (*Policy, bool) {
 	case res.Service == "s3":
 		bucket, _, _ := strings.Cut(res.Resource, "/")
 		arn = fmt.Sprintf("arn:%s:s3:::%s", res.Partition, bucket)
+	case res.Service == "sagemaker" && strings.HasPrefix(res.Resource, "model-package/"):
+		// A model package is governed by its group's resource policy.
+		parts := strings.Split(res.Resource, "/")
+		if len(parts) >= 2 {
+			group := fmt.Sprintf("arn:%s:sagemaker:%s:%s:model-package-group/%s", res.Partition, res.Region, res.Account, parts[1])
+			if pol, ok := w.ResourcePolicies[group]; ok {
+				return pol, true
+			}
+		}
 	}
 	if pol, ok := w.ResourcePolicies[arn]; ok {
 		return pol, true

@@ -100,6 +100,10 @@ func (p *Platform) declareFlows(ctx *pulumi.Context) error {
 func (p *Platform) storageFlows(ctx *pulumi.Context) error {
 	b := p.flowsFor()
 	self := pulumi.String("account:" + p.AccountID)
+	plain := declare.FromInternet().With("aws:SecureTransport", pulumi.String("false"))
+	b.add("a request without TLS reads or writes data", declare.Refused, "every data bucket requires TLS (aws:SecureTransport)",
+		req(self, "s3:GetObject", b.object(storage.Models, "churn/model.tar.gz"), plain),
+		req(self, "s3:PutObject", b.object(storage.TrainingData, "datasets/train.csv"), plain))
 	if p.Config.Storage.RestrictToVPCEndpoint {
 		outside := declare.FromInternet()
 		data := b.object(storage.TrainingData, "datasets/train.csv")

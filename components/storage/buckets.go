@@ -394,11 +394,17 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 					service = append(service, sp)
 				}
 			}
-			doc := DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, service...)
+			var readers []string
+			for _, r := range args.ObjectReaders {
+				if r.Purpose == purpose {
+					readers = append(readers, r.AccountIDs...)
+				}
+			}
+			doc := DataBucketPolicy(arn, args.Partition, args.AccountID, vpce, args.VPCEndpointExemptRoleARNs, readers, service...)
 			return withReaders(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose), arn, args.Partition, args.ObjectReaders, purpose).JSON()
 		}).(pulumi.StringOutput)
 	default:
-		doc := DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil)
+		doc := DataBucketPolicy(arn, args.Partition, args.AccountID, "", nil, nil)
 		policy = pulumi.String(withReaders(withDeliveries(doc, arn, args.AccountID, args.ServiceDeliveries, purpose), arn, args.Partition, args.ObjectReaders, purpose).JSON())
 	}
 	bp, err := s3.NewBucketPolicy(ctx, n+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: policy},
@@ -490,8 +496,10 @@ var (
 // any principal reach the data through Athena or Glue from anywhere, and
 // nothing in the platform needs it. A service prefix's role is exempt
 // only for its prefix: further statements deny it every other object and
-// every listing outside its prefixes.
-func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []string, service ...ServicePrefix) iamdoc.Document {
+// every listing outside its prefixes. Reader accounts read from their own
+// networks: they are exempt, and their grants (withReaders) say what they
+// reach.
+func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs, readerAccountIDs []string, service ...ServicePrefix) iamdoc.Document {
 	doc := iamdoc.New(tlsOnly(arn))
 	if vpce == "" {
 		return doc
@@ -518,12 +526,17 @@ func DataBucketPolicy(arn, partition, account, vpce string, exemptRoleARNs []str
 		}
 		return c
 	}
-	doc.Statement = append(doc.Statement, iamdoc.Statement{
+	main := iamdoc.Statement{
 		Sid: "DenyObjectsOutsideVPCEndpoint", Effect: "Deny", Principal: &iamdoc.Principal{AWS: []string{"*"}},
 		Action: append(slices.Clone(objectActions), listActions...), Resource: []string{arn, arn + "/*"},
 		Condition: outside(map[string][]string{"ArnNotLikeIfExists": append(
 			[]string{fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/*", partition, account)}, exempt...)}),
-	})
+	}
+	if len(readerAccountIDs) > 0 {
+		readers := slices.Sorted(slices.Values(readerAccountIDs))
+		main.Condition["StringNotEqualsIfExists"]["aws:PrincipalAccount"] = slices.Compact(readers)
+	}
+	doc.Statement = append(doc.Statement, main)
 	if len(serviceRoles) > 0 {
 		slices.Sort(serviceRoles)
 		slices.Sort(servicePaths)
