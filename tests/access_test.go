@@ -311,3 +311,23 @@ func TestRestrictedSourceAdmitsItsReaders(t *testing.T) {
 		require.True(t, f.Holds, f.Explain())
 	}
 }
+
+// BenchmarkProdFlows evaluates every declared flow of the prod stack
+// (world building included); it must stay well under a second:
+//
+//	go test ./tests -run '^$' -bench ProdFlows
+func BenchmarkProdFlows(b *testing.B) {
+	project, err := offline.LoadProject(root)
+	require.NoError(b, err)
+	values, err := offline.LoadStackConfig(filepath.Join(root, "Pulumi.prod.yaml"))
+	require.NoError(b, err)
+	res, err := offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root})
+	require.NoError(b, err)
+	rs := offline.PolicyResources(res.Registered)
+	b.ResetTimer()
+	for b.Loop() {
+		if len(rules.EvaluateFlows(rs)) == 0 {
+			b.Fatal("no flows")
+		}
+	}
+}
