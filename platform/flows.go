@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/access/declare"
+	"github.com/ml-platform/ml-platform/catalog"
+	brc "github.com/ml-platform/ml-platform/components/bedrock"
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
@@ -279,6 +281,22 @@ func (p *Platform) bedrockFlows(ctx *pulumi.Context) error {
 			With("aws:SourceArn", pulumi.String(b.arn("bedrock", "")))
 		b.add("Bedrock writes model invocation logs", declare.Allowed, "Bedrock user guide, model-invocation-logging: S3 destination",
 			req(svc, "s3:PutObject", b.object(storage.Artifacts, invocationLogPrefix+"AWSLogs/"+p.AccountID+"/BedrockModelInvocationLogs/log.json.gz"), n))
+	}
+	for _, id := range p.Config.Bedrock.Models {
+		m, geo, ok := catalog.LookupBedrockModel(id)
+		if !ok || geo != "" {
+			continue
+		}
+		app := b.role(p.Cluster.Name + "-bedrock-app")
+		model := pulumi.String(brc.FoundationModelARN(p.Partition, p.Config.Region, m.ID))
+		with := declare.Network{}.With("bedrock:GuardrailIdentifier", br.Guardrail.VersionARN)
+		why := "Bedrock user guide, guardrails-permissions-id: bedrock:GuardrailIdentifier enforces the guardrail"
+		b.add("the Bedrock client invokes "+m.ID+" through the guardrail", declare.Allowed, why,
+			req(app, "bedrock:InvokeModel", model, with))
+		b.add("the Bedrock client invokes "+m.ID+" without the guardrail", declare.Refused, why,
+			req(app, "bedrock:InvokeModel", model, declare.Network{}),
+			req(app, "bedrock:InvokeModel", model, declare.Network{}.With("bedrock:GuardrailIdentifier", pulumi.String(b.arn("bedrock", "guardrail/another:1")))))
+		break
 	}
 	if kb := br.KnowledgeBase; kb != nil && p.Config.Bedrock.KnowledgeBase != nil {
 		prefix := p.Config.Bedrock.KnowledgeBase.Prefix
