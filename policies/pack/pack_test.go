@@ -393,6 +393,44 @@ func TestAnalyzerOverGRPC(t *testing.T) {
 			t.Errorf("with levels from Configure:\n got %+v\nwant %+v", got, want)
 		}
 	})
+
+	// A flow declaration (a component, ml-platform:access:Flows) reaches
+	// the pack with its flows, and access-flows-hold fires on the stack
+	// whose Pod Identity trust admits any namespace.
+	t.Run("AnalyzeStackAccessFlows", func(t *testing.T) {
+		configure(t, nil)
+		data, err := os.ReadFile("../testdata/export-access-pod-identity-any-namespace.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := rules.FromStackExport(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resources []*pulumirpc.AnalyzerResource
+		var flows string
+		for _, r := range rs {
+			if r.Type == rules.FlowsType {
+				flows = r.URN
+			}
+			resources = append(resources, &pulumirpc.AnalyzerResource{Type: r.Type, Urn: r.URN, Name: r.Name,
+				Properties: props(t, r.Properties.AsMap())})
+		}
+		resp, err := client.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
+		if err != nil {
+			t.Fatalf("AnalyzeStack: %v", err)
+		}
+		var found bool
+		for _, d := range resp.GetDiagnostics() {
+			if d.GetPolicyName() == "access-flows-hold" {
+				found = d.GetUrn() == flows && d.GetEnforcementLevel() == mandatory &&
+					strings.Contains(d.GetMessage(), "a pod in another namespace assumes Karpenter's controller's role")
+			}
+		}
+		if !found {
+			t.Errorf("access-flows-hold did not fire on the declaration: %+v", diags(resp.GetDiagnostics()))
+		}
+	})
 }
 
 func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
