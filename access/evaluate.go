@@ -253,16 +253,7 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 					v.reasons = append(v.reasons, fmt.Sprintf("assumed (%s): %s allows", req.Assume, pol.Name))
 					continue
 				}
-				w.judge(pol, req, ctx, p, false, func(effect string, t tri, ref string, _ principalMatch) {
-					if effect == "Deny" {
-						v.addDeny(t, ref)
-						return
-					}
-					if t > no {
-						v.identity = or(v.identity, t)
-						v.identityStmts = append(v.identityStmts, ref)
-					}
-				}, &v.reasons)
+				w.judge(pol, req, ctx, p, false, v.allowInto(&v.identity, &v.identityStmts), &v.reasons)
 			}
 		}
 	case KindService:
@@ -305,16 +296,7 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 	if ids, ok := ctx.get("aws:SourceVpce"); ok && len(ids) == 1 {
 		if ep, ok := w.Endpoints[ids[0]]; ok && ep.Policy != nil {
 			v.endpoint = no
-			w.judge(ep.Policy, req, ctx, p, true, func(effect string, t tri, ref string, _ principalMatch) {
-				if effect == "Deny" {
-					v.addDeny(t, ref)
-					return
-				}
-				if t > no {
-					v.endpoint = or(v.endpoint, t)
-					v.endpointStmts = append(v.endpointStmts, ref)
-				}
-			}, &v.reasons)
+			w.judge(ep.Policy, req, ctx, p, true, v.allowInto(&v.endpoint, &v.endpointStmts), &v.reasons)
 		} else if !ok {
 			v.endpoint = maybe
 			v.reasons = append(v.reasons, fmt.Sprintf("VPC endpoint %s is outside this stack: its policy is not known", ids[0]))
@@ -353,6 +335,21 @@ func (w *World) evaluateOne(req Request, p Principal, res ARN) Result {
 		return Result{Decision: Undecided, Statements: stmts, Reasons: v.reasons}
 	}
 	return Result{Decision: Allow, Statements: stmts, Reasons: v.reasons}
+}
+
+// allowInto is a judge callback that records Deny statements and ORs
+// what the Allow statements say into *into.
+func (v *verdict) allowInto(into *tri, stmts *[]string) func(string, tri, string, principalMatch) {
+	return func(effect string, t tri, ref string, _ principalMatch) {
+		if effect == "Deny" {
+			v.addDeny(t, ref)
+			return
+		}
+		if t > no {
+			*into = or(*into, t)
+			*stmts = append(*stmts, ref)
+		}
+	}
 }
 
 func (v *verdict) addDeny(t tri, ref string) {

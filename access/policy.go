@@ -3,8 +3,8 @@ package access
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -219,12 +219,7 @@ func principalMap(v any) (map[string][]string, error) {
 // sortedKeys returns a map's keys in order, so that evaluation and its
 // explanations are the same every run.
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 // Has reports whether the policy has a statement with the given Sid.
