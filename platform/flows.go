@@ -127,6 +127,18 @@ func (p *Platform) storageFlows(ctx *pulumi.Context) error {
 				With("aws:CalledVia", pulumi.String("athena.amazonaws.com"))))
 		b.add("a principal through another stack's VPC endpoint reads models", declare.Refused, why,
 			req(self, "s3:GetObject", b.object(storage.Models, "churn/model.tar.gz"), declare.ThroughEndpoint(pulumi.String(otherStackEndpoint))))
+		if p.Config.Environment.ProdLike() {
+			// Dev's roles, in the same account or not, from dev's VPC.
+			dev := "dev"
+			if pr := p.Config.Promotion; pr != nil {
+				dev = pr.Stack
+			}
+			devRole := b.role(fmt.Sprintf("%s-%s-sagemaker", p.Config.Project, dev))
+			b.add("dev's roles read prod training data and models", declare.Refused, why,
+				req(devRole, "s3:GetObject", data, declare.ThroughEndpoint(pulumi.String(otherStackEndpoint))),
+				req(devRole, "s3:GetObject", b.object(storage.Models, "churn/model.tar.gz"), declare.ThroughEndpoint(pulumi.String(otherStackEndpoint))),
+				req(devRole, "s3:GetObject", data, declare.FromInternet()))
+		}
 	}
 	if p.Lustre != nil && lustreLinksBuckets(p.Config) {
 		fsxRole := p.Lustre.FileSystem.ID().ToStringOutput().ApplyT(func(id pulumi.ID) string {
