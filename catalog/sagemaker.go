@@ -133,3 +133,13 @@ var SageMakerFactsSource = Source{
 	URL:      "https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html",
 	Recorded: recorded,
 }
+
+// SageMakerTrainEncryptSource: inter-container traffic encryption runs
+// IPsec between the instances of a distributed job.
+var SageMakerTrainEncryptSource = Source{
+	Description: "SageMaker developer guide, \"Protect communications between ML compute instances in a distributed " +
+		"training job\": with inter-container traffic encryption the security group must allow UDP 500 and IP protocol " +
+		"50 (ESP) between the members, besides the ports the job uses.",
+	URL:      "https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",
+	Recorded: "2026-12-07",
+}

@@ -85,3 +85,33 @@ func ResolveSageMakerInstance(name string) (SageMakerInstance, Knowledge) {
 	return SageMakerInstance{Name: name, InstanceStorage: slices.Contains(nvmeFamilies, family) || dFamily.MatchString(family),
 		Processing: SageMakerTypeFor(name, SageMakerProcessing), Note: "not in the catalog: unpriced"}, Inferred
 }
+
+// SageMakerTypesLike are the ml.* types of a use whose instance storage
+// is the same as name's: what a pipeline parameter defaulting to name may
+// be overridden with when the job's volume key (or its absence) was
+// chosen for name (SageMaker API ResourceConfig and ProcessingClusterConfig:
+// "You can't request a VolumeKmsKeyId when using an instance type with
+// local storage"). With accelerated, only accelerated types (GPU,
+// Trainium, Inferentia) are kept, for jobs that launch torchrun.
+func SageMakerTypesLike(name string, use SageMakerUse, accelerated bool) []string {
+	want, _ := ResolveSageMakerInstance(name)
+	var out []string
+	for _, t := range SageMakerTypes(use) {
+		got, _ := ResolveSageMakerInstance(t)
+		if got.InstanceStorage != want.InstanceStorage {
+			continue
+		}
+		if accelerated && !SageMakerAccelerated(t) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// SageMakerAccelerated reports whether an ml.* type has accelerators, by
+// its EC2 family.
+func SageMakerAccelerated(name string) bool {
+	family, _, _ := strings.Cut(strings.TrimPrefix(name, "ml."), ".")
+	return FamilyAccelerator(family) != AcceleratorNone
+}

@@ -6,6 +6,9 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/ml-platform/ml-platform/catalog"
 )
 
 // The pipeline definition JSON (schema version 2020-12-01), built from Go
@@ -46,6 +49,26 @@ func join(on string, values ...any) map[string]any {
 
 func param(name, typ string, def any) map[string]any {
 	return map[string]any{"Name": name, "Type": typ, "DefaultValue": def}
+}
+
+// instanceParam is an instance-type parameter whose overrides Pipelines
+// checks against allowed (EnumValues): only types a job set up for the
+// default can run on.
+func instanceParam(name, def string, allowed []string) map[string]any {
+	p := param(name, "String", def)
+	p["EnumValues"] = allowed
+	return p
+}
+
+// volumeKey is the job's VolumeKmsKeyId for an instance type: the key on
+// EBS-only types; none on types with local NVMe storage, which SageMaker
+// refuses a volume key for and encrypts in hardware
+// (catalog.SageMakerInstanceStorageSource).
+func volumeKey(instanceType, key string, cluster map[string]any) map[string]any {
+	if t, _ := catalog.ResolveSageMakerInstance(instanceType); !t.InstanceStorage {
+		cluster["VolumeKmsKeyId"] = key
+	}
+	return cluster
 }
 
 // perExecution is an S3 URI under prefix for this execution and name.
@@ -128,9 +151,8 @@ func (b BuildDefinition) Definition() map[string]any {
 				"ContainerEntrypoint": []string{"python3", "/opt/ml/processing/code/" + entrypoint}},
 			"ProcessingInputs":       inputs,
 			"ProcessingOutputConfig": map[string]any{"Outputs": outs, "KmsKeyId": j.KMSKeyARN},
-			"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
-				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30,
-				"VolumeKmsKeyId": j.KMSKeyARN}},
+			"ProcessingResources": map[string]any{"ClusterConfig": volumeKey(b.ProcessingInstanceType, j.KMSKeyARN, map[string]any{
+				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30})},
 			"NetworkConfig":     network,
 			"RoleArn":           j.RoleARN,
 			"StoppingCondition": map[string]any{"MaxRuntimeInSeconds": 3600},
@@ -148,8 +170,11 @@ func (b BuildDefinition) Definition() map[string]any {
 		"sagemaker_submit_directory": b.CodeURI + "sourcedir.tar.gz",
 		"sagemaker_region":           strconv.Quote(j.Region),
 	}
-	if b.TrainingInstanceCount > 1 {
-		// torchrun across the instances (SageMaker PyTorch containers).
+	if b.TrainingInstanceCount > 1 || catalog.SageMakerAccelerated(b.TrainingInstanceType) {
+		// torchrun across the instances and their devices (SageMaker
+		// PyTorch containers). On accelerated types it is always on, so
+		// an execution that overrides TrainingInstanceCount runs
+		// distributed without anything else changing.
 		hyper["sagemaker_torch_distributed_enabled"] = "true"
 	}
 	channel := func(name string, uri any) map[string]any {
@@ -162,11 +187,15 @@ func (b BuildDefinition) Definition() map[string]any {
 			"MetricDefinitions": []any{map[string]any{"Name": b.MetricName, "Regex": b.MetricName + "=([0-9\\.]+)"}}},
 		"InputDataConfig":  []any{channel("train", outputOf(StepPreprocess, "train")), channel("validation", outputOf(StepPreprocess, "validation"))},
 		"OutputDataConfig": map[string]any{"S3OutputPath": modelsURI, "KmsKeyId": j.KMSKeyARN},
-		"ResourceConfig": map[string]any{"InstanceCount": get("Parameters." + ParamTrainingInstanceCount),
-			"InstanceType": get("Parameters." + ParamTrainingInstance), "VolumeSizeInGB": 100, "VolumeKmsKeyId": j.KMSKeyARN},
+		"ResourceConfig": volumeKey(b.TrainingInstanceType, j.KMSKeyARN, map[string]any{"InstanceCount": get("Parameters." + ParamTrainingInstanceCount),
+			"InstanceType": get("Parameters." + ParamTrainingInstance), "VolumeSizeInGB": 100}),
 		"StoppingCondition":                     map[string]any{"MaxRuntimeInSeconds": b.MaxRuntimeSeconds, "MaxWaitTimeInSeconds": b.MaxWaitSeconds},
 		"EnableManagedSpotTraining":             true,
-		"CheckpointConfig":                      map[string]any{"S3Uri": b.CheckpointURI, "LocalPath": "/opt/ml/checkpoints"},
+		// Per execution: SageMaker copies what the prefix holds into the
+		// container at start and deletes in S3 what the job deletes, so a
+		// shared prefix would resume (and prune) the last run's state.
+		"CheckpointConfig": map[string]any{"S3Uri": join("/", strings.TrimSuffix(b.CheckpointURI, "/"), get("Execution.PipelineExecutionId")),
+			"LocalPath": "/opt/ml/checkpoints"},
 		"VpcConfig":                             j.vpc(),
 		"EnableNetworkIsolation":                false,
 		"EnableInterContainerTrafficEncryption": true,
@@ -183,7 +212,14 @@ func (b BuildDefinition) Definition() map[string]any {
 			}
 			definition[k] = v
 		}
-		definition["StaticHyperParameters"] = hyper
+		// Every trial of one tuning job gets the execution's checkpoint
+		// prefix and sees its siblings' checkpoints at start: the
+		// training script keeps its own under a directory named after its
+		// training job (SM_TRAINING_ENV's job_name), and this
+		// hyperparameter tells it so (README, SageMaker: Pipeline).
+		trial := maps.Clone(hyper)
+		trial["checkpoint_subdir"] = "training-job-name"
+		definition["StaticHyperParameters"] = trial
 		objective := "Minimize"
 		if t.Maximize {
 			objective = "Maximize"
@@ -243,8 +279,10 @@ func (b BuildDefinition) Definition() map[string]any {
 		"Metadata": map[string]any{},
 		"Parameters": []any{
 			param(ParamInputData, "String", b.InputDataURI),
-			param(ParamProcessingInstance, "String", b.ProcessingInstanceType),
-			param(ParamTrainingInstance, "String", b.TrainingInstanceType),
+			instanceParam(ParamProcessingInstance, b.ProcessingInstanceType,
+				catalog.SageMakerTypesLike(b.ProcessingInstanceType, catalog.SageMakerProcessing, false)),
+			instanceParam(ParamTrainingInstance, b.TrainingInstanceType,
+				catalog.SageMakerTypesLike(b.TrainingInstanceType, catalog.SageMakerTraining, catalog.SageMakerAccelerated(b.TrainingInstanceType))),
 			param(ParamTrainingInstanceCount, "Integer", b.TrainingInstanceCount),
 			param(ParamMetricMinimum, "Float", b.MetricMinimum),
 		},
@@ -283,7 +321,7 @@ func (d DataQualityDefinition) JSON() string {
 		"Version":  "2020-12-01",
 		"Metadata": map[string]any{},
 		"Parameters": []any{
-			param(ParamProcessingInstance, "String", d.InstanceType),
+			instanceParam(ParamProcessingInstance, d.InstanceType, catalog.SageMakerTypesLike(d.InstanceType, catalog.SageMakerProcessing, false)),
 		},
 		"Steps": []any{map[string]any{"Name": StepCheckData, "Type": "Processing", "Arguments": map[string]any{
 			"AppSpecification": map[string]any{"ImageUri": d.Image,
@@ -292,9 +330,8 @@ func (d DataQualityDefinition) JSON() string {
 			"ProcessingOutputConfig": map[string]any{"KmsKeyId": d.Jobs.KMSKeyARN, "Outputs": []any{map[string]any{
 				"OutputName": "report", "AppManaged": false, "S3Output": map[string]any{
 					"S3Uri": perExecution(d.ReportURI, "report"), "LocalPath": "/opt/ml/processing/report", "S3UploadMode": "EndOfJob"}}}},
-			"ProcessingResources": map[string]any{"ClusterConfig": map[string]any{
-				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30,
-				"VolumeKmsKeyId": d.Jobs.KMSKeyARN}},
+			"ProcessingResources": map[string]any{"ClusterConfig": volumeKey(d.InstanceType, d.Jobs.KMSKeyARN, map[string]any{
+				"InstanceCount": 1, "InstanceType": get("Parameters." + ParamProcessingInstance), "VolumeSizeInGB": 30})},
 			"NetworkConfig": map[string]any{"EnableNetworkIsolation": false, "EnableInterContainerTrafficEncryption": true,
 				"VpcConfig": d.Jobs.vpc()},
 			"RoleArn":           d.Jobs.RoleARN,

@@ -16,7 +16,12 @@ import (
 type privateGroup struct {
 	Name, Description, VPCCIDR string
 	VPCID, S3PrefixListID      pulumi.StringInput
-	Tags                       map[string]string
+	// IPsec lets members carry inter-container traffic encryption: IKE on
+	// UDP 500 and ESP (IP protocol 50) between them (SageMaker developer
+	// guide, "Protect communications between ML compute instances in a
+	// distributed training job"; catalog.SageMakerTrainEncryptSource).
+	IPsec bool
+	Tags  map[string]string
 }
 
 // privateSecurityGroup creates a group whose members talk to each other on
@@ -39,7 +44,12 @@ func privateSecurityGroup(ctx *pulumi.Context, name string, g privateGroup, pare
 		return nil, nil, err
 	}
 	rules := []pulumi.Resource{in}
-	for _, e := range []struct {
+	type ingress struct {
+		suffix string
+		args   *vpc.SecurityGroupIngressRuleArgs
+	}
+	var ins []ingress
+	egress := []struct {
 		suffix string
 		args   *vpc.SecurityGroupEgressRuleArgs
 	}{
@@ -49,7 +59,34 @@ func privateSecurityGroup(ctx *pulumi.Context, name string, g privateGroup, pare
 			FromPort: pulumi.Int(443), ToPort: pulumi.Int(443), Description: pulumi.String("The VPC's interface endpoints")}},
 		{"https-to-s3", &vpc.SecurityGroupEgressRuleArgs{PrefixListId: g.S3PrefixListID, IpProtocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(443), ToPort: pulumi.Int(443), Description: pulumi.String("S3 through the gateway endpoint")}},
-	} {
+	}
+	if g.IPsec {
+		ins = append(ins,
+			ingress{"ike-from-self", &vpc.SecurityGroupIngressRuleArgs{IpProtocol: pulumi.String("udp"), FromPort: pulumi.Int(500), ToPort: pulumi.Int(500),
+				Description: pulumi.String("IKE between members (inter-container traffic encryption)")}},
+			ingress{"esp-from-self", &vpc.SecurityGroupIngressRuleArgs{IpProtocol: pulumi.String("50"),
+				Description: pulumi.String("ESP between members (inter-container traffic encryption)")}})
+		egress = append(egress,
+			struct {
+				suffix string
+				args   *vpc.SecurityGroupEgressRuleArgs
+			}{"ike-to-self", &vpc.SecurityGroupEgressRuleArgs{ReferencedSecurityGroupId: sg.ID(), IpProtocol: pulumi.String("udp"),
+				FromPort: pulumi.Int(500), ToPort: pulumi.Int(500), Description: pulumi.String("IKE between members (inter-container traffic encryption)")}},
+			struct {
+				suffix string
+				args   *vpc.SecurityGroupEgressRuleArgs
+			}{"esp-to-self", &vpc.SecurityGroupEgressRuleArgs{ReferencedSecurityGroupId: sg.ID(), IpProtocol: pulumi.String("50"),
+				Description: pulumi.String("ESP between members (inter-container traffic encryption)")}})
+	}
+	for _, i := range ins {
+		i.args.SecurityGroupId, i.args.ReferencedSecurityGroupId, i.args.Tags = sg.ID(), sg.ID(), tag(i.suffix)
+		r, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-"+i.suffix, i.args, parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		rules = append(rules, r)
+	}
+	for _, e := range egress {
 		e.args.SecurityGroupId = sg.ID()
 		e.args.Tags = tag(e.suffix)
 		r, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-"+e.suffix, e.args, parent)
@@ -94,7 +131,7 @@ func NewComputeNetwork(ctx *pulumi.Context, name string, args *ComputeNetworkArg
 	var err error
 	n.SecurityGroup, n.Rules, err = privateSecurityGroup(ctx, name, privateGroup{
 		Name: args.Name, Description: fmt.Sprintf("SageMaker jobs and endpoints of %s: each other, the VPC endpoints and S3", args.Name),
-		VPCID: args.VPCID, VPCCIDR: args.VPCCIDR, S3PrefixListID: args.S3PrefixListID, Tags: args.Tags,
+		VPCID: args.VPCID, VPCCIDR: args.VPCCIDR, S3PrefixListID: args.S3PrefixListID, IPsec: true, Tags: args.Tags,
 	}, pulumi.Parent(n))
 	if err != nil {
 		return nil, err

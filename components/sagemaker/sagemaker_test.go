@@ -287,9 +287,11 @@ func TestBuildPipelineDefinition(t *testing.T) {
 
 	train := at(d, "Steps", 1, "Arguments")
 	require.Equal(t, true, at(train, "EnableManagedSpotTraining"))
-	require.Equal(t, "s3://checkpoints/build", at(train, "CheckpointConfig", "S3Uri"))
+	require.Equal(t, map[string]any{"Std:Join": map[string]any{"On": "/", "Values": []any{"s3://checkpoints/build",
+		map[string]any{"Get": "Execution.PipelineExecutionId"}}}}, at(train, "CheckpointConfig", "S3Uri"), "a prefix per execution: no run resumes another's")
 	require.Greater(t, at(train, "StoppingCondition", "MaxWaitTimeInSeconds"), at(train, "StoppingCondition", "MaxRuntimeInSeconds"))
-	require.Equal(t, dataKey, at(train, "ResourceConfig", "VolumeKmsKeyId"))
+	require.Nil(t, at(train, "ResourceConfig", "VolumeKmsKeyId"), "ml.g5.2xlarge has NVMe storage: SageMaker refuses a volume key")
+	require.Equal(t, dataKey, at(d, "Steps", 0, "Arguments", "ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"), "ml.m5.xlarge has EBS only")
 	require.Equal(t, dataKey, at(train, "OutputDataConfig", "KmsKeyId"))
 	require.Equal(t, map[string]any{"Get": "Parameters.TrainingInstanceType"}, at(train, "ResourceConfig", "InstanceType"))
 	require.Equal(t, map[string]any{"Get": "Parameters.TrainingInstanceCount"}, at(train, "ResourceConfig", "InstanceCount"))
@@ -298,10 +300,30 @@ func TestBuildPipelineDefinition(t *testing.T) {
 	require.Equal(t, true, at(train, "EnableInterContainerTrafficEncryption"))
 
 	var params []string
+	enums := map[string][]string{}
 	for _, p := range d["Parameters"].([]any) {
-		params = append(params, p.(map[string]any)["Name"].(string))
+		name := p.(map[string]any)["Name"].(string)
+		params = append(params, name)
+		values, _ := at(p, "EnumValues").([]any)
+		for _, v := range values {
+			enums[name] = append(enums[name], v.(string))
+		}
 	}
 	require.Subset(t, params, []string{"TrainingInstanceType", "TrainingInstanceCount", "ProcessingInstanceType", "MetricMinimum"})
+	// An execution may override the types only with types the job's
+	// volume key (or its absence) suits.
+	require.Contains(t, enums["TrainingInstanceType"], "ml.p5.48xlarge")
+	require.Contains(t, enums["TrainingInstanceType"], "ml.g5.2xlarge")
+	require.NotContains(t, enums["TrainingInstanceType"], "ml.m5.xlarge", "EBS only: would need the volume key")
+	require.NotContains(t, enums["TrainingInstanceType"], "ml.c5d.xlarge", "not accelerated: torchrun is on")
+	require.Contains(t, enums["ProcessingInstanceType"], "ml.m5.xlarge")
+	require.NotContains(t, enums["ProcessingInstanceType"], "ml.g5.xlarge", "NVMe: the volume key would be refused")
+	for name, allowed := range enums {
+		for _, typ := range allowed {
+			inst, _ := catalog.ResolveSageMakerInstance(typ)
+			require.Equal(t, name == "TrainingInstanceType", inst.InstanceStorage, "%s may be %s", name, typ)
+		}
+	}
 
 	check := at(d, "Steps", 3, "Arguments")
 	require.Equal(t, "GreaterThanOrEqualTo", at(check, "Conditions", 0, "Type"))
@@ -314,8 +336,15 @@ func TestBuildPipelineDefinition(t *testing.T) {
 	require.Equal(t, "churn", at(check, "IfSteps", 0, "Arguments", "ModelPackageGroupName"))
 	require.Equal(t, "Fail", at(check, "ElseSteps", 0, "Type"))
 
+	// torchrun is on for accelerated types whatever the default count, so
+	// an execution that overrides TrainingInstanceCount runs distributed.
 	single := decode(t, buildDefinition(1, nil).JSON())
-	require.Nil(t, at(single, "Steps", 1, "Arguments", "HyperParameters", "sagemaker_torch_distributed_enabled"))
+	require.Equal(t, "true", at(single, "Steps", 1, "Arguments", "HyperParameters", "sagemaker_torch_distributed_enabled"))
+	cpu := buildDefinition(1, nil)
+	cpu.TrainingInstanceType = "ml.m5.xlarge"
+	cpuDef := decode(t, cpu.JSON())
+	require.Nil(t, at(cpuDef, "Steps", 1, "Arguments", "HyperParameters", "sagemaker_torch_distributed_enabled"))
+	require.Equal(t, dataKey, at(cpuDef, "Steps", 1, "Arguments", "ResourceConfig", "VolumeKmsKeyId"), "EBS only: the data key")
 }
 
 func TestTuningPipelineDefinition(t *testing.T) {
@@ -329,7 +358,8 @@ func TestTuningPipelineDefinition(t *testing.T) {
 	require.EqualValues(t, 8, at(tune, "HyperParameterTuningJobConfig", "ResourceLimits", "MaxNumberOfTrainingJobs"))
 	job := at(tune, "TrainingJobDefinition")
 	require.Equal(t, true, at(job, "EnableManagedSpotTraining"), "tuning jobs train on spot too")
-	require.Equal(t, "s3://checkpoints/build", at(job, "CheckpointConfig", "S3Uri"))
+	require.Contains(t, fmt.Sprint(at(job, "CheckpointConfig", "S3Uri")), "Execution.PipelineExecutionId", "per execution")
+	require.Equal(t, "training-job-name", at(job, "StaticHyperParameters", "checkpoint_subdir"), "per trial, below the execution's prefix")
 	require.NotNil(t, at(job, "StaticHyperParameters"))
 	require.Nil(t, at(job, "HyperParameters"), "tuning jobs take static hyperparameters")
 	model := at(d, "Steps", 2, "Arguments", "ProcessingInputs", 1, "S3Input", "S3Uri")
@@ -735,5 +765,39 @@ func TestRoleScopesSeparateDuties(t *testing.T) {
 	require.Equal(t, []string{"arn:aws:s3:::" + artifacts + "/data-capture/*"}, statement(t, doc, "WritePrefixes").Resource)
 	for _, st := range doc.Statement {
 		require.NotContains(t, []string{"PipelineJobs", "StudioSpaces", "ProjectBuckets", "RunPipelines", "ReviewModels"}, st.Sid)
+	}
+}
+
+// TestComputeNetworkCarriesIPsec: jobs encrypt inter-container traffic, so
+// their group admits IKE (UDP 500) and ESP (protocol 50) between members;
+// the Studio domain's group does not need them.
+func TestComputeNetworkCarriesIPsec(t *testing.T) {
+	rec, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := sagemaker.NewComputeNetwork(ctx, "jobs", &sagemaker.ComputeNetworkArgs{
+			Name: "ml-platform-test-sagemaker", VPCID: pulumi.String("vpc-1"), VPCCIDR: "10.0.0.0/16",
+			S3PrefixListID: pulumi.String("pl-s3"), Tags: testTags,
+		})
+		return err
+	})
+	require.NoError(t, err)
+	protocols := map[string]string{}
+	for _, typ := range []string{"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
+		for _, r := range rec.ByType(typ) {
+			if _, self := r.Inputs["referencedSecurityGroupId"]; !self {
+				continue
+			}
+			proto := mock.String(r.Inputs, "ipProtocol")
+			if proto == "udp" {
+				proto += fmt.Sprint("/", r.Inputs["fromPort"].NumberValue(), "-", r.Inputs["toPort"].NumberValue())
+			}
+			dir := "egress"
+			if strings.Contains(typ, "Ingress") {
+				dir = "ingress"
+			}
+			protocols[dir+" "+proto] = r.Name
+		}
+	}
+	for _, want := range []string{"ingress udp/500-500", "ingress 50", "egress udp/500-500", "egress 50", "ingress tcp", "egress tcp"} {
+		require.Contains(t, protocols, want, "%v", protocols)
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/catalog"
 )
 
 // Deploy-readiness rules for SageMaker: what CreateEndpointConfig,
@@ -22,6 +25,19 @@ func init() {
 			Level: Mandatory,
 			Types: []string{smEndpointConfigType},
 			Check: checkEndpointKeyStorage,
+		},
+		Rule{
+			Name: "sagemaker-pipeline-volume-key-storage-compatible",
+			Description: "CreateTrainingJob, CreateHyperParameterTuningJob and CreateProcessingJob refuse a VolumeKmsKeyId " +
+				"on an instance type with local NVMe storage. CreatePipeline does not check: every execution fails " +
+				"instead, including one that overrides an instance-type parameter with such a type.",
+			Checks: "Every job of an `aws:sagemaker/pipeline` `pipelineDefinition` (Training, Tuning and Processing steps, " +
+				"Condition branches) that sets `VolumeKmsKeyId` runs on types without instance storage: a literal type, or " +
+				"a parameter whose default and every `EnumValues` entry are such types (a parameter without `EnumValues` " +
+				"may be overridden with any type, so it fires).",
+			Level: Mandatory,
+			Types: []string{smPipelineType},
+			Check: checkPipelineVolumeKeys,
 		},
 		Rule{
 			Name: "sagemaker-spot-wait-valid",
@@ -127,4 +143,105 @@ func checkServerlessSupported(rs []Resource, _ map[string]any) []Finding {
 func isServerless(v property.Map) bool {
 	_, p := lookup(v, "serverlessConfig")
 	return p == present
+}
+
+// checkPipelineVolumeKeys fires on pipeline jobs that set a volume key on
+// a type, or a type parameter, that may have local NVMe storage.
+func checkPipelineVolumeKeys(r Resource, _ map[string]any) []string {
+	def, ok := getString(r.Properties, "pipelineDefinition")
+	if !ok {
+		return nil
+	}
+	var doc map[string]any
+	if json.Unmarshal([]byte(def), &doc) != nil {
+		return nil
+	}
+	params := map[string]map[string]any{}
+	list, _ := doc["Parameters"].([]any)
+	for _, p := range list {
+		if pm, ok := p.(map[string]any); ok {
+			if name, ok := pm["Name"].(string); ok {
+				params[name] = pm
+			}
+		}
+	}
+	steps, _ := doc["Steps"].([]any)
+	var out []string
+	forEachJobResources(steps, func(where string, res map[string]any) {
+		if _, keyed := res["VolumeKmsKeyId"]; !keyed {
+			return
+		}
+		var candidates []string
+		switch t := res["InstanceType"].(type) {
+		case string:
+			candidates = []string{t}
+		case map[string]any:
+			path, _ := t["Get"].(string)
+			name, isParam := strings.CutPrefix(path, "Parameters.")
+			p, known := params[name]
+			if !isParam || !known {
+				return
+			}
+			if def, ok := p["DefaultValue"].(string); ok {
+				candidates = append(candidates, def)
+			}
+			enum, _ := p["EnumValues"].([]any)
+			if len(enum) == 0 {
+				out = append(out, fmt.Sprintf("%s sets VolumeKmsKeyId on parameter %s, which has no EnumValues: an execution may "+
+					"override it with a type with local NVMe storage, and SageMaker refuses the job", where, name))
+				return
+			}
+			for _, e := range enum {
+				if s, ok := e.(string); ok {
+					candidates = append(candidates, s)
+				}
+			}
+		}
+		var nvme []string
+		for _, c := range candidates {
+			if i, k := catalog.ResolveSageMakerInstance(c); k != catalog.NotEC2 && i.InstanceStorage && !slices.Contains(nvme, c) {
+				nvme = append(nvme, c)
+			}
+		}
+		if len(nvme) > 0 {
+			out = append(out, fmt.Sprintf("%s sets VolumeKmsKeyId but may run on %s, with local NVMe storage: SageMaker refuses "+
+				"a volume key there (the hardware encrypts that storage); leave it unset for such types", where, strings.Join(nvme, ", ")))
+		}
+	})
+	return out
+}
+
+// forEachJobResources visits the compute settings of every job of a
+// pipeline: training and tuning ResourceConfig, processing ClusterConfig,
+// through Condition branches.
+func forEachJobResources(steps []any, visit func(where string, res map[string]any)) {
+	forEachTrainingJob(steps, func(where string, args map[string]any) {
+		if rc, ok := args["ResourceConfig"].(map[string]any); ok {
+			visit(where, rc)
+		}
+	})
+	var processing func([]any)
+	processing = func(steps []any) {
+		for i, s := range steps {
+			step, _ := s.(map[string]any)
+			args, _ := step["Arguments"].(map[string]any)
+			name, _ := step["Name"].(string)
+			if name == "" {
+				name = fmt.Sprintf("Steps[%d]", i)
+			}
+			switch step["Type"] {
+			case "Processing":
+				pr, _ := args["ProcessingResources"].(map[string]any)
+				if cc, ok := pr["ClusterConfig"].(map[string]any); ok {
+					visit("step "+name, cc)
+				}
+			case "Condition":
+				for _, branch := range []string{"IfSteps", "ElseSteps"} {
+					nested, _ := args[branch].([]any)
+					processing(nested)
+				}
+			}
+		}
+	}
+	processing(steps)
 }

@@ -120,3 +120,49 @@ func TestServerlessSupported(t *testing.T) {
 		{name: "variants unknown", rs: []Resource{inVPC, mk(smEndpointConfigType, "c", map[string]any{"productionVariants": computed})}},
 	})
 }
+
+func TestPipelineVolumeKeyStorage(t *testing.T) {
+	pipeline := func(params []any, steps ...any) Resource {
+		def, err := json.Marshal(map[string]any{"Version": "2020-12-01", "Parameters": params, "Steps": steps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mk(smPipelineType, "p", map[string]any{"pipelineDefinition": string(def)})
+	}
+	train := func(typ any, key bool) map[string]any {
+		rc := map[string]any{"InstanceType": typ, "InstanceCount": 1, "VolumeSizeInGB": 100}
+		if key {
+			rc["VolumeKmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/k"
+		}
+		return map[string]any{"Name": "Train", "Type": "Training", "Arguments": map[string]any{"ResourceConfig": rc}}
+	}
+	process := func(typ any, key bool) map[string]any {
+		cc := map[string]any{"InstanceType": typ, "InstanceCount": 1}
+		if key {
+			cc["VolumeKmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/k"
+		}
+		return map[string]any{"Name": "Prep", "Type": "Processing", "Arguments": map[string]any{"ProcessingResources": map[string]any{"ClusterConfig": cc}}}
+	}
+	param := func(def string, enum ...any) []any {
+		p := map[string]any{"Name": "T", "Type": "String", "DefaultValue": def}
+		if enum != nil {
+			p["EnumValues"] = enum
+		}
+		return []any{p}
+	}
+	ref := map[string]any{"Get": "Parameters.T"}
+	runRuleCases(t, "sagemaker-pipeline-volume-key-storage-compatible", []ruleCase{
+		{name: "key on an EBS-only type", r: pipeline(nil, train("ml.m5.xlarge", true))},
+		{name: "no key on an NVMe type", r: pipeline(nil, train("ml.g5.2xlarge", false))},
+		{name: "key on an NVMe type", r: pipeline(nil, train("ml.g5.2xlarge", true)),
+			want: []string{"step Train sets VolumeKmsKeyId but may run on ml.g5.2xlarge, with local NVMe storage"}},
+		{name: "key on a processing job on an NVMe type", r: pipeline(nil, process("ml.g5.xlarge", true)),
+			want: []string{"step Prep sets VolumeKmsKeyId but may run on ml.g5.xlarge"}},
+		{name: "key on a parameter limited to EBS types", r: pipeline(param("ml.m5.xlarge", "ml.m5.xlarge", "ml.c5.xlarge"), train(ref, true))},
+		{name: "key on a parameter whose values include NVMe", r: pipeline(param("ml.m5.xlarge", "ml.m5.xlarge", "ml.p4d.24xlarge"), train(ref, true)),
+			want: []string{"may run on ml.p4d.24xlarge"}},
+		{name: "key on a parameter anyone may override", r: pipeline(param("ml.m5.xlarge"), train(ref, true)),
+			want: []string{"step Train sets VolumeKmsKeyId on parameter T, which has no EnumValues"}},
+		{name: "definition unknown", r: mk(smPipelineType, "p", map[string]any{"pipelineDefinition": computed})},
+	})
+}

@@ -285,6 +285,20 @@ var fixtureDefs = []fixtureDef{
 		}
 		p.inputs["pipelineDefinition"] = string(out)
 	}},
+	{"export-pipeline-volume-key-nvme.json", "prod", "sagemaker-pipeline-volume-key-storage-compatible",
+		"a training step on ml.g5.12xlarge (NVMe storage) with a volume key", func(s *stackBuilder) {
+			p := s.pipeline(true)
+			var def map[string]any
+			if err := json.Unmarshal([]byte(p.inputs["pipelineDefinition"].(string)), &def); err != nil {
+				panic(err)
+			}
+			def["Steps"].([]any)[0].(map[string]any)["Arguments"].(map[string]any)["ResourceConfig"].(map[string]any)["VolumeKmsKeyId"] = s.keyARN("data")
+			out, err := json.Marshal(def)
+			if err != nil {
+				panic(err)
+			}
+			p.inputs["pipelineDefinition"] = string(out)
+		}},
 	{"export-serverless-capture.json", "dev", "sagemaker-serverless-supported", "a serverless endpoint configuration with data capture", func(s *stackBuilder) {
 		_, c := s.serverlessEndpoint()
 		c.inputs["dataCaptureConfig"] = map[string]any{"enableCapture": true, "initialSamplingPercentage": 10,
