@@ -1,8 +1,8 @@
 package tests
 
 import (
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 

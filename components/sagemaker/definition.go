@@ -189,8 +189,8 @@ func (b BuildDefinition) Definition() map[string]any {
 		"OutputDataConfig": map[string]any{"S3OutputPath": modelsURI, "KmsKeyId": j.KMSKeyARN},
 		"ResourceConfig": volumeKey(b.TrainingInstanceType, j.KMSKeyARN, map[string]any{"InstanceCount": get("Parameters." + ParamTrainingInstanceCount),
 			"InstanceType": get("Parameters." + ParamTrainingInstance), "VolumeSizeInGB": 100}),
-		"StoppingCondition":                     map[string]any{"MaxRuntimeInSeconds": b.MaxRuntimeSeconds, "MaxWaitTimeInSeconds": b.MaxWaitSeconds},
-		"EnableManagedSpotTraining":             true,
+		"StoppingCondition":         map[string]any{"MaxRuntimeInSeconds": b.MaxRuntimeSeconds, "MaxWaitTimeInSeconds": b.MaxWaitSeconds},
+		"EnableManagedSpotTraining": true,
 		// Per execution: SageMaker copies what the prefix holds into the
 		// container at start and deletes in S3 what the job deletes, so a
 		// shared prefix would resume (and prune) the last run's state.
