@@ -143,3 +143,23 @@ var SageMakerTrainEncryptSource = Source{
 	URL:      "https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",
 	Recorded: "2026-12-07",
 }
+
+// SageMakerCaptureKinds are the endpoint kinds whose endpoint
+// configuration may enable data capture: real-time endpoints serving one
+// model. Asynchronous inference is listed without data capture in the
+// deployment options' feature table, serverless inference refuses it,
+// and Model Monitor (what capture feeds) supports only endpoints that
+// host a single model, not multi-model endpoints
+// (SageMakerCaptureSource).
+var SageMakerCaptureKinds = []string{"realtime"}
+
+// SageMakerCaptureSource says where SageMakerCaptureKinds come from.
+var SageMakerCaptureSource = Source{
+	Description: "SageMaker developer guide: \"Data capture\" (real-time endpoints and batch transform), \"Data and model " +
+		"quality monitoring\" notes (\"Model Monitor currently supports only endpoints that host a single model and does not " +
+		"support monitoring multi-model endpoints\"), the serverless inference feature exclusions (no data capture), and the " +
+		"inference options' supported-features table, which lists data capture for real-time only (as reported in the " +
+		"runtime review; the table could not be opened from this workplace on the recorded date).",
+	URL:      "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",
+	Recorded: "2026-12-07",
+}

@@ -399,6 +399,13 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		case out.Kind != EndpointMultiModel && strings.HasSuffix(out.ModelPath, "/"):
 			p.add(k+".modelPath", "%q is a prefix; a %s endpoint serves one model artifact", out.ModelPath, out.Kind)
 		}
+		if !slices.Contains(catalog.SageMakerCaptureKinds, out.Kind) {
+			// Capture defaults on only where SageMaker supports it.
+			out.CapturePercent = 0
+			if e.CapturePercent != nil && *e.CapturePercent != 0 && out.Kind != EndpointServerless {
+				p.add(k+".capturePercent", "%s endpoints do not support data capture; allowed on kind: %s", out.Kind, quoteAll(catalog.SageMakerCaptureKinds))
+			}
+		}
 		set(&out.CapturePercent, e.CapturePercent)
 		if out.Kind == EndpointServerless {
 			if env.ProdLike() {

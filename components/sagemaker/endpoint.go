@@ -129,6 +129,10 @@ func (a *EndpointArgs) validate() (catalog.SageMakerInstance, error) {
 			add("Kind: serverless endpoints take no instance type, instances or data capture")
 		}
 	case Realtime, MultiModel, Async:
+		if a.CapturePercent != 0 && !slices.Contains(catalog.SageMakerCaptureKinds, a.Kind) {
+			add("CapturePercent: %s endpoints do not support data capture; allowed on: %s (catalog.SageMakerCaptureSource)",
+				a.Kind, strings.Join(catalog.SageMakerCaptureKinds, ", "))
+		}
 		// A type the catalog lacks takes its family's instance storage flag.
 		t, _ = catalog.ResolveSageMakerInstance(a.InstanceType)
 		if !catalog.SageMakerTypeFor(a.InstanceType, catalog.SageMakerHosting) {

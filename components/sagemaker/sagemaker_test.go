@@ -394,9 +394,9 @@ func endpointArgs(kind string) *sagemaker.EndpointArgs {
 		a.InstanceType, a.MinInstances, a.MaxInstances, a.CapturePercent = "", 0, 0, 0
 		a.ServerlessMemoryMB, a.ServerlessMaxConcurrency = 2048, 5
 	case sagemaker.MultiModel:
-		a.ModelDataURL = "s3://models/churn/"
+		a.ModelDataURL, a.CapturePercent = "s3://models/churn/", 0
 	case sagemaker.Async:
-		a.AsyncOutputURI, a.AsyncMaxConcurrentInvocations = "s3://artifacts/async/churn/", 4
+		a.AsyncOutputURI, a.AsyncMaxConcurrentInvocations, a.CapturePercent = "s3://artifacts/async/churn/", 4, 0
 	}
 	return a
 }
@@ -479,6 +479,22 @@ func TestUncataloguedTypeTakesItsFamilysStorage(t *testing.T) {
 		require.NoError(t, err, typ)
 		_, hasKey := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["kmsKeyArn"]
 		require.Equal(t, wantKey, hasKey, typ)
+	}
+}
+
+// TestCaptureOnlyWhereSupported: real-time endpoints capture; async and
+// multi-model endpoints refuse a capture setting (catalog.SageMakerCaptureSource).
+func TestCaptureOnlyWhereSupported(t *testing.T) {
+	rec, err := buildEndpoint(t, endpointArgs(sagemaker.Realtime))
+	require.NoError(t, err)
+	_, capture := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["dataCaptureConfig"]
+	require.True(t, capture)
+	for _, kind := range []string{sagemaker.Async, sagemaker.MultiModel} {
+		a := endpointArgs(kind)
+		a.CapturePercent = 20
+		rec, err := buildEndpoint(t, a)
+		require.ErrorContains(t, err, "CapturePercent: "+kind+" endpoints do not support data capture; allowed on: realtime")
+		require.Empty(t, rec.ByType("aws:sagemaker/endpointConfiguration:EndpointConfiguration"), "nothing is registered")
 	}
 }
 

@@ -52,6 +52,17 @@ func init() {
 		},
 	)
 	registerStack(ConcernDeploy, StackRule{
+		Name: "sagemaker-data-capture-supported",
+		Description: "Data capture works on real-time endpoints serving one model: asynchronous inference does not " +
+			"capture, and Model Monitor does not support multi-model endpoints (catalog.SageMakerCaptureSource). " +
+			"Capture configured there records nothing, and the checks that read it see nothing.",
+		Checks: "An `aws:sagemaker/endpointConfiguration` with an enabled `dataCaptureConfig` has no `asyncInferenceConfig` " +
+			"and serves no `aws:sagemaker/model:Model` whose `primaryContainer.mode` is `MultiModel`.",
+		Level: Mandatory,
+		Types: []string{smEndpointConfigType},
+		Check: checkDataCaptureSupported,
+	})
+	registerStack(ConcernDeploy, StackRule{
 		Name: "sagemaker-serverless-supported",
 		Description: "Serverless inference takes one variant, no data capture, and models without a VPC " +
 			"configuration or network isolation: SageMaker refuses anything else.",
@@ -244,4 +255,36 @@ func forEachJobResources(steps []any, visit func(where string, res map[string]an
 		}
 	}
 	processing(steps)
+}
+
+func checkDataCaptureSupported(rs []Resource, _ map[string]any) []Finding {
+	var out []Finding
+	for _, c := range rs {
+		if c.Type != smEndpointConfigType {
+			continue
+		}
+		if _, dp := lookup(c.Properties, "dataCaptureConfig"); dp != present {
+			continue
+		}
+		if on, ok := getBool(c.Properties, "dataCaptureConfig", "enableCapture"); ok && !on {
+			continue
+		}
+		if _, ap := lookup(c.Properties, "asyncInferenceConfig"); ap == present {
+			out = append(out, Finding{c.URN, "data capture on an asynchronous endpoint: asynchronous inference does not capture " +
+				"requests and responses; turn capture off (catalog.SageMakerCaptureSource)"})
+		}
+		for _, m := range rs {
+			if m.Type != smModelType {
+				continue
+			}
+			if mode, _ := getString(m.Properties, "primaryContainer", "mode"); mode != "MultiModel" {
+				continue
+			}
+			if len(variantsServing([]Resource{c}, m)) > 0 {
+				out = append(out, Finding{c.URN, "data capture on a multi-model endpoint: Model Monitor supports only endpoints " +
+					"that host a single model; turn capture off (catalog.SageMakerCaptureSource)"})
+			}
+		}
+	}
+	return out
 }

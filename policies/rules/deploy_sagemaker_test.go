@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"github.com/stretchr/testify/require"
 	"testing"
 )
 
@@ -165,4 +166,42 @@ func TestPipelineVolumeKeyStorage(t *testing.T) {
 			want: []string{"step Train sets VolumeKmsKeyId on parameter T, which has no EnumValues"}},
 		{name: "definition unknown", r: mk(smPipelineType, "p", map[string]any{"pipelineDefinition": computed})},
 	})
+}
+
+func TestDataCaptureSupported(t *testing.T) {
+	rule := stackRuleNamed(t, "sagemaker-data-capture-supported")
+	capture := map[string]any{"enableCapture": true, "initialSamplingPercentage": 20, "destinationS3Uri": "s3://a/capture/"}
+	model := func(mode string) Resource {
+		return mk(smModelType, "m", map[string]any{"name": "m", "primaryContainer": map[string]any{"image": "i", "mode": mode}})
+	}
+	config := func(extra map[string]any) Resource {
+		props := map[string]any{"productionVariants": []any{map[string]any{"variantName": "main", "modelName": "m", "instanceType": "ml.m5.xlarge"}}}
+		for k, v := range extra {
+			props[k] = v
+		}
+		return mk(smEndpointConfigType, "c", props)
+	}
+	for _, c := range []struct {
+		name string
+		rs   []Resource
+		want string
+	}{
+		{"real-time with capture", []Resource{model("SingleModel"), config(map[string]any{"dataCaptureConfig": capture})}, ""},
+		{"async without capture", []Resource{model("SingleModel"), config(map[string]any{"asyncInferenceConfig": map[string]any{}})}, ""},
+		{"async with capture", []Resource{model("SingleModel"), config(map[string]any{"dataCaptureConfig": capture, "asyncInferenceConfig": map[string]any{}})},
+			"data capture on an asynchronous endpoint"},
+		{"multi-model with capture", []Resource{model("MultiModel"), config(map[string]any{"dataCaptureConfig": capture})},
+			"data capture on a multi-model endpoint"},
+		{"multi-model with capture off", []Resource{model("MultiModel"), config(map[string]any{"dataCaptureConfig": map[string]any{"enableCapture": false}})}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := rule.Check(c.rs, nil)
+			if c.want == "" {
+				require.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			require.Contains(t, got[0].Message, c.want)
+		})
+	}
 }

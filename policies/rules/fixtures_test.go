@@ -112,6 +112,10 @@ var fixtureDefs = []fixtureDef{
 	{"export-data-capture-no-kms.json", "prod", "sagemaker-capture-customer-key", "endpoint data capture without a key", func(s *stackBuilder) {
 		delete(s.endpointConfig().inputs["dataCaptureConfig"].(map[string]any), "kmsKeyId")
 	}},
+	{"export-async-capture.json", "prod", "sagemaker-data-capture-supported", "data capture on an asynchronous endpoint", func(s *stackBuilder) {
+		s.endpointConfig().inputs["asyncInferenceConfig"] = map[string]any{"outputConfig": map[string]any{
+			"s3OutputPath": "s3://ml-platform-async/", "kmsKeyId": s.keyARN("data")}}
+	}},
 	{"export-bedrock-no-kms.json", "prod", "bedrock-guardrail-customer-key", "a Bedrock guardrail without a customer key", func(s *stackBuilder) {
 		delete(s.guardrail().inputs, "kmsKeyArn")
 	}},
