@@ -394,6 +394,9 @@ func parseSageMaker(project, stack string, env conventions.Environment, region s
 		case out.PromoteFrom != "" || out.ModelPackage != "":
 		case out.ModelPath == "" || strings.HasPrefix(out.ModelPath, "/") || strings.Contains(out.ModelPath, "://"):
 			p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz (or set modelPackage or promoteFrom)", out.ModelPath)
+		case strings.HasPrefix(out.ModelPath, conventions.ModelsArchivePrefix) || conventions.ModelsArchivePrefix == out.ModelPath+"/":
+			p.add(k+".modelPath", "%q is under %s, which the models bucket's lifecycle moves to Glacier Flexible Retrieval after "+
+				"storage.lifecycle.models.glacierDays: endpoints could not load it; serve from another prefix", out.ModelPath, conventions.ModelsArchivePrefix)
 		case out.Kind == EndpointMultiModel && !strings.HasSuffix(out.ModelPath, "/"):
 			p.add(k+".modelPath", "%q: a multi-model endpoint loads models from a prefix ending in /", out.ModelPath)
 		case out.Kind != EndpointMultiModel && strings.HasSuffix(out.ModelPath, "/"):

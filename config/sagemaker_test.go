@@ -167,6 +167,8 @@ func TestSageMakerErrors(t *testing.T) {
 			"ml-platform:sagemaker.endpoints[0].minInstances: 0; allowed: 1 or more"},
 		{"GPU target on CPU", "dev", ep(map[string]any{"gpuUtilizationTarget": 70}),
 			"ml-platform:sagemaker.endpoints[0].gpuUtilizationTarget: 70; allowed: 1 to 100, on a GPU instance type"},
+		{"served from the archive prefix", "dev", ep(map[string]any{"modelPath": "models/churn/model.tar.gz"}),
+			`ml-platform:sagemaker.endpoints[0].modelPath: "models/churn/model.tar.gz" is under models/, which the models bucket's lifecycle moves to Glacier Flexible Retrieval`},
 		{"async with capture", "dev", ep(map[string]any{"kind": "async", "capturePercent": 20}),
 			`ml-platform:sagemaker.endpoints[0].capturePercent: async endpoints do not support data capture; allowed on kind: "realtime"`},
 		{"multi-model with capture", "dev", ep(map[string]any{"kind": "multiModel", "modelPath": "models/", "capturePercent": 20}),

@@ -226,3 +226,8 @@ var ComplianceProfiles = []ComplianceProfile{ComplianceNone, ComplianceHIPAA, Co
 
 // Valid reports whether p is one of ComplianceProfiles.
 func (p ComplianceProfile) Valid() bool { return slices.Contains(ComplianceProfiles, p) }
+
+// ModelsArchivePrefix is the prefix of the models bucket that the seed's
+// archive rule moves to Glacier Flexible Retrieval: config refuses to
+// serve from it and the storage component scopes the rule to it.
+const ModelsArchivePrefix = "models/"

@@ -3,10 +3,12 @@ package tests
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -62,7 +64,11 @@ func TestBucketsInBothStacks(t *testing.T) {
 				require.Contains(t, str(pol[purpose], "policy"), `"aws:SecureTransport":["false"]`, purpose)
 				require.Equal(t, res.Config.Storage.RestrictToVPCEndpoint && purpose != storage.AccessLogs,
 					strings.Contains(str(pol[purpose], "policy"), "aws:SourceVpce"), "%s: VPC endpoint restriction as configured", purpose)
-				require.Len(t, life[purpose]["rules"].ArrayValue(), 1, purpose)
+				wantRules := 1
+				if purpose == storage.Models {
+					wantRules = 2 // and the seed's archive rule over models/
+				}
+				require.Len(t, life[purpose]["rules"].ArrayValue(), wantRules, purpose)
 			}
 			// The seed's training-data lifecycle, with its days.
 			rule := life[storage.TrainingData]["rules"].ArrayValue()[0].ObjectValue()
@@ -231,4 +237,45 @@ func TestStorageConfigNamesItsKey(t *testing.T) {
 	values["ml-platform:storage"] = `{"lustre":{"deploymentType":"SCRATCH_2"},"trainingJob":{"enabled":true,"nodes":20}}`
 	_, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
 	require.ErrorContains(t, err, "ml-platform:storage.trainingJob.nodes: 20 nodes of p5.48xlarge need 160 GPUs, above the pool's limit of 64")
+}
+
+// TestServedArtifactsStayReadable walks every model of both stacks and
+// checks its artifact against every lifecycle rule of its bucket: nothing
+// an endpoint loads is ever archived to a class that needs a restore, and
+// the seed's archive rule still covers the models prefix.
+func TestServedArtifactsStayReadable(t *testing.T) {
+	rule := stackRule(t, "sagemaker-model-artifact-readable")
+	for _, stack := range []string{"dev", "prod"} {
+		res := preview(t, stack)
+		rs := offline.PolicyResources(res.Registered)
+		models := byType(res, "aws:sagemaker/model:Model")
+		require.NotEmpty(t, models)
+		require.Empty(t, rule.Check(rs, nil), stack)
+		var archive bool
+		for _, lc := range byType(res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2") {
+			for _, r := range lc.Inputs["rules"].ArrayValue() {
+				if str(r.ObjectValue(), "id") == "models-archive" {
+					archive = true
+				}
+			}
+		}
+		require.True(t, archive, "%s keeps the seed's archive rule", stack)
+
+		// The same walk fails when a model's artifact sits in the archive.
+		for i, r := range rs {
+			if r.Type != "aws:sagemaker/model:Model" {
+				continue
+			}
+			url, ok := r.Properties.Get("primaryContainer").AsMap().GetOk("modelDataUrl")
+			if !ok || !url.IsString() || !strings.Contains(url.AsString(), "ml-platform-"+stack+"-models-") {
+				continue
+			}
+			bucket, _, _ := strings.Cut(strings.TrimPrefix(url.AsString(), "s3://"), "/")
+			moved := slices.Clone(rs)
+			moved[i].Properties = r.Properties.Set("primaryContainer", property.New(r.Properties.Get("primaryContainer").AsMap().
+				Set("modelDataUrl", property.New("s3://"+bucket+"/models/archived.tar.gz"))))
+			require.NotEmpty(t, rule.Check(moved, nil), "%s: %s from the archive prefix", stack, r.Name)
+			break
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -416,16 +417,41 @@ func (b *Buckets) bucket(ctx *pulumi.Context, name, purpose string, args *Bucket
 
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
-		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{LifecycleRule(purpose, args.Lifecycle, args.AbortIncompleteUploadDays)},
+		Rules:  LifecycleRules(purpose, args.Lifecycle, args.AbortIncompleteUploadDays),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
 		return nil, err
 	}
 	return bp, nil
 }
 
-// LifecycleRule is the one lifecycle rule of a bucket: over every object,
-// the purpose's transitions and expirations, noncurrent versions expired,
-// unfinished multipart uploads aborted.
+// ModelsArchivePrefix is the models bucket's archive: the seed's rule
+// moves what sits there to Glacier Flexible Retrieval, where GetObject
+// fails until the object is restored. Endpoints never load from it: they
+// serve from any other prefix (config refuses a modelPath under it, and
+// sagemaker-model-artifact-readable checks the plan).
+const ModelsArchivePrefix = conventions.ModelsArchivePrefix
+
+// LifecycleRules are a bucket's lifecycle rules: LifecycleRule over every
+// object and, for the models bucket, the seed's archive rule over
+// ModelsArchivePrefix (current objects to GLACIER after ModelsGlacierDays).
+func LifecycleRules(purpose string, l Lifecycle, abortDays int) s3.BucketLifecycleConfigurationV2RuleArray {
+	rules := s3.BucketLifecycleConfigurationV2RuleArray{LifecycleRule(purpose, l, abortDays)}
+	if purpose == Models {
+		rules = append(rules, s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:     pulumi.String("models-archive"),
+			Status: pulumi.String("Enabled"),
+			Filter: s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(ModelsArchivePrefix)},
+			Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{
+				s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(l.ModelsGlacierDays), StorageClass: pulumi.String(catalog.S3Glacier)}},
+		})
+	}
+	return rules
+}
+
+// LifecycleRule is a bucket's rule over every object: the purpose's
+// transitions and expirations, noncurrent versions expired (the models
+// bucket's moved to Glacier Flexible Retrieval instead: no model version
+// is ever deleted by age), unfinished multipart uploads aborted.
 func LifecycleRule(purpose string, l Lifecycle, abortDays int) s3.BucketLifecycleConfigurationV2RuleArgs {
 	rule := s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:     pulumi.String(purpose),
@@ -456,7 +482,14 @@ func LifecycleRule(purpose string, l Lifecycle, abortDays int) s3.BucketLifecycl
 	case Checkpoints:
 		expire(l.CheckpointsExpireDays)
 	case Models:
-		rule.Transitions = s3.BucketLifecycleConfigurationV2RuleTransitionArray{transition(l.ModelsGlacierDays, catalog.S3Glacier)}
+		// The seed: noncurrent model versions to Glacier Flexible
+		// Retrieval at NoncurrentExpireDays (30), kept, not deleted.
+		// Current objects stay where endpoints can load them; the archive
+		// rule (LifecycleRules) moves only ModelsArchivePrefix.
+		rule.NoncurrentVersionExpiration = nil
+		rule.NoncurrentVersionTransitions = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArray{
+			s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArgs{
+				NoncurrentDays: pulumi.Int(l.NoncurrentExpireDays), StorageClass: pulumi.String(catalog.S3Glacier)}}
 	case AccessLogs:
 		expire(l.LogsExpireDays)
 		rule.NoncurrentVersionExpiration = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(1)}

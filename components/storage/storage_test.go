@@ -122,11 +122,12 @@ func TestEveryBucketIsLockedDown(t *testing.T) {
 	golden.AssertJSON(t, "access-logs-policy.json", mock.String(byBucket(t, rec, "aws:s3/bucketPolicy:BucketPolicy", b.Names[storage.AccessLogs]).Inputs, "policy"))
 }
 
-// lifecycle returns the one rule of a bucket's lifecycle configuration.
+// lifecycle returns the rule over every object of a bucket's lifecycle
+// configuration (the first; the models bucket adds its archive rule).
 func lifecycle(t *testing.T, rec *mock.Registered) resource.PropertyMap {
 	t.Helper()
 	rules := rec.Inputs["rules"].ArrayValue()
-	require.Len(t, rules, 1)
+	require.NotEmpty(t, rules)
 	return rules[0].ObjectValue()
 }
 
@@ -164,9 +165,28 @@ func TestSeedLifecycle(t *testing.T) {
 	require.Equal(t, 30.0, mock.Object(ckpt, "expiration")["days"].NumberValue())
 	require.Equal(t, 30.0, mock.Object(ckpt, "noncurrentVersionExpiration")["noncurrentDays"].NumberValue(), "noncurrent checkpoints expire too")
 
+	// The seed's models rule: current objects of the models prefix to
+	// Glacier Flexible Retrieval at 180 days, noncurrent versions at 30
+	// (kept, never deleted); what endpoints serve, outside that prefix,
+	// is never archived.
 	models := rule(storage.Models)
-	require.Equal(t, map[string]float64{"GLACIER": 180}, transitions(models))
-	require.Equal(t, 30.0, mock.Object(models, "noncurrentVersionExpiration")["noncurrentDays"].NumberValue())
+	require.Empty(t, transitions(models), "served artifacts stay readable")
+	_, expires := models["noncurrentVersionExpiration"]
+	require.False(t, expires, "no model version is deleted by age")
+	nc := models["noncurrentVersionTransitions"].ArrayValue()
+	require.Len(t, nc, 1)
+	require.Equal(t, "GLACIER", mock.String(nc[0].ObjectValue(), "storageClass"))
+	require.Equal(t, 30.0, nc[0].ObjectValue()["noncurrentDays"].NumberValue())
+	all := byBucket(t, rec, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Names[storage.Models]).Inputs["rules"].ArrayValue()
+	require.Len(t, all, 2)
+	archive := all[1].ObjectValue()
+	require.Equal(t, storage.ModelsArchivePrefix, mock.String(mock.Object(archive, "filter"), "prefix"))
+	require.Equal(t, map[string]float64{"GLACIER": 180}, transitions(archive))
+	for _, p := range storage.Purposes {
+		if p != storage.Models {
+			require.Len(t, byBucket(t, rec, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Names[p]).Inputs["rules"].ArrayValue(), 1, p)
+		}
+	}
 
 	require.Equal(t, 400.0, mock.Object(rule(storage.AccessLogs), "expiration")["days"].NumberValue())
 	require.Empty(t, transitions(rule(storage.Artifacts)))

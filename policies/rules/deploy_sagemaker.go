@@ -52,6 +52,20 @@ func init() {
 		},
 	)
 	registerStack(ConcernDeploy, StackRule{
+		Name: "sagemaker-model-artifact-readable",
+		Description: "An endpoint loads its model artifact whenever it starts an instance (scale-out, replacement) and a " +
+			"multi-model endpoint whenever a model is first invoked. An artifact a lifecycle rule has moved to Glacier " +
+			"Flexible Retrieval or Deep Archive, or an Intelligent-Tiering archive tier, answers InvalidObjectState until " +
+			"restored: the endpoint fails months after it deployed.",
+		Checks: "For every `aws:sagemaker/model:Model` whose `modelDataUrl` (primary container or containers) is in a bucket " +
+			"of the plan, no enabled rule of that bucket's `aws:s3/bucketLifecycleConfigurationV2` whose prefix covers " +
+			"the key (or a multi-model prefix) transitions current objects to GLACIER or DEEP_ARCHIVE, and no " +
+			"`aws:s3/bucketIntelligentTieringConfiguration` with archive tiers covers it.",
+		Level: Mandatory,
+		Types: []string{smModelType},
+		Check: checkModelArtifactReadable,
+	})
+	registerStack(ConcernDeploy, StackRule{
 		Name: "sagemaker-data-capture-supported",
 		Description: "Data capture works on real-time endpoints serving one model: asynchronous inference does not " +
 			"capture, and Model Monitor does not support multi-model endpoints (catalog.SageMakerCaptureSource). " +
@@ -283,6 +297,83 @@ func checkDataCaptureSupported(rs []Resource, _ map[string]any) []Finding {
 			if len(variantsServing([]Resource{c}, m)) > 0 {
 				out = append(out, Finding{c.URN, "data capture on a multi-model endpoint: Model Monitor supports only endpoints " +
 					"that host a single model; turn capture off (catalog.SageMakerCaptureSource)"})
+			}
+		}
+	}
+	return out
+}
+
+// checkModelArtifactReadable fires on models whose artifact a lifecycle
+// rule or an Intelligent-Tiering configuration archives.
+func checkModelArtifactReadable(rs []Resource, _ map[string]any) []Finding {
+	var out []Finding
+	for _, m := range rs {
+		if m.Type != smModelType {
+			continue
+		}
+		var urls []string
+		if u, ok := getString(m.Properties, "primaryContainer", "modelDataUrl"); ok {
+			urls = append(urls, u)
+		}
+		containers, _ := getMaps(m.Properties, "containers")
+		for _, c := range containers {
+			if u, ok := getString(c, "modelDataUrl"); ok {
+				urls = append(urls, u)
+			}
+		}
+		for _, u := range urls {
+			bucket, key, ok := strings.Cut(strings.TrimPrefix(u, "s3://"), "/")
+			if !ok || !strings.HasPrefix(u, "s3://") {
+				continue
+			}
+			for _, why := range archivedBy(rs, bucket, key) {
+				out = append(out, Finding{m.URN, fmt.Sprintf("model artifact %s: %s; GetObject fails until it is restored, so scale-out, "+
+					"instance replacement and multi-model loading fail: serve from a prefix no archive rule covers", u, why)})
+			}
+		}
+	}
+	return out
+}
+
+// archivedBy says which lifecycle rules or Intelligent-Tiering
+// configurations of bucket archive key (or, for a prefix, anything under it).
+func archivedBy(rs []Resource, bucket, key string) []string {
+	covers := func(prefix string) bool { return strings.HasPrefix(key, prefix) || strings.HasPrefix(prefix, key) }
+	var out []string
+	for _, r := range rs {
+		if b, _ := getString(r.Properties, "bucket"); b != bucket {
+			continue
+		}
+		switch r.Type {
+		case "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+			rules, _ := getMaps(r.Properties, "rules")
+			for _, rule := range rules {
+				if status, _ := getString(rule, "status"); status != "Enabled" {
+					continue
+				}
+				prefix, _ := getString(rule, "filter", "prefix")
+				if p, ok := getString(rule, "filter", "and", "prefix"); ok {
+					prefix = p
+				}
+				if !covers(prefix) {
+					continue
+				}
+				ts, _ := getMaps(rule, "transitions")
+				for _, t := range ts {
+					class, _ := getString(t, "storageClass")
+					if class == catalog.S3Glacier || class == catalog.S3DeepArchive {
+						id, _ := getString(rule, "id")
+						out = append(out, fmt.Sprintf("lifecycle rule %q (prefix %q) moves it to %s", id, prefix, class))
+					}
+				}
+			}
+		case "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration":
+			if status, ok := getString(r.Properties, "status"); ok && status != "Enabled" {
+				continue
+			}
+			prefix, _ := getString(r.Properties, "filter", "prefix")
+			if tiers, _ := getMaps(r.Properties, "tierings"); len(tiers) > 0 && covers(prefix) {
+				out = append(out, fmt.Sprintf("Intelligent-Tiering archive tiers (prefix %q) archive it", prefix))
 			}
 		}
 	}

@@ -205,3 +205,44 @@ func TestDataCaptureSupported(t *testing.T) {
 		})
 	}
 }
+
+func TestModelArtifactReadable(t *testing.T) {
+	rule := stackRuleNamed(t, "sagemaker-model-artifact-readable")
+	model := func(url string) Resource {
+		return mk(smModelType, "m", map[string]any{"primaryContainer": map[string]any{"image": "i", "modelDataUrl": url}})
+	}
+	lifecycle := func(rules ...any) Resource {
+		return mk("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "lc", map[string]any{"bucket": "models", "rules": rules})
+	}
+	archive := func(prefix, class string) map[string]any {
+		return map[string]any{"id": "archive", "status": "Enabled", "filter": map[string]any{"prefix": prefix},
+			"transitions": []any{map[string]any{"days": 180, "storageClass": class}}}
+	}
+	for _, c := range []struct {
+		name string
+		rs   []Resource
+		want string
+	}{
+		{"served outside the archive prefix", []Resource{model("s3://models/churn/model.tar.gz"), lifecycle(archive("models/", "GLACIER"))}, ""},
+		{"served from the archive prefix", []Resource{model("s3://models/models/churn/model.tar.gz"), lifecycle(archive("models/", "GLACIER"))},
+			`lifecycle rule "archive" (prefix "models/") moves it to GLACIER`},
+		{"archived bucket-wide", []Resource{model("s3://models/churn/model.tar.gz"), lifecycle(archive("", "DEEP_ARCHIVE"))}, "moves it to DEEP_ARCHIVE"},
+		{"instant retrieval is readable", []Resource{model("s3://models/churn/model.tar.gz"), lifecycle(archive("", "GLACIER_IR"))}, ""},
+		{"a multi-model prefix above the archive", []Resource{model("s3://models/"), lifecycle(archive("models/", "GLACIER"))}, "moves it to GLACIER"},
+		{"another bucket", []Resource{model("s3://other/churn/model.tar.gz"), lifecycle(archive("", "GLACIER"))}, ""},
+		{"Intelligent-Tiering archive tiers", []Resource{model("s3://models/churn/model.tar.gz"),
+			mk("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration", "it", map[string]any{
+				"bucket": "models", "status": "Enabled", "tierings": []any{map[string]any{"accessTier": "ARCHIVE_ACCESS", "days": 90}}})},
+			"Intelligent-Tiering archive tiers"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := rule.Check(c.rs, nil)
+			if c.want == "" {
+				require.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			require.Contains(t, got[0].Message, c.want)
+		})
+	}
+}

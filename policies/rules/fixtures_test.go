@@ -112,6 +112,16 @@ var fixtureDefs = []fixtureDef{
 	{"export-data-capture-no-kms.json", "prod", "sagemaker-capture-customer-key", "endpoint data capture without a key", func(s *stackBuilder) {
 		delete(s.endpointConfig().inputs["dataCaptureConfig"].(map[string]any), "kmsKeyId")
 	}},
+	{"export-model-artifact-archived.json", "prod", "sagemaker-model-artifact-readable",
+		"a model served from a prefix its bucket's lifecycle moves to Glacier Flexible Retrieval", func(s *stackBuilder) {
+			s.bucket("models", func(key string, in map[string]any) {
+				if key == "lifecycle" {
+					in["rules"] = append(in["rules"].([]any), map[string]any{"id": "archive", "status": "Enabled",
+						"filter": map[string]any{"prefix": "models/"}, "transitions": []any{map[string]any{"days": 180, "storageClass": "GLACIER"}}})
+				}
+			})
+			s.model().inputs["primaryContainer"].(map[string]any)["modelDataUrl"] = "s3://ml-platform-prod-models/models/churn/model.tar.gz"
+		}},
 	{"export-async-capture.json", "prod", "sagemaker-data-capture-supported", "data capture on an asynchronous endpoint", func(s *stackBuilder) {
 		s.endpointConfig().inputs["asyncInferenceConfig"] = map[string]any{"outputConfig": map[string]any{
 			"s3OutputPath": "s3://ml-platform-async/", "kmsKeyId": s.keyARN("data")}}
