@@ -99,21 +99,19 @@ var InstanceTypesSource = Source{
 // EFALayoutSource says how a launch template lays out the interfaces of an
 // EFA instance (components/cluster.EFALayout follows it).
 var EFALayoutSource = Source{
-	Description: "EC2 user guide, \"Maximize network bandwidth on Amazon EC2 instances with multiple network cards\": for the " +
-		"primary network interface (network card 0, device index 0) create an ENA interface (an EFA-only interface cannot be " +
-		"the primary); if card 0 supports EFA, an EFA-only interface at card 0 device index 1; on each further card an " +
-		"EFA-only interface at device index 0. So an instance gets one EFA device per network card (p5.48xlarge 32, " +
-		"p5en.48xlarge 16, p4d/p4de.24xlarge 4, trn1.32xlarge 8, trn1n.32xlarge 16) plus one ENA primary; card 0 must " +
-		"take two interfaces, which every EFA type here allows (DescribeInstanceTypes NetworkCards[0].MaximumNetworkInterfaces: " +
-		"p5 2, p5en 4, p4d 15, trn1/trn1n 5, the single-card g4dn/g5 types 4 or more, per aws/amazon-vpc-cni-k8s " +
-		"vpc_ip_resource_limit.go). EFA-only interfaces take no IP address and need VPC CNI 1.18.5 or later (EKS user guide, " +
-		"\"Run machine learning training on Amazon EKS with Elastic Fabric Adapter\"). EC2 refuses AssociatePublicIpAddress, " +
-		"even false, on a launch with several interfaces (EC2 API reference, InstanceNetworkInterfaceSpecification: \"You " +
-		"cannot specify more than one network interface in the request\" with a public IP; error InvalidParameterCombination). " +
-		"terraform-aws-eks (efa primary, efa-only at device index 1), pulumi-eks and Karpenter still use the older layout with " +
-		"an EFA primary, which EC2 also accepts.",
+	Description: "EC2 user guide, \"Maximize network bandwidth on Amazon EC2 instances with multiple network cards\" and " +
+		"\"Elastic Fabric Adapter\": the primary interface (network card 0, device index 0) may be an EFA interface (EFA " +
+		"with ENA; an EFA-only interface cannot be the primary), and each further card takes an EFA-only interface at device " +
+		"index 0. So an instance gets one EFA device per network card (p5.48xlarge 32, p5en.48xlarge 16, p4d/p4de.24xlarge 4, " +
+		"trn1.32xlarge 8, trn1n.32xlarge 16). The guide's newer layout (an ENA primary plus an EFA-only interface at card 0 " +
+		"device index 1) takes a second card-0 slot, which leaves p5.48xlarge (two on card 0) none for pod interfaces: the " +
+		"VPC CNI attaches those on card 0 only (catalog.PodNetworkSource), and Karpenter v1.14 counts EFA-only interfaces " +
+		"against the ENIs pods may use (pkg/providers/instancetype/types.go). The EFA primary is what terraform-aws-eks, " +
+		"pulumi-eks and Karpenter use. EFA-only interfaces take no IP address and need VPC CNI 1.18.5 or later (EKS user " +
+		"guide, \"Run machine learning training on Amazon EKS with Elastic Fabric Adapter\"). EC2 refuses " +
+		"AssociatePublicIpAddress, even false, on a launch with several interfaces (InvalidParameterCombination).",
 	URL:      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-acc-inst-types.html",
-	Recorded: recorded,
+	Recorded: "2026-12-07",
 }
 
 // InstancePricesSource says where OnDemandUSDPerHour comes from.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/internal/offline"
@@ -74,7 +75,7 @@ func TestEveryNodeGroupMatchesItsConfig(t *testing.T) {
 				if g.EFA {
 					efaGroups++
 					require.Equal(t, "true", str(labels, conventions.LabelEFA), "%s: the label the EFA device plugin selects", g.Name)
-					require.Len(t, nics, typ.MaxEFAInterfaces+1, "%s: the ENA primary plus one EFA-only interface per network card", g.Name)
+					require.Len(t, nics, typ.MaxEFAInterfaces, "%s: an EFA primary plus one EFA-only interface per further network card", g.Name)
 					cards := map[float64]int{}
 					for i, n := range nics {
 						m := n.ObjectValue()
@@ -85,7 +86,7 @@ func TestEveryNodeGroupMatchesItsConfig(t *testing.T) {
 						cards[card]++
 						want := "efa-only"
 						if i == 0 {
-							want = "interface"
+							want = "efa"
 						}
 						require.Equal(t, want, str(m, "interfaceType"), "%s interface %d", g.Name, i)
 					}
@@ -106,10 +107,11 @@ func TestEveryNodeGroupMatchesItsConfig(t *testing.T) {
 
 // TestProdEFAGroupsMatchTheCatalog pins the interface counts by hand: p5
 // has 32 network cards, trn1 8 (EC2 user guide, EFA supported instance
-// types), each with an EFA-only interface, plus the ENA primary.
+// types): the EFA primary on card 0 and an EFA-only interface on each
+// other card.
 func TestProdEFAGroupsMatchTheCatalog(t *testing.T) {
 	res := preview(t, "prod")
-	want := map[string]int{"cluster-p5-training": 33, "cluster-trn1-training": 9}
+	want := map[string]int{"cluster-p5-training": 32, "cluster-trn1-training": 8}
 	for name, n := range want {
 		lt := named(byType(res, "aws:ec2/launchTemplate:LaunchTemplate"), name)
 		require.NotNil(t, lt, name)
@@ -539,3 +541,48 @@ var (
 	obj = mock.Object
 	arr = mock.Array
 )
+
+// TestEveryNodeTypeHasPodAddresses computes, for every type a node group
+// or a Karpenter pool of either stack may launch, the pod interfaces left
+// on network card 0 (where the VPC CNI attaches them) and the pods a node
+// then holds, from the catalog's per-card limits: none may be zero. The
+// layout the guide now recommends (an ENA primary plus an EFA-only
+// interface on card 0) leaves p5.48xlarge none under custom networking.
+func TestEveryNodeTypeHasPodAddresses(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		res := preview(t, stack)
+		custom := res.Config.Network.PodCIDR != ""
+		check := func(where, typ string, efa bool) {
+			it, known := catalog.LookupInstanceType(typ)
+			if !known {
+				return
+			}
+			var layout []cluster.NetworkInterface
+			if efa {
+				layout = cluster.EFALayout(it.MaxEFAInterfaces)
+			}
+			pods, maxPods, ok := cluster.PodSlots(typ, layout, custom)
+			require.True(t, ok, "%s: the catalog records %s's card-0 limits", where, typ)
+			require.Positive(t, pods, "%s %s: no pod interface on card 0", where, typ)
+			require.Greater(t, maxPods, 2, "%s %s", where, typ)
+		}
+		for _, g := range res.Config.Cluster.NodeGroups {
+			for _, typ := range g.InstanceTypes {
+				check(stack+" node group "+g.Name, typ, g.EFA)
+			}
+		}
+		k := res.Config.Cluster.Karpenter
+		for _, pool := range cluster.Pools(res.Config.Environment.ProdLike(), k.TrainingGPULimit, k.InferenceGPULimit, k.NeuronDeviceLimit) {
+			for _, it := range catalog.InstanceTypes() {
+				if slices.Contains(pool.Families, it.Family()) || slices.Contains(pool.InstanceTypes, it.Name) {
+					check(stack+" pool "+pool.Name, it.Name, pool.EFA)
+				}
+			}
+		}
+	}
+	// The old layout, for the record: p5.48xlarge under custom networking.
+	old := []cluster.NetworkInterface{{NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "interface"},
+		{NetworkCardIndex: 0, DeviceIndex: 1, InterfaceType: "efa-only"}}
+	pods, _, _ := cluster.PodSlots("p5.48xlarge", old, true)
+	require.Zero(t, pods, "an ENA primary and an EFA-only interface fill p5's two card-0 slots")
+}

@@ -171,8 +171,16 @@ func (a *ClusterArgs) validate() error {
 		}
 		seen[g.Name] = true
 		// The whole subtree is judged before anything is registered.
-		if _, err := g.Validate(a.AvailabilityZones); err != nil {
+		shape, err := g.Validate(a.AvailabilityZones)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("NodeGroups[%d] (%s): %w", i, g.Name, err))
+			continue
+		}
+		for j, typ := range g.InstanceTypes {
+			if pods, _, known := PodSlots(typ, EFALayout(shape.EFADevices), len(a.PodSubnetIDsByAZ) > 0); known && pods == 0 {
+				errs = append(errs, fmt.Errorf("NodeGroups[%d] (%s).InstanceTypes[%d]: %s leaves no interface on network card 0 for pods "+
+					"(the VPC CNI gives pods addresses there only; catalog.PodNetworkSource)", i, g.Name, j, typ))
+			}
 		}
 	}
 	if !hasSystem {

@@ -105,14 +105,14 @@ type NetworkInterface struct {
 	InterfaceType string
 }
 
-// EFALayout lays out the interfaces of an instance with n EFA devices, as
-// the EC2 user guide's "Maximize network bandwidth on accelerated instance
-// types" recommends (catalog.EFALayoutSource): an ENA interface as the
-// primary (network card 0, device index 0; an EFA-only interface cannot be
-// the primary), an EFA-only interface at card 0 device index 1, and one
-// EFA-only interface at device index 0 on each further card. EFA-only
-// interfaces take no IP addresses, so the VPC CNI (1.18.5 or later)
-// leaves them to the EFA device plugin.
+// EFALayout lays out the interfaces of an instance with n EFA devices
+// (catalog.EFALayoutSource): an EFA interface (EFA with ENA) as the
+// primary on network card 0, and one EFA-only interface at device index 0
+// on each further card. The VPC CNI attaches pod interfaces on card 0
+// only (catalog.PodNetworkSource): an EFA-only interface there would take
+// one of card 0's slots, and p5.48xlarge has two, one of them the primary
+// (which, with custom networking, carries no pods), so no pod would ever
+// get an address. The EFA primary leaves card 0's other slots to pods.
 //
 // EC2 refuses AssociatePublicIpAddress on a launch with more than one
 // interface, even false, so no interface sets it.
@@ -120,14 +120,33 @@ func EFALayout(n int) []NetworkInterface {
 	if n <= 0 {
 		return nil
 	}
-	out := []NetworkInterface{
-		{NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "interface"},
-		{NetworkCardIndex: 0, DeviceIndex: 1, InterfaceType: "efa-only"},
-	}
+	out := []NetworkInterface{{NetworkCardIndex: 0, DeviceIndex: 0, InterfaceType: "efa"}}
 	for card := 1; card < n; card++ {
 		out = append(out, NetworkInterface{NetworkCardIndex: card, DeviceIndex: 0, InterfaceType: "efa-only"})
 	}
 	return out
+}
+
+// PodSlots says how many pod interfaces and pods a node of the type gets
+// with the given interface layout (none without EFA): card 0's interfaces
+// less the EFA-only ones on it and, with custom networking, the primary.
+// known is false when the catalog lacks the type's limits.
+func PodSlots(instanceType string, layout []NetworkInterface, customNetworking bool) (podInterfaces, maxPods int, known bool) {
+	limits, ok := catalog.LookupPodNetwork(instanceType)
+	if !ok {
+		return 0, 0, false
+	}
+	reserved := 0
+	if customNetworking {
+		reserved++ // the primary
+	}
+	for _, nic := range layout {
+		if nic.NetworkCardIndex == 0 && nic.InterfaceType == "efa-only" {
+			reserved++
+		}
+	}
+	podInterfaces, maxPods = limits.MaxPods(reserved)
+	return podInterfaces, maxPods, true
 }
 
 // userDataBoundary separates the parts of NodeUserData.
