@@ -245,3 +245,14 @@ var NodeAgentAddons = []string{"eks-pod-identity-agent", "kube-proxy", "vpc-cni"
 
 // ControlPlaneLogTypes are the five EKS control-plane log types.
 var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// NeuronSchedulerSource: what the Neuron scheduler extension does and
+// when it applies.
+var NeuronSchedulerSource = Source{
+	Description: "AWS Neuron documentation, \"Neuron scheduler extension\" (neuron-helm-chart): the extension filters " +
+		"nodes for pods that request Neuron devices or cores so the allocation is contiguous, and takes effect only for " +
+		"pods whose schedulerName is my-scheduler (or with the default scheduler reconfigured, defaultScheduler.enabled); " +
+		"the chart's scheduler.nodeSelector is applied by the defaultScheduler templates only (runtime review).",
+	URL:      "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/containers/tutorials/k8s-neuron-scheduler.html",
+	Recorded: "2026-12-07",
+}

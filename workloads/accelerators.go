@@ -93,10 +93,17 @@ func AcceleratorReleases(nvidia, neuron, efa bool) []Release {
 					"nodeSelectorTerms": onLabel(conventions.LabelAccelerator, string(catalog.AcceleratorTrainium), string(catalog.AcceleratorInferentia)),
 				}}},
 			},
-			"scheduler": map[string]any{
-				"enabled":      true,
-				"nodeSelector": map[string]any{conventions.LabelWorkloadType: string(conventions.RoleSystem)},
-			},
+			// The Neuron scheduler extension is off: it acts only for pods
+			// that set its schedulerName (none of the platform's does),
+			// its kube-scheduler image trails the control plane by minor
+			// versions, and the chart applies scheduler.nodeSelector only
+			// with defaultScheduler.enabled. The default scheduler places
+			// pods by the device plugin's aws.amazon.com/neuron* resources;
+			// what the extension adds is contiguous core allocation for
+			// pods asking for part of a device, which README lists as not
+			// provided (catalog.NeuronSchedulerSource).
+			"scheduler":        map[string]any{"enabled": false},
+			"defaultScheduler": map[string]any{"enabled": false},
 			"npd": map[string]any{"enabled": false},
 		}})
 	}

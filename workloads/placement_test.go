@@ -104,3 +104,21 @@ func TestReleasesSelectTheirHardware(t *testing.T) {
 		require.Equal(t, want[r.Chart], got, "%s runs exactly where its hardware is", r.Chart)
 	}
 }
+
+// TestNeuronSchedulerExtensionOff: the extension only acts for pods that
+// name its scheduler, which none of the platform's does, so the chart
+// installs no scheduler at all (catalog.NeuronSchedulerSource).
+func TestNeuronSchedulerExtensionOff(t *testing.T) {
+	for _, r := range workloads.AcceleratorReleases(false, true, false) {
+		if r.Chart != "neuron" {
+			continue
+		}
+		for _, key := range []string{"scheduler", "defaultScheduler"} {
+			v, ok := r.Values[key].(map[string]any)
+			require.True(t, ok, key)
+			require.Equal(t, false, v["enabled"], key)
+		}
+		return
+	}
+	t.Fatal("no neuron release")
+}
