@@ -32,6 +32,11 @@ type Bedrock struct {
 	// Application is the Kubernetes service account that gets the invoke
 	// role through Pod Identity.
 	Application BedrockApplication
+	// Streaming allows InvokeModelWithResponseStream and ConverseStream. In
+	// the guardrail's asynchronous streaming mode (the caller's choice)
+	// output reaches the caller before it is scanned and is not masked.
+	// Defaults to true outside prod, false in prod.
+	Streaming bool
 	// KnowledgeBase is the RAG knowledge base; nil when off.
 	KnowledgeBase *KnowledgeBase
 	// ProvisionedThroughput reserves model units; none by default.
@@ -157,6 +162,7 @@ type bedrockInput struct {
 		BlockedOutputMessage *string  `json:"blockedOutputMessage"`
 	} `json:"guardrail"`
 	Models              []string `json:"models"`
+	Streaming           *bool    `json:"streaming"`
 	ApplicationProfiles []struct {
 		Name  string `json:"name"`
 		Model string `json:"model"`
@@ -226,6 +232,8 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 	const key = KeyBedrock
 	b := Bedrock{Enabled: true, Application: BedrockApplication{Namespace: "ml-inference", ServiceAccount: "bedrock-client"}}
 	b.Guardrail = parseGuardrail(env, in, p)
+	b.Streaming = !env.ProdLike()
+	set(&b.Streaming, in.Streaming)
 
 	text := catalog.BedrockInvocableIDs(region, catalog.BedrockText)
 	for i, id := range in.Models {

@@ -137,7 +137,7 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 		ClusterName: prefix, Namespace: b.Application.Namespace, ServiceAccount: b.Application.ServiceAccount}).JSON()
 	access := &brc.AccessArgs{
 		Name:      prefix + "-bedrock-app",
-		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models},
+		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models, Streaming: b.Streaming},
 		ExtraARNs: extra, GuardrailARN: br.Guardrail.ARN, GuardrailVersionARN: br.Guardrail.VersionARN,
 		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: bedrockTrust, Tags: tagsOf,
 	}
@@ -152,7 +152,7 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 	if err != nil {
 		return err
 	}
-	if err := p.bedrockServiceAccount(ctx, br.Access); err != nil {
+	if err := p.bedrockServiceAccount(ctx, br); err != nil {
 		return err
 	}
 	if sm := p.SageMaker; sm != nil {
@@ -179,7 +179,8 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 // bedrockServiceAccount creates the application's service account when
 // its namespace is one the platform creates; another namespace's owner
 // creates it (the Pod Identity association names it either way).
-func (p *Platform) bedrockServiceAccount(ctx *pulumi.Context, access *brc.Access) error {
+func (p *Platform) bedrockServiceAccount(ctx *pulumi.Context, br *Bedrock) error {
+	access := br.Access
 	app := p.Config.Bedrock.Application
 	if p.Namespaces == nil {
 		return nil
@@ -198,8 +199,31 @@ func (p *Platform) bedrockServiceAccount(ctx *pulumi.Context, access *brc.Access
 			},
 		},
 	}, pulumi.Provider(p.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{ns}))
+	if err != nil {
+		return err
+	}
+	// The guardrail version clients pass, published where they read it
+	// (envFrom this ConfigMap): after a guardrail change the new version
+	// appears here while the invoke policy still admits the previous one,
+	// so running pods keep working until they restart and pick it up.
+	_, err = corev1.NewConfigMap(ctx, "bedrock-guardrail", &corev1.ConfigMapArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(GuardrailConfigMap), Namespace: ns.Metadata.Name(),
+			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("ml-platform")},
+		},
+		Data: pulumi.StringMap{
+			"BEDROCK_GUARDRAIL_ID":      br.Guardrail.Guardrail.GuardrailId,
+			"BEDROCK_GUARDRAIL_VERSION": br.Guardrail.Version.Version,
+			"BEDROCK_GUARDRAIL_ARN":     br.Guardrail.ARN,
+			"BEDROCK_STREAMING":         pulumi.String(fmt.Sprint(p.Config.Bedrock.Streaming)),
+		},
+	}, pulumi.Provider(p.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{ns, access.Policy}))
 	return err
 }
+
+// GuardrailConfigMap is the ConfigMap in the Bedrock application's
+// namespace that holds the guardrail's current version.
+const GuardrailConfigMap = "bedrock-guardrail"
 
 // bedrockOutput is one of Bedrock's outputs, "" without Bedrock.
 func (p *Platform) bedrockOutput(get func(*Bedrock) pulumi.StringInput) pulumi.StringInput {

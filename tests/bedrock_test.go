@@ -2,11 +2,14 @@ package tests
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	brc "github.com/ml-platform/ml-platform/components/bedrock"
+	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/internal/offline"
@@ -36,7 +39,8 @@ func TestBedrockInBothStacks(t *testing.T) {
 			v := byType(res, "aws:bedrock/guardrailVersion:GuardrailVersion")
 			require.Len(t, v, 1)
 			require.Equal(t, str(g[0].Outputs, "guardrailArn"), str(v[0].Inputs, "guardrailArn"))
-			require.Equal(t, str(g[0].Outputs, "guardrailArn")+":1", res.Outputs["bedrockGuardrailVersionArn"])
+			require.Equal(t, str(g[0].Outputs, "guardrailArn")+":"+str(v[0].Outputs, "version"), res.Outputs["bedrockGuardrailVersionArn"])
+			require.True(t, v[0].RetainOnDelete, "a replaced version stays for the clients still passing it")
 
 			logging := byType(res, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration")
 			require.Len(t, logging, 1)
@@ -69,7 +73,9 @@ func TestBedrockInBothStacks(t *testing.T) {
 				if st.Effect != "Allow" || !strings.HasPrefix(st.Action[0], "bedrock:Invoke") {
 					continue
 				}
-				require.Equal(t, []string{res.Outputs["bedrockGuardrailVersionArn"].(string)}, st.Condition["StringEquals"]["bedrock:GuardrailIdentifier"], st.Sid)
+				current := res.Outputs["bedrockGuardrailVersionArn"].(string)
+				require.Equal(t, []string{brc.PreviousVersionARN(current), current}, st.Condition["StringEquals"]["bedrock:GuardrailIdentifier"], st.Sid)
+				require.Equal(t, cfg.Streaming, slices.Contains(st.Action, brc.StreamAction), "%s: streaming as configured", st.Sid)
 				for _, r := range st.Resource {
 					require.True(t, namesConfiguredModel(r, cfg.Models), "%s names %s, which is not configured", st.Sid, r)
 				}
@@ -160,4 +166,40 @@ func TestKnowledgeBaseStack(t *testing.T) {
 	kb := byType(res, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")[0]
 	require.Contains(t, str(named(byType(res, "aws:iam/policy:Policy"), "bedrock-access").Inputs, "policy"), str(kb.Outputs, "arn"),
 		"applications may Retrieve from it")
+}
+
+// TestGuardrailChangeKeepsClientsWorking: changing the guardrail publishes
+// a new version; the invoke policy admits it and the one before it, the
+// old version is retained, and the ConfigMap clients read names the new
+// one.
+func TestGuardrailChangeKeepsClientsWorking(t *testing.T) {
+	before := preview(t, "prod")
+	after := edited(t, "prod", config.KeyBedrock, func(b map[string]any) {
+		g, _ := b["guardrail"].(map[string]any)
+		if g == nil {
+			g = map[string]any{}
+		}
+		g["words"] = []any{"competitor-x"}
+		b["guardrail"] = g
+	})
+	version := func(res *offline.Result) string { return res.Outputs["bedrockGuardrailVersionArn"].(string) }
+	require.NotEqual(t, version(before), version(after), "a new definition publishes a new version")
+	require.Equal(t, false, before.Config.Bedrock.Streaming, "prod defaults to no streaming")
+
+	v := byType(after, "aws:bedrock/guardrailVersion:GuardrailVersion")[0]
+	require.True(t, v.RetainOnDelete)
+	policy := named(byType(after, "aws:iam/policy:Policy"), "bedrock-access")
+	var doc iamdoc.Document
+	require.NoError(t, json.Unmarshal([]byte(str(policy.Inputs, "policy")), &doc))
+	for _, st := range doc.Statement {
+		if st.Sid == "InvokeTheModelsWithTheGuardrail" {
+			require.Equal(t, []string{brc.PreviousVersionARN(version(after)), version(after)}, st.Condition["StringEquals"]["bedrock:GuardrailIdentifier"])
+		}
+	}
+	cm := named(byType(after, "kubernetes:core/v1:ConfigMap"), "bedrock-guardrail")
+	require.NotNil(t, cm)
+	data := obj(cm.Inputs, "data")
+	_, num, _ := strings.Cut(strings.TrimPrefix(version(after), str(data, "BEDROCK_GUARDRAIL_ARN")), ":")
+	require.Equal(t, num, str(data, "BEDROCK_GUARDRAIL_VERSION"), "clients read the new version")
+	require.Equal(t, "false", str(data, "BEDROCK_STREAMING"))
 }

@@ -1,6 +1,7 @@
 package bedrock
 
 import (
+	"strconv"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,6 +20,14 @@ import (
 // authorizes Converse, InvokeModelWithResponseStream ConverseStream.
 var InvokeActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
 
+// StreamAction authorizes InvokeModelWithResponseStream and ConverseStream.
+// In the guardrail's asynchronous streaming mode, chosen by the caller per
+// request, response chunks reach the caller before the guardrail has
+// scanned them and sensitive information is not masked (Bedrock user
+// guide, "Configure streaming response behavior"): a stack that must never
+// return unscanned output leaves it out (InvokeScope.Streaming).
+const StreamAction = "bedrock:InvokeModelWithResponseStream"
+
 // InvokeScope is what the application policy allows.
 type InvokeScope struct {
 	Partition, Region, AccountID string
@@ -28,8 +37,13 @@ type InvokeScope struct {
 	// ExtraARNs are application inference profiles and provisioned models.
 	ExtraARNs []string
 	// GuardrailARN and GuardrailVersionARN name the guardrail: the version
-	// is the bedrock:GuardrailIdentifier every invocation must carry.
+	// is the bedrock:GuardrailIdentifier every invocation must carry. The
+	// version before it is allowed too (PreviousVersionARN), so clients
+	// still passing it keep working while they roll over to the new one.
 	GuardrailARN, GuardrailVersionARN string
+	// Streaming allows InvokeModelWithResponseStream (and ConverseStream);
+	// without it they are denied.
+	Streaming bool
 	// GuardrailKeyARN encrypts the guardrail: callers decrypt it through Bedrock.
 	GuardrailKeyARN string
 	// KnowledgeBaseARN, when set, may be queried with Retrieve (the
@@ -49,7 +63,15 @@ func FoundationModelARN(partition, region, model string) string {
 // guide: guardrails-permissions-id, geographic-cross-region-inference,
 // guardrails-permissions-kms).
 func InvokePolicy(s InvokeScope) iamdoc.Document {
-	withGuardrail := map[string][]string{"bedrock:GuardrailIdentifier": {s.GuardrailVersionARN}}
+	versions := []string{s.GuardrailVersionARN}
+	if prev := PreviousVersionARN(s.GuardrailVersionARN); prev != "" {
+		versions = append([]string{prev}, versions...)
+	}
+	withGuardrail := map[string][]string{"bedrock:GuardrailIdentifier": versions}
+	actions := []string{"bedrock:InvokeModel"}
+	if s.Streaming {
+		actions = slices.Clone(InvokeActions)
+	}
 	var direct, destinations, profiles []string
 	for _, id := range s.Models {
 		m, geo, ok := catalog.LookupBedrockModel(id)
@@ -79,12 +101,12 @@ func InvokePolicy(s InvokeScope) iamdoc.Document {
 		*list = slices.Compact(*list)
 	}
 	statements := []iamdoc.Statement{
-		{Sid: "InvokeTheModelsWithTheGuardrail", Effect: "Allow", Action: slices.Clone(InvokeActions), Resource: direct,
+		{Sid: "InvokeTheModelsWithTheGuardrail", Effect: "Allow", Action: slices.Clone(actions), Resource: direct,
 			Condition: iamdoc.Condition{"StringEquals": withGuardrail}},
 	}
 	if len(destinations) > 0 {
 		statements = append(statements, iamdoc.Statement{
-			Sid: "ProfilesReachTheirDestinationRegions", Effect: "Allow", Action: slices.Clone(InvokeActions), Resource: destinations,
+			Sid: "ProfilesReachTheirDestinationRegions", Effect: "Allow", Action: slices.Clone(actions), Resource: destinations,
 			Condition: iamdoc.Condition{"StringEquals": withGuardrail, "StringLike": {"bedrock:InferenceProfileArn": profiles}},
 		})
 	}
@@ -92,6 +114,10 @@ func InvokePolicy(s InvokeScope) iamdoc.Document {
 		// Retrieve only: RetrieveAndGenerate calls models without the
 		// guardrail, which the Deny refuses.
 		statements = append(statements, iamdoc.Allow("RetrieveFromTheKnowledgeBase", []string{"bedrock:Retrieve"}, s.KnowledgeBaseARN))
+	}
+	if !s.Streaming {
+		statements = append(statements, iamdoc.Statement{Sid: "DenyStreaming", Effect: "Deny", Action: []string{StreamAction},
+			Resource: []string{"*"}})
 	}
 	return iamdoc.New(append(statements,
 		iamdoc.Statement{Sid: "DenyInvokingWithoutTheGuardrail", Effect: "Deny", Action: slices.Clone(InvokeActions), Resource: []string{"*"},
@@ -202,4 +228,20 @@ func NewAccess(ctx *pulumi.Context, name string, args *AccessArgs, opts ...pulum
 		return nil, err
 	}
 	return a, nil
+}
+
+// PreviousVersionARN is the guardrail version published before a version
+// ARN ("<guardrail ARN>:<n>" gives ":<n-1>"; Bedrock numbers a guardrail's
+// versions 1, 2, 3, ...): "" for version 1 or an identifier that is not a
+// numbered version.
+func PreviousVersionARN(versionARN string) string {
+	i := strings.LastIndex(versionARN, ":")
+	if i < 0 {
+		return ""
+	}
+	n, err := strconv.Atoi(versionARN[i+1:])
+	if err != nil || n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", versionARN[:i], n-1)
 }

@@ -123,7 +123,10 @@ func TestGuardrailVersionFollowsTheDefinition(t *testing.T) {
 	require.NotEqual(t, spec().Digest(), changed.Digest(), "a changed definition changes the version")
 	require.Equal(t, spec().Digest(), spec().Digest(), "and an unchanged one keeps it")
 
-	require.Equal(t, mock.String(g.Outputs, "guardrailArn")+":1", versionARN, "the value of bedrock:GuardrailIdentifier for version 1")
+	require.Equal(t, mock.String(g.Outputs, "guardrailArn")+":"+mock.String(v.Outputs, "version"), versionARN,
+		"the value of bedrock:GuardrailIdentifier: the guardrail's ARN and the version's number")
+	require.True(t, v.RetainOnDelete, "a replaced version stays: running clients still pass it")
+	require.True(t, v.Inputs["skipDestroy"].BoolValue())
 
 	_, err = buildGuardrail(t, bedrock.GuardrailSpec{BlockedInputMessage: "a", BlockedOutputMessage: "b"})
 	require.ErrorContains(t, err, "the definition sets no policy")
@@ -172,7 +175,7 @@ func scope(models ...string) bedrock.InvokeScope {
 	return bedrock.InvokeScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, Models: models,
 		ExtraARNs:           []string{"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"},
 		GuardrailARN:        "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1",
-		GuardrailVersionARN: "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:1", GuardrailKeyARN: dataKey}
+		GuardrailVersionARN: "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:3", GuardrailKeyARN: dataKey, Streaming: true}
 }
 
 // TestInvokePolicyNamesOnlyTheConfiguredModels: the application may invoke
@@ -193,7 +196,8 @@ func TestInvokePolicyNamesOnlyTheConfiguredModels(t *testing.T) {
 		"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
 	}, invoke.Resource)
 	require.Equal(t, []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}, invoke.Action, "Converse is authorized by these")
-	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:1"}, invoke.Condition["StringEquals"]["bedrock:GuardrailIdentifier"])
+	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:2", "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:3"},
+		invoke.Condition["StringEquals"]["bedrock:GuardrailIdentifier"], "the current version and the one before it, for clients rolling over")
 
 	dest := byID["ProfilesReachTheirDestinationRegions"]
 	require.Equal(t, []string{"arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0",
@@ -208,7 +212,22 @@ func TestInvokePolicyNamesOnlyTheConfiguredModels(t *testing.T) {
 	deny := byID["DenyInvokingWithoutTheGuardrail"]
 	require.Equal(t, "Deny", deny.Effect)
 	require.Equal(t, []string{"*"}, deny.Resource)
-	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:1"}, deny.Condition["StringNotEquals"]["bedrock:GuardrailIdentifier"])
+	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:2", "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:3"},
+		deny.Condition["StringNotEquals"]["bedrock:GuardrailIdentifier"])
+	_, denyStream := byID["DenyStreaming"]
+	require.False(t, denyStream, "streaming allowed")
+
+	// Without streaming: InvokeModel only, and streaming explicitly denied
+	// (its asynchronous mode returns unscanned output).
+	noStream := scope("amazon.nova-lite-v1:0")
+	noStream.Streaming = false
+	ns := map[string]iamdoc.Statement{}
+	for _, st := range bedrock.InvokePolicy(noStream).Statement {
+		ns[st.Sid] = st
+	}
+	require.Equal(t, []string{"bedrock:InvokeModel"}, ns["InvokeTheModelsWithTheGuardrail"].Action)
+	require.Equal(t, []string{bedrock.StreamAction}, ns["DenyStreaming"].Action)
+	require.Equal(t, "Deny", ns["DenyStreaming"].Effect)
 	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1"}, byID["ApplyTheGuardrail"].Resource)
 	require.Equal(t, []string{dataKey}, byID["DecryptTheGuardrail"].Resource)
 	for _, st := range doc.Statement {
@@ -418,4 +437,15 @@ func tagsOf(r *mock.Registered) map[string]string {
 		out[string(k)] = v.StringValue()
 	}
 	return out
+}
+
+func TestPreviousVersionARN(t *testing.T) {
+	for in, want := range map[string]string{
+		"arn:aws:bedrock:us-east-1:1:guardrail/g:7":     "arn:aws:bedrock:us-east-1:1:guardrail/g:6",
+		"arn:aws:bedrock:us-east-1:1:guardrail/g:1":     "",
+		"arn:aws:bedrock:us-east-1:1:guardrail/g:DRAFT": "",
+		"": "",
+	} {
+		require.Equal(t, want, bedrock.PreviousVersionARN(in), in)
+	}
 }

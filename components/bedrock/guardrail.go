@@ -170,12 +170,15 @@ func NewGuardrail(ctx *pulumi.Context, name string, args *GuardrailArgs, opts ..
 	if err != nil {
 		return nil, err
 	}
-	// The description names the definition: a new definition replaces the
-	// version (a new one is published before the old is deleted).
+	// The description names the definition: a new definition publishes a
+	// new version. The old one is retained, not deleted: running clients
+	// still pass it until they read the new one (Access allows both), and
+	// a published version is an audit record of what guarded requests.
 	g.Version, err = bedrock.NewGuardrailVersion(ctx, name, &bedrock.GuardrailVersionArgs{
 		GuardrailArn: g.Guardrail.GuardrailArn,
 		Description:  pulumi.String("definition " + s.Digest()),
-	}, pulumi.Parent(g), pulumi.ReplaceOnChanges([]string{"description"}))
+		SkipDestroy:  pulumi.Bool(true),
+	}, pulumi.Parent(g), pulumi.ReplaceOnChanges([]string{"description"}), pulumi.RetainOnDelete(true))
 	if err != nil {
 		return nil, err
 	}

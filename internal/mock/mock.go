@@ -486,8 +486,13 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("version", "DRAFT")
 		set("status", "READY")
 	case "aws:bedrock/guardrailVersion:GuardrailVersion":
-		set("version", "1")
-		id = String(reg.Inputs, "guardrailArn") + ",1"
+		// Bedrock numbers versions 1, 2, 3...: a definition (its digest is
+		// in the description) maps to a number from 2 to 9 here, so a
+		// changed definition shows a new number and a previous one.
+		d := hash(String(reg.Inputs, "description"))
+		v := fmt.Sprint(2 + strings.IndexByte("0123456789abcdef", d[0])%8)
+		set("version", v)
+		id = String(reg.Inputs, "guardrailArn") + "," + v
 	case "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration":
 		id = region
 	case "aws:bedrock/inferenceProfile:InferenceProfile":

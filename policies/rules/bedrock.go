@@ -28,6 +28,19 @@ func init() {
 		Types: identityPolicyT,
 		Check: checkInvokeThroughGuardrail,
 	})
+	register(ConcernSafety, Rule{
+		Name: "bedrock-stream-output-scanned-prod",
+		Description: "In the guardrail's asynchronous streaming mode, which the caller chooses per request, response " +
+			"chunks reach the caller before the guardrail has scanned them and sensitive information is not masked " +
+			"(Bedrock user guide, \"Configure streaming response behavior\"). Prod allows streaming only as a named " +
+			"opt-in (ml-platform:bedrock.streaming).",
+		Checks: "In prod, no `Allow` statement of an identity policy covers `bedrock:InvokeModelWithResponseStream` " +
+			"(which also authorizes ConverseStream) unless the same document denies it.",
+		Level: Advisory,
+		Scope: ScopeProdLike,
+		Types: identityPolicyT,
+		Check: checkStreamingProd,
+	})
 	register(ConcernNetwork, Rule{
 		Name: "aoss-collection-private",
 		Description: "OpenSearch Serverless network policies keep collections private: reachable from VPC " +
@@ -380,4 +393,26 @@ func invocationLoggingProblem(l Resource) string {
 		return "model invocation logging lacks " + strings.Join(missing, ", ")
 	}
 	return ""
+}
+
+// checkStreamingProd flags identity policies that allow response streaming.
+func checkStreamingProd(r Resource, _ map[string]any) []string {
+	const stream = "bedrock:InvokeModelWithResponseStream"
+	var out []string
+	for name, doc := range identityPolicies(r) {
+		sts := statements(doc)
+		if slices.ContainsFunc(sts, func(st map[string]any) bool {
+			c, _ := st["Condition"].(map[string]any)
+			return isDeny(st) && actionsCover(st, stream) && len(c) == 0
+		}) {
+			continue
+		}
+		for i, st := range sts {
+			if isAllow(st) && actionsCover(st, stream) && !everyAction(st) {
+				out = append(out, fmt.Sprintf("%s %s allows %s: in asynchronous streaming mode output reaches callers "+
+					"before the guardrail scans it; set ml-platform:bedrock.streaming false unless that is accepted", name, statementID(st, i), stream))
+			}
+		}
+	}
+	return out
 }

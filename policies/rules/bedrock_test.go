@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
 func policyJSON(statements ...map[string]any) string {
@@ -152,5 +154,19 @@ func TestInvocationLoggingProd(t *testing.T) {
 		{name: "dev", rs: []Resource{devGuardrail}},
 		{name: "config unknown", rs: []Resource{guardrail, logging(computed)}},
 		{name: "no Bedrock", rs: []Resource{logging(s3Only)}},
+	})
+}
+
+func TestStreamOutputScannedProd(t *testing.T) {
+	doc := func(statements string) map[string]property.Value {
+		return map[string]property.Value{"policy": property.New(`{"Version":"2012-10-17","Statement":[` + statements + `]}`),
+			"tags": tagValue(with(fullTags(), "Environment", envProd))}
+	}
+	allow := `{"Effect":"Allow","Action":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"],"Resource":"*"}`
+	runRuleCases(t, "bedrock-stream-output-scanned-prod", []ruleCase{
+		{name: "invoke only", r: res(iamPolicyType, "p", doc(`{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}`))},
+		{name: "streaming allowed", r: res(iamPolicyType, "p", doc(allow)),
+			want: []string{"allows bedrock:InvokeModelWithResponseStream: in asynchronous streaming mode output reaches callers"}},
+		{name: "streaming allowed then denied", r: res(iamPolicyType, "p", doc(allow+`,{"Sid":"DenyStreaming","Effect":"Deny","Action":"bedrock:InvokeModelWithResponseStream","Resource":"*"}`))},
 	})
 }
