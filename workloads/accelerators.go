@@ -104,7 +104,7 @@ func AcceleratorReleases(nvidia, neuron, efa bool) []Release {
 			// provided (catalog.NeuronSchedulerSource).
 			"scheduler":        map[string]any{"enabled": false},
 			"defaultScheduler": map[string]any{"enabled": false},
-			"npd": map[string]any{"enabled": false},
+			"npd":              map[string]any{"enabled": false},
 		}})
 	}
 	if efa {

@@ -1,10 +1,10 @@
 package bedrock
 
 import (
-	"strconv"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"

@@ -1029,7 +1029,7 @@ func (s *stackBuilder) invocationLogging() *fixtureResource {
 func (s *stackBuilder) bedrockAppPolicy() *fixtureResource {
 	const gr = "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr-fixture:1"
 	doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{
-		map[string]any{"Sid": "Invoke", "Effect": "Allow", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
+		map[string]any{"Sid": "Invoke", "Effect": "Allow", "Action": []string{"bedrock:InvokeModel"},
 			"Resource":  []string{"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"},
 			"Condition": map[string]any{"StringEquals": map[string]any{"bedrock:GuardrailIdentifier": gr}}},
 		map[string]any{"Sid": "Deny", "Effect": "Deny", "Action": []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
