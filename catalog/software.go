@@ -236,6 +236,11 @@ var OptionalEKSAddons = []string{FSxCSIAddon}
 // driver mounts with the host's module (catalog.LustreFactsSource).
 const LustreClientInstall = "dnf install -y lustre-client"
 
+// LustreClientLoad loads the client's kernel module: a package that
+// installs but has no module for the running kernel fails here, not at
+// mount time.
+const LustreClientLoad = "modprobe lustre"
+
 // NodeAgentAddons are the add-ons that run only node agents (DaemonSets):
 // they are healthy without nodes and must be configured before nodes join
 // (the VPC CNI's custom networking applies only to nodes that join after

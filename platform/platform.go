@@ -65,6 +65,9 @@ type Platform struct {
 	Promoted *Promotion
 	// AccountID and Partition are where the stack deploys.
 	AccountID, Partition string
+	// lustreAZ is the Lustre file system's AZ ("" without one): training
+	// capacity stays there.
+	lustreAZ string
 }
 
 // Run is the Pulumi program: load the stack's configuration, build the
@@ -130,11 +133,11 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 	// What needs the zones is checked before anything is registered.
-	specs, err := nodeGroupSpecs(cfg.Cluster.NodeGroups, zones)
+	lustreAZ, err := checkStorage(cfg, zones)
 	if err != nil {
 		return nil, err
 	}
-	lustreAZ, err := checkStorage(cfg, zones)
+	specs, err := nodeGroupSpecs(cfg.Cluster.NodeGroups, zones, lustreAZ)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +214,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.lustreAZ = lustreAZ
 	if err := p.buildBuckets(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
@@ -289,13 +293,14 @@ func lustreAddons(cfg *config.Stack) []string {
 	return []string{catalog.FSxCSIAddon}
 }
 
-// lustreSetup installs the Lustre client on every node when the stack has
-// a file system to mount.
+// lustreSetup installs and loads the Lustre client on training nodes when
+// the stack has a file system to mount: the training job mounts it there.
+// A node where either fails does not join (cluster.NodeUserData).
 func lustreSetup(cfg *config.Stack) []string {
 	if cfg.Storage.Lustre == nil {
 		return nil
 	}
-	return []string{catalog.LustreClientInstall}
+	return []string{catalog.LustreClientInstall, catalog.LustreClientLoad}
 }
 
 // lustreLinksBuckets says whether a Lustre file system links buckets the
@@ -471,29 +476,29 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 	cfg := p.Config
 	var err error
 	p.Cluster, err = cluster.NewCluster(ctx, "cluster", &cluster.ClusterArgs{
-		Name:                 clusterName,
-		Version:              cfg.Cluster.Version,
-		VPCID:                p.Network.VPC.ID().ToStringOutput(),
-		AvailabilityZones:    zones,
-		PrivateSubnetIDsByAZ: stringInputs(p.Network.PrivateSubnetIDsByAZ),
-		PodSubnetIDsByAZ:     stringInputs(p.Network.PodSubnetIDsByAZ),
-		EndpointPublicAccess: cfg.Cluster.EndpointPublicAccess,
-		PublicAccessCIDRs:    cfg.Cluster.PublicAccessCIDRs,
-		DeployerCIDRs:        cfg.Cluster.DeployerCIDRs,
-		SecretsKeyARN:        p.Keys.ARNs[KeyCluster],
-		LogsKeyARN:           p.Keys.ARNs[KeyLogs],
-		LogRetentionDays:     cfg.Cluster.LogRetentionDays,
-		VolumeKeyARN:         p.Keys.ARNs[KeyCluster],
-		Addons:               cfg.Cluster.Addons,
-		AdminRoleARNs:        cfg.Cluster.AdminRoleARNs,
-		OptionalAddons:       lustreAddons(cfg),
-		NodeSetupCommands:    lustreSetup(cfg),
-		NodeGroups:           specs,
-		Region:               cfg.Region,
-		Partition:            p.Partition,
-		AccountID:            p.AccountID,
-		Protect:              cfg.Environment.ProdLike(),
-		Tags:                 cfg.Tags(),
+		Name:                  clusterName,
+		Version:               cfg.Cluster.Version,
+		VPCID:                 p.Network.VPC.ID().ToStringOutput(),
+		AvailabilityZones:     zones,
+		PrivateSubnetIDsByAZ:  stringInputs(p.Network.PrivateSubnetIDsByAZ),
+		PodSubnetIDsByAZ:      stringInputs(p.Network.PodSubnetIDsByAZ),
+		EndpointPublicAccess:  cfg.Cluster.EndpointPublicAccess,
+		PublicAccessCIDRs:     cfg.Cluster.PublicAccessCIDRs,
+		DeployerCIDRs:         cfg.Cluster.DeployerCIDRs,
+		SecretsKeyARN:         p.Keys.ARNs[KeyCluster],
+		LogsKeyARN:            p.Keys.ARNs[KeyLogs],
+		LogRetentionDays:      cfg.Cluster.LogRetentionDays,
+		VolumeKeyARN:          p.Keys.ARNs[KeyCluster],
+		Addons:                cfg.Cluster.Addons,
+		AdminRoleARNs:         cfg.Cluster.AdminRoleARNs,
+		OptionalAddons:        lustreAddons(cfg),
+		TrainingSetupCommands: lustreSetup(cfg),
+		NodeGroups:            specs,
+		Region:                cfg.Region,
+		Partition:             p.Partition,
+		AccountID:             p.AccountID,
+		Protect:               cfg.Environment.ProdLike(),
+		Tags:                  cfg.Tags(),
 	}, withAWS)
 	if err != nil {
 		return err
@@ -509,6 +514,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 			Cluster:            p.Cluster,
 			DependsOn:          addons,
 			SubnetDiscoveryTag: clusterName,
+			TrainingZone:       p.lustreAZ,
 			VolumeKMSKeyARN:    p.Keys.ARNs[KeyCluster],
 			VolumeKeyAlias:     p.Keys.Aliases[KeyCluster],
 			Region:             cfg.Region,
@@ -568,8 +574,9 @@ func stringInputs(m map[string]pulumi.StringOutput) map[string]pulumi.StringInpu
 
 // nodeGroupSpecs turns config node groups into component specs, pinning
 // EFA groups to the stack's first AZ unless configured, and checking a
-// configured AZ against the stack's.
-func nodeGroupSpecs(groups []config.NodeGroup, zones []string) ([]cluster.NodeGroupSpec, error) {
+// configured AZ against the stack's. With a Lustre file system (lustreAZ),
+// training groups live in its AZ: a configured other AZ is refused.
+func nodeGroupSpecs(groups []config.NodeGroup, zones []string, lustreAZ string) ([]cluster.NodeGroupSpec, error) {
 	var out []cluster.NodeGroupSpec
 	for i, g := range groups {
 		az := g.AvailabilityZone
@@ -578,6 +585,16 @@ func nodeGroupSpecs(groups []config.NodeGroup, zones []string) ([]cluster.NodeGr
 				Key:     fmt.Sprintf("%s.nodeGroups[%d].availabilityZone", config.KeyCluster, i),
 				Message: fmt.Sprintf("%q is not one of the stack's AZs; allowed: %s", az, strings.Join(zones, ", ")),
 			}
+		}
+		if lustreAZ != "" && g.Role == conventions.RoleTraining {
+			if az != "" && az != lustreAZ {
+				return nil, &config.FieldError{
+					Key: fmt.Sprintf("%s.nodeGroups[%d].availabilityZone", config.KeyCluster, i),
+					Message: fmt.Sprintf("%q: training nodes live in the Lustre file system's AZ; allowed: %s (%s.lustre.availabilityZone)",
+						az, lustreAZ, config.KeyStorage),
+				}
+			}
+			az = lustreAZ
 		}
 		if g.EFA && az == "" {
 			az = zones[0]

@@ -92,9 +92,11 @@ func TestDiffDevToProd(t *testing.T) {
 	}
 	require.InDelta(t, d.Cost.DeltaUSD, sum, 0.01, "the component deltas add up")
 
-	require.Len(t, d.NewFindings, 1)
-	require.Equal(t, "karpenter-ami-pinned-prod", d.NewFindings[0].Policy)
-	require.Equal(t, rules.Advisory, d.NewFindings[0].Level)
+	require.Len(t, d.NewFindings, 2, "one per node class (accelerated, training)")
+	for _, f := range d.NewFindings {
+		require.Equal(t, "karpenter-ami-pinned-prod", f.Policy)
+		require.Equal(t, rules.Advisory, f.Level)
+	}
 	require.Empty(t, d.ResolvedFindings)
 
 	// From a stack to itself nothing differs.

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,9 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/internal/offline"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
@@ -126,13 +130,55 @@ func TestProdLustre(t *testing.T) {
 	require.Len(t, pvc, 1)
 	require.Equal(t, workloads.TrainingNamespace, str(obj(pvc[0].Inputs, "metadata"), "namespace"))
 
-	for _, lt := range byType(res, "aws:ec2/launchTemplate:LaunchTemplate") {
-		data, err := base64.StdEncoding.DecodeString(str(lt.Inputs, "userData"))
-		require.NoError(t, err, lt.Name)
-		require.Contains(t, string(data), catalog.LustreClientInstall, "%s nodes can mount Lustre", lt.Name)
+	// Training nodes install and load the client and do not join when
+	// either fails; other nodes do not mount Lustre and skip it. Training
+	// capacity stays in the file system's AZ.
+	lustreAZ := res.Config.Storage.Lustre.AvailabilityZone
+	if lustreAZ == "" {
+		lustreAZ = res.Outputs["availabilityZones"].([]any)[0].(string) // the default: the stack's first
 	}
+	for _, g := range res.Config.Cluster.NodeGroups {
+		lt := named(byType(res, "aws:ec2/launchTemplate:LaunchTemplate"), "cluster-"+g.Name)
+		require.NotNil(t, lt, g.Name)
+		data, _ := base64.StdEncoding.DecodeString(str(lt.Inputs, "userData"))
+		training := g.Role == conventions.RoleTraining
+		require.Equal(t, training, strings.Contains(string(data), "if ! ( "+catalog.LustreClientInstall+" ); then"), "%s: required install", g.Name)
+		require.Equal(t, training, strings.Contains(string(data), "if ! ( "+catalog.LustreClientLoad+" ); then"), "%s: module loads", g.Name)
+		if training {
+			require.Contains(t, string(data), "shutdown -h now", "%s: a node without the client powers off", g.Name)
+			ng := named(byType(res, "aws:eks/nodeGroup:NodeGroup"), "cluster-"+g.Name)
+			subnets := mock.Array(ng.Inputs, "subnetIds")
+			require.Len(t, subnets, 1, "%s: one AZ", g.Name)
+			fsSubnet := fs.Inputs["subnetIds"]
+			if fsSubnet.IsArray() {
+				fsSubnet = fsSubnet.ArrayValue()[0]
+			}
+			require.Equal(t, fsSubnet.StringValue(), subnets[0].StringValue(), "%s: the file system's AZ", g.Name)
+		}
+	}
+	classes := map[string]string{}
 	for _, c := range byType(res, nodeClassType) {
-		require.Contains(t, str(obj(c.Inputs, "spec"), "userData"), catalog.LustreClientInstall, "Karpenter nodes can mount Lustre")
+		classes[str(obj(c.Inputs, "metadata"), "name")] = str(obj(c.Inputs, "spec"), "userData")
+	}
+	require.Contains(t, classes["training"], "if ! ( "+catalog.LustreClientInstall+" ); then", "Karpenter's training nodes need the client")
+	require.NotContains(t, classes["accelerated"], catalog.LustreClientInstall, "inference nodes do not mount Lustre")
+	for _, p := range byType(res, nodePoolType) {
+		spec := obj(obj(obj(p.Inputs, "spec"), "template"), "spec")
+		name := str(obj(p.Inputs, "metadata"), "name")
+		var zones []string
+		for _, r := range mock.Array(spec, "requirements") {
+			if str(r.ObjectValue(), "key") == "topology.kubernetes.io/zone" {
+				for _, v := range mock.Array(r.ObjectValue(), "values") {
+					zones = append(zones, v.StringValue())
+				}
+			}
+		}
+		if strings.Contains(name, "training") {
+			require.Equal(t, "training", str(obj(spec, "nodeClassRef"), "name"), name)
+			require.Equal(t, []string{lustreAZ}, zones, "%s stays in the file system's AZ", name)
+		} else {
+			require.Empty(t, zones, name)
+		}
 	}
 	for _, item := range res.Cost.Items {
 		if item.URN == fs.URN {
@@ -278,4 +324,36 @@ func TestServedArtifactsStayReadable(t *testing.T) {
 			break
 		}
 	}
+}
+
+// TestTrainingNodesFollowTheFileSystem: with the file system in another
+// AZ, training groups follow it; a training group pinned elsewhere is
+// refused before anything is registered, naming the key.
+func TestTrainingNodesFollowTheFileSystem(t *testing.T) {
+	res := edited(t, "prod", config.KeyStorage, func(s map[string]any) {
+		s["lustre"].(map[string]any)["availabilityZone"] = "us-east-1b"
+	})
+	for _, p := range byType(res, nodePoolType) {
+		if strings.Contains(str(obj(p.Inputs, "metadata"), "name"), "training") {
+			require.Contains(t, fmt.Sprint(obj(obj(obj(p.Inputs, "spec"), "template"), "spec")["requirements"]), "us-east-1b")
+		}
+	}
+
+	project, values := shipped(t, "prod")
+	var s, c map[string]any
+	require.NoError(t, json.Unmarshal([]byte(values[config.KeyStorage]), &s))
+	require.NoError(t, json.Unmarshal([]byte(values[config.KeyCluster]), &c))
+	s["lustre"].(map[string]any)["availabilityZone"] = "us-east-1b"
+	for _, g := range c["nodeGroups"].([]any) {
+		if g.(map[string]any)["name"] == "p5-training" {
+			g.(map[string]any)["availabilityZone"] = "us-east-1a"
+		}
+	}
+	for k, v := range map[string]any{config.KeyStorage: s, config.KeyCluster: c} {
+		raw, err := json.Marshal(v)
+		require.NoError(t, err)
+		values[k] = string(raw)
+	}
+	_, err := offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root})
+	require.ErrorContains(t, err, `ml-platform:cluster.nodeGroups[1].availabilityZone: "us-east-1a": training nodes live in the Lustre file system's AZ; allowed: us-east-1b`)
 }

@@ -69,8 +69,15 @@ type ClusterArgs struct {
 	// too (the FSx CSI driver when the stack has Lustre). Defaults to none.
 	OptionalAddons []string
 	// NodeSetupCommands run as root when any node boots, managed or
-	// Karpenter's (installing the Lustre client). Defaults to none.
+	// Karpenter's. Defaults to none.
 	NodeSetupCommands []string
+	// TrainingSetupCommands run as root when a training node boots (managed
+	// groups of the training role and Karpenter's training pools), after
+	// NodeSetupCommands, and each must succeed: a node where one fails
+	// powers off instead of joining, so no pod that needs it (the Lustre
+	// client for the FSx volume) is ever scheduled where it would fail.
+	// Defaults to none.
+	TrainingSetupCommands []string
 	// NodeGroups are the managed node groups (required: at least one system group).
 	NodeGroups []NodeGroupSpec
 	// Region, Partition and AccountID place ARNs and trust policies (required).
@@ -112,6 +119,8 @@ type Cluster struct {
 	ENIConfigs map[string]*apiextensions.CustomResource
 	// NodeSetupCommands run when nodes boot; Karpenter's node class runs them too.
 	NodeSetupCommands []string
+	// TrainingSetupCommands are required on training nodes (ClusterArgs).
+	TrainingSetupCommands []string
 }
 
 func (a *ClusterArgs) validate() error {
@@ -127,9 +136,11 @@ func (a *ClusterArgs) validate() error {
 			errs = append(errs, fmt.Errorf("OptionalAddons[%d]: %q is not an optional add-on or is listed twice; allowed: %v", i, name, catalog.OptionalEKSAddons))
 		}
 	}
-	for i, c := range a.NodeSetupCommands {
-		if strings.TrimSpace(c) == "" || strings.Contains(c, "\n") {
-			errs = append(errs, fmt.Errorf("NodeSetupCommands[%d]: one non-empty command per entry", i))
+	for field, cmds := range map[string][]string{"NodeSetupCommands": a.NodeSetupCommands, "TrainingSetupCommands": a.TrainingSetupCommands} {
+		for i, c := range cmds {
+			if strings.TrimSpace(c) == "" || strings.Contains(c, "\n") {
+				errs = append(errs, fmt.Errorf("%s[%d]: one non-empty command per entry", field, i))
+			}
 		}
 	}
 	if len(a.AvailabilityZones) < 2 {
@@ -205,7 +216,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 	c := &Cluster{Name: args.Name, NodeGroups: map[string]*NodeGroup{}, Addons: map[string]*awseks.Addon{},
 		CustomNetworking: len(args.PodSubnetIDsByAZ) > 0, ENIConfigs: map[string]*apiextensions.CustomResource{},
-		NodeSetupCommands: slices.Clone(args.NodeSetupCommands)}
+		NodeSetupCommands: slices.Clone(args.NodeSetupCommands), TrainingSetupCommands: slices.Clone(args.TrainingSetupCommands)}
 	if err := ctx.RegisterComponentResource("ml-platform:cluster:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -513,6 +524,7 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 			NodeRoleARN:         c.NodeRole.Arn,
 			NodeSecurityGroupID: c.NodeSecurityGroup.ID(),
 			SetupCommands:       args.NodeSetupCommands,
+			RequiredCommands:    requiredFor(spec.Role, args.TrainingSetupCommands),
 			VolumeKMSKeyARN:     args.VolumeKeyARN,
 			Tags:                args.Tags,
 			DependsOn:           deps,
@@ -591,4 +603,13 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// requiredFor is what a node of role must set up to be usable: the
+// training setup on training nodes, nothing elsewhere.
+func requiredFor(role conventions.NodeRole, training []string) []string {
+	if role == conventions.RoleTraining {
+		return training
+	}
+	return nil
 }

@@ -882,3 +882,14 @@ func TestNodeGroupsFollowTheControlPlane(t *testing.T) {
 		require.EqualValues(t, 1, obj(ng.Inputs, "updateConfig")["maxUnavailable"].NumberValue(), "one node at a time")
 	}
 }
+
+// TestRequiredSetupFailsClosed: a required command that fails powers the
+// node off before it joins; ordinary setup runs first and unchecked.
+func TestRequiredSetupFailsClosed(t *testing.T) {
+	ud := cluster.NodeUserData([]string{"echo setup"}, "dnf install -y lustre-client", "modprobe lustre")
+	require.Less(t, strings.Index(ud, "echo setup"), strings.Index(ud, "if ! ( dnf install -y lustre-client ); then"))
+	require.Contains(t, ud, "if ! ( modprobe lustre ); then\n  logger -t ml-platform 'required node setup failed, powering off instead of joining: modprobe lustre'\n  shutdown -h now\n  exit 1\nfi\n")
+	require.NotContains(t, cluster.NodeUserData([]string{"echo setup"}), "shutdown", "nothing required, nothing checked")
+	quoted := cluster.NodeUserData(nil, "test -e '/x'")
+	require.Contains(t, quoted, `joining: test -e '\''/x'\'''`, "the command is quoted inside the log message")
+}

@@ -31,6 +31,9 @@ type KarpenterArgs struct {
 	Cluster *Cluster
 	// DependsOn are resources the controller needs first (add-ons, system nodes).
 	DependsOn []pulumi.Resource
+	// TrainingZone, when set, keeps the training pools in one AZ (the
+	// Lustre file system's). Defaults to every AZ the subnets span.
+	TrainingZone string
 	// SubnetDiscoveryTag is the karpenter.sh/discovery value of the private subnets (required).
 	SubnetDiscoveryTag string
 	// VolumeKMSKeyARN encrypts node root volumes (required).
@@ -70,6 +73,9 @@ type Karpenter struct {
 	CRDs           *helmv4.Chart
 	Controller     *helmv4.Chart
 	NodeClass      *apiextensions.CustomResource
+	// TrainingNodeClass runs the training pools when the cluster has
+	// training setup (ClusterArgs.TrainingSetupCommands); nil otherwise.
+	TrainingNodeClass *apiextensions.CustomResource
 	NodePools      map[string]*apiextensions.CustomResource
 }
 
@@ -458,19 +464,30 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 		}},
 		"tags": nodeTags,
 	}
-	if cmds := args.Cluster.NodeSetupCommands; len(cmds) > 0 {
-		// Karpenter merges a MIME document with its own AL2023 configuration.
-		spec["userData"] = pulumi.String(NodeUserData(cmds))
+	nodeClass := func(logical, className string, required []string) (*apiextensions.CustomResource, error) {
+		s := pulumi.Map{}
+		for key, v := range spec {
+			s[key] = v
+		}
+		if cmds := args.Cluster.NodeSetupCommands; len(cmds)+len(required) > 0 {
+			// Karpenter merges a MIME document with its own AL2023 configuration.
+			s["userData"] = pulumi.String(NodeUserData(cmds, required...))
+		}
+		return apiextensions.NewCustomResource(ctx, logical, &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("karpenter.k8s.aws/v1"),
+			Kind:        pulumi.String("EC2NodeClass"),
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(className)},
+			OtherFields: kubernetes.UntypedArgs{"spec": s},
+		}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Controller}))...)
 	}
 	var err error
-	k.NodeClass, err = apiextensions.NewCustomResource(ctx, name+"-accelerated", &apiextensions.CustomResourceArgs{
-		ApiVersion:  pulumi.String("karpenter.k8s.aws/v1"),
-		Kind:        pulumi.String("EC2NodeClass"),
-		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("accelerated")},
-		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, append(opts, pulumi.DependsOn([]pulumi.Resource{k.Controller}))...)
-	if err != nil {
+	if k.NodeClass, err = nodeClass(name+"-accelerated", "accelerated", nil); err != nil {
 		return err
+	}
+	if required := args.Cluster.TrainingSetupCommands; len(required) > 0 {
+		if k.TrainingNodeClass, err = nodeClass(name+"-training", "training", required); err != nil {
+			return err
+		}
 	}
 	for _, p := range Pools(args.Prod, args.TrainingGPULimit, args.InferenceGPULimit, args.NeuronDeviceLimit) {
 		requirements := pulumi.Array{
@@ -485,6 +502,17 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 			requirements = append(requirements, pulumi.Map{"key": pulumi.String("node.kubernetes.io/instance-type"),
 				"operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.InstanceTypes)})
 		}
+		class := k.NodeClass
+		if p.Role == conventions.RoleTraining {
+			if k.TrainingNodeClass != nil {
+				class = k.TrainingNodeClass
+			}
+			if args.TrainingZone != "" {
+				// Training capacity stays with the file system it reads.
+				requirements = append(requirements, pulumi.Map{"key": pulumi.String("topology.kubernetes.io/zone"),
+					"operator": pulumi.String("In"), "values": pulumi.StringArray{pulumi.String(args.TrainingZone)}})
+			}
+		}
 		taints := pulumi.Array{}
 		if key, ok := AcceleratorTaint(p.Accelerator); ok {
 			taints = append(taints, pulumi.Map{"key": pulumi.String(key), "value": pulumi.String("true"), "effect": pulumi.String(conventions.EffectNoSchedule)})
@@ -497,7 +525,7 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 				"template": pulumi.Map{
 					"metadata": pulumi.Map{"labels": pulumi.ToStringMap(p.Labels())},
 					"spec": pulumi.Map{
-						"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"), "name": k.NodeClass.Metadata.Name()},
+						"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"), "name": class.Metadata.Name()},
 						"requirements": requirements,
 						"taints":       taints,
 						"expireAfter":  pulumi.String("720h"),

@@ -111,9 +111,11 @@ type NodeGroupArgs struct {
 	// MaxUnavailable at a time). Without it a group keeps the version it
 	// was created with. Defaults to none.
 	KubernetesVersion string
-	// SetupCommands run as root when a node boots (for example installing
-	// the Lustre client). Defaults to none.
+	// SetupCommands run as root when a node boots. Defaults to none.
 	SetupCommands []string
+	// RequiredCommands run after them and must succeed: a node where one
+	// fails powers off instead of joining. Defaults to none.
+	RequiredCommands []string
 	// DependsOn are what the nodes need before they join: the node agent
 	// add-ons, custom networking, the node role's policies and access
 	// entry. Applied to the node group itself, since a component's
@@ -237,8 +239,8 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		lt.VpcSecurityGroupIds = pulumi.StringArray{args.NodeSecurityGroupID}
 	}
 
-	if len(args.SetupCommands) > 0 {
-		lt.UserData = pulumi.String(base64.StdEncoding.EncodeToString([]byte(NodeUserData(args.SetupCommands))))
+	if len(args.SetupCommands)+len(args.RequiredCommands) > 0 {
+		lt.UserData = pulumi.String(base64.StdEncoding.EncodeToString([]byte(NodeUserData(args.SetupCommands, args.RequiredCommands...))))
 	}
 	g.LaunchTemplate, err = ec2.NewLaunchTemplate(ctx, name, lt, parent)
 	if err != nil {

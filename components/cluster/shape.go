@@ -156,7 +156,13 @@ const userDataBoundary = "==ML-PLATFORM=="
 // a MIME multi-part document with one shell-script part, the form EKS
 // merges with its own AL2023 (nodeadm) configuration for managed node
 // groups and Karpenter merges for an EC2NodeClass.
-func NodeUserData(commands []string) string {
+//
+// Required commands run after the others, each checked: when one fails the
+// node logs why and powers off before nodeadm starts the kubelet, so it
+// never joins (an Auto Scaling group replaces a stopped instance; Karpenter
+// deletes a node claim that does not register). A node that could not set
+// up what its pods need is thus never offered to the scheduler.
+func NodeUserData(commands []string, required ...string) string {
 	var b strings.Builder
 	b.WriteString("MIME-Version: 1.0\n")
 	b.WriteString("Content-Type: multipart/mixed; boundary=\"" + userDataBoundary + "\"\n\n")
@@ -165,6 +171,12 @@ func NodeUserData(commands []string) string {
 	b.WriteString("#!/bin/bash\nset -euo pipefail\n")
 	for _, c := range commands {
 		b.WriteString(c + "\n")
+	}
+	for _, c := range required {
+		quoted := strings.ReplaceAll(c, "'", `'\''`)
+		b.WriteString("if ! ( " + c + " ); then\n")
+		b.WriteString("  logger -t ml-platform 'required node setup failed, powering off instead of joining: " + quoted + "'\n")
+		b.WriteString("  shutdown -h now\n  exit 1\nfi\n")
 	}
 	b.WriteString("\n--" + userDataBoundary + "--\n")
 	return b.String()
