@@ -76,7 +76,7 @@ type Karpenter struct {
 	// TrainingNodeClass runs the training pools when the cluster has
 	// training setup (ClusterArgs.TrainingSetupCommands); nil otherwise.
 	TrainingNodeClass *apiextensions.CustomResource
-	NodePools      map[string]*apiextensions.CustomResource
+	NodePools         map[string]*apiextensions.CustomResource
 }
 
 // interruptionEvents are the EventBridge events Karpenter drains nodes on:
