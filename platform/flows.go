@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -203,7 +204,15 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 		}
 	}
 	for _, e := range s.Endpoints {
-		if e.PromoteFrom != "" || e.Kind == config.EndpointServerless {
+		if e.PromoteFrom != "" {
+			if url := p.servedModelDataURL(e.Name, p.endpointModel(e)); strings.HasPrefix(url, "s3://"+p.Buckets.Names[storage.Models]+"/") {
+				b.add(fmt.Sprintf("endpoint %s reads its promoted copy through the S3 endpoint", e.Name), declare.Allowed,
+					"promotion copies the source's artifact into this stack's models bucket",
+					req(serving, "s3:GetObject", pulumi.String("arn:"+p.Partition+":s3:::"+strings.TrimPrefix(url, "s3://")), b.vpce()))
+			}
+			continue
+		}
+		if e.Kind == config.EndpointServerless {
 			continue
 		}
 		key := e.ModelPath

@@ -769,6 +769,9 @@ func (p *Platform) promotedBuckets() []string {
 	}
 	var out []string
 	for _, name := range slices.Sorted(maps.Keys(p.Promoted.Models)) {
+		if !p.readsSource(p.Promoted.Models[name]) {
+			continue
+		}
 		for _, b := range p.Promoted.Models[name].ReadBuckets {
 			if !slices.Contains(out, b) {
 				out = append(out, b)

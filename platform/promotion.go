@@ -1,9 +1,12 @@
 package platform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -28,6 +31,33 @@ type Promotion struct {
 	Stack string `json:"stack"`
 	// Models are keyed by the exporting stack's endpoint names.
 	Models map[string]PromotedModel `json:"models"`
+	// Kept, when set, says why the models are this stack's own copies
+	// from its last promotion rather than the source's current ones: the
+	// source exports nothing (destroyed, or never updated).
+	Kept string `json:"-"`
+	// KeptByEndpoint are the kept models by this stack's endpoint names
+	// (two endpoints may promote one source model, each with its copy).
+	KeptByEndpoint map[string]PromotedModel `json:"-"`
+}
+
+// promotedPrefix is where a stack keeps its copies of promoted artifacts
+// in its own models bucket (outside the archive prefix).
+const promotedPrefix = "promoted/"
+
+// copiesArtifact says whether promotion copies the model's artifact into
+// the promoting stack's models bucket: one artifact, not a multi-model
+// prefix (its objects are not known when the plan is made) nor a model
+// package (it names its artifact in the source's registry).
+func (m PromotedModel) copiesArtifact() bool {
+	return m.ModelDataURL != "" && !strings.HasSuffix(m.ModelDataURL, "/")
+}
+
+// copyKey is where the copy of a promoted artifact lives: per endpoint and
+// per source URL, so a new promotion is a new object and the previous one
+// stays until the endpoint has moved on.
+func copyKey(endpoint, sourceURL string) string {
+	sum := sha256.Sum256([]byte(sourceURL))
+	return fmt.Sprintf("%s%s/%s/%s", promotedPrefix, endpoint, hex.EncodeToString(sum[:])[:12], path.Base(sourceURL))
 }
 
 // PromotedModel is one endpoint's model, as a promoting stack deploys it:
@@ -68,8 +98,9 @@ func readPromotion(ctx *pulumi.Context, cfg *config.Stack, account string) (*Pro
 		value = details.SecretValue
 	}
 	if value == nil {
-		return nil, &config.FieldError{Key: config.KeyPromotion, Message: fmt.Sprintf(
-			"stack %s exports no %q output: run `pulumi up` on it with this version of the program first", name, PromotionOutput)}
+		// The source is gone (destroyed, or never updated): keep serving
+		// this stack's own copies from its last promotion.
+		return keptPromotion(ctx, cfg, name, account)
 	}
 	data, err := json.Marshal(value)
 	if err != nil {
@@ -81,6 +112,62 @@ func readPromotion(ctx *pulumi.Context, cfg *config.Stack, account string) (*Pro
 			"the %s output of stack %s is not a promotion (%v)", PromotionOutput, name, err)}
 	}
 	return &source, checkPromoted(cfg, name, account, &source)
+}
+
+// keptPromotion rebuilds the last promotion from this stack's own
+// promotedFrom output: every endpoint keeps the copy in its models bucket.
+// An endpoint whose model was not copied (a model package, a multi-model
+// prefix) cannot be kept without the source: the error says which.
+func keptPromotion(ctx *pulumi.Context, cfg *config.Stack, source, account string) (*Promotion, error) {
+	self := cfg.Promotion.Organization + "/" + cfg.Project + "/" + cfg.Name
+	missing := func(why string) error {
+		return &config.FieldError{Key: config.KeyPromotion, Message: fmt.Sprintf(
+			"stack %s exports no %q output (destroyed, or not updated with this version of the program) and %s: "+
+				"update %s first, or remove the endpoints' promoteFrom", source, PromotionOutput, why, source)}
+	}
+	ref, err := pulumi.NewStackReference(ctx, "promotion-kept", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
+	if err != nil {
+		return nil, missing(fmt.Sprintf("this stack's own last promotion cannot be read (%v)", err))
+	}
+	details, err := ref.GetOutputDetails(PromotedFromOutput)
+	if err != nil || details.Value == nil {
+		return nil, missing("this stack has no earlier promotion to keep serving")
+	}
+	data, err := json.Marshal(details.Value)
+	if err != nil {
+		return nil, missing(err.Error())
+	}
+	var last struct {
+		Endpoints map[string]struct {
+			From, Origin, Image, ModelPackageARN, ServedModelDataURL string
+		} `json:"endpoints"`
+	}
+	if err := json.Unmarshal(data, &last); err != nil {
+		return nil, missing(fmt.Sprintf("its own %s output is not readable (%v)", PromotedFromOutput, err))
+	}
+	kept := &Promotion{Stack: source, Models: map[string]PromotedModel{}, KeptByEndpoint: map[string]PromotedModel{}}
+	var cannot []string
+	for _, e := range cfg.SageMaker.Endpoints {
+		if e.PromoteFrom == "" {
+			continue
+		}
+		rec, ok := last.Endpoints[e.Name]
+		if !ok || rec.ServedModelDataURL == "" || !strings.Contains(rec.ServedModelDataURL, "/"+promotedPrefix) {
+			cannot = append(cannot, e.Name)
+			continue
+		}
+		m := PromotedModel{Image: rec.Image, ModelDataURL: rec.ServedModelDataURL, AccountID: account,
+			Region: cfg.Region, ReadBuckets: []string{}, KeyARNs: []string{}, ReaderAccountIDs: []string{}, Origin: rec.Origin}
+		kept.Models[e.PromoteFrom] = m
+		kept.KeptByEndpoint[e.Name] = m
+	}
+	if len(cannot) > 0 {
+		return nil, missing(fmt.Sprintf("endpoints %s have no copy of their model in this stack to keep serving", strings.Join(cannot, ", ")))
+	}
+	kept.Kept = fmt.Sprintf("stack %s exports no %q output: endpoints keep serving the copies of their last promotion from "+
+		"this stack's models bucket; promote again once %s is updated", source, PromotionOutput, source)
+	ctx.Log.Warn(fmt.Sprintf("%s: %s", config.KeyPromotion, kept.Kept), nil)
+	return kept, nil
 }
 
 // checkPromoted checks that each endpoint's promoteFrom names a model the
@@ -147,10 +234,26 @@ func readerAccountIDs(cfg *config.Stack) []string {
 	return slices.Compact(out)
 }
 
+// servedModelDataURL is where an endpoint loads a promoted model from: its
+// copy in this stack's models bucket when promotion copies it, the
+// source's otherwise.
+func (p *Platform) servedModelDataURL(endpoint string, m PromotedModel) string {
+	switch {
+	case p.Promoted != nil && p.Promoted.Kept != "":
+		return m.ModelDataURL // already this stack's copy
+	case m.copiesArtifact():
+		return "s3://" + p.Buckets.Names[storage.Models] + "/" + copyKey(endpoint, m.ModelDataURL)
+	}
+	return m.ModelDataURL
+}
+
 // endpointModel is the model an endpoint serves.
 func (p *Platform) endpointModel(e config.Endpoint) PromotedModel {
 	cfg := p.Config
 	if e.PromoteFrom != "" {
+		if m, ok := p.Promoted.KeptByEndpoint[e.Name]; ok {
+			return m
+		}
 		return p.Promoted.Models[e.PromoteFrom]
 	}
 	m := PromotedModel{Image: e.Image, AccountID: p.AccountID, Region: cfg.Region, ReaderAccountIDs: readerAccountIDs(cfg),
@@ -197,16 +300,20 @@ func (p *Platform) promotedFromOutput() pulumi.Input {
 		if e.PromoteFrom == "" {
 			continue
 		}
-		m := p.Promoted.Models[e.PromoteFrom]
+		m := p.endpointModel(e)
 		rec := map[string]any{"from": e.PromoteFrom, "origin": m.Origin, "image": m.Image}
 		if m.ModelPackageARN != "" {
 			rec["modelPackageArn"] = m.ModelPackageARN
 		} else {
 			rec["modelDataUrl"] = m.ModelDataURL
+			rec["servedModelDataUrl"] = p.servedModelDataURL(e.Name, m)
 		}
 		endpoints[e.Name] = rec
 	}
 	rec["endpoints"] = endpoints
+	if p.Promoted.Kept != "" {
+		rec["kept"] = p.Promoted.Kept
+	}
 	return pulumi.ToMap(rec)
 }
 

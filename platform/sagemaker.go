@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/components/cluster"
@@ -223,8 +225,18 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	for _, e := range s.Endpoints {
 		name := endpointName(prefix, e.Name)
 		m := p.endpointModel(e)
+		dataURL := m.ModelDataURL
+		var copyDeps []pulumi.Resource
+		if e.PromoteFrom != "" && m.ModelDataURL != "" {
+			dataURL = p.servedModelDataURL(e.Name, m)
+			if c, err := p.copyPromoted(ctx, e.Name, m, withAWS); err != nil {
+				return err
+			} else if c != nil {
+				copyDeps = append(copyDeps, c)
+			}
+		}
 		args := &smc.EndpointArgs{
-			Name: name, Kind: e.Kind, Image: m.Image, ModelDataURL: m.ModelDataURL, ModelPackageARN: m.ModelPackageARN,
+			Name: name, Kind: e.Kind, Image: m.Image, ModelDataURL: dataURL, ModelPackageARN: m.ModelPackageARN,
 			ExecutionRoleARN: sm.ServingRole.Role.Arn, InstanceType: e.InstanceType, MinInstances: e.MinInstances, MaxInstances: e.MaxInstances,
 			TargetInvocationsPerInstance: e.TargetInvocationsPerInstance, GPUUtilizationTarget: e.GPUUtilizationTarget,
 			ServerlessMemoryMB: e.ServerlessMemoryMB, ServerlessMaxConcurrency: e.ServerlessMaxConcurrency,
@@ -242,7 +254,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 			args.AsyncOutputURI = bucket(storage.Artifacts) + "async/" + name + "/"
 			args.TopicKMSKeyARN = p.Keys.ARNs[KeyAlerts]
 		}
-		servingDeps := append([]pulumi.Resource{sm.ServingRole.Role, sm.ServingRole.Policy}, sm.Network.Rules...)
+		servingDeps := append(append([]pulumi.Resource{sm.ServingRole.Role, sm.ServingRole.Policy}, sm.Network.Rules...), copyDeps...)
 		sm.Endpoints[e.Name], err = smc.NewEndpoint(ctx, "sagemaker-endpoint-"+e.Name, args, withAWS, pulumi.DependsOn(servingDeps))
 		if err != nil {
 			return err
@@ -333,7 +345,7 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 	for _, e := range s.Endpoints {
 		m := p.endpointModel(e)
 		serving.Images = append(serving.Images, m.Image)
-		if e.PromoteFrom != "" {
+		if e.PromoteFrom != "" && p.readsSource(m) {
 			serving.ReadBuckets = append(serving.ReadBuckets, m.ReadBuckets...)
 			serving.ReadKeyARNs = append(serving.ReadKeyARNs, m.KeyARNs...)
 		}
@@ -409,4 +421,33 @@ func (p *Platform) modelApprovalTopic() pulumi.StringInput {
 		return pulumi.String("")
 	}
 	return p.SageMaker.Registry.Topic.Arn
+}
+
+// readsSource says whether an endpoint's promoted model is read from the
+// source stack's buckets at run time: model packages and multi-model
+// prefixes; copied artifacts (and kept copies) are read from this stack's.
+func (p *Platform) readsSource(m PromotedModel) bool {
+	return p.Promoted != nil && p.Promoted.Kept == "" && !m.copiesArtifact()
+}
+
+// copyPromoted copies a promoted artifact into this stack's models bucket,
+// re-encrypted by the bucket's default encryption (SSE-KMS with the data
+// key and a bucket key: S3 applies it to copies that name no key of their
+// own), so the endpoint never depends on the
+// source stack's bucket: destroying dev, or its lifecycle, cannot take
+// prod's model away. The copy is made with the deployer's credentials at
+// `pulumi up`; it is retained when the resource goes (a kept promotion
+// serves it without the source). nil when nothing is copied.
+func (p *Platform) copyPromoted(ctx *pulumi.Context, endpoint string, m PromotedModel, withAWS pulumi.ResourceOption) (*s3.ObjectCopy, error) {
+	if p.Promoted.Kept != "" || !m.copiesArtifact() {
+		return nil, nil
+	}
+	source := strings.TrimPrefix(m.ModelDataURL, "s3://")
+	return s3.NewObjectCopy(ctx, "promoted-"+endpoint, &s3.ObjectCopyArgs{
+		Bucket:           pulumi.String(p.Buckets.Names[storage.Models]),
+		Key:              pulumi.String(copyKey(endpoint, m.ModelDataURL)),
+		Source:           pulumi.String(source),
+		TaggingDirective: pulumi.String("REPLACE"),
+		Tags:             tags.With(p.Config.Tags(), "PromotedFrom", m.Origin),
+	}, withAWS, pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{p.Buckets}))
 }

@@ -16,7 +16,10 @@ import (
 	"github.com/ml-platform/ml-platform/platform"
 )
 
-const devStack = "organization/ml-platform/dev"
+const (
+	devStack  = "organization/ml-platform/dev"
+	prodStack = "organization/ml-platform/prod"
+)
 
 // stubbedDev is a dev promotion output that no preview would produce: an
 // approved model package, its own image, buckets and key, so the test
@@ -109,13 +112,18 @@ func TestPromotionIsCheckedBeforeRegistering(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rec := mock.NewRecorder(project.Name, "prod", "us-east-1")
 			rec.DryRun = true
-			rec.StackOutputs = map[string]map[string]any{devStack: c.outputs}
+			// prod itself was never deployed: no earlier promotion to keep.
+			rec.StackOutputs = map[string]map[string]any{devStack: c.outputs, prodStack: {}}
 			err := rec.Run(platform.Run, offline.Merge(project.Defaults, values))
 			require.ErrorContains(t, err, c.want)
 			for _, r := range rec.Resources() {
 				require.Equal(t, "pulumi:providers:aws", r.Type, "nothing but the provider is registered")
 			}
-			require.Equal(t, []string{devStack}, rec.References())
+			want := []string{devStack}
+			if c.outputs[platform.PromotionOutput] == nil {
+				want = append(want, prodStack) // looked for the copies of its last promotion
+			}
+			require.Equal(t, want, rec.References())
 		})
 	}
 
@@ -167,14 +175,60 @@ func TestSourceAdmitsItsReaderAccounts(t *testing.T) {
 }
 
 // TestShippedProdPromotesDev: the shipped prod stack answers its reference
-// from dev's stack file and serves dev's churn model.
+// from dev's stack file, copies dev's churn model into its own models
+// bucket (re-encrypted with its data key, retained) and serves the copy:
+// nothing prod serves depends on dev's bucket.
 func TestShippedProdPromotesDev(t *testing.T) {
 	dev, prod := preview(t, "dev"), preview(t, "prod")
 	require.Equal(t, []offline.Reference{{Stack: devStack, Source: "offline preview of Pulumi.dev.yaml"}}, prod.References)
 	devChurn := dev.Outputs[platform.PromotionOutput].(map[string]any)["models"].(map[string]any)["churn"].(map[string]any)
 	model := named(byType(prod, "aws:sagemaker/model:Model"), "sagemaker-endpoint-churn")
-	require.Equal(t, devChurn["modelDataUrl"], str(obj(model.Inputs, "primaryContainer"), "modelDataUrl"))
+	served := str(obj(model.Inputs, "primaryContainer"), "modelDataUrl")
+	require.True(t, strings.HasPrefix(served, "s3://ml-platform-prod-models-"), "served from prod's bucket: %s", served)
+	require.Contains(t, served, "/promoted/churn/")
 	require.Equal(t, devChurn["image"], str(obj(model.Inputs, "primaryContainer"), "image"))
+
+	cp := named(byType(prod, "aws:s3/objectCopy:ObjectCopy"), "promoted-churn")
+	require.NotNil(t, cp)
+	require.Equal(t, strings.TrimPrefix(devChurn["modelDataUrl"].(string), "s3://"), str(cp.Inputs, "source"))
+	require.Equal(t, "s3://"+str(cp.Inputs, "bucket")+"/"+str(cp.Inputs, "key"), served)
+	_, ownKey := cp.Inputs["kmsKeyId"]
+	require.False(t, ownKey, "the copy takes the bucket's default encryption")
+	for _, enc := range byType(prod, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
+		if str(enc.Inputs, "bucket") == str(cp.Inputs, "bucket") {
+			def := obj(mock.Array(enc.Inputs, "rules")[0].ObjectValue(), "applyServerSideEncryptionByDefault")
+			require.Equal(t, prod.Outputs["kmsKeyArns"].(map[string]any)[platform.KeyData], str(def, "kmsMasterKeyId"), "re-encrypted with prod's data key")
+		}
+	}
+	require.True(t, cp.RetainOnDelete, "the copy outlives its resource: a kept promotion serves it")
+	rec := prod.Outputs[platform.PromotedFromOutput].(map[string]any)["endpoints"].(map[string]any)["churn"].(map[string]any)
+	require.Equal(t, served, rec["servedModelDataUrl"])
+}
+
+// TestProdKeepsServingWithoutDev: with dev destroyed (its reference answers
+// no outputs), prod plans from its own last promotion: the endpoints keep
+// their copies in prod's bucket, nothing is copied, and the output and the
+// warning say why; without an earlier promotion the error says what is
+// missing.
+func TestProdKeepsServingWithoutDev(t *testing.T) {
+	project, values := shipped(t, "prod")
+	last := preview(t, "prod").Outputs
+	res, err := offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root,
+		References: map[string]map[string]any{devStack: {}, prodStack: last}})
+	require.NoError(t, err)
+	lastChurn := last[platform.PromotedFromOutput].(map[string]any)["endpoints"].(map[string]any)["churn"].(map[string]any)
+	model := named(byType(res, "aws:sagemaker/model:Model"), "sagemaker-endpoint-churn")
+	require.Equal(t, lastChurn["servedModelDataUrl"], str(obj(model.Inputs, "primaryContainer"), "modelDataUrl"), "the same copy as before")
+	require.Empty(t, byType(res, "aws:s3/objectCopy:ObjectCopy"), "nothing to copy from")
+	kept := res.Outputs[platform.PromotedFromOutput].(map[string]any)["kept"]
+	require.Contains(t, kept, "stack organization/ml-platform/dev exports no \"promotion\" output: endpoints keep serving the copies")
+	for _, r := range byType(res, "aws:iam/rolePolicy:RolePolicy") {
+		require.NotContains(t, str(r.Inputs, "policy"), "ml-platform-dev-", "%s reads nothing of dev", r.Name)
+	}
+
+	_, err = offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root,
+		References: map[string]map[string]any{devStack: {}, prodStack: {}}})
+	require.ErrorContains(t, err, `ml-platform:promotion: stack organization/ml-platform/dev exports no "promotion" output (destroyed, or not updated with this version of the program) and this stack has no earlier promotion to keep serving`)
 }
 
 // TestReferenceFromAFile answers the reference from `pulumi stack export`

@@ -136,6 +136,15 @@ func Preview(opts Options) (*Result, error) {
 		}
 		stackOutputs = map[string]map[string]any{cfg.Promotion.StackName(): outs}
 		references = append(references, Reference{Stack: cfg.Promotion.StackName(), Source: source})
+		// A source with no promotion output makes the program read its own
+		// last promotion: answer it when given (--reference).
+		self := cfg.Promotion.Organization + "/" + cfg.Project + "/" + cfg.Name
+		if own, ok := opts.References[self]; ok {
+			stackOutputs[self] = own
+			if _, has := outs[platform.PromotionOutput]; !has {
+				references = append(references, Reference{Stack: self, Source: opts.ReferenceSources[self]})
+			}
+		}
 	}
 
 	runMu.Lock()
