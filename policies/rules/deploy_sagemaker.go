@@ -105,13 +105,23 @@ func checkEndpointKeyStorage(r Resource, _ map[string]any) []string {
 	return out
 }
 
-func checkSpotWait(r Resource, _ map[string]any) []string {
+// pipelineDefinition reads a pipeline's definition; ok is false when it is
+// unknown or not JSON (nothing to judge).
+func pipelineDefinition(r Resource) (map[string]any, bool) {
 	def, ok := getString(r.Properties, "pipelineDefinition")
 	if !ok {
-		return nil
+		return nil, false
 	}
 	var doc map[string]any
 	if json.Unmarshal([]byte(def), &doc) != nil {
+		return nil, false
+	}
+	return doc, true
+}
+
+func checkSpotWait(r Resource, _ map[string]any) []string {
+	doc, ok := pipelineDefinition(r)
+	if !ok {
 		return nil
 	}
 	steps, _ := doc["Steps"].([]any)
@@ -173,12 +183,8 @@ func isServerless(v property.Map) bool {
 // checkPipelineVolumeKeys fires on pipeline jobs that set a volume key on
 // a type, or a type parameter, that may have local NVMe storage.
 func checkPipelineVolumeKeys(r Resource, _ map[string]any) []string {
-	def, ok := getString(r.Properties, "pipelineDefinition")
+	doc, ok := pipelineDefinition(r)
 	if !ok {
-		return nil
-	}
-	var doc map[string]any
-	if json.Unmarshal([]byte(def), &doc) != nil {
 		return nil
 	}
 	params := map[string]map[string]any{}

@@ -194,15 +194,7 @@ func TestDataCaptureSupported(t *testing.T) {
 			"data capture on a multi-model endpoint"},
 		{"multi-model with capture off", []Resource{model("MultiModel"), config(map[string]any{"dataCaptureConfig": map[string]any{"enableCapture": false}})}, ""},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			got := rule.Check(c.rs, nil)
-			if c.want == "" {
-				require.Empty(t, got)
-				return
-			}
-			require.Len(t, got, 1)
-			require.Contains(t, got[0].Message, c.want)
-		})
+		runStackCase(t, rule, c.name, c.rs, c.want)
 	}
 }
 
@@ -235,14 +227,21 @@ func TestModelArtifactReadable(t *testing.T) {
 				"bucket": "models", "status": "Enabled", "tierings": []any{map[string]any{"accessTier": "ARCHIVE_ACCESS", "days": 90}}})},
 			"Intelligent-Tiering archive tiers"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			got := rule.Check(c.rs, nil)
-			if c.want == "" {
-				require.Empty(t, got)
-				return
-			}
-			require.Len(t, got, 1)
-			require.Contains(t, got[0].Message, c.want)
-		})
+		runStackCase(t, rule, c.name, c.rs, c.want)
 	}
+}
+
+// runStackCase runs a stack rule over rs: no finding when want is "", else
+// one finding containing want.
+func runStackCase(t *testing.T, rule StackRule, name string, rs []Resource, want string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		got := rule.Check(rs, nil)
+		if want == "" {
+			require.Empty(t, got)
+			return
+		}
+		require.Len(t, got, 1)
+		require.Contains(t, got[0].Message, want)
+	})
 }
