@@ -92,3 +92,25 @@ var AWSOwnedBucketsSource = Source{
 	URL:      "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
 	Recorded: "2026-12-07",
 }
+
+// EndpointPolicyServices are the interface endpoint services (names after
+// com.amazonaws.<region>.) that take an endpoint policy and that only this
+// account's principals call through the VPC: the network component admits
+// only them. The others keep the default full-access policy: STS (web
+// identity calls are unsigned: a principal-account condition would refuse
+// IRSA) and services whose endpoint policy support is not recorded here.
+var EndpointPolicyServices = []string{
+	"autoscaling", "bedrock-runtime", "ec2", "ecr.api", "ecr.dkr", "eks", "elasticloadbalancing", "kms", "logs",
+	"monitoring", "sagemaker.api", "sagemaker.runtime", "secretsmanager", "sqs", "ssm",
+}
+
+// EndpointPolicySource says where EndpointPolicyServices come from.
+var EndpointPolicySource = Source{
+	Description: "VPC user guide, \"Control access to VPC endpoints using endpoint policies\" (not every service supports " +
+		"endpoint policies; one that does not allows full access), and each listed service's PrivateLink page describing " +
+		"endpoint policies (ECR, CloudWatch Logs and metrics, KMS, SQS, SageMaker API and runtime, EC2, Auto Scaling, " +
+		"ELB, EKS, Systems Manager, Secrets Manager, Bedrock runtime). describe-vpc-endpoint-services reports " +
+		"VpcEndpointPolicySupported per service and region: re-check a service before adding it.",
+	URL:      "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
+	Recorded: "2026-12-07",
+}

@@ -396,6 +396,14 @@ func (p *Platform) networkFlows(ctx *pulumi.Context) error {
 	own.Assume = "the outsider's bucket admits its own account"
 	b.add("another account's credentials copy data to its own bucket through the S3 endpoint", declare.Refused,
 		"VPC user guide, vpc-endpoints-s3: an endpoint policy limits the principals and buckets reached through it", own)
+	if ep, ok := p.Network.InterfaceEndpoints["kms"]; ok {
+		b.binds = append(b.binds, declare.Binding{Resource: ep, Value: ep.ID().ToStringOutput()})
+		key := req(outsider, "kms:Decrypt", pulumi.String(fmt.Sprintf("arn:%s:kms:%s:%s:key/outsider", p.Partition, p.Config.Region, outsiderAccount)),
+			declare.ThroughEndpoint(ep.ID().ToStringOutput()))
+		key.Assume = "the outsider's key admits its own account"
+		b.add("another account's credentials use their own key through the KMS endpoint", declare.Refused,
+			"catalog.EndpointPolicySource: interface endpoints admit this account's principals only", key)
+	}
 	nodes := p.Cluster.NodeRole.Arn
 	assume := "AWS managed node policies (AmazonEC2ContainerRegistryReadOnly) and AWS-owned buckets admit the nodes"
 	for _, f := range []struct{ what, object string }{

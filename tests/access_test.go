@@ -220,6 +220,16 @@ func TestAccessFaults(t *testing.T) {
 				}
 				return out
 			}},
+		{"8 interface endpoint policy", "another account's credentials use their own key through the KMS endpoint", func(t *testing.T) *offline.Result { return preview(t, "prod") },
+			func(t *testing.T, rs []rules.Resource) []rules.Resource {
+				out := slices.Clone(rs)
+				for i, r := range out {
+					if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" && r.Name == "network-kms" {
+						out[i].Properties = r.Properties.Delete("policy")
+					}
+				}
+				return out
+			}},
 		{"9 object actions", "a principal outside the VPC endpoint changes ACLs, tags, retention or restores objects", func(t *testing.T) *offline.Result { return preview(t, "prod") },
 			func(t *testing.T, rs []rules.Resource) []rules.Resource {
 				return editDocument(t, rs, "aws:s3/bucketPolicy:BucketPolicy", "buckets-training-data-policy", "policy", func(doc map[string]any) {

@@ -425,6 +425,7 @@ func (n *Network) endpoints(ctx *pulumi.Context, name string, args *NetworkArgs,
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         privateIDs,
 			SecurityGroupIds:  pulumi.StringArray{n.EndpointSecurityGroup.ID()},
+			Policy:            interfaceEndpointPolicy(svc, args.AccountID),
 			Tags:              tag("Name", logical, "Service", svc),
 		}, parent)
 		if err != nil {
@@ -540,4 +541,23 @@ func S3EndpointPolicy(partition, region, account string, readBuckets []string) i
 			Resource: slices.Compact(res), Condition: own})
 	}
 	return doc
+}
+
+// interfaceEndpointPolicy admits only this account's principals through an
+// interface endpoint of a service that takes a policy
+// (catalog.EndpointPolicyServices): credentials of another account used
+// inside the VPC cannot reach their own account's queues, keys or logs
+// through it. nil (the default full-access policy) for other services.
+func interfaceEndpointPolicy(svc, account string) pulumi.StringPtrInput {
+	if !slices.Contains(catalog.EndpointPolicyServices, svc) {
+		return nil
+	}
+	return pulumi.String(InterfaceEndpointPolicy(account).JSON())
+}
+
+// InterfaceEndpointPolicy allows any action through the endpoint to this
+// account's principals only.
+func InterfaceEndpointPolicy(account string) iamdoc.Document {
+	return iamdoc.New(iamdoc.Statement{Sid: "ThisAccountsPrincipals", Effect: "Allow", Principal: &iamdoc.Principal{AWS: []string{"*"}},
+		Action: []string{"*"}, Resource: []string{"*"}, Condition: iamdoc.Condition{"StringEquals": {"aws:PrincipalAccount": {account}}}})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -279,3 +280,31 @@ var (
 	str  = mock.String
 	strs = mock.Strings
 )
+
+// TestInterfaceEndpointPolicies: services that take an endpoint policy
+// admit this account's principals only; STS keeps the default (web
+// identity calls are unsigned).
+func TestInterfaceEndpointPolicies(t *testing.T) {
+	rec, err := build(t, args(2, false, ""))
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, ep := range rec.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		svc := mock.String(ep.Inputs, "serviceName")
+		policy := mock.String(ep.Inputs, "policy")
+		switch {
+		case strings.HasSuffix(svc, ".sts"):
+			seen["sts"] = true
+			require.Empty(t, policy, "STS keeps the default policy")
+		case strings.HasSuffix(svc, ".logs"), strings.HasSuffix(svc, ".sagemaker.api"):
+			seen[svc] = true
+			var doc struct {
+				Statement []struct {
+					Condition map[string]map[string][]string
+				}
+			}
+			require.NoError(t, json.Unmarshal([]byte(policy), &doc), svc)
+			require.Equal(t, []string{mock.AccountID}, doc.Statement[0].Condition["StringEquals"]["aws:PrincipalAccount"], svc)
+		}
+	}
+	require.Len(t, seen, 3)
+}
