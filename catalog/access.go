@@ -114,3 +114,13 @@ var EndpointPolicySource = Source{
 	URL:      "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
 	Recorded: "2026-12-07",
 }
+
+// VPNCryptoSource says where the VPN tunnels' Diffie-Hellman groups come
+// from.
+var VPNCryptoSource = Source{
+	Description: "RFC 8247 (Algorithm Implementation Requirements for IKEv2), section 2.4: group 14 MUST, 19 SHOULD, " +
+		"15-18, 20 and 21 MAY; 22, 23 and 24 SHOULD NOT (MODP groups with small subgroups); 1, 2 MUST NOT and 5 SHOULD " +
+		"NOT. Site-to-Site VPN user guide, \"Tunnel options\": the groups a tunnel may negotiate are 2, 5 and 14-24.",
+	URL:      "https://www.rfc-editor.org/rfc/rfc8247#section-2.4",
+	Recorded: "2026-12-07",
+}

@@ -168,12 +168,12 @@ func init() {
 		},
 		Rule{
 			Name: "vpn-tunnel-crypto-strong",
-			Description: "Site-to-site VPN tunnels negotiate only IKEv2, AES-256, SHA-2 and Diffie-Hellman groups 14 " +
-				"to 24. Left unset, a tunnel also accepts IKEv1, SHA1 and groups 2 and 5 (Site-to-Site VPN user guide, " +
-				"tunnel options).",
+			Description: "Site-to-site VPN tunnels negotiate only IKEv2, AES-256, SHA-2 and the Diffie-Hellman groups " +
+				"RFC 8247 allows (14-21). Left unset, a tunnel also accepts IKEv1, SHA1 and groups 2 and 5 (Site-to-Site " +
+				"VPN user guide, tunnel options); groups 22-24 are ones RFC 8247 section 2.4 says SHOULD NOT be used.",
 			Checks: "`aws:ec2/vpnConnection:VpnConnection` sets, for tunnel 1 and 2, `ikeVersions` without `ikev1`, " +
 				"phase 1 and 2 `encryptionAlgorithms` without `AES128`/`AES128-GCM-16`, `integrityAlgorithms` without " +
-				"`SHA1`, and `dhGroupNumbers` without 2 and 5.",
+				"`SHA1`, and `dhGroupNumbers` without 1, 2, 5, 22, 23 and 24.",
 			Level: Mandatory,
 			Types: []string{vpnConnectionType},
 			Check: checkVPNCrypto,
@@ -774,8 +774,8 @@ var weakTunnelValues = map[string][]string{
 	"Phase2EncryptionAlgorithms": {"AES128", "AES128-GCM-16"},
 	"Phase1IntegrityAlgorithms":  {"SHA1"},
 	"Phase2IntegrityAlgorithms":  {"SHA1"},
-	"Phase1DhGroupNumbers":       {"2"},
-	"Phase2DhGroupNumbers":       {"2", "5"},
+	"Phase1DhGroupNumbers":       {"1", "2", "5", "22", "23", "24"},
+	"Phase2DhGroupNumbers":       {"1", "2", "5", "22", "23", "24"},
 }
 
 // checkVPNCrypto fires on a tunnel option that is unset (AWS then allows

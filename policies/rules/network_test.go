@@ -413,5 +413,10 @@ func TestVPNCrypto(t *testing.T) {
 		{name: "sha1", r: with("tunnel2Phase2IntegrityAlgorithms", []any{"SHA1"}), want: []string{"tunnel2Phase2IntegrityAlgorithms allows SHA1"}},
 		{name: "group 5 in phase 2", r: with("tunnel1Phase2DhGroupNumbers", []any{5, 14}), want: []string{"tunnel1Phase2DhGroupNumbers allows 5"}},
 		{name: "AWS defaults", r: with("tunnel2Phase1DhGroupNumbers", nil), want: []string{"tunnel2Phase1DhGroupNumbers is not set"}},
+		// RFC 8247 section 2.4: groups 22-24 SHOULD NOT be used.
+		{name: "group 24 in phase 1", r: with("tunnel1Phase1DhGroupNumbers", []any{14, 24}), want: []string{"tunnel1Phase1DhGroupNumbers allows 24"}},
+		{name: "groups 22 and 23 in phase 2", r: with("tunnel2Phase2DhGroupNumbers", []any{22, 23}),
+			want: []string{"tunnel2Phase2DhGroupNumbers allows 22", "tunnel2Phase2DhGroupNumbers allows 23"}},
+		{name: "groups 15 to 21", r: with("tunnel1Phase1DhGroupNumbers", []any{15, 16, 17, 18, 19, 20, 21})},
 	})
 }
