@@ -325,9 +325,10 @@ func TestDefaultInterfaceEndpoints(t *testing.T) {
 	want := []string{
 		"sagemaker.api", "sagemaker.runtime", "bedrock", "bedrock-runtime", "ecr.api", "ecr.dkr", "sts", "logs",
 		"monitoring", "ec2", "eks", "eks-auth", "ssm", "kms", "elasticloadbalancing", "autoscaling",
+		"ssmmessages", "ec2messages", // Session Manager, the way onto a node without SSH
 	}
 	slices.Sort(want)
-	require.Len(t, want, 16)
+	require.Len(t, want, 18)
 	require.Equal(t, want, DefaultInterfaceEndpoints())
 }
 
@@ -343,7 +344,7 @@ func TestEndpointServices(t *testing.T) {
 		require.True(t, KnownEndpointService(s.Name), s.Name)
 	}
 	for _, n := range []string{
-		"bedrock-agent", "bedrock-agent-runtime", "ssmmessages", "ec2messages", "sqs", "secretsmanager",
+		"bedrock-agent", "bedrock-agent-runtime", "sqs", "secretsmanager",
 		"elasticfilesystem", "fsx", "sagemaker.featurestore-runtime", "servicecatalog", "events",
 	} {
 		require.True(t, KnownEndpointService(n), n)

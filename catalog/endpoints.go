@@ -35,7 +35,7 @@ var endpointServices = []EndpointService{
 	{Name: "bedrock-agent-runtime", Description: "Agents and Knowledge Bases for Amazon Bedrock, runtime API"},
 	{Name: "bedrock-runtime", Description: "Amazon Bedrock model invocation", Default: true},
 	{Name: "ec2", Description: "Amazon EC2 API, used by node bootstrap, the VPC CNI and Karpenter", Default: true},
-	{Name: "ec2messages", Description: "Systems Manager agent message delivery (legacy channel)"},
+	{Name: "ec2messages", Description: "Systems Manager agent message delivery (legacy channel)", Default: true},
 	{Name: "ecr.api", Description: "Amazon ECR API (authentication and image manifests)", Default: true},
 	{Name: "ecr.dkr", Description: "Amazon ECR Docker registry (image layers are fetched from S3)", Default: true},
 	{Name: "eks", Description: "Amazon EKS API, used by nodes to join the cluster", Default: true},
@@ -55,7 +55,7 @@ var endpointServices = []EndpointService{
 	{Name: "servicecatalog", Description: "AWS Service Catalog, used by SageMaker Projects"},
 	{Name: "sqs", Description: "Amazon SQS, used by the Karpenter interruption queue"},
 	{Name: "ssm", Description: "AWS Systems Manager API", Default: true},
-	{Name: "ssmmessages", Description: "Systems Manager Session Manager data channel"},
+	{Name: "ssmmessages", Description: "Systems Manager Session Manager data channel (node access without SSH)", Default: true},
 	{Name: "sts", Description: "AWS STS, for IRSA web identity and role assumption", Default: true},
 }
 

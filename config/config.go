@@ -253,6 +253,10 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	var clusterIn clusterInput
 	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
 		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p, &s.Placeholders)
+		if s.Cluster.Karpenter.Enabled {
+			// The controller polls its interruption queue.
+			s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, "sqs")
+		}
 	}
 
 	var storageIn storageInput

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -85,8 +86,9 @@ func TestDefaultsPerEnvironment(t *testing.T) {
 	require.Equal(t, 2, dev.Network.AZCount)
 	require.Equal(t, NATSingle, dev.Network.NATGateways)
 	require.Equal(t, 30, dev.Network.FlowLogRetentionDays)
-	require.Equal(t, catalog.DefaultInterfaceEndpoints(), dev.Network.InterfaceEndpoints)
-	require.Len(t, dev.Network.InterfaceEndpoints, 16)
+	// The defaults, and SQS for Karpenter's interruption queue (Karpenter is on).
+	require.Equal(t, sortedCopy(append(catalog.DefaultInterfaceEndpoints(), "sqs")), sortedCopy(dev.Network.InterfaceEndpoints))
+	require.Len(t, dev.Network.InterfaceEndpoints, 19)
 
 	prod, err := Parse("ml-platform", "prod", base())
 	require.NoError(t, err)
@@ -404,4 +406,10 @@ func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {
 	require.JSONEq(t, `{"vpc-privatelink-endpoints": {"requiredServices": ["sts"]}}`, s.PolicySettings)
 	require.False(t, s.Cluster.NodeGroups[0].AllowPodIMDS)
 	require.True(t, s.Cluster.NodeGroups[1].AllowPodIMDS)
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }

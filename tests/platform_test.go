@@ -414,9 +414,10 @@ func TestInvokesAnsweredAndOutputs(t *testing.T) {
 	require.Equal(t, "us-east-1", res.Outputs["region"])
 	require.True(t, strings.HasPrefix(res.Outputs["vpcId"].(string), "vpc-"))
 	require.Len(t, res.Outputs["privateSubnetIds"], 2)
-	// The defaults, plus the SageMaker API, runtime, Studio and Feature Store
-	// runtime endpoints the dev stack's domain and feature group need.
-	require.Len(t, res.Outputs["interfaceEndpoints"], 18)
+	// The 18 defaults, plus SQS for Karpenter's queue and the Studio and
+	// Feature Store runtime endpoints the dev stack's domain and feature
+	// group need.
+	require.Len(t, res.Outputs["interfaceEndpoints"], 21)
 	for _, svc := range []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.featurestore-runtime"} {
 		require.Contains(t, res.Outputs["interfaceEndpoints"], svc)
 	}
@@ -572,3 +573,40 @@ var (
 	str  = mock.String
 	strs = mock.Strings
 )
+
+// TestProdReachesEveryServiceThroughAnEndpoint: in prod no AWS API call
+// leaves through the NAT gateways: every service a component calls has an
+// interface endpoint in the plan (S3 has the gateway endpoint).
+func TestProdReachesEveryServiceThroughAnEndpoint(t *testing.T) {
+	res := preview(t, "prod")
+	cfg := res.Config
+	calls := map[string][]string{
+		"nodes and the cluster": {"ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth", "sts", "logs", "monitoring", "kms", "autoscaling", "elasticloadbalancing"},
+		"Session Manager":       {"ssm", "ssmmessages", "ec2messages"},
+	}
+	if cfg.Cluster.Karpenter.Enabled {
+		calls["Karpenter's interruption queue"] = []string{"sqs"}
+	}
+	if cfg.SageMaker.Domain != nil {
+		calls["SageMaker Studio"] = []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio"}
+	}
+	if cfg.Bedrock.Enabled {
+		calls["Bedrock"] = []string{"bedrock", "bedrock-runtime"}
+	}
+	if cfg.Observability.Prometheus != nil {
+		calls["managed Prometheus"] = []string{"aps-workspaces"}
+	}
+	have := map[string]bool{}
+	for _, ep := range byType(res, "aws:ec2/vpcEndpoint:VpcEndpoint") {
+		name := str(ep.Inputs, "serviceName")
+		if name == "aws.sagemaker."+cfg.Region+".studio" { // the one name outside com.amazonaws
+			name = "com.amazonaws." + cfg.Region + ".sagemaker.studio"
+		}
+		have[strings.TrimPrefix(name, "com.amazonaws."+cfg.Region+".")] = true
+	}
+	for who, services := range calls {
+		for _, svc := range services {
+			require.True(t, have[svc], "%s call %s: no interface endpoint in prod", who, svc)
+		}
+	}
+}
