@@ -1,9 +1,9 @@
 package config
 
 import (
-	"slices"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
