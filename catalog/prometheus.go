@@ -42,3 +42,19 @@ var PrometheusSource = Source{
 	URL:      "https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html",
 	Recorded: recorded,
 }
+
+// AMPScrapeConfigFields are the scrape_configs fields the managed
+// collector's documentation lists; a scrape configuration uses no other.
+var AMPScrapeConfigFields = []string{
+	"honor_labels", "honor_timestamps", "job_name", "kubernetes_sd_configs", "metric_relabel_configs", "metrics_path",
+	"relabel_configs", "scheme", "scrape_interval", "scrape_timeout", "static_configs",
+}
+
+// AMPScrapeConfigSource says where AMPScrapeConfigFields come from.
+var AMPScrapeConfigSource = Source{
+	Description: "Amazon Managed Service for Prometheus user guide, \"Scraper configuration\" for AWS managed collectors: " +
+		"the supported scrape configuration fields (tls_config is not among them, as the runtime review found; the page " +
+		"could not be reopened from this workplace on the recorded date).",
+	URL:      "https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html",
+	Recorded: "2026-12-07",
+}

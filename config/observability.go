@@ -111,14 +111,14 @@ func checkPrometheus(s *Stack, p *problems) {
 	c := s.Cluster
 	for _, g := range c.NodeGroups {
 		if len(g.InstanceTypes) > 0 {
-			if t, _ := catalog.ResolveInstanceType(g.InstanceTypes[0]); t.IsAccelerated() {
+			if t, _ := catalog.ResolveInstanceType(g.InstanceTypes[0]); t.Accelerator == catalog.AcceleratorNvidiaGPU {
 				return
 			}
 		}
 	}
-	if c.Karpenter.Enabled && (c.Karpenter.TrainingGPULimit > 0 || c.Karpenter.InferenceGPULimit > 0 || c.Karpenter.NeuronDeviceLimit > 0) {
+	if c.Karpenter.Enabled && (c.Karpenter.TrainingGPULimit > 0 || c.Karpenter.InferenceGPULimit > 0) {
 		return
 	}
-	p.add(KeyObservability+".prometheus.enabled", "true, but no node group or Karpenter pool has NVIDIA GPUs or Neuron devices: "+
-		"the collector scrapes their exporters only")
+	p.add(KeyObservability+".prometheus.enabled", "true, but no node group or Karpenter pool has NVIDIA GPUs: the collector "+
+		"scrapes the DCGM exporter only (Neuron metrics reach CloudWatch through the add-on)")
 }

@@ -53,7 +53,7 @@ func TestPrometheusConfig(t *testing.T) {
 	cpuOnly := with(base(), KeyCluster, clusterObj(map[string]any{"karpenter": map[string]any{"enabled": false}}),
 		KeyObservability, `{"prometheus": {"enabled": true}}`)
 	_, err = Parse("ml-platform", "dev", cpuOnly)
-	require.ErrorContains(t, err, "ml-platform:observability.prometheus.enabled: true, but no node group or Karpenter pool has NVIDIA GPUs or Neuron devices")
+	require.ErrorContains(t, err, "ml-platform:observability.prometheus.enabled: true, but no node group or Karpenter pool has NVIDIA GPUs")
 	withTrainium := with(cpuOnly, KeyCluster, clusterObj(map[string]any{"karpenter": map[string]any{"enabled": false},
 		"nodeGroups": nodeGroups(
 			map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},

@@ -141,7 +141,8 @@ func TestPrometheusInProd(t *testing.T) {
 	// The exporters' ports open on the node security group to the collector only.
 	nodes := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "cluster-nodes")
 	sg := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "observability-scraper")
-	for _, name := range []string{"observability-dcgm-from-scraper", "observability-neuron-from-scraper"} {
+	require.Nil(t, named(byType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), "observability-neuron-from-scraper"), "the Neuron monitor is not scraped")
+	for _, name := range []string{"observability-dcgm-from-scraper"} {
 		rule := named(byType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), name)
 		require.Equal(t, str(nodes.Outputs, "id"), str(rule.Inputs, "securityGroupId"), name)
 		require.Equal(t, str(sg.Outputs, "id"), str(rule.Inputs, "referencedSecurityGroupId"), name)

@@ -258,15 +258,19 @@ func TestPrometheus(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(mock.String(scraper.Inputs, "scrapeConfiguration")), &cfg))
 	require.Equal(t, "60s", cfg.Global["scrape_interval"])
-	require.Len(t, cfg.ScrapeConfigs, 2)
+	require.Len(t, cfg.ScrapeConfigs, 1, "the Neuron monitor needs tls_config, which the collector does not document")
 	require.Equal(t, "dcgm-exporter", cfg.ScrapeConfigs[0].JobName)
 	require.Equal(t, "exporter;9400", cfg.ScrapeConfigs[0].RelabelConfigs[0]["regex"])
-	require.Equal(t, "neuron-monitor", cfg.ScrapeConfigs[1].JobName)
-	require.Equal(t, "https", cfg.ScrapeConfigs[1].Scheme)
-	require.Equal(t, "metrics;8000", cfg.ScrapeConfigs[1].RelabelConfigs[0]["regex"])
-	only := observability.ScrapeConfig("c", 30, true, false)
-	require.Contains(t, only, "dcgm-exporter")
-	require.NotContains(t, only, "neuron-monitor")
+	// Every field of every job is one the managed collector documents.
+	var raw struct {
+		ScrapeConfigs []map[string]any `json:"scrape_configs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(mock.String(scraper.Inputs, "scrapeConfiguration")), &raw))
+	for _, j := range raw.ScrapeConfigs {
+		for field := range j {
+			require.Contains(t, catalog.AMPScrapeConfigFields, field, "catalog.AMPScrapeConfigSource")
+		}
+	}
 
 	// Trust: the source role only for this account's collectors, the writer only for the source role.
 	source := rec.ByName("aws:iam/role:Role", "observability-scraper-source")
@@ -288,8 +292,8 @@ func TestPrometheus(t *testing.T) {
 		require.NotContains(t, r.Inputs, resource.PropertyKey("cidrIpv4"))
 	}
 	slices.Sort(ports)
-	require.Equal(t, []float64{443, 8000, 9400}, ports)
-	require.Len(t, rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), 3)
+	require.Equal(t, []float64{443, 9400}, ports, "the API server and the DCGM exporter; not the Neuron monitor")
+	require.Len(t, rec.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), 2)
 }
 
 func TestPrometheusValidation(t *testing.T) {
@@ -299,7 +303,7 @@ func TestPrometheusValidation(t *testing.T) {
 	}{
 		{func(a *observability.Args) { a.Prometheus.AZCount = 1 }, "Prometheus.AZCount: 1; a managed collector needs subnets in at least 2 AZs"},
 		{func(a *observability.Args) { a.Prometheus.ScrapeIntervalSeconds = 15 }, "Prometheus.ScrapeIntervalSeconds: 15; allowed: 30 or more"},
-		{func(a *observability.Args) { a.NVIDIA, a.Neuron = false, false }, "no exporter to scrape"},
+		{func(a *observability.Args) { a.NVIDIA, a.Neuron = false, true }, "no exporter the collector can scrape"},
 		{func(a *observability.Args) { a.Prometheus.KMSKeyARN = nil }, "KMSKeyARN"},
 	} {
 		a := withPrometheus(args())

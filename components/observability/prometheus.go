@@ -56,8 +56,9 @@ func (p *PrometheusArgs) validate(a *Args) []error {
 	if p.ScrapeIntervalSeconds < catalog.PrometheusMinScrapeIntervalSeconds {
 		add("Prometheus.ScrapeIntervalSeconds: %d; allowed: %d or more", p.ScrapeIntervalSeconds, catalog.PrometheusMinScrapeIntervalSeconds)
 	}
-	if !a.NVIDIA && !a.Neuron {
-		add("Prometheus: the cluster runs no NVIDIA or Neuron nodes, so there is no exporter to scrape")
+	if !a.NVIDIA {
+		add("Prometheus: the cluster runs no NVIDIA nodes, so there is no exporter the collector can scrape " +
+			"(Neuron metrics reach CloudWatch Container Insights through the add-on)")
 	}
 	if len(a.Name) > 50 {
 		add("Name: %q is too long for the collector's role names (50 characters at most)", a.Name)
@@ -75,13 +76,15 @@ type Prometheus struct {
 	SecurityGroup *ec2.SecurityGroup
 }
 
-// ScrapeConfig is the collector's Prometheus configuration, its targets
-// found through the Kubernetes API: the dcgm-exporter chart's "exporter"
-// containers on port 9400 in kube-system (plain HTTP), and the Neuron
-// monitor of the amazon-cloudwatch-observability add-on, a port named
-// "metrics" on 8000 in amazon-cloudwatch (HTTPS with the add-on's
-// self-signed certificate). It is JSON, which a YAML parser reads as YAML.
-func ScrapeConfig(clusterName string, intervalSeconds int, nvidia, neuron bool) string {
+// ScrapeConfig is the managed collector's scrape configuration: the DCGM
+// exporter's "exporter" containers on port 9400 in kube-system (plain
+// HTTP). It uses only the fields the collector documents
+// (catalog.AMPScrapeConfigFields). The Neuron monitor is not scraped here:
+// the CloudWatch observability add-on serves it over HTTPS with a
+// self-signed certificate, which only tls_config (not a documented field)
+// would accept; its metrics reach CloudWatch Container Insights through the
+// add-on instead. It is JSON, which a YAML parser reads as YAML.
+func ScrapeConfig(clusterName string, intervalSeconds int, nvidia bool) string {
 	job := func(name, namespace string, match []string, regex string) map[string]any {
 		return map[string]any{
 			"job_name":              name,
@@ -93,19 +96,11 @@ func ScrapeConfig(clusterName string, intervalSeconds int, nvidia, neuron bool) 
 			},
 		}
 	}
-	var jobs []map[string]any
+	jobs := []map[string]any{}
 	if nvidia {
 		jobs = append(jobs, job("dcgm-exporter", dcgmNamespace(),
 			[]string{"__meta_kubernetes_pod_container_name", "__meta_kubernetes_pod_container_port_number"},
 			fmt.Sprintf("exporter;%d", catalog.DCGMExporterPort)))
-	}
-	if neuron {
-		j := job("neuron-monitor", catalog.CloudWatchObservabilityNamespace,
-			[]string{"__meta_kubernetes_pod_container_port_name", "__meta_kubernetes_pod_container_port_number"},
-			fmt.Sprintf("metrics;%d", catalog.NeuronMonitorPort))
-		j["scheme"] = "https"
-		j["tls_config"] = map[string]any{"insecure_skip_verify": true}
-		jobs = append(jobs, j)
 	}
 	out, _ := json.MarshalIndent(map[string]any{
 		"global": map[string]any{
@@ -243,9 +238,6 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	if a.NVIDIA {
 		ports = append(ports, opening{"dcgm", catalog.DCGMExporterPort, p.NodeSecurityGroupID})
 	}
-	if a.Neuron {
-		ports = append(ports, opening{"neuron", catalog.NeuronMonitorPort, p.NodeSecurityGroupID})
-	}
 	var rules []pulumi.Resource
 	for _, r := range ports {
 		egress, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-scraper-to-"+r.name, &vpc.SecurityGroupEgressRuleArgs{
@@ -269,7 +261,7 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 
 	out.Scraper, err = amp.NewScraper(ctx, name+"-scraper", &amp.ScraperArgs{
 		Alias:               pulumi.String(a.Name),
-		ScrapeConfiguration: pulumi.String(ScrapeConfig(a.ClusterName, p.ScrapeIntervalSeconds, a.NVIDIA, a.Neuron)),
+		ScrapeConfiguration: pulumi.String(ScrapeConfig(a.ClusterName, p.ScrapeIntervalSeconds, a.NVIDIA)),
 		Source: &amp.ScraperSourceArgs{Eks: &amp.ScraperSourceEksArgs{
 			ClusterArn: p.ClusterARN, SubnetIds: p.SubnetIDs, SecurityGroupIds: pulumi.StringArray{out.SecurityGroup.ID()},
 		}},
