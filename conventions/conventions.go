@@ -176,7 +176,7 @@ func ClusterTag(clusterName string) string { return "kubernetes.io/cluster/" + c
 const (
 	MinKubernetesMinor       = 32
 	MinKubernetesVersion     = "1.32"
-	DefaultKubernetesVersion = "1.34"
+	DefaultKubernetesVersion = "1.35"
 )
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 )
 
@@ -46,6 +48,30 @@ func init() {
 			ConfigSchema: map[string]map[string]any{"minimumVersion": text("Oldest accepted Kubernetes minor version, as \"1.32\".")},
 			Defaults:     map[string]any{"minimumVersion": DefaultMinimumEKSVersion},
 			Check:        checkEKSMinimumVersion,
+		},
+		Rule{
+			Name: "eks-version-standard-support",
+			Description: "A cluster runs a Kubernetes version in EKS standard support: in extended support every cluster " +
+				"hour costs six times as much. Fires ahead of the date, so the upgrade is planned (catalog.EKSCalendarSource).",
+			Checks: "The `version` of `eks:index:Cluster`, `aws:eks/cluster` and `aws:eks/nodeGroup` leaves standard support " +
+				"within `warnDays` days (default 60) or, outside prod and staging (where the -prod rule refuses it), has left " +
+				"it. Versions the catalog's calendar lacks are left to eks-cluster-version-supported.",
+			Level:        Advisory,
+			Types:        []string{eksClusterType, eksNodeGroupType, eksComponentClusterType},
+			ConfigSchema: map[string]map[string]any{"warnDays": integer("Days ahead of the end of standard support to advise.", 0, 0)},
+			Defaults:     map[string]any{"warnDays": float64(60)},
+			Check:        checkEKSStandardSupport(false),
+		},
+		Rule{
+			Name: "eks-version-standard-support-prod",
+			Description: "In prod and staging, a cluster never runs a Kubernetes version that has left EKS standard " +
+				"support (catalog.EKSCalendarSource).",
+			Checks: "In prod and staging, the `version` of `eks:index:Cluster`, `aws:eks/cluster` and `aws:eks/nodeGroup` is " +
+				"in standard support today.",
+			Level: Mandatory,
+			Scope: ScopeProdLike,
+			Types: []string{eksClusterType, eksNodeGroupType, eksComponentClusterType},
+			Check: checkEKSStandardSupport(true),
 		},
 		Rule{
 			Name: "sagemaker-endpoint-instances-prod",
@@ -430,4 +456,42 @@ func checkKarpenterAMIPinned(r Resource, _ map[string]any) []string {
 		}
 	}
 	return out
+}
+
+// Now is the day the version rules judge against; tests set it.
+var Now = time.Now
+
+// eksComponentClusterType is pulumi-eks's cluster component.
+const eksComponentClusterType = "eks:index:Cluster"
+
+// checkEKSStandardSupport fires on versions out of standard support and,
+// unless onlyExpired, on versions close to it or not in the calendar.
+func checkEKSStandardSupport(onlyExpired bool) func(Resource, map[string]any) []string {
+	return func(r Resource, cfg map[string]any) []string {
+		v, ok := getString(r.Properties, "version")
+		if !ok {
+			return nil
+		}
+		today := Now().UTC()
+		cal, known := catalog.LookupEKSVersion(v)
+		standard := strings.Join(catalog.EKSVersionsInStandardSupport(today), ", ")
+		switch {
+		case !known:
+			return nil
+		case !today.Before(cal.StandardSupportEnds) && !onlyExpired && prodLike(r):
+			return nil // the -prod rule refuses it
+		case !today.Before(cal.StandardSupportEnds):
+			return []string{fmt.Sprintf("version %s left EKS standard support on %s: extended support costs six times the cluster "+
+				"price until %s; upgrade to one of %s", v, cal.StandardSupportEnds.Format("2006-01-02"),
+				cal.ExtendedSupportEnds.Format("2006-01-02"), standard)}
+		case onlyExpired:
+			return nil
+		}
+		days, _ := cfgNumber(cfg, "warnDays")
+		if left := cal.StandardSupportEnds.Sub(today).Hours() / 24; left <= days {
+			return []string{fmt.Sprintf("version %s leaves EKS standard support on %s (in %.0f days): plan the upgrade to one of %s",
+				v, cal.StandardSupportEnds.Format("2006-01-02"), left, standard)}
+		}
+		return nil
+	}
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/ml-platform/ml-platform/conventions"
 )
@@ -259,5 +260,29 @@ func TestKarpenterAMIPinnedProd(t *testing.T) {
 		{name: "alias unknown", r: nodeClassWith("prod", alias(computed))},
 		{name: "terms unknown", r: nodeClassWith("prod", computed)},
 		{name: "environment unknown", r: nodeClassWith(computed, alias("al2023@latest"))},
+	})
+}
+
+func TestEKSStandardSupport(t *testing.T) {
+	defer func(old func() time.Time) { Now = old }(Now)
+	Now = func() time.Time { return time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) }
+	ng := func(version string, env string) Resource {
+		return mk(eksNodeGroupType, "ng", map[string]any{"version": version, "tags": map[string]any{"Environment": env}})
+	}
+	runRuleCases(t, "eks-version-standard-support", []ruleCase{
+		{name: "1.35: standard support until 2027-03-27", r: ng("1.35", "dev")},
+		{name: "1.34 left on 2026-12-02", r: ng("1.34", "dev"), want: []string{"version 1.34 left EKS standard support on 2026-12-02"}},
+		{name: "not in the calendar: eks-cluster-version-supported judges it", r: ng("1.29", "dev")},
+		{name: "prod on 1.34: refused by the -prod rule, not advised twice", r: ng("1.34", "prod")},
+		{name: "unset", r: mk(eksNodeGroupType, "ng", map[string]any{})},
+	})
+	runRuleCases(t, "eks-version-standard-support", []ruleCase{
+		{name: "1.35 within 110 days, with 120 days' warning", r: ng("1.35", "dev"), cfg: map[string]any{"warnDays": float64(120)},
+			want: []string{"version 1.35 leaves EKS standard support on 2027-03-27 (in 110 days)"}},
+	})
+	runRuleCases(t, "eks-version-standard-support-prod", []ruleCase{
+		{name: "prod on 1.35", r: ng("1.35", "prod")},
+		{name: "prod on 1.34", r: ng("1.34", "prod"), want: []string{"left EKS standard support"}},
+		{name: "dev on 1.34 is advised, not refused", r: ng("1.34", "dev")},
 	})
 }

@@ -276,6 +276,9 @@ var fixtureDefs = []fixtureDef{
 	{"export-eks-old-version.json", "prod", "eks-cluster-version-supported", "a cluster on Kubernetes 1.29", func(s *stackBuilder) {
 		s.cluster(func(in map[string]any) { in["version"] = "1.29" })
 	}},
+	{"export-eks-extended-support.json", "prod", "eks-version-standard-support-prod", "a prod cluster on 1.34, out of standard support since 2026-12-02", func(s *stackBuilder) {
+		s.cluster(func(in map[string]any) { in["version"] = "1.34" })
+	}},
 	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
 	}},
@@ -732,7 +735,7 @@ func (s *stackBuilder) cluster(edit func(map[string]any)) {
 		"authenticationMode": "API", "encryptionConfigKeyArn": s.keyARN("data"),
 		"endpointPrivateAccess": true, "endpointPublicAccess": !s.prod(), "publicAccessCidrs": []any{},
 		"enabledClusterLogTypes": []any{"api", "audit", "authenticator", "controllerManager", "scheduler"},
-		"version":                "1.33", "skipDefaultNodeGroup": true, "nodeAssociatePublicIpAddress": false,
+		"version":                "1.35", "skipDefaultNodeGroup": true, "nodeAssociatePublicIpAddress": false,
 		"privateSubnetIds": []any{"subnet-0a", "subnet-0b"}, "vpcId": "vpc-0fixture", "tags": s.tags(),
 	}
 	if !s.prod() {
