@@ -41,10 +41,14 @@ const (
 	AnomalyMonitorServices AnomalyMonitor = "services"
 	// AnomalyMonitorNone creates no monitor and no subscription.
 	AnomalyMonitorNone AnomalyMonitor = "none"
+	// AnomalyMonitorExisting subscribes to a monitor the account already
+	// has (anomaly.monitorArn): an account has one AWS-services monitor,
+	// and a second CreateAnomalyMonitor for it fails.
+	AnomalyMonitorExisting AnomalyMonitor = "existing"
 )
 
 // AnomalyMonitors are the allowed monitors.
-var AnomalyMonitors = []AnomalyMonitor{AnomalyMonitorNone, AnomalyMonitorServices, AnomalyMonitorStack}
+var AnomalyMonitors = []AnomalyMonitor{AnomalyMonitorExisting, AnomalyMonitorNone, AnomalyMonitorServices, AnomalyMonitorStack}
 
 // Cost is the validated cost governance configuration.
 type Cost struct {
@@ -86,8 +90,14 @@ type ExpectedUsage struct {
 
 // Anomaly configures Cost Anomaly Detection.
 type Anomaly struct {
-	// Monitor is which monitor the stack creates.
+	// Monitor is which monitor the stack creates (or adopts). Defaults to
+	// services in prod and staging (the monitor a member account can
+	// create; one stack per account owns it) and none elsewhere; stack (a
+	// tag monitor) only when set: AWS creates those in a management or
+	// standalone account only.
 	Monitor AnomalyMonitor
+	// MonitorARN is the adopted monitor with Monitor existing.
+	MonitorARN string
 	// ThresholdUSD is the total impact an anomaly must reach to alert.
 	ThresholdUSD float64
 	// Frequency is DAILY or WEEKLY (email to AlertEmails) or IMMEDIATE (to
@@ -124,6 +134,7 @@ type costInput struct {
 
 type anomalyInput struct {
 	Monitor      *string  `json:"monitor"`
+	MonitorARN   *string  `json:"monitorArn"`
 	ThresholdUSD *float64 `json:"thresholdUsd"`
 	Frequency    *string  `json:"frequency"`
 }
@@ -142,7 +153,7 @@ func CostDefaults() Cost {
 		ForecastAlertPercent: 100,
 		Scope:                BudgetScopeStack,
 		Anomaly: Anomaly{
-			Monitor:      AnomalyMonitorStack,
+			Monitor:      AnomalyMonitorServices,
 			ThresholdUSD: 100,
 			Frequency:    catalog.AnomalyFrequencyDaily,
 		},
@@ -160,6 +171,9 @@ var (
 func parseCost(env conventions.Environment, in costInput, present bool, p *problems, placeholders *[]*FieldError) Cost {
 	const key = KeyCost
 	c := CostDefaults()
+	if !env.ProdLike() {
+		c.Anomaly.Monitor = AnomalyMonitorNone
+	}
 	if !present || in.MonthlyBudgetUSD == nil {
 		p.add(key+".monthlyBudgetUsd", "required: the stack's monthly cost budget in USD (alerts go out at %g%% actual and %g%% forecast)",
 			c.ActualAlertPercent, c.ForecastAlertPercent)
@@ -235,10 +249,18 @@ func parseCost(env conventions.Environment, in costInput, present bool, p *probl
 		if a.Monitor != nil {
 			c.Anomaly.Monitor = AnomalyMonitor(*a.Monitor)
 			switch c.Anomaly.Monitor {
-			case AnomalyMonitorStack, AnomalyMonitorServices, AnomalyMonitorNone:
+			case AnomalyMonitorStack, AnomalyMonitorServices, AnomalyMonitorNone, AnomalyMonitorExisting:
 			default:
 				p.add(key+".anomaly.monitor", "%q is not a monitor; allowed: %s", *a.Monitor, quoteAll(AnomalyMonitors))
 			}
+		}
+		set(&c.Anomaly.MonitorARN, a.MonitorARN)
+		switch {
+		case c.Anomaly.Monitor == AnomalyMonitorExisting && !anomalyMonitorARN.MatchString(c.Anomaly.MonitorARN):
+			p.add(key+".anomaly.monitorArn", "%q is not an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>); "+
+				"monitor existing subscribes to the account's monitor named here", c.Anomaly.MonitorARN)
+		case c.Anomaly.Monitor != AnomalyMonitorExisting && c.Anomaly.MonitorARN != "":
+			p.add(key+".anomaly.monitorArn", "applies to monitor %q only", AnomalyMonitorExisting)
 		}
 		if a.ThresholdUSD != nil {
 			if *a.ThresholdUSD <= 0 {
@@ -334,3 +356,5 @@ func isExampleDomain(addr string) bool {
 	}
 	return false
 }
+
+var anomalyMonitorARN = regexp.MustCompile(`^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor/[0-9a-f-]+$`)

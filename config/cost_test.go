@@ -18,7 +18,13 @@ func TestCostDefaults(t *testing.T) {
 	require.Equal(t, 80.0, c.ActualAlertPercent)
 	require.Equal(t, 100.0, c.ForecastAlertPercent)
 	require.Equal(t, BudgetScopeStack, c.Scope)
-	require.Equal(t, Anomaly{Monitor: AnomalyMonitorStack, ThresholdUSD: 100, Frequency: "DAILY"}, c.Anomaly)
+	// Dev leaves the account's one AWS-services monitor to prod; prod
+	// creates it (a member account may; a tag monitor needs the
+	// management account).
+	require.Equal(t, Anomaly{Monitor: AnomalyMonitorNone, ThresholdUSD: 100, Frequency: "DAILY"}, c.Anomaly)
+	prod, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.Equal(t, AnomalyMonitorServices, prod.Cost.Anomaly.Monitor)
 	require.False(t, c.ActivateCostAllocationTags, "activation fails before the tags have been seen, so it is opt-in")
 	require.Nil(t, c.BudgetAction, "budget actions are opt-in")
 	require.Empty(t, s.Placeholders)
@@ -68,7 +74,7 @@ func TestCostErrors(t *testing.T) {
 		{"cost absent", "dev", "<delete>", "ml-platform:cost.monthlyBudgetUsd: required: the stack's monthly cost budget in USD"},
 		{"no budget", "dev", costObj(map[string]any{"monthlyBudgetUsd": nil}), "ml-platform:cost.monthlyBudgetUsd: required"},
 		{"negative budget", "dev", costObj(map[string]any{"monthlyBudgetUsd": -5}), "ml-platform:cost.monthlyBudgetUsd: -5 is not a budget; allowed: a positive amount in USD"},
-		{"email frequency without emails", "dev", costObj(map[string]any{"alertEmails": []string{}, "anomaly": map[string]any{"frequency": "WEEKLY"}}),
+		{"email frequency without emails", "prod", costObj(map[string]any{"alertEmails": []string{}, "anomaly": map[string]any{"frequency": "WEEKLY"}}),
 			`ml-platform:cost.anomaly.frequency: WEEKLY alerts go by email and alertEmails is empty; allowed: "IMMEDIATE"`},
 		{"too many emails", "dev", costObj(map[string]any{"alertEmails": tooMany}), "ml-platform:cost.alertEmails: 11 addresses; a budget notification takes at most 10"},
 		{"bad email", "dev", costObj(map[string]any{"alertEmails": []string{"finops"}}), `ml-platform:cost.alertEmails[0]: "finops" is not an email address`},
@@ -77,7 +83,13 @@ func TestCostErrors(t *testing.T) {
 		{"unknown service", "dev", costObj(map[string]any{"serviceBudgetsUsd": map[string]float64{"s3": 10}}), "ml-platform:cost.serviceBudgetsUsd.s3: unknown service; allowed: bedrock, ec2, sagemaker"},
 		{"service above stack", "dev", costObj(map[string]any{"serviceBudgetsUsd": map[string]float64{"ec2": 5000}}), "ml-platform:cost.serviceBudgetsUsd.ec2: 5000 is above the stack's monthly budget 1000"},
 		{"bad scope", "dev", costObj(map[string]any{"budgetScope": "org"}), `ml-platform:cost.budgetScope: "org" is not a scope; allowed: "account", "stack"`},
-		{"bad monitor", "dev", costObj(map[string]any{"anomaly": map[string]any{"monitor": "tags"}}), `ml-platform:cost.anomaly.monitor: "tags" is not a monitor; allowed: "none", "services", "stack"`},
+		{"bad monitor", "dev", costObj(map[string]any{"anomaly": map[string]any{"monitor": "tags"}}), `ml-platform:cost.anomaly.monitor: "tags" is not a monitor; allowed: "existing", "none", "services", "stack"`},
+		{"existing without ARN", "prod", costObj(map[string]any{"anomaly": map[string]any{"monitor": "existing"}}),
+			`ml-platform:cost.anomaly.monitorArn: "" is not an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>)`},
+		{"existing with a budget ARN", "prod", costObj(map[string]any{"anomaly": map[string]any{"monitor": "existing", "monitorArn": "arn:aws:budgets::123456789012:budget/x"}}),
+			`ml-platform:cost.anomaly.monitorArn: "arn:aws:budgets::123456789012:budget/x" is not an anomaly monitor ARN`},
+		{"ARN without existing", "prod", costObj(map[string]any{"anomaly": map[string]any{"monitorArn": "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-1234-5678-9abc-def012345678"}}),
+			`ml-platform:cost.anomaly.monitorArn: applies to monitor "existing" only`},
 		{"bad frequency", "dev", costObj(map[string]any{"anomaly": map[string]any{"frequency": "HOURLY"}}), `ml-platform:cost.anomaly.frequency: "HOURLY" is not a frequency; allowed: "DAILY", "IMMEDIATE", "WEEKLY"`},
 		{"bad threshold", "dev", costObj(map[string]any{"anomaly": map[string]any{"thresholdUsd": 0}}), "ml-platform:cost.anomaly.thresholdUsd: 0 is not a threshold"},
 		{"unknown key", "dev", costObj(map[string]any{"budget": 5}), "ml-platform:cost.budget: unknown key"},

@@ -442,7 +442,8 @@ func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.
 		AlertEmails:          c.AlertEmails,
 		ServiceBudgetsUSD:    c.ServiceBudgetsUSD,
 		Anomaly: cost.AnomalyArgs{
-			Monitor: string(c.Anomaly.Monitor), ThresholdUSD: c.Anomaly.ThresholdUSD, Frequency: c.Anomaly.Frequency,
+			Monitor: string(c.Anomaly.Monitor), MonitorARN: c.Anomaly.MonitorARN, ThresholdUSD: c.Anomaly.ThresholdUSD,
+			Frequency: c.Anomaly.Frequency,
 		},
 		TopicKMSKeyARN: p.Keys.ARNs[KeyAlerts],
 		Partition:      p.Partition,

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/costexplorer"
@@ -31,6 +32,8 @@ const (
 	MonitorServices = "services"
 	// MonitorNone creates no monitor.
 	MonitorNone = "none"
+	// MonitorExisting subscribes to the account's monitor (AnomalyArgs.MonitorARN).
+	MonitorExisting = "existing"
 )
 
 // Service principals that publish to the alert topic; the topic's key must
@@ -58,8 +61,10 @@ type TagFilter struct {
 
 // AnomalyArgs configures Cost Anomaly Detection.
 type AnomalyArgs struct {
-	// Monitor is MonitorStack, MonitorServices or MonitorNone (required).
+	// Monitor is MonitorStack, MonitorServices, MonitorExisting or MonitorNone (required).
 	Monitor string
+	// MonitorARN is the monitor MonitorExisting subscribes to.
+	MonitorARN string
 	// ThresholdUSD is the total impact an anomaly must reach to alert
 	// (required unless Monitor is MonitorNone).
 	ThresholdUSD float64
@@ -174,7 +179,10 @@ func (a *GovernanceArgs) validate() error {
 	}
 	switch a.Anomaly.Monitor {
 	case MonitorNone:
-	case MonitorStack, MonitorServices:
+	case MonitorStack, MonitorServices, MonitorExisting:
+		if a.Anomaly.Monitor == MonitorExisting && !strings.Contains(a.Anomaly.MonitorARN, ":anomalymonitor/") {
+			add("Anomaly.MonitorARN: %q is not an anomaly monitor ARN", a.Anomaly.MonitorARN)
+		}
 		if a.Anomaly.Monitor == MonitorStack && a.Filter == nil {
 			add("Anomaly.Monitor: %q needs Filter (the tag it monitors)", MonitorStack)
 		}
@@ -192,7 +200,7 @@ func (a *GovernanceArgs) validate() error {
 			}
 		}
 	default:
-		add("Anomaly.Monitor: %q; allowed: %s, %s, %s", a.Anomaly.Monitor, MonitorNone, MonitorServices, MonitorStack)
+		add("Anomaly.Monitor: %q; allowed: %s, %s, %s, %s", a.Anomaly.Monitor, MonitorExisting, MonitorNone, MonitorServices, MonitorStack)
 	}
 	if a.TopicKMSKeyARN == nil {
 		add("TopicKMSKeyARN: required (the alert topic is encrypted)")
@@ -330,9 +338,13 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 			monitorArgs.MonitorType = pulumi.String("DIMENSIONAL")
 			monitorArgs.MonitorDimension = pulumi.String("SERVICE")
 		}
-		g.Monitor, err = costexplorer.NewAnomalyMonitor(ctx, name+"-anomalies", monitorArgs, parent)
-		if err != nil {
-			return nil, err
+		monitorARN := pulumi.String(a.Anomaly.MonitorARN).ToStringOutput()
+		if a.Anomaly.Monitor != MonitorExisting {
+			g.Monitor, err = costexplorer.NewAnomalyMonitor(ctx, name+"-anomalies", monitorArgs, parent)
+			if err != nil {
+				return nil, err
+			}
+			monitorARN = g.Monitor.Arn
 		}
 		var subscribers costexplorer.AnomalySubscriptionSubscriberArray
 		if catalog.AnomalyFrequencyUsesSNS(a.Anomaly.Frequency) {
@@ -345,7 +357,7 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 		g.Subscription, err = costexplorer.NewAnomalySubscription(ctx, name+"-anomalies", &costexplorer.AnomalySubscriptionArgs{
 			Name:            pulumi.String(a.Name),
 			Frequency:       pulumi.String(a.Anomaly.Frequency),
-			MonitorArnLists: pulumi.StringArray{g.Monitor.Arn},
+			MonitorArnLists: pulumi.StringArray{monitorARN},
 			Subscribers:     subscribers,
 			ThresholdExpression: costexplorer.AnomalySubscriptionThresholdExpressionArgs{
 				Dimension: costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs{

@@ -195,6 +195,22 @@ func TestNoMonitor(t *testing.T) {
 	require.Len(t, rec.ByType("aws:budgets/budget:Budget"), 1)
 }
 
+// TestExistingMonitor: an account has one AWS-services monitor; a stack
+// beside the one that owns it subscribes to it instead of creating a
+// second (CreateAnomalyMonitor refuses).
+func TestExistingMonitor(t *testing.T) {
+	const arn = "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-1234-5678-9abc-def012345678"
+	a := args()
+	a.Anomaly.Monitor = cost.MonitorExisting
+	a.Anomaly.MonitorARN = arn
+	rec, err := build(t, a)
+	require.NoError(t, err)
+	require.Empty(t, rec.ByType("aws:costexplorer/anomalyMonitor:AnomalyMonitor"))
+	subs := rec.ByType("aws:costexplorer/anomalySubscription:AnomalySubscription")
+	require.Len(t, subs, 1)
+	require.Equal(t, []string{arn}, mock.Strings(subs[0].Inputs, "monitorArnLists"))
+}
+
 func TestTopicPolicy(t *testing.T) {
 	rec, err := build(t, args())
 	require.NoError(t, err)
@@ -291,6 +307,7 @@ func TestValidation(t *testing.T) {
 		{"stack monitor without filter", func(a *cost.GovernanceArgs) { a.Filter = nil }, `Anomaly.Monitor: "stack" needs Filter`},
 		{"bad frequency", func(a *cost.GovernanceArgs) { a.Anomaly.Frequency = "HOURLY" }, `Anomaly.Frequency: "HOURLY"`},
 		{"bad monitor", func(a *cost.GovernanceArgs) { a.Anomaly.Monitor = "tags" }, `Anomaly.Monitor: "tags"`},
+		{"existing without ARN", func(a *cost.GovernanceArgs) { a.Anomaly.Monitor = cost.MonitorExisting }, `Anomaly.MonitorARN: "" is not an anomaly monitor ARN`},
 		{"no key", func(a *cost.GovernanceArgs) { a.TopicKMSKeyARN = nil }, "TopicKMSKeyARN: required"},
 		{"action without roles", func(a *cost.GovernanceArgs) { a.BudgetAction = &cost.BudgetActionArgs{ThresholdPercent: 100} }, "BudgetAction.RoleNames: at least one role"},
 		{"no account", func(a *cost.GovernanceArgs) { a.AccountID = "" }, "Partition, Region, AccountID: required"},
