@@ -24,7 +24,12 @@ type ServiceLinkedRole struct {
 // ARN is the role's ARN in an account: service-linked roles live under
 // the aws-service-role/<service>/ path.
 func (r ServiceLinkedRole) ARN(partition, account string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/%s/%s", partition, account, r.Service, r.RoleName)
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, account, r.Path(), r.RoleName)
+}
+
+// Path is the role's IAM path, which ListRoles filters on.
+func (r ServiceLinkedRole) Path() string {
+	return "/aws-service-role/" + r.Service + "/"
 }
 
 // ServiceLinkedRolesSource says where the role names and their needs come from.

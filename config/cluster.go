@@ -41,9 +41,9 @@ type Cluster struct {
 	// LogRetentionDays keeps control-plane logs. Defaults to 30 (dev), 365 (prod).
 	LogRetentionDays int
 	// ServiceLinkedRoles are the keys (catalog.ServiceLinkedRoles) of the
-	// service-linked roles this stack creates before its keys. Defaults to
-	// all of them, as a fresh account needs; an account that has them
-	// already (any earlier Auto Scaling group or Spot request) sets [].
+	// service-linked roles this stack needs before its keys. Defaults to
+	// all of them; the program looks each up and creates only those the
+	// account lacks (components/account). [] skips the lookup.
 	ServiceLinkedRoles []string
 }
 

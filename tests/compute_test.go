@@ -586,3 +586,42 @@ func TestEveryNodeTypeHasPodAddresses(t *testing.T) {
 	pods, _, _ := cluster.PodSlots("p5.48xlarge", old, true)
 	require.Zero(t, pods, "an ENA primary and an EFA-only interface fill p5's two card-0 slots")
 }
+
+// TestSecondStackInAnAccount: the account already has the Auto Scaling
+// role (made by AWS) and prod's Spot role. Dev creates neither (IAM would
+// refuse: the names are taken) and its cluster key still names both.
+func TestSecondStackInAnAccount(t *testing.T) {
+	asg, _ := catalog.LookupServiceLinkedRole("autoscaling")
+	spot, _ := catalog.LookupServiceLinkedRole("spot")
+	run := func(roles map[string]mock.AccountRole) *offline.Result {
+		project, values := shipped(t, "dev")
+		res, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values, Dir: root, AccountRoles: roles})
+		require.NoError(t, err)
+		return res
+	}
+	res := run(map[string]mock.AccountRole{
+		asg.RoleName:  {Path: asg.Path()},
+		spot.RoleName: {Path: spot.Path(), Tags: map[string]string{"Stack": "ml-platform-prod"}},
+	})
+	require.Empty(t, byType(res, "aws:iam/serviceLinkedRole:ServiceLinkedRole"))
+	policy := str(named(byType(res, "aws:kms/key:Key"), "keys-"+platform.KeyCluster).Inputs, "policy")
+	for _, r := range catalog.ServiceLinkedRoles() {
+		require.Contains(t, policy, r.ARN("aws", mock.AccountID))
+	}
+
+	// Its own role from an earlier life of the stack is adopted.
+	res = run(map[string]mock.AccountRole{spot.RoleName: {Path: spot.Path(), Tags: map[string]string{"Stack": "ml-platform-dev"}}})
+	imports := map[string]string{}
+	for _, r := range byType(res, "aws:iam/serviceLinkedRole:ServiceLinkedRole") {
+		imports[r.Name] = r.ImportID
+	}
+	require.Equal(t, map[string]string{"account-autoscaling": "", "account-spot": spot.ARN("aws", mock.AccountID)}, imports)
+
+	// The CLI says the same.
+	code, out, errOut := cli(t, "preview", "--stack", "dev", "--account-role", "AWSServiceRoleForEC2Spot=ml-platform-dev")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "= aws:iam/serviceLinkedRole:ServiceLinkedRole  account-spot  [import "+spot.ARN("aws", mock.AccountID)+"]")
+	code, _, errOut = cli(t, "preview", "--stack", "dev", "--account-role", "no spaces")
+	require.NotEqual(t, 0, code)
+	require.Contains(t, errOut, `"no spaces" is not an IAM role name`)
+}

@@ -519,6 +519,7 @@ func TestProgramAnswersItsInvokes(t *testing.T) {
 	rec.DryRun = true // a preview: the shipped file's placeholders are warnings
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
 	require.Equal(t, map[string]int{
+		"aws:iam/getRoles:getRoles":                           1,
 		"aws:index/getAvailabilityZones:getAvailabilityZones": 1,
 		"aws:index/getCallerIdentity:getCallerIdentity":       1,
 		"aws:index/getPartition:getPartition":                 1,

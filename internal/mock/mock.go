@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ type Registered struct {
 	Protect              bool
 	RetainOnDelete       bool
 	Provider             string
+	ImportID             string // the pulumi.Import ID, when the program adopts an existing resource
 	Dependencies         []string
 	PropertyDependencies map[string][]string
 	Inputs               resource.PropertyMap
@@ -61,6 +63,11 @@ type Recorder struct {
 	// `pulumi stack output --json` prints them.
 	StackOutputs map[string]map[string]any
 
+	// AccountRoles are the IAM roles the account already has, by role
+	// name, with their tags: the answer to the role lookups (getRoles,
+	// getRole). Empty models a fresh account.
+	AccountRoles map[string]AccountRole
+
 	mu         sync.Mutex
 	references []string
 	resources  []*Registered
@@ -70,6 +77,14 @@ type Recorder struct {
 }
 
 var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
+
+// AccountRole is a role the account has before the stack runs.
+type AccountRole struct {
+	// Path is the role's IAM path ("/" or "/aws-service-role/<service>/").
+	Path string
+	// Tags are the role's tags.
+	Tags map[string]string
+}
 
 // NewRecorder returns an empty recorder for one stack in one region.
 func NewRecorder(project, stack, region string) *Recorder {
@@ -181,7 +196,8 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if args.TypeToken == StackReferenceType {
 		return r.readStackReference(args)
 	}
-	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider}
+	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider,
+		ImportID: args.ID}
 	if rpc := args.RegisterRPC; rpc != nil {
 		reg.Parent = rpc.GetParent()
 		reg.Remote = rpc.GetRemote()
@@ -249,8 +265,56 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"names": names, "zoneIds": ids, "id": r.Region, "groupNames": []any{r.Region},
 		}), nil
+	case "aws:iam/getRoles:getRoles":
+		return r.getRoles(args.Args, partition)
+	case "aws:iam/getRole:getRole":
+		name := args.Args["name"].StringValue()
+		role, ok := r.AccountRoles[name]
+		if !ok {
+			// The provider's error for a role that does not exist.
+			return nil, fmt.Errorf("reading IAM Role (%s): couldn't find resource", name)
+		}
+		tags := map[string]any{}
+		for k, v := range role.Tags {
+			tags[k] = v
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "name": name, "path": role.Path, "tags": tags,
+			"arn": fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, AccountID, role.Path, name),
+		}), nil
 	}
 	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/mock/mock.go", args.Token)
+}
+
+// getRoles answers the role listing from AccountRoles: the roles under
+// pathPrefix whose names match nameRegex, sorted by name.
+func (r *Recorder) getRoles(in resource.PropertyMap, partition string) (resource.PropertyMap, error) {
+	prefix, pattern := "/", ""
+	if v, ok := in["pathPrefix"]; ok && v.IsString() {
+		prefix = v.StringValue()
+	}
+	if v, ok := in["nameRegex"]; ok && v.IsString() {
+		pattern = v.StringValue()
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("getRoles: nameRegex: %w", err)
+	}
+	var names []string
+	for name, role := range r.AccountRoles {
+		if strings.HasPrefix(role.Path, prefix) && re.MatchString(name) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	arns, list := []any{}, []any{}
+	for _, n := range names {
+		arns = append(arns, fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, AccountID, r.AccountRoles[n].Path, n))
+		list = append(list, n)
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": AccountID, "arns": arns, "names": list, "pathPrefix": prefix, "nameRegex": pattern,
+	}), nil
 }
 
 // outputs returns the resource's ID and its state: the inputs, tagsAll as

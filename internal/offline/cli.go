@@ -8,8 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
@@ -67,6 +72,9 @@ func preview(args []string, stdout, stderr io.Writer) int {
 	onDemand := fs.Bool("on-demand", false, "price spot capacity at on-demand prices")
 	var refs referenceFlags
 	fs.Var(&refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from `pulumi stack output --json` or `pulumi stack export` (repeatable)")
+	roles := accountRoleFlags{}
+	fs.Var(roles, "account-role", "ROLE[=STACK]: the account already has this IAM role (a service-linked role by its name, "+
+		"e.g. AWSServiceRoleForEC2Spot), tagged Stack=STACK when given (repeatable); default: a fresh account")
 	if err := fs.Parse(args); err != nil {
 		return exitBadInput
 	}
@@ -98,7 +106,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings, OnDemand: *onDemand,
-		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources})
+		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources, AccountRoles: roles})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		var ce *ConfigError
@@ -241,6 +249,32 @@ func diff(args []string, stdout, stderr io.Writer) int {
 }
 
 // referenceFlags collects --reference NAME=FILE.
+// accountRoleFlags are --account-role values: ROLE or ROLE=STACK. A
+// service-linked role gets its service's path.
+type accountRoleFlags map[string]mock.AccountRole
+
+func (a accountRoleFlags) String() string { return "" }
+
+func (a accountRoleFlags) Set(v string) error {
+	name, stack, _ := strings.Cut(v, "=")
+	if !validRoleName.MatchString(name) {
+		return fmt.Errorf("%q is not an IAM role name", name)
+	}
+	role := mock.AccountRole{Path: "/"}
+	for _, r := range catalog.ServiceLinkedRoles() {
+		if r.RoleName == name {
+			role.Path = r.Path()
+		}
+	}
+	if stack != "" {
+		role.Tags = map[string]string{conventions.TagStack: stack}
+	}
+	a[name] = role
+	return nil
+}
+
+var validRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+
 type referenceFlags struct {
 	outputs map[string]map[string]any
 	sources map[string]string

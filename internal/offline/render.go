@@ -60,7 +60,11 @@ func (r *Result) WriteText(w io.Writer) {
 			if k.Protect {
 				mark = "  [protected]"
 			}
-			fmt.Fprintf(w, "%s+ %s  %s%s\n", indent, k.Type, k.Name, mark)
+			op := "+"
+			if k.Import != "" {
+				op, mark = "=", mark+"  [import "+k.Import+"]"
+			}
+			fmt.Fprintf(w, "%s%s %s  %s%s\n", indent, op, k.Type, k.Name, mark)
 			walk(k.URN, indent+"    ")
 		}
 	}

@@ -44,6 +44,10 @@ type Options struct {
 	// (--reference), and ReferenceSources say where each came from.
 	References       map[string]map[string]any
 	ReferenceSources map[string]string
+	// AccountRoles are the IAM roles the account already has
+	// (--account-role), answering the program's role lookups; none by
+	// default (a fresh account).
+	AccountRoles map[string]mock.AccountRole
 
 	depth int
 }
@@ -94,7 +98,10 @@ type Resource struct {
 	// Remote marks a component a provider constructs (pulumi-eks's cluster,
 	// a helm/v4 Chart): the rules see it with empty inputs, as under the
 	// Pulumi CLI, and its children only exist under the CLI.
-	Remote               bool                `json:"remote,omitempty"`
+	Remote bool `json:"remote,omitempty"`
+	// Import is the ID of an existing resource the program adopts
+	// (pulumi.Import): the engine reads it instead of creating it.
+	Import               string              `json:"import,omitempty"`
 	Dependencies         []string            `json:"dependencies"`
 	PropertyDependencies map[string][]string `json:"propertyDependencies"`
 }
@@ -153,6 +160,7 @@ func Preview(opts Options) (*Result, error) {
 	rec := mock.NewRecorder(opts.Project.Name, opts.Stack, cfg.Region)
 	rec.DryRun = true // a preview: the program plans, unknowns stay unknown
 	rec.StackOutputs = stackOutputs
+	rec.AccountRoles = opts.AccountRoles
 	var (
 		outputs   map[string]any
 		outputsMu sync.Mutex
@@ -218,7 +226,7 @@ func Preview(opts Options) (*Result, error) {
 		}
 		res.Resources = append(res.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent,
-			Inputs: plain(r.Inputs), Protect: r.Protect, Remote: r.Remote,
+			Inputs: plain(r.Inputs), Protect: r.Protect, Remote: r.Remote, Import: r.ImportID,
 			Dependencies: deps, PropertyDependencies: propDeps,
 		})
 	}
