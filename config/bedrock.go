@@ -27,7 +27,11 @@ type Bedrock struct {
 	// their use shows in cost reports) copying a model or profile.
 	ApplicationProfiles []ApplicationProfile
 	// InvocationLogging is the account's model invocation logging in the
-	// stack's region; nil when off.
+	// stack's region; nil when off or when another stack owns it. It is one
+	// configuration per account and region: the stack that owns it
+	// (invocationLogging.owner, prod and staging by default) writes it, and
+	// a second stack writing it would replace the first's and turn it off
+	// for both when destroyed.
 	InvocationLogging *InvocationLogging
 	// Application is the Kubernetes service account that gets the invoke
 	// role through Pod Identity.
@@ -169,6 +173,7 @@ type bedrockInput struct {
 	} `json:"applicationProfiles"`
 	InvocationLogging *struct {
 		Enabled       *bool `json:"enabled"`
+		Owner         *bool `json:"owner"`
 		Text          *bool `json:"text"`
 		Image         *bool `json:"image"`
 		Embedding     *bool `json:"embedding"`
@@ -266,7 +271,9 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 		retention = conventions.ProdMinLogRetentionDays
 	}
 	logging := &InvocationLogging{Text: true, RetentionDays: retention}
+	owner := env.ProdLike()
 	if l := in.InvocationLogging; l != nil {
+		set(&owner, l.Owner)
 		if l.Enabled != nil && !*l.Enabled {
 			if env.ProdLike() {
 				p.add(key+".invocationLogging.enabled", "false is weaker than %s allows (model use must be auditable); turn it off only in a stack "+
@@ -285,7 +292,19 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 			if !logging.Text && !logging.Image && !logging.Embedding && !logging.Video {
 				p.add(key+".invocationLogging", "delivers nothing: set one of text, image, embedding, video (or enabled: false)")
 			}
+			if !owner && (l.Enabled != nil || l.Text != nil || l.Image != nil || l.Embedding != nil || l.Video != nil || l.RetentionDays != nil) {
+				p.add(key+".invocationLogging.owner", "false: model invocation logging is one configuration per account and region, "+
+					"owned by one stack (prod by default); a second stack writing it replaces the owner's and turns it off for both "+
+					"when destroyed; set owner: true only in the stack that owns it (allowed: true, false)")
+			}
 		}
+		if !owner && env.ProdLike() {
+			p.add(key+".invocationLogging.owner", "false is weaker than %s allows: a %s stack owns its account's invocation logging "+
+				"(model use must be auditable)", env, env)
+		}
+	}
+	if !owner {
+		logging = nil
 	}
 	b.InvocationLogging = logging
 

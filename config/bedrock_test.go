@@ -40,14 +40,19 @@ func TestBedrockDefaults(t *testing.T) {
 	require.Contains(t, b.Guardrail.PII, PIIEntity{"EMAIL", "ANONYMIZE"})
 	require.Equal(t, "api-key", b.Guardrail.Regexes[0].Name)
 	require.Equal(t, 0.75, b.Guardrail.GroundingThreshold)
-	require.Equal(t, &InvocationLogging{Text: true, RetentionDays: 30}, b.InvocationLogging, "logging on, text only")
+	require.Nil(t, b.InvocationLogging, "the account's one logging configuration belongs to prod")
 	require.Equal(t, BedrockApplication{Namespace: "ml-inference", ServiceAccount: "bedrock-client"}, b.Application)
 	require.Nil(t, b.KnowledgeBase, "off by default")
 	require.Empty(t, b.ProvisionedThroughput)
 
 	prod, err := parseBR(t, "prod", bedrockObj(nil))
 	require.NoError(t, err)
-	require.Equal(t, 365, prod.Bedrock.InvocationLogging.RetentionDays)
+	require.Equal(t, &InvocationLogging{Text: true, RetentionDays: 365}, prod.Bedrock.InvocationLogging, "prod owns it: on, text only")
+
+	// A dev stack in an account of its own owns its logging.
+	own, err := parseBR(t, "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"owner": true}}))
+	require.NoError(t, err)
+	require.Equal(t, &InvocationLogging{Text: true, RetentionDays: 30}, own.Bedrock.InvocationLogging)
 }
 
 func TestBedrockOverrides(t *testing.T) {
@@ -62,7 +67,7 @@ func TestBedrockOverrides(t *testing.T) {
 			"relevanceThreshold": 0,
 		},
 		"applicationProfiles": []any{map[string]any{"name": "support-bot", "model": "amazon.nova-lite-v1:0"}},
-		"invocationLogging":   map[string]any{"embedding": true, "retentionDays": 90},
+		"invocationLogging":   map[string]any{"owner": true, "embedding": true, "retentionDays": 90},
 		"knowledgeBase": map[string]any{"dimensions": 512, "chunking": "SEMANTIC", "indexCreated": true,
 			"indexAdminRoleArns": []string{"arn:aws:iam::123456789012:role/search-admin"}},
 		"provisionedThroughput": []any{map[string]any{"name": "nova-pt", "model": "amazon.nova-lite-v1:0", "units": 1, "commitment": "OneMonth"}},
@@ -134,9 +139,13 @@ func TestBedrockErrors(t *testing.T) {
 			`ml-platform:bedrock.applicationProfiles[0].model: "amazon.nova-pro-v1:0" is not one of models; allowed: amazon.nova-lite-v1:0`},
 		{"logging off in prod", "prod", bedrockObj(map[string]any{"invocationLogging": map[string]any{"enabled": false}}),
 			"ml-platform:bedrock.invocationLogging.enabled: false is weaker than prod allows"},
-		{"logging nothing", "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"text": false}}),
+		{"logging nothing", "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"owner": true, "text": false}}),
 			"ml-platform:bedrock.invocationLogging: delivers nothing"},
-		{"log retention", "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"retentionDays": 45}}),
+		{"logging without owning it", "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"embedding": true}}),
+			"ml-platform:bedrock.invocationLogging.owner: false: model invocation logging is one configuration per account and region, owned by one stack (prod by default)"},
+		{"prod not owning", "prod", bedrockObj(map[string]any{"invocationLogging": map[string]any{"owner": false}}),
+			"ml-platform:bedrock.invocationLogging.owner: false is weaker than prod allows"},
+		{"log retention", "dev", bedrockObj(map[string]any{"invocationLogging": map[string]any{"owner": true, "retentionDays": 45}}),
 			"ml-platform:bedrock.invocationLogging.retentionDays: 45 is not a CloudWatch Logs retention"},
 		{"embedding model", "dev", bedrockObj(map[string]any{"knowledgeBase": map[string]any{"embeddingModel": "amazon.nova-lite-v1:0"}}),
 			`ml-platform:bedrock.knowledgeBase.embeddingModel: "amazon.nova-lite-v1:0" is not an embedding model the catalog has in us-east-1; allowed: amazon.titan-embed-text-v2:0,`},

@@ -43,27 +43,14 @@ func TestBedrockInBothStacks(t *testing.T) {
 			require.True(t, v[0].RetainOnDelete, "a replaced version stays for the clients still passing it")
 
 			logging := byType(res, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration")
-			require.Len(t, logging, 1)
-			lc := obj(logging[0].Inputs, "loggingConfig")
-			bucket := str(obj(lc, "s3Config"), "bucketName")
-			require.Contains(t, bucket, "-artifacts-", "logs go to the artifacts bucket")
-			group := named(byType(res, "aws:cloudwatch/logGroup:LogGroup"), "bedrock-invocation-logging")
-			require.Equal(t, str(obj(lc, "cloudwatchConfig"), "logGroupName"), str(group.Inputs, "name"))
-			require.Equal(t, keys[platform.KeyLogs], str(group.Inputs, "kmsKeyId"), "the log group is encrypted")
-			for _, b := range byType(res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
-				if str(b.Inputs, "bucket") == bucket {
-					def := obj(mock.Array(b.Inputs, "rules")[0].ObjectValue(), "applyServerSideEncryptionByDefault")
-					require.Equal(t, keys[platform.KeyData], str(def, "kmsMasterKeyId"), "the bucket is encrypted with the data key")
-				}
-			}
-			var dataKeyPolicy iamdoc.Document
-			require.NoError(t, json.Unmarshal([]byte(str(named(byType(res, "aws:kms/key:Key"), "keys-data").Inputs, "policy")), &dataKeyPolicy))
-			require.True(t, hasSid(dataKeyPolicy, "AllowBedrockInvocationLogsToS3"), "Bedrock may write SSE-KMS logs")
-			for _, p := range byType(res, "aws:s3/bucketPolicy:BucketPolicy") {
-				if strings.Contains(p.Name, "artifacts") {
-					require.Contains(t, str(p.Inputs, "policy"), "BedrockModelInvocationLogs")
-					require.Contains(t, logging[0].Dependencies, p.URN, "logging waits for the bucket to admit Bedrock")
-				}
+			if stack == "dev" {
+				// One configuration per account and region, owned by prod:
+				// dev writing it would replace prod's, and destroying dev
+				// would turn prod's logging off.
+				require.Empty(t, logging)
+				require.Nil(t, cfg.InvocationLogging)
+			} else {
+				checkInvocationLogging(t, res, logging)
 			}
 
 			policy := named(byType(res, "aws:iam/policy:Policy"), "bedrock-access")
@@ -90,6 +77,35 @@ func TestBedrockInBothStacks(t *testing.T) {
 			require.Equal(t, res.Outputs["bedrockInvokePolicyArn"], str(attach.Inputs, "policyArn"))
 			require.Empty(t, byType(res, "aws:opensearch/serverlessCollection:ServerlessCollection"), "the knowledge base is off by default")
 		})
+	}
+}
+
+// checkInvocationLogging: invocations are logged to both destinations,
+// each encrypted.
+func checkInvocationLogging(t *testing.T, res *offline.Result, logging []*mock.Registered) {
+	t.Helper()
+	keys := res.Outputs["kmsKeyArns"].(map[string]any)
+	require.Len(t, logging, 1)
+	lc := obj(logging[0].Inputs, "loggingConfig")
+	bucket := str(obj(lc, "s3Config"), "bucketName")
+	require.Contains(t, bucket, "-artifacts-", "logs go to the artifacts bucket")
+	group := named(byType(res, "aws:cloudwatch/logGroup:LogGroup"), "bedrock-invocation-logging")
+	require.Equal(t, str(obj(lc, "cloudwatchConfig"), "logGroupName"), str(group.Inputs, "name"))
+	require.Equal(t, keys[platform.KeyLogs], str(group.Inputs, "kmsKeyId"), "the log group is encrypted")
+	for _, b := range byType(res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2") {
+		if str(b.Inputs, "bucket") == bucket {
+			def := obj(mock.Array(b.Inputs, "rules")[0].ObjectValue(), "applyServerSideEncryptionByDefault")
+			require.Equal(t, keys[platform.KeyData], str(def, "kmsMasterKeyId"), "the bucket is encrypted with the data key")
+		}
+	}
+	var dataKeyPolicy iamdoc.Document
+	require.NoError(t, json.Unmarshal([]byte(str(named(byType(res, "aws:kms/key:Key"), "keys-data").Inputs, "policy")), &dataKeyPolicy))
+	require.True(t, hasSid(dataKeyPolicy, "AllowBedrockInvocationLogsToS3"), "Bedrock may write SSE-KMS logs")
+	for _, p := range byType(res, "aws:s3/bucketPolicy:BucketPolicy") {
+		if strings.Contains(p.Name, "artifacts") {
+			require.Contains(t, str(p.Inputs, "policy"), "BedrockModelInvocationLogs")
+			require.Contains(t, logging[0].Dependencies, p.URN, "logging waits for the bucket to admit Bedrock")
+		}
 	}
 }
 
