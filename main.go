@@ -8,5 +8,12 @@ import (
 )
 
 func main() {
-	pulumi.Run(platform.Run)
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		// pulumi-eks runs aws and kubectl on this machine: say so before
+		// anything is registered rather than deep in the update.
+		if err := platform.CheckDeployTools(platform.HostTools); err != nil {
+			return err
+		}
+		return platform.Run(ctx)
+	})
 }

@@ -228,6 +228,7 @@ func TestSources(t *testing.T) {
 		"SageMakerFactsSource":   SageMakerFactsSource,
 		"MetricsSource":          MetricsSource,
 		"PrometheusSource":       PrometheusSource,
+		"DeployToolsSource":      DeployToolsSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -63,3 +63,40 @@ func EKSVersionsInStandardSupport(on time.Time) []string {
 	}
 	return out
 }
+
+// DeployTool is a command pulumi-eks runs on the machine that runs
+// `pulumi preview` and `pulumi up`.
+type DeployTool struct {
+	// Command is the executable looked up on PATH.
+	Command string
+	// VersionArgs print its version.
+	VersionArgs []string
+	// MinVersions are the lowest accepted versions by major version (the
+	// AWS CLI has two lines); a major not listed needs MinVersions[0].
+	MinVersions map[int]string
+	// Why says what it is used for.
+	Why string
+	// Install is where to get it.
+	Install string
+}
+
+// DeployTools are what pulumi-eks (v2.8.1) checks when it constructs a
+// cluster, during previews as well as updates.
+var DeployTools = []DeployTool{
+	{Command: "aws", VersionArgs: []string{"--version"}, MinVersions: map[int]string{0: "2.7.0", 1: "1.24.0"},
+		Why:     "the kubeconfig's exec credential (aws eks get-token) the Kubernetes provider logs in with",
+		Install: "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"},
+	{Command: "kubectl", VersionArgs: []string{"version", "--client=true", "--output=json"}, MinVersions: map[int]string{0: "1.24.0"},
+		Why:     "pulumi-eks checks for it when it builds the cluster",
+		Install: "https://kubernetes.io/docs/tasks/tools/#kubectl"},
+}
+
+// DeployToolsSource says where the tools and versions come from.
+var DeployToolsSource = Source{
+	Description: "pulumi-eks v2.8.1 nodejs/eks/dependencies.ts (assertCompatibleAWSCLIExists: aws on PATH, v1 >= 1.24.0 or " +
+		"v2 >= 2.7.0; assertCompatibleKubectlVersionExists: kubectl on PATH, >= 1.24.0), called from createCore in " +
+		"nodejs/eks/cluster.ts before anything is created; the same file creates a default instance role with an EC2_LINUX " +
+		"access entry unless instanceRole or instanceRoles is given.",
+	URL:      "https://github.com/pulumi/pulumi-eks/blob/v2.8.1/nodejs/eks/dependencies.ts",
+	Recorded: "2026-12-07",
+}

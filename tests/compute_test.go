@@ -625,3 +625,19 @@ func TestSecondStackInAnAccount(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	require.Contains(t, errOut, `"no spaces" is not an IAM role name`)
 }
+
+// TestClusterIsGivenItsNodeRole: pulumi-eks creates a default instance role
+// with an EC2_LINUX access entry unless instanceRoles is given
+// (catalog.DeployToolsSource); the platform gives it the node groups' role,
+// so no unused role can reach the cluster.
+func TestClusterIsGivenItsNodeRole(t *testing.T) {
+	res := preview(t, "prod")
+	cluster := byType(res, "eks:index:Cluster")[0]
+	roles := mock.Array(cluster.Inputs, "instanceRoles")
+	require.Len(t, roles, 1)
+	node := named(byType(res, "aws:iam/role:Role"), "cluster-nodes")
+	require.NotNil(t, node)
+	require.True(t, roles[0].IsResourceReference(), "%v", roles[0])
+	require.Equal(t, node.URN, string(roles[0].ResourceReferenceValue().URN))
+	require.Contains(t, cluster.Dependencies, node.URN, "the role exists before the cluster")
+}

@@ -104,7 +104,8 @@ type Cluster struct {
 	ControlPlaneSecurityGroup *ec2.SecurityGroup
 	NodeSecurityGroup         *ec2.SecurityGroup
 	// NodeRole is the role of the managed node groups' instances.
-	NodeRole *iam.Role
+	NodeRole            *iam.Role
+	nodeRoleAttachments []pulumi.Resource
 	// NodeGroups by spec name.
 	NodeGroups map[string]*NodeGroup
 	// Addons by name.
@@ -253,6 +254,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if args.EndpointPublicAccess {
 		publicCIDRs = pulumi.ToStringArray(args.PublicAccessCIDRs)
 	}
+	if err := c.nodeRole(ctx, name, args, tag); err != nil {
+		return nil, err
+	}
 	authMode := eks.AuthenticationModeApi
 	noPublicIPs := false
 	skipDefault := true
@@ -270,12 +274,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		AuthenticationMode:           &authMode,
 		CreateOidcProvider:           pulumi.Bool(true),
 		SkipDefaultNodeGroup:         &skipDefault,
+		InstanceRoles:                iam.RoleArray{c.NodeRole},
 		NodeAssociatePublicIpAddress: &noPublicIPs,
 		UseDefaultVpcCni:             &useDefaultCNI,
 		ClusterSecurityGroup:         c.ControlPlaneSecurityGroup,
 		Tags:                         tag("Name", args.Name),
 		ClusterTags:                  tag("Name", args.Name),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{c.LogGroup}))
+	}, parent, pulumi.DependsOn([]pulumi.Resource{c.LogGroup, c.NodeRole}))
 	if err != nil {
 		return nil, err
 	}
@@ -480,8 +485,11 @@ func (c *Cluster) customNetworking(ctx *pulumi.Context, name string, args *Clust
 	return nil
 }
 
-// nodes creates the node role, its access entry and the node groups.
-func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap, before []pulumi.Resource) error {
+// nodeRole creates the managed node groups' role before the cluster, so
+// pulumi-eks is given it (instanceRoles) instead of creating an unused
+// default instance role with an access entry of its own
+// (catalog.DeployToolsSource).
+func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap) error {
 	parent := pulumi.Parent(c)
 	var err error
 	c.NodeRole, err = iam.NewRole(ctx, name+"-nodes", &iam.RoleArgs{
@@ -492,7 +500,6 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 	if err != nil {
 		return err
 	}
-	deps := slices.Clone(before)
 	for _, policy := range NodePolicies {
 		a, err := iam.NewRolePolicyAttachment(ctx, name+"-nodes-"+policy, &iam.RolePolicyAttachmentArgs{
 			Role:      c.NodeRole.Name,
@@ -501,8 +508,15 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 		if err != nil {
 			return err
 		}
-		deps = append(deps, a)
+		c.nodeRoleAttachments = append(c.nodeRoleAttachments, a)
 	}
+	return nil
+}
+
+// nodes creates the node role's access entry and the node groups.
+func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag func(...string) pulumi.StringMap, before []pulumi.Resource) error {
+	parent := pulumi.Parent(c)
+	deps := append(slices.Clone(before), c.nodeRoleAttachments...)
 	entry, err := awseks.NewAccessEntry(ctx, name+"-nodes", &awseks.AccessEntryArgs{
 		ClusterName:  c.ClusterName,
 		PrincipalArn: c.NodeRole.Arn,
