@@ -229,6 +229,7 @@ func TestSources(t *testing.T) {
 		"MetricsSource":          MetricsSource,
 		"PrometheusSource":       PrometheusSource,
 		"DeployToolsSource":      DeployToolsSource,
+		"NodeHealthSource":       NodeHealthSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {
@@ -380,7 +381,7 @@ func TestCharts(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, ChartsSource.URL)
-	require.Len(t, EKSAddons, 6)
+	require.Len(t, EKSAddons, 7)
 	require.Len(t, ControlPlaneLogTypes, 5)
 }
 

@@ -222,6 +222,7 @@ var EKSAddons = []string{
 	"amazon-cloudwatch-observability",
 	"aws-ebs-csi-driver",
 	"coredns",
+	"eks-node-monitoring-agent",
 	"eks-pod-identity-agent",
 	"kube-proxy",
 	"vpc-cni",
@@ -246,7 +247,21 @@ const LustreClientLoad = "modprobe lustre"
 // (the VPC CNI's custom networking applies only to nodes that join after
 // it), so they are installed before the node groups. The others run
 // Deployments that need nodes to become healthy.
-var NodeAgentAddons = []string{"eks-pod-identity-agent", "kube-proxy", "vpc-cni"}
+var NodeAgentAddons = []string{"eks-node-monitoring-agent", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"}
+
+// NodeHealthSource: what the node monitoring agent reports and what
+// repairs nodes.
+var NodeHealthSource = Source{
+	Description: "Amazon EKS user guide, \"Detect node health issues and enable automatic node repair\" (the " +
+		"eks-node-monitoring-agent add-on sets node conditions for accelerated hardware, storage, networking, kernel and " +
+		"container runtime faults; managed node groups replace unhealthy nodes with nodeRepairConfig.enabled, off by " +
+		"default); Karpenter v1.14 \"Disruption: Node Auto Repair\" (feature gate NodeRepair, alpha and off by default " +
+		"in the chart's values.yaml; replaces a node after Ready False/Unknown 30 min, AcceleratedHardwareReady False " +
+		"10 min, StorageReady, NetworkingReady, KernelReady or ContainerRuntimeReady False 30 min; no repair when more " +
+		"than 20% of a NodePool's nodes are unhealthy; the node is terminated without draining).",
+	URL:      "https://docs.aws.amazon.com/eks/latest/userguide/node-health.html",
+	Recorded: "2026-12-07",
+}
 
 // ControlPlaneLogTypes are the five EKS control-plane log types.
 var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}

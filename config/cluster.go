@@ -45,6 +45,11 @@ type Cluster struct {
 	// all of them; the program looks each up and creates only those the
 	// account lacks (components/account). [] skips the lookup.
 	ServiceLinkedRoles []string
+	// NodeRepair replaces accelerated nodes the EKS node monitoring agent
+	// reports unhealthy: managed node group auto repair on accelerated
+	// groups and Karpenter's NodeRepair feature gate. Defaults to true; the
+	// agent itself always runs (its conditions are worth seeing).
+	NodeRepair bool
 }
 
 // Karpenter is the validated Karpenter configuration. Limits cap what each
@@ -101,6 +106,7 @@ type clusterInput struct {
 	PublicAccessCIDRs    []string          `json:"publicAccessCidrs"`
 	DeployerCIDRs        []string          `json:"deployerCidrs"`
 	ServiceLinkedRoles   []string          `json:"serviceLinkedRoles"`
+	NodeRepair           *bool             `json:"nodeRepair"`
 	NodeGroups           []nodeGroupInput  `json:"nodeGroups"`
 	Addons               map[string]string `json:"addons"`
 	AdminRoleARNs        []string          `json:"adminRoleArns"`
@@ -158,6 +164,7 @@ func ClusterDefaults(env conventions.Environment) Cluster {
 		NodeGroups:         []NodeGroup{system},
 		Addons:             map[string]string{},
 		ServiceLinkedRoles: slrs,
+		NodeRepair:         true,
 		Karpenter: Karpenter{
 			Enabled: true, TrainingGPULimit: 64, InferenceGPULimit: 16, NeuronDeviceLimit: 64, CPULimit: 4000,
 			AMIAlias: "al2023@latest",
@@ -214,6 +221,7 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 		}
 	}
 
+	set(&c.NodeRepair, in.NodeRepair)
 	if in.LogRetentionDays != nil {
 		c.LogRetentionDays = *in.LogRetentionDays
 		checkRetention(env, key+".logRetentionDays", c.LogRetentionDays, p)

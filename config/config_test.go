@@ -385,6 +385,7 @@ func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {
 	def, err := Parse("ml-platform", "dev", base())
 	require.NoError(t, err)
 	require.Equal(t, []string{"autoscaling", "spot"}, def.Cluster.ServiceLinkedRoles, "a fresh account needs both")
+	require.True(t, def.Cluster.NodeRepair, "accelerated nodes are repaired by default")
 	require.Equal(t, conventions.ComplianceNone, def.Compliance)
 	require.Empty(t, def.PolicySettings)
 	require.Equal(t, []string{deployer}, def.Cluster.DeployerCIDRs)
@@ -392,6 +393,7 @@ func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {
 	s, err := Parse("ml-platform", "dev", with(base(),
 		KeyCluster, clusterObj(map[string]any{
 			"serviceLinkedRoles": []string{},
+			"nodeRepair":         false,
 			"nodeGroups": nodeGroups(
 				map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
 				map[string]any{"name": "legacy", "role": "training", "instanceTypes": []string{"g5.xlarge"}, "allowPodIMDS": true},
@@ -402,6 +404,7 @@ func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {
 	))
 	require.NoError(t, err)
 	require.Empty(t, s.Cluster.ServiceLinkedRoles, "[] where the account has them")
+	require.False(t, s.Cluster.NodeRepair)
 	require.Equal(t, conventions.ComplianceHIPAA, s.Compliance)
 	require.JSONEq(t, `{"vpc-privatelink-endpoints": {"requiredServices": ["sts"]}}`, s.PolicySettings)
 	require.False(t, s.Cluster.NodeGroups[0].AllowPodIMDS)

@@ -499,6 +499,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		Partition:             p.Partition,
 		AccountID:             p.AccountID,
 		Protect:               cfg.Environment.ProdLike(),
+		NodeRepair:            cfg.Cluster.NodeRepair,
 		Tags:                  cfg.Tags(),
 	}, withAWS)
 	if err != nil {
@@ -527,6 +528,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 			NeuronDeviceLimit:  k.NeuronDeviceLimit,
 			CPULimit:           k.CPULimit,
 			AMIAlias:           k.AMIAlias,
+			NodeRepair:         cfg.Cluster.NodeRepair,
 			Tags:               cfg.Tags(),
 		}
 		if queueUsesCustomerKey(cfg) {

@@ -86,6 +86,9 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are applied to every taggable resource (required).
 	Tags map[string]string
+	// NodeRepair turns on auto repair for the accelerated node groups
+	// (NodeGroupArgs.NodeRepair). Defaults to false.
+	NodeRepair bool
 }
 
 // Cluster is the EKS control plane, node groups and add-ons.
@@ -542,6 +545,7 @@ func (c *Cluster) nodes(ctx *pulumi.Context, name string, args *ClusterArgs, tag
 			VolumeKMSKeyARN:     args.VolumeKeyARN,
 			Tags:                args.Tags,
 			DependsOn:           deps,
+			NodeRepair:          args.NodeRepair,
 		}, parent)
 		if err != nil {
 			return err

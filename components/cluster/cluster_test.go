@@ -358,9 +358,9 @@ func TestEverythingNamingTheClusterDependsOnIt(t *testing.T) {
 		named++
 		require.Contains(t, r.PropertyDependencies["clusterName"], eksURN, "%s %s names the cluster without depending on it", r.Type, r.Name)
 	}
-	// 6 add-ons, 2 node access entries, 1 admin entry and its association,
+	// 7 add-ons, 2 node access entries, 1 admin entry and its association,
 	// 2 node groups, the Pod Identity association.
-	require.Equal(t, 13, named, "every resource that names the cluster was checked")
+	require.Equal(t, 14, named, "every resource that names the cluster was checked")
 }
 
 // TestNodeAgentsBeforeNodesAndTheRestAfter checks the managed node groups
@@ -892,4 +892,40 @@ func TestRequiredSetupFailsClosed(t *testing.T) {
 	require.NotContains(t, cluster.NodeUserData([]string{"echo setup"}), "shutdown", "nothing required, nothing checked")
 	quoted := cluster.NodeUserData(nil, "test -e '/x'")
 	require.Contains(t, quoted, `joining: test -e '\''/x'\'''`, "the command is quoted inside the log message")
+}
+
+// TestNodeRepair: with NodeRepair, EKS replaces accelerated nodes the node
+// monitoring agent reports unhealthy (the agent runs on every node, before
+// nodes join); CPU groups keep the default. Without it nothing repairs.
+func TestNodeRepair(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		a := clusterArgs(training("p4d.24xlarge", true))
+		a.NodeRepair = on
+		rec, _, err := buildCluster(t, a)
+		require.NoError(t, err)
+		repair := map[string]bool{}
+		for _, g := range rec.ByType("aws:eks/nodeGroup:NodeGroup") {
+			cfg, set := g.Inputs["nodeRepairConfig"]
+			repair[g.Name] = set && cfg.ObjectValue()["enabled"].BoolValue()
+		}
+		require.Equal(t, map[string]bool{"cluster-system": false, "cluster-train": on}, repair, "repair %v", on)
+		agent := rec.ByName("aws:eks/addon:Addon", "cluster-eks-node-monitoring-agent")
+		require.NotNil(t, agent, "the agent runs either way")
+		train := rec.ByName("aws:eks/nodeGroup:NodeGroup", "cluster-train")
+		require.Contains(t, train.Dependencies, agent.URN, "nodes join with the agent in place")
+	}
+}
+
+func TestKarpenterNodeRepair(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		a := karpenterArgs(nil, false)
+		a.Cluster = &cluster.Cluster{Name: "ml-platform-test"}
+		a.NodeRepair = on
+		settings := cluster.KarpenterValues(a)["settings"].(map[string]any)
+		if on {
+			require.Equal(t, map[string]any{"nodeRepair": true}, settings["featureGates"])
+		} else {
+			require.NotContains(t, settings, "featureGates", "alpha: off unless asked")
+		}
+	}
 }

@@ -55,6 +55,8 @@ type KarpenterArgs struct {
 	// TrainingGPULimit, InferenceGPULimit and NeuronDeviceLimit cap each pool's
 	// accelerators; 0 leaves that pool out. CPULimit caps each pool's vCPUs (required, > 0).
 	TrainingGPULimit, InferenceGPULimit, NeuronDeviceLimit, CPULimit int
+	// NodeRepair turns on Karpenter's NodeRepair feature gate. Defaults to false.
+	NodeRepair bool
 	// AMIAlias selects node AMIs, e.g. "al2023@latest" (required).
 	AMIAlias string
 	// Tags are applied to every taggable resource and to the nodes Karpenter
@@ -342,6 +344,12 @@ func KarpenterValues(args *KarpenterArgs) map[string]any {
 	}
 	if args.Cluster.CustomNetworking {
 		settings["reservedENIs"] = "1"
+	}
+	if args.NodeRepair {
+		// Alpha in v1.14 and off by default (the chart's values.yaml):
+		// replaces nodes with unhealthy node monitoring agent conditions
+		// (catalog.NodeHealthSource).
+		settings["featureGates"] = map[string]any{"nodeRepair": true}
 	}
 	return map[string]any{
 		"replicas":       replicas,

@@ -121,6 +121,11 @@ type NodeGroupArgs struct {
 	// entry. Applied to the node group itself, since a component's
 	// DependsOn does not reach its children. Defaults to none.
 	DependsOn []pulumi.Resource
+	// NodeRepair turns on EKS node auto repair for an accelerated group:
+	// EKS replaces nodes the node monitoring agent reports unhealthy
+	// (catalog.NodeHealthSource). CPU groups keep the default (off).
+	// Defaults to false.
+	NodeRepair bool
 }
 
 // NodeGroup is one managed node group with its launch template and, with
@@ -273,9 +278,10 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 			Id:      g.LaunchTemplate.ID(),
 			Version: g.LaunchTemplate.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
 		},
-		Labels: pulumi.ToStringMap(shape.Labels),
-		Taints: taints,
-		Tags:   tag(),
+		Labels:           pulumi.ToStringMap(shape.Labels),
+		Taints:           taints,
+		NodeRepairConfig: nodeRepair(args.NodeRepair && shape.Accelerator != catalog.AcceleratorNone),
+		Tags:             tag(),
 	}, parent, pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
 	if err != nil {
 		return nil, err
@@ -287,6 +293,15 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		return nil, err
 	}
 	return g, nil
+}
+
+// nodeRepair is the group's auto repair setting: set when on, left to the
+// default (off) otherwise.
+func nodeRepair(on bool) eks.NodeGroupNodeRepairConfigPtrInput {
+	if !on {
+		return nil
+	}
+	return eks.NodeGroupNodeRepairConfigArgs{Enabled: pulumi.Bool(true)}
 }
 
 // optional is a string input, nil when empty.
