@@ -215,21 +215,22 @@ func TestRegions(t *testing.T) {
 
 func TestSources(t *testing.T) {
 	sources := map[string]Source{
-		"InstanceTypesSource":    InstanceTypesSource,
-		"InstancePricesSource":   InstancePricesSource,
-		"InstanceRegionsSource":  InstanceRegionsSource,
-		"ServicePricesSource":    ServicePricesSource,
-		"SageMakerPricesSource":  SageMakerPricesSource,
-		"EndpointServicesSource": EndpointServicesSource,
-		"SpotDiscountsSource":    SpotDiscountsSource,
-		"SavingsPlansSource":     SavingsPlansSource,
-		"BedrockModelsSource":    BedrockModelsSource,
-		"BedrockGuardrailSource": BedrockGuardrailSource,
-		"SageMakerFactsSource":   SageMakerFactsSource,
-		"MetricsSource":          MetricsSource,
-		"PrometheusSource":       PrometheusSource,
-		"DeployToolsSource":      DeployToolsSource,
-		"NodeHealthSource":       NodeHealthSource,
+		"InstanceTypesSource":         InstanceTypesSource,
+		"InstancePricesSource":        InstancePricesSource,
+		"InstanceRegionsSource":       InstanceRegionsSource,
+		"ServicePricesSource":         ServicePricesSource,
+		"SageMakerPricesSource":       SageMakerPricesSource,
+		"EndpointServicesSource":      EndpointServicesSource,
+		"SpotDiscountsSource":         SpotDiscountsSource,
+		"SavingsPlansSource":          SavingsPlansSource,
+		"BedrockModelsSource":         BedrockModelsSource,
+		"BedrockGuardrailSource":      BedrockGuardrailSource,
+		"SageMakerFactsSource":        SageMakerFactsSource,
+		"MetricsSource":               MetricsSource,
+		"PrometheusSource":            PrometheusSource,
+		"DeployToolsSource":           DeployToolsSource,
+		"NodeHealthSource":            NodeHealthSource,
+		"MetricsInsightsAlarmsSource": MetricsInsightsAlarmsSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -69,6 +69,24 @@ var MetricsSource = Source{
 	Recorded: recorded,
 }
 
+// MetricsInsightsAlarmWindowSeconds is the most recent data an alarm on a
+// Metrics Insights query evaluates: three hours (CloudWatch alarm limits,
+// "Limits that apply to alarms based on Metrics Insights queries"). Such
+// an alarm may return many time series; each is a contributor that can
+// put the alarm in ALARM on its own (at most 100 reported).
+const MetricsInsightsAlarmWindowSeconds = 3 * 3600
+
+// MetricsInsightsAlarmsSource says where the Metrics Insights alarm facts
+// come from.
+var MetricsInsightsAlarmsSource = Source{
+	Description: "Amazon CloudWatch user guide, \"Create a CloudWatch alarm based on a Metrics Insights query\" (alarms on any " +
+		"query, including ones returning multiple time series: each series is a contributor) and \"Limits\" (200 Metrics " +
+		"Insights alarms per account and Region; only the latest 3 hours of data evaluate the alarm; at most 100 contributors " +
+		"in ALARM; 500 series per query, 10,000 metrics matched).",
+	URL:      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html",
+	Recorded: "2026-12-07",
+}
+
 // AlarmWindowMaxSeconds is the longest window an alarm may evaluate:
 // EvaluationPeriods x Period may not exceed one day (PutMetricAlarm).
 const AlarmWindowMaxSeconds = 86400

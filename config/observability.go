@@ -88,8 +88,9 @@ func parseObservability(in observabilityInput, p *problems) Observability {
 	if o.InterruptionBacklog < 1 {
 		p.add(key+".interruptionBacklog", "%d; allowed: 1 or more messages", o.InterruptionBacklog)
 	}
-	if maxHours := catalog.AlarmWindowMaxSeconds / 3600; o.IdleHours < 1 || o.IdleHours > maxHours {
-		p.add(key+".idleHours", "%d; allowed: 1 to %d (a CloudWatch alarm evaluates at most one day)", o.IdleHours, maxHours)
+	if maxHours := catalog.MetricsInsightsAlarmWindowSeconds / 3600; o.IdleHours < 1 || o.IdleHours > maxHours {
+		p.add(key+".idleHours", "%d; allowed: 1 to %d (the idle alarm watches every node with a Metrics Insights query, "+
+			"and such an alarm evaluates the latest %d hours only)", o.IdleHours, maxHours, maxHours)
 	}
 	if pr := in.Prometheus; pr != nil && pr.Enabled {
 		o.Prometheus = &Prometheus{ScrapeIntervalSeconds: defaultScrapeIntervalSeconds}

@@ -62,7 +62,8 @@ type Thresholds struct {
 	// InterruptionBacklog messages left in the Karpenter queue for 15 minutes.
 	InterruptionBacklog int
 	// IdleUtilizationPercent below which accelerators count as idle, for
-	// IdleHours in a row (1 to 24: an alarm evaluates at most a day).
+	// IdleHours in a row on one node (1 to 3: a Metrics Insights alarm
+	// evaluates the latest three hours).
 	IdleUtilizationPercent float64
 	IdleHours              int
 }
@@ -115,8 +116,9 @@ func (a *Args) validate() error {
 		t.IdleUtilizationPercent <= 0 || t.IdleUtilizationPercent >= 100 {
 		add("Thresholds: percentages in (0, 100), latency and backlog at least 1")
 	}
-	if t.IdleHours < 1 || t.IdleHours*3600 > catalog.AlarmWindowMaxSeconds {
-		add("Thresholds.IdleHours: %d; allowed: 1 to %d (an alarm evaluates at most a day)", t.IdleHours, catalog.AlarmWindowMaxSeconds/3600)
+	if t.IdleHours < 1 || t.IdleHours*3600 > catalog.MetricsInsightsAlarmWindowSeconds {
+		add("Thresholds.IdleHours: %d; allowed: 1 to %d (the per-node alarm is a Metrics Insights alarm, which evaluates the latest %d hours)",
+			t.IdleHours, catalog.MetricsInsightsAlarmWindowSeconds/3600, catalog.MetricsInsightsAlarmWindowSeconds/3600)
 	}
 	for i, f := range a.FileSystems {
 		if f.Name == "" || f.ID == nil || f.CapacityGiB < 1 {
@@ -322,6 +324,12 @@ func resolve(a *Args) pulumi.Output {
 	})
 }
 
+// IdlePerNodeQuery is the Metrics Insights query of an accelerator
+// utilization metric averaged per EC2 instance of one cluster.
+func IdlePerNodeQuery(m catalog.Metric, clusterName string) string {
+	return fmt.Sprintf(`SELECT AVG(%s) FROM %s WHERE ClusterName = '%s' GROUP BY InstanceId`, m.Name, m.Namespace, clusterName)
+}
+
 // plan lists the alarms: per endpoint, file system and node group, the
 // Karpenter backlog and idle accelerators.
 func plan(a *Args) []alarm {
@@ -402,17 +410,25 @@ func plan(a *Args) []alarm {
 			treatMissingData: "notBreaching",
 		})
 	}
+	// Per node, not per cluster: one idle p5 next to seven busy ones is
+	// $98 an hour the cluster average never shows. A Metrics Insights
+	// query grouped by instance makes every node a contributor of its own
+	// (catalog.MetricsInsightsAlarmsSource).
 	idle := func(key, what string, m catalog.Metric) alarm {
 		return alarm{
 			key: key,
-			description: fmt.Sprintf("%s of cluster %s averaged below %g%% for %d hours while nodes had them: accelerators are "+
-				"idle and billed; scale the pools down or find the stuck job", what, a.ClusterName, t.IdleUtilizationPercent, t.IdleHours),
-			metric: m, statistic: m.Statistic,
-			dims:       map[string]pulumi.StringInput{"ClusterName": pulumi.String(a.ClusterName)},
-			comparison: "LessThanThreshold", threshold: t.IdleUtilizationPercent, period: 3600, periods: t.IdleHours,
-			datapoints: t.IdleHours,
-			// No accelerator nodes, no metric: nothing idles.
+			description: fmt.Sprintf("A node of cluster %s had %s below %g%% for %d hours: its accelerators are idle and billed; "+
+				"the alarm names the instance (a contributor); scale the pool down or find the stuck job", a.ClusterName, what,
+				t.IdleUtilizationPercent, t.IdleHours),
+			metric:     m,
+			comparison: "LessThanThreshold", threshold: t.IdleUtilizationPercent, periods: t.IdleHours, datapoints: t.IdleHours,
+			// No accelerator nodes, no series: nothing idles.
 			treatMissingData: "notBreaching",
+			queries: cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
+				Id: pulumi.String("idle"), ReturnData: pulumi.Bool(true), Period: pulumi.Int(3600),
+				Label:      pulumi.String(what + " per node"),
+				Expression: pulumi.String(IdlePerNodeQuery(m, a.ClusterName)),
+			}},
 		}
 	}
 	if a.NVIDIA {

@@ -138,10 +138,20 @@ func TestAlarms(t *testing.T) {
 	require.EqualValues(t, 4, num(gpu, "threshold"))
 	require.Equal(t, map[string]string{"AutoScalingGroupName": "eks-gpu-1"}, dims(gpu))
 
+	// Per node: every instance of the cluster is a contributor, so one
+	// idle node alarms beside busy ones.
 	idle := alarm(t, rec, "idle-gpus")
-	require.Equal(t, "node_gpu_utilization", mock.String(idle.Inputs, "metricName"))
-	require.EqualValues(t, 3600, num(idle, "period"))
+	require.Empty(t, mock.String(idle.Inputs, "metricName"), "a query, not one metric")
+	queries := mock.Array(idle.Inputs, "metricQueries")
+	require.Len(t, queries, 1)
+	q := queries[0].ObjectValue()
+	require.Equal(t, "SELECT AVG(node_gpu_utilization) FROM ContainerInsights WHERE ClusterName = 'ml-platform-test' GROUP BY InstanceId",
+		q["expression"].StringValue())
+	require.True(t, q["returnData"].BoolValue())
+	require.EqualValues(t, 3600, q["period"].NumberValue())
 	require.EqualValues(t, 3, num(idle, "evaluationPeriods"))
+	require.LessOrEqual(t, int(q["period"].NumberValue()*num(idle, "evaluationPeriods")), catalog.MetricsInsightsAlarmWindowSeconds,
+		"within the three hours a Metrics Insights alarm evaluates")
 	require.EqualValues(t, 3, num(idle, "datapointsToAlarm"), "idle for the whole window")
 	require.Equal(t, "notBreaching", mock.String(idle.Inputs, "treatMissingData"), "no accelerator nodes, nothing idles")
 
@@ -197,7 +207,7 @@ func TestValidation(t *testing.T) {
 		edit func(*observability.Args)
 		want string
 	}{
-		{func(a *observability.Args) { a.Thresholds.IdleHours = 25 }, "Thresholds.IdleHours: 25; allowed: 1 to 24"},
+		{func(a *observability.Args) { a.Thresholds.IdleHours = 4 }, "Thresholds.IdleHours: 4; allowed: 1 to 3"},
 		{func(a *observability.Args) { a.Thresholds.FSxFreePercent = 100 }, "Thresholds: percentages in (0, 100)"},
 		{func(a *observability.Args) { a.InterruptionRuleName = nil }, "InterruptionQueueName and InterruptionRuleName: both or neither"},
 		{func(a *observability.Args) { a.PipelineARNs = []string{"ml-platform-test-build"} }, `PipelineARNs[0]: "ml-platform-test-build" is not a pipeline ARN`},
