@@ -231,6 +231,7 @@ func TestSources(t *testing.T) {
 		"DeployToolsSource":           DeployToolsSource,
 		"NodeHealthSource":            NodeHealthSource,
 		"MetricsInsightsAlarmsSource": MetricsInsightsAlarmsSource,
+		"GroupMetricsSource":          GroupMetricsSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

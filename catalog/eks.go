@@ -100,3 +100,20 @@ var DeployToolsSource = Source{
 	URL:      "https://github.com/pulumi/pulumi-eks/blob/v2.8.1/nodejs/eks/dependencies.ts",
 	Recorded: "2026-12-07",
 }
+
+// GroupMetricsFunctionRuntime runs the function that turns on Auto Scaling
+// group metrics for managed node groups (AWS Lambda runtimes: Python 3.13,
+// deprecation scheduled for 30 Jun 2029).
+const GroupMetricsFunctionRuntime = "python3.13"
+
+// GroupMetricsSource: why managed node groups need group metrics turned on.
+var GroupMetricsSource = Source{
+	Description: "AWS Containers blog, \"Automatically enable group metrics collection for Amazon EKS managed node groups\" " +
+		"(EKS creates the node group's Auto Scaling group without metrics collection, so AWS/AutoScaling " +
+		"GroupInServiceInstances and the other group metrics are not published until EnableMetricsCollection is called); " +
+		"EC2 Auto Scaling API reference, EnableMetricsCollection (Granularity 1Minute, all group metrics when Metrics is " +
+		"omitted); EKS API reference, Nodegroup resources.autoScalingGroups; EKS tags the group eks:cluster-name and " +
+		"eks:nodegroup-name; AWS Lambda runtimes (python3.13).",
+	URL:      "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnableMetricsCollection.html",
+	Recorded: "2026-12-07",
+}

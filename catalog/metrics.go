@@ -64,7 +64,7 @@ var MetricsSource = Source{
 		"https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway-cloudwatch.html, " +
 		"https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html, " +
 		"https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html, " +
-		"https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html (Auto Scaling group metrics are enabled by default). " +
+		"EC2 Auto Scaling group metrics (published only once metrics collection is enabled: see GroupMetricsSource). " +
 		"Container Insights publishes GPU metrics from add-on v1.3.0 and Neuron metrics from v1.5.0 by default (accelerated_compute_metrics)",
 	Recorded: recorded,
 }

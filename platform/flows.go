@@ -367,6 +367,19 @@ func (p *Platform) clusterFlows(ctx *pulumi.Context) error {
 		b.add("a pod in another namespace assumes "+r.what+"'s role", declare.Refused, why, p.podIdentity(b, arn, name, "default", r.sa)...)
 		b.add("a pod of another cluster assumes "+r.what+"'s role", declare.Refused, why, p.podIdentity(b, arn, name+"-other", r.namespace, r.sa)...)
 	}
+	if gm := p.Cluster.GroupMetrics; gm != nil {
+		role := b.role(cluster.GroupMetricsFunctionName(name))
+		b.add("Lambda assumes the group-metrics function's role", declare.Allowed, "Lambda developer guide, lambda-intro-execution-role",
+			req(pulumi.String("service:lambda.amazonaws.com"), "sts:AssumeRole", role, declare.Network{}))
+		asg := pulumi.String(fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:0a1b2c3d-0000-0000-0000-000000000000:autoScalingGroupName/eks-gpu-1",
+			p.Partition, p.Config.Region, p.AccountID))
+		why := "catalog.GroupMetricsSource: EKS tags a node group's Auto Scaling group eks:cluster-name"
+		b.add("the group-metrics function turns on metrics for this cluster's node groups", declare.Allowed, why,
+			req(role, "autoscaling:EnableMetricsCollection", asg, declare.Network{}.With("aws:ResourceTag/eks:cluster-name", pulumi.String(name))))
+		b.add("the group-metrics function changes another cluster's Auto Scaling group", declare.Refused, why,
+			req(role, "autoscaling:EnableMetricsCollection", asg, declare.Network{}.With("aws:ResourceTag/eks:cluster-name", pulumi.String(name+"-other"))),
+			req(role, "autoscaling:UpdateAutoScalingGroup", asg, declare.Network{}.With("aws:ResourceTag/eks:cluster-name", pulumi.String(name))))
+	}
 	return b.register(ctx, "cluster-flows", "cluster", p.Cluster)
 }
 

@@ -1,12 +1,11 @@
 package platform
 
 import (
-	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/observability"
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/config"
@@ -59,7 +58,7 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 	for _, spec := range cfg.Cluster.NodeGroups {
 		g := p.Cluster.NodeGroups[spec.Name]
 		args.NodeGroups = append(args.NodeGroups, observability.NodeGroup{
-			Name: spec.Name, ASGName: autoScalingGroupName(g.NodeGroup), MaxSize: spec.MaxSize,
+			Name: spec.Name, ASGName: cluster.AutoScalingGroupName(g.NodeGroup), MaxSize: spec.MaxSize,
 		})
 	}
 	if k := p.Karpenter; k != nil {
@@ -82,21 +81,6 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 	var err error
 	p.Observability, err = observability.New(ctx, "observability", args, withAWS)
 	return err
-}
-
-// autoScalingGroupName is the name of a managed node group's Auto Scaling
-// group, which EKS creates and reports among the group's resources.
-func autoScalingGroupName(ng *eks.NodeGroup) pulumi.StringOutput {
-	return ng.Resources.ApplyT(func(rs []eks.NodeGroupResource) (string, error) {
-		for _, r := range rs {
-			for _, asg := range r.AutoscalingGroups {
-				if asg.Name != nil {
-					return *asg.Name, nil
-				}
-			}
-		}
-		return "", fmt.Errorf("node group reports no Auto Scaling group")
-	}).(pulumi.StringOutput)
 }
 
 // dashboardURL is the console address of the stack's dashboard.

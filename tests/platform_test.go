@@ -261,6 +261,7 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"pulumi:providers:aws":                                                                       true,
 				"aws:cloudwatch/dashboard:Dashboard":                                                         true,
 				"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                                     true,
+				"aws:lambda/invocation:Invocation":                                                           true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;

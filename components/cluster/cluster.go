@@ -109,6 +109,8 @@ type Cluster struct {
 	// NodeRole is the role of the managed node groups' instances.
 	NodeRole            *iam.Role
 	nodeRoleAttachments []pulumi.Resource
+	// GroupMetrics turns on the node groups' Auto Scaling group metrics.
+	GroupMetrics *GroupMetrics
 	// NodeGroups by spec name.
 	NodeGroups map[string]*NodeGroup
 	// Addons by name.
@@ -318,6 +320,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		}
 	}
 	if err := c.nodes(ctx, name, args, tag, beforeNodes); err != nil {
+		return nil, err
+	}
+	if err := c.groupMetrics(ctx, name, args, tag); err != nil {
 		return nil, err
 	}
 	var systemGroups []pulumi.Resource

@@ -929,3 +929,36 @@ func TestKarpenterNodeRepair(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupMetricsForEveryNodeGroup: EKS creates node groups' Auto Scaling
+// groups without metrics collection; the function turns it on for each
+// group's (and only this cluster's), invoked once per group with its name.
+func TestGroupMetricsForEveryNodeGroup(t *testing.T) {
+	rec, c, err := buildCluster(t, clusterArgs(training("p4d.24xlarge", true)))
+	require.NoError(t, err)
+	fn := rec.ByName("aws:lambda/function:Function", "cluster-group-metrics")
+	require.NotNil(t, fn)
+	require.Equal(t, catalog.GroupMetricsFunctionRuntime, mock.String(fn.Inputs, "runtime"))
+	require.Equal(t, "/aws/lambda/ml-platform-test-group-metrics", mock.String(mock.Object(fn.Inputs, "loggingConfig"), "logGroup"))
+	invocations := map[string]string{}
+	for _, inv := range rec.ByType("aws:lambda/invocation:Invocation") {
+		invocations[inv.Name] = mock.String(inv.Inputs, "input")
+		require.Equal(t, "ml-platform-test-group-metrics", mock.String(inv.Inputs, "functionName"))
+	}
+	require.Len(t, invocations, 2)
+	for _, g := range []string{"system", "train"} {
+		ng := rec.ByName("aws:eks/nodeGroup:NodeGroup", "cluster-"+g)
+		asg := mock.Array(mock.Array(ng.Outputs, "resources")[0].ObjectValue(), "autoscalingGroups")[0].ObjectValue()["name"].StringValue()
+		require.JSONEq(t, `{"autoScalingGroupName":"`+asg+`"}`, invocations["cluster-"+g+"-group-metrics"], g)
+	}
+	require.Len(t, c.GroupMetrics.Invocations, 2)
+
+	doc := cluster.GroupMetricsPolicy("aws", "us-east-1", mock.AccountID, "ml-platform-test")
+	enable := doc.Statement[0]
+	require.Equal(t, []string{"autoscaling:EnableMetricsCollection"}, enable.Action)
+	require.Equal(t, []string{"ml-platform-test"}, enable.Condition["StringEquals"]["aws:ResourceTag/eks:cluster-name"],
+		"only this cluster's node groups")
+	policy := rec.ByName("aws:iam/rolePolicy:RolePolicy", "cluster-group-metrics")
+	require.JSONEq(t, doc.JSON(), mock.String(policy.Inputs, "policy"))
+	require.Contains(t, fn.Dependencies, policy.URN, "the function can act when first invoked")
+}

@@ -32,7 +32,7 @@ var taggableTypes = map[string]bool{
 	bedrockProfileType: true, bedrockThroughputType: true, bedrockKnowledgeBaseType: true, aossCollectionType: true,
 	ampWorkspaceType: true, ampScraperType: true, "aws:ec2transitgateway/vpcAttachment:VpcAttachment": true,
 	"aws:ec2/vpnGateway:VpnGateway": true, "aws:ec2/customerGateway:CustomerGateway": true, vpnConnectionType: true,
-	"aws:s3/objectCopy:ObjectCopy": true,
+	"aws:s3/objectCopy:ObjectCopy": true, "aws:lambda/function:Function": true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required
