@@ -101,3 +101,17 @@ var BillingSource = Source{
 	URL:      "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html",
 	Recorded: recorded,
 }
+
+// BudgetDataLagHours is how long spend can go unseen by a budget: AWS
+// billing data, which Budgets evaluates, is refreshed at least once a day,
+// and budget alerts and actions follow that refresh.
+const BudgetDataLagHours = 24
+
+// BudgetDataLagSource says where the lag comes from.
+var BudgetDataLagSource = Source{
+	Description: "AWS Budgets user guide, \"Best practices for AWS Budgets\" (AWS billing data, which Budgets uses to " +
+		"monitor resources, is updated at least once per day; budget information and alerts follow that refresh cadence, " +
+		"up to three times a day). A budget action therefore acts on spend that is already up to a day old.",
+	URL:      "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-best-practices.html",
+	Recorded: "2026-12-07",
+}

@@ -232,6 +232,7 @@ func TestSources(t *testing.T) {
 		"NodeHealthSource":            NodeHealthSource,
 		"MetricsInsightsAlarmsSource": MetricsInsightsAlarmsSource,
 		"GroupMetricsSource":          GroupMetricsSource,
+		"BudgetDataLagSource":         BudgetDataLagSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -43,6 +43,7 @@ func TestCLIPreviewJSON(t *testing.T) {
 					URN, Type, Name, Parent string
 					Inputs                  map[string]any
 					Protect, Remote         bool
+					Import                  string
 					Dependencies            []string
 					PropertyDependencies    map[string][]string
 				}
@@ -52,6 +53,10 @@ func TestCLIPreviewJSON(t *testing.T) {
 					Items      []struct {
 						URN, Type, Basis string
 						MonthlyUSD       float64
+					}
+					Ceilings []struct {
+						URN, Basis string
+						HourlyUSD  float64
 					}
 				}
 				Outputs    map[string]any

@@ -211,6 +211,13 @@ func withStorage(t *testing.T) *offline.Result {
 	raw, err := json.Marshal(s)
 	require.NoError(t, err)
 	values["ml-platform:storage"] = string(raw)
+	// Two p5 nodes need 16 GPUs: dev's budget-sized pool takes 8.
+	var c map[string]any
+	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:cluster"]), &c))
+	c["karpenter"].(map[string]any)["trainingGpuLimit"] = 16
+	raw, err = json.Marshal(c)
+	require.NoError(t, err)
+	values["ml-platform:cluster"] = string(raw)
 	res, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
 	require.NoError(t, err)
 	return res
@@ -282,7 +289,7 @@ func TestStorageConfigNamesItsKey(t *testing.T) {
 	project, values := shipped(t, "dev")
 	values["ml-platform:storage"] = `{"lustre":{"deploymentType":"SCRATCH_2"},"trainingJob":{"enabled":true,"nodes":20}}`
 	_, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
-	require.ErrorContains(t, err, "ml-platform:storage.trainingJob.nodes: 20 nodes of p5.48xlarge need 160 GPUs, above the pool's limit of 64")
+	require.ErrorContains(t, err, "ml-platform:storage.trainingJob.nodes: 20 nodes of p5.48xlarge need 160 GPUs, above the pool's limit of 8")
 }
 
 // TestServedArtifactsStayReadable walks every model of both stacks and

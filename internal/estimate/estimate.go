@@ -64,6 +64,27 @@ type Cost struct {
 	// WorstCaseUSD is what Karpenter's pools cost a month filled to their
 	// limits (on top of MonthlyUSD).
 	WorstCaseUSD float64 `json:"-"`
+	// Ceilings are what each pool and node group can add an hour beyond
+	// the estimate (pools at their limits, groups at their maximum size),
+	// sorted by URN: what a stack can spend before its budget sees it.
+	Ceilings []Ceiling `json:"ceilings,omitempty"`
+}
+
+// Ceiling is what one pool or node group can add an hour beyond the
+// estimate when it scales to its bound.
+type Ceiling struct {
+	URN       string  `json:"urn"`
+	HourlyUSD float64 `json:"hourlyUSD"`
+	Basis     string  `json:"basis"`
+}
+
+// CeilingUSDPerHour is the sum of the ceilings.
+func (c Cost) CeilingUSDPerHour() float64 {
+	var sum float64
+	for _, x := range c.Ceilings {
+		sum += x.HourlyUSD
+	}
+	return round(sum)
 }
 
 // Item is one resource's monthly charge.
@@ -191,6 +212,7 @@ func Estimate(rs []Resource, opts Options) Cost {
 	c.MonthlyUSD = round(c.MonthlyUSD)
 	c.SpotSavingsUSD = round(c.SpotSavingsUSD)
 	c.WorstCaseUSD = round(c.WorstCaseUSD)
+	sort.Slice(c.Ceilings, func(i, j int) bool { return c.Ceilings[i].URN < c.Ceilings[j].URN })
 	return c
 }
 
@@ -200,6 +222,7 @@ func (c *Cost) nodeGroup(r Resource, opts Options, add func(Resource, float64, s
 	hours := catalog.HoursPerMonth
 	desired, _ := num(r.Inputs, "scalingConfig", "desiredSize")
 	minSize, _ := num(r.Inputs, "scalingConfig", "minSize")
+	maxSize, _ := num(r.Inputs, "scalingConfig", "maxSize")
 	types := list(r.Inputs, "instanceTypes") // the first type prices the group: keep the order
 	if len(types) == 0 || !types[0].IsString() {
 		return
@@ -210,6 +233,14 @@ func (c *Cost) nodeGroup(r Resource, opts Options, add func(Resource, float64, s
 		return
 	}
 	onDemand := desired * hours * t.OnDemandUSDPerHour
+	if extra := maxSize - desired; extra > 0 {
+		hourly, how := t.OnDemandUSDPerHour, "on-demand"
+		if d, known := catalog.LookupSpotDiscount(t.Family()); known && str(r.Inputs, "capacityType") == "SPOT" && !opts.OnDemand {
+			hourly, how = hourly*(1-d.Discount), "spot"
+		}
+		c.Ceilings = append(c.Ceilings, Ceiling{URN: r.URN, HourlyUSD: round(extra * hourly),
+			Basis: fmt.Sprintf("%.0f more %s up to maxSize %.0f, %s", extra, t.Name, maxSize, how)})
+	}
 	size := fmt.Sprintf("%.0f (min %.0f) x %s x %.0f h x $%.3f/h", desired, minSize, t.Name, hours, t.OnDemandUSDPerHour)
 	if str(r.Inputs, "capacityType") != "SPOT" {
 		c.SteadyEC2USD += onDemand
@@ -321,6 +352,8 @@ func (c *Cost) nodePool(r Resource, opts Options, add func(Resource, float64, st
 	if spotOnly {
 		capacityNote = "spot"
 	}
+	c.Ceilings = append(c.Ceilings, Ceiling{URN: r.URN, HourlyUSD: round(worst / catalog.HoursPerMonth),
+		Basis: fmt.Sprintf("%s limit %.0f as %s, %s", unit, limit, priciest, capacityNote)})
 	add(r, 0, "0 until it launches nodes; worst case $%.2f a month at its %s limit of %.0f (%s, the priciest per unit, %s)",
 		round(worst), unit, limit, priciest, capacityNote)
 }

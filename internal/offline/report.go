@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
@@ -90,6 +91,9 @@ func (r *Report) render(limit int) string {
 		}
 		if res.Cost.WorstCaseUSD > 0 {
 			fmt.Fprintf(&b, "Karpenter's pools filled to their limits would add $%.2f a month.\n", res.Cost.WorstCaseUSD)
+		}
+		if table := ceilingTable(res); table != "" {
+			b.WriteString(table)
 		}
 	}
 	if d := r.Diff; d != nil {
@@ -221,3 +225,23 @@ type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// ceilingTable shows what each pool and node group can spend before the
+// budget sees it, beside the budget.
+func ceilingTable(res *Result) string {
+	if len(res.Cost.Ceilings) == 0 || res.Config == nil {
+		return ""
+	}
+	budget := res.Config.Cost.MonthlyBudgetUSD
+	lag := float64(catalog.BudgetDataLagHours)
+	var b strings.Builder
+	hourly := res.Cost.CeilingUSDPerHour()
+	fmt.Fprintf(&b, "\nWorst case before the budget sees it (%.0f h of billing lag, catalog.BudgetDataLagSource): $%.2f, %.0f%% of the "+
+		"$%.2f monthly budget.\n\n| Pool or node group | Bound | Per hour | Over %.0f h | Of budget |\n|---|---|---:|---:|---:|\n",
+		lag, hourly*lag, 100*hourly*lag/budget, budget, lag)
+	for _, c := range res.Cost.Ceilings {
+		name := c.URN[strings.LastIndex(c.URN, "::")+2:]
+		fmt.Fprintf(&b, "| %s | %s | $%.2f | $%.2f | %.0f%% |\n", name, c.Basis, c.HourlyUSD, c.HourlyUSD*lag, 100*c.HourlyUSD*lag/budget)
+	}
+	return b.String()
+}

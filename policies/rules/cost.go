@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/estimate"
 )
@@ -127,6 +129,36 @@ func init() {
 			Types:       []string{budgetType},
 			Scope:       ScopeProdLike,
 			Check:       checkBudgetCoversEstimate,
+		},
+		StackRule{
+			Name: "budgets-worst-case-within-budget",
+			Description: "Outside prod and staging: what Karpenter's pools at their limits and node groups at their " +
+				"maximum size can spend before the budget sees it (the billing lag) stays within a share of the " +
+				"monthly budget; a budget action acts only after the fact.",
+			Checks: worstCaseChecks,
+			Level:  Advisory,
+			Types:  []string{budgetType},
+			Scope:  ScopeNonProd,
+			ConfigSchema: map[string]map[string]any{
+				"lagHours":        integer("Hours of spend a budget cannot see yet (catalog.BudgetDataLagHours).", 1, 744),
+				"maxSharePercent": integer("Largest share of the monthly budget the worst case over the lag may reach.", 1, 100),
+			},
+			Defaults: map[string]any{"lagHours": float64(catalog.BudgetDataLagHours), "maxSharePercent": float64(DefaultWorstCaseSharePercent)},
+			Check:    checkWorstCaseWithinBudget,
+		},
+		StackRule{
+			Name:        "budgets-worst-case-within-budget-prod",
+			Description: "In prod and staging the worst case over the billing lag stays within a share of the monthly budget.",
+			Checks:      worstCaseChecks,
+			Level:       Mandatory,
+			Types:       []string{budgetType},
+			Scope:       ScopeProdLike,
+			ConfigSchema: map[string]map[string]any{
+				"lagHours":        integer("Hours of spend a budget cannot see yet (catalog.BudgetDataLagHours).", 1, 744),
+				"maxSharePercent": integer("Largest share of the monthly budget the worst case over the lag may reach.", 1, 100),
+			},
+			Defaults: map[string]any{"lagHours": float64(catalog.BudgetDataLagHours), "maxSharePercent": float64(DefaultWorstCaseSharePercent)},
+			Check:    checkWorstCaseWithinBudget,
 		},
 		StackRule{
 			Name: "s3-bucket-lifecycle-enabled",
@@ -461,4 +493,84 @@ func checkBudgetCoversEstimate(rs []Resource, _ map[string]any) []Finding {
 			"the budget alerts every month; raise it or shrink the plan", limit, cost.MonthlyUSD)})
 	}
 	return out
+}
+
+// DefaultWorstCaseSharePercent is the share of the monthly budget the
+// worst case over the billing lag may reach: all of it. Beyond that the
+// stack can spend more than its month's budget before the budget (or its
+// action) sees a cent; set a lower share to keep room for the month.
+const DefaultWorstCaseSharePercent = 100
+
+const worstCaseChecks = "For the stack's monthly COST `aws:budgets/budget:Budget` (no Service filter): the estimate's ceilings " +
+	"(each `kubernetes:karpenter.sh/v1:NodePool` at its accelerator or CPU limit with the priciest instance per unit it may " +
+	"launch, each `aws:eks/nodeGroup:NodeGroup` from its desired to its maximum size; spot at the recorded discount) times " +
+	"`lagHours` (default catalog.BudgetDataLagHours, 24: billing data refreshes once a day) is at most `maxSharePercent` " +
+	"(default 100) of `limitAmount`. The finding lists the largest ceilings."
+
+// checkWorstCaseWithinBudget compares what the pools and node groups can
+// add over the billing lag with the stack budget.
+func checkWorstCaseWithinBudget(rs []Resource, cfg map[string]any) []Finding {
+	lag, _ := cfgNumber(cfg, "lagHours")
+	share, _ := cfgNumber(cfg, "maxSharePercent")
+	if lag <= 0 || share <= 0 {
+		return nil
+	}
+	var plan []estimate.Resource
+	var budgets []Resource
+	for _, r := range rs {
+		plan = append(plan, estimate.Resource{URN: r.URN, Type: r.Type, Inputs: r.Properties})
+		if r.Type == budgetType && isStackBudget(r) {
+			budgets = append(budgets, r)
+		}
+	}
+	if len(budgets) == 0 {
+		return nil
+	}
+	cost := estimate.Estimate(plan, estimate.Options{})
+	hourly := cost.CeilingUSDPerHour()
+	if hourly == 0 {
+		return nil
+	}
+	ceilings := slices.Clone(cost.Ceilings)
+	slices.SortFunc(ceilings, func(a, b estimate.Ceiling) int { return cmp.Compare(b.HourlyUSD, a.HourlyUSD) })
+	var top []string
+	for _, c := range ceilings[:min(3, len(ceilings))] {
+		top = append(top, fmt.Sprintf("%s $%.2f/h (%s)", resourceName(c.URN), c.HourlyUSD, c.Basis))
+	}
+	var out []Finding
+	for _, b := range budgets {
+		raw, _ := getString(b.Properties, "limitAmount")
+		limit, err := strconv.ParseFloat(raw, 64)
+		if err != nil || limit <= 0 {
+			continue
+		}
+		worst := hourly * lag
+		if worst <= limit*share/100 {
+			continue
+		}
+		out = append(out, Finding{b.URN, fmt.Sprintf("pools at their limits and node groups at their maximum can add $%.2f an hour: "+
+			"$%.2f over the %g hours before the budget sees it, %.0f%% of the $%.2f monthly budget (at most %g%%); lower the "+
+			"Karpenter limits (cluster.karpenter.*Limit) or node group maxSize, or raise the budget. Largest: %s",
+			hourly, worst, lag, 100*worst/limit, limit, share, strings.Join(top, "; "))})
+	}
+	return out
+}
+
+// isStackBudget is the stack's monthly COST budget (not a per-service one).
+func isStackBudget(r Resource) bool {
+	bt, _ := getString(r.Properties, "budgetType")
+	unit, _ := getString(r.Properties, "timeUnit")
+	filters, _ := getMaps(r.Properties, "costFilters")
+	return bt == "COST" && unit == "MONTHLY" && !slices.ContainsFunc(filters, func(f property.Map) bool {
+		n, _ := getString(f, "name")
+		return n == "Service"
+	})
+}
+
+// resourceName is the last part of a URN (the logical name).
+func resourceName(urn string) string {
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
 }

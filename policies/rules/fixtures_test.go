@@ -279,6 +279,11 @@ var fixtureDefs = []fixtureDef{
 	{"export-eks-extended-support.json", "prod", "eks-version-standard-support-prod", "a prod cluster on 1.34, out of standard support since 2026-12-02", func(s *stackBuilder) {
 		s.cluster(func(in map[string]any) { in["version"] = "1.34" })
 	}},
+	{"export-budget-worst-case.json", "prod", "budgets-worst-case-within-budget-prod", "a $2,000 budget beside a p5 group that may grow by 4 nodes: $2,536 over the day the budget cannot see", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 0, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
+		s.find("budget-monthly").inputs["limitAmount"] = "2000"
+	}},
 	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
 	}},
