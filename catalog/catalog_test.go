@@ -233,6 +233,7 @@ func TestSources(t *testing.T) {
 		"MetricsInsightsAlarmsSource": MetricsInsightsAlarmsSource,
 		"GroupMetricsSource":          GroupMetricsSource,
 		"BudgetDataLagSource":         BudgetDataLagSource,
+		"EKSZonesSource":              EKSZonesSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -62,3 +62,28 @@ func KnownRegion(name string) bool {
 	_, found := slices.BinarySearch(knownRegions, name)
 	return found
 }
+
+// EKSUnsupportedZoneIDs are the zone IDs, by region, where EKS refuses
+// control-plane subnets (CreateCluster fails with
+// UnsupportedAvailabilityZoneException). Zone names map to different zone
+// IDs in every account, so the program chooses zones by ID.
+var EKSUnsupportedZoneIDs = map[string][]string{
+	"us-east-1":    {"use1-az3"},
+	"us-west-1":    {"usw1-az2"},
+	"ca-central-1": {"cac1-az3"},
+}
+
+// EKSZonesSource says where the unsupported zone IDs come from.
+var EKSZonesSource = Source{
+	Description: "Amazon EKS user guide, \"View Amazon EKS networking requirements for VPC and subnets\" (subnets for the " +
+		"cluster may not be in us-east-1 use1-az3, us-west-1 usw1-az2 or ca-central-1 cac1-az3; CreateCluster returns " +
+		"UnsupportedAvailabilityZoneException) and the EC2 user guide, \"AZ IDs\" (names map to different zones per account).",
+	URL:      "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html",
+	Recorded: "2026-12-07",
+}
+
+// EKSSupportsZoneID reports whether EKS accepts control-plane subnets in a
+// zone of a region.
+func EKSSupportsZoneID(region, zoneID string) bool {
+	return !slices.Contains(EKSUnsupportedZoneIDs[region], zoneID)
+}

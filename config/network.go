@@ -46,8 +46,14 @@ type Network struct {
 	CIDR string
 	// AZCount is how many availability zones the VPC spans.
 	AZCount int
-	// AvailabilityZones, when set, pins the zones (length AZCount); otherwise the first AZCount zones of the region.
+	// AvailabilityZones, when set, pins the zones by name (length AZCount).
+	// Names map to different physical zones in every account.
 	AvailabilityZones []string
+	// AvailabilityZoneIDs, when set, pins the zones by zone ID ("use1-az1"),
+	// the same physical zone in every account (length AZCount). With
+	// neither, the program takes the first AZCount zone IDs of the region
+	// that EKS supports (catalog.EKSUnsupportedZoneIDs).
+	AvailabilityZoneIDs []string
 	// PodCIDR is an optional secondary block (typically from 100.64.0.0/10) for pod subnets; "" for none.
 	PodCIDR string
 	// NATGateways is the NAT layout.
@@ -81,6 +87,7 @@ type networkInput struct {
 	CIDR                 *string  `json:"cidr"`
 	AZCount              *int     `json:"azCount"`
 	AvailabilityZones    []string `json:"availabilityZones"`
+	AvailabilityZoneIDs  []string `json:"availabilityZoneIds"`
 	PodCIDR              *string  `json:"podCidr"`
 	NATGateways          *string  `json:"natGateways"`
 	InterfaceEndpoints   []string `json:"interfaceEndpoints"`
@@ -114,6 +121,9 @@ func NetworkDefaults(env conventions.Environment) Network {
 }
 
 var azPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d[a-z]$`)
+
+// zoneIDPattern matches zone IDs such as use1-az1 or apne1-az4.
+var zoneIDPattern = regexp.MustCompile(`^[a-z]{2,6}\d-az\d+$`)
 
 func parseNetwork(env conventions.Environment, region string, in networkInput, p *problems) Network {
 	const key = KeyNetwork
@@ -150,6 +160,27 @@ func parseNetwork(env conventions.Environment, region string, in networkInput, p
 			p.add(key+".availabilityZones", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(in.AvailabilityZones), n.AZCount)
 		}
 		n.AvailabilityZones = append([]string(nil), in.AvailabilityZones...)
+	}
+
+	if len(in.AvailabilityZoneIDs) > 0 {
+		seen := map[string]bool{}
+		for i, id := range in.AvailabilityZoneIDs {
+			k := fmt.Sprintf("%s.availabilityZoneIds[%d]", key, i)
+			switch {
+			case !zoneIDPattern.MatchString(id):
+				p.add(k, "%q is not an availability zone ID; allowed: IDs like use1-az1 (aws ec2 describe-availability-zones shows ZoneId)", id)
+			case seen[id]:
+				p.add(k, "%q is listed twice; each zone once", id)
+			}
+			seen[id] = true
+		}
+		switch {
+		case len(in.AvailabilityZones) > 0:
+			p.add(key+".availabilityZoneIds", "set with availabilityZones; pin the zones one way: by ID (the same physical zones in every account) or by name")
+		case len(in.AvailabilityZoneIDs) != n.AZCount:
+			p.add(key+".availabilityZoneIds", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(in.AvailabilityZoneIDs), n.AZCount)
+		}
+		n.AvailabilityZoneIDs = append([]string(nil), in.AvailabilityZoneIDs...)
 	}
 
 	if in.PodCIDR != nil && *in.PodCIDR != "" {

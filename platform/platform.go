@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -128,8 +129,11 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		}
 	}
 
-	zones, err := availabilityZones(ctx, cfg.Network, invoke)
+	zones, err := availabilityZones(ctx, cfg.Region, cfg.Network, invoke)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkEndpointServices(ctx, cfg.Region, cfg.Network.InterfaceEndpoints, zones, invoke); err != nil {
 		return nil, err
 	}
 	// What needs the zones is checked before anything is registered.
@@ -657,10 +661,13 @@ func (n *needs) add(role conventions.NodeRole, a catalog.Accelerator, efa bool, 
 	}
 }
 
-// availabilityZones picks the stack's zones: the configured ones, each
-// checked against what the region offers, or the first azCount zones that
-// need no opt-in.
-func availabilityZones(ctx *pulumi.Context, n config.Network, opts ...pulumi.InvokeOption) ([]string, error) {
+// availabilityZones picks the stack's zones by zone ID: the pinned IDs, or
+// the pinned names, each checked against what the account offers, or the
+// first azCount zone IDs of the region. Zone names map to different
+// physical zones in every account, so a name can land on a zone EKS
+// refuses; a zone EKS refuses control-plane subnets in
+// (catalog.EKSUnsupportedZoneIDs) is never chosen and refused when pinned.
+func availabilityZones(ctx *pulumi.Context, region string, n config.Network, opts ...pulumi.InvokeOption) ([]string, error) {
 	res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
 		State: pulumi.StringRef("available"),
 		Filters: []aws.GetAvailabilityZonesFilter{{
@@ -671,27 +678,89 @@ func availabilityZones(ctx *pulumi.Context, n config.Network, opts ...pulumi.Inv
 	if err != nil {
 		return nil, fmt.Errorf("listing availability zones: %w", err)
 	}
-	offered := append([]string(nil), res.Names...)
-	slices.Sort(offered)
-	if len(n.AvailabilityZones) > 0 {
+	if len(res.ZoneIds) != len(res.Names) {
+		return nil, fmt.Errorf("listing availability zones: %d names but %d zone IDs", len(res.Names), len(res.ZoneIds))
+	}
+	idOf, nameOf := map[string]string{}, map[string]string{}
+	var ids []string
+	for i, name := range res.Names {
+		idOf[name], nameOf[res.ZoneIds[i]] = res.ZoneIds[i], name
+		if catalog.EKSSupportsZoneID(region, res.ZoneIds[i]) {
+			ids = append(ids, res.ZoneIds[i])
+		}
+	}
+	slices.Sort(ids)
+	names := slices.Sorted(maps.Keys(idOf))
+	refused := func(key, az, id string) error {
+		return &config.FieldError{Key: key, Message: fmt.Sprintf("%s is zone %s in this account, where EKS refuses control-plane "+
+			"subnets (catalog.EKSZonesSource); allowed: %s", az, id, strings.Join(ids, ", "))}
+	}
+	switch {
+	case len(n.AvailabilityZoneIDs) > 0:
+		var out []string
+		for i, id := range n.AvailabilityZoneIDs {
+			key := fmt.Sprintf("%s.availabilityZoneIds[%d]", config.KeyNetwork, i)
+			name, ok := nameOf[id]
+			if !ok {
+				return nil, &config.FieldError{Key: key, Message: fmt.Sprintf("%q is not available in this account and region; allowed: %s",
+					id, strings.Join(ids, ", "))}
+			}
+			if !catalog.EKSSupportsZoneID(region, id) {
+				return nil, refused(key, id, id)
+			}
+			out = append(out, name)
+		}
+		return out, nil
+	case len(n.AvailabilityZones) > 0:
 		for i, az := range n.AvailabilityZones {
-			if !slices.Contains(offered, az) {
-				return nil, &config.FieldError{
-					Key:     fmt.Sprintf("%s.availabilityZones[%d]", config.KeyNetwork, i),
-					Message: fmt.Sprintf("%q is not available in this account and region; allowed: %s", az, strings.Join(offered, ", ")),
-				}
+			key := fmt.Sprintf("%s.availabilityZones[%d]", config.KeyNetwork, i)
+			id, ok := idOf[az]
+			if !ok {
+				return nil, &config.FieldError{Key: key, Message: fmt.Sprintf("%q is not available in this account and region; allowed: %s",
+					az, strings.Join(names, ", "))}
+			}
+			if !catalog.EKSSupportsZoneID(region, id) {
+				return nil, refused(key, az, id)
 			}
 		}
 		return append([]string(nil), n.AvailabilityZones...), nil
 	}
-	if len(offered) < n.AZCount {
+	if len(ids) < n.AZCount {
 		return nil, &config.FieldError{
 			Key: config.KeyNetwork + ".azCount",
-			Message: fmt.Sprintf("%d zones asked for, the region offers %d (%s); allowed: %d to %d",
-				n.AZCount, len(offered), strings.Join(offered, ", "), config.MinAZs, len(offered)),
+			Message: fmt.Sprintf("%d zones asked for, the region offers %d that EKS supports (%s); allowed: %d to %d",
+				n.AZCount, len(ids), strings.Join(ids, ", "), config.MinAZs, len(ids)),
 		}
 	}
-	return offered[:n.AZCount], nil
+	var out []string
+	for _, id := range ids[:n.AZCount] {
+		out = append(out, nameOf[id])
+	}
+	return out, nil
+}
+
+// checkEndpointServices refuses an interface endpoint whose service is not
+// offered in every chosen zone: CreateVpcEndpoint fails for a subnet in a
+// zone the service does not serve.
+func checkEndpointServices(ctx *pulumi.Context, region string, services, zones []string, opts ...pulumi.InvokeOption) error {
+	for _, svc := range services {
+		res, err := ec2.LookupVpcEndpointService(ctx, &ec2.LookupVpcEndpointServiceArgs{
+			ServiceName: pulumi.StringRef(catalog.EndpointServiceName(region, svc)),
+			ServiceType: pulumi.StringRef("Interface"),
+		}, opts...)
+		if err != nil {
+			return &config.FieldError{Key: config.KeyNetwork + ".interfaceEndpoints",
+				Message: fmt.Sprintf("%s: the service is not offered in %s (%v)", svc, region, err)}
+		}
+		for _, az := range zones {
+			if !slices.Contains(res.AvailabilityZones, az) {
+				return &config.FieldError{Key: config.KeyNetwork + ".interfaceEndpoints",
+					Message: fmt.Sprintf("%s is not offered in %s, one of the stack's zones; it serves %s: pin zones it serves "+
+						"(network.availabilityZoneIds) or leave the endpoint out", svc, az, strings.Join(res.AvailabilityZones, ", "))}
+			}
+		}
+	}
+	return nil
 }
 
 // Outputs are the stack outputs, named as `pulumi stack output` shows them.

@@ -114,7 +114,7 @@ func TestCLIDiff(t *testing.T) {
 	for _, want := range []string{
 		`Offline diff from stack "dev" to stack "prod"`,
 		`ml-platform:network.natGateways: "single" -> "perAz"`,
-		"+ ml-platform:network:Network$aws:ec2/natGateway:NatGateway::network-nat-us-east-1c",
+		"+ ml-platform:network:Network$aws:ec2/natGateway:NatGateway::network-nat-us-east-1d",
 		"Estimated monthly cost: $",
 		"+ [advisory] karpenter-ami-pinned-prod",
 	} {

@@ -519,7 +519,11 @@ func TestProgramAnswersItsInvokes(t *testing.T) {
 	rec := mock.NewRecorder(project.Name, "dev", "us-east-1")
 	rec.DryRun = true // a preview: the shipped file's placeholders are warnings
 	require.NoError(t, rec.Run(platform.Run, offline.Merge(project.Defaults, values)))
+	// Each interface endpoint's service is looked up once, for the zones
+	// it is offered in.
+	endpoints := len(preview(t, "dev").Config.Network.InterfaceEndpoints)
 	require.Equal(t, map[string]int{
+		"aws:ec2/getVpcEndpointService:getVpcEndpointService": endpoints,
 		"aws:iam/getRoles:getRoles":                           1,
 		"aws:index/getAvailabilityZones:getAvailabilityZones": 1,
 		"aws:index/getCallerIdentity:getCallerIdentity":       1,

@@ -68,6 +68,14 @@ type Recorder struct {
 	// getRole). Empty models a fresh account.
 	AccountRoles map[string]AccountRole
 
+	// ZoneIDs maps the region's zone names to zone IDs, as this account
+	// sees them; nil maps <region>a to <short>-az1, b to az2 and so on.
+	ZoneIDs map[string]string
+	// EndpointServiceZones are the zones each endpoint service (by full
+	// service name) is offered in; a service not listed is offered in
+	// every zone.
+	EndpointServiceZones map[string][]string
+
 	mu         sync.Mutex
 	references []string
 	resources  []*Registered
@@ -258,12 +266,22 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}), nil
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var names, ids []any
-		for i, letter := range "abcdef" {
-			names = append(names, fmt.Sprintf("%s%c", r.Region, letter))
-			ids = append(ids, fmt.Sprintf("%s-az%d", regionShort(r.Region), i+1))
+		for _, name := range r.zoneNames() {
+			names = append(names, name)
+			ids = append(ids, r.zoneID(name))
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"names": names, "zoneIds": ids, "id": r.Region, "groupNames": []any{r.Region},
+		}), nil
+	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+		name := args.Args["serviceName"].StringValue()
+		zones, ok := r.EndpointServiceZones[name]
+		if !ok {
+			zones = r.zoneNames()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "serviceName": name, "serviceType": "Interface", "availabilityZones": zones,
+			"serviceId": "vpce-svc-" + hash(name)[:17], "owner": "amazon", "privateDnsName": "",
 		}), nil
 	case "aws:iam/getRoles:getRoles":
 		return r.getRoles(args.Args, partition)
@@ -284,6 +302,23 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}), nil
 	}
 	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/mock/mock.go", args.Token)
+}
+
+// zoneNames are the region's six zones, <region>a to <region>f.
+func (r *Recorder) zoneNames() []string {
+	var out []string
+	for _, letter := range "abcdef" {
+		out = append(out, fmt.Sprintf("%s%c", r.Region, letter))
+	}
+	return out
+}
+
+// zoneID is a zone name's ID in this account.
+func (r *Recorder) zoneID(name string) string {
+	if id, ok := r.ZoneIDs[name]; ok {
+		return id
+	}
+	return fmt.Sprintf("%s-az%d", regionShort(r.Region), int(name[len(name)-1]-'a')+1)
 }
 
 // getRoles answers the role listing from AccountRoles: the roles under
@@ -697,16 +732,17 @@ func dnsSuffix(partition string) string {
 
 // regionShort turns us-east-1 into use1, as AWS zone IDs spell it.
 func regionShort(region string) string {
+	// Zone IDs abbreviate the region as AWS does: us-east-1 -> use1,
+	// ap-northeast-1 -> apne1, eu-central-1 -> euc1, ca-central-1 -> cac1.
 	parts := strings.Split(region, "-")
-	var b strings.Builder
-	for i, p := range parts {
-		if i == len(parts)-1 {
-			b.WriteString(p)
-		} else if p != "" {
-			b.WriteByte(p[0])
-		}
+	if len(parts) < 3 {
+		return strings.ReplaceAll(region, "-", "")
 	}
-	return b.String()
+	dir := parts[1]
+	for _, w := range []struct{ long, short string }{{"north", "n"}, {"south", "s"}, {"east", "e"}, {"west", "w"}, {"central", "c"}} {
+		dir = strings.ReplaceAll(dir, w.long, w.short)
+	}
+	return parts[0] + dir + parts[len(parts)-1]
 }
 
 // splitType turns aws:ec2/vpc:Vpc into ("ec2", "vpc").
