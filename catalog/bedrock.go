@@ -31,6 +31,27 @@ type BedrockModel struct {
 	// EmbeddingDimensions are the vector sizes an embedding model offers,
 	// the default first.
 	EmbeddingDimensions []int
+	// BillingService is the Cost Explorer SERVICE value its use bills
+	// under: "Amazon Bedrock" for models AWS sells, the AWS Marketplace
+	// product ("Claude Sonnet 4 (Amazon Bedrock Edition)") for third-party
+	// models sold through Marketplace (BedrockBillingSource).
+	BillingService string
+}
+
+// BedrockService is the Cost Explorer SERVICE value of the models AWS sells.
+const BedrockService = "Amazon Bedrock"
+
+// BedrockBillingSource says where the billing service names come from and
+// what carries tags.
+var BedrockBillingSource = Source{
+	Description: "Amazon Bedrock user guide, \"Model access\" and \"Pricing\" (Anthropic's and Cohere's models are sold " +
+		"through AWS Marketplace and bill under their Marketplace product, named \"<model> (Amazon Bedrock Edition)\" in " +
+		"the Cost Explorer SERVICE dimension; Amazon's under \"Amazon Bedrock\"), and \"Track costs with application " +
+		"inference profiles\" (only calls through an application inference profile carry its tags into cost allocation; " +
+		"on-demand calls to a model or system-defined profile carry none). Product names recorded from the pattern: " +
+		"check them with `aws ce get-dimension-values --dimension SERVICE`.",
+	URL:      "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-create.html",
+	Recorded: "2026-12-07",
 }
 
 // BedrockModelsSource says where the model table comes from.
@@ -47,18 +68,22 @@ var BedrockModelsSource = Source{
 
 // bedrockModels is sorted by ID.
 var bedrockModels = []BedrockModel{
-	{ID: "amazon.nova-lite-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"}},
-	{ID: "amazon.nova-micro-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"}},
-	{ID: "amazon.nova-pro-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"}},
+	{ID: "amazon.nova-lite-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"},
+		BillingService: BedrockService},
+	{ID: "amazon.nova-micro-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"},
+		BillingService: BedrockService},
+	{ID: "amazon.nova-pro-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1"}, ProfileGeos: []string{"apac", "eu", "us"},
+		BillingService: BedrockService},
 	{ID: "amazon.titan-embed-text-v2:0", Kind: BedrockEmbedding, OnDemandRegions: []string{"us-east-1", "us-west-2"},
-		EmbeddingDimensions: []int{1024, 512, 256}},
+		EmbeddingDimensions: []int{1024, 512, 256}, BillingService: BedrockService},
 	{ID: "anthropic.claude-3-haiku-20240307-v1:0", Kind: BedrockText, OnDemandRegions: []string{"us-east-1", "us-west-2"},
-		ProfileGeos: []string{"apac", "eu", "us"}},
-	{ID: "anthropic.claude-sonnet-4-20250514-v1:0", Kind: BedrockText, ProfileGeos: []string{"apac", "eu", "global", "us"}},
+		ProfileGeos: []string{"apac", "eu", "us"}, BillingService: "Claude 3 Haiku (Amazon Bedrock Edition)"},
+	{ID: "anthropic.claude-sonnet-4-20250514-v1:0", Kind: BedrockText, ProfileGeos: []string{"apac", "eu", "global", "us"},
+		BillingService: "Claude Sonnet 4 (Amazon Bedrock Edition)"},
 	{ID: "cohere.embed-english-v3", Kind: BedrockEmbedding, OnDemandRegions: []string{"us-east-1", "us-west-2"},
-		EmbeddingDimensions: []int{1024}},
+		EmbeddingDimensions: []int{1024}, BillingService: "Cohere Embed Model v3 - English (Amazon Bedrock Edition)"},
 	{ID: "cohere.embed-multilingual-v3", Kind: BedrockEmbedding, OnDemandRegions: []string{"us-east-1", "us-west-2"},
-		EmbeddingDimensions: []int{1024}},
+		EmbeddingDimensions: []int{1024}, BillingService: "Cohere Embed Model v3 - Multilingual (Amazon Bedrock Edition)"},
 }
 
 // BedrockModelIDs returns the base model IDs, sorted.

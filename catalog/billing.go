@@ -18,7 +18,9 @@ type BudgetService struct {
 
 var budgetServices = []BudgetService{
 	{Key: "bedrock", CostExplorerName: "Amazon Bedrock",
-		Note: "third-party models sold through AWS Marketplace (such as Anthropic's) bill under their own service names, not this one"},
+		Note: "third-party models sold through AWS Marketplace (such as Anthropic's) bill under their own service names " +
+			"(BedrockModel.BillingService), which the stack adds for its models; on-demand calls carry no tags, so the " +
+			"budget counts the whole account's use of those services"},
 	{Key: "ec2", CostExplorerName: "Amazon Elastic Compute Cloud - Compute",
 		Note: "instances only: EBS volumes, NAT gateways and data transfer bill under \"EC2 - Other\""},
 	{Key: "sagemaker", CostExplorerName: "Amazon SageMaker"},

@@ -234,6 +234,7 @@ func TestSources(t *testing.T) {
 		"GroupMetricsSource":          GroupMetricsSource,
 		"BudgetDataLagSource":         BudgetDataLagSource,
 		"EKSZonesSource":              EKSZonesSource,
+		"BedrockBillingSource":        BedrockBillingSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

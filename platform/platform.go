@@ -439,12 +439,13 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
 	c := p.Config.Cost
 	args := &cost.GovernanceArgs{
-		Name:                 prefix,
-		MonthlyBudgetUSD:     c.MonthlyBudgetUSD,
-		ActualAlertPercent:   c.ActualAlertPercent,
-		ForecastAlertPercent: c.ForecastAlertPercent,
-		AlertEmails:          c.AlertEmails,
-		ServiceBudgetsUSD:    c.ServiceBudgetsUSD,
+		Name:                   prefix,
+		MonthlyBudgetUSD:       c.MonthlyBudgetUSD,
+		ActualAlertPercent:     c.ActualAlertPercent,
+		ForecastAlertPercent:   c.ForecastAlertPercent,
+		AlertEmails:            c.AlertEmails,
+		ServiceBudgetsUSD:      c.ServiceBudgetsUSD,
+		BedrockBillingServices: bedrockBillingServices(p.Config),
 		Anomaly: cost.AnomalyArgs{
 			Monitor: string(c.Anomaly.Monitor), MonitorARN: c.Anomaly.MonitorARN, ThresholdUSD: c.Anomaly.ThresholdUSD,
 			Frequency: c.Anomaly.Frequency,
@@ -850,5 +851,23 @@ func (p *Platform) promotedBuckets() []string {
 			}
 		}
 	}
+	return out
+}
+
+// bedrockBillingServices are the Cost Explorer services the stack's Bedrock
+// models bill under, besides Amazon Bedrock: a model sold through AWS
+// Marketplace bills under its product (catalog.BedrockBillingSource).
+func bedrockBillingServices(cfg *config.Stack) []string {
+	if !cfg.Bedrock.Enabled {
+		return nil
+	}
+	var out []string
+	for _, id := range cfg.Bedrock.Models {
+		if m, _, ok := catalog.LookupBedrockModel(id); ok && m.BillingService != "" && m.BillingService != catalog.BedrockService &&
+			!slices.Contains(out, m.BillingService) {
+			out = append(out, m.BillingService)
+		}
+	}
+	slices.Sort(out)
 	return out
 }

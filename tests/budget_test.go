@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/mock"
 	"github.com/ml-platform/ml-platform/internal/offline"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
@@ -93,4 +94,21 @@ func TestReportShowsWorstCaseBesideBudget(t *testing.T) {
 	require.Contains(t, out, "of the $3000.00 monthly budget")
 	require.Contains(t, out, "| karpenter-gpu-training | nvidia.com/gpu limit 8 as p5en.48xlarge, spot |")
 	require.Contains(t, out, "| cluster-gpu-training | 4 more g5.12xlarge up to maxSize 4, spot |")
+}
+
+// TestProdBedrockBudgetCountsClaude: prod uses Claude Sonnet 4 through a
+// cross-Region profile; its Marketplace product is in the Bedrock budget.
+func TestProdBedrockBudgetCountsClaude(t *testing.T) {
+	res := preview(t, "prod")
+	var br *mock.Registered
+	for _, b := range byType(res, "aws:budgets/budget:Budget") {
+		if b.Name == "cost-bedrock" {
+			br = b
+		}
+	}
+	require.NotNil(t, br)
+	f := mock.Array(br.Inputs, "costFilters")
+	require.Len(t, f, 1, "the Service filter only")
+	m, _, _ := catalog.LookupBedrockModel("us.anthropic.claude-sonnet-4-20250514-v1:0")
+	require.Equal(t, []string{catalog.BedrockService, m.BillingService}, mock.Strings(f[0].ObjectValue(), "values"))
 }

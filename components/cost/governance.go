@@ -103,6 +103,14 @@ type GovernanceArgs struct {
 	// ServiceBudgetsUSD are per-service monthly budgets by
 	// catalog.BudgetServices key. Defaults to none.
 	ServiceBudgetsUSD map[string]float64
+	// BedrockBillingServices are the Cost Explorer SERVICE values the
+	// Bedrock budget counts besides "Amazon Bedrock": the Marketplace
+	// products of the third-party models the stack uses
+	// (catalog.BedrockModel.BillingService). The Bedrock budget takes no
+	// tag filter: on-demand model calls carry no tags, so a tag filter
+	// would hide nearly all of it (catalog.BedrockBillingSource). Defaults
+	// to none.
+	BedrockBillingServices []string
 	// Filter, when set, scopes budgets (and the stack monitor) to
 	// resources carrying the tag; nil tracks the whole account.
 	Filter *TagFilter
@@ -307,9 +315,19 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 	}
 	for _, key := range slices.Sorted(maps.Keys(a.ServiceBudgetsUSD)) {
 		svc, _ := catalog.LookupBudgetService(key)
+		names := []string{svc.CostExplorerName}
+		scope := filters
+		if key == "bedrock" {
+			for _, s := range a.BedrockBillingServices {
+				if !slices.Contains(names, s) {
+					names = append(names, s)
+				}
+			}
+			scope = nil
+		}
 		svcFilters := append(budgets.BudgetCostFilterArray{budgets.BudgetCostFilterArgs{
-			Name: pulumi.String("Service"), Values: pulumi.StringArray{pulumi.String(svc.CostExplorerName)},
-		}}, filters...)
+			Name: pulumi.String("Service"), Values: pulumi.ToStringArray(names),
+		}}, scope...)
 		n := a.Name + "-" + key
 		g.ServiceBudgets[key], err = budgets.NewBudget(ctx, name+"-"+key, &budgets.BudgetArgs{
 			Name:          pulumi.String(n),

@@ -328,3 +328,20 @@ func TestCatalogServicesHaveNames(t *testing.T) {
 		require.NotEmpty(t, s.CostExplorerName, s.Key)
 	}
 }
+
+// TestBedrockBudgetSeesWhatBedrockBills: Anthropic's models bill under
+// their Marketplace products, and on-demand model calls carry no tags: the
+// Bedrock budget counts Amazon Bedrock and the stack's model products,
+// without the Stack tag filter the other service budgets keep.
+func TestBedrockBudgetSeesWhatBedrockBills(t *testing.T) {
+	a := args()
+	a.ServiceBudgetsUSD = map[string]float64{"bedrock": 500, "sagemaker": 800}
+	a.BedrockBillingServices = []string{"Claude Sonnet 4 (Amazon Bedrock Edition)", "Amazon Bedrock"}
+	rec, err := build(t, a)
+	require.NoError(t, err)
+	br := rec.ByName("aws:budgets/budget:Budget", "cost-bedrock")
+	require.Equal(t, map[string][]string{"Service": {"Amazon Bedrock", "Claude Sonnet 4 (Amazon Bedrock Edition)"}}, filters(br),
+		"each service once; no tag filter: untagged calls would be invisible")
+	sm := rec.ByName("aws:budgets/budget:Budget", "cost-sagemaker")
+	require.Contains(t, filters(sm), "TagKeyValue", "other service budgets stay per stack")
+}
