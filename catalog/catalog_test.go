@@ -235,6 +235,7 @@ func TestSources(t *testing.T) {
 		"BudgetDataLagSource":         BudgetDataLagSource,
 		"EKSZonesSource":              EKSZonesSource,
 		"BedrockBillingSource":        BedrockBillingSource,
+		"CapacityReservationSource":   CapacityReservationSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -117,3 +117,29 @@ var GroupMetricsSource = Source{
 	URL:      "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_EnableMetricsCollection.html",
 	Recorded: "2026-12-07",
 }
+
+// Capacity reservations for node groups.
+const (
+	// CapacityTypeCapacityBlock is the EKS node group capacity type of a
+	// Capacity Block for ML.
+	CapacityTypeCapacityBlock = "CAPACITY_BLOCK"
+	// MarketTypeCapacityBlock is the launch template market type of a
+	// Capacity Block for ML.
+	MarketTypeCapacityBlock = "capacity-block"
+)
+
+// CapacityReservationSource: how node groups use reserved capacity, and
+// what the provider accepts.
+var CapacityReservationSource = Source{
+	Description: "EC2 user guide, \"Capacity Reservations\" (an On-Demand Capacity Reservation is billed at the On-Demand " +
+		"rate whether instances run in it or not; targeted by ID or by a resource group of reservations in the launch " +
+		"template's CapacityReservationSpecification; reserved capacity is On-Demand, never Spot) and \"Capacity Blocks for " +
+		"ML\" (prepaid at purchase; launches need InstanceMarketOptions MarketType capacity-block and the block's ID); " +
+		"EKS user guide, \"Capacity Blocks for ML\" with managed node groups (capacity type CAPACITY_BLOCK, one instance " +
+		"type, a launch template naming the reservation) and EKS API Nodegroup capacityType (ON_DEMAND | SPOT | " +
+		"CAPACITY_BLOCK). pulumi-aws v6.83.4's NodeGroup docs list ON_DEMAND and SPOT only: CAPACITY_BLOCK is passed " +
+		"through and is not proven here against the provider. A reservation made in a cluster placement group serves " +
+		"launches into that group only (terraform-aws-eks issue 3730).",
+	URL:      "https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html",
+	Recorded: "2026-12-07",
+}

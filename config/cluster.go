@@ -70,6 +70,18 @@ type Karpenter struct {
 	AMIAlias string
 }
 
+// CapacityReservation is a node group's reserved capacity: an On-Demand
+// Capacity Reservation by ID or resource group, or a Capacity Block for ML
+// by ID (catalog.CapacityReservationSource).
+type CapacityReservation struct {
+	ID, ResourceGroupARN string
+	// AvailabilityZone is the reservation's zone (required with ID): it
+	// pins the group, since reserved capacity exists in one zone.
+	AvailabilityZone string
+	// CapacityBlock marks a Capacity Block for ML.
+	CapacityBlock bool
+}
+
 // NodeGroup is one validated managed node group.
 type NodeGroup struct {
 	Name          string
@@ -98,6 +110,9 @@ type NodeGroup struct {
 	// ModelSizeGB, when set, is the GB of 16-bit weights the group's
 	// workload holds: a model its nodes cannot hold is an advisory.
 	ModelSizeGB float64
+	// CapacityReservation launches the group into reserved capacity; nil
+	// for none.
+	CapacityReservation *CapacityReservation
 }
 
 type clusterInput struct {
@@ -137,6 +152,12 @@ type nodeGroupInput struct {
 	RootVolumeGiB *int     `json:"rootVolumeGiB"`
 	AllowPodIMDS  bool     `json:"allowPodIMDS"`
 	ModelSizeGB   *float64 `json:"modelSizeGb"`
+	Reservation   *struct {
+		ID               string `json:"id"`
+		ResourceGroupARN string `json:"resourceGroupArn"`
+		AZ               string `json:"availabilityZone"`
+		CapacityBlock    bool   `json:"capacityBlock"`
+	} `json:"capacityReservation"`
 }
 
 // ClusterDefaults returns the defaults an environment starts from. The API
@@ -295,9 +316,11 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 }
 
 var (
-	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$`)
-	roleARNPattern      = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]+$`)
-	amiAliasPattern     = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
+	addonVersionPattern  = regexp.MustCompile(`^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$`)
+	roleARNPattern       = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]+$`)
+	amiAliasPattern      = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
+	reservationIDPattern = regexp.MustCompile(`^cr-[0-9a-f]{17}$`)
+	resourceGroupPattern = regexp.MustCompile(`^arn:aws[a-z-]*:resource-groups:[a-z0-9-]+:\d{12}:group/[A-Za-z0-9_.-]+$`)
 )
 
 func parseNodeGroup(env conventions.Environment, region, key string, in nodeGroupInput, seen map[string]bool, p *problems) NodeGroup {
@@ -390,6 +413,38 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	defaultCapacity := conventions.OnDemand
 	if g.Role == conventions.RoleTraining || (g.Role == conventions.RoleInference && !env.ProdLike()) {
 		defaultCapacity = conventions.Spot
+	}
+	if r := in.Reservation; r != nil {
+		rk := key + ".capacityReservation"
+		g.CapacityReservation = &CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, AvailabilityZone: r.AZ, CapacityBlock: r.CapacityBlock}
+		defaultCapacity = conventions.OnDemand // reserved capacity is On-Demand
+		switch {
+		case (r.ID == "") == (r.ResourceGroupARN == ""):
+			p.add(rk, "set exactly one of id (a reservation or Capacity Block, cr-...) and resourceGroupArn (a group of reservations)")
+		case r.ID != "" && !reservationIDPattern.MatchString(r.ID):
+			p.add(rk+".id", "%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", r.ID)
+		case r.ResourceGroupARN != "" && !resourceGroupPattern.MatchString(r.ResourceGroupARN):
+			p.add(rk+".resourceGroupArn", "%q is not a resource group ARN; allowed: arn:aws:resource-groups:<region>:<account>:group/<name>", r.ResourceGroupARN)
+		case r.CapacityBlock && r.ID == "":
+			p.add(rk+".capacityBlock", "needs id: a Capacity Block is one reservation")
+		}
+		switch {
+		case r.ID != "" && r.AZ == "":
+			p.add(rk+".availabilityZone", "required with id: the reservation's zone (aws ec2 describe-capacity-reservations), which the group must use")
+		case r.AZ != "" && (!strings.HasPrefix(r.AZ, region) || !azPattern.MatchString(r.AZ)):
+			p.add(rk+".availabilityZone", "%q is not an availability zone of %s; allowed: names like %sa", r.AZ, region, region)
+		case r.AZ != "" && g.AvailabilityZone != "" && g.AvailabilityZone != r.AZ:
+			p.add(key+".availabilityZone", "%q, but the capacity reservation is in %s; the reservation's zone decides; allowed: %q or unset", g.AvailabilityZone, r.AZ, r.AZ)
+		}
+		if r.AZ != "" {
+			g.AvailabilityZone = r.AZ
+		}
+		if len(g.InstanceTypes) != 1 {
+			p.add(key+".instanceTypes", "lists %d types; a capacity reservation is for one instance type: list the reservation's", len(g.InstanceTypes))
+		}
+		if in.CapacityType != nil && *in.CapacityType != string(conventions.OnDemand) {
+			p.add(key+".capacityType", "%q with a capacity reservation; allowed: %q (reserved capacity is On-Demand)", *in.CapacityType, conventions.OnDemand)
+		}
 	}
 	g.CapacityType = defaultCapacity
 	if in.CapacityType != nil {

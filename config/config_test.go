@@ -290,7 +290,7 @@ func TestErrors(t *testing.T) {
 		{"duplicate names", "dev", with(base(), KeyCluster, cluster(group(), group())),
 			[]string{`ml-platform:cluster.nodeGroups[1].name: "gpu" is used by another node group`}},
 		{"unknown node group key", "dev", with(base(), KeyCluster, cluster(group("instanceType", "g5.xlarge"))),
-			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: allowPodIMDS, amiType, availabilityZone, capacityType, desiredSize, efa, instanceTypes, maxSize, minSize, modelSizeGb, name, role, rootVolumeGiB"}},
+			[]string{"ml-platform:cluster.nodeGroups[0].instanceType: unknown key; allowed: allowPodIMDS, amiType, availabilityZone, capacityReservation, capacityType, desiredSize, efa, instanceTypes, maxSize, minSize, modelSizeGb, name, role, rootVolumeGiB"}},
 		{"no system group", "dev", with(base(), KeyCluster, cluster(group())),
 			[]string{`ml-platform:cluster.nodeGroups: needs a group with role "system"`}},
 		{"Neuron type with a GPU AMI", "dev", with(base(), KeyCluster, cluster(group("instanceTypes", []string{"trn1.32xlarge"}, "amiType", "AL2023_x86_64_NVIDIA"))),
@@ -420,4 +420,45 @@ func sortedCopy(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// TestCapacityReservations: a group launched into reserved capacity is
+// On-Demand, of the reservation's one type, in the reservation's zone.
+func TestCapacityReservations(t *testing.T) {
+	sys := map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}}
+	parse := func(g map[string]any) (*Stack, error) {
+		return Parse("ml-platform", "prod", with(base(), KeyCluster, clusterObj(map[string]any{"nodeGroups": nodeGroups(sys, g)})))
+	}
+	s, err := parse(map[string]any{"name": "p5", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true,
+		"capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b", "capacityBlock": true}})
+	require.NoError(t, err)
+	g := s.Cluster.NodeGroups[1]
+	require.Equal(t, &CapacityReservation{ID: "cr-0123456789abcdef0", AvailabilityZone: "us-east-1b", CapacityBlock: true}, g.CapacityReservation)
+	require.Equal(t, conventions.OnDemand, g.CapacityType, "training defaults to spot, but reserved capacity is On-Demand")
+	require.Equal(t, "us-east-1b", g.AvailabilityZone, "the reservation's zone pins the group")
+
+	for _, tc := range []struct {
+		group map[string]any
+		want  string
+	}{
+		{map[string]any{"capacityReservation": map[string]any{"availabilityZone": "us-east-1b"}},
+			"capacityReservation: set exactly one of id"},
+		{map[string]any{"capacityReservation": map[string]any{"id": "cr-1"}}, `capacityReservation.id: "cr-1" is not a capacity reservation ID`},
+		{map[string]any{"capacityReservation": map[string]any{"id": "cr-0123456789abcdef0"}}, "capacityReservation.availabilityZone: required with id"},
+		{map[string]any{"capacityReservation": map[string]any{"resourceGroupArn": "arn:aws:resource-groups:us-east-1:123456789012:group/p5", "capacityBlock": true}},
+			"capacityReservation.capacityBlock: needs id"},
+		{map[string]any{"availabilityZone": "us-east-1a", "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b"}},
+			`nodeGroups[1].availabilityZone: "us-east-1a", but the capacity reservation is in us-east-1b`},
+		{map[string]any{"capacityType": "SPOT", "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b"}},
+			`nodeGroups[1].capacityType: "SPOT" with a capacity reservation; allowed: "ON_DEMAND"`},
+		{map[string]any{"instanceTypes": []string{"p5.48xlarge", "p5en.48xlarge"}, "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b"}},
+			"nodeGroups[1].instanceTypes: lists 2 types; a capacity reservation is for one instance type"},
+	} {
+		g := map[string]any{"name": "p5", "role": "training", "instanceTypes": []string{"p5.48xlarge"}, "efa": true}
+		for k, v := range tc.group {
+			g[k] = v
+		}
+		_, err := parse(g)
+		require.ErrorContains(t, err, tc.want)
+	}
 }

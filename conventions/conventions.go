@@ -151,6 +151,11 @@ var RequiredTagKeys = []string{TagProject, TagEnvironment, TagTeam, TagCostCente
 // select a stack. The platform sets it; stacks cannot override it.
 const TagStack = "Stack"
 
+// TagCapacityReservation, on a node group, names the capacity reservation
+// its launch template targets: the policy pack sees the group launch into
+// reserved capacity (not Spot, and not ordinary On-Demand).
+const TagCapacityReservation = "ml-platform:capacity-reservation"
+
 // PlatformTagKeys are the tags the platform sets on every taggable resource.
 var PlatformTagKeys = append(append([]string{}, RequiredTagKeys...), TagStack)
 

@@ -612,9 +612,18 @@ func nodeGroupSpecs(groups []config.NodeGroup, zones []string, lustreAZ string) 
 			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
 			CapacityType: g.CapacityType, EFA: g.EFA, AvailabilityZone: az,
 			AMIType: g.AMIType, RootVolumeGiB: g.RootVolumeGiB, AllowPodIMDS: g.AllowPodIMDS,
+			CapacityReservation: reservationSpec(g.CapacityReservation),
 		})
 	}
 	return out, nil
+}
+
+// reservationSpec is the component's view of a configured reservation.
+func reservationSpec(r *config.CapacityReservation) *cluster.CapacityReservation {
+	if r == nil {
+		return nil
+	}
+	return &cluster.CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, CapacityBlock: r.CapacityBlock}
 }
 
 // needs is what the node groups and pools ask of the cluster's workloads.

@@ -112,3 +112,34 @@ func TestProdBedrockBudgetCountsClaude(t *testing.T) {
 	m, _, _ := catalog.LookupBedrockModel("us.anthropic.claude-sonnet-4-20250514-v1:0")
 	require.Equal(t, []string{catalog.BedrockService, m.BillingService}, mock.Strings(f[0].ObjectValue(), "values"))
 }
+
+// TestProdP5InACapacityBlock: prod's p5 group moved into a Capacity Block
+// plans without a mandatory finding, in the block's zone, without a
+// placement group, and the estimate says the block is prepaid.
+func TestProdP5InACapacityBlock(t *testing.T) {
+	res := previewWithKey(t, "prod", "ml-platform:cluster", func(c map[string]any) {
+		for _, g := range c["nodeGroups"].([]any) {
+			if g := g.(map[string]any); g["name"] == "p5-training" {
+				g["capacityReservation"] = map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1a", "capacityBlock": true}
+			}
+		}
+	})
+	for _, v := range res.Violations {
+		require.NotEqual(t, rules.Mandatory, v.EnforcementLevel, "%s: %s", v.Policy, v.Message)
+	}
+	var ng *mock.Registered
+	for _, r := range byType(res, "aws:eks/nodeGroup:NodeGroup") {
+		if r.Name == "cluster-p5-training" {
+			ng = r
+		}
+	}
+	require.Equal(t, "CAPACITY_BLOCK", str(ng.Inputs, "capacityType"))
+	for _, pg := range byType(res, "aws:ec2/placementGroup:PlacementGroup") {
+		require.NotContains(t, pg.Name, "p5", "the block decides placement")
+	}
+	for _, item := range res.Cost.Items {
+		if strings.HasSuffix(item.URN, "::cluster-p5-training") && strings.Contains(item.Type, "nodeGroup") {
+			require.Contains(t, item.Basis, "Capacity Block for ML: prepaid at purchase")
+		}
+	}
+}

@@ -962,3 +962,42 @@ func TestGroupMetricsForEveryNodeGroup(t *testing.T) {
 	require.JSONEq(t, doc.JSON(), mock.String(policy.Inputs, "policy"))
 	require.Contains(t, fn.Dependencies, policy.URN, "the function can act when first invoked")
 }
+
+// TestCapacityReservationNodeGroup: a group in a Capacity Block launches
+// into the block (capacity-block market, CAPACITY_BLOCK capacity type) with
+// no placement group of its own, which would keep the launches out of the
+// reservation; an On-Demand Capacity Reservation by resource group is
+// targeted the same way at the on-demand market.
+func TestCapacityReservationNodeGroup(t *testing.T) {
+	block := training("p5.48xlarge", true)
+	block.CapacityType = conventions.OnDemand
+	block.CapacityReservation = &cluster.CapacityReservation{ID: "cr-0123456789abcdef0", CapacityBlock: true}
+	rec, _, err := buildCluster(t, clusterArgs(block))
+	require.NoError(t, err)
+	ng := rec.ByName("aws:eks/nodeGroup:NodeGroup", "cluster-train")
+	require.Equal(t, "CAPACITY_BLOCK", mock.String(ng.Inputs, "capacityType"))
+	lt := rec.ByName("aws:ec2/launchTemplate:LaunchTemplate", "cluster-train")
+	target := mock.Object(mock.Object(lt.Inputs, "capacityReservationSpecification"), "capacityReservationTarget")
+	require.Equal(t, "cr-0123456789abcdef0", mock.String(target, "capacityReservationId"))
+	require.Equal(t, "capacity-block", mock.String(mock.Object(lt.Inputs, "instanceMarketOptions"), "marketType"))
+	require.Empty(t, rec.ByType("aws:ec2/placementGroup:PlacementGroup"), "the reservation decides placement")
+	require.Empty(t, mock.Object(lt.Inputs, "placement"))
+	require.Len(t, mock.Array(lt.Inputs, "networkInterfaces"), 32, "EFA interfaces as without a reservation")
+
+	odcr := training("p4d.24xlarge", false)
+	odcr.CapacityType = conventions.OnDemand
+	odcr.CapacityReservation = &cluster.CapacityReservation{ResourceGroupARN: "arn:aws:resource-groups:us-east-1:123456789012:group/p4d"}
+	rec, _, err = buildCluster(t, clusterArgs(odcr))
+	require.NoError(t, err)
+	require.Equal(t, "ON_DEMAND", mock.String(rec.ByName("aws:eks/nodeGroup:NodeGroup", "cluster-train").Inputs, "capacityType"))
+	lt = rec.ByName("aws:ec2/launchTemplate:LaunchTemplate", "cluster-train")
+	target = mock.Object(mock.Object(lt.Inputs, "capacityReservationSpecification"), "capacityReservationTarget")
+	require.Equal(t, odcr.CapacityReservation.ResourceGroupARN, mock.String(target, "capacityReservationResourceGroupArn"))
+	require.Empty(t, mock.Object(lt.Inputs, "instanceMarketOptions"))
+
+	spot := training("p5.48xlarge", true)
+	spot.CapacityReservation = &cluster.CapacityReservation{ID: "cr-0123456789abcdef0"}
+	rec, _, err = buildCluster(t, clusterArgs(spot))
+	require.ErrorContains(t, err, `Spec.CapacityType: "SPOT" with a capacity reservation; allowed: "ON_DEMAND"`)
+	require.Empty(t, rec.Resources())
+}

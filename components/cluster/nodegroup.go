@@ -39,6 +39,30 @@ type NodeGroupSpec struct {
 	// AllowPodIMDS raises the metadata hop limit to 2 so pods reach the
 	// node's credentials. Defaults to false (hop limit 1).
 	AllowPodIMDS bool
+	// CapacityReservation, when set, launches the group's nodes into a
+	// reservation (catalog.CapacityReservationSource). Defaults to none.
+	CapacityReservation *CapacityReservation
+}
+
+// CapacityReservation targets an On-Demand Capacity Reservation (by ID or
+// resource group) or a Capacity Block for ML (by ID).
+type CapacityReservation struct {
+	// ID is the reservation's ID ("cr-..."); ResourceGroupARN a resource
+	// group of reservations. Exactly one is required.
+	ID, ResourceGroupARN string
+	// CapacityBlock marks a Capacity Block for ML: the launch template asks
+	// for the capacity-block market and the group's capacity type is
+	// CAPACITY_BLOCK. Needs ID.
+	CapacityBlock bool
+}
+
+// CapacityType is the node group's capacity type for EKS: CAPACITY_BLOCK
+// for a Capacity Block, else the spec's.
+func (s NodeGroupSpec) EKSCapacityType() string {
+	if r := s.CapacityReservation; r != nil && r.CapacityBlock {
+		return catalog.CapacityTypeCapacityBlock
+	}
+	return string(s.CapacityType)
 }
 
 // Validate checks the spec against the stack's AZs and returns the shape
@@ -66,6 +90,21 @@ func (s NodeGroupSpec) Validate(availabilityZones []string) (Shape, error) {
 	}
 	if s.AMIType != "" && err == nil && s.AMIType != shape.AMIType {
 		errs = append(errs, fmt.Errorf("Spec.AMIType: %q does not fit %s instances; allowed: %q", s.AMIType, shape.Accelerator, shape.AMIType))
+	}
+	if r := s.CapacityReservation; r != nil {
+		switch {
+		case (r.ID == "") == (r.ResourceGroupARN == ""):
+			errs = append(errs, errors.New("Spec.CapacityReservation: exactly one of ID and ResourceGroupARN"))
+		case r.CapacityBlock && r.ID == "":
+			errs = append(errs, errors.New("Spec.CapacityReservation.CapacityBlock: needs ID (a Capacity Block is one reservation)"))
+		}
+		if s.CapacityType != conventions.OnDemand {
+			errs = append(errs, fmt.Errorf("Spec.CapacityType: %q with a capacity reservation; allowed: %q (reserved capacity is On-Demand)",
+				s.CapacityType, conventions.OnDemand))
+		}
+		if len(s.InstanceTypes) != 1 {
+			errs = append(errs, fmt.Errorf("Spec.InstanceTypes: %d types with a capacity reservation; allowed: the reservation's one type", len(s.InstanceTypes)))
+		}
 	}
 	if s.EFA && s.AvailabilityZone == "" {
 		errs = append(errs, errors.New("Spec.AvailabilityZone: required with EFA (the placement group lives in one AZ)"))
@@ -218,15 +257,34 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		Tags: tag(),
 	}
 
-	if spec.EFA {
-		g.PlacementGroup, err = ec2.NewPlacementGroup(ctx, name+"-placement", &ec2.PlacementGroupArgs{
-			Strategy: pulumi.String("cluster"),
-			Tags:     tag("Name", name+"-placement"),
-		}, parent)
-		if err != nil {
-			return nil, err
+	if r := spec.CapacityReservation; r != nil {
+		target := ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs{}
+		if r.ID != "" {
+			target.CapacityReservationId = pulumi.String(r.ID)
+		} else {
+			target.CapacityReservationResourceGroupArn = pulumi.String(r.ResourceGroupARN)
 		}
-		lt.Placement = ec2.LaunchTemplatePlacementArgs{GroupName: g.PlacementGroup.Name}
+		lt.CapacityReservationSpecification = ec2.LaunchTemplateCapacityReservationSpecificationArgs{CapacityReservationTarget: target}
+		if r.CapacityBlock {
+			lt.InstanceMarketOptions = ec2.LaunchTemplateInstanceMarketOptionsArgs{MarketType: pulumi.String(catalog.MarketTypeCapacityBlock)}
+		}
+	}
+	if spec.EFA {
+		// A reservation decides where its instances go: one made in a
+		// cluster placement group is used only by launches into that
+		// group, and a launch into a new group of ours finds no reserved
+		// capacity there (terraform-aws-eks issue 3730). With a
+		// reservation the group gets no placement group of its own.
+		if spec.CapacityReservation == nil {
+			g.PlacementGroup, err = ec2.NewPlacementGroup(ctx, name+"-placement", &ec2.PlacementGroupArgs{
+				Strategy: pulumi.String("cluster"),
+				Tags:     tag("Name", name+"-placement"),
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
+			lt.Placement = ec2.LaunchTemplatePlacementArgs{GroupName: g.PlacementGroup.Name}
+		}
 		var nics ec2.LaunchTemplateNetworkInterfaceArray
 		for _, nic := range EFALayout(shape.EFADevices) {
 			// No AssociatePublicIpAddress: EC2 refuses the parameter on a
@@ -265,7 +323,7 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		NodeRoleArn:   args.NodeRoleARN,
 		SubnetIds:     subnets,
 		InstanceTypes: pulumi.ToStringArray(spec.InstanceTypes),
-		CapacityType:  pulumi.String(string(spec.CapacityType)),
+		CapacityType:  pulumi.String(spec.EKSCapacityType()),
 		AmiType:       pulumi.String(string(amiType)),
 		ScalingConfig: eks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(spec.MinSize),
@@ -279,9 +337,9 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 			Version: g.LaunchTemplate.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
 		},
 		Labels:           pulumi.ToStringMap(shape.Labels),
+		Tags:             reservationTag(tag, spec.CapacityReservation),
 		Taints:           taints,
 		NodeRepairConfig: nodeRepair(args.NodeRepair && shape.Accelerator != catalog.AcceleratorNone),
-		Tags:             tag(),
 	}, parent, pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
 	if err != nil {
 		return nil, err
@@ -293,6 +351,15 @@ func NewNodeGroup(ctx *pulumi.Context, name string, args *NodeGroupArgs, opts ..
 		return nil, err
 	}
 	return g, nil
+}
+
+// reservationTag is the group's tags, naming the capacity reservation its
+// launch template targets (conventions.TagCapacityReservation).
+func reservationTag(tag func(...string) pulumi.StringMap, r *CapacityReservation) pulumi.StringMap {
+	if r == nil {
+		return tag()
+	}
+	return tag(conventions.TagCapacityReservation, r.ID+r.ResourceGroupARN)
 }
 
 // nodeRepair is the group's auto repair setting: set when on, left to the

@@ -232,6 +232,13 @@ func (c *Cost) nodeGroup(r Resource, opts Options, add func(Resource, float64, s
 		add(r, 0, "%.0f x %s: no catalog price (unknown, not free)", desired, types[0].AsString())
 		return
 	}
+	if str(r.Inputs, "capacityType") == catalog.CapacityTypeCapacityBlock {
+		// Paid up front for the block's dates at the price offered then
+		// (catalog.CapacityReservationSource): nothing more per hour.
+		add(r, 0, "%.0f x %s in a Capacity Block for ML: prepaid at purchase for the block's dates (its price is the offering's, "+
+			"not in the catalog; describe-capacity-block-offerings shows it)", desired, t.Name)
+		return
+	}
 	onDemand := desired * hours * t.OnDemandUSDPerHour
 	if extra := maxSize - desired; extra > 0 {
 		hourly, how := t.OnDemandUSDPerHour, "on-demand"

@@ -38,7 +38,9 @@ func init() {
 				"and on-demand (a fallback pool) passes.",
 			Checks: "Node groups (`aws:eks/nodeGroup`: `capacityType: SPOT`) and Karpenter NodePools " +
 				"(`kubernetes:karpenter.sh/v1:NodePool`: a `karpenter.sh/capacity-type` requirement that allows `spot`; " +
-				"none means on-demand) labelled `workload-type: training` may run on spot.",
+				"none means on-demand) labelled `workload-type: training` may run on spot. A node group in reserved capacity " +
+				"(`capacityType: CAPACITY_BLOCK`, or tagged `ml-platform:capacity-reservation` by the platform when its launch " +
+				"template targets a reservation) passes: the capacity is paid for.",
 			Level: Mandatory,
 			Types: concat(nodeGroupTypes, nodePoolTypes),
 			Check: spotCheck(conventions.RoleTraining, false),

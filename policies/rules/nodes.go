@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 )
 
@@ -44,6 +45,7 @@ const (
 	capacityUnknown  capacity = iota // cannot be told
 	capacityOnDemand                 // on-demand only
 	capacitySpot                     // spot allowed (perhaps with on-demand fallback)
+	capacityReserved                 // a capacity reservation or Capacity Block (already paid for)
 )
 
 // nodeCapacity tells whether a node group or NodePool may run on spot.
@@ -65,6 +67,11 @@ func nodeCapacity(r Resource) capacity {
 	}
 	if s, ok := asString(v); ok && s == string(conventions.Spot) {
 		return capacitySpot
+	} else if ok && s == catalog.CapacityTypeCapacityBlock {
+		return capacityReserved
+	}
+	if t, _ := getString(r.Properties, "tags", conventions.TagCapacityReservation); t != "" {
+		return capacityReserved
 	}
 	return capacityOnDemand
 }
