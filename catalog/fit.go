@@ -86,6 +86,9 @@ type Candidate struct {
 	SpotUSDPerHour float64 `json:"spotUsdPerHour"`
 	// Why explains the choice or the skip.
 	Why string `json:"why"`
+	// ReservationUsually says the type is usually obtainable only through
+	// a capacity reservation or Capacity Block (ReservationOnlyFamilies).
+	ReservationUsually bool `json:"reservationUsually"`
 }
 
 // Recommend ranks the catalogued types that hold the workload (cheapest
@@ -153,6 +156,10 @@ func Recommend(req FitRequest) (ranked, skipped []Candidate, rule string) {
 		}
 		if t.OnDemandUSDPerHour == 0 {
 			c.Why += "; unpriced (no us-east-1 on-demand price recorded)"
+		}
+		if ReservationUsuallyNeeded(t.Name) {
+			c.ReservationUsually = true
+			c.Why += "; usually only through a capacity reservation or Capacity Block (README, Capacity reservations)"
 		}
 		ranked = append(ranked, c)
 	}

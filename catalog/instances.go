@@ -604,3 +604,15 @@ func (t InstanceType) clone() InstanceType {
 	t.Regions = slices.Clone(t.Regions)
 	return t
 }
+
+// ReservationOnlyFamilies are the families whose capacity is usually on
+// sale only through Capacity Blocks for ML or capacity reservations, not
+// On-Demand or Spot (InstanceRegionsSource).
+var ReservationOnlyFamilies = []string{"p4de", "p5", "p5e", "p5en", "p6", "trn2"}
+
+// ReservationUsuallyNeeded reports whether an instance type is usually
+// obtainable only through a reservation or Capacity Block.
+func ReservationUsuallyNeeded(instanceType string) bool {
+	family, _, _ := strings.Cut(instanceType, ".")
+	return slices.Contains(ReservationOnlyFamilies, family)
+}

@@ -68,6 +68,9 @@ type Karpenter struct {
 	// AMIAlias selects the node AMI family and version (EC2NodeClass amiSelectorTerms alias).
 	// Defaults to "al2023@latest"; pin a version such as "al2023@v20251120" for reproducible nodes.
 	AMIAlias string
+	// CapacityReservationIDs are reservations and Capacity Blocks the pools
+	// may launch into (reserved capacity first). Defaults to none.
+	CapacityReservationIDs []string
 }
 
 // CapacityReservation is a node group's reserved capacity: an On-Demand
@@ -130,12 +133,13 @@ type clusterInput struct {
 }
 
 type karpenterInput struct {
-	Enabled           *bool   `json:"enabled"`
-	TrainingGPULimit  *int    `json:"trainingGpuLimit"`
-	InferenceGPULimit *int    `json:"inferenceGpuLimit"`
-	NeuronDeviceLimit *int    `json:"neuronDeviceLimit"`
-	CPULimit          *int    `json:"cpuLimit"`
-	AMIAlias          *string `json:"amiAlias"`
+	Enabled           *bool    `json:"enabled"`
+	TrainingGPULimit  *int     `json:"trainingGpuLimit"`
+	InferenceGPULimit *int     `json:"inferenceGpuLimit"`
+	NeuronDeviceLimit *int     `json:"neuronDeviceLimit"`
+	CPULimit          *int     `json:"cpuLimit"`
+	AMIAlias          *string  `json:"amiAlias"`
+	ReservationIDs    []string `json:"capacityReservationIds"`
 }
 
 type nodeGroupInput struct {
@@ -311,6 +315,17 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 			}
 			c.Karpenter.AMIAlias = *k.AMIAlias
 		}
+		seen := map[string]bool{}
+		for i, id := range k.ReservationIDs {
+			switch {
+			case !reservationIDPattern.MatchString(id):
+				p.add(fmt.Sprintf("%s.capacityReservationIds[%d]", kk, i), "%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", id)
+			case seen[id]:
+				p.add(fmt.Sprintf("%s.capacityReservationIds[%d]", kk, i), "%q is listed twice", id)
+			}
+			seen[id] = true
+		}
+		c.Karpenter.CapacityReservationIDs = append([]string(nil), k.ReservationIDs...)
 	}
 	return c
 }

@@ -437,6 +437,14 @@ func TestCapacityReservations(t *testing.T) {
 	require.Equal(t, conventions.OnDemand, g.CapacityType, "training defaults to spot, but reserved capacity is On-Demand")
 	require.Equal(t, "us-east-1b", g.AvailabilityZone, "the reservation's zone pins the group")
 
+	k, err := Parse("ml-platform", "prod", with(base(), KeyCluster, clusterObj(map[string]any{
+		"karpenter": map[string]any{"capacityReservationIds": []string{"cr-0123456789abcdef0"}}})))
+	require.NoError(t, err)
+	require.Equal(t, []string{"cr-0123456789abcdef0"}, k.Cluster.Karpenter.CapacityReservationIDs)
+	_, err = Parse("ml-platform", "prod", with(base(), KeyCluster, clusterObj(map[string]any{
+		"karpenter": map[string]any{"capacityReservationIds": []string{"cr-0123456789abcdef0", "cr-x"}}})))
+	require.ErrorContains(t, err, `ml-platform:cluster.karpenter.capacityReservationIds[1]: "cr-x" is not a capacity reservation ID`)
+
 	for _, tc := range []struct {
 		group map[string]any
 		want  string

@@ -82,6 +82,9 @@ const (
 	KarpenterCapacityTypeLabel = "karpenter.sh/capacity-type"
 	KarpenterSpot              = "spot"
 	KarpenterOnDemand          = "on-demand"
+	// KarpenterReserved is capacity in an On-Demand Capacity Reservation or
+	// a Capacity Block (Karpenter v1.6 and later).
+	KarpenterReserved = "reserved"
 )
 
 // Labels every node carries. NodePools, device plugins and policies select

@@ -1001,3 +1001,29 @@ func TestCapacityReservationNodeGroup(t *testing.T) {
 	require.ErrorContains(t, err, `Spec.CapacityType: "SPOT" with a capacity reservation; allowed: "ON_DEMAND"`)
 	require.Empty(t, rec.Resources())
 }
+
+// TestKarpenterReservedCapacity: with reservations the node classes select
+// them and every pool allows reserved capacity first.
+func TestKarpenterReservedCapacity(t *testing.T) {
+	rec, err := buildKarpenter(t, true, func(a *cluster.KarpenterArgs) {
+		a.CapacityReservationIDs = []string{"cr-0123456789abcdef0", "cr-0123456789abcdef1"}
+	})
+	require.NoError(t, err)
+	class := rec.ByName("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karpenter-accelerated")
+	terms := mock.Array(mock.Object(class.Inputs, "spec"), "capacityReservationSelectorTerms")
+	require.Len(t, terms, 2)
+	require.Equal(t, "cr-0123456789abcdef0", terms[0].ObjectValue()["id"].StringValue())
+	pools := rec.ByType("kubernetes:karpenter.sh/v1:NodePool")
+	require.NotEmpty(t, pools)
+	for _, p := range pools {
+		reqs := mock.Array(mock.Object(mock.Object(mock.Object(p.Inputs, "spec"), "template"), "spec"), "requirements")
+		capacity := reqs[0].ObjectValue()
+		require.Equal(t, "karpenter.sh/capacity-type", capacity["key"].StringValue())
+		require.Equal(t, "reserved", mock.Array(capacity, "values")[0].StringValue(), "%s: reserved first", p.Name)
+	}
+
+	rec, err = buildKarpenter(t, true, nil)
+	require.NoError(t, err)
+	class = rec.ByName("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karpenter-accelerated")
+	require.NotContains(t, mock.Object(class.Inputs, "spec"), "capacityReservationSelectorTerms")
+}

@@ -57,6 +57,12 @@ type KarpenterArgs struct {
 	TrainingGPULimit, InferenceGPULimit, NeuronDeviceLimit, CPULimit int
 	// NodeRepair turns on Karpenter's NodeRepair feature gate. Defaults to false.
 	NodeRepair bool
+	// CapacityReservationIDs are On-Demand Capacity Reservations and
+	// Capacity Blocks the pools may launch into: the node classes select
+	// them (capacityReservationSelectorTerms) and every pool allows the
+	// reserved capacity type first (ReservedCapacity, beta and on by
+	// default in v1.14; catalog.CapacityReservationSource). Defaults to none.
+	CapacityReservationIDs []string
 	// AMIAlias selects node AMIs, e.g. "al2023@latest" (required).
 	AMIAlias string
 	// Tags are applied to every taggable resource and to the nodes Karpenter
@@ -477,6 +483,13 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 		for key, v := range spec {
 			s[key] = v
 		}
+		if ids := args.CapacityReservationIDs; len(ids) > 0 {
+			var terms pulumi.Array
+			for _, id := range ids {
+				terms = append(terms, pulumi.Map{"id": pulumi.String(id)})
+			}
+			s["capacityReservationSelectorTerms"] = terms
+		}
 		if cmds := args.Cluster.NodeSetupCommands; len(cmds)+len(required) > 0 {
 			// Karpenter merges a MIME document with its own AL2023 configuration.
 			s["userData"] = pulumi.String(NodeUserData(cmds, required...))
@@ -498,6 +511,11 @@ func (k *Karpenter) nodePools(ctx *pulumi.Context, name string, args *KarpenterA
 		}
 	}
 	for _, p := range Pools(args.Prod, args.TrainingGPULimit, args.InferenceGPULimit, args.NeuronDeviceLimit) {
+		if len(args.CapacityReservationIDs) > 0 {
+			// Reserved first: Karpenter uses reservations only for pools
+			// compatible with karpenter.sh/capacity-type: reserved.
+			p.CapacityTypes = append([]string{conventions.KarpenterReserved}, p.CapacityTypes...)
+		}
 		requirements := pulumi.Array{
 			pulumi.Map{"key": pulumi.String(conventions.KarpenterCapacityTypeLabel), "operator": pulumi.String("In"), "values": pulumi.ToStringArray(p.CapacityTypes)},
 			pulumi.Map{"key": pulumi.String("kubernetes.io/arch"), "operator": pulumi.String("In"), "values": pulumi.StringArray{pulumi.String("amd64")}},

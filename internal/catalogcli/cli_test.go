@@ -22,12 +22,34 @@ func TestRecommendTraining(t *testing.T) {
 		"Rule: training: 140 GB of weights x 8",
 		"Ranked by on-demand price an hour (all nodes):",
 		"3 x p5.48xlarge: 8 x NVIDIA H100 with 80 GB each",
+		"usually only through a capacity reservation or Capacity Block",
 		"Skipped:",
 		"g5.xlarge          needs 61 nodes but has no EFA to connect them",
 		"inf2.48xlarge      Inferentia serves models; it does not train them",
 	} {
 		require.Contains(t, out, want)
 	}
+}
+
+// TestRecommendSaysWhenReservationsAreNeeded: p5 is marked, p4d is not.
+func TestRecommendSaysWhenReservationsAreNeeded(t *testing.T) {
+	code, out, _ := run("recommend", "--workload", "training", "--model-size-gb", "140", "--distributed", "--json", "--top", "0")
+	require.Equal(t, 0, code)
+	var doc struct {
+		Ranked []struct {
+			InstanceType       string `json:"instanceType"`
+			ReservationUsually bool   `json:"reservationUsually"`
+		} `json:"ranked"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	seen := map[string]bool{}
+	for _, c := range doc.Ranked {
+		seen[c.InstanceType] = true
+		family, _, _ := strings.Cut(c.InstanceType, ".")
+		want := family == "p5" || family == "p5en" || family == "p4de" || family == "p5e" || family == "p6" || family == "trn2"
+		require.Equal(t, want, c.ReservationUsually, c.InstanceType)
+	}
+	require.True(t, seen["p5.48xlarge"] && seen["p4d.24xlarge"], "%v", seen)
 }
 
 func TestRecommendJSON(t *testing.T) {

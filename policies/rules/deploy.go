@@ -88,6 +88,18 @@ func init() {
 	)
 	registerStack(ConcernDeploy,
 		StackRule{
+			Name: "eks-node-group-reservation-usable",
+			Description: "A managed node group whose launch template targets one capacity reservation launches where the " +
+				"reservation is: in one zone, and not into a placement group of the stack's own (a reservation serves " +
+				"launches into its own placement group only); otherwise nodes miss the reservation.",
+			Checks: "For an `aws:eks/nodeGroup:NodeGroup` whose launch template (`aws:ec2/launchTemplate:LaunchTemplate`, matched " +
+				"by ID) sets `capacityReservationSpecification.capacityReservationTarget.capacityReservationId`: the group lists " +
+				"one subnet (a reservation is in one zone), and the template sets no `placement.groupName`.",
+			Level: Mandatory,
+			Types: []string{eksNodeGroupType, launchTemplateType},
+			Check: checkReservationUsable,
+		},
+		StackRule{
 			Name: "kms-key-grants-services",
 			Description: "A customer-managed key used by an AWS service grants that service in its key policy; " +
 				"the account-root statement does not: volumes fail to attach, logs and messages are dropped.",
@@ -823,4 +835,32 @@ func grantsServicePattern(pattern string, actions ...string) func(map[string]any
 		}
 		return true
 	}
+}
+
+// checkReservationUsable judges node groups launched into one reservation
+// (catalog.CapacityReservationSource).
+func checkReservationUsable(rs []Resource, _ map[string]any) []Finding {
+	var out []Finding
+	for _, ng := range rs {
+		if ng.Type != eksNodeGroupType {
+			continue
+		}
+		lt, ok := launchTemplateOf(rs, ng)
+		if !ok {
+			continue
+		}
+		id, _ := getString(lt.Properties, "capacityReservationSpecification", "capacityReservationTarget", "capacityReservationId")
+		if id == "" {
+			continue
+		}
+		if subnets, ok := getArray(ng.Properties, "subnetIds"); ok && len(subnets) > 1 {
+			out = append(out, Finding{ng.URN, fmt.Sprintf("launches into reservation %s, which is in one zone, from %d subnets: nodes "+
+				"in the other zones miss it; give the group the reservation's zone only", id, len(subnets))})
+		}
+		if group, _ := getString(lt.Properties, "placement", "groupName"); group != "" {
+			out = append(out, Finding{ng.URN, fmt.Sprintf("launches into reservation %s through a placement group of its own (%s): a "+
+				"reservation serves launches into its own placement group only; drop the template's placement", id, group)})
+		}
+	}
+	return out
 }

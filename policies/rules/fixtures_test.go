@@ -284,6 +284,12 @@ var fixtureDefs = []fixtureDef{
 		s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 0, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
 		s.find("budget-monthly").inputs["limitAmount"] = "2000"
 	}},
+	{"export-reservation-in-own-placement-group.json", "prod", "eks-node-group-reservation-usable", "a p5 group targeting a Capacity Block through a placement group of its own", func(s *stackBuilder) {
+		s.cluster(nil)
+		lt, _ := s.nodeGroup("p5-training", "training", "nvidia-gpu", "SPOT", 0, []string{"p5.48xlarge"}, s.placementGroup("p5-training"))
+		lt.inputs["capacityReservationSpecification"] = map[string]any{
+			"capacityReservationTarget": map[string]any{"capacityReservationId": "cr-0123456789abcdef0"}}
+	}},
 	{"export-prod-endpoint-single-instance.json", "prod", "sagemaker-endpoint-instances-prod", "a prod endpoint variant with one instance", func(s *stackBuilder) {
 		s.endpointConfig().inputs["productionVariants"].([]any)[0].(map[string]any)["initialInstanceCount"] = 1
 	}},
