@@ -137,30 +137,24 @@ func init() {
 			Description: "Outside prod and staging: what Karpenter's pools at their limits and node groups at their " +
 				"maximum size can spend before the budget sees it (the billing lag) stays within a share of the " +
 				"monthly budget; a budget action acts only after the fact.",
-			Checks: worstCaseChecks,
-			Level:  Advisory,
-			Types:  []string{budgetType},
-			Scope:  ScopeNonProd,
-			ConfigSchema: map[string]map[string]any{
-				"lagHours":        integer("Hours of spend a budget cannot see yet (catalog.BudgetDataLagHours).", 1, 744),
-				"maxSharePercent": integer("Largest share of the monthly budget the worst case over the lag may reach.", 1, 100),
-			},
-			Defaults: map[string]any{"lagHours": float64(catalog.BudgetDataLagHours), "maxSharePercent": float64(DefaultWorstCaseSharePercent)},
-			Check:    checkWorstCaseWithinBudget,
+			Checks:       worstCaseChecks,
+			Level:        Advisory,
+			Types:        []string{budgetType},
+			Scope:        ScopeNonProd,
+			ConfigSchema: worstCaseSchema,
+			Defaults:     worstCaseDefaults,
+			Check:        checkWorstCaseWithinBudget,
 		},
 		StackRule{
-			Name:        "budgets-worst-case-within-budget-prod",
-			Description: "In prod and staging the worst case over the billing lag stays within a share of the monthly budget.",
-			Checks:      worstCaseChecks,
-			Level:       Mandatory,
-			Types:       []string{budgetType},
-			Scope:       ScopeProdLike,
-			ConfigSchema: map[string]map[string]any{
-				"lagHours":        integer("Hours of spend a budget cannot see yet (catalog.BudgetDataLagHours).", 1, 744),
-				"maxSharePercent": integer("Largest share of the monthly budget the worst case over the lag may reach.", 1, 100),
-			},
-			Defaults: map[string]any{"lagHours": float64(catalog.BudgetDataLagHours), "maxSharePercent": float64(DefaultWorstCaseSharePercent)},
-			Check:    checkWorstCaseWithinBudget,
+			Name:         "budgets-worst-case-within-budget-prod",
+			Description:  "In prod and staging the worst case over the billing lag stays within a share of the monthly budget.",
+			Checks:       worstCaseChecks,
+			Level:        Mandatory,
+			Types:        []string{budgetType},
+			Scope:        ScopeProdLike,
+			ConfigSchema: worstCaseSchema,
+			Defaults:     worstCaseDefaults,
+			Check:        checkWorstCaseWithinBudget,
 		},
 		StackRule{
 			Name: "s3-bucket-lifecycle-enabled",
@@ -496,6 +490,15 @@ func checkBudgetCoversEstimate(rs []Resource, _ map[string]any) []Finding {
 	}
 	return out
 }
+
+// worstCaseSchema and worstCaseDefaults configure both worst-case rules.
+var (
+	worstCaseSchema = map[string]map[string]any{
+		"lagHours":        integer("Hours of spend a budget cannot see yet (catalog.BudgetDataLagHours).", 1, 744),
+		"maxSharePercent": integer("Largest share of the monthly budget the worst case over the lag may reach.", 1, 100),
+	}
+	worstCaseDefaults = map[string]any{"lagHours": float64(catalog.BudgetDataLagHours), "maxSharePercent": float64(DefaultWorstCaseSharePercent)}
+)
 
 // DefaultWorstCaseSharePercent is the share of the monthly budget the
 // worst case over the billing lag may reach: all of it. Beyond that the
