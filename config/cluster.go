@@ -83,6 +83,13 @@ type CapacityReservation struct {
 	AvailabilityZone string
 	// CapacityBlock marks a Capacity Block for ML.
 	CapacityBlock bool
+	// Instances is how many instances the reservation holds: the estimate
+	// prices them whether they run or not. Defaults to the group's maxSize.
+	Instances int
+	// USDPerHour is what a Capacity Block cost per instance-hour at
+	// purchase (its offering's price). Defaults to the catalog's On-Demand
+	// price, an upper bound.
+	USDPerHour float64
 }
 
 // NodeGroup is one validated managed node group.
@@ -157,10 +164,12 @@ type nodeGroupInput struct {
 	AllowPodIMDS  bool     `json:"allowPodIMDS"`
 	ModelSizeGB   *float64 `json:"modelSizeGb"`
 	Reservation   *struct {
-		ID               string `json:"id"`
-		ResourceGroupARN string `json:"resourceGroupArn"`
-		AZ               string `json:"availabilityZone"`
-		CapacityBlock    bool   `json:"capacityBlock"`
+		ID               string   `json:"id"`
+		ResourceGroupARN string   `json:"resourceGroupArn"`
+		AZ               string   `json:"availabilityZone"`
+		CapacityBlock    bool     `json:"capacityBlock"`
+		Instances        *int     `json:"instances"`
+		USDPerHour       *float64 `json:"usdPerHour"`
 	} `json:"capacityReservation"`
 }
 
@@ -495,6 +504,28 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	}
 	if env.ProdLike() && g.Role == conventions.RoleInference && g.MinSize < 2 {
 		p.add(key+".minSize", "%d is weaker than %s allows for inference (one instance is one AZ); allowed: 2 or more", g.MinSize, env)
+	}
+	if r := in.Reservation; r != nil && g.CapacityReservation != nil {
+		rk := key + ".capacityReservation"
+		g.CapacityReservation.Instances = g.MaxSize
+		if r.Instances != nil {
+			g.CapacityReservation.Instances = *r.Instances
+			if *r.Instances < 1 {
+				p.add(rk+".instances", "%d; allowed: 1 or more (the instances the reservation holds)", *r.Instances)
+			} else if g.MaxSize > *r.Instances {
+				p.add(key+".maxSize", "%d is more than the reservation's %d instances; launches beyond it fail (the template targets the reservation); allowed: at most %d",
+					g.MaxSize, *r.Instances, *r.Instances)
+			}
+		}
+		if r.USDPerHour != nil {
+			g.CapacityReservation.USDPerHour = *r.USDPerHour
+			switch {
+			case !r.CapacityBlock:
+				p.add(rk+".usdPerHour", "applies to Capacity Blocks only (an On-Demand Capacity Reservation bills at the On-Demand rate)")
+			case *r.USDPerHour <= 0:
+				p.add(rk+".usdPerHour", "%g; allowed: the positive price per instance-hour the block was bought at", *r.USDPerHour)
+			}
+		}
 	}
 	return g
 }

@@ -433,7 +433,8 @@ func TestCapacityReservations(t *testing.T) {
 		"capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b", "capacityBlock": true}})
 	require.NoError(t, err)
 	g := s.Cluster.NodeGroups[1]
-	require.Equal(t, &CapacityReservation{ID: "cr-0123456789abcdef0", AvailabilityZone: "us-east-1b", CapacityBlock: true}, g.CapacityReservation)
+	require.Equal(t, &CapacityReservation{ID: "cr-0123456789abcdef0", AvailabilityZone: "us-east-1b", CapacityBlock: true, Instances: g.MaxSize},
+		g.CapacityReservation, "the reservation holds maxSize instances unless told")
 	require.Equal(t, conventions.OnDemand, g.CapacityType, "training defaults to spot, but reserved capacity is On-Demand")
 	require.Equal(t, "us-east-1b", g.AvailabilityZone, "the reservation's zone pins the group")
 
@@ -459,6 +460,10 @@ func TestCapacityReservations(t *testing.T) {
 			`nodeGroups[1].availabilityZone: "us-east-1a", but the capacity reservation is in us-east-1b`},
 		{map[string]any{"capacityType": "SPOT", "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b"}},
 			`nodeGroups[1].capacityType: "SPOT" with a capacity reservation; allowed: "ON_DEMAND"`},
+		{map[string]any{"maxSize": 4, "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b", "instances": 2}},
+			"nodeGroups[1].maxSize: 4 is more than the reservation's 2 instances"},
+		{map[string]any{"capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b", "usdPerHour": 31.5}},
+			"capacityReservation.usdPerHour: applies to Capacity Blocks only"},
 		{map[string]any{"instanceTypes": []string{"p5.48xlarge", "p5en.48xlarge"}, "capacityReservation": map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1b"}},
 			"nodeGroups[1].instanceTypes: lists 2 types; a capacity reservation is for one instance type"},
 	} {

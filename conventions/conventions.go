@@ -159,6 +159,14 @@ const TagStack = "Stack"
 // reserved capacity (not Spot, and not ordinary On-Demand).
 const TagCapacityReservation = "ml-platform:capacity-reservation"
 
+// TagReservedInstances and TagCapacityBlockUSDPerHour, on a node group in
+// reserved capacity, say how many instances the reservation holds and what
+// a Capacity Block cost per instance-hour: the estimate prices them.
+const (
+	TagReservedInstances       = "ml-platform:reserved-instances"
+	TagCapacityBlockUSDPerHour = "ml-platform:capacity-block-usd-per-hour"
+)
+
 // PlatformTagKeys are the tags the platform sets on every taggable resource.
 var PlatformTagKeys = append(append([]string{}, RequiredTagKeys...), TagStack)
 

@@ -624,7 +624,8 @@ func reservationSpec(r *config.CapacityReservation) *cluster.CapacityReservation
 	if r == nil {
 		return nil
 	}
-	return &cluster.CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, CapacityBlock: r.CapacityBlock}
+	return &cluster.CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, CapacityBlock: r.CapacityBlock,
+		Instances: r.Instances, USDPerHour: r.USDPerHour}
 }
 
 // needs is what the node groups and pools ask of the cluster's workloads.

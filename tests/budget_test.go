@@ -120,7 +120,9 @@ func TestProdP5InACapacityBlock(t *testing.T) {
 	res := previewWithKey(t, "prod", "ml-platform:cluster", func(c map[string]any) {
 		for _, g := range c["nodeGroups"].([]any) {
 			if g := g.(map[string]any); g["name"] == "p5-training" {
-				g["capacityReservation"] = map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1a", "capacityBlock": true}
+				g["maxSize"] = 1
+				g["capacityReservation"] = map[string]any{"id": "cr-0123456789abcdef0", "availabilityZone": "us-east-1a", "capacityBlock": true,
+					"instances": 1, "usdPerHour": 31.5}
 			}
 		}
 	})
@@ -137,9 +139,12 @@ func TestProdP5InACapacityBlock(t *testing.T) {
 	for _, pg := range byType(res, "aws:ec2/placementGroup:PlacementGroup") {
 		require.NotContains(t, pg.Name, "p5", "the block decides placement")
 	}
+	priced := false
 	for _, item := range res.Cost.Items {
 		if strings.HasSuffix(item.URN, "::cluster-p5-training") && strings.Contains(item.Type, "nodeGroup") {
-			require.Contains(t, item.Basis, "Capacity Block for ML: prepaid at purchase")
+			require.Contains(t, item.Basis, "1 x p5.48xlarge in a Capacity Block for ML (prepaid at purchase) x 730 h x $31.500/h")
+			priced = true
 		}
 	}
+	require.True(t, priced, "the block is in the estimate")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -54,6 +55,11 @@ type CapacityReservation struct {
 	// for the capacity-block market and the group's capacity type is
 	// CAPACITY_BLOCK. Needs ID.
 	CapacityBlock bool
+	// Instances is how many instances the reservation holds (0: unknown);
+	// USDPerHour what a Capacity Block cost per instance-hour (0: unknown).
+	// Both are tagged on the group for the estimate.
+	Instances  int
+	USDPerHour float64
 }
 
 // CapacityType is the node group's capacity type for EKS: CAPACITY_BLOCK
@@ -359,7 +365,14 @@ func reservationTag(tag func(...string) pulumi.StringMap, r *CapacityReservation
 	if r == nil {
 		return tag()
 	}
-	return tag(conventions.TagCapacityReservation, r.ID+r.ResourceGroupARN)
+	kv := []string{conventions.TagCapacityReservation, r.ID + r.ResourceGroupARN}
+	if r.Instances > 0 {
+		kv = append(kv, conventions.TagReservedInstances, strconv.Itoa(r.Instances))
+	}
+	if r.USDPerHour > 0 {
+		kv = append(kv, conventions.TagCapacityBlockUSDPerHour, strconv.FormatFloat(r.USDPerHour, 'f', -1, 64))
+	}
+	return tag(kv...)
 }
 
 // nodeRepair is the group's auto repair setting: set when on, left to the

@@ -12,11 +12,13 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // Resource is one resource of the plan: its type, URN and inputs.
@@ -232,11 +234,28 @@ func (c *Cost) nodeGroup(r Resource, opts Options, add func(Resource, float64, s
 		add(r, 0, "%.0f x %s: no catalog price (unknown, not free)", desired, types[0].AsString())
 		return
 	}
-	if str(r.Inputs, "capacityType") == catalog.CapacityTypeCapacityBlock {
-		// Paid up front for the block's dates at the price offered then
-		// (catalog.CapacityReservationSource): nothing more per hour.
-		add(r, 0, "%.0f x %s in a Capacity Block for ML: prepaid at purchase for the block's dates (its price is the offering's, "+
-			"not in the catalog; describe-capacity-block-offerings shows it)", desired, t.Name)
+	// Reserved capacity bills whether it runs or not, and a group
+	// targeting it cannot grow past it: priced at its size, no ceiling.
+	if reservation := str(r.Inputs, "tags", conventions.TagCapacityReservation); reservation != "" ||
+		str(r.Inputs, "capacityType") == catalog.CapacityTypeCapacityBlock {
+		instances, _ := strconv.ParseFloat(str(r.Inputs, "tags", conventions.TagReservedInstances), 64)
+		if instances == 0 {
+			instances = maxSize
+		}
+		if str(r.Inputs, "capacityType") == catalog.CapacityTypeCapacityBlock {
+			rate, _ := strconv.ParseFloat(str(r.Inputs, "tags", conventions.TagCapacityBlockUSDPerHour), 64)
+			basis := "the block's price"
+			if rate == 0 {
+				rate, basis = t.OnDemandUSDPerHour, "the On-Demand price as an upper bound (set capacityReservation.usdPerHour to the block's)"
+			}
+			add(r, instances*hours*rate, "%.0f x %s in a Capacity Block for ML (prepaid at purchase) x %.0f h x $%.3f/h, %s, while the block lasts",
+				instances, t.Name, hours, rate, basis)
+			return
+		}
+		od := instances * hours * t.OnDemandUSDPerHour
+		c.SteadyEC2USD += od
+		add(r, od, "%.0f x %s reserved (%s) x %.0f h x $%.3f/h: billed at the On-Demand rate whether used or not", instances, t.Name,
+			reservation, hours, t.OnDemandUSDPerHour)
 		return
 	}
 	onDemand := desired * hours * t.OnDemandUSDPerHour

@@ -192,3 +192,28 @@ func TestAlarmsAndDashboards(t *testing.T) {
 	require.InDelta(t, 3.00, byName["d"], 1e-9)
 	require.InDelta(t, 3.30, c.MonthlyUSD, 1e-9)
 }
+
+// TestReservedCapacityPriced: an On-Demand Capacity Reservation bills at
+// the On-Demand rate for every reserved instance, used or not; a Capacity
+// Block at its purchase price (On-Demand as an upper bound when unknown);
+// neither adds a ceiling (the group cannot grow past its reservation).
+func TestReservedCapacityPriced(t *testing.T) {
+	p5, _ := catalog.LookupInstanceType("p5.48xlarge")
+	group := func(name, capacity string, tags map[string]any) estimate.Resource {
+		return res("aws:eks/nodeGroup:NodeGroup", name, map[string]any{"capacityType": capacity, "instanceTypes": []any{"p5.48xlarge"},
+			"scalingConfig": map[string]any{"desiredSize": 0, "minSize": 0, "maxSize": 2}, "tags": tags})
+	}
+	odcr := group("odcr", "ON_DEMAND", map[string]any{"ml-platform:capacity-reservation": "cr-0123456789abcdef0", "ml-platform:reserved-instances": "2"})
+	block := group("block", "CAPACITY_BLOCK", map[string]any{"ml-platform:capacity-reservation": "cr-0123456789abcdef1",
+		"ml-platform:reserved-instances": "4", "ml-platform:capacity-block-usd-per-hour": "31.5"})
+	unpriced := group("unpriced", "CAPACITY_BLOCK", map[string]any{})
+	c := estimate.Estimate([]estimate.Resource{odcr, block, unpriced}, estimate.Options{})
+	got := map[string]float64{}
+	for _, it := range c.Items {
+		got[it.URN[strings.LastIndex(it.URN, "::")+2:]] = it.MonthlyUSD
+	}
+	require.InDelta(t, 2*catalog.HoursPerMonth*p5.OnDemandUSDPerHour, got["odcr"], 0.01, "both reserved instances, none running")
+	require.InDelta(t, 4*catalog.HoursPerMonth*31.5, got["block"], 0.01)
+	require.InDelta(t, 2*catalog.HoursPerMonth*p5.OnDemandUSDPerHour, got["unpriced"], 0.01, "maxSize instances at On-Demand: an upper bound")
+	require.Empty(t, c.Ceilings, "reserved groups cannot grow past their reservation")
+}
