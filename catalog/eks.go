@@ -137,8 +137,10 @@ var CapacityReservationSource = Source{
 		"ML\" (prepaid at purchase; launches need InstanceMarketOptions MarketType capacity-block and the block's ID); " +
 		"EKS user guide, \"Capacity Blocks for ML\" with managed node groups (capacity type CAPACITY_BLOCK, one instance " +
 		"type, a launch template naming the reservation) and EKS API Nodegroup capacityType (ON_DEMAND | SPOT | " +
-		"CAPACITY_BLOCK). pulumi-aws v6.83.4's NodeGroup docs list ON_DEMAND and SPOT only: CAPACITY_BLOCK is passed " +
-		"through and is not proven here against the provider. A reservation made in a cluster placement group serves " +
+		"CAPACITY_BLOCK). pulumi-aws v6.83.4's NodeGroup docs list ON_DEMAND and SPOT only, but the bridged " +
+		"terraform-provider-aws accepts CAPACITY_BLOCK since hashicorp/terraform-provider-aws PR 38216 (July 2024; issue " +
+		"40876: docs lag, supported from 5.80 at least), which pulumi-aws v6.83.4 bridges; not run here against the " +
+		"provider plugin, which is not available offline. A reservation made in a cluster placement group serves " +
 		"launches into that group only (terraform-aws-eks issue 3730).",
 	URL:      "https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html",
 	Recorded: "2026-12-07",
