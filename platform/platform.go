@@ -707,35 +707,30 @@ func availabilityZones(ctx *pulumi.Context, region string, n config.Network, opt
 		return &config.FieldError{Key: key, Message: fmt.Sprintf("%s is zone %s in this account, where EKS refuses control-plane "+
 			"subnets (catalog.EKSZonesSource); allowed: %s", az, id, strings.Join(ids, ", "))}
 	}
-	switch {
-	case len(n.AvailabilityZoneIDs) > 0:
+	// Pinned zones, by ID or by name: each must exist here and be one EKS
+	// takes.
+	pinned, field, byID := n.AvailabilityZoneIDs, "availabilityZoneIds", true
+	if len(pinned) == 0 {
+		pinned, field, byID = n.AvailabilityZones, "availabilityZones", false
+	}
+	if len(pinned) > 0 {
 		var out []string
-		for i, id := range n.AvailabilityZoneIDs {
-			key := fmt.Sprintf("%s.availabilityZoneIds[%d]", config.KeyNetwork, i)
-			name, ok := nameOf[id]
-			if !ok {
+		for i, zone := range pinned {
+			key := fmt.Sprintf("%s.%s[%d]", config.KeyNetwork, field, i)
+			name, id, allowed := zone, idOf[zone], names
+			if byID {
+				name, id, allowed = nameOf[zone], zone, ids
+			}
+			if name == "" || id == "" {
 				return nil, &config.FieldError{Key: key, Message: fmt.Sprintf("%q is not available in this account and region; allowed: %s",
-					id, strings.Join(ids, ", "))}
+					zone, strings.Join(allowed, ", "))}
 			}
 			if !catalog.EKSSupportsZoneID(region, id) {
-				return nil, refused(key, id, id)
+				return nil, refused(key, zone, id)
 			}
 			out = append(out, name)
 		}
 		return out, nil
-	case len(n.AvailabilityZones) > 0:
-		for i, az := range n.AvailabilityZones {
-			key := fmt.Sprintf("%s.availabilityZones[%d]", config.KeyNetwork, i)
-			id, ok := idOf[az]
-			if !ok {
-				return nil, &config.FieldError{Key: key, Message: fmt.Sprintf("%q is not available in this account and region; allowed: %s",
-					az, strings.Join(names, ", "))}
-			}
-			if !catalog.EKSSupportsZoneID(region, id) {
-				return nil, refused(key, az, id)
-			}
-		}
-		return append([]string(nil), n.AvailabilityZones...), nil
 	}
 	if len(ids) < n.AZCount {
 		return nil, &config.FieldError{

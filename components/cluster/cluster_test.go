@@ -939,6 +939,7 @@ func TestGroupMetricsForEveryNodeGroup(t *testing.T) {
 	fn := rec.ByName("aws:lambda/function:Function", "cluster-group-metrics")
 	require.NotNil(t, fn)
 	require.Equal(t, catalog.GroupMetricsFunctionRuntime, mock.String(fn.Inputs, "runtime"))
+	require.GreaterOrEqual(t, fn.Inputs["timeout"].NumberValue(), 60.0, "outlasts a minute of IAM propagation retries")
 	require.Equal(t, "/aws/lambda/ml-platform-test-group-metrics", mock.String(mock.Object(fn.Inputs, "loggingConfig"), "logGroup"))
 	invocations := map[string]string{}
 	for _, inv := range rec.ByType("aws:lambda/invocation:Invocation") {

@@ -16,17 +16,32 @@ import (
 
 // groupMetricsCode is the function that turns on metrics collection for
 // one Auto Scaling group. EnableMetricsCollection is idempotent, so a
-// repeated invocation (a retried update) does no harm.
-const groupMetricsCode = `import boto3
+// repeated invocation (a retried update) does no harm. The function is
+// invoked moments after its role's policy is written, and IAM changes take
+// a few seconds to reach every endpoint: an access denial is retried for
+// up to a minute before the update fails.
+const groupMetricsCode = `import time
+
+import boto3
+from botocore.exceptions import ClientError
 
 autoscaling = boto3.client("autoscaling")
 
 
 def handler(event, context):
     name = event["autoScalingGroupName"]
-    autoscaling.enable_metrics_collection(AutoScalingGroupName=name, Granularity="1Minute")
-    return {"enabled": name}
+    for attempt in range(12):
+        try:
+            autoscaling.enable_metrics_collection(AutoScalingGroupName=name, Granularity="1Minute")
+            return {"enabled": name}
+        except ClientError as e:
+            if e.response["Error"]["Code"] not in ("AccessDenied", "AccessDeniedException") or attempt == 11:
+                raise
+            time.sleep(5)
 `
+
+// groupMetricsTimeout covers the retries above (12 tries, 5 s apart).
+const groupMetricsTimeout = 90
 
 // GroupMetrics turns on EC2 Auto Scaling group metrics for the managed
 // node groups. EKS creates each group's Auto Scaling group without them,
@@ -121,7 +136,7 @@ func (c *Cluster) groupMetrics(ctx *pulumi.Context, name string, args *ClusterAr
 		Handler:     pulumi.String("index.handler"),
 		Code:        pulumi.NewAssetArchive(map[string]any{"index.py": pulumi.NewStringAsset(groupMetricsCode)}),
 		Role:        g.Role.Arn,
-		Timeout:     pulumi.Int(30),
+		Timeout:     pulumi.Int(groupMetricsTimeout),
 		LoggingConfig: lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"), LogGroup: g.LogGroup.Name,
 		},

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/access"
 )
 
 // unknownValue stands for a computed value inside a policy document (or any
@@ -220,14 +222,16 @@ func principals(st map[string]any, kind string) []string {
 // honouring wildcards ("kms:*", "kms:GenerateDataKey*", "*").
 func actionsCover(st map[string]any, action string) bool {
 	for _, a := range stringsOf(st["Action"]) {
-		if wildcardMatch(strings.ToLower(a), strings.ToLower(action)) {
+		if access.ActionMatches(a, action) {
 			return true
 		}
 	}
 	return false
 }
 
-// wildcardMatch matches s against a pattern with * wildcards.
+// wildcardMatch matches s against a pattern with * wildcards only, as
+// OpenSearch Serverless policy rules do (IAM actions and ARNs use
+// access.Glob, which also takes "?").
 func wildcardMatch(pattern, s string) bool {
 	prefix, rest, wild := strings.Cut(pattern, "*")
 	if !wild {
