@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -640,4 +641,51 @@ func TestClusterIsGivenItsNodeRole(t *testing.T) {
 	require.True(t, roles[0].IsResourceReference(), "%v", roles[0])
 	require.Equal(t, node.URN, string(roles[0].ResourceReferenceValue().URN))
 	require.Contains(t, cluster.Dependencies, node.URN, "the role exists before the cluster")
+}
+
+// TestStackRulesSeeOutputs: the engine gives stack rules each resource's
+// outputs (AnalyzeStack), so the offline engine does too, and a rule
+// judging references is not fooled by what a provider adds to them: after
+// a refresh a role's managedPolicyArns lists the policies attached to it
+// by separate attachments, which the role does not (and must not) depend on.
+func TestStackRulesSeeOutputs(t *testing.T) {
+	res := preview(t, "prod")
+	stackView := offline.StackPolicyResources(res.Registered)
+	analyzed := offline.PolicyResources(res.Registered)
+	key := slices.IndexFunc(stackView, func(r rules.Resource) bool { return r.Type == "aws:kms/key:Key" })
+	require.GreaterOrEqual(t, key, 0)
+	_, hasARN := stackView[key].Properties.GetOk("arn")
+	require.True(t, hasARN, "stack rules see the key's arn output")
+	_, inputHasARN := analyzed[key].Properties.GetOk("arn")
+	require.False(t, inputHasARN, "resource rules see inputs only")
+
+	rule := stackRule(t, "resource-dependencies-declared")
+	require.Empty(t, rule.Check(rules.StackView(stackView), rule.Defaults))
+
+	// Refresh: every role lists the customer-managed policies attached to it.
+	attached := map[string][]string{} // role name -> policy ARNs
+	for _, a := range byType(res, "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if arn := str(a.Inputs, "policyArn"); strings.Contains(arn, ":"+mock.AccountID+":policy/") {
+			attached[str(a.Inputs, "role")] = append(attached[str(a.Inputs, "role")], arn)
+		}
+	}
+	refreshed := slices.Clone(stackView)
+	n := 0
+	for i, r := range refreshed {
+		name, _ := r.Properties.GetOk("name")
+		if r.Type != "aws:iam/role:Role" || !name.IsString() || len(attached[name.AsString()]) == 0 {
+			continue
+		}
+		props := r.Properties.AsMap()
+		var arns []property.Value
+		for _, a := range attached[name.AsString()] {
+			arns = append(arns, property.New(a))
+		}
+		props["managedPolicyArns"] = property.New(arns)
+		refreshed[i].Properties = property.NewMap(props)
+		n++
+	}
+	require.Positive(t, n, "prod has roles with attached customer-managed policies")
+	require.Empty(t, rule.Check(rules.StackView(refreshed), rule.Defaults),
+		"an output the provider added is not a reference the program made")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
 // AccountID is the AWS account the offline engine pretends to deploy into
@@ -644,7 +645,9 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 // default tags overlaid by the resource's tags; nil for untagged resources.
 func (r *Recorder) allTags(reg *Registered) resource.PropertyMap {
 	tags, ok := reg.Inputs["tags"]
-	if !ok && !r.hasDefaultTags(reg.Provider) {
+	// The provider computes tagsAll for a resource whose schema has tags:
+	// one that sets tags, or a taggable type (the default tags reach it).
+	if !ok && (!r.hasDefaultTags(reg.Provider) || !rules.IsTaggable(reg.Type)) {
 		return nil
 	}
 	all := r.defaultTags(reg.Provider)

@@ -35,6 +35,9 @@ type Options struct {
 	Values config.Values
 	// Settings override policy levels and config (--policy-pack-config).
 	Settings rules.Settings
+	// Exceptions exempt violations (a version 2 --policy-pack-config):
+	// they are reported, marked, and fail nothing.
+	Exceptions []rules.Exception
 	// OnDemand prices spot capacity at on-demand prices (--on-demand).
 	OnDemand bool
 	// Dir is the project directory; stack references to stacks of the
@@ -230,10 +233,11 @@ func Preview(opts Options) (*Result, error) {
 			Dependencies: deps, PropertyDependencies: propDeps,
 		})
 	}
-	res.Violations = rules.Evaluate(PolicyResources(registered), settings)
+	res.Violations = rules.EvaluateEngine(PolicyResources(registered), StackPolicyResources(registered), settings)
 	if res.Violations == nil {
 		res.Violations = []rules.Violation{}
 	}
+	rules.ApplyExceptions(res.Violations, opts.Exceptions)
 	u := cfg.Cost.ExpectedUsage
 	res.Cost = estimate.Estimate(EstimateResources(registered), estimate.Options{
 		Region: cfg.Region, OnDemand: opts.OnDemand, StackURN: fmt.Sprintf("urn:pulumi:%s::%s::pulumi:pulumi:Stack::%s-%s", cfg.Name, cfg.Project, cfg.Project, cfg.Name),
@@ -275,6 +279,25 @@ func PolicyResources(regs []*mock.Registered) []rules.Resource {
 			Dependencies:         r.Dependencies,
 			PropertyDependencies: r.PropertyDependencies,
 		})
+	}
+	return out
+}
+
+// StackPolicyResources are what the engine gives stack rules
+// (AnalyzeStack): the same resources with their outputs, the state the
+// mock's provider returns (for a resource a first preview creates, its
+// inputs and tagsAll; once created, its computed attributes too).
+func StackPolicyResources(regs []*mock.Registered) []rules.Resource {
+	out := PolicyResources(regs)
+	byURN := make(map[string]*mock.Registered, len(regs))
+	for _, r := range regs {
+		byURN[r.URN] = r
+	}
+	for i, r := range out {
+		reg := byURN[r.URN]
+		if reg.Custom && reg.Outputs != nil {
+			out[i].Properties = resource.FromResourcePropertyMap(reg.Outputs)
+		}
 	}
 	return out
 }

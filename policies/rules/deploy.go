@@ -120,8 +120,10 @@ func init() {
 				"resource fails.",
 			Checks: "For every top-level string input (or list of strings), a value equal to another resource's " +
 				"physical `name`, ID or ARN is matched by a property dependency or dependency on that resource or on " +
-				"a component containing it. Physical IDs and ARNs are seen in stack exports (`audit`) only: the " +
-				"analyzer protocol carries none.",
+				"a component containing it. Only properties the program set are judged (the keys of its property " +
+				"dependencies, or a stack export's inputs): outputs a provider adds, such as a role's " +
+				"`managedPolicyArns` after a refresh, are not. IDs and ARNs are seen once resources exist: in " +
+				"stack exports (`audit`) and in the outputs the engine gives stack rules after an update.",
 			Level: Mandatory,
 			Check: checkDependenciesDeclared,
 		},
@@ -548,8 +550,8 @@ func checkDependenciesDeclared(rs []Resource, _ map[string]any) []Finding {
 	for _, r := range rs {
 		mine := ancestors(r.URN)
 		for key, v := range r.Properties.All {
-			if slices.Contains(ignoredReferenceKeys, key) {
-				continue
+			if slices.Contains(ignoredReferenceKeys, key) || !ProgramInput(r, key) {
+				continue // stack rules see outputs: judge what the program set
 			}
 			vals, _ := stringElems(v)
 			deps := append(slices.Clone(r.PropertyDependencies[key]), r.Dependencies...)

@@ -65,12 +65,24 @@ func StackView(rs []Resource) []Resource {
 	})
 }
 
-// Evaluate runs every rule over every resource it applies to, then every
-// stack rule over all of them, the way the policy pack does during a
-// preview. Disabled rules are skipped; each rule's config is its Defaults
-// overlaid by its setting. The result is sorted by (policy, urn, message)
-// so that output and golden files are stable.
+// Evaluate runs every rule and every stack rule over the same resources:
+// what an audit of a stack export judges (its inputs and outputs). The
+// engine's own split is EvaluateEngine.
 func Evaluate(resources []Resource, s Settings) []Violation {
+	return EvaluateEngine(resources, resources, s)
+}
+
+// EvaluateEngine runs every rule over every resource it applies to, then
+// every stack rule over all of them, the way the Pulumi engine calls the
+// policy pack: Analyze sees each resource's inputs after the provider's
+// Check (analyzed), AnalyzeStack sees the final outputs of every resource
+// (stack: for a resource a preview creates, its inputs with every
+// computed output unknown; for one that exists, its state with what the
+// provider added). Disabled rules are skipped; each rule's config is its
+// Defaults overlaid by its setting. The result is sorted by (policy, urn,
+// message) so that output and golden files are stable.
+func EvaluateEngine(analyzed, stack []Resource, s Settings) []Violation {
+	resources := analyzed
 	var out []Violation
 	for _, rule := range Rules() {
 		level := s.LevelFor(rule.Name, rule.Level)
@@ -93,7 +105,7 @@ func Evaluate(resources []Resource, s Settings) []Violation {
 			continue
 		}
 		cfg := s.ConfigFor(rule.Name, rule.Defaults)
-		judged := StackView(resources)
+		judged := StackView(stack)
 		for _, f := range ScopeFindings(rule, judged, rule.Check(judged, cfg)) {
 			out = append(out, Violation{Policy: rule.Name, EnforcementLevel: level, URN: f.URN, Message: f.Message})
 		}
@@ -116,5 +128,5 @@ func SortViolations(v []Violation) {
 // HasMandatory reports whether any violation is mandatory, i.e. whether the
 // deployment (or the offline run) must fail.
 func HasMandatory(v []Violation) bool {
-	return slices.ContainsFunc(v, func(x Violation) bool { return x.EnforcementLevel == Mandatory })
+	return slices.ContainsFunc(v, func(x Violation) bool { return x.EnforcementLevel == Mandatory && x.ExceptedBy == "" })
 }

@@ -90,6 +90,7 @@ func FromStackExport(data []byte) ([]Resource, error) {
 			Parent:               r.Parent,
 			Dependencies:         r.Dependencies,
 			PropertyDependencies: r.PropertyDependencies,
+			InputKeys:            slices.Sorted(maps.Keys(r.Inputs)),
 			ID:                   r.ID,
 		})
 	}

@@ -56,6 +56,11 @@ type Resource struct {
 	Parent               string // parent URN
 	Dependencies         []string
 	PropertyDependencies map[string][]string
+	// InputKeys are the properties the program set, when the source says
+	// (a stack export's inputs); nil otherwise. Under the engine the
+	// program's inputs are the keys of PropertyDependencies (the Go SDK
+	// records one entry per non-null input); see ProgramInput.
+	InputKeys []string
 	// ID is the physical ID when it is known: in a stack export (audit)
 	// only. The analyzer protocol carries no ID, so under the Pulumi CLI
 	// and in the offline preview it is empty and rules match references by
@@ -70,6 +75,10 @@ type Violation struct {
 	EnforcementLevel Level  `json:"enforcementLevel"`
 	URN              string `json:"urn"`
 	Message          string `json:"message"`
+	// ExceptedBy names the policy exceptions (a version 2
+	// --policy-pack-config) that exempt it, comma-separated in the order
+	// the file lists them: it is reported and fails nothing.
+	ExceptedBy string `json:"exceptedBy,omitempty"`
 }
 
 // Concern groups rules as policies/README.md presents them; each concern's
@@ -248,4 +257,20 @@ func MergeConfig(defaults, override map[string]any) map[string]any {
 	maps.Copy(out, override)
 	delete(out, "enforcementLevel")
 	return out
+}
+
+// ProgramInput says whether key is a property the program set, rather
+// than one the provider added to the resource's outputs (a role's
+// managedPolicyArns, an alias's targetKeyArn), as far as the resource
+// tells: by InputKeys, else by the keys of PropertyDependencies; true when
+// neither is known.
+func ProgramInput(r Resource, key string) bool {
+	switch {
+	case r.InputKeys != nil:
+		return slices.Contains(r.InputKeys, key)
+	case len(r.PropertyDependencies) > 0:
+		_, ok := r.PropertyDependencies[key]
+		return ok
+	}
+	return true
 }
