@@ -105,7 +105,7 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings, OnDemand: *onDemand,
+	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings.Settings, Exceptions: settings.Exceptions, OnDemand: *onDemand,
 		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources, AccountRoles: roles})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -147,11 +147,12 @@ func audit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	violations, count, err := Audit(*state, settings)
+	violations, count, err := Audit(*state, settings.Settings)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
+	rules.ApplyExceptions(violations, settings.Exceptions)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -298,17 +299,19 @@ func (r *referenceFlags) Set(v string) error {
 	return nil
 }
 
-func loadSettings(path string) (rules.Settings, error) {
+// loadSettings reads a --policy-pack-config file in either of the
+// formats the CLI reads (rules.ParsePackConfig).
+func loadSettings(path string) (rules.PackConfig, error) {
 	if path == "" {
-		return rules.Settings{}, nil
+		return rules.PackConfig{}, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the policy config: %w", err)
+		return rules.PackConfig{}, fmt.Errorf("reading the policy config: %w", err)
 	}
-	s, err := rules.ParseSettings(data)
+	c, err := rules.ParsePackConfig(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return rules.PackConfig{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return s, nil
+	return c, nil
 }

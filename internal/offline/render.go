@@ -129,19 +129,30 @@ func writeUnseen(w io.Writer, resources []Resource) {
 
 // WriteViolations prints policy verdicts, mandatory first.
 func WriteViolations(w io.Writer, v []rules.Violation) {
-	mandatory, advisory := 0, 0
+	mandatory, advisory, excepted := 0, 0, 0
 	for _, x := range v {
-		if x.EnforcementLevel == rules.Mandatory {
+		switch {
+		case x.ExceptedBy != "":
+			excepted++
+		case x.EnforcementLevel == rules.Mandatory:
 			mandatory++
-		} else {
+		default:
 			advisory++
 		}
 	}
-	fmt.Fprintf(w, "\nPolicies: %d mandatory, %d advisory violation(s)\n", mandatory, advisory)
+	fmt.Fprintf(w, "\nPolicies: %d mandatory, %d advisory violation(s)", mandatory, advisory)
+	if excepted > 0 {
+		fmt.Fprintf(w, ", %d excepted", excepted)
+	}
+	fmt.Fprintln(w)
 	for _, level := range []rules.Level{rules.Mandatory, rules.Advisory} {
 		for _, x := range v {
 			if x.EnforcementLevel == level {
-				fmt.Fprintf(w, "  [%s] %s: %s\n      %s\n", level, x.Policy, x.Message, x.URN)
+				note := ""
+				if x.ExceptedBy != "" {
+					note = " (excepted: " + x.ExceptedBy + ")"
+				}
+				fmt.Fprintf(w, "  [%s] %s: %s%s\n      %s\n", level, x.Policy, x.Message, note, x.URN)
 			}
 		}
 	}

@@ -65,7 +65,11 @@ func (r *Report) render(limit int) string {
 			var lines []string
 			for _, v := range res.Violations {
 				if v.EnforcementLevel == level {
-					lines = append(lines, fmt.Sprintf("- `%s`: %s (`%s`)", v.Policy, oneLine(v.Message), shortURN(v.URN)))
+					note := ""
+					if v.ExceptedBy != "" {
+						note = " excepted by " + v.ExceptedBy
+					}
+					lines = append(lines, fmt.Sprintf("- `%s`: %s (`%s`)%s", v.Policy, oneLine(v.Message), shortURN(v.URN), note))
 				}
 			}
 			if len(lines) > 0 {
@@ -130,9 +134,12 @@ func (r *Report) render(limit int) string {
 
 func counts(v []rules.Violation) (mandatory, advisory int) {
 	for _, x := range v {
-		if x.EnforcementLevel == rules.Mandatory {
+		switch {
+		case x.ExceptedBy != "":
+			// reported, counted as neither: it fails nothing
+		case x.EnforcementLevel == rules.Mandatory:
 			mandatory++
-		} else {
+		default:
 			advisory++
 		}
 	}
