@@ -34,8 +34,13 @@ type Cluster struct {
 	// Addons pins EKS add-on versions by name; "" lets EKS pick its default
 	// for the Kubernetes version. Every add-on in catalog.EKSAddons is installed.
 	Addons map[string]string
-	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
+	// AdminRoleARNs get cluster-admin access entries (the CI deploy roles,
+	// platform admins). Defaults to none.
 	AdminRoleARNs []string
+	// ViewerRoleARNs get view access entries (AmazonEKSViewPolicy): the CI
+	// preview role, whose `pulumi preview` reads the cluster. Defaults to
+	// none.
+	ViewerRoleARNs []string
 	// Karpenter configures just-in-time capacity.
 	Karpenter Karpenter
 	// LogRetentionDays keeps control-plane logs. Defaults to 30 (dev), 365 (prod).
@@ -135,6 +140,7 @@ type clusterInput struct {
 	NodeGroups           []nodeGroupInput  `json:"nodeGroups"`
 	Addons               map[string]string `json:"addons"`
 	AdminRoleARNs        []string          `json:"adminRoleArns"`
+	ViewerRoleARNs       []string          `json:"viewerRoleArns"`
 	Karpenter            *karpenterInput   `json:"karpenter"`
 	LogRetentionDays     *int              `json:"logRetentionDays"`
 }
@@ -296,6 +302,15 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 		}
 	}
 	c.AdminRoleARNs = append([]string(nil), in.AdminRoleARNs...)
+	for i, arn := range in.ViewerRoleARNs {
+		switch {
+		case !roleARNPattern.MatchString(arn):
+			p.add(fmt.Sprintf("%s.viewerRoleArns[%d]", key, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
+		case slices.Contains(in.AdminRoleARNs, arn):
+			p.add(fmt.Sprintf("%s.viewerRoleArns[%d]", key, i), "%q is in adminRoleArns too; EKS allows one access entry per principal: list it once", arn)
+		}
+	}
+	c.ViewerRoleARNs = append([]string(nil), in.ViewerRoleARNs...)
 
 	if k := in.Karpenter; k != nil {
 		kk := key + ".karpenter"

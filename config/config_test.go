@@ -321,6 +321,11 @@ func TestErrors(t *testing.T) {
 			[]string{`ml-platform:cluster.addons.vpc-cni: "latest" is not an add-on version`}},
 		{"bad admin role", "dev", with(base(), KeyCluster, obj(map[string]any{"adminRoleArns": []string{"admin"}})),
 			[]string{`ml-platform:cluster.adminRoleArns[0]: "admin" is not an IAM role ARN`}},
+		{"bad viewer role", "dev", with(base(), KeyCluster, obj(map[string]any{"viewerRoleArns": []string{"ci-preview"}})),
+			[]string{`ml-platform:cluster.viewerRoleArns[0]: "ci-preview" is not an IAM role ARN`}},
+		{"viewer and admin", "dev", with(base(), KeyCluster, obj(map[string]any{
+			"adminRoleArns": []string{"arn:aws:iam::123456789012:role/ci"}, "viewerRoleArns": []string{"arn:aws:iam::123456789012:role/ci"}})),
+			[]string{`ml-platform:cluster.viewerRoleArns[0]: "arn:aws:iam::123456789012:role/ci" is in adminRoleArns too`}},
 		{"negative Karpenter limit", "dev", with(base(), KeyCluster, obj(map[string]any{"karpenter": map[string]any{"trainingGpuLimit": -1}})),
 			[]string{"ml-platform:cluster.karpenter.trainingGpuLimit: -1 is negative"}},
 		{"bad AMI alias", "dev", with(base(), KeyCluster, obj(map[string]any{"karpenter": map[string]any{"amiAlias": "ubuntu"}})),

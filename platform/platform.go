@@ -497,6 +497,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		VolumeKeyARN:          p.Keys.ARNs[KeyCluster],
 		Addons:                cfg.Cluster.Addons,
 		AdminRoleARNs:         cfg.Cluster.AdminRoleARNs,
+		ViewerRoleARNs:        cfg.Cluster.ViewerRoleARNs,
 		OptionalAddons:        lustreAddons(cfg),
 		TrainingSetupCommands: lustreSetup(cfg),
 		NodeGroups:            specs,

@@ -65,6 +65,9 @@ type ClusterArgs struct {
 	Addons map[string]string
 	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
 	AdminRoleARNs []string
+	// ViewerRoleARNs get view access entries (read-only across the
+	// cluster: the CI preview role). Defaults to none.
+	ViewerRoleARNs []string
 	// OptionalAddons are add-ons of catalog.OptionalEKSAddons to install
 	// too (the FSx CSI driver when the stack has Lustre). Defaults to none.
 	OptionalAddons []string
@@ -343,24 +346,34 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if _, err := c.addons(ctx, name, args, tag, rest, systemGroups); err != nil {
 		return nil, err
 	}
-	for i, arn := range args.AdminRoleARNs {
-		adminName := fmt.Sprintf("%s-admin-%d", name, i)
-		entry, err := awseks.NewAccessEntry(ctx, adminName, &awseks.AccessEntryArgs{
-			ClusterName:  c.ClusterName,
-			PrincipalArn: pulumi.String(arn),
-			Type:         pulumi.String("STANDARD"),
-			Tags:         tag("Name", adminName),
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := awseks.NewAccessPolicyAssociation(ctx, adminName, &awseks.AccessPolicyAssociationArgs{
-			ClusterName:  c.ClusterName,
-			PrincipalArn: entry.PrincipalArn,
-			PolicyArn:    pulumi.String(fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", args.Partition)),
-			AccessScope:  awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-		}, parent); err != nil {
-			return nil, err
+	// Access entries: admins (the CI deploy role) and viewers (the CI
+	// preview role: `pulumi preview` reads the cluster, and the Kubernetes
+	// provider falls back to a client-side diff where a server-side dry run
+	// is forbidden, pulumi/pulumi-kubernetes#2419).
+	grants := []struct {
+		suffix, policy string
+		arns           []string
+	}{{"admin", "AmazonEKSClusterAdminPolicy", args.AdminRoleARNs}, {"viewer", "AmazonEKSViewPolicy", args.ViewerRoleARNs}}
+	for _, g := range grants {
+		for i, arn := range g.arns {
+			entryName := fmt.Sprintf("%s-%s-%d", name, g.suffix, i)
+			entry, err := awseks.NewAccessEntry(ctx, entryName, &awseks.AccessEntryArgs{
+				ClusterName:  c.ClusterName,
+				PrincipalArn: pulumi.String(arn),
+				Type:         pulumi.String("STANDARD"),
+				Tags:         tag("Name", entryName),
+			}, parent)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := awseks.NewAccessPolicyAssociation(ctx, entryName, &awseks.AccessPolicyAssociationArgs{
+				ClusterName:  c.ClusterName,
+				PrincipalArn: entry.PrincipalArn,
+				PolicyArn:    pulumi.String(fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/%s", args.Partition, g.policy)),
+				AccessScope:  awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+			}, parent); err != nil {
+				return nil, err
+			}
 		}
 	}
 

@@ -1028,3 +1028,27 @@ func TestKarpenterReservedCapacity(t *testing.T) {
 	class = rec.ByName("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karpenter-accelerated")
 	require.NotContains(t, mock.Object(class.Inputs, "spec"), "capacityReservationSelectorTerms")
 }
+
+// TestCIRolesReachTheCluster: pulumi-eks grants the cluster's creator
+// alone; the CI roles get access entries: view for the preview role, admin
+// for the deploy role, each associated with its cluster-scoped policy.
+func TestCIRolesReachTheCluster(t *testing.T) {
+	a := clusterArgs()
+	a.AdminRoleARNs = []string{"arn:aws:iam::123456789012:role/ci-deploy"}
+	a.ViewerRoleARNs = []string{"arn:aws:iam::123456789012:role/ci-preview"}
+	rec, _, err := buildCluster(t, a)
+	require.NoError(t, err)
+	policies := map[string]string{} // principal -> policy
+	for _, assoc := range rec.ByType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") {
+		entry := rec.ByURN(assoc.PropertyDependencies["principalArn"][0])
+		require.NotNil(t, entry, "%s waits for its access entry", assoc.Name)
+		require.Equal(t, "STANDARD", str(entry.Inputs, "type"))
+		policy := str(assoc.Inputs, "policyArn")
+		policies[str(entry.Inputs, "principalArn")] = policy[strings.LastIndex(policy, "/")+1:]
+		require.Equal(t, "cluster", str(assoc.Inputs["accessScope"].ObjectValue(), "type"))
+	}
+	require.Equal(t, map[string]string{
+		"arn:aws:iam::123456789012:role/ci-deploy":  "AmazonEKSClusterAdminPolicy",
+		"arn:aws:iam::123456789012:role/ci-preview": "AmazonEKSViewPolicy",
+	}, policies)
+}
