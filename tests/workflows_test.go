@@ -1,26 +1,36 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/ml-platform/ml-platform/access"
 )
 
 // workflow is the part of a GitHub Actions workflow these tests read.
 type workflow struct {
-	On          map[string]any `yaml:"on"`
-	Permissions any            `yaml:"permissions"`
+	On          map[string]any    `yaml:"on"`
+	Permissions any               `yaml:"permissions"`
+	Env         map[string]string `yaml:"env"`
 	Jobs        map[string]struct {
 		If          string            `yaml:"if"`
 		Needs       any               `yaml:"needs"`
 		Environment any               `yaml:"environment"`
 		Permissions map[string]string `yaml:"permissions"`
-		Steps       []struct {
+		Env         map[string]string `yaml:"env"`
+		Concurrency struct {
+			Group            string `yaml:"group"`
+			CancelInProgress bool   `yaml:"cancel-in-progress"`
+		} `yaml:"concurrency"`
+		Steps []struct {
 			Name string            `yaml:"name"`
 			Uses string            `yaml:"uses"`
 			Run  string            `yaml:"run"`
@@ -89,14 +99,16 @@ func TestWorkflowsKeepTheirPromises(t *testing.T) {
 	require.Contains(t, deploy.On, "push")
 	dev := deploy.Jobs["dev"]
 	require.Equal(t, "checks", dev.Needs)
-	var tagged bool
+	require.Contains(t, dev.If, "github.ref == 'refs/heads/main'", "a dispatch from another branch never deploys nor records deployed-commit")
+	var tagged, devUpdated bool
 	for _, s := range dev.Steps {
-		if s.With["command"] == "up" {
-			require.Contains(t, s.With["stack-name"], "/ml-platform/dev")
+		if strings.Contains(s.Run, "pulumi up") {
+			require.Contains(t, dev.Env["STACK"], "/ml-platform/dev")
+			devUpdated = true
 		}
-		tagged = tagged || strings.Contains(s.Run, "pulumi stack tag set deployed-commit")
+		tagged = tagged || devUpdated && strings.Contains(s.Run, "pulumi stack tag set deployed-commit")
 	}
-	require.True(t, tagged, "deploy records the commit dev runs")
+	require.True(t, tagged, "deploy records the commit dev runs, after the update")
 
 	promote := readWorkflow(t, "promote.yml")
 	require.Contains(t, promote.On, "workflow_dispatch")
@@ -106,9 +118,9 @@ func TestWorkflowsKeepTheirPromises(t *testing.T) {
 	require.Equal(t, "plan", up.Needs)
 	var checked, updated, recorded bool
 	for _, s := range up.Steps {
-		if s.With["command"] == "up" {
+		if strings.Contains(s.Run, "pulumi up") {
 			require.True(t, checked, "dev's commit is re-checked before the update")
-			require.Contains(t, s.With["stack-name"], "/ml-platform/prod")
+			require.Contains(t, up.Env["STACK"], "/ml-platform/prod")
 			updated = true
 		}
 		checked = checked || strings.Contains(s.Run, "pulumi stack tag get deployed-commit")
@@ -121,4 +133,144 @@ func TestWorkflowsKeepTheirPromises(t *testing.T) {
 		diffed = diffed || strings.Contains(s.Run, "go run ./cmd/offline diff --from dev --to prod")
 	}
 	require.True(t, diffed, "reviewers see the offline diff")
+}
+
+// TestStackChangesApplyTheJudgedPlan: pulumi/actions' `command: up` runs
+// `up --skip-preview`, so the pack's stack rules would judge a stack only
+// after it changed, and the reviewed plan would not be the one applied.
+// Every update applies a plan saved by a preview with the policy pack (in
+// its own job or the job it needs), and every job that changes a stack
+// holds that stack's one concurrency group.
+func TestStackChangesApplyTheJudgedPlan(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	planFlag := regexp.MustCompile(`--plan[ =](\S+)`)
+	updates := 0
+	for _, f := range files {
+		w := readWorkflow(t, filepath.Base(f))
+		for name, job := range w.Jobs {
+			for _, s := range job.Steps {
+				require.NotEqual(t, "up", s.With["command"], "%s/%s: pulumi/actions' up skips the preview; apply a plan", f, name)
+				if !strings.Contains(s.Run, "pulumi up") {
+					continue
+				}
+				updates++
+				m := planFlag.FindStringSubmatch(s.Run)
+				require.NotNil(t, m, "%s/%s: pulumi up applies a saved plan (--plan)", f, name)
+				require.Contains(t, s.Run, "--policy-pack policies")
+				// The plan comes from this job or the one it needs.
+				var previews []string
+				for _, j := range []string{name, fmt.Sprint(job.Needs)} {
+					for _, p := range w.Jobs[j].Steps {
+						previews = append(previews, p.Run)
+					}
+				}
+				saved := slices.ContainsFunc(previews, func(run string) bool {
+					return strings.Contains(run, "pulumi preview") && strings.Contains(run, "--policy-pack policies") &&
+						strings.Contains(run, "--save-plan "+m[1])
+				})
+				require.True(t, saved, "%s/%s: %s is saved by a preview with the policy pack", f, name, m[1])
+				stack := "dev"
+				if strings.Contains(job.Env["STACK"], "/prod") {
+					stack = "prod"
+				}
+				require.Equal(t, "pulumi-"+stack, job.Concurrency.Group, "%s/%s: one concurrency group per stack", f, name)
+				require.False(t, job.Concurrency.CancelInProgress, "%s/%s: an update is never cancelled half-way", f, name)
+			}
+		}
+	}
+	require.Equal(t, 2, updates, "dev (deploy.yml) and prod (promote.yml)")
+}
+
+// TestWorkflowSecretsStayInEnvironments: the Pulumi secrets are read only
+// by jobs in an environment (whose secrets they are), never at workflow
+// level where every job, pull requests' included, would see them.
+func TestWorkflowSecretsStayInEnvironments(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	for _, f := range files {
+		w := readWorkflow(t, filepath.Base(f))
+		for k, v := range w.Env {
+			require.NotContains(t, v, "secrets.", "%s: env %s exposes a secret to every job", f, k)
+		}
+		for name, job := range w.Jobs {
+			for k, v := range job.Env {
+				if strings.Contains(v, "secrets.PULUMI_") {
+					require.NotNil(t, job.Environment, "%s/%s: %s is an environment's secret: the job runs in one", f, name, k)
+				}
+			}
+		}
+	}
+}
+
+// TestCIRolesTrustTheirJobs pairs every credentialed job's OIDC subject
+// (GitHub: environment:<name> for a job in an environment, else
+// pull_request for pull requests, else ref:<ref>) with the trust policy
+// of the role it assumes (.github/oidc-trust), evaluated by the IAM
+// evaluator: each job is admitted, and no role admits a pull request's
+// or a branch's subject.
+func TestCIRolesTrustTheirJobs(t *testing.T) {
+	const repo = "repo:example-org/ml-platform"
+	trusts := map[string]string{
+		"AWS_PREVIEW_ROLE_ARN": "preview.json", "AWS_DEPLOY_ROLE_ARN": "deploy-dev.json", "AWS_PROD_ROLE_ARN": "prod.json",
+	}
+	roleVar := regexp.MustCompile(`vars\.(AWS_[A-Z_]+_ROLE_ARN)`)
+	assume := func(file, subject string) access.Decision {
+		data, err := os.ReadFile(filepath.Join(root, ".github", "oidc-trust", file))
+		require.NoError(t, err)
+		text := strings.NewReplacer("<account>", "123456789012", "<owner>/<repo>", "example-org/ml-platform").Replace(string(data))
+		policy, err := access.ParseJSON(file, text)
+		require.NoError(t, err)
+		role := "arn:aws:iam::123456789012:role/ci-" + strings.TrimSuffix(file, ".json")
+		world := &access.World{Partition: "aws", Region: "us-east-1", Account: "123456789012",
+			Roles: map[string]*access.Role{role: {ARN: role, Trust: policy}}}
+		return world.Evaluate(access.Request{
+			Principal: "federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+			Action:    "sts:AssumeRoleWithWebIdentity", Resource: role,
+			Context: access.Context{
+				"token.actions.githubusercontent.com:sub": {subject},
+				"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"},
+			},
+		}).Decision
+	}
+	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	paired := 0
+	for _, f := range files {
+		w := readWorkflow(t, filepath.Base(f))
+		for name, job := range w.Jobs {
+			for _, s := range job.Steps {
+				m := roleVar.FindStringSubmatch(s.With["role-to-assume"])
+				if m == nil {
+					continue
+				}
+				require.Equal(t, "write", job.Permissions["id-token"], "%s/%s: OIDC needs id-token: write", f, name)
+				var subject string
+				switch env, _ := job.Environment.(string); {
+				case env != "":
+					subject = repo + ":environment:" + env
+				case hasKey(w.On, "pull_request"):
+					subject = repo + ":pull_request"
+				default:
+					subject = repo + ":ref:refs/heads/main"
+				}
+				file, ok := trusts[m[1]]
+				require.True(t, ok, "%s/%s: %s has a documented trust policy", f, name, m[1])
+				require.Equal(t, access.Allow, assume(file, subject), "%s/%s: %s's trust admits %s", f, name, m[1], subject)
+				paired++
+			}
+		}
+	}
+	require.Equal(t, 4, paired, "preview (cloud), deploy (dev), promote (plan, promote)")
+	for _, file := range trusts {
+		for _, other := range []string{repo + ":pull_request", repo + ":ref:refs/heads/main", repo + ":ref:refs/heads/feature",
+			"repo:someone-else/ml-platform:environment:production", repo + ":environment:staging"} {
+			require.NotEqual(t, access.Allow, assume(file, other), "%s admits %s", file, other)
+		}
+	}
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
