@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/policies/rules"
 )
 
 // cli runs `offline ARGS...` from the repository root and returns the exit
@@ -294,4 +296,85 @@ func TestCLIPolicyPackConfig(t *testing.T) {
 	code, _, errOut = cli(t, "preview", "--stack", "dev", "--policy-pack-config", bad)
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "no-such-rule")
+}
+
+// TestCLIChanges: promote.yml compares the change set of the reviewed
+// preview with the one right before the update; a change that appeared or
+// went away while the plan waited stops it. Steps that change nothing
+// (same, and the reads of stack references) do not count.
+func TestCLIChanges(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, steps string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(`{"steps": [`+steps+`], "changeSummary": {}}`), 0o644))
+		return path
+	}
+	const bucket = `{"op": "update", "urn": "urn:pulumi:prod::ml-platform::aws:s3/bucketV2:BucketV2::models", "diffReasons": ["tags"]}`
+	const ref = `{"op": "read", "urn": "urn:pulumi:prod::ml-platform::pulumi:pulumi:StackReference::promotion-source"}`
+	const same = `{"op": "same", "urn": "urn:pulumi:prod::ml-platform::aws:kms/key:Key::keys-data"}`
+	const endpoint = `{"op": "replace", "urn": "urn:pulumi:prod::ml-platform::aws:sagemaker/endpoint:Endpoint::churn", "replaceReasons": ["endpointConfigName"]}`
+	reviewed := write("reviewed.json", bucket+","+ref+","+same)
+
+	code, out, _ := cli(t, "changes", "--reviewed", reviewed)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "1 change(s)")
+	require.Contains(t, out, "update urn:pulumi:prod::ml-platform::aws:s3/bucketV2:BucketV2::models [tags]")
+
+	code, out, _ = cli(t, "changes", "--reviewed", reviewed, "--current", write("again.json", same+","+bucket))
+	require.Equal(t, 0, code, out)
+
+	code, out, _ = cli(t, "changes", "--reviewed", reviewed, "--current", write("moved.json", bucket+","+endpoint))
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "planned now, not reviewed: replace urn:pulumi:prod::ml-platform::aws:sagemaker/endpoint:Endpoint::churn [endpointConfigName]")
+
+	code, out, _ = cli(t, "changes", "--reviewed", reviewed, "--current", write("less.json", same))
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "reviewed, not planned now: update")
+
+	code, _, errOut := cli(t, "changes", "--reviewed", filepath.Join(root, "Pulumi.yaml"))
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "not the output of `pulumi preview --json`")
+}
+
+// TestCLIPolicyConfigVersion2: cmd/offline reads the CLI's version 2
+// --policy-pack-config: settings under "policies", and exceptions that
+// keep a violation in the report but stop it failing anything.
+func TestCLIPolicyConfigVersion2(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		path := filepath.Join(dir, fmt.Sprintf("config-%d.json", len(body)))
+		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+		return path
+	}
+	strict := write(`{"version": 2, "policies": {"resource-customer-key-required": "mandatory"}}`)
+	code, out, errOut := cli(t, "preview", "--stack", "dev", "--json", "--policy-pack-config", strict)
+	require.Equal(t, 1, code, errOut)
+	var res struct{ Violations []rules.Violation }
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	var target string
+	for _, v := range res.Violations {
+		if v.Policy == "resource-customer-key-required" {
+			target = v.URN
+		}
+	}
+	require.NotEmpty(t, target, "the rule made mandatory fires in dev")
+
+	excepted := write(fmt.Sprintf(`{"version": 2, "policies": {"resource-customer-key-required": "mandatory"},
+	  "exceptions": {"EXC-7": {"reason": "reviewed", "match": [{"policies": ["resource-customer-key-required"], "targets": [%q]}]}}}`, target))
+	code, out, errOut = cli(t, "preview", "--stack", "dev", "--policy-pack-config", excepted)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "(excepted: EXC-7)")
+
+	for body, want := range map[string]string{
+		`{"version": 3, "policies": {}}`:                      "version 3 is not supported",
+		`{"version": 2, "policy": {}}`:                        `unknown key "policy"`,
+		`{"version": 2, "exceptions": {"E1": {"match": []}}}`: `"reason" is required`,
+		`{"version": 2, "exceptions": {"E1": {"reason": "r", "match": [{"policies": ["all"], "targets": ["urn:pulumi:a::b::c::d"]}]}}}`:     `unknown policy "all"`,
+		`{"version": 2, "exceptions": {"E1": {"reason": "r", "match": [{"policies": ["resource-tags-required"], "targets": ["bucket"]}]}}}`: `target "bucket" is not a URN`,
+		`{"environments": ["org/env"]}`: "ESC environments",
+	} {
+		code, _, errOut := cli(t, "preview", "--stack", "dev", "--policy-pack-config", write(body))
+		require.Equal(t, 2, code, body)
+		require.Contains(t, errOut, want, body)
+	}
 }

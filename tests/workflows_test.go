@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -135,44 +134,52 @@ func TestWorkflowsKeepTheirPromises(t *testing.T) {
 	require.True(t, diffed, "reviewers see the offline diff")
 }
 
-// TestStackChangesApplyTheJudgedPlan: pulumi/actions' `command: up` runs
+// TestStackChangesAreJudgedFirst: pulumi/actions' `command: up` runs
 // `up --skip-preview`, so the pack's stack rules would judge a stack only
-// after it changed, and the reviewed plan would not be the one applied.
-// Every update applies a plan saved by a preview with the policy pack (in
-// its own job or the job it needs), and every job that changes a stack
-// holds that stack's one concurrency group.
-func TestStackChangesApplyTheJudgedPlan(t *testing.T) {
+// after it changed. Every update runs right after a preview with the
+// policy pack of the same stack in the same job; prod's update also
+// checks that this preview makes the changes reviewed in the plan job
+// (update plans cannot carry the program: tests/engine). Every job that
+// changes a stack holds that stack's one concurrency group.
+func TestStackChangesAreJudgedFirst(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	planFlag := regexp.MustCompile(`--plan[ =](\S+)`)
+	reviewedFlags := regexp.MustCompile(`offline changes --reviewed (\S+) --current (\S+)`)
 	updates := 0
 	for _, f := range files {
 		w := readWorkflow(t, filepath.Base(f))
 		for name, job := range w.Jobs {
+			previewed, compared := false, false
 			for _, s := range job.Steps {
-				require.NotEqual(t, "up", s.With["command"], "%s/%s: pulumi/actions' up skips the preview; apply a plan", f, name)
+				require.NotEqual(t, "up", s.With["command"], "%s/%s: pulumi/actions' up skips the preview", f, name)
+				if strings.Contains(s.Run, "pulumi preview") && strings.Contains(s.Run, "--policy-pack policies") &&
+					strings.Contains(s.Run, `--stack "$STACK"`) {
+					previewed = true
+				}
+				if m := reviewedFlags.FindStringSubmatch(s.Run); m != nil {
+					require.Contains(t, s.Run, "> "+m[2], "%s/%s: the current change set is this job's preview", f, name)
+					// The reviewed one is the plan job's preview, handed over as an artifact.
+					plan := w.Jobs[fmt.Sprint(job.Needs)]
+					var saved, uploaded bool
+					for _, p := range plan.Steps {
+						saved = saved || strings.Contains(p.Run, "pulumi preview") && strings.Contains(p.Run, "--policy-pack policies") &&
+							strings.Contains(p.Run, "--json") && strings.Contains(p.Run, "> "+m[1])
+						uploaded = uploaded || strings.HasPrefix(p.Uses, "actions/upload-artifact@") && p.With["path"] == m[1]
+					}
+					require.True(t, saved && uploaded, "%s/%s: %s is the reviewed preview of the job it needs", f, name, m[1])
+					compared = true
+				}
 				if !strings.Contains(s.Run, "pulumi up") {
 					continue
 				}
 				updates++
-				m := planFlag.FindStringSubmatch(s.Run)
-				require.NotNil(t, m, "%s/%s: pulumi up applies a saved plan (--plan)", f, name)
 				require.Contains(t, s.Run, "--policy-pack policies")
-				// The plan comes from this job or the one it needs.
-				var previews []string
-				for _, j := range []string{name, fmt.Sprint(job.Needs)} {
-					for _, p := range w.Jobs[j].Steps {
-						previews = append(previews, p.Run)
-					}
-				}
-				saved := slices.ContainsFunc(previews, func(run string) bool {
-					return strings.Contains(run, "pulumi preview") && strings.Contains(run, "--policy-pack policies") &&
-						strings.Contains(run, "--save-plan "+m[1])
-				})
-				require.True(t, saved, "%s/%s: %s is saved by a preview with the policy pack", f, name, m[1])
+				require.Contains(t, s.Run, `--stack "$STACK"`)
+				require.True(t, previewed, "%s/%s: the update follows a preview with the pack in its job", f, name)
 				stack := "dev"
 				if strings.Contains(job.Env["STACK"], "/prod") {
 					stack = "prod"
+					require.True(t, compared, "%s/%s: prod's update makes the reviewed changes", f, name)
 				}
 				require.Equal(t, "pulumi-"+stack, job.Concurrency.Group, "%s/%s: one concurrency group per stack", f, name)
 				require.False(t, job.Concurrency.CancelInProgress, "%s/%s: an update is never cancelled half-way", f, name)

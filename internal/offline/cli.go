@@ -25,6 +25,7 @@ const usage = `usage:
   offline report --stack NAME [--stack NAME ...] [--diff FROM:TO] [--dir DIR] [--max-bytes N] [--full] [--reference ...]
   offline audit --state FILE [--json] [--policy-pack-config FILE]
   offline access --stack NAME [--config FILE] [--dir DIR] [--json] [--query FILE] [--reference ...]
+  offline changes --reviewed FILE [--current FILE]   (files: pulumi preview --json)
 `
 
 // Exit codes (DESIGN.md).
@@ -53,6 +54,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return report(args[1:], stdout, stderr)
 	case "access":
 		return accessCmd(args[1:], stdout, stderr)
+	case "changes":
+		return changesCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitClean

@@ -22,10 +22,11 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -219,32 +220,40 @@ func (s *Server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulum
 
 // Construct registers a multi-language component as an empty component
 // (the analyzers see it with empty inputs, as pulumi-eks v2.8.1 registers
-// it) whose outputs are the ones the program reads.
+// it) whose outputs are the ones the program reads. It talks to the
+// engine's resource monitor directly: the Go SDK's provider.Construct
+// would rehydrate the resource references among the inputs (the node
+// role, the security group) through pulumi:pulumi:getResource, an invoke
+// pulumi-eks does not make and an update plan does not hold.
 func (s *Server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest) (*pulumirpc.ConstructResponse, error) {
 	inputs, err := unmarshal(req.GetInputs())
 	if err != nil {
 		return nil, err
 	}
-	// The component's URN, as the engine will make it, names the cluster
-	// in its endpoint (as offline).
-	parentType := tokens.Type("")
-	if p := resource.URN(req.GetParent()); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
+	conn, err := grpc.NewClient(req.GetMonitorEndpoint(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
 	}
-	urn := resource.NewURN(tokens.QName(req.GetStack()), tokens.PackageName(req.GetProject()), parentType,
-		tokens.Type(req.GetType()), req.GetName())
-	outputs := s.rec.RemoteOutputs(string(urn), req.GetType(), req.GetName(), plainInputs(inputs))
-	return provider.Construct(ctx, req, s.host.EngineConn(), func(pctx *pulumi.Context, typ, name string, _ provider.ConstructInputs,
-		options pulumi.ResourceOption) (*provider.ConstructResult, error) {
-		comp := &component{}
-		if err := pctx.RegisterComponentResource(typ, name, comp, options); err != nil {
-			return nil, err
-		}
-		return &provider.ConstructResult{URN: comp.URN(), State: pulumi.ToMap(outputs.Mappable())}, nil
+	defer conn.Close()
+	monitor := pulumirpc.NewResourceMonitorClient(conn)
+	reg, err := monitor.RegisterResource(ctx, &pulumirpc.RegisterResourceRequest{
+		Type: req.GetType(), Name: req.GetName(), Parent: req.GetParent(), Custom: false,
+		Object: &structpb.Struct{}, Dependencies: req.GetDependencies(), Providers: req.GetProviders(),
+		Protect: req.Protect, RetainOnDelete: req.RetainOnDelete, AcceptSecrets: true, AcceptResources: true,
+		Aliases: req.GetAliases(), AliasSpecs: true,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("registering %s %s: %w", req.GetType(), req.GetName(), err)
+	}
+	outputs, err := marshal(s.rec.RemoteOutputs(reg.GetUrn(), req.GetType(), req.GetName(), plainInputs(inputs)))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := monitor.RegisterResourceOutputs(ctx, &pulumirpc.RegisterResourceOutputsRequest{Urn: reg.GetUrn(), Outputs: outputs}); err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ConstructResponse{Urn: reg.GetUrn(), State: outputs}, nil
 }
-
-type component struct{ pulumi.ResourceState }
 
 // plainInputs drops the output wrappers Construct inputs arrive in, so the
 // mock reads plain values.
