@@ -59,6 +59,12 @@ type Values map[string]string
 type Stack struct {
 	// Project is the Pulumi project name.
 	Project string
+	// SecretKeys are the keys set as secrets (`pulumi config set
+	// --secret`, at the top or by --path); Secrets are the string values
+	// inside them. The program keeps every input and output holding one
+	// secret (platform.keepSecrets).
+	SecretKeys []string
+	Secrets    []string
 	// Name is the Pulumi stack name.
 	Name string
 	// Environment decides defaults and minimums.
@@ -149,14 +155,30 @@ func (p problems) err() error { return errors.Join(p...) }
 // cluster its deployer could not reach, naming the key to set.
 func Load(ctx *pulumi.Context) (*Stack, error) {
 	values := Values{}
+	var secretKeys []string
 	for _, key := range append([]string{KeyRegion}, projectKeys...) {
 		if v, ok := ctx.GetConfig(key); ok {
 			values[key] = v
+			if ctx.IsConfigSecret(key) {
+				secretKeys = append(secretKeys, key)
+			}
 		}
 	}
 	s, err := Parse(ctx.Project(), ctx.Stack(), values)
 	if err != nil {
 		return nil, err
+	}
+	s.SecretKeys = secretKeys
+	for _, key := range secretKeys {
+		s.Secrets = append(s.Secrets, secretStrings(values[key])...)
+	}
+	slices.Sort(s.Secrets)
+	s.Secrets = slices.Compact(s.Secrets)
+	// Stack references name the stack's own organization unless the
+	// configuration names one: on Pulumi Cloud that is the organization
+	// the stack is in, on the self-managed backends "organization".
+	if s.Promotion != nil && !s.Promotion.organizationSet {
+		s.Promotion.Organization = ctx.Organization()
 	}
 	for _, a := range s.Advisories {
 		_ = ctx.Log.Warn(a.Error(), nil)
@@ -369,4 +391,34 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// secretStrings are the string values of a secret key: the value itself,
+// or every string inside a JSON object or list. Booleans and numbers say
+// too little to find in a property, and are left out.
+func secretStrings(raw string) []string {
+	var v any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		v = raw
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if x != "" {
+				out = append(out, x)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
 }

@@ -17,8 +17,11 @@ const DefaultOrganization = "organization"
 
 // Promotion names the source stack of promoted models.
 type Promotion struct {
-	// Organization, Project and Stack name the source stack.
+	// Organization, Project and Stack name the source stack. Organization
+	// defaults to the stack's own (ctx.Organization(), set by Load).
 	Organization, Project, Stack string
+
+	organizationSet bool
 }
 
 // StackName is the fully qualified name a StackReference takes.
@@ -43,6 +46,7 @@ var modelPackageShort = regexp.MustCompile(`^([a-zA-Z0-9](?:-*[a-zA-Z0-9])*)/([1
 func parsePromotion(project, stack string, in promotionInput, p *problems) *Promotion {
 	out := &Promotion{Organization: DefaultOrganization, Project: project, Stack: in.Stack}
 	set(&out.Organization, in.Organization)
+	out.organizationSet = in.Organization != nil
 	set(&out.Project, in.Project)
 	for _, f := range [][2]string{{"organization", out.Organization}, {"project", out.Project}, {"stack", out.Stack}} {
 		if !pulumiNamePattern.MatchString(f[1]) {

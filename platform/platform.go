@@ -85,11 +85,17 @@ func Program(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.Secrets) > 0 {
+		if err := ctx.RegisterResourceTransform(keepSecrets(cfg.Secrets)); err != nil {
+			return nil, err
+		}
+	}
 	p, err := Build(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	outputs := p.Outputs()
+	secretOutputs(cfg, outputs)
 	for name, value := range outputs {
 		ctx.Export(name, value)
 	}

@@ -230,7 +230,7 @@ func TestCLIBadInput(t *testing.T) {
 		{"key Pulumi.yaml requires", []string{"preview", "--config", writeStack(t, `config:
   aws:region: us-east-1
   ml-platform:environment: dev
-`)}, []string{"ml-platform:costCenter: required by Pulumi.yaml"}},
+`)}, []string{"Stack 'broken' is missing configuration value 'costCenter'"}},
 		{"not YAML", []string{"preview", "--config", writeStack(t, "config: [")}, []string{"is not a stack file"}},
 		{"no stack", []string{"preview"}, []string{"preview needs --stack NAME or --config FILE"}},
 		{"unknown command", []string{"deploy"}, []string{`unknown command "deploy"`}},

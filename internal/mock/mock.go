@@ -59,6 +59,13 @@ type Recorder struct {
 	// anything is created.
 	FirstPreview bool
 
+	// SecretKeys are the config keys the engine tells the program are
+	// secret (`pulumi config set --secret`).
+	SecretKeys []string
+	// Organization is the stack's organization ("" for the self-managed
+	// backends' "organization").
+	Organization string
+
 	// StackOutputs answer stack references: the outputs of each stack by
 	// its fully qualified name ("organization/ml-platform/dev"), as
 	// `pulumi stack output --json` prints them.
@@ -78,6 +85,7 @@ type Recorder struct {
 	EndpointServiceZones map[string][]string
 
 	mu         sync.Mutex
+	transforms []pulumi.ResourceTransform
 	references []string
 	resources  []*Registered
 	providers  map[string]resource.PropertyMap // provider URN -> default tags
@@ -134,7 +142,9 @@ func (r *Recorder) URN(parent, typ, name string) string {
 // Run runs a Pulumi program against the recorder with the given config
 // (full keys to strings, as the engine passes them).
 func (r *Recorder) Run(program pulumi.RunFunc, config map[string]string) error {
-	withConfig := func(info *pulumi.RunInfo) { info.Config, info.DryRun = config, r.DryRun }
+	withConfig := func(info *pulumi.RunInfo) {
+		info.Config, info.DryRun, info.ConfigSecretKeys, info.Organization = config, r.DryRun, r.SecretKeys, r.Organization
+	}
 	return pulumi.RunErr(program, pulumi.WithMocks(r.Project, r.Stack, r), withConfig)
 }
 
@@ -205,7 +215,11 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if args.TypeToken == StackReferenceType {
 		return r.readStackReference(args)
 	}
-	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs, Provider: args.Provider,
+	inputs, err := r.transform(args.TypeToken, args.Name, args.Custom, args.Inputs)
+	if err != nil {
+		return "", nil, err
+	}
+	reg := &Registered{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: inputs, Provider: args.Provider,
 		ImportID: args.ID}
 	if rpc := args.RegisterRPC; rpc != nil {
 		reg.Parent = rpc.GetParent()

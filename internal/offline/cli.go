@@ -103,12 +103,12 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	values, err := LoadStackConfig(path)
+	file, err := LoadStackFile(path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: name, Values: values, Settings: settings.Settings, Exceptions: settings.Exceptions, OnDemand: *onDemand,
+	res, err := Preview(Options{Project: project, Stack: name, Values: file.Values, SecretKeys: file.SecretKeys, Settings: settings.Settings, Exceptions: settings.Exceptions, OnDemand: *onDemand,
 		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources, AccountRoles: roles})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -190,12 +190,12 @@ func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writ
 		fmt.Fprintln(stderr, err)
 		return nil, nil, exitBadInput
 	}
-	values, err := LoadStackConfig(path)
+	file, err := LoadStackFile(path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return nil, nil, exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: in.name, Values: values, Dir: dir,
+	res, err := Preview(Options{Project: project, Stack: in.name, Values: file.Values, SecretKeys: file.SecretKeys, Dir: dir,
 		References: refs.outputs, ReferenceSources: refs.sources})
 	if err != nil {
 		fmt.Fprintf(stderr, "stack %s: %v\n", in.name, err)
@@ -205,7 +205,7 @@ func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writ
 		}
 		return nil, nil, exitEngine
 	}
-	return res, Merge(project.Defaults, values), exitClean
+	return res, Merge(project.Defaults, file.Values), exitClean
 }
 
 func diff(args []string, stdout, stderr io.Writer) int {

@@ -40,13 +40,13 @@ func referenceOutputs(opts Options, p config.Promotion, depth int) (map[string]a
 			config.KeyPromotion, maxReferenceDepth, name)}
 	}
 	path := filepath.Join(opts.dir(), "Pulumi."+p.Stack+".yaml")
-	values, err := LoadStackConfig(path)
+	file, err := LoadStackFile(path)
 	if err != nil {
 		return nil, "", &ConfigError{fmt.Errorf("%s: answering the reference to %s from its stack file: %w (or give --reference %s=<file>)",
 			config.KeyPromotion, name, err, name)}
 	}
 	sub := opts
-	sub.Stack, sub.Values, sub.Settings, sub.depth = p.Stack, values, nil, depth+1
+	sub.Stack, sub.Values, sub.SecretKeys, sub.Settings, sub.depth = p.Stack, file.Values, file.SecretKeys, nil, depth+1
 	res, err := Preview(sub)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: the offline preview of %s: %w", config.KeyPromotion, path, err)

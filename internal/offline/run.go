@@ -8,6 +8,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/mock"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -47,6 +48,9 @@ type Options struct {
 	// (--reference), and ReferenceSources say where each came from.
 	References       map[string]map[string]any
 	ReferenceSources map[string]string
+	// SecretKeys are the config keys the stack file holds as secrets: the
+	// program sees them as the engine shows them (ctx.IsConfigSecret).
+	SecretKeys []string
 	// AccountRoles are the IAM roles the account already has
 	// (--account-role), answering the program's role lookups; none by
 	// default (a fresh account).
@@ -124,11 +128,15 @@ var runMu sync.Mutex
 // Invalid configuration returns a *ConfigError before anything is registered.
 func Preview(opts Options) (*Result, error) {
 	values := Merge(opts.Project.Defaults, opts.Values)
-	if err := opts.Project.MissingRequired(values); err != nil {
+	if err := opts.Project.MissingRequired(opts.Stack, values); err != nil {
 		return nil, &ConfigError{err}
 	}
 	cfg, err := config.Parse(opts.Project.Name, opts.Stack, values)
 	if err != nil {
+		if len(opts.SecretKeys) > 0 {
+			err = fmt.Errorf("%w\n(%s hold secure values, which the offline preview cannot decrypt: it reads each as %q)",
+				err, strings.Join(opts.SecretKeys, ", "), securePlaceholder)
+		}
 		return nil, &ConfigError{err}
 	}
 	stackSettings, err := rules.StackSettings(cfg.Compliance, cfg.PolicySettings)
@@ -164,6 +172,7 @@ func Preview(opts Options) (*Result, error) {
 	rec.DryRun = true // a preview: the program plans, unknowns stay unknown
 	rec.StackOutputs = stackOutputs
 	rec.AccountRoles = opts.AccountRoles
+	rec.SecretKeys = opts.SecretKeys
 	var (
 		outputs   map[string]any
 		outputsMu sync.Mutex
@@ -211,6 +220,10 @@ func Preview(opts Options) (*Result, error) {
 	}
 	for _, ph := range cfg.Placeholders {
 		res.Warnings = append(res.Warnings, ph.Error())
+	}
+	for _, key := range opts.SecretKeys {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s holds secure values: the offline preview cannot decrypt them and plans with %q in their place",
+			key, securePlaceholder))
 	}
 	res.Advisories = []string{}
 	for _, a := range cfg.Advisories {

@@ -18,9 +18,10 @@ type Project struct {
 	Name string
 	// Defaults are the project-level config defaults, by full key.
 	Defaults config.Values
-	// Required are the keys Pulumi.yaml declares without a default: the
-	// Pulumi CLI refuses to run a stack that does not set them.
-	Required []string
+	// Required are the keys Pulumi.yaml declares without a default, by
+	// full key, each with the name Pulumi.yaml declares it by: the Pulumi
+	// CLI refuses to run a stack that does not set them.
+	Required map[string]string
 }
 
 // LoadProject reads Pulumi.yaml in dir: the project name and the defaults of
@@ -42,7 +43,7 @@ func LoadProject(dir string) (*Project, error) {
 	if doc.Name == "" {
 		return nil, fmt.Errorf("%s: name is required", path)
 	}
-	p := &Project{Name: doc.Name, Defaults: config.Values{}}
+	p := &Project{Name: doc.Name, Defaults: config.Values{}, Required: map[string]string{}}
 	for key, node := range doc.Config {
 		full := key
 		if !strings.Contains(key, ":") {
@@ -59,7 +60,10 @@ func LoadProject(dir string) (*Project, error) {
 			} else if v, ok := spec["value"]; ok {
 				value = v
 			} else {
-				p.Required = append(p.Required, full)
+				if strings.HasPrefix(full, doc.Name+":") {
+					// The CLI requires only the project's own keys.
+					p.Required[full] = key
+				}
 				continue
 			}
 		} else if err := node.Decode(&value); err != nil {
@@ -71,30 +75,71 @@ func LoadProject(dir string) (*Project, error) {
 		}
 		p.Defaults[full] = s
 	}
-	sort.Strings(p.Required)
 	return p, nil
 }
 
-// MissingRequired returns an error naming the keys Pulumi.yaml requires
-// that values do not set, as the Pulumi CLI would refuse them.
-func (p *Project) MissingRequired(values config.Values) error {
+// MissingRequired returns the error the Pulumi CLI gives a stack that
+// does not set keys Pulumi.yaml requires, word for word
+// (pkg/workspace/config.go, missingStackConfigurationKeysError, CLI
+// 3.276.0; tests/engine compares them).
+func (p *Project) MissingRequired(stack string, values config.Values) error {
 	var missing []string
-	for _, key := range p.Required {
-		if _, ok := values[key]; !ok {
-			missing = append(missing, key)
+	for full, declared := range p.Required {
+		if _, ok := values[full]; !ok {
+			missing = append(missing, declared)
 		}
 	}
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: required by Pulumi.yaml (declared without a default); set it in the stack file", strings.Join(missing, ", "))
+	sort.Strings(missing)
+	noun, list := "value", "'"+missing[0]+"'"
+	if len(missing) > 1 {
+		noun = "values"
+		var b strings.Builder
+		for i, key := range missing {
+			switch {
+			case i == len(missing)-1:
+				fmt.Fprintf(&b, "and '%s'", key)
+			case i == len(missing)-2:
+				fmt.Fprintf(&b, "'%s' ", key)
+			default:
+				fmt.Fprintf(&b, "'%s', ", key)
+			}
+		}
+		list = b.String()
+	}
+	return fmt.Errorf("Stack '%s' is missing configuration %s %s", stack, noun, list)
 }
 
 // LoadStackConfig reads a Pulumi.<stack>.yaml file's config block as the
-// engine would pass it to the program: scalars as strings, objects and
-// lists as JSON. Secure values cannot be decrypted offline and become a
-// placeholder.
+// engine would pass it to the program (LoadStackFile).
 func LoadStackConfig(path string) (config.Values, error) {
+	f, err := LoadStackFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Values, nil
+}
+
+// StackFile is a stack file's config as the engine passes it.
+type StackFile struct {
+	// Values are scalars as strings, objects and lists as JSON.
+	Values config.Values
+	// SecretKeys are the keys holding a secure value, at the top or
+	// anywhere inside (`pulumi config set --secret --path`): the engine
+	// tells the program they are secret, and so does the offline engine.
+	SecretKeys []string
+}
+
+// securePlaceholder stands for a secure value, which cannot be decrypted
+// offline.
+const securePlaceholder = "offline-placeholder-secret"
+
+// LoadStackFile reads a Pulumi.<stack>.yaml file's config block. Secure
+// values, top-level or nested, cannot be decrypted offline: each becomes
+// a placeholder and its key is listed as secret.
+func LoadStackFile(path string) (*StackFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the stack file: %w", err)
@@ -105,22 +150,58 @@ func LoadStackConfig(path string) (config.Values, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s is not a stack file: %w", path, err)
 	}
-	values := config.Values{}
-	for key, v := range doc.Config {
+	out := &StackFile{Values: config.Values{}}
+	for _, key := range sortedKeys(doc.Config) {
 		if !strings.Contains(key, ":") {
 			return nil, fmt.Errorf("%s: config key %q needs a namespace (for example %s:%s)", path, key, config.Namespace, key)
 		}
-		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
-			values[key] = "offline-placeholder-secret"
-			continue
+		v, secret := unsecure(normalize(doc.Config[key]))
+		if secret {
+			out.SecretKeys = append(out.SecretKeys, key)
 		}
 		s, err := configString(v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", path, key, err)
 		}
-		values[key] = s
+		out.Values[key] = s
 	}
-	return values, nil
+	return out, nil
+}
+
+// unsecure replaces every {secure: ...} in v with the placeholder and says
+// whether there was one.
+func unsecure(v any) (any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["secure"]; ok && len(x) == 1 {
+			return securePlaceholder, true
+		}
+		found := false
+		for k, e := range x {
+			var s bool
+			x[k], s = unsecure(e)
+			found = found || s
+		}
+		return x, found
+	case []any:
+		found := false
+		for i, e := range x {
+			var s bool
+			x[i], s = unsecure(e)
+			found = found || s
+		}
+		return x, found
+	}
+	return v, false
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // StackNameFromPath returns NAME for a Pulumi.NAME.yaml file, or the file's

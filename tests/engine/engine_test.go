@@ -151,15 +151,25 @@ func program(mutate pulumi.ResourceTransform) pulumi.RunFunc {
 // work directory of its own.
 func (e *env) stack(t *testing.T, name string, run pulumi.RunFunc) auto.Stack {
 	t.Helper()
+	data, err := os.ReadFile(filepath.Join(e.project, "Pulumi."+name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.stackFile(t, name, string(data), run)
+}
+
+// stackFile creates (or selects) a stack whose stack file is body.
+func (e *env) stackFile(t *testing.T, name, body string, run pulumi.RunFunc) auto.Stack {
+	t.Helper()
 	work := filepath.Join(e.scratch, "work-"+name)
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"Pulumi.yaml", "Pulumi." + name + ".yaml"} {
-		data, err := os.ReadFile(filepath.Join(e.project, f))
-		if err != nil {
-			t.Fatal(err)
-		}
+	project, err := os.ReadFile(filepath.Join(e.project, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, data := range map[string][]byte{"Pulumi.yaml": project, "Pulumi." + name + ".yaml": []byte(body)} {
 		if err := os.WriteFile(filepath.Join(work, f), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -213,6 +223,22 @@ func newRun() (*run, chan events.EngineEvent, *sync.WaitGroup) {
 	return r, ch, &wg
 }
 
+// drain waits for the event stream to end. A run that fails before the
+// engine starts (bad configuration) never opens it, and the Automation
+// API then never closes it: wait a little, not forever.
+func drain(wg *sync.WaitGroup, err error) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	if err == nil {
+		<-done
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+}
+
 // resources is the planned resource set as "type name" lines: what the
 // program registers, without the stack, the engine's default providers and
 // the stack references it reads.
@@ -252,7 +278,7 @@ func (e *env) preview(t *testing.T, s auto.Stack, more ...optpreview.Option) (*r
 	r, ch, wg := newRun()
 	start := time.Now()
 	_, err := s.Preview(context.Background(), append([]optpreview.Option{optpreview.PolicyPacks(e.pack), optpreview.EventStreams(ch)}, more...)...)
-	wg.Wait()
+	drain(wg, err)
 	t.Logf("preview of %s: %s", s.Name(), time.Since(start).Round(time.Second))
 	return r, err
 }
@@ -395,6 +421,43 @@ func TestRealEngine(t *testing.T) {
 		}
 	})
 
+	// Pulumi.yaml declares costCenter without a default: the CLI refuses
+	// a stack without it, and cmd/offline says the same words.
+	t.Run("a missing costCenter is refused in the CLI's words", func(t *testing.T) {
+		data, err := os.ReadFile(filepath.Join(e.project, "Pulumi.dev.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []string
+		for _, line := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(line, "  ml-platform:costCenter:") {
+				kept = append(kept, line)
+			}
+		}
+		body := strings.Join(kept, "\n")
+		s := e.stackFile(t, "costless", body, program(nil))
+		_, cliErr := e.preview(t, s)
+		if cliErr == nil {
+			t.Fatal("the CLI previewed a stack without costCenter")
+		}
+		path := filepath.Join(e.scratch, "Pulumi.costless.yaml")
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		project, err := offline.LoadProject(e.project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		values, err := offline.LoadStackConfig(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, offErr := offline.Preview(offline.Options{Project: project, Stack: "costless", Values: values, Dir: e.project})
+		if offErr == nil || !strings.Contains(cliErr.Error(), offErr.Error()) {
+			t.Fatalf("cmd/offline says %v; the CLI says:\n%v", offErr, cliErr)
+		}
+	})
+
 	t.Run("up refuses the shipped placeholder", func(t *testing.T) {
 		_, err := dev.Up(context.Background())
 		if err == nil {
@@ -407,6 +470,12 @@ func TestRealEngine(t *testing.T) {
 
 	t.Run("up of dev, then preview of prod reads dev through the backend", func(t *testing.T) {
 		setConfig(t, dev, "ml-platform:cluster.publicAccessCidrs[0]", "198.18.0.0/24")
+		// An alert address set as a secret, by path, as README says to.
+		const secretEmail = "ml-alerts@acme-corp.io"
+		if err := dev.SetConfigWithOptions(context.Background(), "ml-platform:cost.alertEmails[0]",
+			auto.ConfigValue{Value: secretEmail, Secret: true}, &auto.ConfigOptions{Path: true}); err != nil {
+			t.Fatal(err)
+		}
 		// Update plans (preview --save-plan, up --plan) cannot carry this
 		// program: in an update the Go SDK rehydrates the resource
 		// references among pulumi-eks's outputs (the node role, the
@@ -426,9 +495,49 @@ func TestRealEngine(t *testing.T) {
 
 		r, ch, wg := newRun()
 		res, err := dev.Up(context.Background(), optup.PolicyPacks(e.pack), optup.EventStreams(ch))
-		wg.Wait()
+		drain(wg, err)
 		if err != nil {
 			t.Fatalf("up of dev: %v\n%s", err, strings.Join(r.diagnoses, "\n"))
+		}
+		// The checkpoint as the backend stores it (`stack export`, as the
+		// Automation API runs it, decrypts secrets with --show-secrets).
+		checkpoint, err := os.ReadFile(filepath.Join(e.stateDir, ".pulumi", "stacks", "ml-platform", "dev.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored struct {
+			Checkpoint struct {
+				Latest json.RawMessage `json:"latest"`
+			} `json:"checkpoint"`
+		}
+		if err := json.Unmarshal(checkpoint, &stored); err != nil {
+			t.Fatal(err)
+		}
+		state := struct{ Deployment json.RawMessage }{stored.Checkpoint.Latest}
+		if strings.Contains(string(state.Deployment), secretEmail) {
+			var doc struct {
+				Resources []struct {
+					URN     string         `json:"urn"`
+					Inputs  map[string]any `json:"inputs"`
+					Outputs map[string]any `json:"outputs"`
+				} `json:"resources"`
+			}
+			_ = json.Unmarshal(state.Deployment, &doc)
+			var where []string
+			for _, r := range doc.Resources {
+				for kind, props := range map[string]map[string]any{"inputs": r.Inputs, "outputs": r.Outputs} {
+					for k, v := range props {
+						if data, _ := json.Marshal(v); strings.Contains(string(data), secretEmail) {
+							where = append(where, fmt.Sprintf("%s %s.%s", r.URN, kind, k))
+						}
+					}
+				}
+			}
+			sort.Strings(where)
+			t.Errorf("the secret alert address is in dev's state in the clear:\n  %s", strings.Join(where, "\n  "))
+		}
+		if !strings.Contains(string(state.Deployment), "ciphertext") {
+			t.Errorf("dev's state holds no secret at all")
 		}
 		if _, ok := res.Outputs[platform.PromotionOutput]; !ok {
 			t.Fatalf("dev exports no %q output after up; outputs: %v", platform.PromotionOutput, slices.Sorted(mapKeys(res.Outputs)))
