@@ -312,9 +312,9 @@ func parseBedrock(project, stack string, env conventions.Environment, region str
 		set(&b.Application.Namespace, a.Namespace)
 		set(&b.Application.ServiceAccount, a.ServiceAccount)
 	}
-	for field, v := range map[string]string{"namespace": b.Application.Namespace, "serviceAccount": b.Application.ServiceAccount} {
-		if !dnsLabel.MatchString(v) {
-			p.add(key+".application."+field, "%q is not a Kubernetes name (lowercase letters, digits and dashes, at most 63)", v)
+	for _, f := range []struct{ field, v string }{{"namespace", b.Application.Namespace}, {"serviceAccount", b.Application.ServiceAccount}} {
+		if !dnsLabel.MatchString(f.v) {
+			p.add(key+".application."+f.field, "%q is not a Kubernetes name (lowercase letters, digits and dashes, at most 63)", f.v)
 		}
 	}
 
@@ -444,9 +444,12 @@ func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) G
 			p.add(k, "unknown filter type; allowed: %s", strings.Join(types, ", "))
 			continue
 		}
-		for field, v := range map[string]*string{"input": f.Input, "output": f.Output} {
-			if v != nil && !slices.Contains(strengths, *v) {
-				p.add(k+"."+field, "%q; allowed: %s", *v, strings.Join(strengths, ", "))
+		for _, s := range []struct {
+			field string
+			v     *string
+		}{{"input", f.Input}, {"output", f.Output}} {
+			if s.v != nil && !slices.Contains(strengths, *s.v) {
+				p.add(k+"."+s.field, "%q; allowed: %s", *s.v, strings.Join(strengths, ", "))
 			}
 		}
 		set(&g.ContentFilters[i].Input, f.Input)
@@ -546,19 +549,22 @@ func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) G
 		}
 	}
 
-	for field, v := range map[string]*float64{"groundingThreshold": gi.GroundingThreshold, "relevanceThreshold": gi.RelevanceThreshold} {
-		if v != nil && (*v < 0 || *v > catalog.GuardrailGroundingThresholdMax) {
-			p.add(key+"."+field, "%g is outside the allowed 0 (off) to %g", *v, catalog.GuardrailGroundingThresholdMax)
+	for _, t := range []struct {
+		field string
+		v     *float64
+	}{{"groundingThreshold", gi.GroundingThreshold}, {"relevanceThreshold", gi.RelevanceThreshold}} {
+		if t.v != nil && (*t.v < 0 || *t.v > catalog.GuardrailGroundingThresholdMax) {
+			p.add(key+"."+t.field, "%g is outside the allowed 0 (off) to %g", *t.v, catalog.GuardrailGroundingThresholdMax)
 		}
 	}
 	set(&g.GroundingThreshold, gi.GroundingThreshold)
 	set(&g.RelevanceThreshold, gi.RelevanceThreshold)
-	for field, v := range map[string]*string{"blockedInputMessage": gi.BlockedInputMessage, "blockedOutputMessage": gi.BlockedOutputMessage} {
-		if v == nil {
-			continue
-		}
-		if *v == "" || len(*v) > catalog.GuardrailMessageMax {
-			p.add(key+"."+field, "%d characters; allowed: 1 to %d", len(*v), catalog.GuardrailMessageMax)
+	for _, m := range []struct {
+		field string
+		v     *string
+	}{{"blockedInputMessage", gi.BlockedInputMessage}, {"blockedOutputMessage", gi.BlockedOutputMessage}} {
+		if m.v != nil && (*m.v == "" || len(*m.v) > catalog.GuardrailMessageMax) {
+			p.add(key+"."+m.field, "%d characters; allowed: 1 to %d", len(*m.v), catalog.GuardrailMessageMax)
 		}
 	}
 	set(&g.BlockedInputMessage, gi.BlockedInputMessage)

@@ -433,8 +433,8 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	}
 	if in.RootVolumeGiB != nil {
 		g.RootVolumeGiB = *in.RootVolumeGiB
-		if g.RootVolumeGiB < 20 || g.RootVolumeGiB > 16384 {
-			p.add(key+".rootVolumeGiB", "%d is outside the allowed 20 to 16384 GiB", g.RootVolumeGiB)
+		if g.RootVolumeGiB < catalog.RootVolumeMinGiB || g.RootVolumeGiB > catalog.RootVolumeMaxGiB {
+			p.add(key+".rootVolumeGiB", "%d is outside the allowed %d to %d GiB", g.RootVolumeGiB, catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)
 		}
 	}
 

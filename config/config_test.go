@@ -480,3 +480,33 @@ func TestCapacityReservations(t *testing.T) {
 		require.ErrorContains(t, err, tc.want)
 	}
 }
+
+// TestErrorsInOneOrder: one bad stack file gives the same errors in the
+// same order on every run (validators once ranged over Go maps, whose
+// order changes from run to run).
+func TestErrorsInOneOrder(t *testing.T) {
+	values := with(base(), KeyBedrock, obj(map[string]any{
+		"models":      []string{"amazon.nova-lite-v1:0"},
+		"application": map[string]any{"namespace": "Bad_NS", "serviceAccount": "Bad_SA"},
+		"guardrail": map[string]any{
+			"contentFilters":     map[string]any{"INSULTS": map[string]any{"input": "LOUD", "output": "QUIET"}, "HATE": map[string]any{"input": "X", "output": "Y"}},
+			"groundingThreshold": 5, "relevanceThreshold": 7,
+			"blockedInputMessage": "", "blockedOutputMessage": "",
+		},
+	}), KeyCluster, obj(map[string]any{"addons": map[string]string{"istio": "1", "linkerd": "2", "cilium": "3"}}))
+	_, first := Parse("ml-platform", "dev", values)
+	if first == nil {
+		t.Fatal("the bad file parsed")
+	}
+	for _, want := range []string{"application.namespace", "application.serviceAccount", "INSULTS.input", "INSULTS.output",
+		"groundingThreshold", "relevanceThreshold", "blockedInputMessage", "blockedOutputMessage", "addons.cilium"} {
+		if !strings.Contains(first.Error(), want) {
+			t.Fatalf("no error for %s:\n%v", want, first)
+		}
+	}
+	for range 50 {
+		if _, err := Parse("ml-platform", "dev", values); err.Error() != first.Error() {
+			t.Fatalf("the same file gave errors in another order:\n%v\n---\n%v", first, err)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func Render(s *catalog.ChartScheduling, values map[string]any) (Placement, error
 		keys, kok := at(values, s.InstanceLabelKeysPath)
 		vals, vok := at(values, s.InstanceLabelValuesPath)
 		if kok || vok {
-			ks, vs := strings(keys), strings(vals)
+			ks, vs := stringList(keys), stringList(vals)
 			if !kok {
 				ks = []string{s.DefaultTerms[0][0].Key}
 			}
@@ -177,7 +177,7 @@ func decodeTerms(v any) ([][]catalog.Requirement, error) {
 		var term []catalog.Requirement
 		for _, e := range exprs {
 			em, _ := e.(map[string]any)
-			term = append(term, catalog.Requirement{Key: str(em["key"]), Operator: str(em["operator"]), Values: strings(em["values"])})
+			term = append(term, catalog.Requirement{Key: str(em["key"]), Operator: str(em["operator"]), Values: stringList(em["values"])})
 		}
 		out = append(out, term)
 	}
@@ -199,7 +199,8 @@ func str(v any) string {
 	return ""
 }
 
-func strings(v any) []string {
+// stringList reads a YAML list as strings.
+func stringList(v any) []string {
 	list, _ := v.([]any)
 	out := make([]string, 0, len(list))
 	for _, e := range list {

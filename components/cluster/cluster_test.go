@@ -511,6 +511,8 @@ func TestNodeGroupValidation(t *testing.T) {
 		}(), `"us-east-1f" has no private subnet`},
 		{"sizes", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.MinSize = 5; return s }(), "need 0 <= min (5)"},
 		{"bad role", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.Role = "batch"; return s }(), `Spec.Role: "batch"`},
+		{"root volume beyond gp3", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.RootVolumeGiB = 20000; return s }(),
+			"Spec.RootVolumeGiB: 20000; allowed: 20 to 16384"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := run(t, func(ctx *pulumi.Context) error {

@@ -35,7 +35,8 @@ type NodeGroupSpec struct {
 	AvailabilityZone string
 	// AMIType overrides the AMI type the catalog gives. Defaults to the catalog's.
 	AMIType catalog.AMIType
-	// RootVolumeGiB is the encrypted gp3 root volume size (required, >= 20).
+	// RootVolumeGiB is the encrypted gp3 root volume size
+	// (catalog.RootVolumeMinGiB to RootVolumeMaxGiB).
 	RootVolumeGiB int
 	// AllowPodIMDS raises the metadata hop limit to 2 so pods reach the
 	// node's credentials. Defaults to false (hop limit 1).
@@ -87,8 +88,9 @@ func (s NodeGroupSpec) Validate(availabilityZones []string) (Shape, error) {
 	if s.MinSize < 0 || s.MaxSize < 1 || s.MinSize > s.DesiredSize || s.DesiredSize > s.MaxSize {
 		errs = append(errs, fmt.Errorf("Spec sizes: need 0 <= min (%d) <= desired (%d) <= max (%d), max >= 1", s.MinSize, s.DesiredSize, s.MaxSize))
 	}
-	if s.RootVolumeGiB < 20 {
-		errs = append(errs, fmt.Errorf("Spec.RootVolumeGiB: %d; at least 20", s.RootVolumeGiB))
+	if s.RootVolumeGiB < catalog.RootVolumeMinGiB || s.RootVolumeGiB > catalog.RootVolumeMaxGiB {
+		errs = append(errs, fmt.Errorf("Spec.RootVolumeGiB: %d; allowed: %d to %d (catalog.RootVolumeSource)",
+			s.RootVolumeGiB, catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB))
 	}
 	shape, err := ShapeOf(s.InstanceTypes, s.Role, s.CapacityType, s.EFA)
 	if err != nil {

@@ -118,7 +118,7 @@ func (a *LustreArgs) validate() error {
 	if len(a.ClientSecurityGroups) == 0 {
 		add("ClientSecurityGroups: at least one")
 	}
-	for who := range a.ClientSecurityGroups {
+	for _, who := range slices.Sorted(maps.Keys(a.ClientSecurityGroups)) {
 		if who == "" || who == "self" {
 			add("ClientSecurityGroups: %q is not a name for clients", who)
 		}
@@ -129,17 +129,19 @@ func (a *LustreArgs) validate() error {
 	if len(a.DataRepositories) > 0 && !slices.Contains(catalog.LustreDataRepositoryTypes, a.DeploymentType) {
 		add("DataRepositories: %s file systems take no data repository associations", a.DeploymentType)
 	}
-	seen := map[string]bool{}
+	var seen []string // in the order given, so errors come in one order
 	for i, r := range a.DataRepositories {
 		if !strings.HasPrefix(r.FileSystemPath, "/") || r.FileSystemPath == "/" || r.BucketName == "" {
 			add("DataRepositories[%d]: a directory like /data and a bucket are required", i)
 		}
-		for p := range seen {
+		for _, p := range seen {
 			if strings.HasPrefix(r.FileSystemPath+"/", p+"/") || strings.HasPrefix(p+"/", r.FileSystemPath+"/") {
 				add("DataRepositories[%d]: %s overlaps %s", i, r.FileSystemPath, p)
 			}
 		}
-		seen[r.FileSystemPath] = true
+		if !slices.Contains(seen, r.FileSystemPath) {
+			seen = append(seen, r.FileSystemPath)
+		}
 	}
 	return errors.Join(errs...)
 }

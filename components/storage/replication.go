@@ -52,9 +52,9 @@ func (a *ReplicationArgs) validate() error {
 		a.DestinationKeyARN == nil || len(a.DependsOn) == 0 || len(a.Tags) == 0 {
 		add("Partition, AccountID, SourceBucket, DestinationBucket, DestinationKeyARN, DependsOn, Tags: required")
 	}
-	for field, alias := range map[string]string{"SourceKeyAlias": a.SourceKeyAlias, "DestinationKeyAlias": a.DestinationKeyAlias} {
-		if !strings.HasPrefix(alias, "alias/") {
-			add("%s: %q is not a key alias (alias/...)", field, alias)
+	for _, k := range [][2]string{{"SourceKeyAlias", a.SourceKeyAlias}, {"DestinationKeyAlias", a.DestinationKeyAlias}} {
+		if !strings.HasPrefix(k[1], "alias/") {
+			add("%s: %q is not a key alias (alias/...)", k[0], k[1])
 		}
 	}
 	if a.SourceRegion == "" || a.SourceRegion == a.DestinationRegion {

@@ -13,12 +13,15 @@
 // converting: a rule never panics and never reports a violation on a value it
 // cannot see.
 //
-// Rules are grouped by concern, one file each: tagging.go, encryption.go,
-// network.go (isolation), cost.go (spot and cost), iam.go and
-// availability.go. Helpers shared between them read the Environment tag
+// Rules are grouped by concern, one file each, as policies/README.md
+// presents them: tagging.go, encryption.go, network.go (isolation),
+// audit.go (audit and logging), cost.go (spot and cost), iam.go,
+// availability.go, safety.go and bedrock.go (generative AI safety),
+// deploy*.go (deploy readiness: enums, SageMaker, storage) and access.go
+// (access flows). Helpers shared between them read the Environment tag
 // (env.go), IAM-style policy documents (policydoc.go), node groups and
-// NodePools (compute.go) and references between resources for stack rules
-// (refs.go).
+// NodePools (nodes.go), properties (props.go), the catalog (catalog.go) and
+// references between resources for stack rules (refs.go).
 //
 // Adding a rule: write its Check in the file of its concern, register it in
 // that file's init, and add a passing case, a firing case and an
