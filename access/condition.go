@@ -22,7 +22,6 @@ const (
 
 func and(a, b tri) tri { return min(a, b) }
 func or(a, b tri) tri  { return max(a, b) }
-func not(a tri) tri    { return yes - a }
 
 func triOf(b bool) tri {
 	if b {

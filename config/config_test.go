@@ -216,8 +216,8 @@ func TestErrors(t *testing.T) {
 		{"region typo", "dev", with(base(), KeyRegion, "eu-west-22"), []string{`aws:region: "eu-west-22" is not a commercial AWS region the provider knows; closest: eu-west-2, eu-west-1, eu-west-3`}},
 		{"missing team", "dev", with(base(), KeyTeam, " "), []string{"ml-platform:team: required"}},
 		{"missing cost center", "dev", with(base(), KeyCostCenter, "<delete>"), []string{"ml-platform:costCenter: required"}},
-		{"unknown top-level key", "dev", with(base(), "ml-platform:netwrok", "{}"),
-			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:bedrock, ml-platform:cluster, ml-platform:compliance, ml-platform:cost, ml-platform:costCenter, ml-platform:environment, ml-platform:network, ml-platform:observability, ml-platform:policySettings"}},
+		{"unknown top-level key", "dev", with(base(), "ml-platform:netwrok", "{}"), //nolint:misspell // the typo is the input
+			[]string{"ml-platform:netwrok: unknown key; allowed: ml-platform:bedrock, ml-platform:cluster, ml-platform:compliance, ml-platform:cost, ml-platform:costCenter, ml-platform:environment, ml-platform:network, ml-platform:observability, ml-platform:policySettings"}}, //nolint:misspell // the typo is the input
 		{"required tag overridden", "dev", with(base(), KeyTags, obj(map[string]string{"Team": "x"})),
 			[]string{"ml-platform:tags.Team: is set by the platform and cannot be overridden; set ml-platform:team instead"}},
 		{"reserved tag prefix", "dev", with(base(), KeyTags, obj(map[string]string{"aws:foo": "x"})),
@@ -386,9 +386,9 @@ func TestPlaceholdersAreNotErrors(t *testing.T) {
 	require.Len(t, dev.Placeholders, 1)
 	require.Equal(t, "ml-platform:cluster.publicAccessCidrs[0]", dev.Placeholders[0].Key)
 
-	real, err := Parse("ml-platform", "prod", base())
+	prod, err := Parse("ml-platform", "prod", base())
 	require.NoError(t, err)
-	require.Empty(t, real.Placeholders)
+	require.Empty(t, prod.Placeholders)
 }
 
 func TestServiceLinkedRolesComplianceAndPodIMDS(t *testing.T) {

@@ -51,13 +51,13 @@ func CheckDeployTools(t Tools) error {
 			errs = append(errs, fmt.Errorf("%s: %w", tool.Command, err))
 			continue
 		}
-		min, ok := tool.MinVersions[version[0]]
+		least, ok := tool.MinVersions[version[0]]
 		if !ok {
-			min = tool.MinVersions[0]
+			least = tool.MinVersions[0]
 		}
-		if older(version, parseVersion(min)) {
+		if older(version, parseVersion(least)) {
 			errs = append(errs, fmt.Errorf("%s: version %d.%d.%d; pulumi-eks needs at least %s (install: %s)",
-				tool.Command, version[0], version[1], version[2], min, tool.Install))
+				tool.Command, version[0], version[1], version[2], least, tool.Install))
 		}
 	}
 	if len(errs) > 0 {

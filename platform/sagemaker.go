@@ -171,10 +171,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	// Job settings: known strings, but the key, subnets and group are outputs.
 	jobs := func(build func(smc.JobSettings) string) pulumi.StringOutput {
 		return pulumi.All(p.Keys.ARNs[KeyData], subnets, sm.Network.SecurityGroup.ID()).ApplyT(func(v []any) string {
-			var subnetIDs []string
-			for _, id := range v[1].([]string) {
-				subnetIDs = append(subnetIDs, id)
-			}
+			subnetIDs := append([]string(nil), v[1].([]string)...)
 			return build(smc.JobSettings{RoleARN: sm.ExecutionRole.ARN, KMSKeyARN: v[0].(string), SubnetIDs: subnetIDs,
 				SecurityGroupIDs: []string{string(v[2].(pulumi.ID))}, Region: cfg.Region})
 		}).(pulumi.StringOutput)

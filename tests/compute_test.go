@@ -120,7 +120,7 @@ func TestProdEFAGroupsMatchTheCatalog(t *testing.T) {
 	}
 }
 
-// TestDevAndProdDifferAsDesigned checks DESIGN.md's environment table on
+// TestDevAndProdDifferAsDesigned checks the README's Environments table on
 // the compute layer.
 func TestDevAndProdDifferAsDesigned(t *testing.T) {
 	dev, prod := preview(t, "dev"), preview(t, "prod")
@@ -139,18 +139,18 @@ func TestDevAndProdDifferAsDesigned(t *testing.T) {
 		for _, g := range res.Config.Cluster.NodeGroups {
 			ng := named(byType(res, "aws:eks/nodeGroup:NodeGroup"), "cluster-"+g.Name)
 			capacity := str(ng.Inputs, "capacityType")
-			min := obj(ng.Inputs, "scalingConfig")["minSize"].NumberValue()
+			minSize := obj(ng.Inputs, "scalingConfig")["minSize"].NumberValue()
 			switch {
 			case g.Role == conventions.RoleTraining:
 				require.Equal(t, "SPOT", capacity, "%s/%s: training is spot", res.Stack, g.Name)
 			case g.Role == conventions.RoleInference && res.Config.Environment.ProdLike():
 				require.Equal(t, "ON_DEMAND", capacity, "prod inference is on-demand")
-				require.GreaterOrEqual(t, min, 2.0, "prod inference keeps two instances")
+				require.GreaterOrEqual(t, minSize, 2.0, "prod inference keeps two instances")
 				require.Greater(t, len(arr(ng.Inputs, "subnetIds")), 1, "across AZs")
 			}
 			typ, _ := catalog.LookupInstanceType(g.InstanceTypes[0])
 			if typ.IsAccelerated() && g.Role == conventions.RoleTraining {
-				require.Equal(t, 0.0, min, "%s/%s: training accelerators scale to zero", res.Stack, g.Name)
+				require.Equal(t, 0.0, minSize, "%s/%s: training accelerators scale to zero", res.Stack, g.Name)
 			}
 		}
 		logs := named(byType(res, "aws:cloudwatch/logGroup:LogGroup"), "cluster-control-plane-logs")

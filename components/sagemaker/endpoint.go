@@ -138,12 +138,12 @@ func (a *EndpointArgs) validate() (catalog.SageMakerInstance, error) {
 		if !catalog.SageMakerTypeFor(a.InstanceType, catalog.SageMakerHosting) {
 			add("InstanceType: %q is not a SageMaker hosting type", a.InstanceType)
 		}
-		min := 1
+		least := 1
 		if a.Kind == Async {
-			min = 0
+			least = 0
 		}
-		if a.MinInstances < min || a.MaxInstances < max(a.MinInstances, 1) {
-			add("MinInstances, MaxInstances: %d to %d; allowed: %d <= min <= max, max >= 1", a.MinInstances, a.MaxInstances, min)
+		if a.MinInstances < least || a.MaxInstances < max(a.MinInstances, 1) {
+			add("MinInstances, MaxInstances: %d to %d; allowed: %d <= min <= max, max >= 1", a.MinInstances, a.MaxInstances, least)
 		}
 		if a.Kind != Async && a.TargetInvocationsPerInstance < 1 {
 			add("TargetInvocationsPerInstance: %d must be positive", a.TargetInvocationsPerInstance)

@@ -66,7 +66,10 @@ func list(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", t.Name, acc, t.VCPUs, t.MemoryGiB, t.MaxEFAInterfaces, t.NetworkCards,
 			bw, price, strings.Join(t.Regions, " "))
 	}
-	w.Flush()
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
 	fmt.Fprintf(stdout, "\n%d instance types, %d regions. Sources:\n", len(types), len(catalog.Regions()))
 	for _, s := range sources() {
 		fmt.Fprintf(stdout, "  %s (recorded %s): %s\n", s.Name, s.Recorded, s.URL)
@@ -131,7 +134,10 @@ func recommend(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", i+1, c.Name, c.Nodes, usd(c.USDPerHour), usd(c.SpotUSDPerHour), c.Why)
 		}
-		tw.Flush()
+		if err := tw.Flush(); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
 		if *top > 0 && len(ranked) > *top {
 			fmt.Fprintf(stdout, "  ... %d more (--top 0 shows all)\n", len(ranked)-*top)
 		}

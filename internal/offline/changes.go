@@ -52,8 +52,8 @@ func readChanges(path string) ([]string, error) {
 	}
 	if doc.Steps == nil {
 		// An empty preview has no steps key; anything else is not a preview.
-		var any map[string]json.RawMessage
-		if json.Unmarshal(data, &any) != nil || any["changeSummary"] == nil {
+		var top map[string]json.RawMessage
+		if json.Unmarshal(data, &top) != nil || top["changeSummary"] == nil {
 			return nil, fmt.Errorf("%s: not the output of `pulumi preview --json` (no steps, no changeSummary)", path)
 		}
 		return []string{}, nil

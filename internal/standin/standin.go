@@ -93,8 +93,6 @@ func (s *Server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 	region := ""
 	if v, ok := args["region"]; ok && v.IsString() {
 		region = v.StringValue()
-	} else if v, ok := req.GetVariables()["aws:config:region"]; ok {
-		region = v
 	}
 	var tags resource.PropertyMap
 	if dt, ok := args["defaultTags"]; ok && dt.IsObject() {
@@ -234,7 +232,7 @@ func (s *Server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	monitor := pulumirpc.NewResourceMonitorClient(conn)
 	reg, err := monitor.RegisterResource(ctx, &pulumirpc.RegisterResourceRequest{
 		Type: req.GetType(), Name: req.GetName(), Parent: req.GetParent(), Custom: false,

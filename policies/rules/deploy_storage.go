@@ -97,8 +97,8 @@ func checkSteps(where string, rule property.Map, listKey, daysKey, expireKey, ex
 	var out []string
 	prev := lifecycleStep{class: ""}
 	for i, s := range steps {
-		if min := catalog.S3MinDaysBeforeTransition(s.class); s.days < float64(min) {
-			out = append(out, fmt.Sprintf("%s moves objects to %s after %.0f days: S3 needs at least %d", where, s.class, s.days, min))
+		if least := catalog.S3MinDaysBeforeTransition(s.class); s.days < float64(least) {
+			out = append(out, fmt.Sprintf("%s moves objects to %s after %.0f days: S3 needs at least %d", where, s.class, s.days, least))
 		}
 		if i > 0 {
 			switch {
