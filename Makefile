@@ -17,7 +17,7 @@ fmt:
 	gofmt -w $$(find . -name '*.go' -not -path './.git/*')
 
 golden:         ## refresh golden files; review the diff before committing
-	go test ./tests ./components/cluster ./components/cost ./components/keys ./components/network -update
+	go test ./tests ./components/cluster ./components/cost ./components/keys ./components/network ./components/observability -update
 
 fixtures:       ## regenerate the stack-export fixtures under policies/testdata
 	go test ./policies/rules -run TestAuditFixtures -update-fixtures

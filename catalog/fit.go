@@ -159,7 +159,7 @@ func Recommend(req FitRequest) (ranked, skipped []Candidate, rule string) {
 		}
 		if ReservationUsuallyNeeded(t.Name) {
 			c.ReservationUsually = true
-			c.Why += "; usually only through a capacity reservation or Capacity Block (README, Capacity reservations)"
+			c.Why += "; usually only through a capacity reservation or Capacity Block (docs/configuration.md, Capacity reservations and Capacity Blocks)"
 		}
 		ranked = append(ranked, c)
 	}

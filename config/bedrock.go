@@ -117,7 +117,8 @@ type KnowledgeBase struct {
 	// IndexName is the vector index in the collection.
 	IndexName string
 	// IndexCreated says the index exists (it has no AWS resource: see
-	// README): the knowledge base and data source are created only then.
+	// docs/bedrock.md, Knowledge base): the knowledge base and data source
+	// are created only then.
 	IndexCreated bool
 	// StandbyReplicas keeps the collection's standby replicas (prod).
 	StandbyReplicas bool

@@ -243,7 +243,7 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 			alternative = "; outside prod you may instead open the public endpoint with publicAccessCidrs"
 		}
 		p.add(key+".deployerCidrs", "required: the API endpoint is private, so `pulumi up` can create Kubernetes objects only "+
-			"from networks the control-plane security group admits; allowed: the CIDR blocks of your VPN, office or CI runner (see README, Reaching the cluster API)%s", alternative)
+			"from networks the control-plane security group admits; allowed: the CIDR blocks of your VPN, office or CI runner (see docs/deploying.md, Reaching the cluster API)%s", alternative)
 	}
 
 	if in.NodeGroups != nil {

@@ -16,7 +16,7 @@ import (
 
 // Flow declarations: each domain says who must reach what, from which
 // network, and what must be refused; access-flows-hold proves them against
-// the plan's policies (README, Access flows).
+// the plan's policies (docs/compliance-and-access.md, Access flows).
 
 // Where flows come from.
 const (

@@ -72,7 +72,7 @@ func TestCLIPreviewJSON(t *testing.T) {
 			}
 			dec := json.NewDecoder(strings.NewReader(out))
 			dec.DisallowUnknownFields()
-			require.NoError(t, dec.Decode(&doc), "the JSON has exactly the fields DESIGN.md lists (and README's additions)")
+			require.NoError(t, dec.Decode(&doc), "the JSON has exactly the fields docs/offline.md lists")
 			require.NotNil(t, doc.Advisories, "advisories is a list, empty when there are none")
 			require.Equal(t, stack, doc.Stack)
 			require.Equal(t, "ml-platform", doc.Project)

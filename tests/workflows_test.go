@@ -52,7 +52,7 @@ func readWorkflow(t *testing.T, name string) workflow {
 var pinned = regexp.MustCompile(`^[a-z0-9-]+/[a-z0-9-]+@[0-9a-f]{40}$`)
 
 // TestWorkflowsKeepTheirPromises checks what actionlint cannot: the
-// workflows do what README's "CI/CD and promotion" says.
+// workflows do what docs/cicd.md says.
 func TestWorkflowsKeepTheirPromises(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)

@@ -100,8 +100,9 @@ func AcceleratorReleases(nvidia, neuron, efa bool) []Release {
 			// with defaultScheduler.enabled. The default scheduler places
 			// pods by the device plugin's aws.amazon.com/neuron* resources;
 			// what the extension adds is contiguous core allocation for
-			// pods asking for part of a device, which README lists as not
-			// provided (catalog.NeuronSchedulerSource).
+			// pods asking for part of a device, which the README's
+			// Architecture table (workloads/) lists as off
+			// (catalog.NeuronSchedulerSource).
 			"scheduler":        map[string]any{"enabled": false},
 			"defaultScheduler": map[string]any{"enabled": false},
 			"npd":              map[string]any{"enabled": false},

@@ -33,6 +33,6 @@
 //   - A knowledge base on OpenSearch Serverless needs the vector index to
 //     exist (faiss engine) when it is created, and no AWS resource creates
 //     an index: the component stops before the knowledge base until the
-//     index exists (README, "Knowledge base"). An encryption policy must
+//     index exists (docs/bedrock.md, "Knowledge base"). An encryption policy must
 //     match the collection before it is created.
 package bedrock

@@ -436,7 +436,7 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *Cluster
 		}
 	}
 	// The private endpoint from where `pulumi up` runs: without this, every
-	// Helm chart and Kubernetes object times out (README, Reaching the cluster API).
+	// Helm chart and Kubernetes object times out (docs/deploying.md, Reaching the cluster API).
 	for i, block := range args.DeployerCIDRs {
 		ruleName := fmt.Sprintf("%s-api-from-deployers-%d", name, i)
 		if _, err := vpc.NewSecurityGroupIngressRule(ctx, ruleName, &vpc.SecurityGroupIngressRuleArgs{

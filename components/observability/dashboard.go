@@ -112,7 +112,7 @@ func DashboardBody(r Resolved) string {
 	cluster := []string{r.ClusterName}
 	d.Widgets = append(d.Widgets, Widget{Type: "text", X: 0, Y: 0, Width: 24, Height: 2, Properties: WidgetProperties{
 		Markdown: fmt.Sprintf("## %s\nAccelerators, nodes and interruptions of cluster `%s`, then endpoints, file systems and NAT. "+
-			"Alarms go to the stack's alert topic (README, Operating the platform).", r.ClusterName, r.ClusterName)}})
+			"Alarms go to the stack's alert topic (docs/operations.md, Operating the platform).", r.ClusterName, r.ClusterName)}})
 	y = 2
 
 	if r.NVIDIA {

@@ -216,7 +216,7 @@ func (b BuildDefinition) Definition() map[string]any {
 		// prefix and sees its siblings' checkpoints at start: the
 		// training script keeps its own under a directory named after its
 		// training job (SM_TRAINING_ENV's job_name), and this
-		// hyperparameter tells it so (README, SageMaker: Pipeline).
+		// hyperparameter tells it so (docs/sagemaker.md, Pipeline).
 		trial := maps.Clone(hyper)
 		trial["checkpoint_subdir"] = "training-job-name"
 		definition["StaticHyperParameters"] = trial

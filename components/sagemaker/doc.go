@@ -14,7 +14,7 @@
 //     adds to the network) and needs NFS between its apps and its EFS home
 //     directories. SageMaker creates that EFS and two NFS security groups
 //     itself; with RetentionPolicy Delete (dev) the EFS goes with the domain,
-//     but the groups stay and block the VPC's deletion (README, Destroying a
+//     but the groups stay and block the VPC's deletion (docs/sagemaker.md, Destroying a
 //     stack with a domain).
 //   - CreateEndpointConfig fails when a KMS key is given for an instance
 //     type with local NVMe storage (hardware-encrypted): the key is set only

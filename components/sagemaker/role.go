@@ -10,7 +10,7 @@ import (
 )
 
 // RoleScope is what one SageMaker execution role may touch. The platform
-// gives people, pipelines and serving a role each (README, Access flows):
+// gives people, pipelines and serving a role each (docs/compliance-and-access.md, Access flows):
 // the jobs role writes data and registers models, the serving role reads
 // models and writes only what endpoints produce, the Studio role opens
 // spaces and reads; none of them can do what the others do.

@@ -28,7 +28,7 @@ const usage = `usage:
   offline changes --reviewed FILE [--current FILE]   (files: pulumi preview --json)
 `
 
-// Exit codes (DESIGN.md).
+// Exit codes (docs/offline.md).
 const (
 	exitClean     = 0
 	exitMandatory = 1

@@ -66,7 +66,7 @@ func (o Options) dir() string {
 	return o.Dir
 }
 
-// Result is one offline preview: the JSON document DESIGN.md specifies.
+// Result is one offline preview: the JSON document docs/offline.md describes.
 type Result struct {
 	Stack      string            `json:"stack"`
 	Project    string            `json:"project"`

@@ -2,7 +2,7 @@
 //
 // Tags are set explicitly on every taggable resource, on top of the AWS
 // provider's default tags: mocks never apply provider defaults, and real
-// previews show defaults only in tagsAll (see DESIGN.md).
+// previews show defaults only in tagsAll.
 package tags
 
 import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"

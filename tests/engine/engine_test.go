@@ -315,22 +315,22 @@ func offlineResources(res *offline.Result) []string {
 }
 
 // sameSet fails with what only one side has.
-func sameSet(t *testing.T, what string, real, off []string) {
+func sameSet(t *testing.T, what string, engine, off []string) {
 	t.Helper()
 	var onlyReal, onlyOffline []string
-	for _, x := range real {
+	for _, x := range engine {
 		if !slices.Contains(off, x) {
 			onlyReal = append(onlyReal, x)
 		}
 	}
 	for _, x := range off {
-		if !slices.Contains(real, x) {
+		if !slices.Contains(engine, x) {
 			onlyOffline = append(onlyOffline, x)
 		}
 	}
 	if len(onlyReal)+len(onlyOffline) > 0 {
 		t.Errorf("%s differ between the real engine (%d) and cmd/offline (%d)\nonly under the real engine:\n  %s\nonly offline:\n  %s",
-			what, len(real), len(off), strings.Join(onlyReal, "\n  "), strings.Join(onlyOffline, "\n  "))
+			what, len(engine), len(off), strings.Join(onlyReal, "\n  "), strings.Join(onlyOffline, "\n  "))
 	}
 }
 
@@ -470,7 +470,7 @@ func TestRealEngine(t *testing.T) {
 
 	t.Run("up of dev, then preview of prod reads dev through the backend", func(t *testing.T) {
 		setConfig(t, dev, "ml-platform:cluster.publicAccessCidrs[0]", "198.18.0.0/24")
-		// An alert address set as a secret, by path, as README says to.
+		// An alert address set as a secret, by path, as docs/configuration.md (Secret values) says to.
 		const secretEmail = "ml-alerts@acme-corp.io"
 		if err := dev.SetConfigWithOptions(context.Background(), "ml-platform:cost.alertEmails[0]",
 			auto.ConfigValue{Value: secretEmail, Secret: true}, &auto.ConfigOptions{Path: true}); err != nil {
@@ -482,8 +482,9 @@ func TestRealEngine(t *testing.T) {
 		// control-plane security group) through the pulumi:pulumi:getResource
 		// invoke, which loads the engine's builtin default provider, a
 		// resource no preview plans; the update is refused. The workflows
-		// preview with the pack right before up instead (README, CI/CD and
-		// promotion). If this starts passing, plans have become usable.
+		// preview with the pack right before up instead (docs/cicd.md, "The
+		// update is the one judged"). If this starts passing, plans have
+		// become usable.
 		plan := filepath.Join(e.scratch, "dev-plan.json")
 		if pr, err := e.preview(t, dev, optpreview.Plan(plan)); err != nil {
 			t.Fatalf("preview --save-plan of dev: %v\n%s", err, strings.Join(pr.diagnoses, "\n"))
