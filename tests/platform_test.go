@@ -6,6 +6,7 @@ package tests
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -483,21 +484,73 @@ func TestCostEstimate(t *testing.T) {
 	require.GreaterOrEqual(t, prod.Config.Cost.MonthlyBudgetUSD, prod.Cost.MonthlyUSD)
 }
 
-// TestGoldenPlan pins each stack's plan: every resource with its inputs,
-// parent and protection, and the cost. Refresh with -update and review.
+// TestGoldenPlan pins each stack's plan in three golden files:
+//   - plan-<stack>.digest: every resource, one line each (type, URN and a
+//     hash of its inputs, parent, protection, import and dependencies), so a
+//     change to any resource shows as a changed line naming it;
+//   - plan-<stack>-documents.json: the documents people review, readable
+//     (IAM, key, bucket, topic and queue policies, dashboards, pipeline
+//     definitions), by URN and property;
+//   - plan-<stack>-summary.json: the cost, the policy findings and the
+//     outputs.
+//
+// Refresh with -update and review the diff.
 func TestGoldenPlan(t *testing.T) {
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			res := preview(t, stack)
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetIndent("", "  ")
-			require.NoError(t, enc.Encode(map[string]any{
-				"resources": res.Resources, "cost": res.Cost, "violations": res.Violations, "outputs": res.Outputs,
+			var digest bytes.Buffer
+			documents := map[string]map[string]any{}
+			for _, r := range res.Resources {
+				canon, err := json.Marshal(map[string]any{"inputs": r.Inputs, "parent": r.Parent, "protect": r.Protect,
+					"remote": r.Remote, "import": r.Import, "dependencies": r.Dependencies, "propertyDependencies": r.PropertyDependencies})
+				require.NoError(t, err)
+				sum := sha256.Sum256(canon)
+				fmt.Fprintf(&digest, "%s %s %x\n", r.Type, r.URN, sum[:8])
+				for k, v := range r.Inputs {
+					if doc, ok := reviewedDocument(k, v); ok {
+						if documents[r.URN] == nil {
+							documents[r.URN] = map[string]any{}
+						}
+						documents[r.URN][k] = doc
+					}
+				}
+			}
+			golden.Assert(t, "plan-"+stack+".digest", digest.Bytes())
+			golden.Assert(t, "plan-"+stack+"-documents.json", indentJSON(t, documents))
+			golden.Assert(t, "plan-"+stack+"-summary.json", indentJSON(t, map[string]any{
+				"cost": res.Cost, "violations": res.Violations, "outputs": res.Outputs,
 			}))
-			golden.Assert(t, "plan-"+stack+".json", buf.Bytes())
 		})
 	}
+}
+
+// reviewedDocument is a property people review as a document: a policy
+// (a JSON object with Statement), a dashboard body or a pipeline
+// definition, parsed so the golden file shows it indented.
+func reviewedDocument(key string, v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok || !strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return nil, false
+	}
+	var doc map[string]any
+	if json.Unmarshal([]byte(s), &doc) != nil {
+		return nil, false
+	}
+	_, policy := doc["Statement"]
+	if policy || key == "dashboardBody" || key == "pipelineDefinition" {
+		return doc, true
+	}
+	return nil, false
+}
+
+func indentJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	require.NoError(t, enc.Encode(v))
+	return buf.Bytes()
 }
 
 // TestInvalidConfigRegistersNothing runs the program itself (not the CLI's
