@@ -13,6 +13,7 @@ import (
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 )
 
 // Bedrock is what the stack builds on Amazon Bedrock.
@@ -91,7 +92,7 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 
 	if l := b.InvocationLogging; l != nil {
 		br.Logging, err = brc.NewInvocationLogging(ctx, "bedrock-invocation-logging", &brc.InvocationLoggingArgs{
-			Prefix: prefix, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			Prefix: prefix, Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 			BucketName: p.Buckets.Names[storage.Artifacts], KeyPrefix: invocationLogPrefix, LogsKeyARN: p.Keys.ARNs[KeyLogs],
 			RetentionDays: l.RetentionDays, Protect: cfg.Environment.ProdLike(), Text: l.Text, Image: l.Image, Embedding: l.Embedding, Video: l.Video,
 			DependsOn: []pulumi.Resource{p.Buckets.Policies[storage.Artifacts], p.Keys.Keys[KeyData]}, Tags: tagsOf,
@@ -103,7 +104,7 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 
 	extra := pulumi.StringArray{}.ToStringArrayOutput()
 	if len(b.ApplicationProfiles) > 0 || len(b.ProvisionedThroughput) > 0 {
-		args := &brc.ModelsArgs{Prefix: prefix, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+		args := &brc.ModelsArgs{Prefix: prefix, Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 			Protect: cfg.Environment.ProdLike(), Tags: tagsOf}
 		for _, ap := range b.ApplicationProfiles {
 			args.Profiles = append(args.Profiles, brc.ApplicationProfile{Name: ap.Name, Model: ap.Model})
@@ -120,7 +121,7 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 
 	if kb := b.KnowledgeBase; kb != nil {
 		br.KnowledgeBase, err = brc.NewKnowledgeBase(ctx, "bedrock-knowledge-base", &brc.KnowledgeBaseArgs{
-			Name: config.KnowledgeBaseName(cfg.Project, cfg.Name), Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+			Name: config.KnowledgeBaseName(cfg.Project, cfg.Name), Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 			VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: p.Network.PrivateSubnetIDs,
 			KMSKeyARN: p.Keys.ARNs[KeyData], BucketName: p.Buckets.Names[storage.TrainingData], Prefix: kb.Prefix,
 			EmbeddingModel: kb.EmbeddingModel, Dimensions: kb.Dimensions, Chunking: kb.Chunking, MaxTokens: kb.MaxTokens,
@@ -133,11 +134,11 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 	}
 	// Pods of the application's service account assume the invoke role;
 	// without a cluster, the trust names no service account that exists.
-	bedrockTrust := cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID,
+	bedrockTrust := cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		ClusterName: prefix, Namespace: b.Application.Namespace, ServiceAccount: b.Application.ServiceAccount}).JSON()
 	access := &brc.AccessArgs{
 		Name:      prefix + "-bedrock-app",
-		Scope:     brc.InvokeScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Models: b.Models, Streaming: b.Streaming},
+		Scope:     brc.InvokeScope{Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, Models: b.Models, Streaming: b.Streaming},
 		ExtraARNs: extra, GuardrailARN: br.Guardrail.ARN, GuardrailVersionARN: br.Guardrail.VersionARN,
 		GuardrailKeyARN: p.Keys.ARNs[KeyData], TrustPolicy: bedrockTrust, Tags: tagsOf,
 	}

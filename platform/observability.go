@@ -9,6 +9,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/observability"
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 )
 
 // buildObservability registers the stack's dashboard, alarms and event
@@ -67,7 +68,7 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 	}
 	if pr := o.Prometheus; pr != nil {
 		args.Prometheus = &observability.PrometheusArgs{
-			Partition: p.Partition, AccountID: p.AccountID,
+			Account:   awsarn.Account{Partition: p.Partition, AccountID: p.AccountID},
 			KMSKeyARN: p.Keys.ARNs[KeyLogs], KMSKeyAlias: p.Keys.Aliases[KeyLogs],
 			// Built from the name output: the collector waits for the cluster.
 			ClusterARN: pulumi.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p.Partition, cfg.Region, p.AccountID, p.Cluster.ClusterName),

@@ -20,6 +20,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
@@ -185,9 +186,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 				ServicePrincipals: alertPublishers(cfg)},
 		},
 		AliasPrefix: prefix,
-		Partition:   p.Partition,
-		Region:      cfg.Region,
-		AccountID:   p.AccountID,
+		Account:     awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		Protect:     protect,
 		DependsOn:   keyDeps,
 		Tags:        baseTags,
@@ -210,9 +209,7 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		PodCIDR:              cfg.Network.PodCIDR,
 		NATPerAZ:             cfg.Network.NATGateways == config.NATPerAZ,
 		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
-		Region:               cfg.Region,
-		Partition:            p.Partition,
-		AccountID:            p.AccountID,
+		Account:              awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
 		FlowLogKMSKeyARN:     p.Keys.ARNs[KeyLogs],
 		FlowLogGroupName:     "/aws/vpc-flow-logs/" + prefix,
@@ -325,9 +322,7 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 	l := s.Lifecycle
 	args := &storage.BucketsArgs{
 		NamePrefix: prefix,
-		Partition:  p.Partition,
-		Region:     p.Config.Region,
-		AccountID:  p.AccountID,
+		Account:    awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID},
 		DataKeyARN: p.Keys.ARNs[KeyData],
 		Lifecycle: storage.Lifecycle{
 			TrainingDataIntelligentTieringDays: l.TrainingDataIntelligentTieringDays,
@@ -457,9 +452,7 @@ func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.
 			Frequency: c.Anomaly.Frequency,
 		},
 		TopicKMSKeyARN: p.Keys.ARNs[KeyAlerts],
-		Partition:      p.Partition,
-		Region:         p.Config.Region,
-		AccountID:      p.AccountID,
+		Account:        awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID},
 		Tags:           p.Config.Tags(),
 	}
 	if c.Scope == config.BudgetScopeStack {
@@ -507,9 +500,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		OptionalAddons:        lustreAddons(cfg),
 		TrainingSetupCommands: lustreSetup(cfg),
 		NodeGroups:            specs,
-		Region:                cfg.Region,
-		Partition:             p.Partition,
-		AccountID:             p.AccountID,
+		Account:               awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		Protect:               cfg.Environment.ProdLike(),
 		NodeRepair:            cfg.Cluster.NodeRepair,
 		Tags:                  cfg.Tags(),
@@ -531,9 +522,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 			TrainingZone:           p.lustreAZ,
 			VolumeKMSKeyARN:        p.Keys.ARNs[KeyCluster],
 			VolumeKeyAlias:         p.Keys.Aliases[KeyCluster],
-			Region:                 cfg.Region,
-			Partition:              p.Partition,
-			AccountID:              p.AccountID,
+			Account:                awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 			Prod:                   cfg.Environment.ProdLike(),
 			TrainingGPULimit:       k.TrainingGPULimit,
 			InferenceGPULimit:      k.InferenceGPULimit,

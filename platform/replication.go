@@ -6,6 +6,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 )
 
 // Replica is the disaster recovery copy of the models bucket in a second
@@ -41,7 +42,7 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 	protect := cfg.Environment.ProdLike()
 	replica.Keys, err = keys.NewKeys(ctx, "replica-keys", &keys.KeysArgs{
 		Domains:     []keys.Domain{{Name: KeyData, Description: prefix + ": disaster recovery copy of the models (" + r.Region + ")"}},
-		AliasPrefix: prefix + "-replica", Partition: p.Partition, Region: r.Region, AccountID: p.AccountID,
+		AliasPrefix: prefix + "-replica", Account: awsarn.Account{Partition: p.Partition, Region: r.Region, AccountID: p.AccountID},
 		Protect: protect, Tags: tagsOf,
 	}, inReplica)
 	if err != nil {
@@ -49,7 +50,7 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 	}
 	l := cfg.Storage.Lifecycle
 	replica.Buckets, err = storage.NewBuckets(ctx, "replica-buckets", &storage.BucketsArgs{
-		NamePrefix: prefix, Partition: p.Partition, Region: r.Region, AccountID: p.AccountID,
+		NamePrefix: prefix, Account: awsarn.Account{Partition: p.Partition, Region: r.Region, AccountID: p.AccountID},
 		DataKeyARN:   replica.Keys.ARNs[KeyData],
 		DataPurposes: []string{storage.Models},
 		Lifecycle: storage.Lifecycle{
@@ -65,7 +66,7 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 		return err
 	}
 	replica.Replication, err = storage.NewReplication(ctx, "replication", &storage.ReplicationArgs{
-		RoleName: replicationRoleName(prefix), Partition: p.Partition, AccountID: p.AccountID,
+		RoleName: replicationRoleName(prefix), Account: awsarn.Account{Partition: p.Partition, AccountID: p.AccountID},
 		SourceRegion: cfg.Region, DestinationRegion: r.Region,
 		SourceBucket: p.Buckets.Names[storage.Models], DestinationBucket: replica.Buckets.Names[storage.Models],
 		SourceKeyAlias: keys.AliasName(prefix, KeyData), DestinationKeyAlias: keys.AliasName(prefix+"-replica", KeyData),

@@ -17,6 +17,7 @@ import (
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/tags"
 	"github.com/ml-platform/ml-platform/workloads"
 )
@@ -161,7 +162,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		}
 		sm.Registry, err = smc.NewRegistry(ctx, "sagemaker-registry", &smc.RegistryArgs{
 			Prefix: prefix, Groups: groupsArgs, TopicKMSKeyARN: p.Keys.ARNs[KeyAlerts],
-			Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, Protect: protect, Tags: tagsOf,
+			Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, Protect: protect, Tags: tagsOf,
 		}, withAWS)
 		if err != nil {
 			return err
@@ -265,7 +266,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		sm.Monitoring, err = smc.NewPipeline(ctx, "sagemaker-data-quality", &smc.PipelineArgs{
 			Name: dataQualityPipelineName(prefix), Description: "Checks the endpoints' captured requests and responses (Model Monitor is closed to new customers)",
 			Definition: jobs(func(j smc.JobSettings) string { def.Jobs = j; return def.JSON() }), RoleARN: roleARN,
-			Schedule: m.Schedule, Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, DependsOn: jobDeps, Tags: tagsOf,
+			Schedule: m.Schedule, Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, DependsOn: jobDeps, Tags: tagsOf,
 		}, withAWS)
 		if err != nil {
 			return err
@@ -309,7 +310,7 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 	s := cfg.SageMaker
 	names := p.Buckets.Names
 	base := func(role string) smc.RoleScope {
-		return smc.RoleScope{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID, RoleName: role,
+		return smc.RoleScope{Account: awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, RoleName: role,
 			KeyAliases: []string{keys.AliasName(prefix, KeyData)}}
 	}
 	jobs, serving, studio = base(executionRoleName(prefix)), base(servingRoleName(prefix)), base(studioRoleName(prefix))
@@ -366,11 +367,10 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 func (p *Platform) buildACK(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
 	roleName := prefix + "-ack-sagemaker"
 	role, err := iam.NewRole(ctx, "sagemaker-ack", &iam.RoleArgs{
-		Name:        pulumi.String(roleName),
-		Description: pulumi.String("ACK SageMaker controller of " + p.Cluster.Name + " (Pod Identity)"),
-		AssumeRolePolicy: pulumi.String(cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Partition: p.Partition, Region: p.Config.Region,
-			AccountID: p.AccountID, ClusterName: p.Cluster.Name, Namespace: workloads.ACKNamespace(), ServiceAccount: workloads.ACKServiceAccount}).JSON()),
-		Tags: tags.With(p.Config.Tags(), "Name", roleName),
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String("ACK SageMaker controller of " + p.Cluster.Name + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Account: awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID}, ClusterName: p.Cluster.Name, Namespace: workloads.ACKNamespace(), ServiceAccount: workloads.ACKServiceAccount}).JSON()),
+		Tags:             tags.With(p.Config.Tags(), "Name", roleName),
 	}, withAWS)
 	if err != nil {
 		return err

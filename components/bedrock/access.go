@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -30,7 +31,7 @@ const StreamAction = "bedrock:InvokeModelWithResponseStream"
 
 // InvokeScope is what the application policy allows.
 type InvokeScope struct {
-	Partition, Region, AccountID string
+	awsarn.Account
 	// Models are base model IDs (invoked in-Region) and cross-Region
 	// profile IDs ("us.<model>", "global.<model>").
 	Models []string

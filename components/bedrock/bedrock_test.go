@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/bedrock"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -135,7 +136,7 @@ func TestGuardrailVersionFollowsTheDefinition(t *testing.T) {
 func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 	rec, err := run(t, func(ctx *pulumi.Context) error {
 		_, err := bedrock.NewInvocationLogging(ctx, "logging", &bedrock.InvocationLoggingArgs{
-			Prefix: "ml-platform-test", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID,
+			Prefix: "ml-platform-test", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 			BucketName: "artifacts", KeyPrefix: "bedrock-invocation-logs/", LogsKeyARN: pulumi.String(logsKey), RetentionDays: 365,
 			Text: true, Embedding: true, Protect: true, Tags: testTags,
 		})
@@ -172,7 +173,7 @@ func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 }
 
 func scope(models ...string) bedrock.InvokeScope {
-	return bedrock.InvokeScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, Models: models,
+	return bedrock.InvokeScope{Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Models: models,
 		ExtraARNs:           []string{"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"},
 		GuardrailARN:        "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1",
 		GuardrailVersionARN: "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:3", GuardrailKeyARN: dataKey, Streaming: true}
@@ -287,7 +288,7 @@ func TestAccess(t *testing.T) {
 
 func kbArgs(indexCreated bool) *bedrock.KnowledgeBaseArgs {
 	return &bedrock.KnowledgeBaseArgs{
-		Name: "ml-platform-test-kb", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID,
+		Name: "ml-platform-test-kb", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 		VPCID: pulumi.String("vpc-1"), VPCCIDR: "10.0.0.0/16", SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
 		KMSKeyARN: pulumi.String(dataKey), BucketName: "training-data", Prefix: "knowledge-base/",
 		EmbeddingModel: "amazon.titan-embed-text-v2:0", Dimensions: 1024, Chunking: "FIXED_SIZE", MaxTokens: 300, OverlapPercent: 20,
@@ -401,7 +402,7 @@ func TestModels(t *testing.T) {
 		var arns []string
 		rec, err := run(t, func(ctx *pulumi.Context) error {
 			m, err := bedrock.NewModels(ctx, "models", &bedrock.ModelsArgs{
-				Prefix: "ml-platform-test", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, Protect: protect, Tags: testTags,
+				Prefix: "ml-platform-test", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Protect: protect, Tags: testTags,
 				Profiles:   []bedrock.ApplicationProfile{{Name: "bot", Model: "amazon.nova-lite-v1:0"}, {Name: "writer", Model: "us.anthropic.claude-sonnet-4-20250514-v1:0"}},
 				Throughput: []bedrock.Throughput{{Name: "nova-pt", Model: "amazon.nova-lite-v1:0", Units: 1, Commitment: "OneMonth"}},
 			})

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -41,7 +42,7 @@ type KnowledgeBaseArgs struct {
 	// 3 to 28 lowercase letters, digits and dashes (required).
 	Name string
 	// Partition, Region and AccountID place the ARNs (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// VPCID, VPCCIDR and SubnetIDs place the collection's VPC endpoint (required).
 	VPCID     pulumi.StringInput
 	VPCCIDR   string

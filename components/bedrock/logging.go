@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -19,7 +20,7 @@ type InvocationLoggingArgs struct {
 	// Prefix names the log group and role: project and stack (required).
 	Prefix string
 	// Partition, Region and AccountID place the ARNs (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// BucketName and KeyPrefix are the S3 destination (required); the
 	// bucket's policy must admit Bedrock (DeliveryPrefix) and, with SSE-KMS,
 	// its key must grant bedrock.amazonaws.com kms:GenerateDataKey.

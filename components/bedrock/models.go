@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
 
@@ -31,9 +32,9 @@ type ModelsArgs struct {
 	// Prefix starts every name: project and stack (required).
 	Prefix string
 	// Partition, Region and AccountID place the source ARNs (required).
-	Partition, Region, AccountID string
-	Profiles                     []ApplicationProfile
-	Throughput                   []Throughput
+	awsarn.Account
+	Profiles   []ApplicationProfile
+	Throughput []Throughput
 	// Protect keeps committed throughput from an accidental delete (prod).
 	Protect bool
 	// Tags are applied to every profile and throughput (required).

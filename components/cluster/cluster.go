@@ -23,6 +23,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
 
@@ -84,7 +85,7 @@ type ClusterArgs struct {
 	// NodeGroups are the managed node groups (required: at least one system group).
 	NodeGroups []NodeGroupSpec
 	// Region, Partition and AccountID place ARNs and trust policies (required).
-	Region, Partition, AccountID string
+	awsarn.Account
 	// Protect protects the control-plane log group (prod). Defaults to false.
 	Protect bool
 	// Tags are applied to every taggable resource (required).
@@ -610,10 +611,9 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		}
 		if r, ok := addonRoles[addon]; ok {
 			role, err := iam.NewRole(ctx, name+"-"+addon, &iam.RoleArgs{
-				Description: pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
-				AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Partition: args.Partition, Region: args.Region,
-					AccountID: args.AccountID, ClusterName: args.Name, Namespace: "kube-system", ServiceAccount: r.serviceAccount}).JSON()),
-				Tags: tag("Name", name+"-"+addon),
+				Description:      pulumi.String(fmt.Sprintf("%s add-on of %s (Pod Identity)", addon, args.Name)),
+				AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Account: awsarn.Account{Partition: args.Partition, Region: args.Region, AccountID: args.AccountID}, ClusterName: args.Name, Namespace: "kube-system", ServiceAccount: r.serviceAccount}).JSON()),
+				Tags:             tag("Name", name+"-"+addon),
 			}, parent)
 			if err != nil {
 				return nil, err

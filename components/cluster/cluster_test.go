@@ -16,6 +16,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
 )
@@ -49,9 +50,9 @@ func clusterArgs(groups ...cluster.NodeGroupSpec) *cluster.ClusterArgs {
 		DeployerCIDRs: []string{"10.255.0.0/16"},
 		SecretsKeyARN: pulumi.String(keyARN), LogsKeyARN: pulumi.String(keyARN), VolumeKeyARN: pulumi.String(keyARN),
 		LogRetentionDays: 30, NodeGroups: append([]cluster.NodeGroupSpec{system()}, groups...),
-		Addons: map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"},
-		Region: "us-east-1", Partition: "aws", AccountID: mock.AccountID,
-		Tags: map[string]string{"Team": "ml", "Environment": "dev"},
+		Addons:  map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"},
+		Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
+		Tags:    map[string]string{"Team": "ml", "Environment": "dev"},
 	}
 }
 
@@ -532,7 +533,7 @@ func TestNodeGroupValidation(t *testing.T) {
 func karpenterArgs(c *cluster.Cluster, prod bool) *cluster.KarpenterArgs {
 	return &cluster.KarpenterArgs{
 		Cluster: c, SubnetDiscoveryTag: "ml-platform-test", VolumeKMSKeyARN: pulumi.String(keyARN), VolumeKeyAlias: "alias/ml-platform-test-cluster",
-		Region: "us-east-1", Partition: "aws", AccountID: mock.AccountID, Prod: prod,
+		Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Prod: prod,
 		TrainingGPULimit: 64, InferenceGPULimit: 8, NeuronDeviceLimit: 32, CPULimit: 1000, AMIAlias: "al2023@latest",
 		Tags: map[string]string{"Team": "ml"},
 	}

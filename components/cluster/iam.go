@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 )
 
@@ -39,9 +40,9 @@ func EC2TrustPolicy() iamdoc.Document {
 // PodIdentity names the one service account of one cluster that may
 // assume a role through EKS Pod Identity.
 type PodIdentity struct {
-	Partition, Region, AccountID string
-	ClusterName                  string
-	Namespace, ServiceAccount    string
+	awsarn.Account
+	ClusterName               string
+	Namespace, ServiceAccount string
 }
 
 // ClusterARN is the cluster's ARN.

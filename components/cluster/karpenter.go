@@ -19,6 +19,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/helmchart"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -48,7 +49,7 @@ type KarpenterArgs struct {
 	QueueKMSKeyARN pulumi.StringInput
 	QueueKeyAlias  string
 	// Region, Partition and AccountID scope IAM (required).
-	Region, Partition, AccountID string
+	awsarn.Account
 	// Prod gives the training pools an on-demand fallback and runs two
 	// controller replicas. Defaults to false.
 	Prod bool
@@ -273,11 +274,10 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 
 	// The controller's role, handed to its service account by Pod Identity.
 	k.ControllerRole, err = iam.NewRole(ctx, name+"-controller", &iam.RoleArgs{
-		Name:        pulumi.String(names.ControllerRole),
-		Description: pulumi.String("Karpenter controller of " + c.Name + " (Pod Identity)"),
-		AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Partition: args.Partition, Region: args.Region,
-			AccountID: args.AccountID, ClusterName: args.Cluster.Name, Namespace: KarpenterNamespace, ServiceAccount: KarpenterServiceAccount}).JSON()),
-		Tags: tag("Name", names.ControllerRole),
+		Name:             pulumi.String(names.ControllerRole),
+		Description:      pulumi.String("Karpenter controller of " + c.Name + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(PodIdentityTrustPolicy(PodIdentity{Account: awsarn.Account{Partition: args.Partition, Region: args.Region, AccountID: args.AccountID}, ClusterName: args.Cluster.Name, Namespace: KarpenterNamespace, ServiceAccount: KarpenterServiceAccount}).JSON()),
+		Tags:             tag("Name", names.ControllerRole),
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -125,7 +126,7 @@ type GovernanceArgs struct {
 	// BudgetAction, when set, adds the deny-new-compute action. Defaults to none.
 	BudgetAction *BudgetActionArgs
 	// Partition, Region and AccountID place the ARNs the policies name (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// Tags are applied to every taggable resource (required: the stack's tags).
 	Tags map[string]string
 }

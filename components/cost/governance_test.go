@@ -10,6 +10,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cost"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -26,8 +27,8 @@ func args() *cost.GovernanceArgs {
 		Filter:           &cost.TagFilter{Key: "Stack", Value: "ml-platform-test"},
 		Anomaly:          cost.AnomalyArgs{Monitor: cost.MonitorStack, ThresholdUSD: 100, Frequency: "DAILY"},
 		TopicKMSKeyARN:   pulumi.String(keyARN),
-		Partition:        "aws", Region: "us-east-1", AccountID: mock.AccountID,
-		Tags: map[string]string{"Project": "ml-platform", "Stack": "ml-platform-test"},
+		Account:          awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
+		Tags:             map[string]string{"Project": "ml-platform", "Stack": "ml-platform-test"},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -68,7 +69,7 @@ type KeysArgs struct {
 	// AliasPrefix prefixes every alias, e.g. "ml-platform-dev" gives alias/ml-platform-dev-data (required).
 	AliasPrefix string
 	// Partition, Region and AccountID place the key policy's ARNs (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// Protect marks the keys protected and retained on delete (prod). Defaults to false.
 	Protect bool
 	// DependsOn are resources every key waits for: the service-linked roles

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/keys"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
 )
@@ -24,9 +25,7 @@ func args() *keys.KeysArgs {
 			}, ServicePrincipals: []string{"events.amazonaws.com"}},
 		},
 		AliasPrefix: "ml-platform-dev",
-		Partition:   "aws",
-		Region:      "us-east-1",
-		AccountID:   mock.AccountID,
+		Account:     awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 		Tags:        map[string]string{"Team": "ml"},
 	}
 }

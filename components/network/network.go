@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -37,10 +38,9 @@ type NetworkArgs struct {
 	// InterfaceEndpoints are PrivateLink services (the part after
 	// com.amazonaws.<region>.). Defaults to none.
 	InterfaceEndpoints []string
-	// Region builds endpoint service names (required).
-	Region string
-	// Partition and AccountID scope the flow-log role's trust policy (required).
-	Partition, AccountID string
+	// Account places the flow-log role's trust policy; its Region builds
+	// endpoint service names (required).
+	awsarn.Account
 	// FlowLogRetentionDays is the flow-log retention (required, > 0).
 	FlowLogRetentionDays int
 	// FlowLogKMSKeyARN encrypts the flow-log group (required).

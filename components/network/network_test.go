@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/network"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
 )
@@ -25,9 +26,7 @@ func args(azs int, perAZ bool, pods string) *network.NetworkArgs {
 		PodCIDR:              pods,
 		NATPerAZ:             perAZ,
 		InterfaceEndpoints:   []string{"sts", "sagemaker.api", "logs", "sts"},
-		Region:               "us-east-1",
-		Partition:            "aws",
-		AccountID:            mock.AccountID,
+		Account:              awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 		FlowLogRetentionDays: 30,
 		FlowLogKMSKeyARN:     pulumi.String(keyARN),
 		FlowLogGroupName:     "/aws/vpc-flow-logs/ml-platform-dev",

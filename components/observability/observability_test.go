@@ -13,6 +13,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/observability"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
 )
@@ -224,7 +225,7 @@ func TestValidation(t *testing.T) {
 
 func withPrometheus(a *observability.Args) *observability.Args {
 	a.Prometheus = &observability.PrometheusArgs{
-		Partition: "aws", AccountID: "123456789012",
+		Account:   awsarn.Account{Partition: "aws", AccountID: "123456789012"},
 		KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/logs"), KMSKeyAlias: "alias/ml-platform-test-logs",
 		ClusterARN: pulumi.String("arn:aws:eks:us-east-1:123456789012:cluster/ml-platform-test"),
 		VPCID:      pulumi.String("vpc-0a"), SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}), AZCount: 2,

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -21,7 +22,7 @@ import (
 // from the cluster's accelerator exporters (catalog.PrometheusSource).
 type PrometheusArgs struct {
 	// Partition and AccountID place the roles' ARNs (required).
-	Partition, AccountID string
+	awsarn.Account
 	// KMSKeyARN encrypts the workspace (required); KMSKeyAlias names the
 	// same key in the writer role's policy, known before the key exists.
 	KMSKeyARN   pulumi.StringInput

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sagemaker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -28,7 +29,7 @@ type PipelineArgs struct {
 	Schedule string
 	// Partition, Region and AccountID place the ARNs the scheduler's role
 	// names (required with Schedule).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// DependsOn are what the jobs need first (their security group rules,
 	// the role's policy). Defaults to none.
 	DependsOn []pulumi.Resource

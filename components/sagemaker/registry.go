@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -35,7 +36,7 @@ type RegistryArgs struct {
 	// events.amazonaws.com (required).
 	TopicKMSKeyARN pulumi.StringInput
 	// Partition, Region and AccountID place the ARNs (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// Protect protects the groups, whose deletion deletes every model
 	// version in them (prod). Defaults to false.
 	Protect bool

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 )
 
@@ -15,7 +16,7 @@ import (
 // models and writes only what endpoints produce, the Studio role opens
 // spaces and reads; none of them can do what the others do.
 type RoleScope struct {
-	Partition, Region, AccountID string
+	awsarn.Account
 	// RoleName is the role's own (fixed) name, for passing it to jobs.
 	RoleName string
 	// BucketNames are the project buckets the role reads, writes and

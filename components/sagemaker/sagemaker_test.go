@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/sagemaker"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -128,7 +129,7 @@ func TestDomainRejectsBadArgs(t *testing.T) {
 
 func scope() sagemaker.RoleScope {
 	return sagemaker.RoleScope{
-		Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, RoleName: "ml-platform-test-sagemaker",
+		Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, RoleName: "ml-platform-test-sagemaker",
 		BucketNames:   []string{"ml-platform-test-models-123456789012-us-east-1", "ml-platform-test-artifacts-123456789012-us-east-1"},
 		KeyAliases:    []string{"alias/ml-platform-test-data"},
 		Images:        []string{image, "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3", image},
@@ -200,7 +201,7 @@ func TestExecutionPolicyNamesOnlyProjectResources(t *testing.T) {
 	require.NotContains(t, statement(t, doc, "RegisterModels").Action, "sagemaker:UpdateModelPackage", "registering is not approving")
 
 	// Without pipelines, groups or topics those statements disappear.
-	bare := sagemaker.ExecutionPolicy(sagemaker.RoleScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, RoleName: "r"})
+	bare := sagemaker.ExecutionPolicy(sagemaker.RoleScope{Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, RoleName: "r"})
 	for _, st := range bare.Statement {
 		require.NotContains(t, []string{"RegisterModels", "RunPipelines", "AsyncInferenceNotifications", "PullImages"}, st.Sid)
 	}
@@ -588,8 +589,7 @@ func TestRegistry(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		rec, err := run(t, func(ctx *pulumi.Context) error {
 			_, err := sagemaker.NewRegistry(ctx, "registry", &sagemaker.RegistryArgs{
-				Prefix: "ml-platform-test", TopicKMSKeyARN: pulumi.String(alertsKey), Partition: "aws", Region: "us-east-1",
-				AccountID: mock.AccountID, Protect: protect, Tags: testTags,
+				Prefix: "ml-platform-test", TopicKMSKeyARN: pulumi.String(alertsKey), Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Protect: protect, Tags: testTags,
 				Groups: []sagemaker.ModelGroup{{Name: "churn", ReaderAccountIDs: []string{"210987654321"}}, {Name: "fraud"}},
 			})
 			return err
@@ -676,7 +676,7 @@ func TestScheduledPipeline(t *testing.T) {
 	rec, err := run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewPipeline(ctx, "pipeline", &sagemaker.PipelineArgs{
 			Name: "ml-platform-test-data-quality", Description: "checks captured data", Definition: pulumi.String(`{"Version":"2020-12-01","Steps":[]}`),
-			RoleARN: pulumi.String(roleARN), Schedule: "rate(1 day)", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, Tags: testTags,
+			RoleARN: pulumi.String(roleARN), Schedule: "rate(1 day)", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Tags: testTags,
 		})
 		return err
 	})
@@ -757,7 +757,7 @@ func TestPromotedModelGrants(t *testing.T) {
 func TestRoleScopesSeparateDuties(t *testing.T) {
 	const models = "ml-platform-test-models-123456789012-us-east-1"
 	const artifacts = "ml-platform-test-artifacts-123456789012-us-east-1"
-	base := sagemaker.RoleScope{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID, RoleName: "r",
+	base := sagemaker.RoleScope{Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, RoleName: "r",
 		KeyAliases: []string{"alias/ml-platform-test-data"}, ModelPackageGroups: []string{"churn"}, PipelineNames: []string{"p"}}
 
 	studio := base

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -53,7 +54,7 @@ type BucketsArgs struct {
 	// NamePrefix starts every bucket name: project and stack (required).
 	NamePrefix string
 	// Partition, Region and AccountID complete the names and ARNs (required).
-	Partition, Region, AccountID string
+	awsarn.Account
 	// DataKeyARN encrypts every bucket but the access logs (required).
 	DataKeyARN pulumi.StringInput
 	// Lifecycle is the lifecycle of each bucket (required).

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/tags"
 )
@@ -22,7 +23,7 @@ type ReplicationArgs struct {
 	// VPC endpoint restriction exempts it by ARN (required).
 	RoleName string
 	// Partition and AccountID place the role's ARNs (required).
-	Partition, AccountID string
+	awsarn.Account
 	// SourceRegion and DestinationRegion are different regions (required).
 	SourceRegion, DestinationRegion string
 	// SourceBucket and DestinationBucket are bucket names; both versioned

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/access"
 	"github.com/ml-platform/ml-platform/components/storage"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -31,7 +32,7 @@ func seedLifecycle() storage.Lifecycle {
 
 func bucketsArgs() *storage.BucketsArgs {
 	return &storage.BucketsArgs{
-		NamePrefix: "ml-platform-test", Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID,
+		NamePrefix: "ml-platform-test", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 		DataKeyARN: pulumi.String(dataKey), Lifecycle: seedLifecycle(), AbortIncompleteUploadDays: 7,
 		Tags: map[string]string{"Project": "ml-platform"},
 	}
@@ -586,7 +587,7 @@ func TestReplicaBucketsTakeOnlyTheirPurposes(t *testing.T) {
 func TestReplication(t *testing.T) {
 	args := func() *storage.ReplicationArgs {
 		return &storage.ReplicationArgs{
-			RoleName: "ml-platform-test-replication", Partition: "aws", AccountID: mock.AccountID,
+			RoleName: "ml-platform-test-replication", Account: awsarn.Account{Partition: "aws", AccountID: mock.AccountID},
 			SourceRegion: "us-east-1", DestinationRegion: "us-west-2",
 			SourceBucket: "src-models", DestinationBucket: "dst-models",
 			SourceKeyAlias: "alias/ml-platform-test-data", DestinationKeyAlias: "alias/ml-platform-test-replica-data",
