@@ -42,20 +42,20 @@ type flowBuilder struct {
 func (p *Platform) flowsFor() *flowBuilder { return &flowBuilder{p: p} }
 
 func (b *flowBuilder) arn(service, resource string) string {
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", b.p.Partition, service, b.p.Config.Region, b.p.AccountID, resource)
+	return b.p.Account().ARN(service, resource)
 }
 
 func (b *flowBuilder) role(name string) pulumi.String {
-	return pulumi.String(fmt.Sprintf("arn:%s:iam::%s:role/%s", b.p.Partition, b.p.AccountID, name))
+	return pulumi.String(b.p.Account().Role(name))
 }
 
 // object is the ARN of a key in the bucket of purpose.
 func (b *flowBuilder) object(purpose, key string) pulumi.String {
-	return pulumi.String(fmt.Sprintf("arn:%s:s3:::%s/%s", b.p.Partition, b.p.Buckets.Names[purpose], key))
+	return pulumi.String(b.p.Account().S3(b.p.Buckets.Names[purpose] + "/" + key))
 }
 
 func (b *flowBuilder) bucket(purpose string) pulumi.String {
-	return pulumi.String(fmt.Sprintf("arn:%s:s3:::%s", b.p.Partition, b.p.Buckets.Names[purpose]))
+	return pulumi.String(b.p.Account().S3(b.p.Buckets.Names[purpose]))
 }
 
 // vpce is a request through the stack's S3 gateway endpoint.
@@ -143,8 +143,7 @@ func (p *Platform) storageFlows(ctx *pulumi.Context) error {
 	}
 	if p.Lustre != nil && lustreLinksBuckets(p.Config) {
 		fsxRole := p.Lustre.FileSystem.ID().ToStringOutput().ApplyT(func(id pulumi.ID) string {
-			return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_%s",
-				p.Partition, p.AccountID, id)
+			return p.Account().Role("aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_" + string(id))
 		}).(pulumi.StringOutput)
 		assume := "the FSx service-linked role's AWS managed policy grants S3 object access (FSx for Lustre user guide, setting-up: " +
 			"Adding permissions to use data repositories in Amazon S3)"
@@ -391,7 +390,7 @@ func (p *Platform) costFlows(ctx *pulumi.Context) error {
 	b := p.flowsFor()
 	prefix := fmt.Sprintf("%s-%s", p.Config.Project, p.Config.Name)
 	budget := p.Cost.Budget.Name.ApplyT(func(name string) string {
-		return fmt.Sprintf("arn:%s:budgets::%s:budget/%s", p.Partition, p.AccountID, name)
+		return p.Account().Global("budgets", "budget/"+name)
 	}).(pulumi.StringOutput)
 	n := declare.Network{}.With("aws:SourceAccount", pulumi.String(p.AccountID)).With("aws:SourceArn", budget)
 	b.add("AWS Budgets assumes the budget action role", declare.Allowed,
@@ -404,7 +403,7 @@ func (p *Platform) costFlows(ctx *pulumi.Context) error {
 func (p *Platform) networkFlows(ctx *pulumi.Context) error {
 	b := p.flowsFor()
 	outsider := pulumi.String("account:" + outsiderAccount)
-	own := req(outsider, "s3:PutObject", pulumi.String(fmt.Sprintf("arn:%s:s3:::exfiltration-example/copy.csv", p.Partition)),
+	own := req(outsider, "s3:PutObject", pulumi.String(p.Account().S3("exfiltration-example/copy.csv")),
 		b.vpce().With("aws:ResourceAccount", pulumi.String(outsiderAccount)))
 	own.Assume = "the outsider's bucket admits its own account"
 	b.add("another account's credentials copy data to its own bucket through the S3 endpoint", declare.Refused,
@@ -423,7 +422,7 @@ func (p *Platform) networkFlows(ctx *pulumi.Context) error {
 		{"nodes pull image layers from ECR's bucket through the S3 endpoint", "prod-" + p.Config.Region + "-starport-layer-bucket/sha256/layer"},
 		{"nodes install packages from the Amazon Linux repositories through the S3 endpoint", "al2023-repos-" + p.Config.Region + "-de612dc2/core/mirrors/latest/x86_64/mirror.list"},
 	} {
-		r := req(nodes, "s3:GetObject", pulumi.String(fmt.Sprintf("arn:%s:s3:::%s", p.Partition, f.object)), b.vpce().With("aws:ResourceAccount", pulumi.String(awsOwnedAccount)))
+		r := req(nodes, "s3:GetObject", pulumi.String(p.Account().S3(f.object)), b.vpce().With("aws:ResourceAccount", pulumi.String(awsOwnedAccount)))
 		r.Assume = assume
 		b.add(f.what, declare.Allowed, "ECR user guide, vpc-endpoints: the S3 gateway endpoint policy must admit the layer bucket; AL2023 user guide: repositories in S3", r)
 	}

@@ -71,7 +71,7 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 			Account:   awsarn.Account{Partition: p.Partition, AccountID: p.AccountID},
 			KMSKeyARN: p.Keys.ARNs[KeyLogs], KMSKeyAlias: p.Keys.Aliases[KeyLogs],
 			// Built from the name output: the collector waits for the cluster.
-			ClusterARN: pulumi.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p.Partition, cfg.Region, p.AccountID, p.Cluster.ClusterName),
+			ClusterARN: pulumi.Sprintf("%s/%s", p.Account().ARN("eks", "cluster"), p.Cluster.ClusterName),
 			VPCID:      p.Network.VPC.ID(), SubnetIDs: p.Network.PrivateSubnetIDs, AZCount: len(p.Network.AvailabilityZones),
 			ControlPlaneSecurityGroupID: p.Cluster.ControlPlaneSecurityGroup.ID(),
 			NodeSecurityGroupID:         p.Cluster.NodeSecurityGroup.ID(),

@@ -103,6 +103,11 @@ func Program(ctx *pulumi.Context) (pulumi.Map, error) {
 	return outputs, nil
 }
 
+// Account is where the stack deploys: its partition, region and account.
+func (p *Platform) Account() awsarn.Account {
+	return awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID}
+}
+
 // Build registers every component of the stack.
 func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	p := &Platform{Config: cfg}
@@ -347,7 +352,7 @@ func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulu
 			// S3 replicates with this role from outside the VPC; its own
 			// policy lets it read the models bucket's versions only.
 			args.VPCEndpointExemptRoleARNs = append(args.VPCEndpointExemptRoleARNs,
-				fmt.Sprintf("arn:%s:iam::%s:role/%s", p.Partition, p.AccountID, replicationRoleName(prefix)))
+				p.Account().Role(replicationRoleName(prefix)))
 		}
 		args.ServicePrefixes = append(sageMakerServicePrefixes(p.Config, prefix, p.Partition, p.AccountID),
 			bedrockServicePrefixes(p.Config, p.Partition, p.AccountID)...)

@@ -350,7 +350,7 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 		if e.Kind == config.EndpointAsync {
 			topics := smc.AsyncTopicNames(endpointName(prefix, e.Name))
 			for _, outcome := range slices.Sorted(maps.Keys(topics)) {
-				serving.TopicARNs = append(serving.TopicARNs, fmt.Sprintf("arn:%s:sns:%s:%s:%s", p.Partition, cfg.Region, p.AccountID, topics[outcome]))
+				serving.TopicARNs = append(serving.TopicARNs, p.Account().ARN("sns", topics[outcome]))
 			}
 			if !slices.Contains(serving.KeyAliases, keys.AliasName(prefix, KeyAlerts)) {
 				serving.KeyAliases = append(serving.KeyAliases, keys.AliasName(prefix, KeyAlerts))

@@ -83,7 +83,7 @@ func InvokePolicy(s InvokeScope) iamdoc.Document {
 			direct = append(direct, FoundationModelARN(s.Partition, s.Region, m.ID))
 			continue
 		}
-		profile := fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", s.Partition, s.Region, s.AccountID, id)
+		profile := s.ARN("bedrock", "inference-profile/"+id)
 		direct = append(direct, profile)
 		profiles = append(profiles, profile)
 		destinations = append(destinations, FoundationModelARN(s.Partition, "*", m.ID))
@@ -94,7 +94,7 @@ func InvokePolicy(s InvokeScope) iamdoc.Document {
 	if len(profiles) > 0 {
 		// Application profiles copying a cross-Region profile reach its
 		// destinations under their own ARN (IDs AWS picks).
-		profiles = append(profiles, fmt.Sprintf("arn:%s:bedrock:%s:%s:application-inference-profile/*", s.Partition, s.Region, s.AccountID))
+		profiles = append(profiles, s.ARN("bedrock", "application-inference-profile/*"))
 	}
 	direct = append(direct, s.ExtraARNs...)
 	for _, list := range []*[]string{&direct, &destinations, &profiles} {

@@ -268,7 +268,7 @@ func NewKnowledgeBase(ctx *pulumi.Context, name string, args *KnowledgeBaseArgs,
 	}
 
 	roleName := c + "-bedrock-kb"
-	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", args.Partition, args.AccountID, roleName)
+	roleARN := args.Role(roleName)
 	k.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String("The " + c + " knowledge base: embeds " + args.BucketName + "/" + args.Prefix + " into its collection"),
@@ -369,7 +369,7 @@ func (k *KnowledgeBase) knowledgeBase(ctx *pulumi.Context, name string, args *Kn
 		DataSourceConfiguration: bedrock.AgentDataSourceDataSourceConfigurationArgs{
 			Type: pulumi.String("S3"),
 			S3Configuration: bedrock.AgentDataSourceDataSourceConfigurationS3ConfigurationArgs{
-				BucketArn:         pulumi.String(fmt.Sprintf("arn:%s:s3:::%s", args.Partition, args.BucketName)),
+				BucketArn:         pulumi.String(args.S3(args.BucketName)),
 				InclusionPrefixes: pulumi.StringArray{pulumi.String(args.Prefix)},
 			},
 		},

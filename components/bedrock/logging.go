@@ -112,7 +112,7 @@ func NewInvocationLogging(ctx *pulumi.Context, name string, args *InvocationLogg
 	if err != nil {
 		return nil, err
 	}
-	groupARN := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", args.Partition, args.Region, args.AccountID, groupName)
+	groupARN := args.ARN("logs", "log-group:"+groupName)
 	policy, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role: l.Role.ID(),
 		Policy: pulumi.String(iamdoc.New(iamdoc.Allow("WriteInvocationLogs",

@@ -47,7 +47,7 @@ type PodIdentity struct {
 
 // ClusterARN is the cluster's ARN.
 func (p PodIdentity) ClusterARN() string {
-	return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", p.Partition, p.Region, p.AccountID, p.ClusterName)
+	return p.ARN("eks", "cluster/"+p.ClusterName)
 }
 
 // PodIdentityTrustPolicy lets EKS Pod Identity hand the role to that

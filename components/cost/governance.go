@@ -438,7 +438,7 @@ func (g *Governance) budgetAction(ctx *pulumi.Context, name string, a *Governanc
 	if err != nil {
 		return nil, err
 	}
-	policyARN := fmt.Sprintf("arn:%s:iam::%s:policy/%s", a.Partition, a.AccountID, policyName)
+	policyARN := a.Policy(policyName)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-budget-action", &iam.RolePolicyArgs{
 		Role:   role.ID(),
 		Policy: pulumi.String(ActionExecutionPolicy(a.Partition, a.AccountID, policyARN, b.RoleNames).JSON()),

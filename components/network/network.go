@@ -464,7 +464,7 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *NetworkArgs, 
 	}
 	// Built from the group's fixed name, not its ARN output: a first
 	// preview shows (and the policy pack judges) the whole document.
-	groupARN := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", args.Partition, args.Region, args.AccountID, args.FlowLogGroupName)
+	groupARN := args.ARN("logs", "log-group:"+args.FlowLogGroupName)
 	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs", &iam.RolePolicyArgs{
 		Role:   role.ID(),
 		Policy: pulumi.String(FlowLogWritePolicy(groupARN).JSON()),

@@ -40,7 +40,7 @@ func NewExecutionRole(ctx *pulumi.Context, name string, args *ExecutionRoleArgs,
 	if args == nil || args.Scope.RoleName == "" || args.Scope.AccountID == "" || len(args.Scope.RoleName) > 64 {
 		return nil, errors.New("execution role: Scope with RoleName (at most 64 characters) and AccountID is required")
 	}
-	r := &ExecutionRole{ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", args.Scope.Partition, args.Scope.AccountID, args.Scope.RoleName)}
+	r := &ExecutionRole{ARN: args.Scope.Role(args.Scope.RoleName)}
 	if err := ctx.RegisterComponentResource("ml-platform:sagemaker:ExecutionRole", name, r, opts...); err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func (p *Pipeline) schedule(ctx *pulumi.Context, name string, args *PipelineArgs
 	parent := pulumi.Parent(p)
 	ruleName := args.Name + "-schedule"
 	roleName := args.Name + "-scheduler"
-	ruleARN := fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", args.Partition, args.Region, args.AccountID, ruleName)
+	ruleARN := args.ARN("events", "rule/"+ruleName)
 	role, err := iam.NewRole(ctx, name+"-scheduler", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String("EventBridge starts the " + args.Name + " pipeline"),

@@ -103,8 +103,8 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	topicARN := fmt.Sprintf("arn:%s:sns:%s:%s:%s", args.Partition, args.Region, args.AccountID, topicName)
-	ruleARN := fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", args.Partition, args.Region, args.AccountID, ruleName)
+	topicARN := args.ARN("sns", topicName)
+	ruleARN := args.ARN("events", "rule/"+ruleName)
 	policy, err := sns.NewTopicPolicy(ctx, name+"-approvals", &sns.TopicPolicyArgs{
 		Arn:    r.Topic.Arn,
 		Policy: pulumi.String(ApprovalTopicPolicy(topicARN, ruleARN).JSON()),

@@ -90,9 +90,9 @@ func SageMakerTrustPolicy(account string) iamdoc.Document {
 // developer guide, "Give SageMaker AI access to resources in your VPC").
 func ExecutionPolicy(s RoleScope) iamdoc.Document {
 	arn := func(service, resource string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.Partition, service, s.Region, s.AccountID, resource)
+		return s.ARN(service, resource)
 	}
-	s3arn := func(path string) string { return fmt.Sprintf("arn:%s:s3:::%s", s.Partition, path) }
+	s3arn := s.S3
 	bucketARNs := func(names []string) (buckets, objects []string) {
 		for _, b := range names {
 			buckets = append(buckets, s3arn(b))
@@ -172,7 +172,7 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 				"sagemaker:ListTags", "sagemaker:StopHyperParameterTuningJob", "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob",
 			}, sm("processing-job/*", "training-job/*", "hyper-parameter-tuning-job/*")...),
 			iamdoc.Statement{Sid: "PassThisRoleToSageMaker", Effect: "Allow", Action: []string{"iam:PassRole"},
-				Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition, s.AccountID, s.RoleName)},
+				Resource:  []string{s.Role(s.RoleName)},
 				Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}})
 	}
 	if len(groups) > 0 && s.RegistersModels {
@@ -206,8 +206,8 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 	if len(s.ReadBuckets) > 0 {
 		var list, get []string
 		for _, b := range s.ReadBuckets {
-			list = append(list, fmt.Sprintf("arn:%s:s3:::%s", s.Partition, b))
-			get = append(get, fmt.Sprintf("arn:%s:s3:::%s/*", s.Partition, b))
+			list = append(list, s.S3(b))
+			get = append(get, s.S3(b+"/*"))
 		}
 		slices.Sort(list)
 		slices.Sort(get)

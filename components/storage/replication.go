@@ -157,7 +157,7 @@ func NewReplication(ctx *pulumi.Context, name string, args *ReplicationArgs, opt
 				SseKmsEncryptedObjects: s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")},
 			},
 			Destination: s3.BucketReplicationConfigRuleDestinationArgs{
-				Bucket:                  pulumi.String(fmt.Sprintf("arn:%s:s3:::%s", args.Partition, args.DestinationBucket)),
+				Bucket:                  pulumi.String(args.S3(args.DestinationBucket)),
 				EncryptionConfiguration: s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{ReplicaKmsKeyId: args.DestinationKeyARN},
 			},
 		}},
