@@ -42,7 +42,7 @@ func bedrockDeliveries(cfg *config.Stack, partition, account string) []storage.S
 		return nil
 	}
 	return []storage.ServiceDelivery{{Purpose: storage.Artifacts, Sid: "BedrockModelInvocationLogs", Service: "bedrock.amazonaws.com",
-		Prefix: brc.DeliveryPrefix(invocationLogPrefix), SourceARN: brc.SourceARN(partition, cfg.Region, account)}}
+		Prefix: brc.DeliveryPrefix(invocationLogPrefix), SourceARN: brc.SourceARN(awsarn.Account{Partition: partition, Region: cfg.Region, AccountID: account})}}
 }
 
 // bedrockServicePrefixes let the knowledge base's role read its documents

@@ -40,10 +40,10 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 		}
 		// Known before the pipelines exist, as the event pattern must be.
 		if p.SageMaker.Pipeline != nil {
-			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(p.Partition, cfg.Region, p.AccountID, buildPipelineName(prefix)))
+			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, buildPipelineName(prefix)))
 		}
 		if p.SageMaker.Monitoring != nil {
-			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(p.Partition, cfg.Region, p.AccountID, dataQualityPipelineName(prefix)))
+			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, dataQualityPipelineName(prefix)))
 		}
 	}
 	if p.Lustre != nil {

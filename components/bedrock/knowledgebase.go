@@ -170,13 +170,14 @@ func IndexMapping(dimensions int) string {
 
 // KnowledgeBaseTrustPolicy lets Bedrock assume the role for this
 // account's knowledge bases in the region.
-func KnowledgeBaseTrustPolicy(partition, region, account string) iamdoc.Document {
+func KnowledgeBaseTrustPolicy(a awsarn.Account) iamdoc.Document {
+	account := a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"bedrock.amazonaws.com"}},
 		Action: []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:bedrock:%s:%s:knowledge-base/*", partition, region, account)}},
+			"ArnLike":      {"aws:SourceArn": {a.ARN("bedrock", "knowledge-base/*")}},
 		},
 	})
 }
@@ -185,8 +186,9 @@ func KnowledgeBaseTrustPolicy(partition, region, account string) iamdoc.Document
 // collection, the documents' prefix, and the key through S3 and for the
 // ingestion's transient data (Bedrock user guide, kb-permissions,
 // encryption-kb).
-func KnowledgeBasePolicy(partition, region, account, model, collectionARN, bucket, prefix, keyARN string) iamdoc.Document {
-	bucketARN := fmt.Sprintf("arn:%s:s3:::%s", partition, bucket)
+func KnowledgeBasePolicy(a awsarn.Account, model, collectionARN, bucket, prefix, keyARN string) iamdoc.Document {
+	partition, region, account := a.Partition, a.Region, a.AccountID
+	bucketARN := a.S3(bucket)
 	thisAccount := iamdoc.Condition{"StringEquals": {"aws:ResourceAccount": {account}}}
 	return iamdoc.New(
 		iamdoc.Allow("EmbedWithTheModel", []string{"bedrock:InvokeModel"}, FoundationModelARN(partition, region, model)),
@@ -272,7 +274,7 @@ func NewKnowledgeBase(ctx *pulumi.Context, name string, args *KnowledgeBaseArgs,
 	k.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String("The " + c + " knowledge base: embeds " + args.BucketName + "/" + args.Prefix + " into its collection"),
-		AssumeRolePolicy: pulumi.String(KnowledgeBaseTrustPolicy(args.Partition, args.Region, args.AccountID).JSON()),
+		AssumeRolePolicy: pulumi.String(KnowledgeBaseTrustPolicy(args.Account).JSON()),
 		Tags:             tag(roleName),
 	}, parent)
 	if err != nil {
@@ -281,7 +283,7 @@ func NewKnowledgeBase(ctx *pulumi.Context, name string, args *KnowledgeBaseArgs,
 	policy, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Role: k.Role.ID(),
 		Policy: pulumi.All(k.Collection.Arn, args.KMSKeyARN).ApplyT(func(v []any) string {
-			return KnowledgeBasePolicy(args.Partition, args.Region, args.AccountID, args.EmbeddingModel, v[0].(string),
+			return KnowledgeBasePolicy(args.Account, args.EmbeddingModel, v[0].(string),
 				args.BucketName, args.Prefix, v[1].(string)).JSON()
 		}).(pulumi.StringOutput),
 	}, parent)

@@ -2,7 +2,6 @@ package bedrock
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrockmodel"
@@ -56,19 +55,20 @@ type InvocationLogging struct {
 func DeliveryPrefix(keyPrefix string) string { return strings.TrimSuffix(keyPrefix, "/") + "/*" }
 
 // SourceARN is the aws:SourceArn pattern of Bedrock in this account's region.
-func SourceARN(partition, region, account string) string {
-	return fmt.Sprintf("arn:%s:bedrock:%s:%s:*", partition, region, account)
+func SourceARN(a awsarn.Account) string {
+	return a.ARN("bedrock", "*")
 }
 
 // LoggingTrustPolicy lets Bedrock in this account's region assume the
 // delivery role.
-func LoggingTrustPolicy(partition, region, account string) iamdoc.Document {
+func LoggingTrustPolicy(a awsarn.Account) iamdoc.Document {
+	partition, region, account := a.Partition, a.Region, a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"bedrock.amazonaws.com"}},
 		Action: []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {SourceARN(partition, region, account)}},
+			"ArnLike":      {"aws:SourceArn": {SourceARN(awsarn.Account{Partition: partition, Region: region, AccountID: account})}},
 		},
 	})
 }
@@ -106,7 +106,7 @@ func NewInvocationLogging(ctx *pulumi.Context, name string, args *InvocationLogg
 	l.Role, err = iam.NewRole(ctx, name, &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String("Bedrock writes model invocation logs to " + groupName),
-		AssumeRolePolicy: pulumi.String(LoggingTrustPolicy(args.Partition, args.Region, args.AccountID).JSON()),
+		AssumeRolePolicy: pulumi.String(LoggingTrustPolicy(args.Account).JSON()),
 		Tags:             tags.With(args.Tags, "Name", roleName),
 	}, parent)
 	if err != nil {

@@ -51,7 +51,8 @@ type Models struct {
 
 // ProfileSourceARN is the ARN an application profile copies: the
 // foundation model, or the cross-Region profile.
-func ProfileSourceARN(partition, region, account, model string) (string, error) {
+func ProfileSourceARN(a awsarn.Account, model string) (string, error) {
+	partition, region := a.Partition, a.Region
 	m, geo, ok := catalog.LookupBedrockModel(model)
 	if !ok {
 		return "", fmt.Errorf("%q is not a model or profile in the catalog", model)
@@ -59,7 +60,7 @@ func ProfileSourceARN(partition, region, account, model string) (string, error) 
 	if geo == "" {
 		return FoundationModelARN(partition, region, m.ID), nil
 	}
-	return fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, model), nil
+	return a.ARN("bedrock", "inference-profile/"+model), nil
 }
 
 // NewModels creates the profiles and provisioned throughput.
@@ -72,7 +73,7 @@ func NewModels(ctx *pulumi.Context, name string, args *ModelsArgs, opts ...pulum
 	}
 	sources := map[string]string{}
 	for _, p := range args.Profiles {
-		src, err := ProfileSourceARN(args.Partition, args.Region, args.AccountID, p.Model)
+		src, err := ProfileSourceARN(args.Account, p.Model)
 		if err != nil {
 			return nil, fmt.Errorf("bedrock models: profile %q: %w", p.Name, err)
 		}

@@ -957,7 +957,7 @@ func TestGroupMetricsForEveryNodeGroup(t *testing.T) {
 	}
 	require.Len(t, c.GroupMetrics.Invocations, 2)
 
-	doc := cluster.GroupMetricsPolicy("aws", "us-east-1", mock.AccountID, "ml-platform-test")
+	doc := cluster.GroupMetricsPolicy(awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, "ml-platform-test")
 	enable := doc.Statement[0]
 	require.Equal(t, []string{"autoscaling:EnableMetricsCollection"}, enable.Action)
 	require.Equal(t, []string{"ml-platform-test"}, enable.Condition["StringEquals"]["aws:ResourceTag/eks:cluster-name"],

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/iamdoc"
 )
 
@@ -63,17 +64,17 @@ func GroupMetricsFunctionName(clusterName string) string { return clusterName + 
 
 // GroupMetricsPolicy is the function's permissions: EnableMetricsCollection
 // on this cluster's node groups' Auto Scaling groups only, and its own logs.
-func GroupMetricsPolicy(partition, region, account, clusterName string) iamdoc.Document {
+func GroupMetricsPolicy(a awsarn.Account, clusterName string) iamdoc.Document {
 	return iamdoc.New(
 		iamdoc.Statement{
 			Sid: "EnableMetricsOnThisClustersNodeGroups", Effect: "Allow",
 			Action: []string{"autoscaling:EnableMetricsCollection"},
 			// EKS names them eks-<group>-<uuid> and tags them with the cluster.
-			Resource:  []string{fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/eks-*", partition, region, account)},
+			Resource:  []string{a.ARN("autoscaling", "autoScalingGroup:*:autoScalingGroupName/eks-*")},
 			Condition: iamdoc.Condition{"StringEquals": {"aws:ResourceTag/eks:cluster-name": {clusterName}}},
 		},
 		iamdoc.Allow("WriteItsLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-			fmt.Sprintf("arn:%s:logs:%s:%s:log-group:/aws/lambda/%s:*", partition, region, account, GroupMetricsFunctionName(clusterName))),
+			a.ARN("logs", "log-group:/aws/lambda/"+GroupMetricsFunctionName(clusterName)+":*")),
 	)
 }
 
@@ -124,7 +125,7 @@ func (c *Cluster) groupMetrics(ctx *pulumi.Context, name string, args *ClusterAr
 	}
 	policy, err := iam.NewRolePolicy(ctx, name+"-group-metrics", &iam.RolePolicyArgs{
 		Role:   g.Role.Name,
-		Policy: pulumi.String(GroupMetricsPolicy(args.Partition, args.Region, args.AccountID, args.Name).JSON()),
+		Policy: pulumi.String(GroupMetricsPolicy(args.Account, args.Name).JSON()),
 	}, parent)
 	if err != nil {
 		return err

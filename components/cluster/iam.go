@@ -241,7 +241,7 @@ func KarpenterControllerPolicy(s KarpenterScope) iamdoc.Document {
 		iamdoc.Allow("AllowAPIServerEndpointDiscovery", []string{"eks:DescribeCluster"}, clusterARN),
 		// InterruptionPolicy
 		iamdoc.Allow("AllowInterruptionQueueActions", []string{"sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"},
-			QueueARN(s.Partition, s.Region, s.Account, s.QueueName)),
+			QueueARN(awsarn.Account{Partition: s.Partition, Region: s.Region, AccountID: s.Account}, s.QueueName)),
 		// ResourceDiscoveryPolicy
 		iamdoc.Statement{
 			Sid:      "AllowRegionalReadActions",
@@ -296,8 +296,8 @@ func KarpenterControllerPolicy(s KarpenterScope) iamdoc.Document {
 }
 
 // QueueARN is an SQS queue's ARN from its name.
-func QueueARN(partition, region, account, name string) string {
-	return fmt.Sprintf("arn:%s:sqs:%s:%s:%s", partition, region, account, name)
+func QueueARN(a awsarn.Account, name string) string {
+	return a.ARN("sqs", ""+name)
 }
 
 // QueuePolicy lets EventBridge (and SQS) deliver to the interruption queue

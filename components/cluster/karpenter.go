@@ -232,7 +232,7 @@ func NewKarpenter(ctx *pulumi.Context, name string, args *KarpenterArgs, opts ..
 	}
 
 	// The interruption queue and the events that feed it.
-	queueARN := QueueARN(args.Partition, args.Region, args.AccountID, names.Queue)
+	queueARN := QueueARN(args.Account, names.Queue)
 	queueArgs := &sqs.QueueArgs{
 		Name:                    pulumi.String(names.Queue),
 		MessageRetentionSeconds: pulumi.Int(300),

@@ -255,7 +255,7 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 	tag := func(kv ...string) pulumi.StringMap { return tags.With(a.Tags, kv...) }
 
 	topicName := a.Name + "-cost-alerts"
-	topicARN := TopicARN(a.Partition, a.Region, a.AccountID, topicName)
+	topicARN := TopicARN(a.Account, topicName)
 	var err error
 	g.Topic, err = sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
 		Name:           pulumi.String(topicName),
@@ -268,7 +268,7 @@ func NewGovernance(ctx *pulumi.Context, name string, args *GovernanceArgs, opts 
 	g.TopicARN = g.Topic.Arn
 	g.TopicPolicy, err = sns.NewTopicPolicy(ctx, name+"-alerts", &sns.TopicPolicyArgs{
 		Arn:    g.Topic.Arn,
-		Policy: pulumi.String(TopicPolicy(a.Partition, a.Region, a.AccountID, topicARN).JSON()),
+		Policy: pulumi.String(TopicPolicy(a.Account, topicARN).JSON()),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -432,7 +432,7 @@ func (g *Governance) budgetAction(ctx *pulumi.Context, name string, a *Governanc
 	role, err := iam.NewRole(ctx, name+"-budget-action", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String("Assumed by AWS Budgets to run the " + budgetName + " budget action"),
-		AssumeRolePolicy: pulumi.String(BudgetsTrustPolicy(a.Partition, a.AccountID, budgetName).JSON()),
+		AssumeRolePolicy: pulumi.String(BudgetsTrustPolicy(a.Account, budgetName).JSON()),
 		Tags:             tags.With(a.Tags, "Name", roleName),
 	}, parent)
 	if err != nil {
@@ -441,7 +441,7 @@ func (g *Governance) budgetAction(ctx *pulumi.Context, name string, a *Governanc
 	policyARN := a.Policy(policyName)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-budget-action", &iam.RolePolicyArgs{
 		Role:   role.ID(),
-		Policy: pulumi.String(ActionExecutionPolicy(a.Partition, a.AccountID, policyARN, b.RoleNames).JSON()),
+		Policy: pulumi.String(ActionExecutionPolicy(a.Account, policyARN, b.RoleNames).JSON()),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{deny}))
 	if err != nil {
 		return nil, err
@@ -475,8 +475,8 @@ func (g *Governance) budgetAction(ctx *pulumi.Context, name string, a *Governanc
 }
 
 // TopicARN is the alert topic's ARN, known before the topic exists.
-func TopicARN(partition, region, account, topicName string) string {
-	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", partition, region, account, topicName)
+func TopicARN(a awsarn.Account, topicName string) string {
+	return a.ARN("sns", ""+topicName)
 }
 
 // TagKeyValue is a budget TagKeyValue filter value: "user:<key>$<value>"
@@ -488,7 +488,8 @@ func TagKeyValue(key, value string) string { return "user:" + key + "$" + value 
 // rules of this account and region publish to the alert topic, and refuses
 // publishing without TLS. Same-account principals need no grant here:
 // their IAM policies decide.
-func TopicPolicy(partition, region, account, topicARN string) iamdoc.Document {
+func TopicPolicy(a awsarn.Account, topicARN string) iamdoc.Document {
+	account := a.AccountID
 	publish := []string{"SNS:Publish"}
 	return iamdoc.New(
 		iamdoc.Statement{
@@ -496,7 +497,7 @@ func TopicPolicy(partition, region, account, topicARN string) iamdoc.Document {
 			Action: publish, Resource: []string{topicARN},
 			Condition: iamdoc.Condition{
 				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", partition, region, account)}},
+				"ArnLike":      {"aws:SourceArn": {a.ARN("cloudwatch", "alarm:*")}},
 			},
 		},
 		iamdoc.Statement{
@@ -504,7 +505,7 @@ func TopicPolicy(partition, region, account, topicARN string) iamdoc.Document {
 			Action: publish, Resource: []string{topicARN},
 			Condition: iamdoc.Condition{
 				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:events:%s:%s:rule/*", partition, region, account)}},
+				"ArnLike":      {"aws:SourceArn": {a.ARN("events", "rule/*")}},
 			},
 		},
 		iamdoc.Statement{
@@ -512,7 +513,7 @@ func TopicPolicy(partition, region, account, topicARN string) iamdoc.Document {
 			Action: publish, Resource: []string{topicARN},
 			Condition: iamdoc.Condition{
 				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:budgets::%s:*", partition, account)}},
+				"ArnLike":      {"aws:SourceArn": {a.Global("budgets", "*")}},
 			},
 		},
 		iamdoc.Statement{
@@ -585,7 +586,8 @@ func DenyNewComputePolicy() iamdoc.Document {
 // stack's budget only: aws:SourceArn is the budget (the Cost Management
 // guide's confused-deputy example allows budget/*) or one of its actions
 // (catalog.BudgetsConfusedDeputySource).
-func BudgetsTrustPolicy(partition, account, budgetName string) iamdoc.Document {
+func BudgetsTrustPolicy(a awsarn.Account, budgetName string) iamdoc.Document {
+	partition, account := a.Partition, a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{BudgetsPrincipal}},
 		Action: []string{"sts:AssumeRole"},
@@ -598,10 +600,10 @@ func BudgetsTrustPolicy(partition, account, budgetName string) iamdoc.Document {
 
 // ActionExecutionPolicy lets the execution role attach and detach exactly
 // the deny policy, on exactly the named roles.
-func ActionExecutionPolicy(partition, account, policyARN string, roleNames []string) iamdoc.Document {
+func ActionExecutionPolicy(a awsarn.Account, policyARN string, roleNames []string) iamdoc.Document {
 	roles := make([]string, len(roleNames))
 	for i, r := range roleNames {
-		roles[i] = fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, r)
+		roles[i] = a.Role(r)
 	}
 	sort.Strings(roles)
 	return iamdoc.New(iamdoc.Statement{

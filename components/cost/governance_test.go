@@ -217,7 +217,7 @@ func TestTopicPolicy(t *testing.T) {
 	require.NoError(t, err)
 	policies := rec.ByType("aws:sns/topicPolicy:TopicPolicy")
 	require.Len(t, policies, 1)
-	topicARN := cost.TopicARN("aws", "us-east-1", mock.AccountID, "ml-platform-test-cost-alerts")
+	topicARN := cost.TopicARN(awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, "ml-platform-test-cost-alerts")
 	require.Equal(t, topicARN, mock.String(rec.ByType("aws:sns/topic:Topic")[0].Outputs, "arn"), "the ARN the policy names is the topic's")
 	got := mock.String(policies[0].Inputs, "policy")
 	golden.AssertJSON(t, "topic-policy.json", got)

@@ -160,7 +160,7 @@ func NewKeys(ctx *pulumi.Context, name string, args *KeysArgs, opts ...pulumi.Re
 			EnableKeyRotation:    pulumi.Bool(true),
 			DeletionWindowInDays: pulumi.Int(DeletionWindowDays),
 			KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
-			Policy:               pulumi.String(KeyPolicy(args.Partition, args.Region, args.AccountID, d).JSON()),
+			Policy:               pulumi.String(KeyPolicy(args.Account, d).JSON()),
 			Tags:                 tags.With(args.Tags, "Name", keyName, "DataDomain", d.Name),
 		}, childOpts...)
 		if err != nil {
@@ -195,7 +195,8 @@ func AliasName(prefix, domain string) string { return fmt.Sprintf("alias/%s-%s",
 // service principals may encrypt and decrypt for this account's resources;
 // FSx may use it through S3 for linked buckets (FSx for Lustre user guide,
 // "Working with server-side encrypted Amazon S3 buckets").
-func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
+func KeyPolicy(a awsarn.Account, d Domain) iamdoc.Document {
+	partition, region, account := a.Partition, a.Region, a.AccountID
 	statements := []iamdoc.Statement{{
 		Sid:       "DelegateToAccountIAM",
 		Effect:    "Allow",
@@ -211,7 +212,7 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 			Action:    []string{"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
 			Resource:  []string{"*"},
 			Condition: iamdoc.Condition{"ArnLike": {
-				"kms:EncryptionContext:aws:logs:arn": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", partition, region, account)},
+				"kms:EncryptionContext:aws:logs:arn": {a.ARN("logs", "log-group:*")},
 			}},
 		})
 	}
@@ -270,7 +271,7 @@ func KeyPolicy(partition, region, account string, d Domain) iamdoc.Document {
 			Resource:  []string{"*"},
 			Condition: iamdoc.Condition{
 				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:bedrock:%s:%s:*", partition, region, account)}},
+				"ArnLike":      {"aws:SourceArn": {a.ARN("bedrock", "*")}},
 			},
 		})
 	}

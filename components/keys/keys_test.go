@@ -89,7 +89,7 @@ func TestKeys(t *testing.T) {
 // instances an Auto Scaling group (or EC2 Spot) launches.
 func TestVolumeKeyGrantsTheServiceLinkedRoles(t *testing.T) {
 	launchers := args().Domains[2].VolumeLaunchers
-	doc := parsePolicy(t, keys.KeyPolicy("aws", "us-east-1", mock.AccountID, args().Domains[2]).JSON())
+	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, args().Domains[2]).JSON())
 	require.Len(t, doc.Statement, 4)
 	use, grant, events := doc.Statement[1], doc.Statement[2], doc.Statement[3]
 	require.Equal(t, launchers, use.Principal["AWS"])
@@ -181,7 +181,7 @@ func parsePolicy(t *testing.T, text string) keyPolicyDoc {
 // lets FSx use it through S3 only, from this account, in FSx's session.
 func TestFSxS3Access(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", FSxS3Access: true}
-	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
+	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	fsx := doc.Statement[1]
 	require.Equal(t, "AllowFSxDataRepositoriesThroughS3", fsx.Sid)
@@ -192,14 +192,14 @@ func TestFSxS3Access(t *testing.T) {
 	require.Subset(t, fsx.Action, []string{"kms:Decrypt", "kms:GenerateDataKey*"})
 
 	d.FSxS3Access = false
-	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "FSx")
+	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "FSx")
 }
 
 // TestPrometheusWorkspaces: AMP may create its grants and use the key
 // through AMP in the region, for this account's callers only.
 func TestPrometheusWorkspaces(t *testing.T) {
 	d := keys.Domain{Name: "logs", Description: "l", PrometheusWorkspaces: true}
-	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
+	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	aps := doc.Statement[1]
 	require.Equal(t, "AllowPrometheusWorkspacesOfThisAccount", aps.Sid)
@@ -208,14 +208,14 @@ func TestPrometheusWorkspaces(t *testing.T) {
 	require.ElementsMatch(t, []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}, aps.Action)
 
 	d.PrometheusWorkspaces = false
-	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "aps.")
+	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "aps.")
 }
 
 // TestBedrockInvocationLogs: Bedrock may generate data keys for this
 // account's invocation logs in the region, and nothing more.
 func TestBedrockInvocationLogs(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", BedrockInvocationLogs: true}
-	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
+	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
 	require.Equal(t, "AllowBedrockInvocationLogsToS3", st.Sid)
@@ -225,14 +225,14 @@ func TestBedrockInvocationLogs(t *testing.T) {
 	require.Equal(t, []string{"arn:aws:bedrock:eu-west-1:123456789012:*"}, st.Condition["ArnLike"]["aws:SourceArn"])
 
 	d.BedrockInvocationLogs = false
-	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "bedrock")
+	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "bedrock")
 }
 
 // TestS3ReaderAccounts: reader accounts may decrypt through S3 in the
 // key's region only, and nothing else.
 func TestS3ReaderAccounts(t *testing.T) {
 	d := keys.Domain{Name: "data", Description: "d", S3ReaderAccountIDs: []string{"210987654321", "109876543210"}}
-	doc := parsePolicy(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON())
+	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
 	require.Equal(t, "AllowReaderAccountsThroughS3", st.Sid)
@@ -241,5 +241,5 @@ func TestS3ReaderAccounts(t *testing.T) {
 	require.Equal(t, []string{"s3.eu-west-1.amazonaws.com"}, st.Condition["StringEquals"]["kms:ViaService"])
 
 	d.S3ReaderAccountIDs = nil
-	require.NotContains(t, keys.KeyPolicy("aws", "eu-west-1", mock.AccountID, d).JSON(), "210987654321")
+	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "210987654321")
 }

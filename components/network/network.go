@@ -456,7 +456,7 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *NetworkArgs, 
 	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
 		Description:      pulumi.String("Lets VPC Flow Logs write to the flow-log group"),
-		AssumeRolePolicy: pulumi.String(FlowLogTrustPolicy(args.Partition, args.Region, args.AccountID).JSON()),
+		AssumeRolePolicy: pulumi.String(FlowLogTrustPolicy(args.Account).JSON()),
 		Tags:             tag("Name", name+"-flow-logs"),
 	}, parent)
 	if err != nil {
@@ -485,7 +485,8 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *NetworkArgs, 
 
 // FlowLogTrustPolicy lets only VPC Flow Logs acting for this account assume
 // the role (the confused-deputy conditions AWS recommends).
-func FlowLogTrustPolicy(partition, region, account string) iamdoc.Document {
+func FlowLogTrustPolicy(a awsarn.Account) iamdoc.Document {
+	account := a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Sid:       "VPCFlowLogsOfThisAccount",
 		Effect:    "Allow",
@@ -493,7 +494,7 @@ func FlowLogTrustPolicy(partition, region, account string) iamdoc.Document {
 		Action:    []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", partition, region, account)}},
+			"ArnLike":      {"aws:SourceArn": {a.ARN("ec2", "vpc-flow-log/*")}},
 		},
 	})
 }

@@ -121,12 +121,13 @@ func dcgmNamespace() string {
 // ScraperSourceTrust lets the managed collectors of this account and
 // region assume the source role. The scraper's own ARN is unknown until it
 // exists; the guide's procedure starts from scraper/*, kept here.
-func ScraperSourceTrust(partition, region, account string) iamdoc.Document {
+func ScraperSourceTrust(a awsarn.Account) iamdoc.Document {
+	partition, region, account := a.Partition, a.Region, a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"scraper.aps.amazonaws.com"}},
 		Action: []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
-			"ArnLike":      {"aws:SourceArn": {scraperARNs(partition, region, account)}},
+			"ArnLike":      {"aws:SourceArn": {scraperARNs(awsarn.Account{Partition: partition, Region: region, AccountID: account})}},
 			"StringEquals": {"aws:SourceAccount": {account}},
 		},
 	})
@@ -134,11 +135,12 @@ func ScraperSourceTrust(partition, region, account string) iamdoc.Document {
 
 // ScraperTargetTrust lets the source role assume the writer role on behalf
 // of this account's collectors (the external ID is the scraper's ARN).
-func ScraperTargetTrust(partition, region, account, sourceRoleARN string) iamdoc.Document {
+func ScraperTargetTrust(a awsarn.Account, sourceRoleARN string) iamdoc.Document {
+	partition, region, account := a.Partition, a.Region, a.AccountID
 	return iamdoc.New(iamdoc.Statement{
 		Effect: "Allow", Principal: &iamdoc.Principal{AWS: []string{sourceRoleARN}},
 		Action:    []string{"sts:AssumeRole"},
-		Condition: iamdoc.Condition{"StringLike": {"sts:ExternalId": {scraperARNs(partition, region, account)}}},
+		Condition: iamdoc.Condition{"StringLike": {"sts:ExternalId": {scraperARNs(awsarn.Account{Partition: partition, Region: region, AccountID: account})}}},
 	})
 }
 
@@ -157,12 +159,12 @@ func ScraperWriterPolicy(region, workspaceARN, keyAlias string) iamdoc.Document 
 	)
 }
 
-func scraperARNs(partition, region, account string) string {
-	return fmt.Sprintf("arn:%s:aps:%s:%s:scraper/*", partition, region, account)
+func scraperARNs(a awsarn.Account) string {
+	return a.ARN("aps", "scraper/*")
 }
 
-func roleARN(partition, account, name string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, name)
+func roleARN(a awsarn.Account, name string) string {
+	return a.Role(name)
 }
 
 // prometheus registers the workspace and its collector.
@@ -184,7 +186,7 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	out.SourceRole, err = iam.NewRole(ctx, name+"-scraper-source", &iam.RoleArgs{
 		Name:             pulumi.String(sourceName),
 		Description:      pulumi.String("The managed Prometheus collector of " + a.Name + " assumes this role, then the writer role"),
-		AssumeRolePolicy: pulumi.String(ScraperSourceTrust(p.Partition, a.Region, p.AccountID).JSON()),
+		AssumeRolePolicy: pulumi.String(ScraperSourceTrust(awsarn.Account{Partition: p.Partition, Region: a.Region, AccountID: p.AccountID}).JSON()),
 		Tags:             tag(sourceName),
 	}, parent)
 	if err != nil {
@@ -194,8 +196,8 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	out.TargetRole, err = iam.NewRole(ctx, name+"-scraper-writer", &iam.RoleArgs{
 		Name:        pulumi.String(targetName),
 		Description: pulumi.String("Writes the managed Prometheus collector's samples to the workspace of " + a.Name),
-		AssumeRolePolicy: pulumi.String(ScraperTargetTrust(p.Partition, a.Region, p.AccountID,
-			roleARN(p.Partition, p.AccountID, sourceName)).JSON()),
+		AssumeRolePolicy: pulumi.String(ScraperTargetTrust(awsarn.Account{Partition: p.Partition, Region: a.Region, AccountID: p.AccountID},
+			roleARN(p.Account, sourceName)).JSON()),
 		Tags: tag(targetName),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{out.SourceRole}))
 	if err != nil {
@@ -213,7 +215,7 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	assume, err := iam.NewRolePolicy(ctx, name+"-scraper-source", &iam.RolePolicyArgs{
 		Role: out.SourceRole.Name,
 		Policy: pulumi.String(iamdoc.New(iamdoc.Allow("AssumeWriter", []string{"sts:AssumeRole"},
-			roleARN(p.Partition, p.AccountID, targetName))).JSON()),
+			roleARN(p.Account, targetName))).JSON()),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{out.TargetRole}))
 	if err != nil {
 		return nil, err

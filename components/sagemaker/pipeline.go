@@ -2,7 +2,6 @@ package sagemaker
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -46,8 +45,8 @@ type Pipeline struct {
 }
 
 // PipelineARN is a pipeline's ARN, known before it exists.
-func PipelineARN(partition, region, account, name string) string {
-	return fmt.Sprintf("arn:%s:sagemaker:%s:%s:pipeline/%s", partition, region, account, name)
+func PipelineARN(a awsarn.Account, name string) string {
+	return a.ARN("sagemaker", "pipeline/"+name)
 }
 
 // NewPipeline creates a pipeline, scheduled when args.Schedule is set.
@@ -106,7 +105,7 @@ func (p *Pipeline) schedule(ctx *pulumi.Context, name string, args *PipelineArgs
 	policy, err := iam.NewRolePolicy(ctx, name+"-scheduler", &iam.RolePolicyArgs{
 		Role: role.ID(),
 		Policy: pulumi.String(iamdoc.New(iamdoc.Allow("StartThePipeline", []string{"sagemaker:StartPipelineExecution"},
-			PipelineARN(args.Partition, args.Region, args.AccountID, args.Name))).JSON()),
+			PipelineARN(args.Account, args.Name))).JSON()),
 	}, parent)
 	if err != nil {
 		return err

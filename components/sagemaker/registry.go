@@ -89,7 +89,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 		}
 		if _, err := sagemaker.NewModelPackageGroupPolicy(ctx, name+"-"+g.Name, &sagemaker.ModelPackageGroupPolicyArgs{
 			ModelPackageGroupName: r.Groups[g.Name].ModelPackageGroupName,
-			ResourcePolicy:        pulumi.String(ReaderPolicy(args.Partition, args.Region, args.AccountID, g).JSON()),
+			ResourcePolicy:        pulumi.String(ReaderPolicy(args.Account, g).JSON()),
 		}, parent); err != nil {
 			return nil, err
 		}
@@ -163,13 +163,14 @@ func (a *RegistryArgs) validate() error {
 // UpdateModelPackage, which sets a package's approval status: a reader
 // could approve this account's models, so it is left out (promotion
 // needs to read, not to decide).
-func ReaderPolicy(partition, region, account string, g ModelGroup) iamdoc.Document {
+func ReaderPolicy(a awsarn.Account, g ModelGroup) iamdoc.Document {
+	partition := a.Partition
 	var readers []string
 	for _, a := range g.ReaderAccountIDs {
 		readers = append(readers, iamdoc.AccountRoot(partition, a))
 	}
 	slices.Sort(readers)
-	base := fmt.Sprintf("arn:%s:sagemaker:%s:%s:", partition, region, account)
+	base := a.ARN("sagemaker", "")
 	return iamdoc.New(
 		iamdoc.Statement{Sid: "ReadTheGroup", Effect: "Allow", Principal: &iamdoc.Principal{AWS: readers},
 			Action: []string{"sagemaker:DescribeModelPackageGroup"}, Resource: []string{base + "model-package-group/" + g.Name}},
