@@ -12,6 +12,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/account"
+	brc "github.com/ml-platform/ml-platform/components/bedrock"
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/cost"
 	"github.com/ml-platform/ml-platform/components/keys"
@@ -179,13 +180,25 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if queueUsesCustomerKey(cfg) {
 		clusterKey.ServicePrincipals = []string{"events.amazonaws.com"}
 	}
+	// Each service that uses a key contributes its own statement.
+	var dataGrants, logsGrants []keys.Grant
+	if lustreLinksBuckets(cfg) {
+		dataGrants = append(dataGrants, storage.FSxKeyGrant)
+	}
+	if cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil {
+		dataGrants = append(dataGrants, brc.InvocationLogsKeyGrant)
+	}
+	if readers := readerAccountIDs(cfg); len(readers) > 0 {
+		dataGrants = append(dataGrants, storage.S3ReadersKeyGrant(readers))
+	}
+	if cfg.Observability.Prometheus != nil {
+		logsGrants = append(logsGrants, observability.PrometheusKeyGrant)
+	}
 	p.Keys, err = keys.NewKeys(ctx, "keys", &keys.KeysArgs{
 		Domains: []keys.Domain{
-			{Name: KeyData, Description: prefix + ": training data, checkpoints and models",
-				FSxS3Access: lustreLinksBuckets(cfg), BedrockInvocationLogs: cfg.Bedrock.Enabled && cfg.Bedrock.InvocationLogging != nil,
-				S3ReaderAccountIDs: readerAccountIDs(cfg)},
+			{Name: KeyData, Description: prefix + ": training data, checkpoints and models", Grants: dataGrants},
 			{Name: KeyLogs, Description: prefix + ": logs (VPC flow logs, control plane, invocations)" + logsKeyAlso(cfg),
-				AllowCloudWatchLogs: true, PrometheusWorkspaces: cfg.Observability.Prometheus != nil},
+				AllowCloudWatchLogs: true, Grants: logsGrants},
 			clusterKey,
 			{Name: KeyAlerts, Description: prefix + ": alert topics (AWS Budgets, Cost Anomaly Detection, model approvals)",
 				ServicePrincipals: alertPublishers(cfg)},

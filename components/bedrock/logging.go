@@ -148,3 +148,21 @@ func NewInvocationLogging(ctx *pulumi.Context, name string, args *InvocationLogg
 	}
 	return l, nil
 }
+
+// InvocationLogsKeyGrant lets Bedrock write model invocation logs to an
+// SSE-KMS bucket the key encrypts: kms:GenerateDataKey for this account's
+// Bedrock in the region, as the Bedrock user guide's model invocation
+// logging page requires.
+func InvocationLogsKeyGrant(a awsarn.Account) iamdoc.Statement {
+	return iamdoc.Statement{
+		Sid:       "AllowBedrockInvocationLogsToS3",
+		Effect:    "Allow",
+		Principal: &iamdoc.Principal{Service: []string{"bedrock.amazonaws.com"}},
+		Action:    []string{"kms:GenerateDataKey"},
+		Resource:  []string{"*"},
+		Condition: iamdoc.Condition{
+			"StringEquals": {"aws:SourceAccount": {a.AccountID}},
+			"ArnLike":      {"aws:SourceArn": {a.ARN("bedrock", "*")}},
+		},
+	}
+}

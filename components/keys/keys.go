@@ -37,30 +37,18 @@ type Domain struct {
 	// account's resources, such as events.amazonaws.com delivering to an
 	// encrypted SQS queue. Defaults to none.
 	ServicePrincipals []string
-	// FSxS3Access lets FSx for Lustre read and write the SSE-KMS objects of
-	// buckets the key encrypts, through S3, for data repository
-	// associations. FSx reaches them as a service-linked role named after
-	// each file system (AWSServiceRoleForFSxS3Access_<fs-id>), which does
-	// not exist before the file system and so cannot be named here; the
-	// statement is the FSx user guide's account-wide variant, limited to
-	// calls through S3 from this account in FSx's session. Defaults to false.
-	FSxS3Access bool
-	// BedrockInvocationLogs lets Bedrock write model invocation logs to an
-	// SSE-KMS bucket the key encrypts: kms:GenerateDataKey for this
-	// account's Bedrock in the region, as the Bedrock user guide's model
-	// invocation logging page requires. Defaults to false.
-	BedrockInvocationLogs bool
-	// PrometheusWorkspaces lets Amazon Managed Service for Prometheus use
-	// the key for this account's workspaces: the grants it creates, and
-	// the data keys they allow, through AMP in the region only (AMP user
-	// guide, "Encryption at rest"). Defaults to false.
-	PrometheusWorkspaces bool
-	// S3ReaderAccountIDs are other accounts that read objects the key
-	// encrypts through S3 (stacks there promote this stack's models): they
-	// get kms:Decrypt and kms:DescribeKey through S3 in the region only; an
-	// identity policy in that account must grant the same. Defaults to none.
-	S3ReaderAccountIDs []string
+	// Grants are statements the services that use the key contribute, in
+	// the order given: each consumer of a key writes its own (storage's
+	// FSxKeyGrant and S3ReadersKeyGrant, bedrock's InvocationLogsKeyGrant,
+	// observability's PrometheusKeyGrant), and the key grants them.
+	// Defaults to none.
+	Grants []Grant
 }
+
+// Grant is a key policy statement a service that uses the key needs,
+// written by the component that knows the service; it is built for the
+// account the key is in.
+type Grant func(awsarn.Account) iamdoc.Statement
 
 // KeysArgs configures the keys.
 type KeysArgs struct {
@@ -193,14 +181,13 @@ func AliasName(prefix, domain string) string { return fmt.Sprintf("alias/%s-%s",
 // launchers get the two statements the EC2 Auto Scaling user guide
 // requires ("Required AWS KMS key policy for use with encrypted volumes");
 // service principals may encrypt and decrypt for this account's resources;
-// FSx may use it through S3 for linked buckets (FSx for Lustre user guide,
-// "Working with server-side encrypted Amazon S3 buckets").
+// then each consumer's own grants.
 func KeyPolicy(a awsarn.Account, d Domain) iamdoc.Document {
-	partition, region, account := a.Partition, a.Region, a.AccountID
+	region := a.Region
 	statements := []iamdoc.Statement{{
 		Sid:       "DelegateToAccountIAM",
 		Effect:    "Allow",
-		Principal: &iamdoc.Principal{AWS: []string{iamdoc.AccountRoot(partition, account)}},
+		Principal: &iamdoc.Principal{AWS: []string{a.Root()}},
 		Action:    []string{"kms:*"},
 		Resource:  []string{"*"},
 	}}
@@ -249,58 +236,8 @@ func KeyPolicy(a awsarn.Account, d Domain) iamdoc.Document {
 			Resource:  []string{"*"},
 		})
 	}
-	if d.FSxS3Access {
-		statements = append(statements, iamdoc.Statement{
-			Sid:       "AllowFSxDataRepositoriesThroughS3",
-			Effect:    "Allow",
-			Principal: &iamdoc.Principal{AWS: []string{"*"}},
-			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-			Resource:  []string{"*"},
-			Condition: iamdoc.Condition{
-				"StringEquals": {"kms:CallerAccount": {account}, "kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", region)}},
-				"StringLike":   {"aws:userid": {"*:FSx"}},
-			},
-		})
-	}
-	if d.BedrockInvocationLogs {
-		statements = append(statements, iamdoc.Statement{
-			Sid:       "AllowBedrockInvocationLogsToS3",
-			Effect:    "Allow",
-			Principal: &iamdoc.Principal{Service: []string{"bedrock.amazonaws.com"}},
-			Action:    []string{"kms:GenerateDataKey"},
-			Resource:  []string{"*"},
-			Condition: iamdoc.Condition{
-				"StringEquals": {"aws:SourceAccount": {account}},
-				"ArnLike":      {"aws:SourceArn": {a.ARN("bedrock", "*")}},
-			},
-		})
-	}
-	if d.PrometheusWorkspaces {
-		statements = append(statements, iamdoc.Statement{
-			Sid:       "AllowPrometheusWorkspacesOfThisAccount",
-			Effect:    "Allow",
-			Principal: &iamdoc.Principal{AWS: []string{"*"}},
-			Action:    []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"},
-			Resource:  []string{"*"},
-			Condition: iamdoc.Condition{"StringEquals": {
-				"kms:CallerAccount": {account}, "kms:ViaService": {fmt.Sprintf("aps.%s.amazonaws.com", region)},
-			}},
-		})
-	}
-	if len(d.S3ReaderAccountIDs) > 0 {
-		var roots []string
-		for _, a := range d.S3ReaderAccountIDs {
-			roots = append(roots, iamdoc.AccountRoot(partition, a))
-		}
-		slices.Sort(roots)
-		statements = append(statements, iamdoc.Statement{
-			Sid:       "AllowReaderAccountsThroughS3",
-			Effect:    "Allow",
-			Principal: &iamdoc.Principal{AWS: slices.Compact(roots)},
-			Action:    []string{"kms:Decrypt", "kms:DescribeKey"},
-			Resource:  []string{"*"},
-			Condition: iamdoc.Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", region)}}},
-		})
+	for _, g := range d.Grants {
+		statements = append(statements, g(a))
 	}
 	return iamdoc.New(statements...)
 }

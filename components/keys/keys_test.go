@@ -8,7 +8,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ml-platform/ml-platform/components/bedrock"
 	"github.com/ml-platform/ml-platform/components/keys"
+	"github.com/ml-platform/ml-platform/components/observability"
+	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/internal/awsarn"
 	"github.com/ml-platform/ml-platform/internal/golden"
 	"github.com/ml-platform/ml-platform/internal/mock"
@@ -177,10 +180,10 @@ func parsePolicy(t *testing.T, text string) keyPolicyDoc {
 	return doc
 }
 
-// TestFSxS3Access: a key that encrypts buckets an FSx data repository links
-// lets FSx use it through S3 only, from this account, in FSx's session.
+// TestFSxS3Access: with storage's grant, a key that encrypts buckets an FSx
+// data repository links lets FSx use it through S3 only, from this account, in FSx's session.
 func TestFSxS3Access(t *testing.T) {
-	d := keys.Domain{Name: "data", Description: "d", FSxS3Access: true}
+	d := keys.Domain{Name: "data", Description: "d", Grants: []keys.Grant{storage.FSxKeyGrant}}
 	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	fsx := doc.Statement[1]
@@ -191,14 +194,14 @@ func TestFSxS3Access(t *testing.T) {
 	require.Equal(t, []string{"*:FSx"}, fsx.Condition["StringLike"]["aws:userid"])
 	require.Subset(t, fsx.Action, []string{"kms:Decrypt", "kms:GenerateDataKey*"})
 
-	d.FSxS3Access = false
+	d.Grants = nil
 	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "FSx")
 }
 
 // TestPrometheusWorkspaces: AMP may create its grants and use the key
 // through AMP in the region, for this account's callers only.
 func TestPrometheusWorkspaces(t *testing.T) {
-	d := keys.Domain{Name: "logs", Description: "l", PrometheusWorkspaces: true}
+	d := keys.Domain{Name: "logs", Description: "l", Grants: []keys.Grant{observability.PrometheusKeyGrant}}
 	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	aps := doc.Statement[1]
@@ -207,14 +210,14 @@ func TestPrometheusWorkspaces(t *testing.T) {
 	require.Equal(t, []string{"aps.eu-west-1.amazonaws.com"}, aps.Condition["StringEquals"]["kms:ViaService"])
 	require.ElementsMatch(t, []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}, aps.Action)
 
-	d.PrometheusWorkspaces = false
+	d.Grants = nil
 	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "aps.")
 }
 
 // TestBedrockInvocationLogs: Bedrock may generate data keys for this
 // account's invocation logs in the region, and nothing more.
 func TestBedrockInvocationLogs(t *testing.T) {
-	d := keys.Domain{Name: "data", Description: "d", BedrockInvocationLogs: true}
+	d := keys.Domain{Name: "data", Description: "d", Grants: []keys.Grant{bedrock.InvocationLogsKeyGrant}}
 	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
@@ -224,14 +227,14 @@ func TestBedrockInvocationLogs(t *testing.T) {
 	require.Equal(t, []string{mock.AccountID}, st.Condition["StringEquals"]["aws:SourceAccount"])
 	require.Equal(t, []string{"arn:aws:bedrock:eu-west-1:123456789012:*"}, st.Condition["ArnLike"]["aws:SourceArn"])
 
-	d.BedrockInvocationLogs = false
+	d.Grants = nil
 	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "bedrock")
 }
 
 // TestS3ReaderAccounts: reader accounts may decrypt through S3 in the
 // key's region only, and nothing else.
 func TestS3ReaderAccounts(t *testing.T) {
-	d := keys.Domain{Name: "data", Description: "d", S3ReaderAccountIDs: []string{"210987654321", "109876543210"}}
+	d := keys.Domain{Name: "data", Description: "d", Grants: []keys.Grant{storage.S3ReadersKeyGrant([]string{"210987654321", "109876543210"})}}
 	doc := parsePolicy(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON())
 	require.Len(t, doc.Statement, 2)
 	st := doc.Statement[1]
@@ -240,6 +243,6 @@ func TestS3ReaderAccounts(t *testing.T) {
 	require.Equal(t, []string{"kms:Decrypt", "kms:DescribeKey"}, st.Action)
 	require.Equal(t, []string{"s3.eu-west-1.amazonaws.com"}, st.Condition["StringEquals"]["kms:ViaService"])
 
-	d.S3ReaderAccountIDs = nil
+	d.Grants = nil
 	require.NotContains(t, keys.KeyPolicy(awsarn.Account{Partition: "aws", Region: "eu-west-1", AccountID: mock.AccountID}, d).JSON(), "210987654321")
 }

@@ -279,3 +279,20 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	}
 	return out, nil
 }
+
+// PrometheusKeyGrant lets Amazon Managed Service for Prometheus use the
+// key for this account's workspaces: the grants it creates, and the data
+// keys they allow, through AMP in the region only (AMP user guide,
+// "Encryption at rest").
+func PrometheusKeyGrant(a awsarn.Account) iamdoc.Statement {
+	return iamdoc.Statement{
+		Sid:       "AllowPrometheusWorkspacesOfThisAccount",
+		Effect:    "Allow",
+		Principal: &iamdoc.Principal{AWS: []string{"*"}},
+		Action:    []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"},
+		Resource:  []string{"*"},
+		Condition: iamdoc.Condition{"StringEquals": {
+			"kms:CallerAccount": {a.AccountID}, "kms:ViaService": {"aps." + a.Region + ".amazonaws.com"},
+		}},
+	}
+}

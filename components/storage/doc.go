@@ -34,5 +34,5 @@
 //   - A data repository association reads SSE-KMS objects through FSx's
 //     per-file-system service-linked role, which does not exist before the
 //     file system: the data key grants it by kms:ViaService s3 and
-//     aws:userid *:FSx instead of by name (keys.Domain.FSxS3Access).
+//     aws:userid *:FSx instead of by name (storage.FSxKeyGrant, which the data key takes).
 package storage
