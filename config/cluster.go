@@ -9,7 +9,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/cidr"
+	"github.com/ml-platform/ml-platform/internal/lib/cidr"
 )
 
 // Cluster is the validated EKS configuration.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/cidr"
+	"github.com/ml-platform/ml-platform/internal/lib/cidr"
 )
 
 // NATMode says how many NAT gateways the VPC gets.

@@ -13,7 +13,7 @@ import (
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 )
 
 // Bedrock is what the stack builds on Amazon Bedrock.

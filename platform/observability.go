@@ -9,7 +9,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/observability"
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/config"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 )
 
 // buildObservability registers the stack's dashboard, alarms and event

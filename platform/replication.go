@@ -6,7 +6,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/storage"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 )
 
 // Replica is the disaster recovery copy of the models bucket in a second

@@ -13,7 +13,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/access"
 	"github.com/ml-platform/ml-platform/config"
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 

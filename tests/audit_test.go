@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
 )
 
 // TestAuditFixtures runs the real `offline audit --json` over every stack

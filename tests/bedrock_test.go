@@ -10,9 +10,9 @@ import (
 
 	brc "github.com/ml-platform/ml-platform/components/bedrock"
 	"github.com/ml-platform/ml-platform/config"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/mock"
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
 )
 
 // alarmDims are an alarm's dimensions, and the URNs its dimensions and

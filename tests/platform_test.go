@@ -25,9 +25,9 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/mock"
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )

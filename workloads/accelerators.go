@@ -10,7 +10,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/helmchart"
+	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 )
 
 // AcceleratorsArgs says which device plugins the cluster needs.

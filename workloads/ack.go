@@ -13,7 +13,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/helmchart"
+	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 )
 
 // ACKServiceAccount is the service account the ACK SageMaker controller

@@ -8,7 +8,7 @@ package main
 import (
 	"os"
 
-	"github.com/ml-platform/ml-platform/internal/catalogcli"
+	"github.com/ml-platform/ml-platform/internal/engine/catalogcli"
 )
 
 func main() {

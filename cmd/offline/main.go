@@ -13,7 +13,7 @@ package main
 import (
 	"os"
 
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
 )
 
 func main() {

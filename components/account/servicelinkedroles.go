@@ -12,7 +12,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // ServiceLinkedRolesArgs says which service-linked roles the stack needs.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/account"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
 )
 
 func build(t *testing.T, a *account.ServiceLinkedRolesArgs, has ...map[string]mock.AccountRole) (*mock.Recorder, *account.ServiceLinkedRoles, error) {

@@ -10,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/bedrock"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/testkit"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 )
 
 const (
@@ -22,19 +23,6 @@ const (
 )
 
 var testTags = map[string]string{"Project": "ml-platform", "Environment": "dev"}
-
-func run(t *testing.T, f func(ctx *pulumi.Context) error) (*mock.Recorder, error) {
-	t.Helper()
-	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
-	return rec, rec.Run(f, nil)
-}
-
-func one(t *testing.T, rec *mock.Recorder, typ string) *mock.Registered {
-	t.Helper()
-	rs := rec.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
 
 func objects(m resource.PropertyMap, path ...string) []resource.PropertyMap {
 	for _, k := range path[:len(path)-1] {
@@ -64,7 +52,7 @@ var versionARN string
 
 func buildGuardrail(t *testing.T, s bedrock.GuardrailSpec) (*mock.Recorder, error) {
 	t.Helper()
-	return run(t, func(ctx *pulumi.Context) error {
+	return testkit.Run(t, func(ctx *pulumi.Context) error {
 		g, err := bedrock.NewGuardrail(ctx, "guardrail", &bedrock.GuardrailArgs{Name: "ml-platform-test", Spec: s,
 			KMSKeyARN: pulumi.String(dataKey), Tags: testTags})
 		if err == nil {
@@ -79,7 +67,7 @@ func buildGuardrail(t *testing.T, s bedrock.GuardrailSpec) (*mock.Recorder, erro
 func TestGuardrailCarriesEveryPolicy(t *testing.T) {
 	rec, err := buildGuardrail(t, spec())
 	require.NoError(t, err)
-	g := one(t, rec, "aws:bedrock/guardrail:Guardrail")
+	g := testkit.One(t, rec, "aws:bedrock/guardrail:Guardrail")
 	require.Equal(t, dataKey, mock.String(g.Inputs, "kmsKeyArn"))
 	require.Equal(t, "No.", mock.String(g.Inputs, "blockedInputMessaging"))
 	require.Equal(t, "Withheld.", mock.String(g.Inputs, "blockedOutputsMessaging"))
@@ -113,8 +101,8 @@ func TestGuardrailCarriesEveryPolicy(t *testing.T) {
 func TestGuardrailVersionFollowsTheDefinition(t *testing.T) {
 	rec, err := buildGuardrail(t, spec())
 	require.NoError(t, err)
-	g := one(t, rec, "aws:bedrock/guardrail:Guardrail")
-	v := one(t, rec, "aws:bedrock/guardrailVersion:GuardrailVersion")
+	g := testkit.One(t, rec, "aws:bedrock/guardrail:Guardrail")
+	v := testkit.One(t, rec, "aws:bedrock/guardrailVersion:GuardrailVersion")
 	require.Equal(t, mock.String(g.Outputs, "guardrailArn"), mock.String(v.Inputs, "guardrailArn"))
 	require.Contains(t, v.Dependencies, g.URN)
 	require.Equal(t, "definition "+spec().Digest(), mock.String(v.Inputs, "description"))
@@ -134,7 +122,7 @@ func TestGuardrailVersionFollowsTheDefinition(t *testing.T) {
 }
 
 func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := bedrock.NewInvocationLogging(ctx, "logging", &bedrock.InvocationLoggingArgs{
 			Prefix: "ml-platform-test", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
 			BucketName: "artifacts", KeyPrefix: "bedrock-invocation-logs/", LogsKeyARN: pulumi.String(logsKey), RetentionDays: 365,
@@ -143,16 +131,16 @@ func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	group := one(t, rec, "aws:cloudwatch/logGroup:LogGroup")
+	group := testkit.One(t, rec, "aws:cloudwatch/logGroup:LogGroup")
 	require.Equal(t, logsKey, mock.String(group.Inputs, "kmsKeyId"))
 	require.EqualValues(t, 365, group.Inputs["retentionInDays"].NumberValue())
 	require.True(t, group.Protect && group.RetainOnDelete, "prod keeps its audit trail")
-	cfg := mock.Object(one(t, rec, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").Inputs, "loggingConfig")
+	cfg := mock.Object(testkit.One(t, rec, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").Inputs, "loggingConfig")
 	require.Equal(t, "artifacts", mock.String(mock.Object(cfg, "s3Config"), "bucketName"))
 	require.Equal(t, "bedrock-invocation-logs", mock.String(mock.Object(cfg, "s3Config"), "keyPrefix"))
 	cw := mock.Object(cfg, "cloudwatchConfig")
 	require.Equal(t, "/aws/bedrock/ml-platform-test/model-invocations", mock.String(cw, "logGroupName"))
-	role := one(t, rec, "aws:iam/role:Role")
+	role := testkit.One(t, rec, "aws:iam/role:Role")
 	require.Equal(t, mock.String(role.Outputs, "arn"), mock.String(cw, "roleArn"))
 	require.Equal(t, "bedrock-invocation-logs/large", mock.String(mock.Object(cw, "largeDataDeliveryS3Config"), "keyPrefix"))
 	require.True(t, cfg["textDataDeliveryEnabled"].BoolValue())
@@ -163,11 +151,11 @@ func TestInvocationLoggingHasBothDestinationsEncrypted(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(mock.String(role.Inputs, "assumeRolePolicy")), &trust))
 	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:*"}, trust.Statement[0].Condition["ArnLike"]["aws:SourceArn"])
 	require.Equal(t, []string{mock.AccountID}, trust.Statement[0].Condition["StringEquals"]["aws:SourceAccount"])
-	rp := one(t, rec, "aws:iam/rolePolicy:RolePolicy")
+	rp := testkit.One(t, rec, "aws:iam/rolePolicy:RolePolicy")
 	require.NoError(t, json.Unmarshal([]byte(mock.String(rp.Inputs, "policy")), &policy))
 	require.Equal(t, []string{"arn:aws:logs:us-east-1:123456789012:log-group:/aws/bedrock/ml-platform-test/model-invocations:log-stream:*"},
 		policy.Statement[0].Resource, "that log group only")
-	require.Contains(t, one(t, rec, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").Dependencies, rp.URN,
+	require.Contains(t, testkit.One(t, rec, "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration").Dependencies, rp.URN,
 		"Bedrock validates the role when logging is configured")
 	require.Equal(t, "bedrock-invocation-logs/*", bedrock.DeliveryPrefix("bedrock-invocation-logs/"))
 }
@@ -257,7 +245,7 @@ func TestInvokePolicyNamesOnlyTheConfiguredModels(t *testing.T) {
 
 func TestAccess(t *testing.T) {
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["pods.eks.amazonaws.com"]},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := bedrock.NewAccess(ctx, "access", &bedrock.AccessArgs{
 			Name: "ml-platform-test-bedrock-app", Scope: scope("amazon.nova-lite-v1:0"),
 			GuardrailARN: pulumi.String("arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1"), GuardrailVersionARN: pulumi.String("arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1:1"),
@@ -267,18 +255,18 @@ func TestAccess(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	policy := one(t, rec, "aws:iam/policy:Policy")
+	policy := testkit.One(t, rec, "aws:iam/policy:Policy")
 	require.Contains(t, mock.String(policy.Inputs, "policy"), "DenyInvokingWithoutTheGuardrail")
-	role := one(t, rec, "aws:iam/role:Role")
+	role := testkit.One(t, rec, "aws:iam/role:Role")
 	require.JSONEq(t, trust, mock.String(role.Inputs, "assumeRolePolicy"))
-	att := one(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+	att := testkit.One(t, rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
 	require.Equal(t, mock.String(policy.Outputs, "arn"), mock.String(att.Inputs, "policyArn"))
-	assoc := one(t, rec, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+	assoc := testkit.One(t, rec, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
 	require.Equal(t, "ml-inference", mock.String(assoc.Inputs, "namespace"))
 	require.Equal(t, "bedrock-client", mock.String(assoc.Inputs, "serviceAccount"))
 	require.Equal(t, mock.String(role.Outputs, "arn"), mock.String(assoc.Inputs, "roleArn"))
 
-	_, err = run(t, func(ctx *pulumi.Context) error {
+	_, err = testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := bedrock.NewAccess(ctx, "access", &bedrock.AccessArgs{Name: "x", Scope: scope("openai.gpt-9"),
 			GuardrailARN: pulumi.String("a"), GuardrailVersionARN: pulumi.String("a:1"), GuardrailKeyARN: pulumi.String(dataKey), TrustPolicy: trust})
 		return err
@@ -299,7 +287,7 @@ func kbArgs(indexCreated bool) *bedrock.KnowledgeBaseArgs {
 
 func buildKB(t *testing.T, a *bedrock.KnowledgeBaseArgs) (*mock.Recorder, error) {
 	t.Helper()
-	return run(t, func(ctx *pulumi.Context) error {
+	return testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := bedrock.NewKnowledgeBase(ctx, "kb", a)
 		return err
 	})
@@ -311,7 +299,7 @@ func buildKB(t *testing.T, a *bedrock.KnowledgeBaseArgs) (*mock.Recorder, error)
 func TestKnowledgeBaseWiring(t *testing.T) {
 	rec, err := buildKB(t, kbArgs(false))
 	require.NoError(t, err)
-	collection := one(t, rec, "aws:opensearch/serverlessCollection:ServerlessCollection")
+	collection := testkit.One(t, rec, "aws:opensearch/serverlessCollection:ServerlessCollection")
 	require.Equal(t, "VECTORSEARCH", mock.String(collection.Inputs, "type"))
 	require.Equal(t, "DISABLED", mock.String(collection.Inputs, "standbyReplicas"), "dev")
 	policies := map[string]*mock.Registered{}
@@ -326,22 +314,22 @@ func TestKnowledgeBaseWiring(t *testing.T) {
 	var network []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(mock.String(policies["network"].Inputs, "policy")), &network))
 	require.Equal(t, false, network[0]["AllowFromPublic"])
-	endpoint := one(t, rec, "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint")
+	endpoint := testkit.One(t, rec, "aws:opensearch/serverlessVpcEndpoint:ServerlessVpcEndpoint")
 	require.Equal(t, []any{endpoint.Outputs["id"].StringValue()}, network[0]["SourceVPCEs"])
 	require.Equal(t, []any{"bedrock.amazonaws.com"}, network[0]["SourceServices"])
 	require.Equal(t, []string{"subnet-a", "subnet-b"}, mock.Strings(endpoint.Inputs, "subnetIds"))
 
 	var access []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(mock.String(one(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").Inputs, "policy")), &access))
+	require.NoError(t, json.Unmarshal([]byte(mock.String(testkit.One(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").Inputs, "policy")), &access))
 	require.Equal(t, []any{"arn:aws:iam::123456789012:role/ml-platform-test-kb-bedrock-kb"}, access[0]["Principal"])
 	require.Equal(t, []any{"arn:aws:iam::123456789012:role/platform-admin"}, access[1]["Principal"])
-	require.Contains(t, mock.String(one(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").Inputs, "policy"), `"aoss:CreateIndex"`)
+	require.Contains(t, mock.String(testkit.One(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").Inputs, "policy"), `"aoss:CreateIndex"`)
 
-	role := one(t, rec, "aws:iam/role:Role")
+	role := testkit.One(t, rec, "aws:iam/role:Role")
 	var trust, policy iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(mock.String(role.Inputs, "assumeRolePolicy")), &trust))
 	require.Equal(t, []string{"arn:aws:bedrock:us-east-1:123456789012:knowledge-base/*"}, trust.Statement[0].Condition["ArnLike"]["aws:SourceArn"])
-	require.NoError(t, json.Unmarshal([]byte(mock.String(one(t, rec, "aws:iam/rolePolicy:RolePolicy").Inputs, "policy")), &policy))
+	require.NoError(t, json.Unmarshal([]byte(mock.String(testkit.One(t, rec, "aws:iam/rolePolicy:RolePolicy").Inputs, "policy")), &policy))
 	resources := map[string][]string{}
 	for _, st := range policy.Statement {
 		resources[st.Sid] = st.Resource
@@ -353,17 +341,17 @@ func TestKnowledgeBaseWiring(t *testing.T) {
 
 	rec, err = buildKB(t, kbArgs(true))
 	require.NoError(t, err)
-	kb := one(t, rec, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")
+	kb := testkit.One(t, rec, "aws:bedrock/agentKnowledgeBase:AgentKnowledgeBase")
 	storage := mock.Object(mock.Object(kb.Inputs, "storageConfiguration"), "opensearchServerlessConfiguration")
-	require.Equal(t, mock.String(one(t, rec, "aws:opensearch/serverlessCollection:ServerlessCollection").Outputs, "arn"), mock.String(storage, "collectionArn"))
+	require.Equal(t, mock.String(testkit.One(t, rec, "aws:opensearch/serverlessCollection:ServerlessCollection").Outputs, "arn"), mock.String(storage, "collectionArn"))
 	require.Equal(t, "bedrock-knowledge-base-index", mock.String(storage, "vectorIndexName"))
 	require.Equal(t, bedrock.VectorField, mock.String(mock.Object(storage, "fieldMapping"), "vectorField"))
 	vector := mock.Object(mock.Object(kb.Inputs, "knowledgeBaseConfiguration"), "vectorKnowledgeBaseConfiguration")
 	require.Equal(t, "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0", mock.String(vector, "embeddingModelArn"))
 	require.EqualValues(t, 1024, mock.Object(mock.Object(vector, "embeddingModelConfiguration"), "bedrockEmbeddingModelConfiguration")["dimensions"].NumberValue())
-	require.Contains(t, kb.Dependencies, one(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").URN)
-	require.Contains(t, kb.Dependencies, one(t, rec, "aws:iam/rolePolicy:RolePolicy").URN)
-	ds := one(t, rec, "aws:bedrock/agentDataSource:AgentDataSource")
+	require.Contains(t, kb.Dependencies, testkit.One(t, rec, "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy").URN)
+	require.Contains(t, kb.Dependencies, testkit.One(t, rec, "aws:iam/rolePolicy:RolePolicy").URN)
+	ds := testkit.One(t, rec, "aws:bedrock/agentDataSource:AgentDataSource")
 	s3 := mock.Object(mock.Object(ds.Inputs, "dataSourceConfiguration"), "s3Configuration")
 	require.Equal(t, "arn:aws:s3:::training-data", mock.String(s3, "bucketArn"))
 	require.Equal(t, []string{"knowledge-base/"}, mock.Strings(s3, "inclusionPrefixes"))
@@ -377,7 +365,7 @@ func TestKnowledgeBaseWiring(t *testing.T) {
 		a.Chunking = c.chunking
 		rec, err = buildKB(t, a)
 		require.NoError(t, err)
-		ingestion := mock.Object(mock.Object(one(t, rec, "aws:bedrock/agentDataSource:AgentDataSource").Inputs, "vectorIngestionConfiguration"), "chunkingConfiguration")
+		ingestion := mock.Object(mock.Object(testkit.One(t, rec, "aws:bedrock/agentDataSource:AgentDataSource").Inputs, "vectorIngestionConfiguration"), "chunkingConfiguration")
 		require.NotEmpty(t, mock.Object(ingestion, c.field), "%s takes its required settings", c.chunking)
 	}
 
@@ -400,7 +388,7 @@ func TestIndexMapping(t *testing.T) {
 func TestModels(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		var arns []string
-		rec, err := run(t, func(ctx *pulumi.Context) error {
+		rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 			m, err := bedrock.NewModels(ctx, "models", &bedrock.ModelsArgs{
 				Prefix: "ml-platform-test", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Protect: protect, Tags: testTags,
 				Profiles:   []bedrock.ApplicationProfile{{Name: "bot", Model: "amazon.nova-lite-v1:0"}, {Name: "writer", Model: "us.anthropic.claude-sonnet-4-20250514-v1:0"}},
@@ -421,7 +409,7 @@ func TestModels(t *testing.T) {
 			"ml-platform-test-bot":    "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
 			"ml-platform-test-writer": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
 		}, sources)
-		pt := one(t, rec, "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput")
+		pt := testkit.One(t, rec, "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput")
 		require.Equal(t, "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0", mock.String(pt.Inputs, "modelArn"))
 		require.Equal(t, "OneMonth", mock.String(pt.Inputs, "commitmentDuration"))
 		require.Equal(t, protect, pt.Protect)

@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // GuardrailSpec is a guardrail's definition, validated by the caller.

@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // ApplicationProfile is an application inference profile: a tagged copy

@@ -16,9 +16,10 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/testkit"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 )
 
 const keyARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -56,16 +57,10 @@ func clusterArgs(groups ...cluster.NodeGroupSpec) *cluster.ClusterArgs {
 	}
 }
 
-func run(t *testing.T, program func(ctx *pulumi.Context) error) (*mock.Recorder, error) {
-	t.Helper()
-	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
-	return rec, rec.Run(program, nil)
-}
-
 func buildCluster(t *testing.T, a *cluster.ClusterArgs) (*mock.Recorder, *cluster.Cluster, error) {
 	t.Helper()
 	var c *cluster.Cluster
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		var err error
 		c, err = cluster.NewCluster(ctx, "cluster", a)
 		return err
@@ -341,7 +336,7 @@ func TestControlPlane(t *testing.T) {
 func TestEverythingNamingTheClusterDependsOnIt(t *testing.T) {
 	a := clusterArgs(training("p4d.24xlarge", true))
 	a.AdminRoleARNs = []string{"arn:aws:iam::123456789012:role/platform-admin"}
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		c, err := cluster.NewCluster(ctx, "cluster", a)
 		if err != nil {
 			return err
@@ -516,7 +511,7 @@ func TestNodeGroupValidation(t *testing.T) {
 			"Spec.RootVolumeGiB: 20000; allowed: 20 to 16384"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, err := run(t, func(ctx *pulumi.Context) error {
+			rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 				_, err := cluster.NewNodeGroup(ctx, "g", &cluster.NodeGroupArgs{
 					Spec: tc.spec, ClusterName: pulumi.String("c"), ClusterTagName: "c", SubnetIDsByAZ: subnets("subnet-"), AvailabilityZones: zones,
 					NodeRoleARN: pulumi.String("arn:aws:iam::123456789012:role/n"), NodeSecurityGroupID: pulumi.String("sg-1"),
@@ -547,7 +542,7 @@ func buildKarpenter(t *testing.T, prod bool, mutate func(*cluster.KarpenterArgs)
 	for _, m := range clusterMutate {
 		m(a)
 	}
-	return run(t, func(ctx *pulumi.Context) error {
+	return testkit.Run(t, func(ctx *pulumi.Context) error {
 		c, err := cluster.NewCluster(ctx, "cluster", a)
 		if err != nil {
 			return err

@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 )
 
 // ManagedPolicyARN names an AWS managed policy in a partition.

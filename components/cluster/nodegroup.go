@@ -13,7 +13,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // NodeGroupSpec is one node group's shape, as plain values from config.

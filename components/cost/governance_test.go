@@ -10,10 +10,10 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cost"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 )
 
 const keyARN = "arn:aws:kms:us-east-1:123456789012:key/alerts"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/ml-platform/ml-platform/internal/cidr"
+	"github.com/ml-platform/ml-platform/internal/lib/cidr"
 )
 
 // Layout is the subnet plan for one VPC, computed from plain values so that

@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // Endpoint is a SageMaker endpoint to watch.

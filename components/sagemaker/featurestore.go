@@ -8,7 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sagemaker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/ml-platform/ml-platform/internal/tags"
+	"github.com/ml-platform/ml-platform/internal/lib/tags"
 )
 
 // Online store kinds.

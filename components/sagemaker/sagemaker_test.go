@@ -13,10 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/components/sagemaker"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/testkit"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 )
 
 const (
@@ -27,19 +28,6 @@ const (
 )
 
 var testTags = map[string]string{"Project": "ml-platform", "Environment": "dev"}
-
-func run(t *testing.T, f func(ctx *pulumi.Context) error) (*mock.Recorder, error) {
-	t.Helper()
-	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
-	return rec, rec.Run(f, nil)
-}
-
-func one(t *testing.T, rec *mock.Recorder, typ string) *mock.Registered {
-	t.Helper()
-	rs := rec.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
 
 func obj(m resource.PropertyMap, path ...string) resource.PropertyMap {
 	for _, k := range path {
@@ -72,12 +60,12 @@ func TestDomainIsVPCOnlyAndEncrypted(t *testing.T) {
 		t.Run(fmt.Sprintf("prod=%v", prod), func(t *testing.T) {
 			a := domainArgs()
 			a.Protect, a.DeleteHomeOnDestroy = prod, !prod
-			rec, err := run(t, func(ctx *pulumi.Context) error {
+			rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 				_, err := sagemaker.NewDomain(ctx, "domain", a)
 				return err
 			})
 			require.NoError(t, err)
-			d := one(t, rec, "aws:sagemaker/domain:Domain")
+			d := testkit.One(t, rec, "aws:sagemaker/domain:Domain")
 			require.Equal(t, "VpcOnly", mock.String(d.Inputs, "appNetworkAccessType"))
 			require.Equal(t, dataKey, mock.String(d.Inputs, "kmsKeyId"))
 			require.Equal(t, []string{"subnet-a", "subnet-b"}, mock.Strings(d.Inputs, "subnetIds"))
@@ -90,7 +78,7 @@ func TestDomainIsVPCOnlyAndEncrypted(t *testing.T) {
 			require.EqualValues(t, 120, idle["idleTimeoutInMinutes"].NumberValue())
 			require.Equal(t, "DISABLED", mock.String(obj(d.Inputs, "domainSettings", "dockerSettings"), "enableDockerAccess"))
 
-			sg := one(t, rec, "aws:ec2/securityGroup:SecurityGroup")
+			sg := testkit.One(t, rec, "aws:ec2/securityGroup:SecurityGroup")
 			require.Equal(t, []string{sg.Outputs["id"].StringValue()}, mock.Strings(settings, "securityGroups"))
 			for _, r := range rec.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
 				require.NotEqual(t, "0.0.0.0/0", mock.String(r.Inputs, "cidrIpv4"), "%s: a VPC-only domain reaches nothing outside", r.Name)
@@ -118,7 +106,7 @@ func TestDomainRejectsBadArgs(t *testing.T) {
 	a := domainArgs()
 	a.IdleTimeoutMinutes = 10
 	a.UserProfiles = []string{"alice", "alice"}
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewDomain(ctx, "domain", a)
 		return err
 	})
@@ -404,7 +392,7 @@ func endpointArgs(kind string) *sagemaker.EndpointArgs {
 
 func buildEndpoint(t *testing.T, a *sagemaker.EndpointArgs) (*mock.Recorder, error) {
 	t.Helper()
-	return run(t, func(ctx *pulumi.Context) error {
+	return testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewEndpoint(ctx, "ep", a)
 		return err
 	})
@@ -413,12 +401,12 @@ func buildEndpoint(t *testing.T, a *sagemaker.EndpointArgs) (*mock.Recorder, err
 func TestRealtimeEndpoint(t *testing.T) {
 	rec, err := buildEndpoint(t, endpointArgs(sagemaker.Realtime))
 	require.NoError(t, err)
-	model := one(t, rec, "aws:sagemaker/model:Model")
+	model := testkit.One(t, rec, "aws:sagemaker/model:Model")
 	require.True(t, model.Inputs["enableNetworkIsolation"].BoolValue())
 	require.Equal(t, []string{"subnet-a", "subnet-b"}, mock.Strings(obj(model.Inputs, "vpcConfig"), "subnets"))
 	require.Empty(t, mock.String(obj(model.Inputs, "primaryContainer"), "mode"))
 
-	cfg := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+	cfg := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
 	require.Equal(t, dataKey, mock.String(cfg.Inputs, "kmsKeyArn"))
 	variant := obj(cfg.Inputs, "productionVariants")
 	require.EqualValues(t, 2, variant["initialInstanceCount"].NumberValue(), "starts at the minimum: two AZs")
@@ -434,9 +422,9 @@ func TestRealtimeEndpoint(t *testing.T) {
 	}
 	require.Equal(t, []string{"Input", "Output"}, modes)
 
-	ep := one(t, rec, "aws:sagemaker/endpoint:Endpoint")
+	ep := testkit.One(t, rec, "aws:sagemaker/endpoint:Endpoint")
 	require.Equal(t, "ml-platform-test-churn", mock.String(ep.Inputs, "name"))
-	target := one(t, rec, "aws:appautoscaling/target:Target")
+	target := testkit.One(t, rec, "aws:appautoscaling/target:Target")
 	require.Equal(t, "sagemaker:variant:DesiredInstanceCount", mock.String(target.Inputs, "scalableDimension"))
 	require.Equal(t, "endpoint/ml-platform-test-churn/variant/AllTraffic", mock.String(target.Inputs, "resourceId"))
 	require.EqualValues(t, 2, target.Inputs["minCapacity"].NumberValue())
@@ -458,7 +446,7 @@ func TestGPUEndpointOnLocalStorage(t *testing.T) {
 	a.InstanceType, a.GPUUtilizationTarget = "ml.g5.xlarge", 70
 	rec, err := buildEndpoint(t, a)
 	require.NoError(t, err)
-	cfg := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+	cfg := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
 	_, hasKey := cfg.Inputs["kmsKeyArn"]
 	require.False(t, hasKey, "CreateEndpointConfig refuses a key for NVMe instance storage")
 	require.Equal(t, dataKey, mock.String(obj(cfg.Inputs, "dataCaptureConfig"), "kmsKeyId"), "captured data is still encrypted")
@@ -478,7 +466,7 @@ func TestUncataloguedTypeTakesItsFamilysStorage(t *testing.T) {
 		a.InstanceType = typ
 		rec, err := buildEndpoint(t, a)
 		require.NoError(t, err, typ)
-		_, hasKey := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["kmsKeyArn"]
+		_, hasKey := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["kmsKeyArn"]
 		require.Equal(t, wantKey, hasKey, typ)
 	}
 }
@@ -488,7 +476,7 @@ func TestUncataloguedTypeTakesItsFamilysStorage(t *testing.T) {
 func TestCaptureOnlyWhereSupported(t *testing.T) {
 	rec, err := buildEndpoint(t, endpointArgs(sagemaker.Realtime))
 	require.NoError(t, err)
-	_, capture := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["dataCaptureConfig"]
+	_, capture := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs["dataCaptureConfig"]
 	require.True(t, capture)
 	for _, kind := range []string{sagemaker.Async, sagemaker.MultiModel} {
 		a := endpointArgs(kind)
@@ -502,7 +490,7 @@ func TestCaptureOnlyWhereSupported(t *testing.T) {
 func TestMultiModelEndpoint(t *testing.T) {
 	rec, err := buildEndpoint(t, endpointArgs(sagemaker.MultiModel))
 	require.NoError(t, err)
-	container := obj(one(t, rec, "aws:sagemaker/model:Model").Inputs, "primaryContainer")
+	container := obj(testkit.One(t, rec, "aws:sagemaker/model:Model").Inputs, "primaryContainer")
 	require.Equal(t, "MultiModel", mock.String(container, "mode"))
 	require.Equal(t, "s3://models/churn/", mock.String(container, "modelDataUrl"))
 	require.Len(t, rec.ByType("aws:appautoscaling/target:Target"), 1)
@@ -511,11 +499,11 @@ func TestMultiModelEndpoint(t *testing.T) {
 func TestServerlessEndpoint(t *testing.T) {
 	rec, err := buildEndpoint(t, endpointArgs(sagemaker.Serverless))
 	require.NoError(t, err)
-	model := one(t, rec, "aws:sagemaker/model:Model")
+	model := testkit.One(t, rec, "aws:sagemaker/model:Model")
 	_, vpc := model.Inputs["vpcConfig"]
 	_, isolation := model.Inputs["enableNetworkIsolation"]
 	require.False(t, vpc || isolation, "serverless inference takes neither")
-	cfg := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+	cfg := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
 	sl := obj(cfg.Inputs, "productionVariants", "serverlessConfig")
 	require.EqualValues(t, 2048, sl["memorySizeInMb"].NumberValue())
 	require.EqualValues(t, 5, sl["maxConcurrency"].NumberValue())
@@ -532,7 +520,7 @@ func TestAsyncEndpoint(t *testing.T) {
 	for _, tp := range topics {
 		require.Equal(t, alertsKey, mock.String(tp.Inputs, "kmsMasterKeyId"))
 	}
-	cfg := one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+	cfg := testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
 	out := obj(cfg.Inputs, "asyncInferenceConfig", "outputConfig")
 	require.Equal(t, "s3://artifacts/async/churn/output", mock.String(out, "s3OutputPath"))
 	require.Equal(t, "s3://artifacts/async/churn/failures", mock.String(out, "s3FailurePath"))
@@ -550,12 +538,12 @@ func TestAsyncEndpoint(t *testing.T) {
 	a.MinInstances = 0
 	rec, err = buildEndpoint(t, a)
 	require.NoError(t, err)
-	require.EqualValues(t, 1, obj(one(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs,
+	require.EqualValues(t, 1, obj(testkit.One(t, rec, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").Inputs,
 		"productionVariants")["initialInstanceCount"].NumberValue(), "CreateEndpoint needs one instance to start")
 	fromZero := rec.ByName("aws:appautoscaling/policy:Policy", "ep-from-zero")
 	require.NotNil(t, fromZero)
 	require.Equal(t, "StepScaling", mock.String(fromZero.Inputs, "policyType"))
-	alarm := one(t, rec, "aws:cloudwatch/metricAlarm:MetricAlarm")
+	alarm := testkit.One(t, rec, "aws:cloudwatch/metricAlarm:MetricAlarm")
 	require.Equal(t, "HasBacklogWithoutCapacity", mock.String(alarm.Inputs, "metricName"))
 	require.Equal(t, []string{fromZero.Outputs["arn"].StringValue()}, mock.Strings(alarm.Inputs, "alarmActions"))
 }
@@ -587,7 +575,7 @@ func TestEndpointRejectsBadArgs(t *testing.T) {
 
 func TestRegistry(t *testing.T) {
 	for _, protect := range []bool{false, true} {
-		rec, err := run(t, func(ctx *pulumi.Context) error {
+		rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 			_, err := sagemaker.NewRegistry(ctx, "registry", &sagemaker.RegistryArgs{
 				Prefix: "ml-platform-test", TopicKMSKeyARN: pulumi.String(alertsKey), Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Protect: protect, Tags: testTags,
 				Groups: []sagemaker.ModelGroup{{Name: "churn", ReaderAccountIDs: []string{"210987654321"}}, {Name: "fraud"}},
@@ -607,26 +595,26 @@ func TestRegistry(t *testing.T) {
 		}
 		require.NotContains(t, mock.String(policies[0].Inputs, "resourcePolicy"), "UpdateModelPackage", "readers cannot approve")
 
-		rule := one(t, rec, "aws:cloudwatch/eventRule:EventRule")
+		rule := testkit.One(t, rec, "aws:cloudwatch/eventRule:EventRule")
 		var pattern map[string]any
 		require.NoError(t, json.Unmarshal([]byte(mock.String(rule.Inputs, "eventPattern")), &pattern))
 		require.Equal(t, []any{"SageMaker Model Package State Change"}, pattern["detail-type"])
 		require.Equal(t, []any{"churn", "fraud"}, at(pattern, "detail", "ModelPackageGroupName"))
 		require.Equal(t, []any{"Approved", "Rejected"}, at(pattern, "detail", "ModelApprovalStatus"))
 
-		topic := one(t, rec, "aws:sns/topic:Topic")
+		topic := testkit.One(t, rec, "aws:sns/topic:Topic")
 		require.Equal(t, alertsKey, mock.String(topic.Inputs, "kmsMasterKeyId"), "approvals are encrypted; the key grants EventBridge")
 		var doc iamdoc.Document
-		require.NoError(t, json.Unmarshal([]byte(mock.String(one(t, rec, "aws:sns/topicPolicy:TopicPolicy").Inputs, "policy")), &doc))
+		require.NoError(t, json.Unmarshal([]byte(mock.String(testkit.One(t, rec, "aws:sns/topicPolicy:TopicPolicy").Inputs, "policy")), &doc))
 		require.Equal(t, []string{rule.Outputs["arn"].StringValue()}, doc.Statement[0].Condition["ArnEquals"]["aws:SourceArn"], "only the rule publishes")
-		target := one(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
+		target := testkit.One(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
 		require.Equal(t, topic.Outputs["arn"].StringValue(), mock.String(target.Inputs, "arn"))
 		require.Contains(t, target.Dependencies, rec.ByType("aws:sns/topicPolicy:TopicPolicy")[0].URN, "the target waits for the topic to admit the rule")
 	}
 }
 
 func TestFeatureGroups(t *testing.T) {
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewFeatureGroups(ctx, "features", &sagemaker.FeatureGroupsArgs{
 			Prefix: "ml-platform-test", RoleARN: pulumi.String(roleARN), OfflineStoreURI: "s3://data/feature-store/",
 			KMSKeyARN: pulumi.String(dataKey), Protect: true, Tags: testTags,
@@ -661,7 +649,7 @@ func TestFeatureGroups(t *testing.T) {
 	_, off := sessions.Inputs["offlineStoreConfig"]
 	require.False(t, off)
 
-	_, err = run(t, func(ctx *pulumi.Context) error {
+	_, err = testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewFeatureGroups(ctx, "features", &sagemaker.FeatureGroupsArgs{
 			Prefix: "p", RoleARN: pulumi.String(roleARN), OfflineStoreURI: "s3://d/", KMSKeyARN: pulumi.String(dataKey),
 			Groups: []sagemaker.FeatureGroupSpec{{Name: "g", RecordIdentifier: "id", EventTime: "ts",
@@ -673,7 +661,7 @@ func TestFeatureGroups(t *testing.T) {
 }
 
 func TestScheduledPipeline(t *testing.T) {
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewPipeline(ctx, "pipeline", &sagemaker.PipelineArgs{
 			Name: "ml-platform-test-data-quality", Description: "checks captured data", Definition: pulumi.String(`{"Version":"2020-12-01","Steps":[]}`),
 			RoleARN: pulumi.String(roleARN), Schedule: "rate(1 day)", Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Tags: testTags,
@@ -681,21 +669,21 @@ func TestScheduledPipeline(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	p := one(t, rec, "aws:sagemaker/pipeline:Pipeline")
+	p := testkit.One(t, rec, "aws:sagemaker/pipeline:Pipeline")
 	require.Equal(t, roleARN, mock.String(p.Inputs, "roleArn"))
-	rule := one(t, rec, "aws:cloudwatch/eventRule:EventRule")
+	rule := testkit.One(t, rec, "aws:cloudwatch/eventRule:EventRule")
 	require.Equal(t, "rate(1 day)", mock.String(rule.Inputs, "scheduleExpression"))
-	role := one(t, rec, "aws:iam/role:Role")
+	role := testkit.One(t, rec, "aws:iam/role:Role")
 	var trust, policy iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(mock.String(role.Inputs, "assumeRolePolicy")), &trust))
 	require.Equal(t, []string{rule.Outputs["arn"].StringValue()}, trust.Statement[0].Condition["ArnEquals"]["aws:SourceArn"], "only its rule assumes it")
-	require.NoError(t, json.Unmarshal([]byte(mock.String(one(t, rec, "aws:iam/rolePolicy:RolePolicy").Inputs, "policy")), &policy))
+	require.NoError(t, json.Unmarshal([]byte(mock.String(testkit.One(t, rec, "aws:iam/rolePolicy:RolePolicy").Inputs, "policy")), &policy))
 	require.Equal(t, []string{"sagemaker:StartPipelineExecution"}, policy.Statement[0].Action)
 	require.Equal(t, []string{p.Outputs["arn"].StringValue()}, policy.Statement[0].Resource, "this pipeline only")
-	target := one(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
+	target := testkit.One(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
 	require.Equal(t, role.Outputs["arn"].StringValue(), mock.String(target.Inputs, "roleArn"))
 
-	rec, err = run(t, func(ctx *pulumi.Context) error {
+	rec, err = testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewPipeline(ctx, "pipeline", &sagemaker.PipelineArgs{Name: "p", Description: "d",
 			Definition: pulumi.String("{}"), RoleARN: pulumi.String(roleARN), Tags: testTags})
 		return err
@@ -711,7 +699,7 @@ func TestModelPackageEndpoint(t *testing.T) {
 	a.ModelDataURL, a.ModelPackageARN = "", "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
 	rec, err := buildEndpoint(t, a)
 	require.NoError(t, err)
-	container := obj(one(t, rec, "aws:sagemaker/model:Model").Inputs, "primaryContainer")
+	container := obj(testkit.One(t, rec, "aws:sagemaker/model:Model").Inputs, "primaryContainer")
 	require.Equal(t, "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7", mock.String(container, "modelPackageName"))
 	require.Empty(t, mock.String(container, "image"))
 	require.Empty(t, mock.String(container, "modelDataUrl"))
@@ -788,7 +776,7 @@ func TestRoleScopesSeparateDuties(t *testing.T) {
 // their group admits IKE (UDP 500) and ESP (protocol 50) between members;
 // the Studio domain's group does not need them.
 func TestComputeNetworkCarriesIPsec(t *testing.T) {
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewComputeNetwork(ctx, "jobs", &sagemaker.ComputeNetworkArgs{
 			Name: "ml-platform-test-sagemaker", VPCID: pulumi.String("vpc-1"), VPCCIDR: "10.0.0.0/16",
 			S3PrefixListID: pulumi.String("pl-s3"), Tags: testTags,

@@ -3,8 +3,8 @@ package storage
 import (
 	"slices"
 
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 )
 
 // FSxKeyGrant is the key statement FSx for Lustre needs to read and write

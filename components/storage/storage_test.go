@@ -15,10 +15,11 @@ import (
 
 	"github.com/ml-platform/ml-platform/access"
 	"github.com/ml-platform/ml-platform/components/storage"
-	"github.com/ml-platform/ml-platform/internal/awsarn"
-	"github.com/ml-platform/ml-platform/internal/golden"
-	"github.com/ml-platform/ml-platform/internal/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
+	"github.com/ml-platform/ml-platform/internal/testkit"
+	"github.com/ml-platform/ml-platform/internal/testkit/golden"
 )
 
 const dataKey = "arn:aws:kms:us-east-1:123456789012:key/data"
@@ -38,16 +39,10 @@ func bucketsArgs() *storage.BucketsArgs {
 	}
 }
 
-func run(t *testing.T, f func(ctx *pulumi.Context) error) (*mock.Recorder, error) {
-	t.Helper()
-	rec := mock.NewRecorder("ml-platform", "test", "us-east-1")
-	return rec, rec.Run(f, nil)
-}
-
 func buildBuckets(t *testing.T, a *storage.BucketsArgs) (*mock.Recorder, *storage.Buckets, error) {
 	t.Helper()
 	var b *storage.Buckets
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		var err error
 		b, err = storage.NewBuckets(ctx, "buckets", a)
 		return err
@@ -294,7 +289,7 @@ func lustreArgs() *storage.LustreArgs {
 
 func buildLustre(t *testing.T, a *storage.LustreArgs) (*mock.Recorder, error) {
 	t.Helper()
-	return run(t, func(ctx *pulumi.Context) error {
+	return testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := storage.NewLustre(ctx, "lustre", a)
 		return err
 	})
@@ -595,7 +590,7 @@ func TestReplication(t *testing.T) {
 			Tags:              map[string]string{"Project": "ml-platform"},
 		}
 	}
-	rec, err := run(t, func(ctx *pulumi.Context) error {
+	rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 		a := args()
 		versioning, err := s3.NewBucketVersioningV2(ctx, "v", &s3.BucketVersioningV2Args{Bucket: pulumi.String("src-models"),
 			VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")}})
@@ -643,7 +638,7 @@ func TestReplication(t *testing.T) {
 		{func(a *storage.ReplicationArgs) { a.SourceKeyAlias = "ml-platform-test-data" }, "SourceKeyAlias: \"ml-platform-test-data\" is not a key alias"},
 		{func(a *storage.ReplicationArgs) {}, "DependsOn"},
 	} {
-		_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := testkit.Run(t, func(ctx *pulumi.Context) error {
 			a := args()
 			c.edit(a)
 			_, err := storage.NewReplication(ctx, "replication", a)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/estimate"
+	"github.com/ml-platform/ml-platform/internal/lib/estimate"
 )
 
 // DefaultAcceleratorTypes are the accelerated instance types (patterns; a
@@ -450,7 +450,7 @@ func checkEFAPlacementGroup(rs []Resource, _ map[string]any) []Finding {
 }
 
 const budgetCoversChecks = "A monthly COST `aws:budgets/budget:Budget` without a Service cost filter (the stack's budget) has a " +
-	"`limitAmount` at least the plan's estimated fixed monthly cost: the offline preview's estimate (internal/estimate) " +
+	"`limitAmount` at least the plan's estimated fixed monthly cost: the offline preview's estimate (internal/lib/estimate) " +
 	"over the stack's resources, catalog list prices, spot at the recorded discount, usage charges left out."
 
 // checkBudgetCoversEstimate compares the stack budget with the estimate of

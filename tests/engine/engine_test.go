@@ -4,7 +4,7 @@
 // under the real `pulumi` CLI (built from the module proxy by
 // tools/pulumicli/build.sh, pinned there) through the Automation API with
 // an inline program, against the local file backend, with the policy pack
-// as a prebuilt binary and stand-in provider plugins (internal/standin).
+// as a prebuilt binary and stand-in provider plugins (internal/engine/standin).
 // It checks what the offline engine can only model: that both engines plan
 // the same resources and the pack finds the same things, that the stack
 // reference to dev resolves through a real backend, that the pack fails a
@@ -42,7 +42,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/ml-platform/ml-platform/internal/offline"
+	"github.com/ml-platform/ml-platform/internal/engine/offline"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )

@@ -1,6 +1,6 @@
 // Command standin is the stand-in provider plugin of the real-engine
 // conformance test: installed as pulumi-resource-aws, -eks and -kubernetes,
-// it serves the package its file name names (internal/standin).
+// it serves the package its file name names (internal/engine/standin).
 package main
 
 import (
@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
-	"github.com/ml-platform/ml-platform/internal/standin"
+	"github.com/ml-platform/ml-platform/internal/engine/standin"
 )
 
 func main() {

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/estimate"
+	"github.com/ml-platform/ml-platform/internal/lib/estimate"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 

@@ -7,7 +7,7 @@
 // AWS provider adds it); Create in a preview returns the inputs, so every
 // computed output is unknown as on a first preview; Create in an update
 // returns the inputs plus the computed outputs the offline mock gives
-// (IDs, ARNs, names: internal/mock), so both engines judge the same state;
+// (IDs, ARNs, names: internal/engine/mock), so both engines judge the same state;
 // Invoke answers the data sources the program calls from the same mock;
 // Construct registers a multi-language component (pulumi-eks's cluster, a
 // Helm v4 chart) as an empty component with the outputs the program reads.
@@ -30,7 +30,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
 )
 
 // Versions are the plugin versions the stand-ins report: the versions of

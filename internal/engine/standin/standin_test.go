@@ -9,7 +9,7 @@ import (
 // TestVersionsAreThePinnedSDKs: the engine asks for the plugin version of
 // the SDK that registered a resource; the stand-ins report those versions.
 func TestVersionsAreThePinnedSDKs(t *testing.T) {
-	data, err := os.ReadFile("../../go.mod")
+	data, err := os.ReadFile("../../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}

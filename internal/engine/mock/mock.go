@@ -316,7 +316,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"arn": fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, AccountID, role.Path, name),
 		}), nil
 	}
-	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/mock/mock.go", args.Token)
+	return nil, fmt.Errorf("offline engine: no answer for invoke %s; add it to internal/engine/mock/mock.go", args.Token)
 }
 
 // zoneNames are the region's six zones, <region>a to <region>f.

@@ -14,7 +14,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/mock"
+	"github.com/ml-platform/ml-platform/internal/engine/mock"
 	"github.com/ml-platform/ml-platform/policies/rules"
 )
 

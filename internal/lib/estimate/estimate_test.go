@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/estimate"
+	"github.com/ml-platform/ml-platform/internal/lib/estimate"
 )
 
 func res(typ, name string, inputs map[string]any) estimate.Resource {

@@ -3,7 +3,7 @@ package mock
 import "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 // This file is the recorder's face toward a provider plugin: the stand-in
-// plugins of the real-engine conformance test (internal/standin) answer
+// plugins of the real-engine conformance test (internal/engine/standin) answer
 // Check, Create, Invoke and Construct with the same computed values the
 // mock gives the offline engine, so both engines judge the same state.
 
