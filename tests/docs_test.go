@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/ml-platform/ml-platform/catalog"
 )
 
 // TestMarkdownLinks: every relative link of every Markdown file in the
@@ -151,4 +154,31 @@ func headingAnchors(t *testing.T, path string) map[string]bool {
 	}
 	anchorCache[path] = out
 	return out
+}
+
+// TestDocsNameTheDefaultEndpoints: the configuration reference lists the
+// default interface endpoints the catalog holds, and the README counts
+// them right (they once said 16 and 18 at the same time).
+func TestDocsNameTheDefaultEndpoints(t *testing.T) {
+	defaults := catalog.DefaultInterfaceEndpoints()
+	ref, err := os.ReadFile(filepath.Join(root, "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`\| the (\d+) defaults: ([^|]+) \|`).FindStringSubmatch(string(ref))
+	if m == nil {
+		t.Fatal("docs/configuration.md lists no default interface endpoints (| the N defaults: a, b, ... |)")
+	}
+	listed := strings.Split(strings.TrimSpace(m[2]), ", ")
+	slices.Sort(listed)
+	if m[1] != fmt.Sprint(len(defaults)) || !slices.Equal(listed, slices.Sorted(slices.Values(defaults))) {
+		t.Errorf("docs/configuration.md lists %s defaults %v; the catalog has %d: %v", m[1], listed, len(defaults), defaults)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("| Interface endpoints | the default %d ", len(defaults)); !strings.Contains(string(readme), want) {
+		t.Errorf("README's Environments table does not count %d default endpoints (%q)", len(defaults), want)
+	}
 }
