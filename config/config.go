@@ -286,10 +286,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
 	}
 
-	var observabilityIn observabilityInput
-	if decoded(KeyObservability, values, &observabilityIn, &p) {
-		s.Observability = parseObservability(observabilityIn, &p)
-	}
+	decodeArea(KeyObservability, values[KeyObservability], ObservabilityKeys, s.Environment, &s.Observability, &p)
 
 	var promotionIn promotionInput
 	if _, present := values[KeyPromotion]; present && decoded(KeyPromotion, values, &promotionIn, &p) {

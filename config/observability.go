@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+
 	"github.com/ml-platform/ml-platform/catalog"
 )
 
@@ -32,75 +34,32 @@ type Prometheus struct {
 	ScrapeIntervalSeconds int
 }
 
-type prometheusInput struct {
-	Enabled               bool `json:"enabled"`
-	ScrapeIntervalSeconds *int `json:"scrapeIntervalSeconds"`
-}
-
-type observabilityInput struct {
-	EndpointErrorRatePercent *float64         `json:"endpointErrorRatePercent"`
-	EndpointP99LatencyMs     *int             `json:"endpointP99LatencyMs"`
-	FSxFreePercent           *float64         `json:"fsxFreePercent"`
-	InterruptionBacklog      *int             `json:"interruptionBacklog"`
-	IdleUtilizationPercent   *float64         `json:"idleUtilizationPercent"`
-	IdleHours                *int             `json:"idleHours"`
-	Prometheus               *prometheusInput `json:"prometheus"`
-}
-
-// Observability defaults: an endpoint failing 5% of requests or answering
-// in over a second at p99, a file system 90% full, ten interruptions the
-// controller has not handled, accelerators under 10% busy for three hours.
-const (
-	defaultEndpointErrorRatePercent = 5
-	defaultEndpointP99LatencyMs     = 1000
-	defaultFSxFreePercent           = 10
-	defaultInterruptionBacklog      = 10
-	defaultIdleUtilizationPercent   = 10
-	defaultIdleHours                = 3
-	// defaultScrapeIntervalSeconds reads the exporters once a minute.
-	defaultScrapeIntervalSeconds = 60
-)
-
-func parseObservability(in observabilityInput, p *problems) Observability {
-	const key = KeyObservability
-	o := Observability{
-		EndpointErrorRatePercent: floatOr(in.EndpointErrorRatePercent, defaultEndpointErrorRatePercent),
-		EndpointP99LatencyMs:     defaultEndpointP99LatencyMs,
-		FSxFreePercent:           floatOr(in.FSxFreePercent, defaultFSxFreePercent),
-		InterruptionBacklog:      defaultInterruptionBacklog,
-		IdleUtilizationPercent:   floatOr(in.IdleUtilizationPercent, defaultIdleUtilizationPercent),
-		IdleHours:                defaultIdleHours,
-	}
-	set(&o.EndpointP99LatencyMs, in.EndpointP99LatencyMs)
-	set(&o.InterruptionBacklog, in.InterruptionBacklog)
-	set(&o.IdleHours, in.IdleHours)
-	percent := func(k string, v float64) {
-		if v <= 0 || v >= 100 {
-			p.add(key+"."+k, "%g; allowed: above 0 and below 100 (percent)", v)
-		}
-	}
-	percent("endpointErrorRatePercent", o.EndpointErrorRatePercent)
-	percent("fsxFreePercent", o.FSxFreePercent)
-	percent("idleUtilizationPercent", o.IdleUtilizationPercent)
-	if o.EndpointP99LatencyMs < 1 || o.EndpointP99LatencyMs > 60000 {
-		p.add(key+".endpointP99LatencyMs", "%d; allowed: 1 to 60000 (a real-time invocation times out after 60 s)", o.EndpointP99LatencyMs)
-	}
-	if o.InterruptionBacklog < 1 {
-		p.add(key+".interruptionBacklog", "%d; allowed: 1 or more messages", o.InterruptionBacklog)
-	}
-	if maxHours := catalog.MetricsInsightsAlarmWindowSeconds / 3600; o.IdleHours < 1 || o.IdleHours > maxHours {
-		p.add(key+".idleHours", "%d; allowed: 1 to %d (the idle alarm watches every node with a Metrics Insights query, "+
-			"and such an alarm evaluates the latest %d hours only)", o.IdleHours, maxHours, maxHours)
-	}
-	if pr := in.Prometheus; pr != nil && pr.Enabled {
-		o.Prometheus = &Prometheus{ScrapeIntervalSeconds: defaultScrapeIntervalSeconds}
-		set(&o.Prometheus.ScrapeIntervalSeconds, pr.ScrapeIntervalSeconds)
-		if v := o.Prometheus.ScrapeIntervalSeconds; v < catalog.PrometheusMinScrapeIntervalSeconds || v > 3600 {
-			p.add(key+".prometheus.scrapeIntervalSeconds", "%d; allowed: %d to 3600 (the managed collector's minimum is %d s)",
-				v, catalog.PrometheusMinScrapeIntervalSeconds, catalog.PrometheusMinScrapeIntervalSeconds)
-		}
-	}
-	return o
+// ObservabilityKeys declare ml-platform:observability. The defaults: an
+// endpoint failing 5% of requests or answering in over a second at p99, a
+// file system 90% full, ten interruptions the controller has not handled,
+// accelerators under 10% busy for three hours; Prometheus reads the
+// exporters once a minute.
+var ObservabilityKeys = []Key{
+	{Name: "endpointErrorRatePercent", Default: Always(5.0), Check: Percent(),
+		Doc: "alarm when this share of an endpoint's invocations are answered 5xx (15 minutes)"},
+	{Name: "endpointP99LatencyMs", Default: Always(1000), Check: Between(1, 60000, "a real-time invocation times out after 60 s"),
+		Doc: "alarm when an endpoint's p99 model latency is above this (15 minutes)"},
+	{Name: "fsxFreePercent", Field: "FSxFreePercent", Default: Always(10.0), Check: Percent(),
+		Doc: "alarm when a Lustre file system has less free capacity than this"},
+	{Name: "interruptionBacklog", Default: Always(10), Check: AtLeast(1, "messages"),
+		Doc: "alarm when this many messages wait in Karpenter's interruption queue (15 minutes)"},
+	{Name: "idleUtilizationPercent", Default: Always(10.0), Check: Percent(),
+		Doc: "an accelerator node below this utilization for idleHours is idle and billed: alarm"},
+	{Name: "idleHours", Default: Always(3), Check: Between(1, catalog.MetricsInsightsAlarmWindowSeconds/3600,
+		fmt.Sprintf("the idle alarm watches every node with a Metrics Insights query, and such an alarm evaluates the latest %d hours only",
+			catalog.MetricsInsightsAlarmWindowSeconds/3600)),
+		Doc: "how long a node stays below idleUtilizationPercent before the idle alarm"},
+	{Name: "prometheus", Enabled: "enabled", Doc: "an Amazon Managed Service for Prometheus workspace and a managed collector " +
+		"scraping the accelerator exporters (needs NVIDIA GPU nodes)", Keys: []Key{
+		{Name: "scrapeIntervalSeconds", Default: Always(60), Check: Between(catalog.PrometheusMinScrapeIntervalSeconds, 3600,
+			fmt.Sprintf("the managed collector's minimum is %d s", catalog.PrometheusMinScrapeIntervalSeconds)),
+			Doc: "how often the collector reads the exporters"},
+	}},
 }
 
 // checkPrometheus refuses a collector with nothing to scrape: it reads the

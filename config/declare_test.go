@@ -1,0 +1,28 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDeclaredAreaErrors: the generic decoder names each problem by its
+// full key path: wrong types, unknown keys (nested ones too, with what is
+// allowed), an area that is not an object; a disabled object's keys are
+// still checked.
+func TestDeclaredAreaErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"idleHours": "3"}`: "ml-platform:observability.idleHours: expected a number, got string",
+		`{"idleHours": 2.5}`: "ml-platform:observability.idleHours: expected a whole number, got 2.5",
+		`{"prometheus": {"enabled": true, "scrapeInterval": 60}}`: "ml-platform:observability.prometheus.scrapeInterval: unknown key; " +
+			"allowed: enabled, scrapeIntervalSeconds",
+		`{"prometheus": {"enabled": false, "scrapeIntervalSecond": 60}}`: "ml-platform:observability.prometheus.scrapeIntervalSecond: unknown key",
+		`{"prometheus": {"enabled": "yes"}}`:                             "ml-platform:observability.prometheus.enabled: expected true or false, got string",
+		`{"prometheus": true}`:                                           "ml-platform:observability.prometheus: expected an object, got bool",
+		`[1]`:                                                            "ml-platform:observability: must be an object",
+	} {
+		_, err := Parse("ml-platform", "dev", with(base(), KeyObservability, in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want an error containing %q, got %v", in, want, err)
+		}
+	}
+}
