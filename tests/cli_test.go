@@ -378,3 +378,14 @@ func TestCLIPolicyConfigVersion2(t *testing.T) {
 		require.Contains(t, errOut, want, body)
 	}
 }
+
+// TestCLIAccessTakesAccountRoles: offline access plans the account the
+// same way preview does, with the roles it already has (--account-role).
+func TestCLIAccessTakesAccountRoles(t *testing.T) {
+	code, out, errOut := cli(t, "access", "--dir", root, "--stack", "dev", "--json", "--account-role", "AWSServiceRoleForEC2Spot=ml-platform-prod")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"flows"`)
+	code, _, errOut = cli(t, "access", "--dir", root, "--stack", "dev", "--account-role", "=x")
+	require.Equal(t, 2, code)
+	require.NotEmpty(t, errOut)
+}

@@ -25,20 +25,12 @@ type AccessReport struct {
 func accessCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("access", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "stack name; reads Pulumi.NAME.yaml from --dir unless --config is given")
-	configFile := fs.String("config", "", "stack config file to read instead of Pulumi.NAME.yaml")
-	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
-	asJSON := fs.Bool("json", false, "print one JSON object")
+	sf := addStackFlags(fs)
 	query := fs.String("query", "", "a JSON list of {principal, action, resource, context} requests to answer")
-	var refs referenceFlags
-	fs.Var(&refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from a file (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	if !sf.parse("access", fs, args, stderr) {
 		return exitBadInput
 	}
-	if *stack == "" && *configFile == "" {
-		fmt.Fprintf(stderr, "access needs --stack NAME or --config FILE\n%s", usage)
-		return exitBadInput
-	}
+	asJSON := sf.asJSON
 	var requests []access.Request
 	if *query != "" {
 		data, err := os.ReadFile(*query)
@@ -51,11 +43,7 @@ func accessCmd(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	name := *stack
-	if name == "" {
-		name = StackNameFromPath(*configFile)
-	}
-	res, _, code := previewStack(stackInput{name, *configFile}, *dir, refs, stderr)
+	res, _, code := previewStack(sf.input(), *sf.dir, sf.refs, stderr, sf.roles)
 	if code != exitClean {
 		return code
 	}

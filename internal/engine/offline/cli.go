@@ -64,35 +64,63 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return exitBadInput
 }
 
-func preview(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "stack name; reads Pulumi.NAME.yaml from --dir unless --config is given")
-	configFile := fs.String("config", "", "stack config file to read instead of Pulumi.NAME.yaml")
-	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
-	onDemand := fs.Bool("on-demand", false, "price spot capacity at on-demand prices")
-	var refs referenceFlags
-	fs.Var(&refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from `pulumi stack output --json` or `pulumi stack export` (repeatable)")
-	roles := accountRoleFlags{}
-	fs.Var(roles, "account-role", "ROLE[=STACK]: the account already has this IAM role (a service-linked role by its name, "+
+// stackFlags are the flags every command that previews one stack takes.
+type stackFlags struct {
+	stack, configFile, dir *string
+	asJSON                 *bool
+	refs                   referenceFlags
+	roles                  accountRoleFlags
+}
+
+func addStackFlags(fs *flag.FlagSet) *stackFlags {
+	f := &stackFlags{roles: accountRoleFlags{}}
+	f.stack = fs.String("stack", "", "stack name; reads Pulumi.NAME.yaml from --dir unless --config is given")
+	f.configFile = fs.String("config", "", "stack config file to read instead of Pulumi.NAME.yaml")
+	f.dir = fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	f.asJSON = fs.Bool("json", false, "print one JSON object")
+	fs.Var(&f.refs, "reference", "ORG/PROJECT/STACK=FILE: answer a stack reference from `pulumi stack output --json` or `pulumi stack export` (repeatable)")
+	fs.Var(f.roles, "account-role", "ROLE[=STACK]: the account already has this IAM role (a service-linked role by its name, "+
 		"e.g. AWSServiceRoleForEC2Spot), tagged Stack=STACK when given (repeatable); default: a fresh account")
+	return f
+}
+
+// parse parses args and checks that a stack is named; false when the
+// command should exit with bad input.
+func (f *stackFlags) parse(cmd string, fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 	if err := fs.Parse(args); err != nil {
-		return exitBadInput
+		return false
 	}
-	if *stack == "" && *configFile == "" {
-		fmt.Fprintf(stderr, "preview needs --stack NAME or --config FILE\n%s", usage)
-		return exitBadInput
+	if *f.stack == "" && *f.configFile == "" {
+		fmt.Fprintf(stderr, "%s needs --stack NAME or --config FILE\n%s", cmd, usage)
+		return false
 	}
-	path := *configFile
+	return true
+}
+
+// input is the stack the flags name.
+func (f *stackFlags) input() stackInput {
+	path := *f.configFile
 	if path == "" {
-		path = filepath.Join(*dir, "Pulumi."+*stack+".yaml")
+		path = filepath.Join(*f.dir, "Pulumi."+*f.stack+".yaml")
 	}
-	name := *stack
+	name := *f.stack
 	if name == "" {
 		name = StackNameFromPath(path)
 	}
+	return stackInput{name: name, path: path}
+}
+
+func preview(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf := addStackFlags(fs)
+	packConfig := fs.String("policy-pack-config", "", "policy config JSON, as `pulumi preview --policy-pack-config`")
+	onDemand := fs.Bool("on-demand", false, "price spot capacity at on-demand prices")
+	if !sf.parse("preview", fs, args, stderr) {
+		return exitBadInput
+	}
+	in := sf.input()
+	path, name, dir, asJSON, refs, roles := in.path, in.name, sf.dir, sf.asJSON, sf.refs, sf.roles
 	settings, err := loadSettings(*packConfig)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -180,7 +208,7 @@ type stackInput struct {
 
 // previewStack loads a stack file and previews it; the exit code is
 // non-zero on failure, with the error printed.
-func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writer) (*Result, config.Values, int) {
+func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writer, roles ...accountRoleFlags) (*Result, config.Values, int) {
 	path := in.path
 	if path == "" {
 		path = filepath.Join(dir, "Pulumi."+in.name+".yaml")
@@ -195,8 +223,12 @@ func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writ
 		fmt.Fprintln(stderr, err)
 		return nil, nil, exitBadInput
 	}
-	res, err := Preview(Options{Project: project, Stack: in.name, Values: file.Values, SecretKeys: file.SecretKeys, Dir: dir,
-		References: refs.outputs, ReferenceSources: refs.sources})
+	opts := Options{Project: project, Stack: in.name, Values: file.Values, SecretKeys: file.SecretKeys, Dir: dir,
+		References: refs.outputs, ReferenceSources: refs.sources}
+	for _, r := range roles {
+		opts.AccountRoles = r
+	}
+	res, err := Preview(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "stack %s: %v\n", in.name, err)
 		var ce *ConfigError
