@@ -20,6 +20,10 @@ type Promotion struct {
 	// Organization, Project and Stack name the source stack. Organization
 	// defaults to the stack's own (ctx.Organization(), set by Load).
 	Organization, Project, Stack string
+	// KeepLast plans from this stack's own last promotion without reading
+	// the source: for a source stack that was removed (`pulumi stack rm`),
+	// which a StackReference cannot read at all. Defaults to false.
+	KeepLast bool
 
 	organizationSet bool
 }
@@ -33,6 +37,7 @@ type promotionInput struct {
 	Organization *string `json:"organization"`
 	Project      *string `json:"project"`
 	Stack        string  `json:"stack"`
+	KeepLast     bool    `json:"keepLast"`
 }
 
 // pulumiNamePattern is what Pulumi accepts in organization, project and
@@ -47,6 +52,7 @@ func parsePromotion(project, stack string, in promotionInput, p *problems) *Prom
 	out := &Promotion{Organization: DefaultOrganization, Project: project, Stack: in.Stack}
 	set(&out.Organization, in.Organization)
 	out.organizationSet = in.Organization != nil
+	out.KeepLast = in.KeepLast
 	set(&out.Project, in.Project)
 	for _, f := range [][2]string{{"organization", out.Organization}, {"project", out.Project}, {"stack", out.Stack}} {
 		if !pulumiNamePattern.MatchString(f[1]) {

@@ -85,6 +85,11 @@ type PromotedModel struct {
 // stack's last update.
 func readPromotion(ctx *pulumi.Context, cfg *config.Stack, account string) (*Promotion, error) {
 	name := cfg.Promotion.StackName()
+	if cfg.Promotion.KeepLast {
+		// The source is gone for good: a reference to a removed stack
+		// fails the whole update, so it is not read at all.
+		return keptPromotion(ctx, cfg, name, account)
+	}
 	ref, err := pulumi.NewStackReference(ctx, "promotion-source", &pulumi.StackReferenceArgs{Name: pulumi.String(name)})
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading stack %s: %w", config.KeyPromotion, name, err)
@@ -120,10 +125,15 @@ func readPromotion(ctx *pulumi.Context, cfg *config.Stack, account string) (*Pro
 // prefix) cannot be kept without the source: the error says which.
 func keptPromotion(ctx *pulumi.Context, cfg *config.Stack, source, account string) (*Promotion, error) {
 	self := cfg.Promotion.Organization + "/" + cfg.Project + "/" + cfg.Name
+	why := fmt.Sprintf("stack %s exports no %q output", source, PromotionOutput)
+	reason := why + " (destroyed, or not updated with this version of the program)"
+	if cfg.Promotion.KeepLast {
+		why = fmt.Sprintf("%s.keepLast is set (stack %s is not read)", config.KeyPromotion, source)
+		reason = why
+	}
 	missing := func(why string) error {
 		return &config.FieldError{Key: config.KeyPromotion, Message: fmt.Sprintf(
-			"stack %s exports no %q output (destroyed, or not updated with this version of the program) and %s: "+
-				"update %s first, or remove the endpoints' promoteFrom", source, PromotionOutput, why, source)}
+			"%s and %s: update %s first, or remove the endpoints' promoteFrom", reason, why, source)}
 	}
 	ref, err := pulumi.NewStackReference(ctx, "promotion-kept", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
 	if err != nil {
@@ -164,8 +174,8 @@ func keptPromotion(ctx *pulumi.Context, cfg *config.Stack, source, account strin
 	if len(cannot) > 0 {
 		return nil, missing(fmt.Sprintf("endpoints %s have no copy of their model in this stack to keep serving", strings.Join(cannot, ", ")))
 	}
-	kept.Kept = fmt.Sprintf("stack %s exports no %q output: endpoints keep serving the copies of their last promotion from "+
-		"this stack's models bucket; promote again once %s is updated", source, PromotionOutput, source)
+	kept.Kept = fmt.Sprintf("%s: endpoints keep serving the copies of their last promotion from "+
+		"this stack's models bucket; promote again once %s is updated", why, source)
 	ctx.Log.Warn(fmt.Sprintf("%s: %s", config.KeyPromotion, kept.Kept), nil)
 	return kept, nil
 }

@@ -258,3 +258,25 @@ func TestReferenceFromAFile(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "want ORGANIZATION/PROJECT/STACK=FILE")
 }
+
+// TestKeepLastReadsNoSource: a source stack that was removed cannot be
+// read at all (a StackReference to it fails the whole update, as the
+// real-engine test shows); with promotion.keepLast prod plans from its own
+// last promotion without reading the source.
+func TestKeepLastReadsNoSource(t *testing.T) {
+	project, values := shipped(t, "prod")
+	last := preview(t, "prod").Outputs
+	var promotion map[string]any
+	require.NoError(t, json.Unmarshal([]byte(values[config.KeyPromotion]), &promotion))
+	promotion["keepLast"] = true
+	data, err := json.Marshal(promotion)
+	require.NoError(t, err)
+	values[config.KeyPromotion] = string(data)
+	res, err := offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root,
+		References: map[string]map[string]any{prodStack: last}})
+	require.NoError(t, err)
+	require.Equal(t, []offline.Reference{{Stack: prodStack}}, res.References, "dev is not read")
+	kept := res.Outputs[platform.PromotedFromOutput].(map[string]any)["kept"]
+	require.Contains(t, kept, "ml-platform:promotion.keepLast is set (stack organization/ml-platform/dev is not read): endpoints keep serving")
+	require.Empty(t, byType(res, "aws:s3/objectCopy:ObjectCopy"))
+}

@@ -612,9 +612,60 @@ func TestRealEngine(t *testing.T) {
 		}
 	})
 
+	// Day 2: prod promoted dev's models into its own bucket; destroying
+	// dev must not take them away. After dev is gone, prod plans from its
+	// own last promotion (promotedFrom) and changes nothing.
+	prod := e.stack(t, "prod", program(nil))
+	t.Run("up of prod promotes dev's models", func(t *testing.T) {
+		setConfig(t, prod, "ml-platform:cluster.deployerCidrs[0]", "10.30.0.0/16")
+		res, err := prod.Up(context.Background(), optup.PolicyPacks(e.pack))
+		if err != nil {
+			t.Fatalf("up of prod: %v", err)
+		}
+		if _, ok := res.Outputs[platform.PromotedFromOutput]; !ok {
+			t.Fatalf("prod exports no %s after up", platform.PromotedFromOutput)
+		}
+	})
+
 	t.Run("destroy of dev completes", func(t *testing.T) {
 		if _, err := dev.Destroy(context.Background(), optdestroy.Remove()); err != nil {
 			t.Fatalf("destroy of dev: %v", err)
+		}
+	})
+
+	t.Run("prod keeps serving its copies once dev is gone", func(t *testing.T) {
+		// A reference to a removed stack fails the whole preview: the
+		// program cannot catch it.
+		if _, err := e.preview(t, prod); err == nil || !strings.Contains(err.Error(), `unknown stack "organization/ml-platform/dev"`) {
+			t.Fatalf("preview of prod with dev removed: want the engine's unknown stack error, got %v", err)
+		}
+		// promotion.keepLast: plan from prod's own last promotion.
+		if err := prod.SetConfigWithOptions(context.Background(), "ml-platform:promotion.keepLast",
+			auto.ConfigValue{Value: "true"}, &auto.ConfigOptions{Path: true}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.preview(t, prod)
+		if err != nil {
+			t.Fatalf("preview of prod with keepLast: %v\n%s", err, strings.Join(r.diagnoses, "\n"))
+		}
+		delete(r.steps, "urn:pulumi:prod::ml-platform::pulumi:providers:pulumi::default")
+		var changed []string
+		for urn, op := range r.steps {
+			retainedCopy := op == "delete" && r.types[urn] == "aws:s3/objectCopy:ObjectCopy" // RetainOnDelete: the object stays
+			sourceRead := r.types[urn] == "pulumi:pulumi:StackReference" && strings.HasSuffix(urn, "::promotion-source")
+			if op != "same" && op != "read" && !retainedCopy && !sourceRead {
+				changed = append(changed, op+" "+urn)
+			}
+		}
+		sort.Strings(changed)
+		if len(changed) > 0 {
+			t.Errorf("with dev gone, prod would change:\n  %s", strings.Join(changed, "\n  "))
+		}
+		if r.steps["urn:pulumi:prod::ml-platform::pulumi:pulumi:StackReference::promotion-kept"] == "" {
+			t.Errorf("prod did not read its own last promotion (promotion-kept)")
+		}
+		if _, err := prod.Destroy(context.Background(), optdestroy.Remove()); err == nil {
+			t.Errorf("prod's protected resources were destroyed")
 		}
 	})
 }

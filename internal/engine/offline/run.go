@@ -147,7 +147,15 @@ func Preview(opts Options) (*Result, error) {
 
 	references := []Reference{}
 	var stackOutputs map[string]map[string]any
-	if cfg.Promotion != nil {
+	if cfg.Promotion != nil && cfg.Promotion.KeepLast {
+		// keepLast: the program reads only its own last promotion.
+		self := cfg.Promotion.Organization + "/" + cfg.Project + "/" + cfg.Name
+		stackOutputs = map[string]map[string]any{}
+		if own, ok := opts.References[self]; ok {
+			stackOutputs[self] = own
+			references = append(references, Reference{Stack: self, Source: opts.ReferenceSources[self]})
+		}
+	} else if cfg.Promotion != nil {
 		outs, source, err := referenceOutputs(opts, *cfg.Promotion, opts.depth)
 		if err != nil {
 			return nil, err
