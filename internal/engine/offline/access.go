@@ -43,7 +43,7 @@ func accessCmd(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	res, _, code := previewStack(sf.input(), *sf.dir, sf.refs, stderr, sf.roles)
+	res, _, code := previewStack(sf.input(), *sf.dir, sf.refs, stderr, func(o *Options) { o.AccountRoles = sf.roles })
 	if code != exitClean {
 		return code
 	}

@@ -126,25 +126,11 @@ func preview(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitBadInput
 	}
-	project, err := LoadProject(*dir)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitBadInput
-	}
-	file, err := LoadStackFile(path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitBadInput
-	}
-	res, err := Preview(Options{Project: project, Stack: name, Values: file.Values, SecretKeys: file.SecretKeys, Settings: settings.Settings, Exceptions: settings.Exceptions, OnDemand: *onDemand,
-		Dir: *dir, References: refs.outputs, ReferenceSources: refs.sources, AccountRoles: roles})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		var ce *ConfigError
-		if errors.As(err, &ce) {
-			return exitBadInput
-		}
-		return exitEngine
+	res, _, code := previewStack(stackInput{name: name, path: path}, *dir, refs, stderr, func(o *Options) {
+		o.Settings, o.Exceptions, o.OnDemand, o.AccountRoles = settings.Settings, settings.Exceptions, *onDemand, roles
+	})
+	if code != exitClean {
+		return code
 	}
 	if *asJSON {
 		if err := res.WriteJSON(stdout); err != nil {
@@ -208,7 +194,9 @@ type stackInput struct {
 
 // previewStack loads a stack file and previews it; the exit code is
 // non-zero on failure, with the error printed.
-func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writer, roles ...accountRoleFlags) (*Result, config.Values, int) {
+// previewStack loads a stack file and previews it; tune sets the options
+// a command adds (policy settings, account roles).
+func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writer, tune ...func(*Options)) (*Result, config.Values, int) {
 	path := in.path
 	if path == "" {
 		path = filepath.Join(dir, "Pulumi."+in.name+".yaml")
@@ -225,8 +213,8 @@ func previewStack(in stackInput, dir string, refs referenceFlags, stderr io.Writ
 	}
 	opts := Options{Project: project, Stack: in.name, Values: file.Values, SecretKeys: file.SecretKeys, Dir: dir,
 		References: refs.outputs, ReferenceSources: refs.sources}
-	for _, r := range roles {
-		opts.AccountRoles = r
+	for _, t := range tune {
+		t(&opts)
 	}
 	res, err := Preview(opts)
 	if err != nil {
