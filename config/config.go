@@ -286,11 +286,17 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
 	}
 
-	decodeArea(KeyObservability, values[KeyObservability], ObservabilityKeys, s.Environment, &s.Observability, &p)
+	decodeArea(KeyObservability, values[KeyObservability], ObservabilityKeys, Context{Env: s.Environment, Project: project}, &s.Observability, &p)
 
-	var promotionIn promotionInput
-	if _, present := values[KeyPromotion]; present && decoded(KeyPromotion, values, &promotionIn, &p) {
-		s.Promotion = parsePromotion(project, stack, promotionIn, &p)
+	if raw, present := values[KeyPromotion]; present {
+		s.Promotion = &Promotion{}
+		decodeArea(KeyPromotion, raw, PromotionKeys, Context{Env: s.Environment, Project: project}, s.Promotion, &p)
+		if s.Promotion.Project == project && s.Promotion.Stack == stack {
+			p.add(KeyPromotion+".stack", "%q is this stack; name the stack whose models this one promotes (dev for prod)", s.Promotion.Stack)
+		}
+		var set map[string]any
+		_ = json.Unmarshal([]byte(raw), &set)
+		_, s.Promotion.organizationSet = set["organization"]
 	}
 
 	var smIn sagemakerInput

@@ -20,7 +20,7 @@ import (
 // same declarations (Reference; TestReferenceIsGenerated). Rules that span
 // several keys stay hand-written beside the declarations.
 //
-// Areas declared so far: ml-platform:observability. The others still go
+// Areas declared so far: ml-platform:observability, ml-platform:promotion. The others still go
 // through their input structs and parse functions (docs/development.md,
 // "Add a configuration key").
 
@@ -33,9 +33,9 @@ type Key struct {
 	Field string
 	// Doc says what the key does, for the reference.
 	Doc string
-	// Default is the value when the key is absent, per environment
-	// (nil: the field's zero value).
-	Default func(env conventions.Environment) any
+	// Default is the value when the key is absent, per environment and
+	// project (nil: the field's zero value).
+	Default func(Context) any
 	// Check says what is wrong with a value ("" when it is allowed).
 	Check Check
 	// Keys declare an object's keys: the key then fills a pointer to a
@@ -45,19 +45,34 @@ type Key struct {
 	Enabled string
 }
 
+// Context is what a default may depend on.
+type Context struct {
+	Env     conventions.Environment
+	Project string
+}
+
 // Check validates one value and describes what is allowed.
 type Check struct {
 	// Allowed describes the allowed values, for messages and the reference.
 	Allowed string
 	// Why, when set, follows the allowed values in messages.
 	Why string
-	// OK says whether a value is allowed.
+	// OK says whether a number is allowed.
 	OK func(v float64) bool
+	// OKString says whether a string is allowed; What names what it must
+	// be ("a Pulumi name") in the message.
+	OKString func(v string) bool
+	What     string
 }
 
-// Always is a default that does not depend on the environment.
-func Always(v any) func(conventions.Environment) any {
-	return func(conventions.Environment) any { return v }
+// Always is a default that depends on nothing.
+func Always(v any) func(Context) any {
+	return func(Context) any { return v }
+}
+
+// Matching allows the strings a pattern matches.
+func Matching(what, allowed string, ok func(string) bool) Check {
+	return Check{What: what, Allowed: allowed, OKString: ok}
 }
 
 // Between allows lo to hi, both included.
@@ -86,7 +101,7 @@ func (k Key) field() string {
 // decodeArea reads raw (the area's JSON object; "" when the stack file does
 // not set it) into out, a pointer to the area's struct, applying the
 // declarations.
-func decodeArea(area, raw string, keys []Key, env conventions.Environment, out any, p *problems) {
+func decodeArea(area, raw string, keys []Key, env Context, out any, p *problems) {
 	obj := map[string]any{}
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &obj); err != nil || obj == nil {
@@ -97,7 +112,7 @@ func decodeArea(area, raw string, keys []Key, env conventions.Environment, out a
 	decodeKeys(area, obj, keys, env, reflect.ValueOf(out).Elem(), p)
 }
 
-func decodeKeys(path string, obj map[string]any, keys []Key, env conventions.Environment, out reflect.Value, p *problems, also ...string) {
+func decodeKeys(path string, obj map[string]any, keys []Key, env Context, out reflect.Value, p *problems, also ...string) {
 	names := slices.Clone(also)
 	for _, k := range keys {
 		names = append(names, k.Name)
@@ -136,6 +151,9 @@ func decodeKeys(path string, obj map[string]any, keys []Key, env conventions.Env
 			v = got
 		}
 		f.Set(v)
+		if k.Check.OKString != nil && !k.Check.OKString(v.String()) {
+			p.add(key, "%q is not %s; allowed: %s", v.String(), k.Check.What, k.Check.Allowed)
+		}
 		if k.Check.OK != nil {
 			n := toFloat(v)
 			if !k.Check.OK(n) {
@@ -151,7 +169,7 @@ func decodeKeys(path string, obj map[string]any, keys []Key, env conventions.Env
 
 // decodeObjectKey fills a pointer to a struct from a nested object, when
 // its Enabled key is true; its keys are checked either way.
-func decodeObjectKey(key string, raw any, set bool, k Key, env conventions.Environment, f reflect.Value, p *problems) {
+func decodeObjectKey(key string, raw any, set bool, k Key, env Context, f reflect.Value, p *problems) {
 	if !set {
 		return
 	}
@@ -239,45 +257,54 @@ func jsonKind(v any) string {
 }
 
 // Reference is the configuration reference of a declared area: a Markdown
-// table row per key, with its type, its default (per environment where it
-// differs) and what is allowed.
-func Reference(area string, keys []Key) string {
+// table row per key, with its type (from the field it fills in area, the
+// area's struct), its default (per environment where it differs) and what
+// is allowed.
+func Reference(key string, keys []Key, area any) string {
 	var b strings.Builder
 	b.WriteString("| Key | Type | Default | Allowed | What it does |\n|---|---|---|---|---|\n")
-	referenceRows(&b, area, keys, nil)
+	referenceRows(&b, key, keys, reflect.TypeOf(area))
 	return b.String()
 }
 
 func referenceRows(b *strings.Builder, path string, keys []Key, t reflect.Type) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	for _, k := range keys {
 		key := path + "." + k.Name
+		f, _ := t.FieldByName(k.field())
 		if k.Keys != nil {
-			fmt.Fprintf(b, "| `%s.%s` | bool | false | true, false | %s |\n", key, k.Enabled, k.Doc)
-			referenceRows(b, key, k.Keys, nil)
+			fmt.Fprintf(b, "| `%s.%s` | boolean | `false` | true, false | %s |\n", key, k.Enabled, k.Doc)
+			referenceRows(b, key, k.Keys, f.Type)
 			continue
 		}
 		def := "none"
 		if k.Default != nil {
-			dev, prod := k.Default(conventions.Dev), k.Default(conventions.Prod)
-			def = fmt.Sprint(dev)
-			if fmt.Sprint(prod) != def {
-				def = fmt.Sprintf("%v (dev), %v (prod)", dev, prod)
+			dev := k.Default(Context{Env: conventions.Dev, Project: "<project>"})
+			prod := k.Default(Context{Env: conventions.Prod, Project: "<project>"})
+			def = fmt.Sprintf("`%v`", dev)
+			if fmt.Sprint(prod) != fmt.Sprint(dev) {
+				def = fmt.Sprintf("`%v` (dev), `%v` (prod)", dev, prod)
 			}
 		}
 		allowed := k.Check.Allowed
 		if k.Check.Why != "" {
 			allowed += " (" + k.Check.Why + ")"
 		}
-		typ := "number"
-		if k.Default != nil {
-			switch k.Default(conventions.Dev).(type) {
-			case int:
-				typ = "integer"
-			case bool:
-				typ = "bool"
-			case string:
-				typ = "string"
+		typ := describeType(f.Type)
+		switch f.Type.Kind() {
+		case reflect.Int:
+			typ = "integer"
+		case reflect.Float64:
+			typ = "number"
+		case reflect.Bool:
+			typ = "boolean"
+			if allowed == "" {
+				allowed = "true, false"
 			}
+		case reflect.String:
+			typ = "string"
 		}
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", key, typ, def, allowed, k.Doc)
 	}

@@ -25,4 +25,15 @@ func TestDeclaredAreaErrors(t *testing.T) {
 			t.Errorf("%s: want an error containing %q, got %v", in, want, err)
 		}
 	}
+	for in, want := range map[string]string{
+		`{"stack": "dev", "keeplast": true}`:  "ml-platform:promotion.keeplast: unknown key; allowed: keepLast, organization, project, stack",
+		`{"stack": 3}`:                        "ml-platform:promotion.stack: expected a string, got number",
+		`{"stack": "dev", "keepLast": "yes"}`: "ml-platform:promotion.keepLast: expected true or false, got string",
+		`{}`:                                  `ml-platform:promotion.stack: "" is not a Pulumi name`,
+	} {
+		_, err := Parse("ml-platform", "prod", with(base(), KeyPromotion, in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want an error containing %q, got %v", in, want, err)
+		}
+	}
 }

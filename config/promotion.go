@@ -33,37 +33,27 @@ func (p Promotion) StackName() string {
 	return p.Organization + "/" + p.Project + "/" + p.Stack
 }
 
-type promotionInput struct {
-	Organization *string `json:"organization"`
-	Project      *string `json:"project"`
-	Stack        string  `json:"stack"`
-	KeepLast     bool    `json:"keepLast"`
+// PromotionKeys declare ml-platform:promotion.
+var PromotionKeys = []Key{
+	{Name: "organization", Default: Always(DefaultOrganization), Check: pulumiName,
+		Doc: "the source stack's organization; defaults to this stack's own (yours on Pulumi Cloud, `organization` on the self-managed backends)"},
+	{Name: "project", Default: func(c Context) any { return c.Project }, Check: pulumiName,
+		Doc: "the source stack's project (this project by default)"},
+	{Name: "stack", Check: pulumiName, Doc: "the stack whose `promotion` output endpoints with `promoteFrom` serve (required; not this stack)"},
+	{Name: "keepLast", Default: Always(false),
+		Doc: "plan from this stack's own last promotion without reading the source (a removed source stack cannot be read)"},
 }
 
 // pulumiNamePattern is what Pulumi accepts in organization, project and
 // stack names.
 var pulumiNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 
+// pulumiName checks a Pulumi name.
+var pulumiName = Matching("a Pulumi name", "1 to 100 letters, digits, '_', '.' and '-'", pulumiNamePattern.MatchString)
+
 // modelPackageShort is a model package version of one of the stack's own
 // groups, "<group>/<version>".
 var modelPackageShort = regexp.MustCompile(`^([a-zA-Z0-9](?:-*[a-zA-Z0-9])*)/([1-9][0-9]*)$`)
-
-func parsePromotion(project, stack string, in promotionInput, p *problems) *Promotion {
-	out := &Promotion{Organization: DefaultOrganization, Project: project, Stack: in.Stack}
-	set(&out.Organization, in.Organization)
-	out.organizationSet = in.Organization != nil
-	out.KeepLast = in.KeepLast
-	set(&out.Project, in.Project)
-	for _, f := range [][2]string{{"organization", out.Organization}, {"project", out.Project}, {"stack", out.Stack}} {
-		if !pulumiNamePattern.MatchString(f[1]) {
-			p.add(KeyPromotion+"."+f[0], "%q is not a Pulumi name; allowed: 1 to 100 letters, digits, '_', '.' and '-'", f[1])
-		}
-	}
-	if out.Project == project && out.Stack == stack {
-		p.add(KeyPromotion+".stack", "%q is this stack; name the stack whose models this one promotes (dev for prod)", out.Stack)
-	}
-	return out
-}
 
 // ModelPackageARN is the ARN of an endpoint's model package, a version of
 // one of the stack's own groups (they carry the configured names); "" for

@@ -15,7 +15,8 @@ var updateReference = flag.Bool("update-reference", false, "rewrite the generate
 var declaredAreas = []struct {
 	key  string
 	keys []Key
-}{{KeyObservability, ObservabilityKeys}}
+	area any
+}{{KeyObservability, ObservabilityKeys, Observability{}}, {KeyPromotion, PromotionKeys, Promotion{}}}
 
 // TestReferenceIsGenerated: the configuration reference's tables of the
 // declared areas are what their declarations generate.
@@ -36,7 +37,7 @@ func TestReferenceIsGenerated(t *testing.T) {
 		if j < 0 {
 			t.Fatalf("the %s block is not closed", a.key)
 		}
-		want := Reference(a.key, a.keys)
+		want := Reference(a.key, a.keys, a.area)
 		if got := doc[i+len(begin) : i+j]; got != want {
 			if !*updateReference {
 				t.Errorf("docs/configuration.md's table of %s is not what its declarations generate; run go test ./config -run "+
