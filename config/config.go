@@ -177,8 +177,12 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 	// Stack references name the stack's own organization unless the
 	// configuration names one: on Pulumi Cloud that is the organization
 	// the stack is in, on the self-managed backends "organization".
-	if s.Promotion != nil && !s.Promotion.organizationSet {
-		s.Promotion.Organization = ctx.Organization()
+	if s.Promotion != nil {
+		var set map[string]any
+		_ = json.Unmarshal([]byte(values[KeyPromotion]), &set) // Parse accepted it
+		if _, named := set["organization"]; !named {
+			s.Promotion.Organization = ctx.Organization()
+		}
 	}
 	for _, a := range s.Advisories {
 		_ = ctx.Log.Warn(a.Error(), nil)
@@ -294,9 +298,6 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		if s.Promotion.Project == project && s.Promotion.Stack == stack {
 			p.add(KeyPromotion+".stack", "%q is this stack; name the stack whose models this one promotes (dev for prod)", s.Promotion.Stack)
 		}
-		var set map[string]any
-		_ = json.Unmarshal([]byte(raw), &set)
-		_, s.Promotion.organizationSet = set["organization"]
 	}
 
 	var smIn sagemakerInput

@@ -24,8 +24,6 @@ type Promotion struct {
 	// the source: for a source stack that was removed (`pulumi stack rm`),
 	// which a StackReference cannot read at all. Defaults to false.
 	KeepLast bool
-
-	organizationSet bool
 }
 
 // StackName is the fully qualified name a StackReference takes.

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/internal/lib/outputs"
 )
 
 // A value set with `pulumi config set --secret` reaches the program as
@@ -66,14 +67,8 @@ func holdsSecret(v any, secrets []string) bool {
 		// The engine hands a transform a value with dependencies as an
 		// output, already resolved: read it (an unknown one is skipped,
 		// one already secret needs nothing).
-		if pulumi.IsSecret(x) {
-			return false
-		}
-		var value any
-		var known bool
-		done := x.ApplyT(func(v any) any { value, known = v, true; return nil })
-		pulumi.IsSecret(done) // waits for the apply, or its skipping when unknown
-		return known && holdsSecret(value, secrets)
+		value, known, secret := outputs.Resolved(x)
+		return known && !secret && holdsSecret(value, secrets)
 	case []any:
 		return slices.ContainsFunc(x, func(e any) bool { return holdsSecret(e, secrets) })
 	case map[string]any:

@@ -23,6 +23,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -541,7 +542,7 @@ func TestRealEngine(t *testing.T) {
 			t.Errorf("dev's state holds no secret at all")
 		}
 		if _, ok := res.Outputs[platform.PromotionOutput]; !ok {
-			t.Fatalf("dev exports no %q output after up; outputs: %v", platform.PromotionOutput, slices.Sorted(mapKeys(res.Outputs)))
+			t.Fatalf("dev exports no %q output after up; outputs: %v", platform.PromotionOutput, slices.Sorted(maps.Keys(res.Outputs)))
 		}
 		prod := e.stack(t, "prod", program(nil))
 		pr, err := e.preview(t, prod)
@@ -668,14 +669,4 @@ func TestRealEngine(t *testing.T) {
 			t.Errorf("prod's protected resources were destroyed")
 		}
 	})
-}
-
-func mapKeys(m auto.OutputMap) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

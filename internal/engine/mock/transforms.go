@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/internal/lib/outputs"
 )
 
 // Stack transforms (ctx.RegisterResourceTransform) run in the engine: it
@@ -110,11 +112,11 @@ func fromInput(in pulumi.Input) (resource.PropertyValue, error) {
 	if in == nil {
 		return resource.NewNullProperty(), nil
 	}
-	out := pulumi.ToOutput(in)
-	secret := pulumi.IsSecret(out)
-	ch := make(chan any, 1)
-	out.ApplyT(func(v any) any { ch <- v; return v })
-	v := resource.NewPropertyValue(<-ch)
+	value, known, secret := outputs.Resolved(pulumi.ToOutput(in))
+	if !known {
+		return resource.MakeComputed(resource.NewStringProperty("")), nil
+	}
+	v := resource.NewPropertyValue(value)
 	if secret {
 		v = resource.MakeSecret(v)
 	}

@@ -56,11 +56,8 @@ func accessCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitBadInput
+		if code := writeJSON(stdout, stderr, report); code != exitClean {
+			return code
 		}
 	} else {
 		report.WriteText(stdout, requests)

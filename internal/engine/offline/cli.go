@@ -19,12 +19,12 @@ import (
 )
 
 const usage = `usage:
-  offline preview --stack NAME [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE] [--reference ORG/PROJECT/STACK=FILE]
+  offline preview --stack NAME [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE] [--reference ORG/PROJECT/STACK=FILE] [--account-role ROLE[=STACK]]
   offline preview --config FILE [--stack NAME] [--dir DIR] [--json] [--on-demand] [--policy-pack-config FILE] [--reference ...]
   offline diff --from STACK --to STACK [--from-config FILE] [--to-config FILE] [--dir DIR] [--json] [--raw] [--reference ...]
   offline report --stack NAME [--stack NAME ...] [--diff FROM:TO] [--dir DIR] [--max-bytes N] [--full] [--reference ...]
   offline audit --state FILE [--json] [--policy-pack-config FILE]
-  offline access --stack NAME [--config FILE] [--dir DIR] [--json] [--query FILE] [--reference ...]
+  offline access --stack NAME [--config FILE] [--dir DIR] [--json] [--query FILE] [--reference ...] [--account-role ...]
   offline changes --reviewed FILE [--current FILE]   (files: pulumi preview --json)
 `
 
@@ -171,11 +171,8 @@ func audit(args []string, stdout, stderr io.Writer) int {
 	}
 	rules.ApplyExceptions(violations, settings.Exceptions)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"violations": violations}); err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitBadInput
+		if code := writeJSON(stdout, stderr, map[string]any{"violations": violations}); code != exitClean {
+			return code
 		}
 	} else {
 		fmt.Fprintf(stdout, "Audited %d resources from %s\n", count, *state)
@@ -257,11 +254,8 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	}
 	d := DiffStacks(a, b, aValues, bValues, !*raw)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitBadInput
+		if code := writeJSON(stdout, stderr, d); code != exitClean {
+			return code
 		}
 	} else {
 		d.WriteText(stdout)
@@ -337,4 +331,15 @@ func loadSettings(path string) (rules.PackConfig, error) {
 		return rules.PackConfig{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBadInput
+	}
+	return exitClean
 }

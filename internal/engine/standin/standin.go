@@ -23,7 +23,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -45,17 +44,16 @@ var Versions = map[string]string{
 // Server is one stand-in provider process.
 type Server struct {
 	pulumirpc.UnimplementedResourceProviderServer
-	pkg  string
-	host *provider.HostClient
-	rec  *mock.Recorder
+	pkg string
+	rec *mock.Recorder
 }
 
 // New returns the stand-in for one package (aws, eks or kubernetes).
-func New(pkg string, host *provider.HostClient) (*Server, error) {
+func New(pkg string) (*Server, error) {
 	if _, ok := Versions[pkg]; !ok {
 		return nil, fmt.Errorf("standin: no stand-in for package %q; have %v", pkg, slices.Sorted(maps.Keys(Versions)))
 	}
-	return &Server{pkg: pkg, host: host, rec: mock.NewRecorder("", "", "us-east-1")}, nil
+	return &Server{pkg: pkg, rec: mock.NewRecorder("", "", "us-east-1")}, nil
 }
 
 var opts = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}

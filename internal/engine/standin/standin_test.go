@@ -27,7 +27,7 @@ func TestVersionsAreThePinnedSDKs(t *testing.T) {
 			t.Errorf("stand-in %s reports %s; go.mod pins %s", pkg, Versions[pkg], m[1])
 		}
 	}
-	if _, err := New("gcp", nil); err == nil {
+	if _, err := New("gcp"); err == nil {
 		t.Error("New accepted a package it has no stand-in for")
 	}
 }

@@ -17,8 +17,8 @@ import (
 
 func main() {
 	pkg := strings.TrimPrefix(strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe"), "pulumi-resource-")
-	err := provider.Main(pkg, func(host *provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return standin.New(pkg, host)
+	err := provider.Main(pkg, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return standin.New(pkg)
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
