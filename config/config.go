@@ -285,16 +285,16 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		}
 	}
 
-	var storageIn storageInput
-	if decoded(KeyStorage, values, &storageIn, &p) && envAndRegionOK {
-		s.Storage = parseStorage(s.Environment, s.Region, storageIn, s.Cluster.Karpenter.Enabled, &p)
+	c := Context{Env: s.Environment, Project: project, Region: s.Region}
+	if set, ok := declared(KeyStorage, values, StorageKeys, c, &s.Storage, envAndRegionOK, &p); ok {
+		checkStorage(c, &s.Storage, set, s.Cluster.Karpenter.Enabled, &p)
 	}
 
-	decodeArea(KeyObservability, values[KeyObservability], ObservabilityKeys, Context{Env: s.Environment, Project: project}, &s.Observability, &p)
+	decodeArea(KeyObservability, values[KeyObservability], ObservabilityKeys, c, &s.Observability, &p)
 
 	if raw, present := values[KeyPromotion]; present {
 		s.Promotion = &Promotion{}
-		decodeArea(KeyPromotion, raw, PromotionKeys, Context{Env: s.Environment, Project: project}, s.Promotion, &p)
+		decodeArea(KeyPromotion, raw, PromotionKeys, c, s.Promotion, &p)
 		if s.Promotion.Project == project && s.Promotion.Stack == stack {
 			p.add(KeyPromotion+".stack", "%q is this stack; name the stack whose models this one promotes (dev for prod)", s.Promotion.Stack)
 		}
@@ -352,6 +352,23 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		return nil, fmt.Errorf("invalid configuration for stack %q:\n%w", stack, err)
 	}
 	return s, nil
+}
+
+// declared decodes a declared area into out. Without a valid environment
+// and region (ok false) its values cannot be judged: only unknown keys and
+// wrong types are reported, and declared says so.
+func declared(area string, values Values, keys []Key, c Context, out any, ok bool, p *problems) (Set, bool) {
+	if ok {
+		return decodeArea(area, values[area], keys, c, out, p), true
+	}
+	var scratch problems
+	decodeArea(area, values[area], keys, c, out, &scratch)
+	for _, e := range scratch {
+		if fe, is := e.(*FieldError); is && (fe.Key == area || strings.HasPrefix(fe.Message, "unknown key") || strings.HasPrefix(fe.Message, "expected ")) {
+			*p = append(*p, e)
+		}
+	}
+	return nil, false
 }
 
 // decoded reads an optional object key into out and reports whether out is

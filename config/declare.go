@@ -24,6 +24,32 @@ import (
 // through their input structs and parse functions (docs/development.md,
 // "Add a configuration key").
 
+// Area is one configuration area declared once.
+type Area struct {
+	// Key is the area's full key (ml-platform:storage).
+	Key string
+	// Doc says what the area configures, for Pulumi.yaml.
+	Doc string
+	// Keys declare its keys.
+	Keys []Key
+	// Struct is the zero value of the struct the area fills.
+	Struct any
+	// Switch: setting the area at all turns something on, so leaving it
+	// out differs from setting it to {}. Pulumi.yaml cannot declare such
+	// a key: a typed key there needs a value or a default.
+	Switch bool
+}
+
+// Areas are the areas declared so far, in the order of the reference.
+var Areas = []Area{
+	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
+		Keys: StorageKeys, Struct: Storage{}},
+	{Key: KeyObservability, Doc: "When the alarms fire, and the managed Prometheus path (docs/configuration.md#observability-keys).",
+		Keys: ObservabilityKeys, Struct: Observability{}},
+	{Key: KeyPromotion, Doc: "The stack whose models this stack's endpoints with promoteFrom serve (docs/configuration.md#promotion-keys).",
+		Keys: PromotionKeys, Struct: Promotion{}, Switch: true},
+}
+
 // Key declares one key of an area.
 type Key struct {
 	// Name is the key in the stack file (JSON name).
@@ -36,19 +62,27 @@ type Key struct {
 	// Default is the value when the key is absent, per environment and
 	// project (nil: the field's zero value).
 	Default func(Context) any
-	// Check says what is wrong with a value ("" when it is allowed).
+	// Check says what is wrong with a value ("" when it is allowed); for
+	// a list or a map, with each item.
 	Check Check
-	// Keys declare an object's keys: the key then fills a pointer to a
-	// struct, set only when the object's Enabled key is true.
+	// Keys declare an object's keys. The key then fills a struct, a
+	// pointer to a struct (set when the object is present and, with
+	// Enabled, switched on) or a list of structs (one per item).
 	Keys []Key
-	// Enabled names the boolean key that switches an object on.
+	// Group: the object's keys fill the enclosing struct (the stack file
+	// nests them, the struct does not).
+	Group bool
+	// Enabled names the boolean key that switches an object on; On is
+	// its value when the object leaves it out.
 	Enabled string
+	On      bool
 }
 
-// Context is what a default may depend on.
+// Context is what a default or a check may depend on.
 type Context struct {
 	Env     conventions.Environment
 	Project string
+	Region  string
 }
 
 // Check validates one value and describes what is allowed.
@@ -63,16 +97,47 @@ type Check struct {
 	// be ("a Pulumi name") in the message.
 	OKString func(v string) bool
 	What     string
+	// Fn judges a value of any type in full: the message, "" when it is
+	// allowed (see Rule).
+	Fn func(c Context, v any) string
+	// Name judges a map's key: the message, "" when it is allowed.
+	Name func(name string) string
 }
+
+// Set holds the full paths of the keys a stack file sets, for the rules
+// that span several keys.
+type Set map[string]bool
 
 // Always is a default that depends on nothing.
 func Always(v any) func(Context) any {
 	return func(Context) any { return v }
 }
 
+// ByEnv is a default that differs in prod-like stacks.
+func ByEnv(dev, prod any) func(Context) any {
+	return func(c Context) any {
+		if c.Env.ProdLike() {
+			return prod
+		}
+		return dev
+	}
+}
+
 // Matching allows the strings a pattern matches.
 func Matching(what, allowed string, ok func(string) bool) Check {
 	return Check{What: what, Allowed: allowed, OKString: ok}
+}
+
+// OneOf allows the values listed; what names them ("a NAT layout").
+func OneOf[T ~string](what string, values ...T) Check {
+	return Check{What: what, Allowed: quoteAll(values), OKString: func(v string) bool { return slices.Contains(values, T(v)) }}
+}
+
+// Rule is a check written as a function of the field's own type: the
+// message, "" when the value is allowed; allowed describes it for the
+// reference.
+func Rule[T any](allowed string, fn func(c Context, v T) string) Check {
+	return Check{Allowed: allowed, Fn: func(c Context, v any) string { return fn(c, v.(T)) }}
 }
 
 // Between allows lo to hi, both included.
@@ -100,8 +165,8 @@ func (k Key) field() string {
 
 // decodeArea reads raw (the area's JSON object; "" when the stack file does
 // not set it) into out, a pointer to the area's struct, applying the
-// declarations.
-func decodeArea(area, raw string, keys []Key, env Context, out any, p *problems) {
+// declarations; it returns the keys the stack file set.
+func decodeArea(area, raw string, keys []Key, env Context, out any, p *problems) Set {
 	obj := map[string]any{}
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &obj); err != nil || obj == nil {
@@ -109,10 +174,18 @@ func decodeArea(area, raw string, keys []Key, env Context, out any, p *problems)
 			obj = map[string]any{}
 		}
 	}
-	decodeKeys(area, obj, keys, env, reflect.ValueOf(out).Elem(), p)
+	d := decoder{env: env, p: p, set: Set{}}
+	d.keys(area, obj, keys, reflect.ValueOf(out).Elem())
+	return d.set
 }
 
-func decodeKeys(path string, obj map[string]any, keys []Key, env Context, out reflect.Value, p *problems, also ...string) {
+type decoder struct {
+	env Context
+	p   *problems
+	set Set
+}
+
+func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.Value, also ...string) {
 	names := slices.Clone(also)
 	for _, k := range keys {
 		names = append(names, k.Name)
@@ -120,117 +193,241 @@ func decodeKeys(path string, obj map[string]any, keys []Key, env Context, out re
 	allowed := slices.Sorted(slices.Values(names))
 	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		if !slices.Contains(names, name) {
-			p.add(path+"."+name, "unknown key; allowed: %s", strings.Join(allowed, ", "))
+			d.p.add(path+"."+name, "unknown key; allowed: %s", strings.Join(allowed, ", "))
 		}
 	}
 	for _, k := range keys {
 		key := path + "." + k.Name
+		raw, set := obj[k.Name]
+		if set {
+			d.set[key] = true
+		}
+		if k.Group {
+			inner := map[string]any{}
+			if set {
+				m, ok := raw.(map[string]any)
+				if !ok {
+					d.p.add(key, "expected an object, got %s", jsonKind(raw))
+					continue
+				}
+				inner = m
+			}
+			d.keys(key, inner, k.Keys, out)
+			continue
+		}
 		f := out.FieldByName(k.field())
 		if !f.IsValid() {
 			panic(fmt.Sprintf("config: %s declares field %s, which %s lacks", key, k.field(), out.Type()))
 		}
-		raw, set := obj[k.Name]
 		if k.Keys != nil {
-			decodeObjectKey(key, raw, set, k, env, f, p)
+			d.object(key, raw, set, k, f)
 			continue
 		}
 		v := reflect.Zero(f.Type())
 		if k.Default != nil {
-			v = reflect.ValueOf(k.Default(env)).Convert(f.Type())
+			v = reflect.ValueOf(k.Default(d.env)).Convert(f.Type())
 		}
 		if set {
-			got, ok := convert(raw, f.Type())
-			if n, isNumber := raw.(float64); !ok && isNumber && f.Kind() == reflect.Int {
-				p.add(key, "expected a whole number, got %v", n)
-				continue
-			}
+			got, ok := d.convert(key, raw, f.Type(), k.Check)
 			if !ok {
-				p.add(key, "expected %s, got %s", describeType(f.Type()), jsonKind(raw))
 				continue
 			}
 			v = got
 		}
 		f.Set(v)
-		if k.Check.OKString != nil && !k.Check.OKString(v.String()) {
-			p.add(key, "%q is not %s; allowed: %s", v.String(), k.Check.What, k.Check.Allowed)
-		}
-		if k.Check.OK != nil {
-			n := toFloat(v)
-			if !k.Check.OK(n) {
-				msg := fmt.Sprintf("%v; allowed: %s", v.Interface(), k.Check.Allowed)
-				if k.Check.Why != "" {
-					msg += " (" + k.Check.Why + ")"
-				}
-				p.add(key, "%s", msg)
-			}
+		if f.Kind() != reflect.Slice && f.Kind() != reflect.Map {
+			d.check(key, v, k.Check)
 		}
 	}
 }
 
-// decodeObjectKey fills a pointer to a struct from a nested object, when
-// its Enabled key is true; its keys are checked either way.
-func decodeObjectKey(key string, raw any, set bool, k Key, env Context, f reflect.Value, p *problems) {
+// object decodes a key with keys of its own: a struct, a pointer to one,
+// or a list of them.
+func (d *decoder) object(key string, raw any, set bool, k Key, f reflect.Value) {
+	switch f.Kind() {
+	case reflect.Struct:
+		inner := map[string]any{}
+		if set {
+			m, ok := raw.(map[string]any)
+			if !ok {
+				d.p.add(key, "expected an object, got %s", jsonKind(raw))
+				return
+			}
+			inner = m
+		}
+		d.keys(key, inner, k.Keys, f)
+		return
+	case reflect.Slice:
+		if !set {
+			return
+		}
+		list, ok := raw.([]any)
+		if !ok {
+			d.p.add(key, "expected a list, got %s", jsonKind(raw))
+			return
+		}
+		out := reflect.MakeSlice(f.Type(), len(list), len(list))
+		for i, item := range list {
+			ik := fmt.Sprintf("%s[%d]", key, i)
+			m, ok := item.(map[string]any)
+			if !ok {
+				d.p.add(ik, "expected an object, got %s", jsonKind(item))
+				continue
+			}
+			d.keys(ik, m, k.Keys, out.Index(i))
+		}
+		f.Set(out)
+		return
+	}
 	if !set {
 		return
 	}
 	obj, ok := raw.(map[string]any)
 	if !ok {
-		p.add(key, "expected an object, got %s", jsonKind(raw))
+		d.p.add(key, "expected an object, got %s", jsonKind(raw))
 		return
 	}
 	rest := maps.Clone(obj)
-	on := false
+	on := k.Enabled == "" || k.On
 	if k.Enabled != "" {
 		switch v := obj[k.Enabled].(type) {
 		case bool:
 			on = v
 		case nil:
 		default:
-			p.add(key+"."+k.Enabled, "expected true or false, got %s", jsonKind(v))
+			d.p.add(key+"."+k.Enabled, "expected true or false, got %s", jsonKind(v))
 		}
 		delete(rest, k.Enabled)
 	}
+	var also []string
+	if k.Enabled != "" {
+		also = []string{k.Enabled}
+	}
 	target := reflect.New(f.Type().Elem())
 	if on {
-		decodeKeys(key, rest, k.Keys, env, target.Elem(), p, k.Enabled)
+		d.keys(key, rest, k.Keys, target.Elem(), also...)
 		f.Set(target)
 		return
 	}
 	// Off: the object's keys and types are still checked, its values not.
 	var scratch problems
-	decodeKeys(key, rest, k.Keys, env, target.Elem(), &scratch, k.Enabled)
+	off := decoder{env: d.env, p: &scratch, set: Set{}}
+	off.keys(key, rest, k.Keys, target.Elem(), also...)
 	for _, e := range scratch {
 		if fe, ok := e.(*FieldError); ok && (strings.HasPrefix(fe.Message, "unknown key") || strings.HasPrefix(fe.Message, "expected ")) {
-			*p = append(*p, e)
+			*d.p = append(*d.p, e)
 		}
 	}
 }
 
-// convert reads a JSON value as a Go value of type t.
-func convert(raw any, t reflect.Type) (reflect.Value, bool) {
+// convert reads a JSON value as a Go value of type t, reporting a wrong
+// type; a list's items and a map's entries are checked with c as they
+// are read.
+func (d *decoder) convert(key string, raw any, t reflect.Type, c Check) (reflect.Value, bool) {
 	switch t.Kind() {
-	case reflect.Int:
-		n, ok := raw.(float64)
-		if !ok || n != float64(int(n)) {
+	case reflect.Slice:
+		list, ok := raw.([]any)
+		if !ok {
+			d.p.add(key, "expected a list, got %s", jsonKind(raw))
 			return reflect.Value{}, false
 		}
-		return reflect.ValueOf(int(n)), true
+		out := reflect.MakeSlice(t, 0, len(list))
+		for i, item := range list {
+			ik := fmt.Sprintf("%s[%d]", key, i)
+			v, ok := d.convert(ik, item, t.Elem(), c)
+			if !ok {
+				return reflect.Value{}, false
+			}
+			d.check(ik, v, c)
+			out = reflect.Append(out, v)
+		}
+		return out, true
+	case reflect.Map:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			d.p.add(key, "expected an object, got %s", jsonKind(raw))
+			return reflect.Value{}, false
+		}
+		out := reflect.MakeMapWithSize(t, len(obj))
+		good := true
+		for _, name := range slices.Sorted(maps.Keys(obj)) {
+			ek := key + "." + name
+			if c.Name != nil {
+				if msg := c.Name(name); msg != "" {
+					d.p.add(ek, "%s", msg)
+					good = false
+					continue
+				}
+			}
+			v, ok := d.convert(ek, obj[name], t.Elem(), c)
+			if !ok {
+				good = false
+				continue
+			}
+			if !d.check(ek, v, c) {
+				good = false
+			}
+			out.SetMapIndex(reflect.ValueOf(name), v)
+		}
+		return out, good
+	}
+	v, ok := scalar(raw, t)
+	if !ok {
+		if n, isNumber := raw.(float64); isNumber && (t.Kind() == reflect.Int || t.Kind() == reflect.Int64) {
+			d.p.add(key, "expected a whole number, got %v", n)
+		} else {
+			d.p.add(key, "expected %s, got %s", describeType(t), jsonKind(raw))
+		}
+	}
+	return v, ok
+}
+
+// check applies c to one value; it reports whether the value is allowed.
+func (d *decoder) check(key string, v reflect.Value, c Check) bool {
+	before := len(*d.p)
+	if c.OKString != nil && !c.OKString(v.String()) {
+		d.p.add(key, "%q is not %s; allowed: %s", v.String(), c.What, c.Allowed)
+	}
+	if c.OK != nil && !c.OK(toFloat(v)) {
+		msg := fmt.Sprintf("%v; allowed: %s", v.Interface(), c.Allowed)
+		if c.Why != "" {
+			msg += " (" + c.Why + ")"
+		}
+		d.p.add(key, "%s", msg)
+	}
+	if c.Fn != nil {
+		if msg := c.Fn(d.env, v.Interface()); msg != "" {
+			d.p.add(key, "%s", msg)
+		}
+	}
+	return len(*d.p) == before
+}
+
+// scalar reads a JSON number, boolean or string as a Go value of type t.
+func scalar(raw any, t reflect.Type) (reflect.Value, bool) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		n, ok := raw.(float64)
+		if !ok || n != float64(int64(n)) {
+			return reflect.Value{}, false
+		}
+		return reflect.ValueOf(int64(n)).Convert(t), true
 	case reflect.Float64:
 		n, ok := raw.(float64)
-		return reflect.ValueOf(n), ok
+		return reflect.ValueOf(n).Convert(t), ok
 	case reflect.Bool:
 		b, ok := raw.(bool)
-		return reflect.ValueOf(b), ok
+		return reflect.ValueOf(b).Convert(t), ok
 	case reflect.String:
 		s, ok := raw.(string)
-		return reflect.ValueOf(s), ok
+		return reflect.ValueOf(s).Convert(t), ok
 	}
 	return reflect.Value{}, false
 }
 
 func toFloat(v reflect.Value) float64 {
 	switch v.Kind() {
-	case reflect.Int:
+	case reflect.Int, reflect.Int64:
 		return float64(v.Int())
 	case reflect.Float64:
 		return v.Float()
@@ -268,44 +465,81 @@ func Reference(key string, keys []Key, area any) string {
 }
 
 func referenceRows(b *strings.Builder, path string, keys []Key, t reflect.Type) {
-	for t.Kind() == reflect.Pointer {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
 	for _, k := range keys {
 		key := path + "." + k.Name
+		if k.Group {
+			referenceRows(b, key, k.Keys, t)
+			continue
+		}
 		f, _ := t.FieldByName(k.field())
 		if k.Keys != nil {
-			fmt.Fprintf(b, "| `%s.%s` | boolean | `false` | true, false | %s |\n", key, k.Enabled, k.Doc)
+			switch {
+			case f.Type.Kind() == reflect.Slice:
+				fmt.Fprintf(b, "| `%s` | list of objects | none | | %s |\n", key, k.Doc)
+				key += "[]"
+			case k.Enabled != "":
+				fmt.Fprintf(b, "| `%s.%s` | boolean | `%v` | true, false | %s |\n", key, k.Enabled, k.On, k.Doc)
+			case f.Type.Kind() == reflect.Pointer:
+				fmt.Fprintf(b, "| `%s` | object | none | | %s |\n", key, k.Doc)
+			}
 			referenceRows(b, key, k.Keys, f.Type)
 			continue
 		}
 		def := "none"
+		switch f.Type.Kind() {
+		case reflect.Int, reflect.Int64, reflect.Float64, reflect.Bool:
+			def = fmt.Sprintf("`%v`", reflect.Zero(f.Type).Interface())
+		}
 		if k.Default != nil {
 			dev := k.Default(Context{Env: conventions.Dev, Project: "<project>"})
 			prod := k.Default(Context{Env: conventions.Prod, Project: "<project>"})
-			def = fmt.Sprintf("`%v`", dev)
-			if fmt.Sprint(prod) != fmt.Sprint(dev) {
-				def = fmt.Sprintf("`%v` (dev), `%v` (prod)", dev, prod)
+			def = "`" + showDefault(dev) + "`"
+			if showDefault(prod) != showDefault(dev) {
+				def = fmt.Sprintf("`%s` (dev), `%s` (prod)", showDefault(dev), showDefault(prod))
 			}
 		}
 		allowed := k.Check.Allowed
 		if k.Check.Why != "" {
 			allowed += " (" + k.Check.Why + ")"
 		}
-		typ := describeType(f.Type)
-		switch f.Type.Kind() {
-		case reflect.Int:
-			typ = "integer"
-		case reflect.Float64:
-			typ = "number"
-		case reflect.Bool:
-			typ = "boolean"
-			if allowed == "" {
-				allowed = "true, false"
-			}
-		case reflect.String:
-			typ = "string"
+		if f.Type.Kind() == reflect.Bool && allowed == "" {
+			allowed = "true, false"
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", key, typ, def, allowed, k.Doc)
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", key, typeName(f.Type), def, allowed, k.Doc)
 	}
+}
+
+// typeName is a field's type as the reference and Pulumi.yaml name it.
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "integer"
+	case reflect.Float64:
+		return "number"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Slice:
+		return "list of " + typeName(t.Elem()) + "s"
+	case reflect.Map:
+		return "map of " + typeName(t.Elem()) + "s"
+	}
+	return describeType(t)
+}
+
+// showDefault renders a default as YAML would read it.
+func showDefault(v any) string {
+	switch x := v.(type) {
+	case []string:
+		return "[" + strings.Join(x, ", ") + "]"
+	case string:
+		if x == "" {
+			return `""`
+		}
+	}
+	return fmt.Sprint(v)
 }

@@ -10,14 +10,6 @@ import (
 
 var updateReference = flag.Bool("update-reference", false, "rewrite the generated tables of docs/configuration.md")
 
-// declaredAreas are the areas declared once (declare.go), each with its
-// generated table in docs/configuration.md.
-var declaredAreas = []struct {
-	key  string
-	keys []Key
-	area any
-}{{KeyObservability, ObservabilityKeys, Observability{}}, {KeyPromotion, PromotionKeys, Promotion{}}}
-
 // TestReferenceIsGenerated: the configuration reference's tables of the
 // declared areas are what their declarations generate.
 func TestReferenceIsGenerated(t *testing.T) {
@@ -27,21 +19,21 @@ func TestReferenceIsGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	for _, a := range declaredAreas {
-		begin, end := "<!-- generated: "+a.key+" -->\n", "<!-- end generated -->"
+	for _, a := range Areas {
+		begin, end := "<!-- generated: "+a.Key+" -->\n", "<!-- end generated -->"
 		i := strings.Index(doc, begin)
 		if i < 0 {
 			t.Fatalf("docs/configuration.md has no %q block", strings.TrimSpace(begin))
 		}
 		j := strings.Index(doc[i:], end)
 		if j < 0 {
-			t.Fatalf("the %s block is not closed", a.key)
+			t.Fatalf("the %s block is not closed", a.Key)
 		}
-		want := Reference(a.key, a.keys, a.area)
+		want := Reference(a.Key, a.Keys, a.Struct)
 		if got := doc[i+len(begin) : i+j]; got != want {
 			if !*updateReference {
 				t.Errorf("docs/configuration.md's table of %s is not what its declarations generate; run go test ./config -run "+
-					"TestReferenceIsGenerated -update-reference\ngot:\n%s\nwant:\n%s", a.key, got, want)
+					"TestReferenceIsGenerated -update-reference\ngot:\n%s\nwant:\n%s", a.Key, got, want)
 				continue
 			}
 			doc = doc[:i+len(begin)] + want + doc[i+j:]

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -114,338 +113,238 @@ type TrainingJob struct {
 	ShmGiB int
 }
 
-type storageInput struct {
-	Lifecycle *struct {
-		TrainingData *struct {
-			IntelligentTieringDays *int `json:"intelligentTieringDays"`
-			GlacierIRDays          *int `json:"glacierIrDays"`
-		} `json:"trainingData"`
-		Checkpoints *struct {
-			ExpireDays *int `json:"expireDays"`
-		} `json:"checkpoints"`
-		Models *struct {
-			GlacierDays *int `json:"glacierDays"`
-		} `json:"models"`
-		Logs *struct {
-			ExpireDays *int `json:"expireDays"`
-		} `json:"logs"`
-		NoncurrentExpireDays *int `json:"noncurrentVersionExpireDays"`
-	} `json:"lifecycle"`
-	ArchiveTiering *struct {
-		ArchiveAccessDays     *int `json:"archiveAccessDays"`
-		DeepArchiveAccessDays *int `json:"deepArchiveAccessDays"`
-	} `json:"archiveTiering"`
-	RestrictToVPCEndpoint     *bool    `json:"restrictToVpcEndpoint"`
-	VPCEndpointExemptRoleARNs []string `json:"vpcEndpointExemptRoleArns"`
-	AbortIncompleteUploadDays *int     `json:"abortIncompleteUploadDays"`
-	ForceDestroy              *bool    `json:"forceDestroy"`
-	Replication               *struct {
-		Region string `json:"region"`
-	} `json:"replication"`
-	Lustre      *lustreInput   `json:"lustre"`
-	TrainingJob *trainJobInput `json:"trainingJob"`
-}
-
-type lustreInput struct {
-	Enabled              *bool   `json:"enabled"`
-	DeploymentType       *string `json:"deploymentType"`
-	StorageCapacityGiB   *int    `json:"storageCapacityGiB"`
-	ThroughputMBpsPerTiB *int    `json:"throughputMBpsPerTiB"`
-	MetadataIops         *int    `json:"metadataIops"`
-	EFA                  *bool   `json:"efa"`
-	LinkBuckets          *bool   `json:"linkBuckets"`
-	BackupRetentionDays  *int    `json:"backupRetentionDays"`
-	AvailabilityZone     *string `json:"availabilityZone"`
-}
-
-type trainJobInput struct {
-	Enabled                   *bool    `json:"enabled"`
-	InstanceType              *string  `json:"instanceType"`
-	Nodes                     *int     `json:"nodes"`
-	Image                     *string  `json:"image"`
-	Command                   []string `json:"command"`
-	CheckpointIntervalMinutes *int     `json:"checkpointIntervalMinutes"`
-	ShmGiB                    *int     `json:"shmGiB"`
-}
-
 // Lustre deployment types the platform creates.
 const (
 	LustrePersistent2 = "PERSISTENT_2"
 	LustreScratch2    = "SCRATCH_2"
 )
 
-// StorageDefaults returns the defaults an environment starts from: the
-// seed's lifecycle, access logs kept as long as the environment keeps logs,
-// objects reachable only through the VPC endpoint in prod-like stacks.
-func StorageDefaults(env conventions.Environment) Storage {
-	s := Storage{
-		Lifecycle: Lifecycle{
-			TrainingDataIntelligentTieringDays: 90,
-			TrainingDataGlacierIRDays:          365,
-			CheckpointsExpireDays:              30,
-			ModelsGlacierDays:                  180,
-			NoncurrentExpireDays:               30,
-			LogsExpireDays:                     conventions.DevLogRetentionDays,
-		},
-		AbortIncompleteUploadDays: 7,
-		ForceDestroy:              !env.ProdLike(),
-		RestrictToVPCEndpoint:     env.ProdLike(),
-	}
-	if env.ProdLike() {
-		s.Lifecycle.LogsExpireDays = conventions.ProdMinLogRetentionDays
-	}
-	return s
+// lifecycleDays is what S3 accepts for a lifecycle rule's days.
+var lifecycleDays = Between(1, 36500, "days")
+
+// StorageKeys declare ml-platform:storage. The defaults are the seed's
+// lifecycle, access logs kept as long as the environment keeps logs, and
+// in prod-like stacks objects reached only through the VPC endpoint and
+// buckets kept on destroy.
+var StorageKeys = []Key{
+	{Name: "lifecycle", Doc: "how long objects stay in each storage class", Keys: []Key{
+		{Name: "trainingData", Group: true, Keys: []Key{
+			{Name: "intelligentTieringDays", Field: "TrainingDataIntelligentTieringDays", Default: Always(90), Check: lifecycleDays,
+				Doc: "move training data to INTELLIGENT_TIERING after this many days"},
+			{Name: "glacierIrDays", Field: "TrainingDataGlacierIRDays", Default: Always(365), Check: lifecycleDays,
+				Doc: "move training data to GLACIER_IR after this many days (later than intelligentTieringDays)"},
+		}},
+		{Name: "checkpoints", Group: true, Keys: []Key{
+			{Name: "expireDays", Field: "CheckpointsExpireDays", Default: Always(30), Check: lifecycleDays,
+				Doc: "delete checkpoints (and their noncurrent versions) after this many days"},
+		}},
+		{Name: "models", Group: true, Keys: []Key{
+			{Name: "glacierDays", Field: "ModelsGlacierDays", Default: Always(180), Check: lifecycleDays,
+				Doc: "move models to GLACIER after this many days (restore before reading)"},
+		}},
+		{Name: "logs", Group: true, Keys: []Key{
+			{Name: "expireDays", Field: "LogsExpireDays",
+				Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
+				Check: Rule("1 to 36500 days; prod-like stacks 365 or more", func(c Context, d int) string {
+					if d < 1 || d > 36500 {
+						return fmt.Sprintf("%d; allowed: 1 to 36500 (days)", d)
+					}
+					return weakerLogs(c, d)
+				}), Doc: "delete access logs after this many days"},
+		}},
+		{Name: "noncurrentVersionExpireDays", Field: "NoncurrentExpireDays", Default: Always(30), Check: lifecycleDays,
+			Doc: "delete noncurrent versions of training data, models and artifacts after this many days"},
+	}},
+	{Name: "archiveTiering", Doc: "Intelligent-Tiering archive tiers for the training-data bucket (objects there must be restored before they are read)", Keys: []Key{
+		{Name: "archiveAccessDays", Check: archiveDays(catalog.S3ArchiveAccessMinDays),
+			Doc: "move objects not read for this long to Archive Access; 0 leaves the tier off"},
+		{Name: "deepArchiveAccessDays", Check: archiveDays(catalog.S3DeepArchiveAccessMinDays),
+			Doc: "move them to Deep Archive Access; 0 leaves the tier off"},
+	}},
+	{Name: "restrictToVpcEndpoint", Field: "RestrictToVPCEndpoint", Default: ByEnv(false, true),
+		Check: Rule("true, false; prod-like stacks true", func(c Context, on bool) string {
+			if c.Env.ProdLike() && !on {
+				return fmt.Sprintf("false is weaker than %s allows: prod objects are reached through the VPC endpoint; "+
+					"list the roles that need access from elsewhere in vpcEndpointExemptRoleArns", c.Env)
+			}
+			return ""
+		}), Doc: "deny object reads and writes that do not come through the VPC's S3 endpoint (AWS services, service-linked roles and vpcEndpointExemptRoleArns excepted)"},
+	{Name: "vpcEndpointExemptRoleArns", Field: "VPCEndpointExemptRoleARNs", Check: Matching("an IAM role ARN",
+		"arn:<partition>:iam::<account>:role/<name>", roleARNPattern.MatchString),
+		Doc: "roles that may reach objects from anywhere (the deployer, CI, people uploading data)"},
+	{Name: "abortIncompleteUploadDays", Default: Always(7), Check: AtLeast(1, "days"),
+		Doc: "remove unfinished multipart uploads after this many days"},
+	{Name: "forceDestroy", Default: ByEnv(true, false), Check: Rule("true, false; prod-like stacks false", func(c Context, on bool) string {
+		if on && c.Env.ProdLike() {
+			return fmt.Sprintf("true is not allowed in %s: prod buckets are protected and kept", c.Env)
+		}
+		return ""
+	}), Doc: "let `pulumi destroy` delete buckets that hold objects"},
+	{Name: "replication", Doc: "copy the models bucket to another region for disaster recovery (prod and staging only)", Keys: []Key{
+		{Name: "region", Check: Rule("another commercial AWS region", func(c Context, r string) string {
+			switch {
+			case !catalog.KnownRegion(r):
+				return fmt.Sprintf("%q is not a commercial AWS region the provider knows; closest: %s", r,
+					strings.Join(catalog.Closest(r, catalog.Regions(), 3), ", "))
+			case r == c.Region:
+				return fmt.Sprintf("%q is the stack's own region; a disaster recovery copy goes to another one", r)
+			}
+			return ""
+		}), Doc: "the region of the replica bucket and its key"},
+	}},
+	{Name: "lustre", Enabled: "enabled", On: true, Doc: "an FSx for Lustre file system (on when the object is present, unless enabled is false)", Keys: []Key{
+		{Name: "deploymentType", Default: Always(LustrePersistent2), Check: Rule(`"PERSISTENT_2", "SCRATCH_2" (outside prod)`, func(c Context, t string) string {
+			switch {
+			case t != LustrePersistent2 && t != LustreScratch2:
+				return fmt.Sprintf("%q is not offered; allowed: %q, %q (outside prod)", t, LustrePersistent2, LustreScratch2)
+			case c.Env.ProdLike() && t != LustrePersistent2:
+				return fmt.Sprintf("%q is weaker than %s allows (scratch data is not replicated); allowed: %q", t, c.Env, LustrePersistent2)
+			}
+			return ""
+		}), Doc: "the file system's deployment type"},
+		{Name: "storageCapacityGiB", Default: Always(1200), Doc: "the file system's size", Check: Check{Allowed: "1200, 2400, then steps of 2400 GiB"}},
+		{Name: "throughputMBpsPerTiB", Default: Always(125), Check: Check{Allowed: intList(catalog.LustreThroughputMBpsPerTiB[LustrePersistent2])},
+			Doc: "PERSISTENT_2's throughput tier (SCRATCH_2 has a fixed baseline)"},
+		{Name: "metadataIops", Check: Rule("0 (scale with storage), 1500, 3000, 6000, 12000, then multiples of 12000 up to 192000",
+			func(_ Context, n int) string {
+				if n != 0 && !catalog.LustreMetadataIopsOK(n) {
+					return fmt.Sprintf("%d is not a metadata IOPS value; allowed: 0 (scale with storage), 1500, 3000, 6000, 12000, then multiples of 12000 up to 192000", n)
+				}
+				return ""
+			}), Doc: "provisioned metadata IOPS (PERSISTENT_2 only); 0 lets FSx scale them with storage"},
+		{Name: "efa", Field: "EFA", Doc: "an EFA-enabled file system (GPUDirect Storage; PERSISTENT_2 only)"},
+		{Name: "linkBuckets", Default: Always(true), Doc: "link /data to the training-data bucket and /checkpoints to the checkpoints bucket"},
+		{Name: "backupRetentionDays", Check: Between(0, catalog.LustreBackupRetentionMaxDays, "days"),
+			Doc: "daily backups kept (PERSISTENT_2 not linked to S3 only; 7 by default in prod-like stacks)"},
+		{Name: "availabilityZone", Check: Rule("a zone of the stack's region", func(c Context, az string) string {
+			if az != "" && (!azPattern.MatchString(az) || !strings.HasPrefix(az, c.Region)) {
+				return fmt.Sprintf("%q is not an availability zone of %s", az, c.Region)
+			}
+			return ""
+		}), Doc: "where the file system goes; the stack's first zone (where EFA node groups go) by default"},
+	}},
+	{Name: "trainingJob", Enabled: "enabled", Doc: "the example distributed PyTorch job (needs lustre and Karpenter)", Keys: []Key{
+		{Name: "instanceType", Default: Always("p5.48xlarge"), Check: Rule("an NVIDIA GPU type with EFA offered in the region", func(c Context, name string) string {
+			t, ok := catalog.LookupInstanceType(name)
+			switch {
+			case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU || !t.SupportsEFA():
+				return fmt.Sprintf("%q is not an NVIDIA GPU type with EFA in the catalog; allowed: %s", name, strings.Join(nvidiaEFATypes(), ", "))
+			case !t.OfferedIn(c.Region):
+				return fmt.Sprintf("%q is not offered in %s", name, c.Region)
+			}
+			return ""
+		}), Doc: "the GPU instance type the job's nodes run on"},
+		{Name: "nodes", Default: Always(2), Check: Between(1, 64, ""), Doc: "how many nodes (one pod each)"},
+		{Name: "image", Default: Always(catalog.TrainingImage), Check: Rule("an image reference", func(_ Context, image string) string {
+			if image == "" || strings.ContainsAny(image, " \t") {
+				return fmt.Sprintf("%q is not an image reference", image)
+			}
+			return ""
+		}), Doc: "the container image"},
+		{Name: "command", Default: func(Context) any { return []string{"torchrun", "/data/code/train.py"} },
+			Doc: "what each pod runs (torchrun reads its rank from the runtime)"},
+		{Name: "checkpointIntervalMinutes", Default: Always(15), Check: Between(1, 240, "a spot interruption loses up to one interval"),
+			Doc: "how often the script is asked to checkpoint"},
+		{Name: "shmGiB", Default: Always(64), Check: Check{Allowed: "1 to half the instance's memory"}, Doc: "the size of the memory-backed /dev/shm"},
+	}},
 }
 
-// LustreDefaults returns the file system an environment starts from.
-func LustreDefaults(env conventions.Environment) Lustre {
-	return Lustre{
-		DeploymentType:       LustrePersistent2,
-		StorageCapacityGiB:   1200,
-		ThroughputMBpsPerTiB: 125,
-		LinkBuckets:          true,
+// weakerLogs refuses a log retention under a year in prod-like stacks.
+func weakerLogs(c Context, days int) string {
+	if c.Env.ProdLike() && days < conventions.ProdMinLogRetentionDays {
+		return fmt.Sprintf("%d is weaker than %s allows (audit needs a year); allowed: %d or more", days, c.Env, conventions.ProdMinLogRetentionDays)
 	}
+	return ""
 }
 
-// TrainingJobDefaults returns the example job's defaults.
-func TrainingJobDefaults() TrainingJob {
-	return TrainingJob{
-		InstanceType:              "p5.48xlarge",
-		Nodes:                     2,
-		Image:                     catalog.TrainingImage,
-		Command:                   []string{"torchrun", "/data/code/train.py"},
-		CheckpointIntervalMinutes: 15,
-		ShmGiB:                    64,
-	}
+// archiveDays allows 0 (the tier off) or min to the archive tiers' maximum.
+func archiveDays(lo int) Check {
+	return Rule(fmt.Sprintf("0 (off) or %d to %d", lo, catalog.S3ArchiveTierMaxDays), func(_ Context, d int) string {
+		if d != 0 && (d < lo || d > catalog.S3ArchiveTierMaxDays) {
+			return fmt.Sprintf("%d is outside the allowed %d to %d", d, lo, catalog.S3ArchiveTierMaxDays)
+		}
+		return ""
+	})
 }
 
-func parseStorage(env conventions.Environment, region string, in storageInput, karpenter bool, p *problems) Storage {
+// checkStorage holds the rules that span several storage keys.
+func checkStorage(c Context, s *Storage, set Set, karpenter bool, p *problems) {
 	const key = KeyStorage
-	s := StorageDefaults(env)
-
-	lc := &s.Lifecycle
-	if l := in.Lifecycle; l != nil {
-		if t := l.TrainingData; t != nil {
-			set(&lc.TrainingDataIntelligentTieringDays, t.IntelligentTieringDays)
-			set(&lc.TrainingDataGlacierIRDays, t.GlacierIRDays)
-		}
-		if c := l.Checkpoints; c != nil {
-			set(&lc.CheckpointsExpireDays, c.ExpireDays)
-		}
-		if m := l.Models; m != nil {
-			set(&lc.ModelsGlacierDays, m.GlacierDays)
-		}
-		if g := l.Logs; g != nil {
-			set(&lc.LogsExpireDays, g.ExpireDays)
-		}
-		set(&lc.NoncurrentExpireDays, l.NoncurrentExpireDays)
-	}
-	lk := key + ".lifecycle."
-	for _, d := range []struct {
-		key  string
-		days int
-	}{
-		{"trainingData.intelligentTieringDays", lc.TrainingDataIntelligentTieringDays},
-		{"trainingData.glacierIrDays", lc.TrainingDataGlacierIRDays},
-		{"checkpoints.expireDays", lc.CheckpointsExpireDays},
-		{"models.glacierDays", lc.ModelsGlacierDays},
-		{"noncurrentVersionExpireDays", lc.NoncurrentExpireDays},
-		{"logs.expireDays", lc.LogsExpireDays},
-	} {
-		if d.days < 1 || d.days > 36500 {
-			p.add(lk+d.key, "%d days is outside the allowed 1 to 36500", d.days)
-		}
-	}
+	lc := s.Lifecycle
 	if lc.TrainingDataGlacierIRDays <= lc.TrainingDataIntelligentTieringDays {
-		p.add(lk+"trainingData.glacierIrDays", "%d must be later than intelligentTieringDays (%d): S3 moves objects down the classes, never back",
+		p.add(key+".lifecycle.trainingData.glacierIrDays", "%d must be later than intelligentTieringDays (%d): S3 moves objects down the classes, never back",
 			lc.TrainingDataGlacierIRDays, lc.TrainingDataIntelligentTieringDays)
 	}
-	if env.ProdLike() && lc.LogsExpireDays < conventions.ProdMinLogRetentionDays {
-		p.add(lk+"logs.expireDays", "%d is weaker than %s allows (audit needs a year); allowed: %d or more",
-			lc.LogsExpireDays, env, conventions.ProdMinLogRetentionDays)
-	}
-
-	if a := in.ArchiveTiering; a != nil {
-		t := &ArchiveTiering{}
-		set(&t.ArchiveAccessDays, a.ArchiveAccessDays)
-		set(&t.DeepArchiveAccessDays, a.DeepArchiveAccessDays)
-		ak := key + ".archiveTiering."
+	if t := s.ArchiveTiering; t != nil {
 		if t.ArchiveAccessDays == 0 && t.DeepArchiveAccessDays == 0 {
 			p.add(key+".archiveTiering", "sets no tier; allowed: archiveAccessDays %d-%d and/or deepArchiveAccessDays %d-%d",
 				catalog.S3ArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays, catalog.S3DeepArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays)
 		}
-		if d := t.ArchiveAccessDays; d != 0 && (d < catalog.S3ArchiveAccessMinDays || d > catalog.S3ArchiveTierMaxDays) {
-			p.add(ak+"archiveAccessDays", "%d is outside the allowed %d to %d", d, catalog.S3ArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays)
-		}
-		if d := t.DeepArchiveAccessDays; d != 0 && (d < catalog.S3DeepArchiveAccessMinDays || d > catalog.S3ArchiveTierMaxDays) {
-			p.add(ak+"deepArchiveAccessDays", "%d is outside the allowed %d to %d", d, catalog.S3DeepArchiveAccessMinDays, catalog.S3ArchiveTierMaxDays)
-		}
 		if t.ArchiveAccessDays != 0 && t.DeepArchiveAccessDays != 0 && t.DeepArchiveAccessDays <= t.ArchiveAccessDays {
-			p.add(ak+"deepArchiveAccessDays", "%d must be later than archiveAccessDays (%d)", t.DeepArchiveAccessDays, t.ArchiveAccessDays)
-		}
-		s.ArchiveTiering = t
-	}
-
-	if in.RestrictToVPCEndpoint != nil {
-		s.RestrictToVPCEndpoint = *in.RestrictToVPCEndpoint
-		if env.ProdLike() && !s.RestrictToVPCEndpoint {
-			p.add(key+".restrictToVpcEndpoint", "false is weaker than %s allows: prod objects are reached through the VPC endpoint; "+
-				"list the roles that need access from elsewhere in vpcEndpointExemptRoleArns", env)
+			p.add(key+".archiveTiering.deepArchiveAccessDays", "%d must be later than archiveAccessDays (%d)", t.DeepArchiveAccessDays, t.ArchiveAccessDays)
 		}
 	}
-	for i, arn := range in.VPCEndpointExemptRoleARNs {
-		if !roleARNPattern.MatchString(arn) {
-			p.add(fmt.Sprintf("%s.vpcEndpointExemptRoleArns[%d]", key, i), "%q is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)", arn)
+	if s.Replication != nil && !c.Env.ProdLike() {
+		p.add(key+".replication", "a disaster recovery copy is for prod and staging (it doubles what the models cost to store); allowed in: prod, staging")
+		s.Replication = nil
+	}
+	if l := s.Lustre; l != nil {
+		checkLustre(c, l, set, p)
+	}
+	if j := s.TrainingJob; j != nil {
+		k := key + ".trainingJob"
+		if s.Lustre == nil {
+			p.add(k, "needs the Lustre file system (its data and checkpoints): enable %s.lustre", KeyStorage)
+		}
+		if !karpenter {
+			p.add(k, "runs on Karpenter's gpu-training pool: enable %s.karpenter", KeyCluster)
+		}
+		if set[k+".command"] && len(j.Command) == 0 {
+			p.add(k+".command", "must not be empty")
+		}
+		if t, ok := catalog.LookupInstanceType(j.InstanceType); ok && (j.ShmGiB < 1 || j.ShmGiB > t.MemoryGiB/2) {
+			p.add(k+".shmGiB", "%d GiB is outside the allowed 1 to %d (half of %s's memory: /dev/shm counts against the pod's memory)",
+				j.ShmGiB, t.MemoryGiB/2, j.InstanceType)
 		}
 	}
-	s.VPCEndpointExemptRoleARNs = append([]string(nil), in.VPCEndpointExemptRoleARNs...)
-	set(&s.AbortIncompleteUploadDays, in.AbortIncompleteUploadDays)
-	if s.AbortIncompleteUploadDays < 1 {
-		p.add(key+".abortIncompleteUploadDays", "%d is not a number of days; allowed: 1 or more", s.AbortIncompleteUploadDays)
-	}
-	if in.ForceDestroy != nil {
-		s.ForceDestroy = *in.ForceDestroy
-		if s.ForceDestroy && env.ProdLike() {
-			p.add(key+".forceDestroy", "true is not allowed in %s: prod buckets are protected and kept", env)
-		}
-	}
-
-	if r := in.Replication; r != nil {
-		switch {
-		case !env.ProdLike():
-			p.add(key+".replication", "a disaster recovery copy is for prod and staging (it doubles what the models cost to store); allowed in: prod, staging")
-		case !catalog.KnownRegion(r.Region):
-			p.add(key+".replication.region", "%q is not a commercial AWS region the provider knows; closest: %s", r.Region,
-				strings.Join(catalog.Closest(r.Region, catalog.Regions(), 3), ", "))
-		case r.Region == region:
-			p.add(key+".replication.region", "%q is the stack's own region; a disaster recovery copy goes to another one", r.Region)
-		default:
-			s.Replication = &Replication{Region: r.Region}
-		}
-	}
-
-	if l := in.Lustre; l != nil && (l.Enabled == nil || *l.Enabled) {
-		s.Lustre = parseLustre(env, region, *l, p)
-	}
-	if j := in.TrainingJob; j != nil && j.Enabled != nil && *j.Enabled {
-		s.TrainingJob = parseTrainingJob(region, *j, s.Lustre != nil, karpenter, p)
-	}
-	return s
 }
 
-func parseLustre(env conventions.Environment, region string, in lustreInput, p *problems) *Lustre {
+// checkLustre holds the file system's rules that depend on its deployment
+// type, and the defaults that do.
+func checkLustre(c Context, l *Lustre, set Set, p *problems) {
 	const key = KeyStorage + ".lustre"
-	l := LustreDefaults(env)
-	set(&l.DeploymentType, in.DeploymentType)
-	switch {
-	case l.DeploymentType != LustrePersistent2 && l.DeploymentType != LustreScratch2:
-		p.add(key+".deploymentType", "%q is not offered; allowed: %q, %q (outside prod)", l.DeploymentType, LustrePersistent2, LustreScratch2)
-	case env.ProdLike() && l.DeploymentType != LustrePersistent2:
-		p.add(key+".deploymentType", "%q is weaker than %s allows (scratch data is not replicated); allowed: %q", l.DeploymentType, env, LustrePersistent2)
-	}
-	set(&l.StorageCapacityGiB, in.StorageCapacityGiB)
 	if !catalog.LustreCapacityOK(l.DeploymentType, l.StorageCapacityGiB) {
 		p.add(key+".storageCapacityGiB", "%d GiB is not a size FSx offers; allowed: 1200, 2400, then steps of 2400 GiB", l.StorageCapacityGiB)
 	}
 	persistent := l.DeploymentType == LustrePersistent2
-	if !persistent {
+	switch {
+	case !persistent && set[key+".throughputMBpsPerTiB"]:
+		p.add(key+".throughputMBpsPerTiB", "applies to %s only (%s has a fixed baseline)", LustrePersistent2, l.DeploymentType)
+	case !persistent:
 		l.ThroughputMBpsPerTiB = 0
+	case !catalog.LustreThroughputOK(l.DeploymentType, "SSD", l.ThroughputMBpsPerTiB):
+		p.add(key+".throughputMBpsPerTiB", "%d MB/s/TiB is not a tier; allowed: %s", l.ThroughputMBpsPerTiB,
+			intList(catalog.LustreThroughputMBpsPerTiB[LustrePersistent2]))
 	}
-	if in.ThroughputMBpsPerTiB != nil {
-		l.ThroughputMBpsPerTiB = *in.ThroughputMBpsPerTiB
-		if !persistent {
-			p.add(key+".throughputMBpsPerTiB", "applies to %s only (%s has a fixed baseline)", LustrePersistent2, l.DeploymentType)
-		} else if !catalog.LustreThroughputOK(l.DeploymentType, "SSD", l.ThroughputMBpsPerTiB) {
-			p.add(key+".throughputMBpsPerTiB", "%d MB/s/TiB is not a tier; allowed: %s", l.ThroughputMBpsPerTiB,
-				intList(catalog.LustreThroughputMBpsPerTiB[LustrePersistent2]))
-		}
+	if l.MetadataIops != 0 && !persistent {
+		p.add(key+".metadataIops", "applies to %s only", LustrePersistent2)
 	}
-	set(&l.MetadataIops, in.MetadataIops)
-	if l.MetadataIops != 0 {
-		switch {
-		case !persistent:
-			p.add(key+".metadataIops", "applies to %s only", LustrePersistent2)
-		case !catalog.LustreMetadataIopsOK(l.MetadataIops):
-			p.add(key+".metadataIops", "%d is not a metadata IOPS value; allowed: 0 (scale with storage), 1500, 3000, 6000, 12000, then multiples of 12000 up to 192000", l.MetadataIops)
-		}
+	if l.EFA && !persistent {
+		p.add(key+".efa", "EFA-enabled file systems need deploymentType %q (with a metadata configuration and Lustre %s)", LustrePersistent2, catalog.LustreVersion)
 	}
-	if in.EFA != nil {
-		l.EFA = *in.EFA
-		if l.EFA && !persistent {
-			p.add(key+".efa", "EFA-enabled file systems need deploymentType %q (with a metadata configuration and Lustre %s)", LustrePersistent2, catalog.LustreVersion)
-		}
-	}
-	set(&l.LinkBuckets, in.LinkBuckets)
-	if in.BackupRetentionDays != nil {
-		l.BackupRetentionDays = *in.BackupRetentionDays
-		switch {
-		case l.BackupRetentionDays < 0 || l.BackupRetentionDays > catalog.LustreBackupRetentionMaxDays:
-			p.add(key+".backupRetentionDays", "%d is outside the allowed 0 to %d", l.BackupRetentionDays, catalog.LustreBackupRetentionMaxDays)
-		case l.BackupRetentionDays > 0 && !persistent:
-			p.add(key+".backupRetentionDays", "%s file systems have no backups; allowed: 0", l.DeploymentType)
-		case l.BackupRetentionDays > 0 && l.LinkBuckets:
-			p.add(key+".backupRetentionDays", "AWS does not back up file systems linked to S3 (the buckets, versioned, are the durable copy); "+
-				"allowed: 0, or set linkBuckets: false")
-		}
-	} else if persistent && !l.LinkBuckets && env.ProdLike() {
+	switch {
+	case l.BackupRetentionDays > 0 && !persistent:
+		p.add(key+".backupRetentionDays", "%s file systems have no backups; allowed: 0", l.DeploymentType)
+	case l.BackupRetentionDays > 0 && l.LinkBuckets:
+		p.add(key+".backupRetentionDays", "AWS does not back up file systems linked to S3 (the buckets, versioned, are the durable copy); "+
+			"allowed: 0, or set linkBuckets: false")
+	case !set[key+".backupRetentionDays"] && persistent && !l.LinkBuckets && c.Env.ProdLike():
 		l.BackupRetentionDays = 7
 	}
-	if persistent && !l.LinkBuckets && env.ProdLike() && l.BackupRetentionDays < 1 {
+	if persistent && !l.LinkBuckets && c.Env.ProdLike() && l.BackupRetentionDays < 1 {
 		p.add(key+".backupRetentionDays", "%d is weaker than %s allows for a file system not linked to S3 (it is the only copy); allowed: 1 to %d",
-			l.BackupRetentionDays, env, catalog.LustreBackupRetentionMaxDays)
+			l.BackupRetentionDays, c.Env, catalog.LustreBackupRetentionMaxDays)
 	}
-	if in.AvailabilityZone != nil {
-		l.AvailabilityZone = *in.AvailabilityZone
-		if !azPattern.MatchString(l.AvailabilityZone) || !strings.HasPrefix(l.AvailabilityZone, region) {
-			p.add(key+".availabilityZone", "%q is not an availability zone of %s", l.AvailabilityZone, region)
-		}
-	}
-	return &l
-}
-
-func parseTrainingJob(region string, in trainJobInput, lustre, karpenter bool, p *problems) *TrainingJob {
-	const key = KeyStorage + ".trainingJob"
-	j := TrainingJobDefaults()
-	if !lustre {
-		p.add(key, "needs the Lustre file system (its data and checkpoints): enable %s.lustre", KeyStorage)
-	}
-	set(&j.InstanceType, in.InstanceType)
-	t, ok := catalog.LookupInstanceType(j.InstanceType)
-	switch {
-	case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU || !t.SupportsEFA():
-		p.add(key+".instanceType", "%q is not an NVIDIA GPU type with EFA in the catalog; allowed: %s", j.InstanceType, strings.Join(nvidiaEFATypes(), ", "))
-	case !t.OfferedIn(region):
-		p.add(key+".instanceType", "%q is not offered in %s", j.InstanceType, region)
-	}
-	if !karpenter {
-		p.add(key, "runs on Karpenter's gpu-training pool: enable %s.karpenter", KeyCluster)
-	}
-	set(&j.Nodes, in.Nodes)
-	if j.Nodes < 1 || j.Nodes > 64 {
-		p.add(key+".nodes", "%d is outside the allowed 1 to 64", j.Nodes)
-	}
-	if in.Image != nil {
-		j.Image = *in.Image
-		if j.Image == "" || strings.ContainsAny(j.Image, " \t") {
-			p.add(key+".image", "%q is not an image reference", j.Image)
-		}
-	}
-	if in.Command != nil {
-		if len(in.Command) == 0 {
-			p.add(key+".command", "must not be empty")
-		}
-		j.Command = slices.Clone(in.Command)
-	}
-	set(&j.CheckpointIntervalMinutes, in.CheckpointIntervalMinutes)
-	if j.CheckpointIntervalMinutes < 1 || j.CheckpointIntervalMinutes > 240 {
-		p.add(key+".checkpointIntervalMinutes", "%d is outside the allowed 1 to 240 (a spot interruption loses up to one interval)", j.CheckpointIntervalMinutes)
-	}
-	set(&j.ShmGiB, in.ShmGiB)
-	if ok && (j.ShmGiB < 1 || j.ShmGiB > t.MemoryGiB/2) {
-		p.add(key+".shmGiB", "%d GiB is outside the allowed 1 to %d (half of %s's memory: /dev/shm counts against the pod's memory)",
-			j.ShmGiB, t.MemoryGiB/2, j.InstanceType)
-	}
-	return &j
 }
 
 func nvidiaEFATypes() []string {
