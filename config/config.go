@@ -272,9 +272,9 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	// minimums and availability, and an object that decoded; without them it
 	// would only add noise. Unknown keys alone do not stop it.
 	envAndRegionOK := s.Environment != "" && catalog.KnownRegion(s.Region)
-	var netIn networkInput
-	if decoded(KeyNetwork, values, &netIn, &p) && envAndRegionOK {
-		s.Network = parseNetwork(s.Environment, s.Region, netIn, &p)
+	c := Context{Env: s.Environment, Project: project, Region: s.Region}
+	if _, ok := declared(KeyNetwork, values, NetworkKeys, c, &s.Network, envAndRegionOK, &p); ok {
+		checkNetwork(c, &s.Network, &p)
 	}
 	var clusterIn clusterInput
 	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
@@ -285,7 +285,6 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		}
 	}
 
-	c := Context{Env: s.Environment, Project: project, Region: s.Region}
 	if set, ok := declared(KeyStorage, values, StorageKeys, c, &s.Storage, envAndRegionOK, &p); ok {
 		checkStorage(c, &s.Storage, set, s.Cluster.Karpenter.Enabled, &p)
 	}

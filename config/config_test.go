@@ -108,7 +108,11 @@ func TestDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestProdNeverWeakerThanDevDefaults(t *testing.T) {
-	dev, prod := NetworkDefaults(Dev), NetworkDefaults(Prod)
+	var dev, prod Network
+	var p problems
+	decodeArea(KeyNetwork, "", NetworkKeys, Context{Env: Dev}, &dev, &p)
+	decodeArea(KeyNetwork, "", NetworkKeys, Context{Env: Prod}, &prod, &p)
+	require.Empty(t, p)
 	require.GreaterOrEqual(t, prod.AZCount, dev.AZCount)
 	require.GreaterOrEqual(t, prod.FlowLogRetentionDays, dev.FlowLogRetentionDays)
 	require.Equal(t, NATPerAZ, prod.NATGateways)

@@ -42,6 +42,8 @@ type Area struct {
 
 // Areas are the areas declared so far, in the order of the reference.
 var Areas = []Area{
+	{Key: KeyNetwork, Doc: "The VPC: its blocks, zones, NAT gateways, interface endpoints, flow logs and hybrid link (docs/configuration.md#network-keys).",
+		Keys: NetworkKeys, Struct: Network{}},
 	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
 		Keys: StorageKeys, Struct: Storage{}},
 	{Key: KeyObservability, Doc: "When the alarms fire, and the managed Prometheus path (docs/configuration.md#observability-keys).",

@@ -60,6 +60,9 @@ type Network struct {
 	NATGateways NATMode
 	// InterfaceEndpoints are the PrivateLink services (names after com.amazonaws.<region>.), sorted.
 	InterfaceEndpoints []string
+	// ExtraInterfaceEndpoints are added to InterfaceEndpoints (the stack
+	// file's way to add without restating the defaults).
+	ExtraInterfaceEndpoints []string
 	// FlowLogRetentionDays is how long VPC flow logs are kept.
 	FlowLogRetentionDays int
 	// Hybrid links the private subnets to networks outside AWS; nil for none.
@@ -82,42 +85,95 @@ type VPN struct {
 	BGPASN int64
 }
 
-// networkInput is ml-platform:network as written in the stack file.
-type networkInput struct {
-	CIDR                 *string  `json:"cidr"`
-	AZCount              *int     `json:"azCount"`
-	AvailabilityZones    []string `json:"availabilityZones"`
-	AvailabilityZoneIDs  []string `json:"availabilityZoneIds"`
-	PodCIDR              *string  `json:"podCidr"`
-	NATGateways          *string  `json:"natGateways"`
-	InterfaceEndpoints   []string `json:"interfaceEndpoints"`
-	ExtraEndpoints       []string `json:"extraInterfaceEndpoints"`
-	FlowLogRetentionDays *int     `json:"flowLogRetentionDays"`
-	Hybrid               *struct {
-		TransitGatewayID string `json:"transitGatewayId"`
-		VPN              *struct {
-			CustomerGatewayIP string `json:"customerGatewayIp"`
-			BGPASN            *int64 `json:"bgpAsn"`
-		} `json:"vpn"`
-		Routes []string `json:"routes"`
-	} `json:"hybrid"`
-}
-
-// NetworkDefaults returns the defaults an environment starts from.
-func NetworkDefaults(env conventions.Environment) Network {
-	n := Network{
-		CIDR:                 "10.0.0.0/16",
-		AZCount:              2,
-		NATGateways:          NATSingle,
-		InterfaceEndpoints:   catalog.DefaultInterfaceEndpoints(),
-		FlowLogRetentionDays: conventions.DevLogRetentionDays,
-	}
-	if env.ProdLike() {
-		n.AZCount = 3
-		n.NATGateways = NATPerAZ
-		n.FlowLogRetentionDays = conventions.ProdMinLogRetentionDays
-	}
-	return n
+// NetworkKeys declare ml-platform:network. Prod-like stacks default to
+// three zones, a NAT gateway per zone and flow logs kept a year.
+var NetworkKeys = []Key{
+	{Name: "cidr", Field: "CIDR", Default: Always("10.0.0.0/16"), Check: Rule(fmt.Sprintf("an IPv4 block /%d to /%d", MinVPCPrefix, MaxVPCPrefix),
+		func(_ Context, c string) string {
+			b, err := cidr.Parse(c)
+			switch {
+			case err != nil:
+				return err.Error()
+			case b.Bits() < MinVPCPrefix || b.Bits() > MaxVPCPrefix:
+				return fmt.Sprintf("prefix /%d is outside the allowed /%d to /%d (the layout carves eight equal blocks: six private, one public)",
+					b.Bits(), MinVPCPrefix, MaxVPCPrefix)
+			}
+			return ""
+		}), Doc: "the VPC's primary IPv4 block"},
+	{Name: "azCount", Field: "AZCount", Default: ByEnv(2, ProdMinAZs), Check: Rule(fmt.Sprintf("%d to %d; prod-like stacks %d or more", MinAZs, MaxAZs, ProdMinAZs),
+		func(c Context, n int) string {
+			switch {
+			case n < MinAZs || n > MaxAZs:
+				return fmt.Sprintf("%d is outside the allowed range %d to %d", n, MinAZs, MaxAZs)
+			case c.Env.ProdLike() && n < ProdMinAZs:
+				return fmt.Sprintf("%d is weaker than %s allows: at least %d AZs (allowed: %d to %d)", n, c.Env, ProdMinAZs, ProdMinAZs, MaxAZs)
+			}
+			return ""
+		}), Doc: "how many availability zones the VPC spans"},
+	{Name: "availabilityZones", Check: Rule("azCount zone names of the region", func(c Context, az string) string {
+		if !azPattern.MatchString(az) || !strings.HasPrefix(az, c.Region) {
+			return fmt.Sprintf("%q is not an availability zone of %s; allowed: names like %sa", az, c.Region, c.Region)
+		}
+		return ""
+	}), Doc: "pin the zones by name (names map to different physical zones in every account)"},
+	{Name: "availabilityZoneIds", Field: "AvailabilityZoneIDs", Check: Rule("azCount zone IDs such as use1-az1", func(_ Context, id string) string {
+		if !zoneIDPattern.MatchString(id) {
+			return fmt.Sprintf("%q is not an availability zone ID; allowed: IDs like use1-az1 (aws ec2 describe-availability-zones shows ZoneId)", id)
+		}
+		return ""
+	}), Doc: "pin the zones by zone ID, the same physical zones in every account; without either, the first azCount zone IDs EKS supports"},
+	{Name: "podCidr", Field: "PodCIDR", Check: Rule(fmt.Sprintf("an IPv4 block /%d to /%d outside the VPC block", MinPodPrefix, MaxPodPrefix),
+		func(_ Context, c string) string {
+			if c == "" {
+				return ""
+			}
+			b, err := cidr.Parse(c)
+			switch {
+			case err != nil:
+				return err.Error()
+			case b.Bits() < MinPodPrefix || b.Bits() > MaxPodPrefix:
+				return fmt.Sprintf("prefix /%d is outside the allowed /%d to /%d", b.Bits(), MinPodPrefix, MaxPodPrefix)
+			}
+			return ""
+		}), Doc: "a secondary block (typically from 100.64.0.0/10) for pod subnets"},
+	{Name: "natGateways", Field: "NATGateways", Default: ByEnv(NATSingle, NATPerAZ), Check: Rule(`"perAz", "single"; prod-like stacks "perAz"`, func(c Context, m NATMode) string {
+		switch {
+		case m != NATSingle && m != NATPerAZ:
+			return fmt.Sprintf("%q is not a NAT layout; allowed: %s", m, quoteAll([]NATMode{NATSingle, NATPerAZ}))
+		case c.Env.ProdLike() && m != NATPerAZ:
+			return fmt.Sprintf("%q is weaker than %s allows (one AZ outage would cut all egress); allowed: %q", m, c.Env, NATPerAZ)
+		}
+		return ""
+	}), Doc: "one NAT gateway for the VPC, or one per zone"},
+	{Name: "interfaceEndpoints", Default: func(Context) any { return catalog.DefaultInterfaceEndpoints() },
+		Check: Check{Allowed: "services the catalog knows; prod-like stacks keep the defaults"},
+		Doc:   "the PrivateLink services (names after com.amazonaws.<region>.); the components add the ones they need"},
+	{Name: "extraInterfaceEndpoints", Check: Check{Allowed: "services the catalog knows"}, Doc: "services added to interfaceEndpoints"},
+	{Name: "flowLogRetentionDays", Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
+		Check: Rule("a CloudWatch Logs retention; prod-like stacks 365 or more", retention), Doc: "how long VPC flow logs are kept"},
+	{Name: "hybrid", Doc: "link the private subnets to networks outside AWS: transitGatewayId or vpn, and routes", Keys: []Key{
+		{Name: "transitGatewayId", Field: "TransitGatewayID", Check: Rule("tgw- and 8 to 17 hex digits", func(_ Context, id string) string {
+			if id != "" && !transitGatewayIDPattern.MatchString(id) {
+				return fmt.Sprintf("%q is not a transit gateway ID; allowed: tgw- and 8 to 17 hex digits", id)
+			}
+			return ""
+		}), Doc: "an existing transit gateway (Direct Connect or VPN behind it)"},
+		{Name: "vpn", Field: "VPN", Doc: "a site-to-site VPN to your device", Keys: []Key{
+			{Name: "customerGatewayIp", Field: "CustomerGatewayIP", Check: Rule("a public IPv4 address", func(_ Context, ip string) string {
+				if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() {
+					return fmt.Sprintf("%q is not a public IPv4 address (the VPN terminates on your device's internet address)", ip)
+				}
+				return ""
+			}), Doc: "your device's internet address"},
+			{Name: "bgpAsn", Field: "BGPASN", Check: Rule(fmt.Sprintf("0 for static routes, or 1 to 4294967295 except %v", reservedASNs), func(_ Context, asn int64) string {
+				if asn < 0 || asn > 4294967295 || slices.Contains(reservedASNs, asn) {
+					return fmt.Sprintf("%d; allowed: 0 for static routes, or 1 to 4294967295 except %v (reserved by AWS); private ASNs are 64512-65534", asn, reservedASNs)
+				}
+				return ""
+			}), Doc: "your device's BGP ASN; 0 for static routes"},
+		}},
+		{Name: "routes", Check: Check{Allowed: "CIDRs outside the VPC's blocks, not 0.0.0.0/0"}, Doc: "the CIDRs reached through the link (at least one)"},
+	}},
 }
 
 var azPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d[a-z]$`)
@@ -125,104 +181,37 @@ var azPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d[a-z]$`)
 // zoneIDPattern matches zone IDs such as use1-az1 or apne1-az4.
 var zoneIDPattern = regexp.MustCompile(`^[a-z]{2,6}\d-az\d+$`)
 
-func parseNetwork(env conventions.Environment, region string, in networkInput, p *problems) Network {
+// checkNetwork holds the rules that span several network keys.
+func checkNetwork(c Context, n *Network, p *problems) {
 	const key = KeyNetwork
-	n := NetworkDefaults(env)
-
-	set(&n.CIDR, in.CIDR)
-	vpcBlock, err := cidr.Parse(n.CIDR)
-	if err != nil {
-		p.add(key+".cidr", "%v", err)
-	} else if b := vpcBlock.Bits(); b < MinVPCPrefix || b > MaxVPCPrefix {
-		p.add(key+".cidr", "prefix /%d is outside the allowed /%d to /%d (the layout carves eight equal blocks: six private, one public)", b, MinVPCPrefix, MaxVPCPrefix)
-	}
-
-	set(&n.AZCount, in.AZCount)
-	if n.AZCount < MinAZs || n.AZCount > MaxAZs {
-		p.add(key+".azCount", "%d is outside the allowed range %d to %d", n.AZCount, MinAZs, MaxAZs)
-	} else if env.ProdLike() && n.AZCount < ProdMinAZs {
-		p.add(key+".azCount", "%d is weaker than %s allows: at least %d AZs (allowed: %d to %d)", n.AZCount, env, ProdMinAZs, ProdMinAZs, MaxAZs)
-	}
-
-	if len(in.AvailabilityZones) > 0 {
+	vpcBlock, _ := cidr.Parse(n.CIDR)
+	for _, pin := range []struct {
+		name string
+		list []string
+	}{{"availabilityZones", n.AvailabilityZones}, {"availabilityZoneIds", n.AvailabilityZoneIDs}} {
 		seen := map[string]bool{}
-		for i, az := range in.AvailabilityZones {
-			k := fmt.Sprintf("%s.availabilityZones[%d]", key, i)
-			switch {
-			case !azPattern.MatchString(az) || !strings.HasPrefix(az, region):
-				p.add(k, "%q is not an availability zone of %s; allowed: names like %sa", az, region, region)
-			case seen[az]:
-				p.add(k, "%q is listed twice; each AZ once", az)
+		for i, z := range pin.list {
+			if seen[z] {
+				p.add(fmt.Sprintf("%s.%s[%d]", key, pin.name, i), "%q is listed twice; each zone once", z)
 			}
-			seen[az] = true
+			seen[z] = true
 		}
-		if len(in.AvailabilityZones) != n.AZCount {
-			p.add(key+".availabilityZones", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(in.AvailabilityZones), n.AZCount)
-		}
-		n.AvailabilityZones = append([]string(nil), in.AvailabilityZones...)
-	}
-
-	if len(in.AvailabilityZoneIDs) > 0 {
-		seen := map[string]bool{}
-		for i, id := range in.AvailabilityZoneIDs {
-			k := fmt.Sprintf("%s.availabilityZoneIds[%d]", key, i)
-			switch {
-			case !zoneIDPattern.MatchString(id):
-				p.add(k, "%q is not an availability zone ID; allowed: IDs like use1-az1 (aws ec2 describe-availability-zones shows ZoneId)", id)
-			case seen[id]:
-				p.add(k, "%q is listed twice; each zone once", id)
-			}
-			seen[id] = true
-		}
-		switch {
-		case len(in.AvailabilityZones) > 0:
-			p.add(key+".availabilityZoneIds", "set with availabilityZones; pin the zones one way: by ID (the same physical zones in every account) or by name")
-		case len(in.AvailabilityZoneIDs) != n.AZCount:
-			p.add(key+".availabilityZoneIds", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(in.AvailabilityZoneIDs), n.AZCount)
-		}
-		n.AvailabilityZoneIDs = append([]string(nil), in.AvailabilityZoneIDs...)
-	}
-
-	if in.PodCIDR != nil && *in.PodCIDR != "" {
-		n.PodCIDR = *in.PodCIDR
-		podBlock, err := cidr.Parse(n.PodCIDR)
-		switch {
-		case err != nil:
-			p.add(key+".podCidr", "%v", err)
-		case podBlock.Bits() < MinPodPrefix || podBlock.Bits() > MaxPodPrefix:
-			p.add(key+".podCidr", "prefix /%d is outside the allowed /%d to /%d", podBlock.Bits(), MinPodPrefix, MaxPodPrefix)
-		case vpcBlock.IsValid() && cidr.Overlap(vpcBlock, podBlock):
-			p.add(key+".podCidr", "%s overlaps the VPC block %s; use a separate range such as 100.64.0.0/16", n.PodCIDR, n.CIDR)
-		}
-	}
-
-	if in.NATGateways != nil {
-		n.NATGateways = NATMode(*in.NATGateways)
 	}
 	switch {
-	case n.NATGateways != NATSingle && n.NATGateways != NATPerAZ:
-		p.add(key+".natGateways", "%q is not a NAT layout; allowed: %s", n.NATGateways, quoteAll([]NATMode{NATSingle, NATPerAZ}))
-	case env.ProdLike() && n.NATGateways != NATPerAZ:
-		p.add(key+".natGateways", "%q is weaker than %s allows (one AZ outage would cut all egress); allowed: %q", n.NATGateways, env, NATPerAZ)
+	case len(n.AvailabilityZones) > 0 && len(n.AvailabilityZones) != n.AZCount:
+		p.add(key+".availabilityZones", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(n.AvailabilityZones), n.AZCount)
+	case len(n.AvailabilityZoneIDs) > 0 && len(n.AvailabilityZones) > 0:
+		p.add(key+".availabilityZoneIds", "set with availabilityZones; pin the zones one way: by ID (the same physical zones in every account) or by name")
+	case len(n.AvailabilityZoneIDs) > 0 && len(n.AvailabilityZoneIDs) != n.AZCount:
+		p.add(key+".availabilityZoneIds", "lists %d zones but azCount is %d; list exactly azCount zones or leave it out", len(n.AvailabilityZoneIDs), n.AZCount)
 	}
-
-	if in.InterfaceEndpoints != nil {
-		n.InterfaceEndpoints = append([]string(nil), in.InterfaceEndpoints...)
+	if podBlock, err := cidr.Parse(n.PodCIDR); n.PodCIDR != "" && err == nil && vpcBlock.IsValid() && cidr.Overlap(vpcBlock, podBlock) {
+		p.add(key+".podCidr", "%s overlaps the VPC block %s; use a separate range such as 100.64.0.0/16", n.PodCIDR, n.CIDR)
 	}
-	n.InterfaceEndpoints = append(n.InterfaceEndpoints, in.ExtraEndpoints...)
-	n.InterfaceEndpoints = validateEndpoints(env, n.InterfaceEndpoints, p)
-
-	set(&n.FlowLogRetentionDays, in.FlowLogRetentionDays)
-	checkRetention(env, key+".flowLogRetentionDays", n.FlowLogRetentionDays, p)
-
-	if h := in.Hybrid; h != nil {
-		n.Hybrid = parseHybrid(n, h.TransitGatewayID, h.VPN != nil, func() (string, int64) {
-			var asn int64
-			set(&asn, h.VPN.BGPASN)
-			return h.VPN.CustomerGatewayIP, asn
-		}, h.Routes, p)
+	n.InterfaceEndpoints = validateEndpoints(c.Env, append(slices.Clone(n.InterfaceEndpoints), n.ExtraInterfaceEndpoints...), p)
+	if h := n.Hybrid; h != nil {
+		checkHybrid(n, h, p)
 	}
-	return n
 }
 
 // validateEndpoints checks names against the catalog, requires the default
@@ -258,15 +247,23 @@ func validateEndpoints(env conventions.Environment, list []string, p *problems) 
 	return out
 }
 
-// checkRetention judges a log retention: a value CloudWatch Logs accepts,
-// and in prod-like stacks at least a year.
+// checkRetention judges a log retention (retention).
 func checkRetention(env conventions.Environment, key string, days int, p *problems) {
+	if msg := retention(Context{Env: env}, days); msg != "" {
+		p.add(key, "%s", msg)
+	}
+}
+
+// retention judges a log retention: a value CloudWatch Logs accepts, and
+// in prod-like stacks at least a year.
+func retention(c Context, days int) string {
 	switch {
 	case !slices.Contains(conventions.LogRetentionDays, days):
-		p.add(key, "%d is not a CloudWatch Logs retention; allowed: %s", days, intList(conventions.LogRetentionDays))
-	case env.ProdLike() && days < conventions.ProdMinLogRetentionDays:
-		p.add(key, "%d is weaker than %s allows (audit needs a year); allowed: %d or more", days, env, conventions.ProdMinLogRetentionDays)
+		return fmt.Sprintf("%d is not a CloudWatch Logs retention; allowed: %s", days, intList(conventions.LogRetentionDays))
+	case c.Env.ProdLike() && days < conventions.ProdMinLogRetentionDays:
+		return fmt.Sprintf("%d is weaker than %s allows (audit needs a year); allowed: %d or more", days, c.Env, conventions.ProdMinLogRetentionDays)
 	}
+	return ""
 }
 
 func intList(list []int) string {
@@ -283,26 +280,14 @@ var transitGatewayIDPattern = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
 // guide, "Customer gateway options for your Site-to-Site VPN connection").
 var reservedASNs = []int64{7224, 9059, 10124, 17943}
 
-// parseHybrid checks the hybrid link: one of a transit gateway or a VPN,
+// checkHybrid checks the hybrid link: one of a transit gateway or a VPN,
 // and routes that leave the VPC's own blocks and the default route alone.
-func parseHybrid(n Network, tgw string, hasVPN bool, vpn func() (string, int64), routes []string, p *problems) *Hybrid {
+func checkHybrid(n *Network, h *Hybrid, p *problems) {
 	const key = KeyNetwork + ".hybrid"
-	h := &Hybrid{TransitGatewayID: tgw, Routes: slices.Clone(routes)}
-	switch {
-	case (tgw == "") == !hasVPN:
+	if (h.TransitGatewayID == "") == (h.VPN == nil) {
 		p.add(key, "set transitGatewayId (an existing transit gateway: Direct Connect or VPN behind it) or vpn (a site-to-site VPN to your device), one of them")
-	case tgw != "" && !transitGatewayIDPattern.MatchString(tgw):
-		p.add(key+".transitGatewayId", "%q is not a transit gateway ID; allowed: tgw- and 8 to 17 hex digits", tgw)
-	case hasVPN:
-		ip, asn := vpn()
-		h.VPN = &VPN{CustomerGatewayIP: ip, BGPASN: asn}
-		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() {
-			p.add(key+".vpn.customerGatewayIp", "%q is not a public IPv4 address (the VPN terminates on your device's internet address)", ip)
-		}
-		if asn < 0 || asn > 4294967295 || slices.Contains(reservedASNs, asn) {
-			p.add(key+".vpn.bgpAsn", "%d; allowed: 0 for static routes, or 1 to 4294967295 except %v (reserved by AWS); private ASNs are 64512-65534", asn, reservedASNs)
-		}
 	}
+	routes := h.Routes
 	if len(routes) == 0 {
 		p.add(key+".routes", "at least one CIDR reached through the link, such as your on-premises 10.0.0.0/8")
 	}
@@ -328,5 +313,4 @@ func parseHybrid(n Network, tgw string, hasVPN bool, vpn func() (string, int64),
 			}
 		}
 	}
-	return h
 }
