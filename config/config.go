@@ -321,10 +321,8 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 			Message: fmt.Sprintf("no endpoint promotes from %s; set promoteFrom on an endpoint or remove the key", s.Promotion.StackName())})
 	}
 
-	var costIn costInput
-	if decoded(KeyCost, values, &costIn, &p) && s.Environment != "" {
-		_, present := values[KeyCost]
-		s.Cost = parseCost(s.Environment, costIn, present, &p, &s.Placeholders)
+	if set, ok := declared(KeyCost, values, CostKeys, c, &s.Cost, s.Environment != "", &p); ok {
+		checkCost(c, &s.Cost, set, &p, &s.Placeholders)
 		if a := s.Cost.BudgetAction; a != nil && len(a.RoleNames) == 0 && !s.Cluster.Karpenter.Enabled {
 			p.add(KeyCost+".budgetAction.roleNames", "required when Karpenter is off: the IAM roles that get the deny-new-compute "+
 				"policy (with Karpenter on, its controller role gets it too)")

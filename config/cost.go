@@ -115,49 +115,83 @@ type BudgetAction struct {
 	ThresholdPercent float64
 }
 
-// costInput is ml-platform:cost as written in the stack file.
-type costInput struct {
-	MonthlyBudgetUSD           *float64           `json:"monthlyBudgetUsd"`
-	AlertEmails                []string           `json:"alertEmails"`
-	ActualAlertPercent         *float64           `json:"actualAlertPercent"`
-	ForecastAlertPercent       *float64           `json:"forecastAlertPercent"`
-	ServiceBudgetsUSD          map[string]float64 `json:"serviceBudgetsUsd"`
-	Scope                      *string            `json:"budgetScope"`
-	Anomaly                    *anomalyInput      `json:"anomaly"`
-	ActivateCostAllocationTags *bool              `json:"activateCostAllocationTags"`
-	BudgetAction               *budgetActionInput `json:"budgetAction"`
-	ExpectedUsage              *struct {
-		S3GB           map[string]float64 `json:"s3Gb"`
-		LogsGBPerMonth *float64           `json:"logsGbPerMonth"`
-	} `json:"expectedUsage"`
+// CostKeys declare ml-platform:cost. There is no default budget: only
+// the stack's owner knows it. Anomaly alerts default to a DAILY email, or
+// to the alert topic (IMMEDIATE) without alertEmails; the account-wide
+// services monitor is created from prod-like stacks only.
+var CostKeys = []Key{
+	{Name: "monthlyBudgetUsd", Field: "MonthlyBudgetUSD", Check: Check{Allowed: "a positive amount in USD (required)"},
+		Doc: "the stack's monthly cost budget"},
+	{Name: "alertEmails", Check: Matching("an email address", "email addresses, at most "+fmt.Sprint(catalog.BudgetNotificationEmailsMax), emailPattern.MatchString),
+		Doc: "addresses that receive budget alerts (and DAILY or WEEKLY anomaly alerts) besides the alert topic"},
+	{Name: "actualAlertPercent", Default: Always(80.0), Check: budgetPercent, Doc: "alert when actual spend reaches this share of the budget"},
+	{Name: "forecastAlertPercent", Default: Always(100.0), Check: budgetPercent, Doc: "alert when forecast spend reaches this share of the budget"},
+	{Name: "serviceBudgetsUsd", Field: "ServiceBudgetsUSD", Check: Check{Allowed: "positive amounts up to the stack budget, by " + budgetServiceList(),
+		Name: func(svc string) string {
+			if _, ok := catalog.LookupBudgetService(svc); !ok {
+				return "unknown service; allowed: " + budgetServiceList()
+			}
+			return ""
+		}, Fn: positiveUSD("a budget")}, Doc: "monthly budgets per service"},
+	{Name: "budgetScope", Field: "Scope", Default: Always(BudgetScopeStack), Check: OneOf("a scope", BudgetScopes...),
+		Doc: "which spend the budgets track: the stack's Stack tag (an active cost allocation tag) or the whole account"},
+	{Name: "anomaly", Doc: "Cost Anomaly Detection", Keys: []Key{
+		{Name: "monitor", Default: ByEnv(AnomalyMonitorNone, AnomalyMonitorServices), Check: OneOf("a monitor", AnomalyMonitors...),
+			Doc: "services (AWS-managed, one per account), stack (a tag monitor: management or standalone accounts only), existing (monitorArn) or none"},
+		{Name: "monitorArn", Field: "MonitorARN", Check: Check{Allowed: "arn:aws:ce::<account>:anomalymonitor/<id>, with monitor existing"},
+			Doc: "the account's monitor to subscribe to"},
+		{Name: "thresholdUsd", Field: "ThresholdUSD", Default: Always(100.0), Check: Check{Allowed: "a positive amount in USD", Fn: positiveUSD("a threshold")},
+			Doc: "the total impact an anomaly must reach to alert"},
+		{Name: "frequency", Default: Always(catalog.AnomalyFrequencyDaily), Check: Rule(quoteAll(catalog.AnomalyFrequencies), func(_ Context, f string) string {
+			if !slices.Contains(catalog.AnomalyFrequencies, f) {
+				return fmt.Sprintf("%q is not a frequency; allowed: %s (DAILY and WEEKLY email alertEmails, "+
+					"IMMEDIATE publishes to the stack's alert topic)", f, quoteAll(catalog.AnomalyFrequencies))
+			}
+			return ""
+		}), Doc: "DAILY or WEEKLY email alertEmails; IMMEDIATE publishes to the alert topic (the default without alertEmails)"},
+	}},
+	{Name: "activateCostAllocationTags", Doc: "activate the platform's tag keys as cost allocation tags from this stack (management or standalone account only)"},
+	{Name: "budgetAction", Doc: "attach a deny-new-compute policy to roles when actual spend crosses a threshold (not in prod-like stacks)", Keys: []Key{
+		{Name: "roleNames", Check: Matching("an IAM role name", "1-64 letters, digits and +=,.@_-", roleNamePattern.MatchString),
+			Doc: "the IAM roles that get the policy (the Karpenter controller's too, when Karpenter is on)"},
+		{Name: "thresholdPercent", Default: Always(100.0), Check: budgetPercent, Doc: "the share of the budget, in actual spend, that triggers the action"},
+	}},
+	{Name: "expectedUsage", Doc: "usage the estimate prices", Keys: []Key{
+		{Name: "s3Gb", Field: "S3GB", Check: Check{Allowed: "0 or more GB, by " + strings.Join(catalog.S3StorageClasses(), ", "),
+			Name: func(class string) string {
+				if _, ok := catalog.S3StoragePrice(class); !ok {
+					return "unknown storage class; allowed: " + strings.Join(catalog.S3StorageClasses(), ", ")
+				}
+				return ""
+			}, OK: func(gb float64) bool { return gb >= 0 }}, Doc: "stored GB per S3 storage class"},
+		{Name: "logsGbPerMonth", Field: "LogsGBPerMonth", Check: AtLeast(0, "GB"), Doc: "CloudWatch Logs ingested a month"},
+	}},
 }
 
-type anomalyInput struct {
-	Monitor      *string  `json:"monitor"`
-	MonitorARN   *string  `json:"monitorArn"`
-	ThresholdUSD *float64 `json:"thresholdUsd"`
-	Frequency    *string  `json:"frequency"`
-}
-
-type budgetActionInput struct {
-	RoleNames        []string `json:"roleNames"`
-	ThresholdPercent *float64 `json:"thresholdPercent"`
-}
-
-// CostDefaults returns the defaults every stack starts from. There is no
-// default budget: only the stack's owner knows it. Anomaly alerts default
-// to a DAILY email, or to the alert topic (IMMEDIATE) without alertEmails.
-func CostDefaults() Cost {
-	return Cost{
-		ActualAlertPercent:   80,
-		ForecastAlertPercent: 100,
-		Scope:                BudgetScopeStack,
-		Anomaly: Anomaly{
-			Monitor:      AnomalyMonitorServices,
-			ThresholdUSD: 100,
-			Frequency:    catalog.AnomalyFrequencyDaily,
-		},
+// budgetPercent allows a share of the budget above 0 and at most 1000.
+var budgetPercent = Rule("above 0 and at most 1000", func(_ Context, v float64) string {
+	if v <= 0 || v > 1000 {
+		return fmt.Sprintf("%g is not a threshold; allowed: a percentage of the budget above 0 and at most 1000", v)
 	}
+	return ""
+})
+
+// positiveUSD refuses an amount of 0 or less; what names it.
+func positiveUSD(what string) func(Context, any) string {
+	return func(_ Context, v any) string {
+		if v.(float64) <= 0 {
+			return fmt.Sprintf("%g is not %s; allowed: a positive amount in USD", v, what)
+		}
+		return ""
+	}
+}
+
+func budgetServiceList() string {
+	var allowed []string
+	for _, s := range catalog.BudgetServices() {
+		allowed = append(allowed, s.Key)
+	}
+	return strings.Join(allowed, ", ")
 }
 
 var (
@@ -166,178 +200,70 @@ var (
 	roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 )
 
-// parseCost validates ml-platform:cost. present is false when the key is
-// absent: the budget is required, so that is an error too.
-func parseCost(env conventions.Environment, in costInput, present bool, p *problems, placeholders *[]*FieldError) Cost {
+// checkCost holds the rules that span several cost keys, and the
+// defaults that depend on other keys.
+func checkCost(c Context, cost *Cost, set Set, p *problems, placeholders *[]*FieldError) {
 	const key = KeyCost
-	c := CostDefaults()
-	if !env.ProdLike() {
-		c.Anomaly.Monitor = AnomalyMonitorNone
-	}
-	if !present || in.MonthlyBudgetUSD == nil {
+	switch {
+	case !set[key+".monthlyBudgetUsd"]:
 		p.add(key+".monthlyBudgetUsd", "required: the stack's monthly cost budget in USD (alerts go out at %g%% actual and %g%% forecast)",
-			c.ActualAlertPercent, c.ForecastAlertPercent)
-	} else if *in.MonthlyBudgetUSD <= 0 {
-		p.add(key+".monthlyBudgetUsd", "%g is not a budget; allowed: a positive amount in USD", *in.MonthlyBudgetUSD)
-	} else {
-		c.MonthlyBudgetUSD = *in.MonthlyBudgetUSD
+			cost.ActualAlertPercent, cost.ForecastAlertPercent)
+	case cost.MonthlyBudgetUSD <= 0:
+		p.add(key+".monthlyBudgetUsd", "%g is not a budget; allowed: a positive amount in USD", cost.MonthlyBudgetUSD)
 	}
-
-	if n := len(in.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
+	if n := len(cost.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
 		p.add(key+".alertEmails", "%d addresses; a budget notification takes at most %d", n, catalog.BudgetNotificationEmailsMax)
 	}
 	seen := map[string]bool{}
-	for i, addr := range in.AlertEmails {
+	for i, addr := range cost.AlertEmails {
 		k := fmt.Sprintf("%s.alertEmails[%d]", key, i)
 		lower := strings.ToLower(addr)
 		switch {
-		case !emailPattern.MatchString(addr):
-			p.add(k, "%q is not an email address", addr)
 		case seen[lower]:
 			p.add(k, "%q is listed twice", addr)
-		case isExampleDomain(addr):
+		case emailPattern.MatchString(addr) && isExampleDomain(addr):
 			*placeholders = append(*placeholders, &FieldError{Key: k, Message: fmt.Sprintf(
 				"%s is at a reserved example domain (RFC 2606), a placeholder: set the addresses that receive cost alerts", addr)})
 		}
 		seen[lower] = true
 	}
-	c.AlertEmails = append([]string(nil), in.AlertEmails...)
-
-	percent := func(name string, v *float64, dst *float64) {
-		if v == nil {
-			return
-		}
-		if *v <= 0 || *v > 1000 {
-			p.add(key+"."+name, "%g is not a threshold; allowed: a percentage of the budget above 0 and at most 1000", *v)
-			return
-		}
-		*dst = *v
-	}
-	percent("actualAlertPercent", in.ActualAlertPercent, &c.ActualAlertPercent)
-	percent("forecastAlertPercent", in.ForecastAlertPercent, &c.ForecastAlertPercent)
-
-	if len(in.ServiceBudgetsUSD) > 0 {
-		c.ServiceBudgetsUSD = map[string]float64{}
-		var allowed []string
-		for _, s := range catalog.BudgetServices() {
-			allowed = append(allowed, s.Key)
-		}
-		for _, svc := range sortedKeys(in.ServiceBudgetsUSD) {
-			amount := in.ServiceBudgetsUSD[svc]
-			k := key + ".serviceBudgetsUsd." + svc
-			switch _, ok := catalog.LookupBudgetService(svc); {
-			case !ok:
-				p.add(k, "unknown service; allowed: %s", strings.Join(allowed, ", "))
-			case amount <= 0:
-				p.add(k, "%g is not a budget; allowed: a positive amount in USD", amount)
-			case c.MonthlyBudgetUSD > 0 && amount > c.MonthlyBudgetUSD:
-				p.add(k, "%g is above the stack's monthly budget %g; allowed: at most the stack budget", amount, c.MonthlyBudgetUSD)
-			default:
-				c.ServiceBudgetsUSD[svc] = amount
-			}
+	for _, svc := range slices.Sorted(maps.Keys(cost.ServiceBudgetsUSD)) {
+		if amount := cost.ServiceBudgetsUSD[svc]; cost.MonthlyBudgetUSD > 0 && amount > cost.MonthlyBudgetUSD {
+			p.add(key+".serviceBudgetsUsd."+svc, "%g is above the stack's monthly budget %g; allowed: at most the stack budget", amount, cost.MonthlyBudgetUSD)
 		}
 	}
-
-	if in.Scope != nil {
-		c.Scope = BudgetScope(*in.Scope)
-		if c.Scope != BudgetScopeStack && c.Scope != BudgetScopeAccount {
-			p.add(key+".budgetScope", "%q is not a scope; allowed: %s", *in.Scope, quoteAll(BudgetScopes))
-		}
+	a := &cost.Anomaly
+	switch {
+	case a.Monitor == AnomalyMonitorExisting && !anomalyMonitorARN.MatchString(a.MonitorARN):
+		p.add(key+".anomaly.monitorArn", "%q is not an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>); "+
+			"monitor existing subscribes to the account's monitor named here", a.MonitorARN)
+	case a.Monitor != AnomalyMonitorExisting && a.MonitorARN != "":
+		p.add(key+".anomaly.monitorArn", "applies to monitor %q only", AnomalyMonitorExisting)
 	}
-
-	if a := in.Anomaly; a != nil {
-		if a.Monitor != nil {
-			c.Anomaly.Monitor = AnomalyMonitor(*a.Monitor)
-			switch c.Anomaly.Monitor {
-			case AnomalyMonitorStack, AnomalyMonitorServices, AnomalyMonitorNone, AnomalyMonitorExisting:
-			default:
-				p.add(key+".anomaly.monitor", "%q is not a monitor; allowed: %s", *a.Monitor, quoteAll(AnomalyMonitors))
-			}
-		}
-		set(&c.Anomaly.MonitorARN, a.MonitorARN)
-		switch {
-		case c.Anomaly.Monitor == AnomalyMonitorExisting && !anomalyMonitorARN.MatchString(c.Anomaly.MonitorARN):
-			p.add(key+".anomaly.monitorArn", "%q is not an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>); "+
-				"monitor existing subscribes to the account's monitor named here", c.Anomaly.MonitorARN)
-		case c.Anomaly.Monitor != AnomalyMonitorExisting && c.Anomaly.MonitorARN != "":
-			p.add(key+".anomaly.monitorArn", "applies to monitor %q only", AnomalyMonitorExisting)
-		}
-		if a.ThresholdUSD != nil {
-			if *a.ThresholdUSD <= 0 {
-				p.add(key+".anomaly.thresholdUsd", "%g is not a threshold; allowed: a positive amount in USD", *a.ThresholdUSD)
-			} else {
-				c.Anomaly.ThresholdUSD = *a.ThresholdUSD
-			}
-		}
-		if a.Frequency != nil {
-			c.Anomaly.Frequency = *a.Frequency
-			switch *a.Frequency {
-			case catalog.AnomalyFrequencyDaily, catalog.AnomalyFrequencyWeekly, catalog.AnomalyFrequencyImmediate:
-				if !catalog.AnomalyFrequencyUsesSNS(*a.Frequency) && len(c.AlertEmails) == 0 && c.Anomaly.Monitor != AnomalyMonitorNone {
-					p.add(key+".anomaly.frequency", "%s alerts go by email and alertEmails is empty; allowed: %q (the alert topic), "+
-						"or set alertEmails", *a.Frequency, catalog.AnomalyFrequencyImmediate)
-				}
-			default:
-				p.add(key+".anomaly.frequency", "%q is not a frequency; allowed: %s (DAILY and WEEKLY email alertEmails, "+
-					"IMMEDIATE publishes to the stack's alert topic)", *a.Frequency, quoteAll(catalog.AnomalyFrequencies))
-			}
-		}
-	}
-	if (in.Anomaly == nil || in.Anomaly.Frequency == nil) && len(c.AlertEmails) == 0 {
+	switch {
+	case !set[key+".anomaly.frequency"] && len(cost.AlertEmails) == 0:
 		// Without addresses, alerts can only go to the topic.
-		c.Anomaly.Frequency = catalog.AnomalyFrequencyImmediate
+		a.Frequency = catalog.AnomalyFrequencyImmediate
+	case slices.Contains(catalog.AnomalyFrequencies, a.Frequency) && !catalog.AnomalyFrequencyUsesSNS(a.Frequency) &&
+		len(cost.AlertEmails) == 0 && a.Monitor != AnomalyMonitorNone:
+		p.add(key+".anomaly.frequency", "%s alerts go by email and alertEmails is empty; allowed: %q (the alert topic), "+
+			"or set alertEmails", a.Frequency, catalog.AnomalyFrequencyImmediate)
 	}
-	if c.Anomaly.Monitor != AnomalyMonitorNone && !catalog.AnomalyFrequencyUsesSNS(c.Anomaly.Frequency) &&
-		len(c.AlertEmails) > catalog.AnomalySubscriptionEmailsMax {
-		p.add(key+".alertEmails", "%d addresses; an anomaly subscription takes at most %d", len(c.AlertEmails), catalog.AnomalySubscriptionEmailsMax)
+	if a.Monitor != AnomalyMonitorNone && !catalog.AnomalyFrequencyUsesSNS(a.Frequency) &&
+		len(cost.AlertEmails) > catalog.AnomalySubscriptionEmailsMax {
+		p.add(key+".alertEmails", "%d addresses; an anomaly subscription takes at most %d", len(cost.AlertEmails), catalog.AnomalySubscriptionEmailsMax)
 	}
-
-	set(&c.ActivateCostAllocationTags, in.ActivateCostAllocationTags)
-
-	if b := in.BudgetAction; b != nil {
+	if b := cost.BudgetAction; b != nil {
 		k := key + ".budgetAction"
-		if env.ProdLike() {
+		if c.Env.ProdLike() {
 			p.add(k, "not allowed in %s: a budget action that denies new compute would stop prod scaling; "+
-				"allowed only in %s", env, conventions.Dev)
+				"allowed only in %s", c.Env, conventions.Dev)
 		}
-		action := &BudgetAction{ThresholdPercent: 100}
-		for i, name := range b.RoleNames {
-			if !roleNamePattern.MatchString(name) {
-				p.add(fmt.Sprintf("%s.roleNames[%d]", k, i), "%q is not an IAM role name (1-64 letters, digits and +=,.@_-)", name)
-			}
-		}
-		action.RoleNames = append([]string(nil), b.RoleNames...)
-		if b.ThresholdPercent != nil {
-			if *b.ThresholdPercent <= 0 || *b.ThresholdPercent > 1000 {
-				p.add(k+".thresholdPercent", "%g is not a threshold; allowed: a percentage of the budget above 0 and at most 1000", *b.ThresholdPercent)
-			} else {
-				action.ThresholdPercent = *b.ThresholdPercent
-			}
-		}
-		if n := len(c.AlertEmails) + 1; n > catalog.BudgetActionSubscribersMax {
+		if n := len(cost.AlertEmails) + 1; n > catalog.BudgetActionSubscribersMax {
 			p.add(k, "the action notifies alertEmails and the alert topic, %d subscribers; a budget action takes at most %d", n,
 				catalog.BudgetActionSubscribersMax)
 		}
-		c.BudgetAction = action
 	}
-	if u := in.ExpectedUsage; u != nil {
-		for _, class := range slices.Sorted(maps.Keys(u.S3GB)) {
-			gb := u.S3GB[class]
-			if _, ok := catalog.S3StoragePrice(class); !ok {
-				p.add(key+".expectedUsage.s3Gb."+class, "unknown storage class; allowed: %s", strings.Join(catalog.S3StorageClasses(), ", "))
-			} else if gb < 0 {
-				p.add(key+".expectedUsage.s3Gb."+class, "%g; allowed: 0 or more GB", gb)
-			}
-		}
-		c.ExpectedUsage.S3GB = maps.Clone(u.S3GB)
-		if u.LogsGBPerMonth != nil {
-			if *u.LogsGBPerMonth < 0 {
-				p.add(key+".expectedUsage.logsGbPerMonth", "%g; allowed: 0 or more GB", *u.LogsGBPerMonth)
-			}
-			c.ExpectedUsage.LogsGBPerMonth = *u.LogsGBPerMonth
-		}
-	}
-	return c
 }
 
 // isExampleDomain reports whether an address is at a domain RFC 2606

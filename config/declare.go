@@ -44,6 +44,8 @@ type Area struct {
 var Areas = []Area{
 	{Key: KeyNetwork, Doc: "The VPC: its blocks, zones, NAT gateways, interface endpoints, flow logs and hybrid link (docs/configuration.md#network-keys).",
 		Keys: NetworkKeys, Struct: Network{}},
+	{Key: KeyCost, Doc: "Budgets, their alerts and action, Cost Anomaly Detection and the usage the estimate prices (docs/configuration.md#cost-keys).",
+		Keys: CostKeys, Struct: Cost{}},
 	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
 		Keys: StorageKeys, Struct: Storage{}},
 	{Key: KeyObservability, Doc: "When the alarms fire, and the managed Prometheus path (docs/configuration.md#observability-keys).",
@@ -201,6 +203,7 @@ func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.
 	for _, k := range keys {
 		key := path + "." + k.Name
 		raw, set := obj[k.Name]
+		set = set && raw != nil // a key with no value (YAML `key:`) is left out
 		if set {
 			d.set[key] = true
 		}
