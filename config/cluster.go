@@ -130,114 +130,168 @@ type NodeGroup struct {
 	CapacityReservation *CapacityReservation
 }
 
-type clusterInput struct {
-	Version              *string           `json:"version"`
-	EndpointPublicAccess *bool             `json:"endpointPublicAccess"`
-	PublicAccessCIDRs    []string          `json:"publicAccessCidrs"`
-	DeployerCIDRs        []string          `json:"deployerCidrs"`
-	ServiceLinkedRoles   []string          `json:"serviceLinkedRoles"`
-	NodeRepair           *bool             `json:"nodeRepair"`
-	NodeGroups           []nodeGroupInput  `json:"nodeGroups"`
-	Addons               map[string]string `json:"addons"`
-	AdminRoleARNs        []string          `json:"adminRoleArns"`
-	ViewerRoleARNs       []string          `json:"viewerRoleArns"`
-	Karpenter            *karpenterInput   `json:"karpenter"`
-	LogRetentionDays     *int              `json:"logRetentionDays"`
-}
-
-type karpenterInput struct {
-	Enabled           *bool    `json:"enabled"`
-	TrainingGPULimit  *int     `json:"trainingGpuLimit"`
-	InferenceGPULimit *int     `json:"inferenceGpuLimit"`
-	NeuronDeviceLimit *int     `json:"neuronDeviceLimit"`
-	CPULimit          *int     `json:"cpuLimit"`
-	AMIAlias          *string  `json:"amiAlias"`
-	ReservationIDs    []string `json:"capacityReservationIds"`
-}
-
-type nodeGroupInput struct {
-	Name          string   `json:"name"`
-	Role          string   `json:"role"`
-	InstanceTypes []string `json:"instanceTypes"`
-	MinSize       *int     `json:"minSize"`
-	MaxSize       *int     `json:"maxSize"`
-	DesiredSize   *int     `json:"desiredSize"`
-	CapacityType  *string  `json:"capacityType"`
-	EFA           bool     `json:"efa"`
-	AZ            string   `json:"availabilityZone"`
-	AMIType       string   `json:"amiType"`
-	RootVolumeGiB *int     `json:"rootVolumeGiB"`
-	AllowPodIMDS  bool     `json:"allowPodIMDS"`
-	ModelSizeGB   *float64 `json:"modelSizeGb"`
-	Reservation   *struct {
-		ID               string   `json:"id"`
-		ResourceGroupARN string   `json:"resourceGroupArn"`
-		AZ               string   `json:"availabilityZone"`
-		CapacityBlock    bool     `json:"capacityBlock"`
-		Instances        *int     `json:"instances"`
-		USDPerHour       *float64 `json:"usdPerHour"`
-	} `json:"capacityReservation"`
-}
-
-// ClusterDefaults returns the defaults an environment starts from. The API
-// endpoint is private everywhere unless a non-prod stack lists
-// publicAccessCidrs (then it is public for those ranges only).
-func ClusterDefaults(env conventions.Environment) Cluster {
-	system := NodeGroup{
-		Name: "system", Role: conventions.RoleSystem, InstanceTypes: []string{"m6i.xlarge"},
-		MinSize: 2, MaxSize: 4, DesiredSize: 2, CapacityType: conventions.OnDemand, RootVolumeGiB: 100,
-	}
-	if env.ProdLike() {
-		system.MinSize, system.DesiredSize, system.MaxSize = 3, 3, 6
-	}
-	retention := conventions.DevLogRetentionDays
-	if env.ProdLike() {
-		retention = conventions.ProdMinLogRetentionDays
-	}
-	var slrs []string
-	for _, r := range catalog.ServiceLinkedRoles() {
-		slrs = append(slrs, r.Key)
-	}
-	return Cluster{
-		LogRetentionDays:   retention,
-		Version:            conventions.DefaultKubernetesVersion,
-		NodeGroups:         []NodeGroup{system},
-		Addons:             map[string]string{},
-		ServiceLinkedRoles: slrs,
-		NodeRepair:         true,
-		Karpenter: Karpenter{
-			Enabled: true, TrainingGPULimit: 64, InferenceGPULimit: 16, NeuronDeviceLimit: 64, CPULimit: 4000,
-			AMIAlias: "al2023@latest",
-		},
-	}
-}
-
 var versionPattern = regexp.MustCompile(`^1\.(\d+)$`)
 
-func parseCluster(env conventions.Environment, region string, in clusterInput, p *problems, placeholders *[]*FieldError) Cluster {
-	const key = KeyCluster
-	c := ClusterDefaults(env)
+// ClusterKeys declare ml-platform:cluster. The API endpoint is private
+// everywhere unless a non-prod stack lists publicAccessCidrs (then it is
+// public for those ranges only); prod-like stacks get a larger system
+// group and control-plane logs kept a year.
+var ClusterKeys = []Key{
+	{Name: "version", Default: Always(conventions.DefaultKubernetesVersion), Check: Rule(fmt.Sprintf("%q or later, as \"1.MINOR\"", conventions.MinKubernetesVersion),
+		func(_ Context, v string) string {
+			if m := versionPattern.FindStringSubmatch(v); m == nil {
+				return fmt.Sprintf("%q is not a Kubernetes version; allowed: %q or later, as \"1.MINOR\"", v, conventions.MinKubernetesVersion)
+			} else if minor, _ := strconv.Atoi(m[1]); minor < conventions.MinKubernetesMinor {
+				return fmt.Sprintf("%q is below the minimum; allowed: %q or later", v, conventions.MinKubernetesVersion)
+			}
+			return ""
+		}), Doc: "the Kubernetes version"},
+	{Name: "endpointPublicAccess", Check: Check{Allowed: "true, false; prod-like stacks false"},
+		Doc: "open the API endpoint to publicAccessCidrs (true by default outside prod when they are listed)"},
+	{Name: "publicAccessCidrs", Field: "PublicAccessCIDRs", Check: Check{Allowed: "IPv4 blocks, not 0.0.0.0/0"},
+		Doc: "the ranges that may reach the public API endpoint"},
+	{Name: "deployerCidrs", Field: "DeployerCIDRs", Check: Check{Allowed: "IPv4 blocks, not 0.0.0.0/0 (required with a private endpoint)"},
+		Doc: "the networks `pulumi up` runs from: the control-plane security group admits them to the private endpoint"},
+	{Name: "serviceLinkedRoles", Default: func(Context) any { return serviceLinkedRoleKeys() }, Check: Rule(strings.Join(serviceLinkedRoleKeys(), ", "),
+		func(_ Context, k string) string {
+			if _, ok := catalog.LookupServiceLinkedRole(k); !ok {
+				return fmt.Sprintf("%q is not a service-linked role this platform creates; allowed: %s", k, strings.Join(serviceLinkedRoleKeys(), ", "))
+			}
+			return ""
+		}), Doc: "the service-linked roles the stack looks up and creates when the account lacks them; [] skips the lookup"},
+	{Name: "nodeRepair", Default: Always(true), Doc: "replace accelerated nodes the node monitoring agent reports unhealthy"},
+	{Name: "nodeGroups", Default: func(c Context) any { return []NodeGroup{systemGroup(c.Env)} }, Keys: NodeGroupKeys,
+		Doc: "the managed node groups (one system group by default: m6i.xlarge, 2 to 4 nodes, 3 to 6 in prod-like stacks)"},
+	{Name: "addons", Default: func(Context) any { return map[string]string{} }, Check: Check{
+		Allowed: "versions such as v1.19.5-eksbuild.1, or \"\" for the EKS default, by " + strings.Join(catalog.EKSAddons, ", "),
+		Name: func(name string) string {
+			if !slices.Contains(catalog.EKSAddons, name) {
+				return "not an add-on this platform manages; allowed: " + strings.Join(catalog.EKSAddons, ", ")
+			}
+			return ""
+		}, Fn: func(_ Context, v any) string {
+			if v := v.(string); v != "" && !addonVersionPattern.MatchString(v) {
+				return fmt.Sprintf("%q is not an add-on version; allowed: a version such as v1.19.5-eksbuild.1, or \"\" for the EKS default", v)
+			}
+			return ""
+		}}, Doc: "pin EKS add-on versions by name (every add-on is installed)"},
+	{Name: "adminRoleArns", Field: "AdminRoleARNs", Check: roleARN, Doc: "roles that get cluster-admin access entries (not the cluster's creator)"},
+	{Name: "viewerRoleArns", Field: "ViewerRoleARNs", Check: roleARN, Doc: "roles that get view access entries (the CI preview role)"},
+	{Name: "karpenter", Doc: "just-in-time capacity", Keys: []Key{
+		{Name: "enabled", Default: Always(true), Doc: "install Karpenter and its NodePools"},
+		{Name: "trainingGpuLimit", Field: "TrainingGPULimit", Default: Always(64), Check: poolLimit, Doc: "nvidia.com/gpu the gpu-training pool may launch"},
+		{Name: "inferenceGpuLimit", Field: "InferenceGPULimit", Default: Always(16), Check: poolLimit, Doc: "nvidia.com/gpu the gpu-inference pool may launch"},
+		{Name: "neuronDeviceLimit", Default: Always(64), Check: poolLimit, Doc: "aws.amazon.com/neuron the Neuron pool may launch"},
+		{Name: "cpuLimit", Field: "CPULimit", Default: Always(4000), Check: poolLimit, Doc: "vCPUs per pool"},
+		{Name: "amiAlias", Field: "AMIAlias", Default: Always("al2023@latest"), Check: Matching("an AMI alias", "al2023@latest or al2023@vYYYYMMDD",
+			amiAliasPattern.MatchString), Doc: "the node AMI family and version; pin a version for reproducible nodes"},
+		{Name: "capacityReservationIds", Field: "CapacityReservationIDs", Check: Matching("a capacity reservation ID", "cr- and 17 hex digits",
+			reservationIDPattern.MatchString), Doc: "reservations and Capacity Blocks the pools may launch into (reserved capacity first)"},
+	}},
+	{Name: "logRetentionDays", Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
+		Check: Rule("a CloudWatch Logs retention; prod-like stacks 365 or more", retention), Doc: "how long control-plane logs are kept"},
+}
 
-	set(&c.Version, in.Version)
-	if m := versionPattern.FindStringSubmatch(c.Version); m == nil {
-		p.add(key+".version", "%q is not a Kubernetes version; allowed: %q or later, as \"1.MINOR\"", c.Version, conventions.MinKubernetesVersion)
-	} else if minor, _ := strconv.Atoi(m[1]); minor < conventions.MinKubernetesMinor {
-		p.add(key+".version", "%q is below the minimum; allowed: %q or later", c.Version, conventions.MinKubernetesVersion)
+// NodeGroupKeys declare one of ml-platform:cluster.nodeGroups. Sizes,
+// capacity type and root volume default by role, environment and
+// instance type (checkNodeGroup).
+var NodeGroupKeys = []Key{
+	{Name: "name", Check: Rule("2-39 lowercase letters, digits and dashes, starting with a letter; unique", func(_ Context, n string) string {
+		if !conventions.NodeGroupName.MatchString(n) {
+			return fmt.Sprintf("%q is not a valid name; allowed: 2-39 lowercase letters, digits and dashes, starting with a letter", n)
+		}
+		return ""
+	}), Doc: "the group's name"},
+	{Name: "role", Check: OneOf("a role", conventions.NodeRoles...), Doc: "what the group runs"},
+	{Name: "instanceTypes", Check: Check{Allowed: "x86_64 EC2 types, one accelerator kind"}, Doc: "the group's instance types (at least one)"},
+	{Name: "minSize", Check: Check{Allowed: "0 to maxSize; 2 or more for system and prod inference"}, Doc: "the fewest nodes (2 for system and prod inference groups, else 0)"},
+	{Name: "maxSize", Check: Check{Allowed: "1 or more"}, Doc: "the most nodes (2, or minSize when larger)"},
+	{Name: "desiredSize", Check: Check{Allowed: "minSize to maxSize"}, Doc: "the nodes to start with (minSize)"},
+	{Name: "capacityType", Check: Check{Allowed: quoteAll(conventions.CapacityTypes) + "; prod inference ON_DEMAND"},
+		Doc: "SPOT for training (and inference outside prod), else ON_DEMAND; ON_DEMAND with a reservation"},
+	{Name: "efa", Field: "EFA", Doc: "EFA interfaces, a cluster placement group and the security rules (EFA types only)"},
+	{Name: "availabilityZone", Check: Rule("a zone of the stack's region", func(c Context, az string) string {
+		if az != "" && (!strings.HasPrefix(az, c.Region) || !azPattern.MatchString(az)) {
+			return fmt.Sprintf("%q is not an availability zone of %s; allowed: names like %sa", az, c.Region, c.Region)
+		}
+		return ""
+	}), Doc: "pin the group to one zone (EFA groups: the stack's first zone by default)"},
+	{Name: "amiType", Field: "AMIType", Check: Check{Allowed: "the type the instances need"}, Doc: "override the EKS AMI type the catalog derives"},
+	{Name: "rootVolumeGiB", Check: Check{Allowed: fmt.Sprintf("%d to %d", catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)},
+		Doc: "the encrypted gp3 root volume (100 GiB, 500 for accelerated types)"},
+	{Name: "allowPodIMDS", Field: "AllowPodIMDS", Doc: "let pods reach the node's instance metadata (hop limit 2; flagged by imds-hop-limit)"},
+	{Name: "modelSizeGb", Field: "ModelSizeGB", Check: Check{Allowed: "GB of 16-bit weights"}, Doc: "the model the group's workload holds: too large for its nodes is an advisory"},
+	{Name: "capacityReservation", Doc: "launch into reserved capacity: id (with availabilityZone) or resourceGroupArn", Keys: []Key{
+		{Name: "id", Field: "ID", Check: Rule("cr- and 17 hex digits", func(_ Context, id string) string {
+			if id != "" && !reservationIDPattern.MatchString(id) {
+				return fmt.Sprintf("%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", id)
+			}
+			return ""
+		}), Doc: "an On-Demand Capacity Reservation or a Capacity Block"},
+		{Name: "resourceGroupArn", Field: "ResourceGroupARN", Check: Rule("arn:aws:resource-groups:<region>:<account>:group/<name>", func(_ Context, arn string) string {
+			if arn != "" && !resourceGroupPattern.MatchString(arn) {
+				return fmt.Sprintf("%q is not a resource group ARN; allowed: arn:aws:resource-groups:<region>:<account>:group/<name>", arn)
+			}
+			return ""
+		}), Doc: "a group of reservations"},
+		{Name: "availabilityZone", Check: Rule("a zone of the stack's region (required with id)", func(c Context, az string) string {
+			if az != "" && (!strings.HasPrefix(az, c.Region) || !azPattern.MatchString(az)) {
+				return fmt.Sprintf("%q is not an availability zone of %s; allowed: names like %sa", az, c.Region, c.Region)
+			}
+			return ""
+		}), Doc: "the reservation's zone, which the group uses"},
+		{Name: "capacityBlock", Doc: "the id is a Capacity Block for ML"},
+		{Name: "instances", Check: Check{Allowed: "1 or more"}, Doc: "the instances the reservation holds, priced running or not (maxSize by default)"},
+		{Name: "usdPerHour", Field: "USDPerHour", Check: Check{Allowed: "a positive price, Capacity Blocks only"},
+			Doc: "a Capacity Block's price per instance-hour (the catalog's On-Demand price by default)"},
+	}},
+}
+
+var (
+	roleARN   = Matching("an IAM role ARN", "arn:<partition>:iam::<account>:role/<name>", roleARNPattern.MatchString)
+	poolLimit = Rule("0 (pool disabled) or more", func(_ Context, n int) string {
+		if n < 0 {
+			return fmt.Sprintf("%d is negative; allowed: 0 (pool disabled) or more", n)
+		}
+		return ""
+	})
+)
+
+// systemGroup is the node group a stack gets without nodeGroups.
+func systemGroup(env conventions.Environment) NodeGroup {
+	g := NodeGroup{Name: "system", Role: conventions.RoleSystem, InstanceTypes: []string{"m6i.xlarge"},
+		MinSize: 2, MaxSize: 4, DesiredSize: 2, CapacityType: conventions.OnDemand, RootVolumeGiB: 100}
+	if env.ProdLike() {
+		g.MinSize, g.DesiredSize, g.MaxSize = 3, 3, 6
 	}
+	return g
+}
 
-	c.EndpointPublicAccess = !env.ProdLike() && len(in.PublicAccessCIDRs) > 0
-	set(&c.EndpointPublicAccess, in.EndpointPublicAccess)
-	if env.ProdLike() && c.EndpointPublicAccess {
+func serviceLinkedRoleKeys() []string {
+	var keys []string
+	for _, r := range catalog.ServiceLinkedRoles() {
+		keys = append(keys, r.Key)
+	}
+	return keys
+}
+
+// checkCluster holds the rules that span several cluster keys, and the
+// defaults that depend on other keys.
+func checkCluster(c Context, cl *Cluster, set Set, p *problems, placeholders *[]*FieldError) {
+	const key = KeyCluster
+	env := c.Env
+	if !set[key+".endpointPublicAccess"] {
+		cl.EndpointPublicAccess = !env.ProdLike() && len(cl.PublicAccessCIDRs) > 0
+	}
+	if env.ProdLike() && cl.EndpointPublicAccess {
 		p.add(key+".endpointPublicAccess", "true is weaker than %s allows (the API must be private); allowed: false", env)
 	}
-	c.PublicAccessCIDRs = checkAPICIDRs(key+".publicAccessCidrs", in.PublicAccessCIDRs,
-		"public ranges such as your office or VPN egress", p, placeholders)
-	if c.EndpointPublicAccess && len(c.PublicAccessCIDRs) == 0 {
+	checkAPICIDRs(key+".publicAccessCidrs", cl.PublicAccessCIDRs, "public ranges such as your office or VPN egress", p, placeholders)
+	if cl.EndpointPublicAccess && len(cl.PublicAccessCIDRs) == 0 {
 		p.add(key+".publicAccessCidrs", "required when endpointPublicAccess is true: the ranges that may reach the API (an empty list would mean 0.0.0.0/0)")
 	}
-	c.DeployerCIDRs = checkAPICIDRs(key+".deployerCidrs", in.DeployerCIDRs,
-		"the networks `pulumi up` runs from, such as a VPN range or a CI runner's subnet", p, placeholders)
-	if !c.EndpointPublicAccess && len(c.DeployerCIDRs) == 0 {
+	checkAPICIDRs(key+".deployerCidrs", cl.DeployerCIDRs, "the networks `pulumi up` runs from, such as a VPN range or a CI runner's subnet", p, placeholders)
+	if !cl.EndpointPublicAccess && len(cl.DeployerCIDRs) == 0 {
 		alternative := ""
 		if !env.ProdLike() {
 			alternative = "; outside prod you may instead open the public endpoint with publicAccessCidrs"
@@ -245,113 +299,38 @@ func parseCluster(env conventions.Environment, region string, in clusterInput, p
 		p.add(key+".deployerCidrs", "required: the API endpoint is private, so `pulumi up` can create Kubernetes objects only "+
 			"from networks the control-plane security group admits; allowed: the CIDR blocks of your VPN, office or CI runner (see docs/deploying.md, Reaching the cluster API)%s", alternative)
 	}
-
-	if in.NodeGroups != nil {
-		c.NodeGroups = nil
+	if set[key+".nodeGroups"] {
 		seen := map[string]bool{}
 		hasSystem := false
-		for i, g := range in.NodeGroups {
-			group := parseNodeGroup(env, region, fmt.Sprintf("%s.nodeGroups[%d]", key, i), g, seen, p)
-			hasSystem = hasSystem || group.Role == conventions.RoleSystem
-			c.NodeGroups = append(c.NodeGroups, group)
+		for i := range cl.NodeGroups {
+			g := &cl.NodeGroups[i]
+			gk := fmt.Sprintf("%s.nodeGroups[%d]", key, i)
+			if seen[g.Name] {
+				p.add(gk+".name", "%q is used by another node group; names must be unique", g.Name)
+			}
+			seen[g.Name] = true
+			checkNodeGroup(c, gk, g, set, p)
+			hasSystem = hasSystem || g.Role == conventions.RoleSystem
 		}
 		if !hasSystem {
 			p.add(key+".nodeGroups", "needs a group with role \"system\" (cluster add-ons and Karpenter run there); allowed roles: %s",
 				quoteAll(conventions.NodeRoles))
 		}
 	}
-
-	set(&c.NodeRepair, in.NodeRepair)
-	if in.LogRetentionDays != nil {
-		c.LogRetentionDays = *in.LogRetentionDays
-		checkRetention(env, key+".logRetentionDays", c.LogRetentionDays, p)
-	}
-
-	if in.ServiceLinkedRoles != nil {
-		c.ServiceLinkedRoles = nil
-		var known []string
-		for _, r := range catalog.ServiceLinkedRoles() {
-			known = append(known, r.Key)
-		}
-		for i, k := range in.ServiceLinkedRoles {
-			if _, ok := catalog.LookupServiceLinkedRole(k); !ok {
-				p.add(fmt.Sprintf("%s.serviceLinkedRoles[%d]", key, i), "%q is not a service-linked role this platform creates; allowed: %s", k, strings.Join(known, ", "))
-				continue
-			}
-			if !slices.Contains(c.ServiceLinkedRoles, k) {
-				c.ServiceLinkedRoles = append(c.ServiceLinkedRoles, k)
-			}
-		}
-		slices.Sort(c.ServiceLinkedRoles)
-	}
-
-	for _, name := range sortedKeys(in.Addons) {
-		if !slices.Contains(catalog.EKSAddons, name) {
-			p.add(key+".addons."+name, "not an add-on this platform manages; allowed: %s", strings.Join(catalog.EKSAddons, ", "))
-			continue
-		}
-		if v := in.Addons[name]; v != "" && !addonVersionPattern.MatchString(v) {
-			p.add(key+".addons."+name, "%q is not an add-on version; allowed: a version such as v1.19.5-eksbuild.1, or \"\" for the EKS default", v)
-		}
-		c.Addons[name] = in.Addons[name]
-	}
-
-	for i, arn := range in.AdminRoleARNs {
-		if !roleARNPattern.MatchString(arn) {
-			p.add(fmt.Sprintf("%s.adminRoleArns[%d]", key, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
-		}
-	}
-	c.AdminRoleARNs = append([]string(nil), in.AdminRoleARNs...)
-	for i, arn := range in.ViewerRoleARNs {
-		switch {
-		case !roleARNPattern.MatchString(arn):
-			p.add(fmt.Sprintf("%s.viewerRoleArns[%d]", key, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
-		case slices.Contains(in.AdminRoleARNs, arn):
+	slices.Sort(cl.ServiceLinkedRoles)
+	cl.ServiceLinkedRoles = slices.Compact(cl.ServiceLinkedRoles)
+	for i, arn := range cl.ViewerRoleARNs {
+		if slices.Contains(cl.AdminRoleARNs, arn) {
 			p.add(fmt.Sprintf("%s.viewerRoleArns[%d]", key, i), "%q is in adminRoleArns too; EKS allows one access entry per principal: list it once", arn)
 		}
 	}
-	c.ViewerRoleARNs = append([]string(nil), in.ViewerRoleARNs...)
-
-	if k := in.Karpenter; k != nil {
-		kk := key + ".karpenter"
-		set(&c.Karpenter.Enabled, k.Enabled)
-		for _, lim := range []struct {
-			name string
-			in   *int
-			out  *int
-		}{
-			{"trainingGpuLimit", k.TrainingGPULimit, &c.Karpenter.TrainingGPULimit},
-			{"inferenceGpuLimit", k.InferenceGPULimit, &c.Karpenter.InferenceGPULimit},
-			{"neuronDeviceLimit", k.NeuronDeviceLimit, &c.Karpenter.NeuronDeviceLimit},
-			{"cpuLimit", k.CPULimit, &c.Karpenter.CPULimit},
-		} {
-			if lim.in == nil {
-				continue
-			}
-			if *lim.in < 0 {
-				p.add(kk+"."+lim.name, "%d is negative; allowed: 0 (pool disabled) or more", *lim.in)
-			}
-			*lim.out = *lim.in
+	seen := map[string]bool{}
+	for i, id := range cl.Karpenter.CapacityReservationIDs {
+		if seen[id] {
+			p.add(fmt.Sprintf("%s.karpenter.capacityReservationIds[%d]", key, i), "%q is listed twice", id)
 		}
-		if k.AMIAlias != nil {
-			if !amiAliasPattern.MatchString(*k.AMIAlias) {
-				p.add(kk+".amiAlias", "%q is not an AMI alias; allowed: al2023@latest or al2023@vYYYYMMDD", *k.AMIAlias)
-			}
-			c.Karpenter.AMIAlias = *k.AMIAlias
-		}
-		seen := map[string]bool{}
-		for i, id := range k.ReservationIDs {
-			switch {
-			case !reservationIDPattern.MatchString(id):
-				p.add(fmt.Sprintf("%s.capacityReservationIds[%d]", kk, i), "%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", id)
-			case seen[id]:
-				p.add(fmt.Sprintf("%s.capacityReservationIds[%d]", kk, i), "%q is listed twice", id)
-			}
-			seen[id] = true
-		}
-		c.Karpenter.CapacityReservationIDs = append([]string(nil), k.ReservationIDs...)
+		seen[id] = true
 	}
-	return c
 }
 
 var (
@@ -362,27 +341,11 @@ var (
 	resourceGroupPattern = regexp.MustCompile(`^arn:aws[a-z-]*:resource-groups:[a-z0-9-]+:\d{12}:group/[A-Za-z0-9_.-]+$`)
 )
 
-func parseNodeGroup(env conventions.Environment, region, key string, in nodeGroupInput, seen map[string]bool, p *problems) NodeGroup {
-	g := NodeGroup{
-		Name:          in.Name,
-		Role:          conventions.NodeRole(in.Role),
-		InstanceTypes: append([]string(nil), in.InstanceTypes...),
-		EFA:           in.EFA,
-		AllowPodIMDS:  in.AllowPodIMDS,
-		ModelSizeGB:   floatOr(in.ModelSizeGB, 0),
-	}
-	switch {
-	case !conventions.NodeGroupName.MatchString(g.Name):
-		p.add(key+".name", "%q is not a valid name; allowed: 2-39 lowercase letters, digits and dashes, starting with a letter", g.Name)
-	case seen[g.Name]:
-		p.add(key+".name", "%q is used by another node group; names must be unique", g.Name)
-	}
-	seen[g.Name] = true
-
-	if !slices.Contains(conventions.NodeRoles, g.Role) {
-		p.add(key+".role", "%q is not a role; allowed: %s", in.Role, quoteAll(conventions.NodeRoles))
-	}
-
+// checkNodeGroup holds a node group's rules that span its keys, and the
+// defaults that depend on its role, the environment and its types.
+func checkNodeGroup(c Context, key string, g *NodeGroup, set Set, p *problems) {
+	env := c.Env
+	given := func(name string) bool { return set[key+"."+name] }
 	if len(g.InstanceTypes) == 0 {
 		p.add(key+".instanceTypes", "required: at least one instance type; allowed: %s", strings.Join(catalog.InstanceTypeNames(), ", "))
 	}
@@ -420,32 +383,22 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 		}
 	}
 
-	if in.AZ != "" {
-		if !strings.HasPrefix(in.AZ, region) || !azPattern.MatchString(in.AZ) {
-			p.add(key+".availabilityZone", "%q is not an availability zone of %s; allowed: names like %sa", in.AZ, region, region)
+	if !given("rootVolumeGiB") {
+		g.RootVolumeGiB = 100
+		if len(types) > 0 && types[0].IsAccelerated() {
+			g.RootVolumeGiB = 500
 		}
-		g.AvailabilityZone = in.AZ
+	} else if g.RootVolumeGiB < catalog.RootVolumeMinGiB || g.RootVolumeGiB > catalog.RootVolumeMaxGiB {
+		p.add(key+".rootVolumeGiB", "%d is outside the allowed %d to %d GiB", g.RootVolumeGiB, catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)
 	}
 
-	g.RootVolumeGiB = 100
-	if len(types) > 0 && types[0].IsAccelerated() {
-		g.RootVolumeGiB = 500
-	}
-	if in.RootVolumeGiB != nil {
-		g.RootVolumeGiB = *in.RootVolumeGiB
-		if g.RootVolumeGiB < catalog.RootVolumeMinGiB || g.RootVolumeGiB > catalog.RootVolumeMaxGiB {
-			p.add(key+".rootVolumeGiB", "%d is outside the allowed %d to %d GiB", g.RootVolumeGiB, catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)
-		}
-	}
-
-	if in.AMIType != "" {
-		g.AMIType = catalog.AMIType(in.AMIType)
+	if g.AMIType != "" {
 		allowed := []catalog.AMIType{catalog.AMIAL2023Standard, catalog.AMIAL2023Nvidia, catalog.AMIAL2023Neuron}
 		switch {
 		case !slices.Contains(allowed, g.AMIType):
-			p.add(key+".amiType", "%q is not an AMI type; allowed: %s", in.AMIType, quoteAll(allowed))
+			p.add(key+".amiType", "%q is not an AMI type; allowed: %s", g.AMIType, quoteAll(allowed))
 		case len(types) > 0 && g.AMIType != types[0].AMIType:
-			p.add(key+".amiType", "%q does not fit %s instances (%s); allowed: %q", in.AMIType, types[0].Accelerator, types[0].Name, types[0].AMIType)
+			p.add(key+".amiType", "%q does not fit %s instances (%s); allowed: %q", g.AMIType, types[0].Accelerator, types[0].Name, types[0].AMIType)
 		}
 	}
 
@@ -453,41 +406,35 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	if g.Role == conventions.RoleTraining || (g.Role == conventions.RoleInference && !env.ProdLike()) {
 		defaultCapacity = conventions.Spot
 	}
-	if r := in.Reservation; r != nil {
+	r := g.CapacityReservation
+	if r != nil {
 		rk := key + ".capacityReservation"
-		g.CapacityReservation = &CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, AvailabilityZone: r.AZ, CapacityBlock: r.CapacityBlock}
 		defaultCapacity = conventions.OnDemand // reserved capacity is On-Demand
 		switch {
 		case (r.ID == "") == (r.ResourceGroupARN == ""):
 			p.add(rk, "set exactly one of id (a reservation or Capacity Block, cr-...) and resourceGroupArn (a group of reservations)")
-		case r.ID != "" && !reservationIDPattern.MatchString(r.ID):
-			p.add(rk+".id", "%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", r.ID)
-		case r.ResourceGroupARN != "" && !resourceGroupPattern.MatchString(r.ResourceGroupARN):
-			p.add(rk+".resourceGroupArn", "%q is not a resource group ARN; allowed: arn:aws:resource-groups:<region>:<account>:group/<name>", r.ResourceGroupARN)
 		case r.CapacityBlock && r.ID == "":
 			p.add(rk+".capacityBlock", "needs id: a Capacity Block is one reservation")
 		}
 		switch {
-		case r.ID != "" && r.AZ == "":
+		case r.ID != "" && r.AvailabilityZone == "":
 			p.add(rk+".availabilityZone", "required with id: the reservation's zone (aws ec2 describe-capacity-reservations), which the group must use")
-		case r.AZ != "" && (!strings.HasPrefix(r.AZ, region) || !azPattern.MatchString(r.AZ)):
-			p.add(rk+".availabilityZone", "%q is not an availability zone of %s; allowed: names like %sa", r.AZ, region, region)
-		case r.AZ != "" && g.AvailabilityZone != "" && g.AvailabilityZone != r.AZ:
-			p.add(key+".availabilityZone", "%q, but the capacity reservation is in %s; the reservation's zone decides; allowed: %q or unset", g.AvailabilityZone, r.AZ, r.AZ)
+		case r.AvailabilityZone != "" && g.AvailabilityZone != "" && g.AvailabilityZone != r.AvailabilityZone:
+			p.add(key+".availabilityZone", "%q, but the capacity reservation is in %s; the reservation's zone decides; allowed: %q or unset",
+				g.AvailabilityZone, r.AvailabilityZone, r.AvailabilityZone)
 		}
-		if r.AZ != "" {
-			g.AvailabilityZone = r.AZ
+		if r.AvailabilityZone != "" {
+			g.AvailabilityZone = r.AvailabilityZone
 		}
 		if len(g.InstanceTypes) != 1 {
 			p.add(key+".instanceTypes", "lists %d types; a capacity reservation is for one instance type: list the reservation's", len(g.InstanceTypes))
 		}
-		if in.CapacityType != nil && *in.CapacityType != string(conventions.OnDemand) {
-			p.add(key+".capacityType", "%q with a capacity reservation; allowed: %q (reserved capacity is On-Demand)", *in.CapacityType, conventions.OnDemand)
+		if given("capacityType") && g.CapacityType != conventions.OnDemand {
+			p.add(key+".capacityType", "%q with a capacity reservation; allowed: %q (reserved capacity is On-Demand)", g.CapacityType, conventions.OnDemand)
 		}
 	}
-	g.CapacityType = defaultCapacity
-	if in.CapacityType != nil {
-		g.CapacityType = conventions.CapacityType(*in.CapacityType)
+	if !given("capacityType") {
+		g.CapacityType = defaultCapacity
 	}
 	if !slices.Contains(conventions.CapacityTypes, g.CapacityType) {
 		p.add(key+".capacityType", "%q is not a capacity type; allowed: %s", g.CapacityType, quoteAll(conventions.CapacityTypes))
@@ -495,18 +442,18 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 		p.add(key+".capacityType", "SPOT is weaker than %s allows for inference (interruptions drop requests); allowed: \"ON_DEMAND\"", env)
 	}
 
-	g.MinSize, g.MaxSize = 0, 2
-	if g.Role == conventions.RoleSystem || (g.Role == conventions.RoleInference && env.ProdLike()) {
-		g.MinSize = 2
+	if !given("minSize") {
+		g.MinSize = 0
+		if g.Role == conventions.RoleSystem || (g.Role == conventions.RoleInference && env.ProdLike()) {
+			g.MinSize = 2
+		}
 	}
-	set(&g.MinSize, in.MinSize)
-	if in.MaxSize != nil {
-		g.MaxSize = *in.MaxSize
-	} else if g.MaxSize < g.MinSize {
-		g.MaxSize = g.MinSize
+	if !given("maxSize") {
+		g.MaxSize = max(2, g.MinSize)
 	}
-	g.DesiredSize = g.MinSize
-	set(&g.DesiredSize, in.DesiredSize)
+	if !given("desiredSize") {
+		g.DesiredSize = g.MinSize
+	}
 	switch {
 	case g.MinSize < 0:
 		p.add(key+".minSize", "%d is negative; allowed: 0 or more", g.MinSize)
@@ -520,36 +467,32 @@ func parseNodeGroup(env conventions.Environment, region, key string, in nodeGrou
 	if env.ProdLike() && g.Role == conventions.RoleInference && g.MinSize < 2 {
 		p.add(key+".minSize", "%d is weaker than %s allows for inference (one instance is one AZ); allowed: 2 or more", g.MinSize, env)
 	}
-	if r := in.Reservation; r != nil && g.CapacityReservation != nil {
+	if r != nil {
 		rk := key + ".capacityReservation"
-		g.CapacityReservation.Instances = g.MaxSize
-		if r.Instances != nil {
-			g.CapacityReservation.Instances = *r.Instances
-			if *r.Instances < 1 {
-				p.add(rk+".instances", "%d; allowed: 1 or more (the instances the reservation holds)", *r.Instances)
-			} else if g.MaxSize > *r.Instances {
-				p.add(key+".maxSize", "%d is more than the reservation's %d instances; launches beyond it fail (the template targets the reservation); allowed: at most %d",
-					g.MaxSize, *r.Instances, *r.Instances)
-			}
+		if !given("capacityReservation.instances") {
+			r.Instances = g.MaxSize
+		} else if r.Instances < 1 {
+			p.add(rk+".instances", "%d; allowed: 1 or more (the instances the reservation holds)", r.Instances)
+		} else if g.MaxSize > r.Instances {
+			p.add(key+".maxSize", "%d is more than the reservation's %d instances; launches beyond it fail (the template targets the reservation); allowed: at most %d",
+				g.MaxSize, r.Instances, r.Instances)
 		}
-		if r.USDPerHour != nil {
-			g.CapacityReservation.USDPerHour = *r.USDPerHour
+		if given("capacityReservation.usdPerHour") {
 			switch {
 			case !r.CapacityBlock:
 				p.add(rk+".usdPerHour", "applies to Capacity Blocks only (an On-Demand Capacity Reservation bills at the On-Demand rate)")
-			case *r.USDPerHour <= 0:
-				p.add(rk+".usdPerHour", "%g; allowed: the positive price per instance-hour the block was bought at", *r.USDPerHour)
+			case r.USDPerHour <= 0:
+				p.add(rk+".usdPerHour", "%g; allowed: the positive price per instance-hour the block was bought at", r.USDPerHour)
 			}
 		}
 	}
-	return g
 }
 
 // checkAPICIDRs validates CIDR blocks that may reach the cluster API: each
 // a valid IPv4 block, none the whole internet. Blocks inside documentation
 // ranges (RFC 5737, as the shipped stack files use) are placeholders: they
 // validate, and Load refuses them at `pulumi up`.
-func checkAPICIDRs(key string, blocks []string, what string, p *problems, placeholders *[]*FieldError) []string {
+func checkAPICIDRs(key string, blocks []string, what string, p *problems, placeholders *[]*FieldError) {
 	for i, block := range blocks {
 		k := fmt.Sprintf("%s[%d]", key, i)
 		b, err := cidr.Parse(block)
@@ -563,7 +506,6 @@ func checkAPICIDRs(key string, blocks []string, what string, p *problems, placeh
 				"%s is a documentation range (RFC 5737), a placeholder: set %s", block, what)})
 		}
 	}
-	return append([]string(nil), blocks...)
 }
 
 func efaTypes() []string {
@@ -574,11 +516,4 @@ func efaTypes() []string {
 		}
 	}
 	return out
-}
-
-func floatOr(v *float64, def float64) float64 {
-	if v == nil {
-		return def
-	}
-	return *v
 }

@@ -276,9 +276,8 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	if _, ok := declared(KeyNetwork, values, NetworkKeys, c, &s.Network, envAndRegionOK, &p); ok {
 		checkNetwork(c, &s.Network, &p)
 	}
-	var clusterIn clusterInput
-	if decoded(KeyCluster, values, &clusterIn, &p) && envAndRegionOK {
-		s.Cluster = parseCluster(s.Environment, s.Region, clusterIn, &p, &s.Placeholders)
+	if set, ok := declared(KeyCluster, values, ClusterKeys, c, &s.Cluster, envAndRegionOK, &p); ok {
+		checkCluster(c, &s.Cluster, set, &p, &s.Placeholders)
 		if s.Cluster.Karpenter.Enabled {
 			// The controller polls its interruption queue.
 			s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, "sqs")

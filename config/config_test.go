@@ -117,7 +117,9 @@ func TestProdNeverWeakerThanDevDefaults(t *testing.T) {
 	require.GreaterOrEqual(t, prod.FlowLogRetentionDays, dev.FlowLogRetentionDays)
 	require.Equal(t, NATPerAZ, prod.NATGateways)
 	require.Subset(t, prod.InterfaceEndpoints, dev.InterfaceEndpoints)
-	require.False(t, ClusterDefaults(Prod).EndpointPublicAccess)
+	prodStack, err := Parse("ml-platform", "prod", base())
+	require.NoError(t, err)
+	require.False(t, prodStack.Cluster.EndpointPublicAccess)
 }
 
 func TestOverrides(t *testing.T) {

@@ -120,7 +120,7 @@ type BudgetAction struct {
 // to the alert topic (IMMEDIATE) without alertEmails; the account-wide
 // services monitor is created from prod-like stacks only.
 var CostKeys = []Key{
-	{Name: "monthlyBudgetUsd", Field: "MonthlyBudgetUSD", Check: Check{Allowed: "a positive amount in USD (required)"},
+	{Name: "monthlyBudgetUsd", Field: "MonthlyBudgetUSD", Required: true, Check: Check{Allowed: "a positive amount in USD (required)"},
 		Doc: "the stack's monthly cost budget"},
 	{Name: "alertEmails", Check: Matching("an email address", "email addresses, at most "+fmt.Sprint(catalog.BudgetNotificationEmailsMax), emailPattern.MatchString),
 		Doc: "addresses that receive budget alerts (and DAILY or WEEKLY anomaly alerts) besides the alert topic"},

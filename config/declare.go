@@ -44,6 +44,8 @@ type Area struct {
 var Areas = []Area{
 	{Key: KeyNetwork, Doc: "The VPC: its blocks, zones, NAT gateways, interface endpoints, flow logs and hybrid link (docs/configuration.md#network-keys).",
 		Keys: NetworkKeys, Struct: Network{}},
+	{Key: KeyCluster, Doc: "EKS: version, API access, node groups, add-ons, access entries, Karpenter and logs (docs/configuration.md#cluster-keys).",
+		Keys: ClusterKeys, Struct: Cluster{}},
 	{Key: KeyCost, Doc: "Budgets, their alerts and action, Cost Anomaly Detection and the usage the estimate prices (docs/configuration.md#cost-keys).",
 		Keys: CostKeys, Struct: Cost{}},
 	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
@@ -76,6 +78,9 @@ type Key struct {
 	// Group: the object's keys fill the enclosing struct (the stack file
 	// nests them, the struct does not).
 	Group bool
+	// Required: the key has no default; a rule beside the declarations
+	// refuses a stack file that leaves it out (the reference says so).
+	Required bool
 	// Enabled names the boolean key that switches an object on; On is
 	// its value when the object leaves it out.
 	Enabled string
@@ -264,6 +269,9 @@ func (d *decoder) object(key string, raw any, set bool, k Key, f reflect.Value) 
 		return
 	case reflect.Slice:
 		if !set {
+			if k.Default != nil {
+				f.Set(reflect.ValueOf(k.Default(d.env)))
+			}
 			return
 		}
 		list, ok := raw.([]any)
@@ -497,6 +505,9 @@ func referenceRows(b *strings.Builder, path string, keys []Key, t reflect.Type) 
 		switch f.Type.Kind() {
 		case reflect.Int, reflect.Int64, reflect.Float64, reflect.Bool:
 			def = fmt.Sprintf("`%v`", reflect.Zero(f.Type).Interface())
+		}
+		if k.Required {
+			def = "required"
 		}
 		if k.Default != nil {
 			dev := k.Default(Context{Env: conventions.Dev, Project: "<project>"})

@@ -37,7 +37,7 @@ var PromotionKeys = []Key{
 		Doc: "the source stack's organization; defaults to this stack's own (yours on Pulumi Cloud, `organization` on the self-managed backends)"},
 	{Name: "project", Default: func(c Context) any { return c.Project }, Check: pulumiName,
 		Doc: "the source stack's project (this project by default)"},
-	{Name: "stack", Check: pulumiName, Doc: "the stack whose `promotion` output endpoints with `promoteFrom` serve (required; not this stack)"},
+	{Name: "stack", Required: true, Check: pulumiName, Doc: "the stack whose `promotion` output endpoints with `promoteFrom` serve (required; not this stack)"},
 	{Name: "keepLast", Default: Always(false),
 		Doc: "plan from this stack's own last promotion without reading the source (a removed source stack cannot be read)"},
 }

@@ -599,3 +599,10 @@ func withEndpoints(list []string, add ...string) []string {
 	slices.Sort(out)
 	return out
 }
+
+func floatOr(v *float64, def float64) float64 {
+	if v == nil {
+		return def
+	}
+	return *v
+}
