@@ -272,7 +272,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	// minimums and availability, and an object that decoded; without them it
 	// would only add noise. Unknown keys alone do not stop it.
 	envAndRegionOK := s.Environment != "" && catalog.KnownRegion(s.Region)
-	c := Context{Env: s.Environment, Project: project, Region: s.Region}
+	c := Context{Env: s.Environment, Project: project, Stack: stack, Region: s.Region}
 	if _, ok := declared(KeyNetwork, values, NetworkKeys, c, &s.Network, envAndRegionOK, &p); ok {
 		checkNetwork(c, &s.Network, &p)
 	}
@@ -298,9 +298,8 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		}
 	}
 
-	var smIn sagemakerInput
-	if decoded(KeySageMaker, values, &smIn, &p) && envAndRegionOK {
-		s.SageMaker = parseSageMaker(project, stack, s.Environment, s.Region, smIn, s.Promotion != nil, &p)
+	if set, ok := declared(KeySageMaker, values, SageMakerKeys, c, &s.SageMaker, envAndRegionOK, &p); ok {
+		checkSageMaker(c, &s.SageMaker, set, s.Promotion != nil, &p)
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.SageMaker.requiredEndpoints()...)
 	}
 

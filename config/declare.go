@@ -48,6 +48,8 @@ var Areas = []Area{
 		Keys: ClusterKeys, Struct: Cluster{}},
 	{Key: KeyCost, Doc: "Budgets, their alerts and action, Cost Anomaly Detection and the usage the estimate prices (docs/configuration.md#cost-keys).",
 		Keys: CostKeys, Struct: Cost{}},
+	{Key: KeySageMaker, Doc: "The Studio domain, model registry, pipeline, endpoints, Feature Store and monitoring (docs/configuration.md#sagemaker-keys).",
+		Keys: SageMakerKeys, Struct: SageMaker{}},
 	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
 		Keys: StorageKeys, Struct: Storage{}},
 	{Key: KeyObservability, Doc: "When the alarms fire, and the managed Prometheus path (docs/configuration.md#observability-keys).",
@@ -89,9 +91,9 @@ type Key struct {
 
 // Context is what a default or a check may depend on.
 type Context struct {
-	Env     conventions.Environment
-	Project string
-	Region  string
+	Env            conventions.Environment
+	Project, Stack string
+	Region         string
 }
 
 // Check validates one value and describes what is allowed.

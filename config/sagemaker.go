@@ -88,8 +88,11 @@ type Pipeline struct {
 // Tuning is the optional hyperparameter tuning step.
 type Tuning struct {
 	MaxJobs, MaxParallelJobs int
-	// Objective is the metric the tuning optimises; Maximize says which way.
+	// Objective is the metric the tuning optimises (the pipeline's
+	// metric by default); Direction says which way, and Maximize is
+	// whether it is "Maximize".
 	Objective string
+	Direction string
 	Maximize  bool
 	// LearningRateMin and LearningRateMax bound the one tuned parameter,
 	// learning_rate (the seed's objective).
@@ -138,14 +141,10 @@ type FeatureGroup struct {
 	Name             string
 	RecordIdentifier string
 	EventTime        string
-	Features         []Feature
-	OnlineStore      string
-	OfflineStore     bool
-}
-
-// Feature is one feature definition.
-type Feature struct {
-	Name, Type string
+	// Features are the feature types by feature name.
+	Features     map[string]string
+	OnlineStore  string
+	OfflineStore bool
 }
 
 // Monitoring checks captured data on a schedule.
@@ -156,74 +155,6 @@ type Monitoring struct {
 	Image string
 	// InstanceType runs it.
 	InstanceType string
-}
-
-type sagemakerInput struct {
-	Domain *struct {
-		Enabled            *bool    `json:"enabled"`
-		UserProfiles       []string `json:"userProfiles"`
-		IdleTimeoutMinutes *int     `json:"idleTimeoutMinutes"`
-	} `json:"domain"`
-	ModelPackageGroups []struct {
-		Name             string   `json:"name"`
-		ReaderAccountIDs []string `json:"readerAccountIds"`
-	} `json:"modelPackageGroups"`
-	Pipeline *struct {
-		Enabled                *bool    `json:"enabled"`
-		ModelPackageGroup      *string  `json:"modelPackageGroup"`
-		ProcessingImage        *string  `json:"processingImage"`
-		TrainingImage          *string  `json:"trainingImage"`
-		InferenceImage         *string  `json:"inferenceImage"`
-		ProcessingInstanceType *string  `json:"processingInstanceType"`
-		TrainingInstanceType   *string  `json:"trainingInstanceType"`
-		TrainingInstanceCount  *int     `json:"trainingInstanceCount"`
-		MaxRuntimeHours        *int     `json:"maxRuntimeHours"`
-		MaxWaitHours           *int     `json:"maxWaitHours"`
-		MetricName             *string  `json:"metricName"`
-		MetricPath             *string  `json:"metricPath"`
-		MetricMinimum          *float64 `json:"metricMinimum"`
-		Tuning                 *struct {
-			MaxJobs         *int     `json:"maxJobs"`
-			MaxParallelJobs *int     `json:"maxParallelJobs"`
-			Objective       *string  `json:"objective"`
-			Direction       *string  `json:"direction"`
-			LearningRateMin *float64 `json:"learningRateMin"`
-			LearningRateMax *float64 `json:"learningRateMax"`
-		} `json:"tuning"`
-	} `json:"pipeline"`
-	Endpoints []struct {
-		Name                          string   `json:"name"`
-		Kind                          *string  `json:"kind"`
-		Image                         string   `json:"image"`
-		ModelPath                     string   `json:"modelPath"`
-		ModelPackage                  string   `json:"modelPackage"`
-		PromoteFrom                   string   `json:"promoteFrom"`
-		InstanceType                  *string  `json:"instanceType"`
-		MinInstances                  *int     `json:"minInstances"`
-		MaxInstances                  *int     `json:"maxInstances"`
-		TargetInvocationsPerInstance  *int     `json:"targetInvocationsPerInstance"`
-		GPUUtilizationTarget          *int     `json:"gpuUtilizationTarget"`
-		CapturePercent                *int     `json:"capturePercent"`
-		ServerlessMemoryMB            *int     `json:"serverlessMemoryMB"`
-		ServerlessMaxConcurrency      *int     `json:"serverlessMaxConcurrency"`
-		AsyncMaxConcurrentInvocations *int     `json:"asyncMaxConcurrentInvocations"`
-		ModelSizeGB                   *float64 `json:"modelSizeGb"`
-	} `json:"endpoints"`
-	FeatureGroups []struct {
-		Name             string            `json:"name"`
-		RecordIdentifier string            `json:"recordIdentifier"`
-		EventTime        string            `json:"eventTime"`
-		Features         map[string]string `json:"features"`
-		OnlineStore      *string           `json:"onlineStore"`
-		OfflineStore     *bool             `json:"offlineStore"`
-	} `json:"featureGroups"`
-	Monitoring *struct {
-		Enabled      *bool   `json:"enabled"`
-		Schedule     *string `json:"schedule"`
-		Image        *string `json:"image"`
-		InstanceType *string `json:"instanceType"`
-	} `json:"monitoring"`
-	ACKController *bool `json:"ackController"`
 }
 
 var (
@@ -249,303 +180,338 @@ var (
 // resource: "<project>-<stack>-<name>" must fit SageMaker's 63 characters.
 const sageMakerNameMax = 63
 
-func parseSageMaker(project, stack string, env conventions.Environment, region string, in sagemakerInput, promotion bool, p *problems) SageMaker {
-	const key = KeySageMaker
-	var s SageMaker
-	prefix := project + "-" + stack + "-"
-	checkName := func(k, name string) {
+// SageMakerKeys declare ml-platform:sagemaker. Everything is off until
+// the stack file turns it on; endpoints, pipelines and feature groups
+// take their sizes from their kind and the environment (checkSageMaker).
+var SageMakerKeys = []Key{
+	{Name: "domain", Enabled: "enabled", On: true, Doc: "a VPC-only Studio domain (on when the object is present, unless enabled is false)", Keys: []Key{
+		{Name: "userProfiles", Check: Rule("user profile names, each once", func(_ Context, u string) string {
+			if !sageMakerNamePattern.MatchString(u) || len(u) > 63 {
+				return fmt.Sprintf("%q is not a user profile name (letters, digits and single dashes, at most 63)", u)
+			}
+			return ""
+		}), Doc: "the user profiles to create"},
+		{Name: "idleTimeoutMinutes", Default: Always(60), Check: Between(60, 525600, "minutes"), Doc: "shut idle JupyterLab apps down after this long"},
+	}},
+	{Name: "modelPackageGroups", Doc: "the model registry's groups", Keys: []Key{
+		{Name: "name", Check: sageMakerName, Doc: "the group's (and the model's) name"},
+		{Name: "readerAccountIds", Field: "ReaderAccountIDs", Check: Matching("a 12-digit account ID", "12-digit account IDs", accountIDPattern.MatchString),
+			Doc: "accounts that may read its packages (promotion to another account)"},
+	}},
+	{Name: "pipeline", Enabled: "enabled", On: true, Doc: "the build pipeline: processing, training, evaluation, condition, registration", Keys: []Key{
+		{Name: "modelPackageGroup", Check: Check{Allowed: "one of modelPackageGroups"}, Doc: "the group the pipeline registers into"},
+		{Name: "processingImage", Check: ecrImage, Doc: "the processing and evaluation container"},
+		{Name: "trainingImage", Check: ecrImage, Doc: "the training container"},
+		{Name: "inferenceImage", Check: ecrImage, Doc: "the registered model's inference container"},
+		{Name: "processingInstanceType", Default: Always("ml.m5.xlarge"), Check: sageMakerType(catalog.SageMakerProcessing), Doc: "the processing steps' instance type"},
+		{Name: "trainingInstanceType", Default: Always("ml.g5.2xlarge"), Check: sageMakerType(catalog.SageMakerTraining), Doc: "the training step's instance type"},
+		{Name: "trainingInstanceCount", Default: Always(1), Check: Between(1, 64, ""), Doc: "the training step's instances"},
+		{Name: "maxRuntimeHours", Default: Always(12), Check: Between(1, 28*24, "28 days"), Doc: "the training job's limit"},
+		{Name: "maxWaitHours", Default: Always(24), Check: Check{Allowed: "more than maxRuntimeHours"}, Doc: "how long managed spot may wait for capacity, within the limit"},
+		{Name: "metricName", Default: Always("accuracy"), Doc: "the evaluation report's metric the condition step reads"},
+		{Name: "metricPath", Default: Always("metrics.accuracy.value"), Doc: "its path in the report"},
+		{Name: "metricMinimum", Default: Always(0.8), Doc: "the value the metric must reach for registration"},
+		{Name: "tuning", Doc: "a hyperparameter tuning step over learning_rate", Keys: []Key{
+			{Name: "maxJobs", Default: Always(10), Check: AtLeast(1, "jobs"), Doc: "training jobs in all"},
+			{Name: "maxParallelJobs", Default: Always(2), Check: Check{Allowed: "1 to maxJobs"}, Doc: "training jobs at once"},
+			{Name: "objective", Check: Check{Allowed: "a metric name"}, Doc: "the metric tuned (the pipeline's metricName by default)"},
+			{Name: "direction", Default: Always("Maximize"), Check: OneOf("a direction", "Maximize", "Minimize"), Doc: "which way the objective goes"},
+			{Name: "learningRateMin", Default: Always(0.0001), Check: Check{Allowed: "above 0, below learningRateMax"}, Doc: "the lowest learning rate tried"},
+			{Name: "learningRateMax", Default: Always(0.1), Doc: "the highest learning rate tried"},
+		}},
+	}},
+	{Name: "endpoints", Doc: "the inference endpoints", Keys: []Key{
+		{Name: "name", Check: sageMakerName, Doc: "the endpoint's name"},
+		{Name: "kind", Default: Always(EndpointRealtime), Check: Rule(quoteAll(EndpointKinds)+"; prod-like stacks not serverless", func(c Context, k string) string {
+			switch {
+			case !slices.Contains(EndpointKinds, k):
+				return fmt.Sprintf("%q; allowed: %s", k, quoteAll(EndpointKinds))
+			case k == EndpointServerless && c.Env.ProdLike():
+				return fmt.Sprintf("%q is weaker than %s allows: serverless models run outside the VPC without network isolation; allowed: %s",
+					k, c.Env, quoteAll([]string{EndpointAsync, EndpointMultiModel, EndpointRealtime}))
+			}
+			return ""
+		}), Doc: "realtime, multiModel, serverless or async"},
+		{Name: "image", Check: Check{Allowed: "an ECR image in the stack's region"}, Doc: "the inference container"},
+		{Name: "modelPath", Check: Check{Allowed: "a key (or, multi-model, a prefix) of the models bucket outside the archive prefix"},
+			Doc: "the model artifact in the stack's models bucket"},
+		{Name: "modelPackage", Check: Check{Allowed: "<group>/<version> of this stack's registry"}, Doc: "a model package version to serve instead"},
+		{Name: "promoteFrom", Check: Check{Allowed: "an endpoint name of the promotion source"}, Doc: "serve what the promotion source exports for this endpoint"},
+		{Name: "instanceType", Check: Check{Allowed: "a SageMaker hosting type"}, Doc: "ml.m5.xlarge by default (not serverless)"},
+		{Name: "minInstances", Check: Check{Allowed: "1 or more (async 0); prod-like stacks 2 or more"}, Doc: "1 (prod 2; async 0 outside prod)"},
+		{Name: "maxInstances", Check: Check{Allowed: "at least minInstances and 1"}, Doc: "2 (prod 4)"},
+		{Name: "targetInvocationsPerInstance", Check: Check{Allowed: "1 or more"}, Doc: "the target-tracking target (70)"},
+		{Name: "gpuUtilizationTarget", Field: "GPUUtilizationTarget", Check: Check{Allowed: "1 to 100, on a GPU type"}, Doc: "add a GPU utilization policy (percent)"},
+		{Name: "capturePercent", Check: Check{Allowed: "0 to 100, on the kinds that capture"}, Doc: "requests and responses sampled for monitoring (20 where supported)"},
+		{Name: "serverlessMemoryMB", Field: "ServerlessMemoryMB", Check: Check{Allowed: intList(catalog.ServerlessMemorySizesMB)}, Doc: "a serverless endpoint's memory (2048)"},
+		{Name: "serverlessMaxConcurrency", Check: Check{Allowed: fmt.Sprintf("1 to %d", catalog.ServerlessMaxConcurrencyMax)}, Doc: "a serverless endpoint's concurrency (5)"},
+		{Name: "asyncMaxConcurrentInvocations", Check: Check{Allowed: "1 to 1000"}, Doc: "per instance of an async endpoint (4)"},
+		{Name: "modelSizeGb", Field: "ModelSizeGB", Check: Check{Allowed: "GB of 16-bit weights"}, Doc: "the model served: too large for its instance is an advisory"},
+	}},
+	{Name: "featureGroups", Doc: "the Feature Store groups", Keys: []Key{
+		{Name: "name", Check: sageMakerName, Doc: "the group's name"},
+		{Name: "recordIdentifier", Check: Check{Allowed: "one of the group's features"}, Doc: "the feature that identifies a record"},
+		{Name: "eventTime", Check: Check{Allowed: "a String or Fractional feature of the group"}, Doc: "the feature that holds the event time"},
+		{Name: "features", Check: Check{Allowed: strings.Join(featureTypes, ", ") + ", by feature name", Name: func(name string) string {
+			switch {
+			case !featureNamePattern.MatchString(name):
+				return "is not a feature name (letters, digits, - and _, at most 64)"
+			case slices.Contains(reservedFeatureNames, strings.ToLower(name)):
+				return "is reserved by Feature Store; not allowed: " + strings.Join(reservedFeatureNames, ", ")
+			}
+			return ""
+		}, Fn: func(_ Context, v any) string {
+			if !slices.Contains(featureTypes, v.(string)) {
+				return fmt.Sprintf("%q is not a feature type; allowed: %s", v, strings.Join(featureTypes, ", "))
+			}
+			return ""
+		}}, Doc: "the feature types by feature name"},
+		{Name: "onlineStore", Default: Always(OnlineStoreStandard), Check: Rule(fmt.Sprintf("%q, %q, %q", OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory),
+			func(_ Context, v string) string {
+				if !slices.Contains([]string{OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory}, v) {
+					return fmt.Sprintf("%q; allowed: %q, %q, %q", v, OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory)
+				}
+				return ""
+			}), Doc: "the online store"},
+		{Name: "offlineStore", Default: Always(true), Doc: "an offline store in the training-data bucket"},
+	}},
+	{Name: "monitoring", Enabled: "enabled", On: true, Doc: "a scheduled data-quality check of captured requests", Keys: []Key{
+		{Name: "schedule", Default: Always("rate(1 day)"), Check: Matching("an EventBridge schedule", "rate(...) or cron(...)", scheduleExpressionPattern.MatchString),
+			Doc: "when the check runs"},
+		{Name: "image", Check: ecrImage, Doc: "the processing container that runs the check"},
+		{Name: "instanceType", Default: Always("ml.m5.large"), Check: sageMakerType(catalog.SageMakerProcessing), Doc: "what runs it"},
+	}},
+	{Name: "ackController", Field: "ACKController", Doc: "install the ACK SageMaker controller on the cluster"},
+}
+
+var (
+	sageMakerName = Rule("letters, digits and single dashes; <project>-<stack>-<name> at most 63", func(c Context, name string) string {
+		prefix := c.Project + "-" + c.Stack + "-"
 		switch {
 		case !sageMakerNamePattern.MatchString(name):
-			p.add(k, "%q is not a SageMaker name (letters, digits and single dashes)", name)
+			return fmt.Sprintf("%q is not a SageMaker name (letters, digits and single dashes)", name)
 		case len(prefix+name) > sageMakerNameMax:
-			p.add(k, "%q is too long: %q exceeds SageMaker's %d characters", name, prefix+name, sageMakerNameMax)
+			return fmt.Sprintf("%q is too long: %q exceeds SageMaker's %d characters", name, prefix+name, sageMakerNameMax)
 		}
-	}
-	checkImage := func(k, image string) {
-		m := ecrImagePattern.FindStringSubmatch(image)
-		switch {
-		case m == nil:
-			p.add(k, "%q is not an ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)", image)
-		case m[1] != region:
-			p.add(k, "%q is in %s; SageMaker pulls images from the stack's region, %s", image, m[1], region)
-		}
-	}
+		return ""
+	})
+	ecrImage = Rule("an ECR image in the stack's region", func(c Context, image string) string { return ecrImageProblem(c.Region, image) })
+)
 
-	if d := in.Domain; d != nil && (d.Enabled == nil || *d.Enabled) {
-		dom := &Domain{IdleTimeoutMinutes: 60}
-		set(&dom.IdleTimeoutMinutes, d.IdleTimeoutMinutes)
-		if dom.IdleTimeoutMinutes < 60 || dom.IdleTimeoutMinutes > 525600 {
-			p.add(key+".domain.idleTimeoutMinutes", "%d is outside the allowed 60 to 525600", dom.IdleTimeoutMinutes)
+// ecrImageProblem says what is wrong with an image SageMaker would pull.
+func ecrImageProblem(region, image string) string {
+	m := ecrImagePattern.FindStringSubmatch(image)
+	switch {
+	case m == nil:
+		return fmt.Sprintf("%q is not an ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)", image)
+	case m[1] != region:
+		return fmt.Sprintf("%q is in %s; SageMaker pulls images from the stack's region, %s", image, m[1], region)
+	}
+	return ""
+}
+
+// sageMakerType allows the ml.* types SageMaker takes for a use.
+func sageMakerType(use catalog.SageMakerUse) Check {
+	return Rule(fmt.Sprintf("a SageMaker %s instance type", use), func(_ Context, name string) string {
+		if catalog.SageMakerTypeFor(name, use) {
+			return ""
 		}
+		return fmt.Sprintf("%q is not a SageMaker %s instance type; closest: %s", name, use, strings.Join(catalog.ClosestSageMakerTypes(name, use, 3), ", "))
+	})
+}
+
+// checkSageMaker holds the rules that span several SageMaker keys, and
+// the endpoint defaults that follow their kind and the environment.
+func checkSageMaker(c Context, s *SageMaker, set Set, promotion bool, p *problems) {
+	const key = KeySageMaker
+	if d := s.Domain; d != nil {
 		for i, u := range d.UserProfiles {
-			k := fmt.Sprintf("%s.domain.userProfiles[%d]", key, i)
-			if !sageMakerNamePattern.MatchString(u) || len(u) > 63 {
-				p.add(k, "%q is not a user profile name (letters, digits and single dashes, at most 63)", u)
-			}
 			if slices.Index(d.UserProfiles, u) != i {
-				p.add(k, "%q is listed twice", u)
+				p.add(fmt.Sprintf("%s.domain.userProfiles[%d]", key, i), "%q is listed twice", u)
 			}
 		}
-		dom.UserProfiles = slices.Clone(d.UserProfiles)
-		s.Domain = dom
 	}
-
 	groups := map[string]bool{}
-	for i, g := range in.ModelPackageGroups {
-		k := fmt.Sprintf("%s.modelPackageGroups[%d]", key, i)
-		checkName(k+".name", g.Name)
+	for i, g := range s.ModelPackageGroups {
 		if groups[g.Name] {
-			p.add(k+".name", "%q is listed twice", g.Name)
+			p.add(fmt.Sprintf("%s.modelPackageGroups[%d].name", key, i), "%q is listed twice", g.Name)
 		}
 		groups[g.Name] = true
-		for j, a := range g.ReaderAccountIDs {
-			if !accountIDPattern.MatchString(a) {
-				p.add(fmt.Sprintf("%s.readerAccountIds[%d]", k, j), "%q is not a 12-digit account ID", a)
-			}
-		}
-		s.ModelPackageGroups = append(s.ModelPackageGroups, ModelPackageGroup{Name: g.Name, ReaderAccountIDs: slices.Clone(g.ReaderAccountIDs)})
 	}
-
-	if pl := in.Pipeline; pl != nil && (pl.Enabled == nil || *pl.Enabled) {
+	if pl := s.Pipeline; pl != nil {
 		k := key + ".pipeline"
-		out := &Pipeline{ProcessingInstanceType: "ml.m5.xlarge", TrainingInstanceType: "ml.g5.2xlarge", TrainingInstanceCount: 1,
-			MaxRuntimeHours: 12, MaxWaitHours: 24, MetricName: "accuracy", MetricPath: "metrics.accuracy.value", MetricMinimum: 0.8}
-		set(&out.ModelPackageGroup, pl.ModelPackageGroup)
-		set(&out.ProcessingImage, pl.ProcessingImage)
-		set(&out.TrainingImage, pl.TrainingImage)
-		set(&out.InferenceImage, pl.InferenceImage)
-		set(&out.ProcessingInstanceType, pl.ProcessingInstanceType)
-		set(&out.TrainingInstanceType, pl.TrainingInstanceType)
-		set(&out.MetricName, pl.MetricName)
-		set(&out.MetricPath, pl.MetricPath)
-		set(&out.TrainingInstanceCount, pl.TrainingInstanceCount)
-		set(&out.MaxRuntimeHours, pl.MaxRuntimeHours)
-		set(&out.MaxWaitHours, pl.MaxWaitHours)
-		set(&out.MetricMinimum, pl.MetricMinimum)
-		if !groups[out.ModelPackageGroup] {
-			p.add(k+".modelPackageGroup", "%q is not one of modelPackageGroups; allowed: %s", out.ModelPackageGroup, strings.Join(slices.Sorted(maps.Keys(groups)), ", "))
+		if !groups[pl.ModelPackageGroup] {
+			p.add(k+".modelPackageGroup", "%q is not one of modelPackageGroups; allowed: %s", pl.ModelPackageGroup, strings.Join(slices.Sorted(maps.Keys(groups)), ", "))
 		}
-		checkImage(k+".processingImage", out.ProcessingImage)
-		checkImage(k+".trainingImage", out.TrainingImage)
-		checkImage(k+".inferenceImage", out.InferenceImage)
-		checkSageMakerType(k+".processingInstanceType", out.ProcessingInstanceType, catalog.SageMakerProcessing, p)
-		checkSageMakerType(k+".trainingInstanceType", out.TrainingInstanceType, catalog.SageMakerTraining, p)
-		if out.TrainingInstanceCount < 1 || out.TrainingInstanceCount > 64 {
-			p.add(k+".trainingInstanceCount", "%d is outside the allowed 1 to 64", out.TrainingInstanceCount)
+		if pl.MaxWaitHours <= pl.MaxRuntimeHours {
+			p.add(k+".maxWaitHours", "%d must be more than maxRuntimeHours (%d): managed spot waits for capacity within it", pl.MaxWaitHours, pl.MaxRuntimeHours)
 		}
-		switch {
-		case out.MaxRuntimeHours < 1 || out.MaxRuntimeHours > 28*24:
-			p.add(k+".maxRuntimeHours", "%d is outside the allowed 1 to %d (28 days)", out.MaxRuntimeHours, 28*24)
-		case out.MaxWaitHours <= out.MaxRuntimeHours:
-			p.add(k+".maxWaitHours", "%d must be more than maxRuntimeHours (%d): managed spot waits for capacity within it", out.MaxWaitHours, out.MaxRuntimeHours)
-		}
-		if out.MetricName == "" || out.MetricPath == "" {
+		if pl.MetricName == "" || pl.MetricPath == "" {
 			p.add(k+".metricName", "metricName and metricPath are required: the condition step reads them from the evaluation report")
 		}
-		if t := pl.Tuning; t != nil {
-			tu := &Tuning{MaxJobs: 10, MaxParallelJobs: 2, Objective: out.MetricName, Maximize: true, LearningRateMin: 0.0001, LearningRateMax: 0.1}
-			set(&tu.MaxJobs, t.MaxJobs)
-			set(&tu.MaxParallelJobs, t.MaxParallelJobs)
-			set(&tu.Objective, t.Objective)
-			if t.Direction != nil {
-				switch *t.Direction {
-				case "Maximize", "Minimize":
-					tu.Maximize = *t.Direction == "Maximize"
-				default:
-					p.add(k+".tuning.direction", "%q; allowed: \"Maximize\", \"Minimize\"", *t.Direction)
-				}
+		if tu := pl.Tuning; tu != nil {
+			if !set[k+".tuning.objective"] {
+				tu.Objective = pl.MetricName
 			}
-			set(&tu.LearningRateMin, t.LearningRateMin)
-			set(&tu.LearningRateMax, t.LearningRateMax)
+			tu.Maximize = tu.Direction == "Maximize"
 			if tu.MaxJobs < 1 || tu.MaxParallelJobs < 1 || tu.MaxParallelJobs > tu.MaxJobs {
 				p.add(k+".tuning.maxParallelJobs", "%d parallel of %d jobs; allowed: 1 to maxJobs", tu.MaxParallelJobs, tu.MaxJobs)
 			}
 			if tu.LearningRateMin <= 0 || tu.LearningRateMax <= tu.LearningRateMin {
 				p.add(k+".tuning.learningRateMax", "the range %g to %g is empty; allowed: 0 < learningRateMin < learningRateMax", tu.LearningRateMin, tu.LearningRateMax)
 			}
-			out.Tuning = tu
 		}
-		s.Pipeline = out
 	}
-
 	names := map[string]bool{}
-	for i, e := range in.Endpoints {
+	for i := range s.Endpoints {
 		k := fmt.Sprintf("%s.endpoints[%d]", key, i)
-		out := Endpoint{Name: e.Name, Kind: EndpointRealtime, Image: e.Image, ModelPath: e.ModelPath,
-			ModelPackage: e.ModelPackage, PromoteFrom: e.PromoteFrom,
-			MinInstances: 1, MaxInstances: 2, TargetInvocationsPerInstance: 70, CapturePercent: 20, ModelSizeGB: floatOr(e.ModelSizeGB, 0)}
-		if env.ProdLike() {
-			out.MinInstances, out.MaxInstances = 2, 4
-		}
-		checkName(k+".name", e.Name)
+		e := &s.Endpoints[i]
 		if names[e.Name] {
 			p.add(k+".name", "%q is listed twice", e.Name)
 		}
 		names[e.Name] = true
-		set(&out.Kind, e.Kind)
-		if !slices.Contains(EndpointKinds, out.Kind) {
-			p.add(k+".kind", "%q; allowed: %s", out.Kind, quoteAll(EndpointKinds))
-		}
-		checkModelSource(k, &out, s.ModelPackageGroups, promotion, p)
-		if out.PromoteFrom == "" {
-			checkImage(k+".image", out.Image)
-		}
-		switch {
-		case out.PromoteFrom != "" || out.ModelPackage != "":
-		case out.ModelPath == "" || strings.HasPrefix(out.ModelPath, "/") || strings.Contains(out.ModelPath, "://"):
-			p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz (or set modelPackage or promoteFrom)", out.ModelPath)
-		case strings.HasPrefix(out.ModelPath, conventions.ModelsArchivePrefix) || conventions.ModelsArchivePrefix == out.ModelPath+"/":
-			p.add(k+".modelPath", "%q is under %s, which the models bucket's lifecycle moves to Glacier Flexible Retrieval after "+
-				"storage.lifecycle.models.glacierDays: endpoints could not load it; serve from another prefix", out.ModelPath, conventions.ModelsArchivePrefix)
-		case out.Kind == EndpointMultiModel && !strings.HasSuffix(out.ModelPath, "/"):
-			p.add(k+".modelPath", "%q: a multi-model endpoint loads models from a prefix ending in /", out.ModelPath)
-		case out.Kind != EndpointMultiModel && strings.HasSuffix(out.ModelPath, "/"):
-			p.add(k+".modelPath", "%q is a prefix; a %s endpoint serves one model artifact", out.ModelPath, out.Kind)
-		}
-		if !slices.Contains(catalog.SageMakerCaptureKinds, out.Kind) {
-			// Capture defaults on only where SageMaker supports it.
-			out.CapturePercent = 0
-			if e.CapturePercent != nil && *e.CapturePercent != 0 && out.Kind != EndpointServerless {
-				p.add(k+".capturePercent", "%s endpoints do not support data capture; allowed on kind: %s", out.Kind, quoteAll(catalog.SageMakerCaptureKinds))
-			}
-		}
-		set(&out.CapturePercent, e.CapturePercent)
-		if out.Kind == EndpointServerless {
-			if env.ProdLike() {
-				p.add(k+".kind", "%q is weaker than %s allows: serverless models run outside the VPC without network isolation; allowed: %s",
-					out.Kind, env, quoteAll([]string{EndpointAsync, EndpointMultiModel, EndpointRealtime}))
-			}
-			out.MinInstances, out.MaxInstances, out.TargetInvocationsPerInstance, out.CapturePercent = 0, 0, 0, 0
-			out.ServerlessMemoryMB, out.ServerlessMaxConcurrency = 2048, 5
-			set(&out.ServerlessMemoryMB, e.ServerlessMemoryMB)
-			set(&out.ServerlessMaxConcurrency, e.ServerlessMaxConcurrency)
-			if !slices.Contains(catalog.ServerlessMemorySizesMB, out.ServerlessMemoryMB) {
-				p.add(k+".serverlessMemoryMB", "%d is not a serverless memory size; allowed: %s", out.ServerlessMemoryMB, intList(catalog.ServerlessMemorySizesMB))
-			}
-			if out.ServerlessMaxConcurrency < 1 || out.ServerlessMaxConcurrency > catalog.ServerlessMaxConcurrencyMax {
-				p.add(k+".serverlessMaxConcurrency", "%d is outside the allowed 1 to %d", out.ServerlessMaxConcurrency, catalog.ServerlessMaxConcurrencyMax)
-			}
-			for field, set := range map[string]bool{"instanceType": e.InstanceType != nil, "minInstances": e.MinInstances != nil,
-				"maxInstances": e.MaxInstances != nil, "gpuUtilizationTarget": e.GPUUtilizationTarget != nil,
-				"capturePercent": e.CapturePercent != nil && *e.CapturePercent != 0} {
-				if set {
-					p.add(k+"."+field, "does not apply to a serverless endpoint (no instances, no data capture)")
-				}
-			}
-			s.Endpoints = append(s.Endpoints, out)
-			continue
-		}
-		if e.ServerlessMemoryMB != nil || e.ServerlessMaxConcurrency != nil {
-			p.add(k+".serverlessMemoryMB", "applies to serverless endpoints only")
-		}
-		out.InstanceType = "ml.m5.xlarge"
-		set(&out.InstanceType, e.InstanceType)
-		switch {
-		case !checkSageMakerType(k+".instanceType", out.InstanceType, catalog.SageMakerHosting, p):
-		case out.Kind == EndpointMultiModel && isGPUType(out.InstanceType) && !slices.ContainsFunc(catalog.MultiModelGPUFamilies, func(f string) bool { return strings.HasPrefix(out.InstanceType, f+".") }):
-			p.add(k+".instanceType", "%q: multi-model endpoints run on CPU types or on the GPU families %s (Triton)", out.InstanceType, strings.Join(catalog.MultiModelGPUFamilies, ", "))
-		}
-		if out.Kind == EndpointAsync {
-			out.AsyncMaxConcurrentInvocations = 4
-			set(&out.AsyncMaxConcurrentInvocations, e.AsyncMaxConcurrentInvocations)
-			if out.AsyncMaxConcurrentInvocations < 1 || out.AsyncMaxConcurrentInvocations > 1000 {
-				p.add(k+".asyncMaxConcurrentInvocations", "%d is outside the allowed 1 to 1000", out.AsyncMaxConcurrentInvocations)
-			}
-			if !env.ProdLike() {
-				out.MinInstances = 0 // async endpoints scale to zero outside prod
-			}
-		} else if e.AsyncMaxConcurrentInvocations != nil {
-			p.add(k+".asyncMaxConcurrentInvocations", "applies to async endpoints only")
-		}
-		set(&out.MinInstances, e.MinInstances)
-		set(&out.MaxInstances, e.MaxInstances)
-		set(&out.TargetInvocationsPerInstance, e.TargetInvocationsPerInstance)
-		set(&out.GPUUtilizationTarget, e.GPUUtilizationTarget)
-		minAllowed := 1
-		if out.Kind == EndpointAsync {
-			minAllowed = 0
-		}
-		switch {
-		case out.MinInstances < minAllowed:
-			p.add(k+".minInstances", "%d; allowed: %d or more", out.MinInstances, minAllowed)
-		case out.MaxInstances < out.MinInstances || out.MaxInstances < 1:
-			p.add(k+".maxInstances", "%d is below minInstances (%d); allowed: at least minInstances and 1", out.MaxInstances, out.MinInstances)
-		case env.ProdLike() && out.MinInstances < 2:
-			p.add(k+".minInstances", "%d is weaker than %s allows (one instance is one AZ); allowed: 2 or more", out.MinInstances, env)
-		}
-		if out.TargetInvocationsPerInstance < 1 {
-			p.add(k+".targetInvocationsPerInstance", "%d; allowed: 1 or more", out.TargetInvocationsPerInstance)
-		}
-		if g := out.GPUUtilizationTarget; g != 0 && (g < 1 || g > 100 || !isGPUType(out.InstanceType)) {
-			p.add(k+".gpuUtilizationTarget", "%d; allowed: 1 to 100, on a GPU instance type", g)
-		}
-		if out.CapturePercent < 0 || out.CapturePercent > 100 {
-			p.add(k+".capturePercent", "%d is outside the allowed 0 to 100", out.CapturePercent)
-		}
-		s.Endpoints = append(s.Endpoints, out)
+		checkEndpoint(c, k, e, set, s.ModelPackageGroups, promotion, p)
 	}
-
 	fgNames := map[string]bool{}
-	for i, g := range in.FeatureGroups {
+	for i, g := range s.FeatureGroups {
 		k := fmt.Sprintf("%s.featureGroups[%d]", key, i)
-		checkName(k+".name", g.Name)
 		if fgNames[g.Name] {
 			p.add(k+".name", "%q is listed twice", g.Name)
 		}
 		fgNames[g.Name] = true
-		out := FeatureGroup{Name: g.Name, RecordIdentifier: g.RecordIdentifier, EventTime: g.EventTime,
-			OnlineStore: OnlineStoreStandard, OfflineStore: true}
-		set(&out.OnlineStore, g.OnlineStore)
-		set(&out.OfflineStore, g.OfflineStore)
 		switch {
-		case !slices.Contains([]string{OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory}, out.OnlineStore):
-			p.add(k+".onlineStore", "%q; allowed: %q, %q, %q", out.OnlineStore, OnlineStoreNone, OnlineStoreStandard, OnlineStoreInMemory)
-		case out.OnlineStore == OnlineStoreInMemory && out.OfflineStore:
+		case g.OnlineStore == OnlineStoreInMemory && g.OfflineStore:
 			p.add(k+".offlineStore", "an InMemory online store takes no offline store (Feature Store); set offlineStore: false or onlineStore: standard")
-		case out.OnlineStore == OnlineStoreNone && !out.OfflineStore:
+		case g.OnlineStore == OnlineStoreNone && !g.OfflineStore:
 			p.add(k+".offlineStore", "a feature group needs an online or an offline store")
 		}
-		for _, name := range slices.Sorted(maps.Keys(g.Features)) {
-			typ := g.Features[name]
-			fk := k + ".features." + name
-			switch {
-			case !featureNamePattern.MatchString(name):
-				p.add(fk, "is not a feature name (letters, digits, - and _, at most 64)")
-			case slices.Contains(reservedFeatureNames, strings.ToLower(name)):
-				p.add(fk, "is reserved by Feature Store; not allowed: %s", strings.Join(reservedFeatureNames, ", "))
-			case !slices.Contains(featureTypes, typ):
-				p.add(fk, "%q is not a feature type; allowed: %s", typ, strings.Join(featureTypes, ", "))
-			}
-			out.Features = append(out.Features, Feature{Name: name, Type: typ})
-		}
-		for field, name := range map[string]string{"recordIdentifier": g.RecordIdentifier, "eventTime": g.EventTime} {
-			if _, ok := g.Features[name]; !ok {
-				p.add(k+"."+field, "%q is not one of the group's features", name)
+		for _, f := range []struct{ field, name string }{{"recordIdentifier", g.RecordIdentifier}, {"eventTime", g.EventTime}} {
+			if _, ok := g.Features[f.name]; !ok {
+				p.add(k+"."+f.field, "%q is not one of the group's features", f.name)
 			}
 		}
 		if t := g.Features[g.EventTime]; t != "" && t != "String" && t != "Fractional" {
 			p.add(k+".eventTime", "%q is %s; the event time feature is String (ISO-8601) or Fractional (seconds)", g.EventTime, t)
 		}
-		s.FeatureGroups = append(s.FeatureGroups, out)
 	}
+	if s.Monitoring != nil && !slices.ContainsFunc(s.Endpoints, func(e Endpoint) bool { return e.CapturePercent > 0 }) {
+		p.add(key+".monitoring", "checks captured data, but no endpoint captures any (capturePercent)")
+	}
+}
 
-	if m := in.Monitoring; m != nil && (m.Enabled == nil || *m.Enabled) {
-		out := &Monitoring{Schedule: "rate(1 day)", InstanceType: "ml.m5.large"}
-		set(&out.Schedule, m.Schedule)
-		set(&out.Image, m.Image)
-		set(&out.InstanceType, m.InstanceType)
-		if !scheduleExpressionPattern.MatchString(out.Schedule) {
-			p.add(key+".monitoring.schedule", "%q is not an EventBridge schedule; allowed: rate(...) or cron(...)", out.Schedule)
+// checkEndpoint applies an endpoint's defaults, which follow its kind and
+// the environment, and the rules that span its keys.
+func checkEndpoint(c Context, k string, e *Endpoint, set Set, groups []ModelPackageGroup, promotion bool, p *problems) {
+	env := c.Env
+	given := func(name string) bool { return set[k+"."+name] }
+	checkModelSource(k, e, groups, promotion, p)
+	if e.PromoteFrom == "" {
+		if msg := ecrImageProblem(c.Region, e.Image); msg != "" {
+			p.add(k+".image", "%s", msg)
 		}
-		checkImage(key+".monitoring.image", out.Image)
-		checkSageMakerType(key+".monitoring.instanceType", out.InstanceType, catalog.SageMakerProcessing, p)
-		if !slices.ContainsFunc(s.Endpoints, func(e Endpoint) bool { return e.CapturePercent > 0 }) {
-			p.add(key+".monitoring", "checks captured data, but no endpoint captures any (capturePercent)")
-		}
-		s.Monitoring = out
 	}
-	set(&s.ACKController, in.ACKController)
-	return s
+	switch {
+	case e.PromoteFrom != "" || e.ModelPackage != "":
+	case e.ModelPath == "" || strings.HasPrefix(e.ModelPath, "/") || strings.Contains(e.ModelPath, "://"):
+		p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz (or set modelPackage or promoteFrom)", e.ModelPath)
+	case strings.HasPrefix(e.ModelPath, conventions.ModelsArchivePrefix) || conventions.ModelsArchivePrefix == e.ModelPath+"/":
+		p.add(k+".modelPath", "%q is under %s, which the models bucket's lifecycle moves to Glacier Flexible Retrieval after "+
+			"storage.lifecycle.models.glacierDays: endpoints could not load it; serve from another prefix", e.ModelPath, conventions.ModelsArchivePrefix)
+	case e.Kind == EndpointMultiModel && !strings.HasSuffix(e.ModelPath, "/"):
+		p.add(k+".modelPath", "%q: a multi-model endpoint loads models from a prefix ending in /", e.ModelPath)
+	case e.Kind != EndpointMultiModel && strings.HasSuffix(e.ModelPath, "/"):
+		p.add(k+".modelPath", "%q is a prefix; a %s endpoint serves one model artifact", e.ModelPath, e.Kind)
+	}
+	capture := slices.Contains(catalog.SageMakerCaptureKinds, e.Kind)
+	if !given("capturePercent") {
+		e.CapturePercent = 0
+		if capture {
+			e.CapturePercent = 20 // capture defaults on only where SageMaker supports it
+		}
+	} else if !capture && e.CapturePercent != 0 && e.Kind != EndpointServerless {
+		p.add(k+".capturePercent", "%s endpoints do not support data capture; allowed on kind: %s", e.Kind, quoteAll(catalog.SageMakerCaptureKinds))
+	}
+	if e.Kind == EndpointServerless {
+		for _, field := range []string{"capturePercent", "gpuUtilizationTarget", "instanceType", "maxInstances", "minInstances"} {
+			if given(field) && (field != "capturePercent" || e.CapturePercent != 0) {
+				p.add(k+"."+field, "does not apply to a serverless endpoint (no instances, no data capture)")
+			}
+		}
+		e.InstanceType, e.MinInstances, e.MaxInstances, e.TargetInvocationsPerInstance, e.CapturePercent, e.GPUUtilizationTarget, e.AsyncMaxConcurrentInvocations = "", 0, 0, 0, 0, 0, 0
+		if !given("serverlessMemoryMB") {
+			e.ServerlessMemoryMB = 2048
+		}
+		if !given("serverlessMaxConcurrency") {
+			e.ServerlessMaxConcurrency = 5
+		}
+		if !slices.Contains(catalog.ServerlessMemorySizesMB, e.ServerlessMemoryMB) {
+			p.add(k+".serverlessMemoryMB", "%d is not a serverless memory size; allowed: %s", e.ServerlessMemoryMB, intList(catalog.ServerlessMemorySizesMB))
+		}
+		if e.ServerlessMaxConcurrency < 1 || e.ServerlessMaxConcurrency > catalog.ServerlessMaxConcurrencyMax {
+			p.add(k+".serverlessMaxConcurrency", "%d is outside the allowed 1 to %d", e.ServerlessMaxConcurrency, catalog.ServerlessMaxConcurrencyMax)
+		}
+		return
+	}
+	if given("serverlessMemoryMB") || given("serverlessMaxConcurrency") {
+		p.add(k+".serverlessMemoryMB", "applies to serverless endpoints only")
+	}
+	if !given("instanceType") {
+		e.InstanceType = "ml.m5.xlarge"
+	}
+	switch {
+	case !catalog.SageMakerTypeFor(e.InstanceType, catalog.SageMakerHosting):
+		p.add(k+".instanceType", "%q is not a SageMaker %s instance type; closest: %s", e.InstanceType, catalog.SageMakerHosting,
+			strings.Join(catalog.ClosestSageMakerTypes(e.InstanceType, catalog.SageMakerHosting, 3), ", "))
+	case e.Kind == EndpointMultiModel && isGPUType(e.InstanceType) && !slices.ContainsFunc(catalog.MultiModelGPUFamilies, func(f string) bool { return strings.HasPrefix(e.InstanceType, f+".") }):
+		p.add(k+".instanceType", "%q: multi-model endpoints run on CPU types or on the GPU families %s (Triton)", e.InstanceType, strings.Join(catalog.MultiModelGPUFamilies, ", "))
+	}
+	minDefault, maxDefault := 1, 2
+	if env.ProdLike() {
+		minDefault, maxDefault = 2, 4
+	}
+	if e.Kind == EndpointAsync {
+		if !given("asyncMaxConcurrentInvocations") {
+			e.AsyncMaxConcurrentInvocations = 4
+		}
+		if e.AsyncMaxConcurrentInvocations < 1 || e.AsyncMaxConcurrentInvocations > 1000 {
+			p.add(k+".asyncMaxConcurrentInvocations", "%d is outside the allowed 1 to 1000", e.AsyncMaxConcurrentInvocations)
+		}
+		if !env.ProdLike() {
+			minDefault = 0 // async endpoints scale to zero outside prod
+		}
+	} else if given("asyncMaxConcurrentInvocations") {
+		p.add(k+".asyncMaxConcurrentInvocations", "applies to async endpoints only")
+	}
+	if !given("minInstances") {
+		e.MinInstances = minDefault
+	}
+	if !given("maxInstances") {
+		e.MaxInstances = maxDefault
+	}
+	if !given("targetInvocationsPerInstance") {
+		e.TargetInvocationsPerInstance = 70
+	}
+	minAllowed := 1
+	if e.Kind == EndpointAsync {
+		minAllowed = 0
+	}
+	switch {
+	case e.MinInstances < minAllowed:
+		p.add(k+".minInstances", "%d; allowed: %d or more", e.MinInstances, minAllowed)
+	case e.MaxInstances < e.MinInstances || e.MaxInstances < 1:
+		p.add(k+".maxInstances", "%d is below minInstances (%d); allowed: at least minInstances and 1", e.MaxInstances, e.MinInstances)
+	case env.ProdLike() && e.MinInstances < 2:
+		p.add(k+".minInstances", "%d is weaker than %s allows (one instance is one AZ); allowed: 2 or more", e.MinInstances, env)
+	}
+	if e.TargetInvocationsPerInstance < 1 {
+		p.add(k+".targetInvocationsPerInstance", "%d; allowed: 1 or more", e.TargetInvocationsPerInstance)
+	}
+	if g := e.GPUUtilizationTarget; g != 0 && (g < 1 || g > 100 || !isGPUType(e.InstanceType)) {
+		p.add(k+".gpuUtilizationTarget", "%d; allowed: 1 to 100, on a GPU instance type", g)
+	}
+	if e.CapturePercent < 0 || e.CapturePercent > 100 {
+		p.add(k+".capturePercent", "%d is outside the allowed 0 to 100", e.CapturePercent)
+	}
 }
 
 // isGPUType says whether an ml.* type carries GPUs.
@@ -555,17 +521,6 @@ func isGPUType(name string) bool {
 			return true
 		}
 	}
-	return false
-}
-
-// checkSageMakerType reports an ml.* type the SageMaker API does not take
-// for a use, with the closest ones it does; a real type the catalog lacks
-// passes (the estimate says it is unpriced).
-func checkSageMakerType(key, name string, use catalog.SageMakerUse, p *problems) bool {
-	if catalog.SageMakerTypeFor(name, use) {
-		return true
-	}
-	p.add(key, "%q is not a SageMaker %s instance type; closest: %s", name, use, strings.Join(catalog.ClosestSageMakerTypes(name, use, 3), ", "))
 	return false
 }
 
@@ -600,9 +555,3 @@ func withEndpoints(list []string, add ...string) []string {
 	return out
 }
 
-func floatOr(v *float64, def float64) float64 {
-	if v == nil {
-		return def
-	}
-	return *v
-}

@@ -88,7 +88,7 @@ func TestSageMakerPipelineDefaults(t *testing.T) {
 		InferenceImage: inferenceImage, ProcessingInstanceType: "ml.m5.xlarge", TrainingInstanceType: "ml.g5.2xlarge",
 		TrainingInstanceCount: 1, MaxRuntimeHours: 12, MaxWaitHours: 24, MetricName: "accuracy",
 		MetricPath: "metrics.accuracy.value", MetricMinimum: 0.8,
-		Tuning: &Tuning{MaxJobs: 10, MaxParallelJobs: 2, Objective: "loss", Maximize: false, LearningRateMin: 0.0001, LearningRateMax: 0.1},
+		Tuning: &Tuning{MaxJobs: 10, MaxParallelJobs: 2, Objective: "loss", Direction: "Minimize", Maximize: false, LearningRateMin: 0.0001, LearningRateMax: 0.1},
 	}, s.SageMaker.Pipeline)
 }
 
@@ -105,7 +105,7 @@ func TestSageMakerAddsTheEndpointsItNeeds(t *testing.T) {
 	require.IsNonDecreasing(t, s.Network.InterfaceEndpoints, "kept sorted")
 	require.Equal(t, &Domain{UserProfiles: []string{"alice"}, IdleTimeoutMinutes: 60}, s.SageMaker.Domain)
 	require.Equal(t, []FeatureGroup{{Name: "customers", RecordIdentifier: "id", EventTime: "ts",
-		Features: []Feature{{"id", "String"}, {"ts", "String"}}, OnlineStore: OnlineStoreStandard, OfflineStore: true}},
+		Features: map[string]string{"id": "String", "ts": "String"}, OnlineStore: OnlineStoreStandard, OfflineStore: true}},
 		s.SageMaker.FeatureGroups)
 
 	// An offline-only group needs no Feature Store runtime endpoint.
@@ -198,11 +198,11 @@ func TestSageMakerErrors(t *testing.T) {
 		{"tuning parallel above jobs", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"tuning": map[string]any{"maxJobs": 2, "maxParallelJobs": 4}})},
 			"ml-platform:sagemaker.pipeline.tuning.maxParallelJobs: 4 parallel of 2 jobs; allowed: 1 to maxJobs"},
 		{"tuning direction", "dev", map[string]any{"modelPackageGroups": group, "pipeline": pipelineObj(map[string]any{"tuning": map[string]any{"direction": "up"}})},
-			`ml-platform:sagemaker.pipeline.tuning.direction: "up"; allowed: "Maximize", "Minimize"`},
+			`ml-platform:sagemaker.pipeline.tuning.direction: "up" is not a direction; allowed: "Maximize", "Minimize"`},
 		{"reader account", "dev", map[string]any{"modelPackageGroups": []any{map[string]any{"name": "churn", "readerAccountIds": []string{"prod"}}}},
 			`ml-platform:sagemaker.modelPackageGroups[0].readerAccountIds[0]: "prod" is not a 12-digit account ID`},
 		{"idle timeout", "dev", map[string]any{"domain": map[string]any{"idleTimeoutMinutes": 5}},
-			"ml-platform:sagemaker.domain.idleTimeoutMinutes: 5 is outside the allowed 60 to 525600"},
+			"ml-platform:sagemaker.domain.idleTimeoutMinutes: 5; allowed: 60 to 525600 (minutes)"},
 		{"reserved feature", "dev", fg(map[string]any{"features": map[string]string{"id": "String", "ts": "String", "write_time": "String"}}),
 			"ml-platform:sagemaker.featureGroups[0].features.write_time: is reserved by Feature Store"},
 		{"feature type", "dev", fg(map[string]any{"features": map[string]string{"id": "String", "ts": "String", "x": "Float"}}),

@@ -276,12 +276,8 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 	if len(s.FeatureGroups) > 0 {
 		var specs []smc.FeatureGroupSpec
 		for _, g := range s.FeatureGroups {
-			features := map[string]string{}
-			for _, f := range g.Features {
-				features[f.Name] = f.Type
-			}
 			specs = append(specs, smc.FeatureGroupSpec{Name: g.Name, RecordIdentifier: g.RecordIdentifier, EventTime: g.EventTime,
-				Features: features, OnlineStore: g.OnlineStore, OfflineStore: g.OfflineStore})
+				Features: g.Features, OnlineStore: g.OnlineStore, OfflineStore: g.OfflineStore})
 		}
 		sm.FeatureGroups, err = smc.NewFeatureGroups(ctx, "sagemaker-features", &smc.FeatureGroupsArgs{
 			Prefix: prefix, Groups: specs, RoleARN: roleARN, OfflineStoreURI: bucket(storage.TrainingData) + featureStorePrefix,
