@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Bedrock is the validated ml-platform:bedrock.
@@ -26,6 +26,9 @@ type Bedrock struct {
 	// ApplicationProfiles are application inference profiles (tagged, so
 	// their use shows in cost reports) copying a model or profile.
 	ApplicationProfiles []ApplicationProfile
+	// Logging is ml-platform:bedrock.invocationLogging as set; the
+	// stack writes it when it owns it (InvocationLogging).
+	Logging InvocationLogging
 	// InvocationLogging is the account's model invocation logging in the
 	// stack's region; nil when off or when another stack owns it. It is one
 	// configuration per account and region: the stack that owns it
@@ -47,41 +50,8 @@ type Bedrock struct {
 	ProvisionedThroughput []ProvisionedThroughput
 }
 
-// Guardrail is the guardrail's definition.
-type Guardrail struct {
-	ContentFilters []ContentFilter
-	DeniedTopics   []DeniedTopic
-	Words          []string
-	// ManagedWordLists are AWS's word lists (PROFANITY).
-	ManagedWordLists []string
-	PII              []PIIEntity
-	Regexes          []GuardrailRegex
-	// GroundingThreshold and RelevanceThreshold are the contextual
-	// grounding checks' thresholds; 0 leaves a check out.
-	GroundingThreshold, RelevanceThreshold    float64
-	BlockedInputMessage, BlockedOutputMessage string
-}
-
-// ContentFilter is one content filter's strengths.
-type ContentFilter struct {
-	Type, Input, Output string
-}
-
-// DeniedTopic is a topic the guardrail refuses.
-type DeniedTopic struct {
-	Name, Definition string
-	Examples         []string
-}
-
-// PIIEntity is what the guardrail does with one kind of personal data.
-type PIIEntity struct {
-	Type, Action string
-}
-
-// GuardrailRegex is a custom sensitive-information pattern.
-type GuardrailRegex struct {
-	Name, Pattern, Action, Description string
-}
+// Guardrail is the guardrail's definition, as the bedrock component takes it.
+type Guardrail = spec.Guardrail
 
 // ApplicationProfile is an application inference profile.
 type ApplicationProfile struct {
@@ -92,6 +62,9 @@ type ApplicationProfile struct {
 
 // InvocationLogging says what model invocation logging delivers.
 type InvocationLogging struct {
+	// Enabled and Owner: the stack writes the account's logging when it
+	// owns it and it is on.
+	Enabled, Owner                bool
 	Text, Image, Embedding, Video bool
 	// RetentionDays keeps the log group's events.
 	RetentionDays int
@@ -141,92 +114,38 @@ var chunkingStrategies = []string{"FIXED_SIZE", "HIERARCHICAL", "NONE", "SEMANTI
 // Provisioned throughput commitments ("" is no commitment).
 var ptCommitments = []string{"OneMonth", "SixMonths"}
 
-type bedrockInput struct {
-	Guardrail *struct {
-		ContentFilters map[string]struct {
-			Input  *string `json:"input"`
-			Output *string `json:"output"`
-		} `json:"contentFilters"`
-		DeniedTopics []struct {
-			Name       string   `json:"name"`
-			Definition string   `json:"definition"`
-			Examples   []string `json:"examples"`
-		} `json:"deniedTopics"`
-		Words            []string          `json:"words"`
-		ManagedWordLists []string          `json:"managedWordLists"`
-		PII              map[string]string `json:"pii"`
-		Regexes          []struct {
-			Name        string `json:"name"`
-			Pattern     string `json:"pattern"`
-			Action      string `json:"action"`
-			Description string `json:"description"`
-		} `json:"regexes"`
-		GroundingThreshold   *float64 `json:"groundingThreshold"`
-		RelevanceThreshold   *float64 `json:"relevanceThreshold"`
-		BlockedInputMessage  *string  `json:"blockedInputMessage"`
-		BlockedOutputMessage *string  `json:"blockedOutputMessage"`
-	} `json:"guardrail"`
-	Models              []string `json:"models"`
-	Streaming           *bool    `json:"streaming"`
-	ApplicationProfiles []struct {
-		Name  string `json:"name"`
-		Model string `json:"model"`
-	} `json:"applicationProfiles"`
-	InvocationLogging *struct {
-		Enabled       *bool `json:"enabled"`
-		Owner         *bool `json:"owner"`
-		Text          *bool `json:"text"`
-		Image         *bool `json:"image"`
-		Embedding     *bool `json:"embedding"`
-		Video         *bool `json:"video"`
-		RetentionDays *int  `json:"retentionDays"`
-	} `json:"invocationLogging"`
-	Application *struct {
-		Namespace      *string `json:"namespace"`
-		ServiceAccount *string `json:"serviceAccount"`
-	} `json:"application"`
-	KnowledgeBase *struct {
-		Enabled            *bool    `json:"enabled"`
-		EmbeddingModel     *string  `json:"embeddingModel"`
-		Dimensions         *int     `json:"dimensions"`
-		Prefix             *string  `json:"prefix"`
-		Chunking           *string  `json:"chunking"`
-		MaxTokens          *int     `json:"maxTokens"`
-		OverlapPercent     *int     `json:"overlapPercent"`
-		IndexName          *string  `json:"indexName"`
-		IndexCreated       *bool    `json:"indexCreated"`
-		StandbyReplicas    *bool    `json:"standbyReplicas"`
-		IndexAdminRoleARNs []string `json:"indexAdminRoleArns"`
-	} `json:"knowledgeBase"`
-	ProvisionedThroughput []struct {
-		Name       string `json:"name"`
-		Model      string `json:"model"`
-		Units      int    `json:"units"`
-		Commitment string `json:"commitment"`
-	} `json:"provisionedThroughput"`
-}
-
 // Guardrail defaults: the seed's filters (HIGH, MEDIUM for insults;
 // prompt attacks on input only), its two denied topics, AWS's profanity
 // list, personal data masked or blocked, and an API-key pattern.
-var (
-	defaultContentFilters = []ContentFilter{
-		{"HATE", "HIGH", "HIGH"}, {"INSULTS", "MEDIUM", "MEDIUM"}, {"MISCONDUCT", "HIGH", "HIGH"},
-		{"PROMPT_ATTACK", "HIGH", "NONE"}, {"SEXUAL", "HIGH", "HIGH"}, {"VIOLENCE", "HIGH", "HIGH"},
+func defaultContentFilters() []spec.ContentFilter {
+	return []spec.ContentFilter{
+		{Type: "HATE", Input: "HIGH", Output: "HIGH"}, {Type: "INSULTS", Input: "MEDIUM", Output: "MEDIUM"},
+		{Type: "MISCONDUCT", Input: "HIGH", Output: "HIGH"}, {Type: "PROMPT_ATTACK", Input: "HIGH", Output: "NONE"},
+		{Type: "SEXUAL", Input: "HIGH", Output: "HIGH"}, {Type: "VIOLENCE", Input: "HIGH", Output: "HIGH"},
 	}
-	defaultDeniedTopics = []DeniedTopic{
+}
+
+func defaultDeniedTopics() []spec.DeniedTopic {
+	return []spec.DeniedTopic{
 		{Name: "financial-advice", Definition: "Recommendations about investing money, buying or selling securities, or managing personal finances.",
 			Examples: []string{"Which stocks should I buy this year?", "Should I move my pension into crypto?"}},
 		{Name: "medical-advice", Definition: "Diagnosing conditions, recommending treatments or medication doses for a person's health.",
 			Examples: []string{"What dose of ibuprofen should I take for my back pain?", "Do these symptoms mean I have diabetes?"}},
 	}
-	defaultPII = []PIIEntity{
-		{"AWS_ACCESS_KEY", "BLOCK"}, {"AWS_SECRET_KEY", "BLOCK"}, {"CREDIT_DEBIT_CARD_NUMBER", "BLOCK"},
-		{"EMAIL", "ANONYMIZE"}, {"PASSWORD", "BLOCK"}, {"PHONE", "ANONYMIZE"}, {"US_SOCIAL_SECURITY_NUMBER", "BLOCK"},
+}
+
+func defaultPII() []spec.PII {
+	return []spec.PII{
+		{Type: "AWS_ACCESS_KEY", Action: "BLOCK"}, {Type: "AWS_SECRET_KEY", Action: "BLOCK"}, {Type: "CREDIT_DEBIT_CARD_NUMBER", Action: "BLOCK"},
+		{Type: "EMAIL", Action: "ANONYMIZE"}, {Type: "PASSWORD", Action: "BLOCK"}, {Type: "PHONE", Action: "ANONYMIZE"},
+		{Type: "US_SOCIAL_SECURITY_NUMBER", Action: "BLOCK"},
 	}
-	defaultRegexes = []GuardrailRegex{{Name: "api-key", Pattern: `(?i)\b(api[_-]?key|secret|token)\b\s*[:=]\s*[A-Za-z0-9_\-]{16,}`,
+}
+
+func defaultRegexes() []spec.Regex {
+	return []spec.Regex{{Name: "api-key", Pattern: `(?i)\b(api[_-]?key|secret|token)\b\s*[:=]\s*[A-Za-z0-9_\-]{16,}`,
 		Action: "BLOCK", Description: "An API key, secret or token assigned in text"}}
-)
+}
 
 // Guardrail limits (CreateGuardrail; catalog.BedrockGuardrailSource).
 var (
@@ -234,181 +153,338 @@ var (
 	regexNamePattern = regexp.MustCompile(`^.{1,100}$`)
 )
 
-func parseBedrock(project, stack string, env conventions.Environment, region string, clusterAdmins []string, in bedrockInput, p *problems) Bedrock {
-	const key = KeyBedrock
-	b := Bedrock{Enabled: true, Application: BedrockApplication{Namespace: "ml-inference", ServiceAccount: "bedrock-client"}}
-	b.Guardrail = parseGuardrail(env, in, p)
-	b.Streaming = !env.ProdLike()
-	set(&b.Streaming, in.Streaming)
+// The guardrail's enums, from the API's types (aws-sdk-go-v2).
+var (
+	filterTypes     = enumValues(bedrocktypes.GuardrailContentFilterType("").Values())
+	filterStrengths = enumValues(bedrocktypes.GuardrailFilterStrength("").Values())
+	piiEntities     = enumValues(bedrocktypes.GuardrailPiiEntityType("").Values())
+	managedLists    = enumValues(bedrocktypes.GuardrailManagedWordsType("").Values())
+)
 
-	text := catalog.BedrockInvocableIDs(region, catalog.BedrockText)
-	for i, id := range in.Models {
-		k := fmt.Sprintf("%s.models[%d]", key, i)
+// length allows strings of lo to hi characters; what counts them.
+func length(lo, hi int) Check {
+	return Rule(fmt.Sprintf("%d to %d characters", lo, hi), func(_ Context, v string) string {
+		if len(v) < lo || len(v) > hi || (lo > 0 && strings.TrimSpace(v) == "") {
+			return fmt.Sprintf("%d characters; allowed: %d to %d", len(v), lo, hi)
+		}
+		return ""
+	})
+}
+
+// oneOfPlain allows the values listed, named without quotes in messages
+// as the API lists them.
+func oneOfPlain(values []string) Check {
+	return Rule(strings.Join(values, ", "), func(_ Context, v string) string {
+		if !slices.Contains(values, v) {
+			return fmt.Sprintf("%q; allowed: %s", v, strings.Join(values, ", "))
+		}
+		return ""
+	})
+}
+
+var piiAction = Rule(`"ANONYMIZE", "BLOCK"`, func(_ Context, a string) string {
+	if a != "BLOCK" && a != "ANONYMIZE" {
+		return fmt.Sprintf("%q; allowed: \"ANONYMIZE\", \"BLOCK\"", a)
+	}
+	return ""
+})
+
+// GuardrailKeys declare ml-platform:bedrock.guardrail.
+var GuardrailKeys = []Key{
+	{Name: "contentFilters", ByName: "Type", Merge: true, Default: func(Context) any { return defaultContentFilters() },
+		Check: Check{Allowed: "strengths by filter type", Name: func(t string) string {
+			if !slices.ContainsFunc(defaultContentFilters(), func(f spec.ContentFilter) bool { return f.Type == t }) {
+				return "unknown filter type; allowed: " + strings.Join(filterTypes, ", ")
+			}
+			return ""
+		}}, Doc: "input and output strengths by filter type, changing the seed's (HIGH; MEDIUM for insults; prompt attacks on input only)",
+		Keys: []Key{
+			{Name: "input", Check: oneOfPlain(filterStrengths), Doc: "the strength on prompts (prod-like stacks: not NONE)"},
+			{Name: "output", Check: oneOfPlain(filterStrengths), Doc: "the strength on answers (NONE for PROMPT_ATTACK)"},
+		}},
+	{Name: "deniedTopics", Default: func(Context) any { return defaultDeniedTopics() },
+		Doc: fmt.Sprintf("topics refused, replacing the defaults (financial and medical advice); at most %d", catalog.GuardrailMaxTopics), Keys: []Key{
+			{Name: "name", Check: Rule("1 to 100 letters, digits, spaces and -_!?.", func(_ Context, n string) string {
+				if !topicNamePattern.MatchString(n) {
+					return fmt.Sprintf("%q is not a topic name (1 to 100 letters, digits, spaces and -_!?.)", n)
+				}
+				return ""
+			}), Doc: "the topic's name"},
+			{Name: "definition", Check: length(1, catalog.GuardrailTopicDefinitionMax), Doc: "what the topic covers"},
+			{Name: "examples", Check: length(1, catalog.GuardrailTopicExampleMax),
+				Doc: fmt.Sprintf("prompts of the topic (at most %d)", catalog.GuardrailTopicExamplesMax)},
+		}},
+	{Name: "words", Check: length(1, catalog.GuardrailWordMax), Doc: fmt.Sprintf("words and phrases blocked (at most %d)", catalog.GuardrailMaxWords)},
+	{Name: "managedWordLists", Default: func(Context) any { return []string{"PROFANITY"} }, Check: oneOfPlain(managedLists),
+		Doc: "AWS's word lists"},
+	{Name: "pii", Field: "PII", ByName: "Type", Value: "Action", Default: func(Context) any { return defaultPII() },
+		Check: Check{Allowed: `"ANONYMIZE", "BLOCK" by entity type`, Fn: piiAction.Fn, Name: func(t string) string {
+			if !slices.Contains(piiEntities, t) {
+				return "unknown PII entity type; allowed: " + strings.Join(piiEntities, ", ")
+			}
+			return ""
+		}}, Doc: "the action on each kind of personal data, replacing the defaults (keys and card numbers blocked, email and phone masked)"},
+	{Name: "regexes", Default: func(Context) any { return defaultRegexes() },
+		Doc: fmt.Sprintf("custom patterns, replacing the default API-key pattern; at most %d", catalog.GuardrailMaxRegexes), Keys: []Key{
+			{Name: "name", Check: Rule("1 to 100 characters", func(_ Context, n string) string {
+				if !regexNamePattern.MatchString(n) {
+					return fmt.Sprintf("%q; allowed: 1 to 100 characters", n)
+				}
+				return ""
+			}), Doc: "the pattern's name"},
+			{Name: "pattern", Check: Rule(fmt.Sprintf("an RE2 regular expression of 1 to %d characters", catalog.GuardrailRegexPatternMax), func(_ Context, re string) string {
+				if _, err := regexp.Compile(re); err != nil || re == "" || len(re) > catalog.GuardrailRegexPatternMax {
+					why := "empty or too long"
+					if err != nil {
+						why = err.Error()
+					}
+					return fmt.Sprintf("%q is not a valid pattern (%s); allowed: an RE2 regular expression of 1 to %d characters", re, why, catalog.GuardrailRegexPatternMax)
+				}
+				return ""
+			}), Doc: "the expression"},
+			{Name: "action", Check: piiAction, Doc: "BLOCK or ANONYMIZE a match"},
+			{Name: "description", Check: length(0, catalog.GuardrailRegexDescriptionMax), Doc: "what it finds"},
+		}},
+	{Name: "groundingThreshold", Default: Always(0.75), Check: threshold, Doc: "the contextual grounding check's threshold (0 leaves it out)"},
+	{Name: "relevanceThreshold", Default: Always(0.75), Check: threshold, Doc: "the relevance check's threshold (0 leaves it out)"},
+	{Name: "blockedInputMessage", Default: Always("Sorry, this request is outside what this assistant may handle."),
+		Check: length(1, catalog.GuardrailMessageMax), Doc: "the answer to a blocked prompt"},
+	{Name: "blockedOutputMessage", Default: Always("Sorry, the answer was withheld by the content policy."),
+		Check: length(1, catalog.GuardrailMessageMax), Doc: "the answer in place of a blocked answer"},
+}
+
+var threshold = Rule(fmt.Sprintf("0 (off) to %g", catalog.GuardrailGroundingThresholdMax), func(_ Context, v float64) string {
+	if v < 0 || v > catalog.GuardrailGroundingThresholdMax {
+		return fmt.Sprintf("%g is outside the allowed 0 (off) to %g", v, catalog.GuardrailGroundingThresholdMax)
+	}
+	return ""
+})
+
+// BedrockKeys declare ml-platform:bedrock; the key's presence turns
+// Bedrock on.
+var BedrockKeys = []Key{
+	{Name: "guardrail", Keys: GuardrailKeys, Doc: "the guardrail every allowed invocation goes through"},
+	{Name: "models", Check: Rule("text models and profiles the catalog has in the region", func(c Context, id string) string {
+		text := catalog.BedrockInvocableIDs(c.Region, catalog.BedrockText)
 		if !slices.Contains(text, id) {
-			p.add(k, "%q is not a text model or profile the catalog has in %s; allowed: %s", id, region, strings.Join(text, ", "))
+			return fmt.Sprintf("%q is not a text model or profile the catalog has in %s; allowed: %s", id, c.Region, strings.Join(text, ", "))
 		}
-		if slices.Contains(b.Models, id) {
-			p.add(k, "%q is listed twice", id)
+		return ""
+	}), Required: true, Doc: "the model and cross-Region profile IDs applications may invoke (at least one)"},
+	{Name: "streaming", Default: ByEnv(true, false), Doc: "allow InvokeModelWithResponseStream and ConverseStream (asynchronous streaming mode reaches callers before it is scanned)"},
+	{Name: "applicationProfiles", Doc: "application inference profiles (tagged, so their use shows in cost reports)", Keys: []Key{
+		{Name: "name", Check: Rule("letters, digits and single dashes, at most 64", func(_ Context, n string) string {
+			if !sageMakerNamePattern.MatchString(n) || len(n) > 64 {
+				return fmt.Sprintf("%q is not a profile name (letters, digits and single dashes, at most 64)", n)
+			}
+			return ""
+		}), Doc: "the profile's name"},
+		{Name: "model", Check: Check{Allowed: "one of models"}, Doc: "the model or profile it copies"},
+	}},
+	{Name: "invocationLogging", Field: "Logging", Doc: "the account's model invocation logging in the region (one configuration per account and region)", Keys: []Key{
+		{Name: "enabled", Default: Always(true), Check: Rule("true, false; prod-like stacks true", func(c Context, on bool) string {
+			if !on && c.Env.ProdLike() {
+				return fmt.Sprintf("false is weaker than %s allows (model use must be auditable); turn it off only in a stack "+
+					"that shares the account and region with one that logs", c.Env)
+			}
+			return ""
+		}), Doc: "log invocations"},
+		{Name: "owner", Default: ByEnv(false, true), Check: Rule("true, false; prod-like stacks true", func(c Context, owner bool) string {
+			if !owner && c.Env.ProdLike() {
+				return fmt.Sprintf("false is weaker than %s allows: a %s stack owns its account's invocation logging "+
+					"(model use must be auditable)", c.Env, c.Env)
+			}
+			return ""
+		}), Doc: "this stack writes the account's logging configuration (one stack per account and region)"},
+		{Name: "text", Default: Always(true), Doc: "deliver text"},
+		{Name: "image", Doc: "deliver images"},
+		{Name: "embedding", Doc: "deliver embeddings"},
+		{Name: "video", Doc: "deliver video"},
+		{Name: "retentionDays", Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
+			Check: Rule("a CloudWatch Logs retention; prod-like stacks 365 or more", retention), Doc: "how long the log group keeps events"},
+	}},
+	{Name: "application", Doc: "the Kubernetes service account that gets the invoke role through Pod Identity", Keys: []Key{
+		{Name: "namespace", Default: Always("ml-inference"), Check: kubernetesName, Doc: "its namespace"},
+		{Name: "serviceAccount", Default: Always("bedrock-client"), Check: kubernetesName, Doc: "its name"},
+	}},
+	{Name: "knowledgeBase", Enabled: "enabled", On: true, Doc: "a RAG knowledge base over a prefix of the training-data bucket", Keys: []Key{
+		{Name: "embeddingModel", Default: Always("amazon.titan-embed-text-v2:0"), Check: Rule("an embedding model the catalog has in the region",
+			func(c Context, id string) string {
+				embeddings := catalog.BedrockInvocableIDs(c.Region, catalog.BedrockEmbedding)
+				if _, geo, ok := catalog.LookupBedrockModel(id); !ok || geo != "" || !slices.Contains(embeddings, id) {
+					return fmt.Sprintf("%q is not an embedding model the catalog has in %s; allowed: %s", id, c.Region, strings.Join(embeddings, ", "))
+				}
+				return ""
+			}), Doc: "the embedding model"},
+		{Name: "dimensions", Derived: "the model's first vector size", Check: Check{Allowed: "a vector size of the model"}, Doc: "the vector size (the model's first by default)"},
+		{Name: "prefix", Default: Always("knowledge-base/"), Check: Rule("a key prefix ending in /", func(_ Context, pre string) string {
+			if pre == "" || !strings.HasSuffix(pre, "/") || strings.HasPrefix(pre, "/") {
+				return fmt.Sprintf("%q must be a key prefix ending in /, such as knowledge-base/", pre)
+			}
+			return ""
+		}), Doc: "the training-data bucket prefix the data source reads"},
+		{Name: "chunking", Default: Always("FIXED_SIZE"), Check: Rule(quoteAll(chunkingStrategies), func(_ Context, c string) string {
+			if !slices.Contains(chunkingStrategies, c) {
+				return fmt.Sprintf("%q; allowed: %s", c, quoteAll(chunkingStrategies))
+			}
+			return ""
+		}), Doc: "how documents are split"},
+		{Name: "maxTokens", Default: Always(300), Check: Check{Allowed: "20 to 8192 (with chunking)"}, Doc: "the chunk size (HIERARCHICAL: the child chunks)"},
+		{Name: "overlapPercent", Default: Always(20), Check: Check{Allowed: "1 to 99 (FIXED_SIZE)"}, Doc: "FIXED_SIZE's overlap"},
+		{Name: "indexName", Default: Always("bedrock-knowledge-base-index"), Check: Rule("an OpenSearch index name", func(_ Context, n string) string {
+			if !vectorIndexName.MatchString(n) {
+				return fmt.Sprintf("%q is not an OpenSearch index name (lowercase letters, digits, - and _, not starting with - or _)", n)
+			}
+			return ""
+		}), Doc: "the vector index in the collection"},
+		{Name: "indexCreated", Doc: "the index exists (no AWS resource creates it): the knowledge base and data source are created only then"},
+		{Name: "standbyReplicas", Default: ByEnv(false, true), Check: Rule("true, false; prod-like stacks true", func(c Context, on bool) string {
+			if !on && c.Env.ProdLike() {
+				return fmt.Sprintf("false is weaker than %s allows (one AZ's outage takes the collection down)", c.Env)
+			}
+			return ""
+		}), Doc: "keep the collection's standby replicas"},
+		{Name: "indexAdminRoleArns", Field: "IndexAdminRoleARNs", Derived: "the cluster's adminRoleArns", Check: roleARN, Doc: "roles that create and manage the index (the cluster's adminRoleArns by default)"},
+	}},
+	{Name: "provisionedThroughput", Doc: "reserved model units", Keys: []Key{
+		{Name: "name", Check: Rule("letters, digits and single dashes", func(_ Context, n string) string {
+			if !sageMakerNamePattern.MatchString(n) {
+				return fmt.Sprintf("%q is not a name (letters, digits and single dashes)", n)
+			}
+			return ""
+		}), Doc: "its name"},
+		{Name: "model", Check: Rule("a base model offered in the region", func(c Context, id string) string {
+			if m, geo, ok := catalog.LookupBedrockModel(id); !ok || geo != "" {
+				return fmt.Sprintf("%q is not a base model ID in the catalog; allowed: %s", id, strings.Join(catalog.BedrockModelIDs(), ", "))
+			} else if !slices.Contains(m.OnDemandRegions, c.Region) {
+				return fmt.Sprintf("%q is not offered in %s (provisioned throughput is bought in-Region)", id, c.Region)
+			}
+			return ""
+		}), Doc: "the base model"},
+		{Name: "units", Check: AtLeast(1, "model units"), Doc: "model units"},
+		{Name: "commitment", Check: Rule(`"" (none), `+quoteAll(ptCommitments), func(_ Context, c string) string {
+			if c != "" && !slices.Contains(ptCommitments, c) {
+				return fmt.Sprintf("%q; allowed: \"\" (none), %s", c, quoteAll(ptCommitments))
+			}
+			return ""
+		}), Doc: "the commitment term"},
+	}},
+}
+
+var kubernetesName = Rule("a Kubernetes name", func(_ Context, n string) string {
+	if !dnsLabel.MatchString(n) {
+		return fmt.Sprintf("%q is not a Kubernetes name (lowercase letters, digits and dashes, at most 63)", n)
+	}
+	return ""
+})
+
+// checkBedrock holds the rules that span several Bedrock keys, and the
+// defaults that depend on other keys.
+func checkBedrock(c Context, b *Bedrock, set Set, clusterAdmins []string, p *problems) {
+	const key = KeyBedrock
+	b.Enabled = true
+	checkGuardrail(c, &b.Guardrail, set, p)
+	for i, id := range b.Models {
+		if slices.Index(b.Models, id) != i {
+			p.add(fmt.Sprintf("%s.models[%d]", key, i), "%q is listed twice", id)
 		}
-		b.Models = append(b.Models, id)
 	}
 	slices.Sort(b.Models)
 	if len(b.Models) == 0 {
-		p.add(key+".models", "at least one model: the application policy allows invoking these only; allowed: %s", strings.Join(text, ", "))
+		p.add(key+".models", "at least one model: the application policy allows invoking these only; allowed: %s",
+			strings.Join(catalog.BedrockInvocableIDs(c.Region, catalog.BedrockText), ", "))
 	}
-	for i, ap := range in.ApplicationProfiles {
-		k := fmt.Sprintf("%s.applicationProfiles[%d]", key, i)
-		if !sageMakerNamePattern.MatchString(ap.Name) || len(ap.Name) > 64 {
-			p.add(k+".name", "%q is not a profile name (letters, digits and single dashes, at most 64)", ap.Name)
-		}
+	for i, ap := range b.ApplicationProfiles {
 		if !slices.Contains(b.Models, ap.Model) {
-			p.add(k+".model", "%q is not one of models; allowed: %s", ap.Model, strings.Join(b.Models, ", "))
+			p.add(fmt.Sprintf("%s.applicationProfiles[%d].model", key, i), "%q is not one of models; allowed: %s", ap.Model, strings.Join(b.Models, ", "))
 		}
-		b.ApplicationProfiles = append(b.ApplicationProfiles, ApplicationProfile{Name: ap.Name, Model: ap.Model})
 	}
+	l := b.Logging
+	lk := key + ".invocationLogging"
+	if l.Enabled && l.Owner && !l.Text && !l.Image && !l.Embedding && !l.Video {
+		p.add(lk, "delivers nothing: set one of text, image, embedding, video (or enabled: false)")
+	}
+	if !l.Owner && slices.ContainsFunc([]string{"enabled", "text", "image", "embedding", "video", "retentionDays"}, func(f string) bool { return set[lk+"."+f] }) {
+		p.add(lk+".owner", "false: model invocation logging is one configuration per account and region, "+
+			"owned by one stack (prod by default); a second stack writing it replaces the owner's and turns it off for both "+
+			"when destroyed; set owner: true only in the stack that owns it (allowed: true, false)")
+	}
+	b.InvocationLogging = nil
+	if l.Enabled && l.Owner {
+		b.InvocationLogging = &InvocationLogging{Text: l.Text, Image: l.Image, Embedding: l.Embedding, Video: l.Video, RetentionDays: l.RetentionDays}
+	}
+	if kb := b.KnowledgeBase; kb != nil {
+		checkKnowledgeBase(c, kb, set, clusterAdmins, p)
+	}
+}
 
-	retention := conventions.DevLogRetentionDays
-	if env.ProdLike() {
-		retention = conventions.ProdMinLogRetentionDays
-	}
-	logging := &InvocationLogging{Text: true, RetentionDays: retention}
-	owner := env.ProdLike()
-	if l := in.InvocationLogging; l != nil {
-		set(&owner, l.Owner)
-		if l.Enabled != nil && !*l.Enabled {
-			if env.ProdLike() {
-				p.add(key+".invocationLogging.enabled", "false is weaker than %s allows (model use must be auditable); turn it off only in a stack "+
-					"that shares the account and region with one that logs", env)
-			}
-			logging = nil
-		} else {
-			set(&logging.Text, l.Text)
-			set(&logging.Image, l.Image)
-			set(&logging.Embedding, l.Embedding)
-			set(&logging.Video, l.Video)
-			if l.RetentionDays != nil {
-				logging.RetentionDays = *l.RetentionDays
-				checkRetention(env, key+".invocationLogging.retentionDays", logging.RetentionDays, p)
-			}
-			if !logging.Text && !logging.Image && !logging.Embedding && !logging.Video {
-				p.add(key+".invocationLogging", "delivers nothing: set one of text, image, embedding, video (or enabled: false)")
-			}
-			if !owner && (l.Enabled != nil || l.Text != nil || l.Image != nil || l.Embedding != nil || l.Video != nil || l.RetentionDays != nil) {
-				p.add(key+".invocationLogging.owner", "false: model invocation logging is one configuration per account and region, "+
-					"owned by one stack (prod by default); a second stack writing it replaces the owner's and turns it off for both "+
-					"when destroyed; set owner: true only in the stack that owns it (allowed: true, false)")
-			}
+// checkGuardrail holds the guardrail's rules that span its keys.
+func checkGuardrail(c Context, g *Guardrail, set Set, p *problems) {
+	const key = KeyBedrock + ".guardrail"
+	for _, f := range g.ContentFilters {
+		k := key + ".contentFilters." + f.Type
+		if !set[k] {
+			continue
 		}
-		if !owner && env.ProdLike() {
-			p.add(key+".invocationLogging.owner", "false is weaker than %s allows: a %s stack owns its account's invocation logging "+
-				"(model use must be auditable)", env, env)
+		if c.Env.ProdLike() && f.Input == "NONE" {
+			p.add(k+".input", "\"NONE\" is weaker than %s allows: users reach prod guardrails; allowed: LOW, MEDIUM, HIGH", c.Env)
+		}
+		if f.Type == "PROMPT_ATTACK" && f.Output != "NONE" {
+			p.add(k+".output", "%q: prompt attacks are filtered on input only; allowed: \"NONE\"", f.Output)
 		}
 	}
-	if !owner {
-		logging = nil
+	if len(g.DeniedTopics) > catalog.GuardrailMaxTopics {
+		p.add(key+".deniedTopics", "%d topics; allowed: at most %d", len(g.DeniedTopics), catalog.GuardrailMaxTopics)
 	}
-	b.InvocationLogging = logging
+	for i, t := range g.DeniedTopics {
+		if len(t.Examples) > catalog.GuardrailTopicExamplesMax {
+			p.add(fmt.Sprintf("%s.deniedTopics[%d].examples", key, i), "%d examples; allowed: at most %d", len(t.Examples), catalog.GuardrailTopicExamplesMax)
+		}
+	}
+	if len(g.Words) > catalog.GuardrailMaxWords {
+		p.add(key+".words", "%d words; allowed: at most %d", len(g.Words), catalog.GuardrailMaxWords)
+	}
+	if len(g.Regexes) > catalog.GuardrailMaxRegexes {
+		p.add(key+".regexes", "%d patterns; allowed: at most %d", len(g.Regexes), catalog.GuardrailMaxRegexes)
+	}
+}
 
-	if a := in.Application; a != nil {
-		set(&b.Application.Namespace, a.Namespace)
-		set(&b.Application.ServiceAccount, a.ServiceAccount)
-	}
-	for _, f := range []struct{ field, v string }{{"namespace", b.Application.Namespace}, {"serviceAccount", b.Application.ServiceAccount}} {
-		if !dnsLabel.MatchString(f.v) {
-			p.add(key+".application."+f.field, "%q is not a Kubernetes name (lowercase letters, digits and dashes, at most 63)", f.v)
+// checkKnowledgeBase holds the knowledge base's rules that span its keys,
+// and the defaults that follow its model and the cluster.
+func checkKnowledgeBase(c Context, kb *KnowledgeBase, set Set, clusterAdmins []string, p *problems) {
+	const k = KeyBedrock + ".knowledgeBase"
+	if m, geo, ok := catalog.LookupBedrockModel(kb.EmbeddingModel); ok && geo == "" && len(m.EmbeddingDimensions) > 0 {
+		if !set[k+".dimensions"] {
+			kb.Dimensions = m.EmbeddingDimensions[0]
+		}
+		if !slices.Contains(m.EmbeddingDimensions, kb.Dimensions) {
+			p.add(k+".dimensions", "%d is not a vector size of %s; allowed: %s", kb.Dimensions, kb.EmbeddingModel, intList(m.EmbeddingDimensions))
 		}
 	}
-
-	if kb := in.KnowledgeBase; kb != nil && (kb.Enabled == nil || *kb.Enabled) {
-		k := key + ".knowledgeBase"
-		out := &KnowledgeBase{EmbeddingModel: "amazon.titan-embed-text-v2:0", Prefix: "knowledge-base/", Chunking: "FIXED_SIZE",
-			MaxTokens: 300, OverlapPercent: 20, IndexName: "bedrock-knowledge-base-index", StandbyReplicas: env.ProdLike()}
-		set(&out.EmbeddingModel, kb.EmbeddingModel)
-		set(&out.Prefix, kb.Prefix)
-		set(&out.Chunking, kb.Chunking)
-		set(&out.IndexName, kb.IndexName)
-		set(&out.MaxTokens, kb.MaxTokens)
-		set(&out.OverlapPercent, kb.OverlapPercent)
-		set(&out.IndexCreated, kb.IndexCreated)
-		if kb.StandbyReplicas != nil {
-			out.StandbyReplicas = *kb.StandbyReplicas
-			if env.ProdLike() && !out.StandbyReplicas {
-				p.add(k+".standbyReplicas", "false is weaker than %s allows (one AZ's outage takes the collection down)", env)
-			}
-		}
-		embeddings := catalog.BedrockInvocableIDs(region, catalog.BedrockEmbedding)
-		m, geo, ok := catalog.LookupBedrockModel(out.EmbeddingModel)
-		switch {
-		case !ok || geo != "" || !slices.Contains(embeddings, out.EmbeddingModel):
-			p.add(k+".embeddingModel", "%q is not an embedding model the catalog has in %s; allowed: %s", out.EmbeddingModel, region, strings.Join(embeddings, ", "))
-		default:
-			out.Dimensions = m.EmbeddingDimensions[0]
-			set(&out.Dimensions, kb.Dimensions)
-			if !slices.Contains(m.EmbeddingDimensions, out.Dimensions) {
-				p.add(k+".dimensions", "%d is not a vector size of %s; allowed: %s", out.Dimensions, out.EmbeddingModel, intList(m.EmbeddingDimensions))
-			}
-		}
-		if out.Prefix == "" || !strings.HasSuffix(out.Prefix, "/") || strings.HasPrefix(out.Prefix, "/") {
-			p.add(k+".prefix", "%q must be a key prefix ending in /, such as knowledge-base/", out.Prefix)
-		}
-		if !slices.Contains(chunkingStrategies, out.Chunking) {
-			p.add(k+".chunking", "%q; allowed: %s", out.Chunking, quoteAll(chunkingStrategies))
-		}
-		switch {
-		case out.Chunking == "NONE" && kb.MaxTokens != nil:
-			p.add(k+".maxTokens", "does not apply without chunking")
-		case out.Chunking != "NONE" && (out.MaxTokens < 20 || out.MaxTokens > 8192):
-			p.add(k+".maxTokens", "%d is outside the allowed 20 to 8192", out.MaxTokens)
-		case out.Chunking == "HIERARCHICAL" && out.MaxTokens > catalog.KnowledgeBaseParentChunkTokens:
-			p.add(k+".maxTokens", "%d: child chunks must be smaller than their %d-token parents", out.MaxTokens, catalog.KnowledgeBaseParentChunkTokens)
-		}
-		switch {
-		case out.Chunking != "FIXED_SIZE" && kb.OverlapPercent != nil:
-			p.add(k+".overlapPercent", "applies to FIXED_SIZE chunking only")
-		case out.Chunking == "FIXED_SIZE" && (out.OverlapPercent < 1 || out.OverlapPercent > 99):
-			p.add(k+".overlapPercent", "%d is outside the allowed 1 to 99", out.OverlapPercent)
-		}
-		out.IndexAdminRoleARNs = slices.Clone(clusterAdmins)
-		if kb.IndexAdminRoleARNs != nil {
-			out.IndexAdminRoleARNs = slices.Clone(kb.IndexAdminRoleARNs)
-		}
-		for i, arn := range out.IndexAdminRoleARNs {
-			if !roleARNPattern.MatchString(arn) {
-				p.add(fmt.Sprintf("%s.indexAdminRoleArns[%d]", k, i), "%q is not an IAM role ARN; allowed: arn:<partition>:iam::<account>:role/<name>", arn)
-			}
-		}
-		if len(out.IndexAdminRoleARNs) == 0 {
-			p.add(k+".indexAdminRoleArns", "required (or ml-platform:cluster.adminRoleArns): the roles that create the vector index, "+
-				"which no AWS resource creates")
-		}
-		if name := KnowledgeBaseName(project, stack); !collectionNamePattern.MatchString(name) {
-			p.add(k, "the collection would be named %q: 3 to 28 lowercase letters, digits and dashes; shorten the project or stack name", name)
-		}
-		if !vectorIndexName.MatchString(out.IndexName) {
-			p.add(k+".indexName", "%q is not an OpenSearch index name (lowercase letters, digits, - and _, not starting with - or _)", out.IndexName)
-		}
-		b.KnowledgeBase = out
+	switch {
+	case kb.Chunking == "NONE" && set[k+".maxTokens"]:
+		p.add(k+".maxTokens", "does not apply without chunking")
+	case kb.Chunking != "NONE" && (kb.MaxTokens < 20 || kb.MaxTokens > 8192):
+		p.add(k+".maxTokens", "%d is outside the allowed 20 to 8192", kb.MaxTokens)
+	case kb.Chunking == "HIERARCHICAL" && kb.MaxTokens > catalog.KnowledgeBaseParentChunkTokens:
+		p.add(k+".maxTokens", "%d: child chunks must be smaller than their %d-token parents", kb.MaxTokens, catalog.KnowledgeBaseParentChunkTokens)
 	}
-
-	for i, pt := range in.ProvisionedThroughput {
-		k := fmt.Sprintf("%s.provisionedThroughput[%d]", key, i)
-		if !sageMakerNamePattern.MatchString(pt.Name) {
-			p.add(k+".name", "%q is not a name (letters, digits and single dashes)", pt.Name)
-		}
-		if m, geo, ok := catalog.LookupBedrockModel(pt.Model); !ok || geo != "" {
-			p.add(k+".model", "%q is not a base model ID in the catalog; allowed: %s", pt.Model, strings.Join(catalog.BedrockModelIDs(), ", "))
-		} else if !slices.Contains(m.OnDemandRegions, region) {
-			p.add(k+".model", "%q is not offered in %s (provisioned throughput is bought in-Region)", pt.Model, region)
-		}
-		if pt.Units < 1 {
-			p.add(k+".units", "%d; allowed: 1 or more model units", pt.Units)
-		}
-		if pt.Commitment != "" && !slices.Contains(ptCommitments, pt.Commitment) {
-			p.add(k+".commitment", "%q; allowed: \"\" (none), %s", pt.Commitment, quoteAll(ptCommitments))
-		}
-		b.ProvisionedThroughput = append(b.ProvisionedThroughput, ProvisionedThroughput{Name: pt.Name, Model: pt.Model, Units: pt.Units, Commitment: pt.Commitment})
+	switch {
+	case kb.Chunking != "FIXED_SIZE" && set[k+".overlapPercent"]:
+		p.add(k+".overlapPercent", "applies to FIXED_SIZE chunking only")
+	case kb.Chunking == "FIXED_SIZE" && (kb.OverlapPercent < 1 || kb.OverlapPercent > 99):
+		p.add(k+".overlapPercent", "%d is outside the allowed 1 to 99", kb.OverlapPercent)
 	}
-	return b
+	if !set[k+".indexAdminRoleArns"] {
+		kb.IndexAdminRoleARNs = slices.Clone(clusterAdmins)
+	}
+	if len(kb.IndexAdminRoleARNs) == 0 {
+		p.add(k+".indexAdminRoleArns", "required (or ml-platform:cluster.adminRoleArns): the roles that create the vector index, "+
+			"which no AWS resource creates")
+	}
+	if name := KnowledgeBaseName(c.Project, c.Stack); !collectionNamePattern.MatchString(name) {
+		p.add(k, "the collection would be named %q: 3 to 28 lowercase letters, digits and dashes; shorten the project or stack name", name)
+	}
 }
 
 // KnowledgeBaseName names the knowledge base, its collection and policies.
@@ -419,159 +495,6 @@ var (
 	dnsLabel              = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	vectorIndexName       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,254}$`)
 )
-
-// parseGuardrail validates the guardrail against the API's enums (the
-// aws-sdk-go-v2 Bedrock types) and limits.
-func parseGuardrail(env conventions.Environment, in bedrockInput, p *problems) Guardrail {
-	const key = KeyBedrock + ".guardrail"
-	g := Guardrail{
-		ContentFilters: slices.Clone(defaultContentFilters), DeniedTopics: slices.Clone(defaultDeniedTopics),
-		ManagedWordLists: []string{"PROFANITY"}, PII: slices.Clone(defaultPII), Regexes: slices.Clone(defaultRegexes),
-		GroundingThreshold: 0.75, RelevanceThreshold: 0.75,
-		BlockedInputMessage:  "Sorry, this request is outside what this assistant may handle.",
-		BlockedOutputMessage: "Sorry, the answer was withheld by the content policy.",
-	}
-	gi := in.Guardrail
-	if gi == nil {
-		return g
-	}
-	types := enumValues(bedrocktypes.GuardrailContentFilterType("").Values())
-	strengths := enumValues(bedrocktypes.GuardrailFilterStrength("").Values())
-	for _, t := range slices.Sorted(maps.Keys(gi.ContentFilters)) {
-		f := gi.ContentFilters[t]
-		k := key + ".contentFilters." + t
-		i := slices.IndexFunc(g.ContentFilters, func(c ContentFilter) bool { return c.Type == t })
-		if i < 0 {
-			p.add(k, "unknown filter type; allowed: %s", strings.Join(types, ", "))
-			continue
-		}
-		for _, s := range []struct {
-			field string
-			v     *string
-		}{{"input", f.Input}, {"output", f.Output}} {
-			if s.v != nil && !slices.Contains(strengths, *s.v) {
-				p.add(k+"."+s.field, "%q; allowed: %s", *s.v, strings.Join(strengths, ", "))
-			}
-		}
-		set(&g.ContentFilters[i].Input, f.Input)
-		set(&g.ContentFilters[i].Output, f.Output)
-		if env.ProdLike() && g.ContentFilters[i].Input == "NONE" {
-			p.add(k+".input", "\"NONE\" is weaker than %s allows: users reach prod guardrails; allowed: LOW, MEDIUM, HIGH", env)
-		}
-		if t == "PROMPT_ATTACK" && g.ContentFilters[i].Output != "NONE" {
-			p.add(k+".output", "%q: prompt attacks are filtered on input only; allowed: \"NONE\"", g.ContentFilters[i].Output)
-		}
-	}
-
-	if gi.DeniedTopics != nil {
-		g.DeniedTopics = nil
-		if len(gi.DeniedTopics) > catalog.GuardrailMaxTopics {
-			p.add(key+".deniedTopics", "%d topics; allowed: at most %d", len(gi.DeniedTopics), catalog.GuardrailMaxTopics)
-		}
-		for i, t := range gi.DeniedTopics {
-			k := fmt.Sprintf("%s.deniedTopics[%d]", key, i)
-			if !topicNamePattern.MatchString(t.Name) {
-				p.add(k+".name", "%q is not a topic name (1 to 100 letters, digits, spaces and -_!?.)", t.Name)
-			}
-			if t.Definition == "" || len(t.Definition) > catalog.GuardrailTopicDefinitionMax {
-				p.add(k+".definition", "%d characters; allowed: 1 to %d", len(t.Definition), catalog.GuardrailTopicDefinitionMax)
-			}
-			if len(t.Examples) > catalog.GuardrailTopicExamplesMax {
-				p.add(k+".examples", "%d examples; allowed: at most %d", len(t.Examples), catalog.GuardrailTopicExamplesMax)
-			}
-			for j, e := range t.Examples {
-				if e == "" || len(e) > catalog.GuardrailTopicExampleMax {
-					p.add(fmt.Sprintf("%s.examples[%d]", k, j), "%d characters; allowed: 1 to %d", len(e), catalog.GuardrailTopicExampleMax)
-				}
-			}
-			g.DeniedTopics = append(g.DeniedTopics, DeniedTopic{Name: t.Name, Definition: t.Definition, Examples: slices.Clone(t.Examples)})
-		}
-	}
-
-	if len(gi.Words) > catalog.GuardrailMaxWords {
-		p.add(key+".words", "%d words; allowed: at most %d", len(gi.Words), catalog.GuardrailMaxWords)
-	}
-	for i, w := range gi.Words {
-		if strings.TrimSpace(w) == "" || len(w) > catalog.GuardrailWordMax {
-			p.add(fmt.Sprintf("%s.words[%d]", key, i), "%d characters; allowed: 1 to %d", len(w), catalog.GuardrailWordMax)
-		}
-	}
-	g.Words = slices.Clone(gi.Words)
-	if gi.ManagedWordLists != nil {
-		lists := enumValues(bedrocktypes.GuardrailManagedWordsType("").Values())
-		for i, l := range gi.ManagedWordLists {
-			if !slices.Contains(lists, l) {
-				p.add(fmt.Sprintf("%s.managedWordLists[%d]", key, i), "%q; allowed: %s", l, strings.Join(lists, ", "))
-			}
-		}
-		g.ManagedWordLists = slices.Clone(gi.ManagedWordLists)
-	}
-
-	if gi.PII != nil {
-		g.PII = nil
-		entities := enumValues(bedrocktypes.GuardrailPiiEntityType("").Values())
-		for _, t := range slices.Sorted(maps.Keys(gi.PII)) {
-			k := key + ".pii." + t
-			if !slices.Contains(entities, t) {
-				p.add(k, "unknown PII entity type; allowed: %s", strings.Join(entities, ", "))
-				continue
-			}
-			if a := gi.PII[t]; a != "BLOCK" && a != "ANONYMIZE" {
-				p.add(k, "%q; allowed: \"ANONYMIZE\", \"BLOCK\"", a)
-			}
-			g.PII = append(g.PII, PIIEntity{Type: t, Action: gi.PII[t]})
-		}
-	}
-
-	if gi.Regexes != nil {
-		g.Regexes = nil
-		if len(gi.Regexes) > catalog.GuardrailMaxRegexes {
-			p.add(key+".regexes", "%d patterns; allowed: at most %d", len(gi.Regexes), catalog.GuardrailMaxRegexes)
-		}
-		for i, r := range gi.Regexes {
-			k := fmt.Sprintf("%s.regexes[%d]", key, i)
-			if !regexNamePattern.MatchString(r.Name) {
-				p.add(k+".name", "%q; allowed: 1 to 100 characters", r.Name)
-			}
-			if _, err := regexp.Compile(r.Pattern); err != nil || r.Pattern == "" || len(r.Pattern) > catalog.GuardrailRegexPatternMax {
-				why := "empty or too long"
-				if err != nil {
-					why = err.Error()
-				}
-				p.add(k+".pattern", "%q is not a valid pattern (%s); allowed: an RE2 regular expression of 1 to %d characters", r.Pattern, why, catalog.GuardrailRegexPatternMax)
-			}
-			if r.Action != "BLOCK" && r.Action != "ANONYMIZE" {
-				p.add(k+".action", "%q; allowed: \"ANONYMIZE\", \"BLOCK\"", r.Action)
-			}
-			if len(r.Description) > catalog.GuardrailRegexDescriptionMax {
-				p.add(k+".description", "%d characters; allowed: at most %d", len(r.Description), catalog.GuardrailRegexDescriptionMax)
-			}
-			g.Regexes = append(g.Regexes, GuardrailRegex{Name: r.Name, Pattern: r.Pattern, Action: r.Action, Description: r.Description})
-		}
-	}
-
-	for _, t := range []struct {
-		field string
-		v     *float64
-	}{{"groundingThreshold", gi.GroundingThreshold}, {"relevanceThreshold", gi.RelevanceThreshold}} {
-		if t.v != nil && (*t.v < 0 || *t.v > catalog.GuardrailGroundingThresholdMax) {
-			p.add(key+"."+t.field, "%g is outside the allowed 0 (off) to %g", *t.v, catalog.GuardrailGroundingThresholdMax)
-		}
-	}
-	set(&g.GroundingThreshold, gi.GroundingThreshold)
-	set(&g.RelevanceThreshold, gi.RelevanceThreshold)
-	for _, m := range []struct {
-		field string
-		v     *string
-	}{{"blockedInputMessage", gi.BlockedInputMessage}, {"blockedOutputMessage", gi.BlockedOutputMessage}} {
-		if m.v != nil && (*m.v == "" || len(*m.v) > catalog.GuardrailMessageMax) {
-			p.add(key+"."+m.field, "%d characters; allowed: 1 to %d", len(*m.v), catalog.GuardrailMessageMax)
-		}
-	}
-	set(&g.BlockedInputMessage, gi.BlockedInputMessage)
-	set(&g.BlockedOutputMessage, gi.BlockedOutputMessage)
-	return g
-}
 
 func enumValues[T ~string](values []T) []string {
 	out := make([]string, len(values))

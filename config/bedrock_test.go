@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 func parseBR(t *testing.T, stack string, br map[string]any) (*Stack, error) {
@@ -32,12 +34,12 @@ func TestBedrockDefaults(t *testing.T) {
 	require.NoError(t, err)
 	b := s.Bedrock
 	require.True(t, b.Enabled)
-	require.Equal(t, []ContentFilter{{"HATE", "HIGH", "HIGH"}, {"INSULTS", "MEDIUM", "MEDIUM"}, {"MISCONDUCT", "HIGH", "HIGH"},
-		{"PROMPT_ATTACK", "HIGH", "NONE"}, {"SEXUAL", "HIGH", "HIGH"}, {"VIOLENCE", "HIGH", "HIGH"}}, b.Guardrail.ContentFilters, "the seed's strengths")
+	require.Equal(t, []spec.ContentFilter{{Type: "HATE", Input: "HIGH", Output: "HIGH"}, {Type: "INSULTS", Input: "MEDIUM", Output: "MEDIUM"}, {Type: "MISCONDUCT", Input: "HIGH", Output: "HIGH"},
+		{Type: "PROMPT_ATTACK", Input: "HIGH", Output: "NONE"}, {Type: "SEXUAL", Input: "HIGH", Output: "HIGH"}, {Type: "VIOLENCE", Input: "HIGH", Output: "HIGH"}}, b.Guardrail.ContentFilters, "the seed's strengths")
 	require.Len(t, b.Guardrail.DeniedTopics, 2)
 	require.Equal(t, []string{"PROFANITY"}, b.Guardrail.ManagedWordLists)
-	require.Contains(t, b.Guardrail.PII, PIIEntity{"US_SOCIAL_SECURITY_NUMBER", "BLOCK"})
-	require.Contains(t, b.Guardrail.PII, PIIEntity{"EMAIL", "ANONYMIZE"})
+	require.Contains(t, b.Guardrail.PII, spec.PII{Type: "US_SOCIAL_SECURITY_NUMBER", Action: "BLOCK"})
+	require.Contains(t, b.Guardrail.PII, spec.PII{Type: "EMAIL", Action: "ANONYMIZE"})
 	require.Equal(t, "api-key", b.Guardrail.Regexes[0].Name)
 	require.Equal(t, 0.75, b.Guardrail.GroundingThreshold)
 	require.Nil(t, b.InvocationLogging, "the account's one logging configuration belongs to prod")
@@ -75,9 +77,9 @@ func TestBedrockOverrides(t *testing.T) {
 	require.NoError(t, err)
 	b := s.Bedrock
 	require.Equal(t, []string{"amazon.nova-lite-v1:0", "us.anthropic.claude-sonnet-4-20250514-v1:0"}, b.Models, "sorted")
-	require.Contains(t, b.Guardrail.ContentFilters, ContentFilter{"INSULTS", "HIGH", "LOW"})
-	require.Equal(t, []DeniedTopic{{Name: "legal-advice", Definition: "Advice on a person's legal situation.", Examples: []string{"Can I sue my landlord?"}}}, b.Guardrail.DeniedTopics, "replaces the defaults")
-	require.Equal(t, []PIIEntity{{"NAME", "ANONYMIZE"}}, b.Guardrail.PII)
+	require.Contains(t, b.Guardrail.ContentFilters, spec.ContentFilter{Type: "INSULTS", Input: "HIGH", Output: "LOW"})
+	require.Equal(t, []spec.DeniedTopic{{Name: "legal-advice", Definition: "Advice on a person's legal situation.", Examples: []string{"Can I sue my landlord?"}}}, b.Guardrail.DeniedTopics, "replaces the defaults")
+	require.Equal(t, []spec.PII{{Type: "NAME", Action: "ANONYMIZE"}}, b.Guardrail.PII)
 	require.Zero(t, b.Guardrail.RelevanceThreshold, "0 turns the check off")
 	require.Equal(t, &InvocationLogging{Text: true, Embedding: true, RetentionDays: 90}, b.InvocationLogging)
 	require.Equal(t, &KnowledgeBase{EmbeddingModel: "amazon.titan-embed-text-v2:0", Dimensions: 512, Prefix: "knowledge-base/",

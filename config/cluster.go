@@ -146,7 +146,7 @@ var ClusterKeys = []Key{
 			}
 			return ""
 		}), Doc: "the Kubernetes version"},
-	{Name: "endpointPublicAccess", Check: Check{Allowed: "true, false; prod-like stacks false"},
+	{Name: "endpointPublicAccess", Derived: "true outside prod with publicAccessCidrs, else false", Check: Check{Allowed: "true, false; prod-like stacks false"},
 		Doc: "open the API endpoint to publicAccessCidrs (true by default outside prod when they are listed)"},
 	{Name: "publicAccessCidrs", Field: "PublicAccessCIDRs", Check: Check{Allowed: "IPv4 blocks, not 0.0.0.0/0"},
 		Doc: "the ranges that may reach the public API endpoint"},
@@ -204,10 +204,10 @@ var NodeGroupKeys = []Key{
 	}), Doc: "the group's name"},
 	{Name: "role", Check: OneOf("a role", conventions.NodeRoles...), Doc: "what the group runs"},
 	{Name: "instanceTypes", Check: Check{Allowed: "x86_64 EC2 types, one accelerator kind"}, Doc: "the group's instance types (at least one)"},
-	{Name: "minSize", Check: Check{Allowed: "0 to maxSize; 2 or more for system and prod inference"}, Doc: "the fewest nodes (2 for system and prod inference groups, else 0)"},
-	{Name: "maxSize", Check: Check{Allowed: "1 or more"}, Doc: "the most nodes (2, or minSize when larger)"},
-	{Name: "desiredSize", Check: Check{Allowed: "minSize to maxSize"}, Doc: "the nodes to start with (minSize)"},
-	{Name: "capacityType", Check: Check{Allowed: quoteAll(conventions.CapacityTypes) + "; prod inference ON_DEMAND"},
+	{Name: "minSize", Derived: "2 for system and prod inference, else 0", Check: Check{Allowed: "0 to maxSize; 2 or more for system and prod inference"}, Doc: "the fewest nodes (2 for system and prod inference groups, else 0)"},
+	{Name: "maxSize", Derived: "2, or minSize when larger", Check: Check{Allowed: "1 or more"}, Doc: "the most nodes (2, or minSize when larger)"},
+	{Name: "desiredSize", Derived: "minSize", Check: Check{Allowed: "minSize to maxSize"}, Doc: "the nodes to start with (minSize)"},
+	{Name: "capacityType", Derived: "SPOT for training and non-prod inference, else ON_DEMAND", Check: Check{Allowed: quoteAll(conventions.CapacityTypes) + "; prod inference ON_DEMAND"},
 		Doc: "SPOT for training (and inference outside prod), else ON_DEMAND; ON_DEMAND with a reservation"},
 	{Name: "efa", Field: "EFA", Doc: "EFA interfaces, a cluster placement group and the security rules (EFA types only)"},
 	{Name: "availabilityZone", Check: Rule("a zone of the stack's region", func(c Context, az string) string {
@@ -217,7 +217,7 @@ var NodeGroupKeys = []Key{
 		return ""
 	}), Doc: "pin the group to one zone (EFA groups: the stack's first zone by default)"},
 	{Name: "amiType", Field: "AMIType", Check: Check{Allowed: "the type the instances need"}, Doc: "override the EKS AMI type the catalog derives"},
-	{Name: "rootVolumeGiB", Check: Check{Allowed: fmt.Sprintf("%d to %d", catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)},
+	{Name: "rootVolumeGiB", Derived: "100, 500 for accelerated types", Check: Check{Allowed: fmt.Sprintf("%d to %d", catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB)},
 		Doc: "the encrypted gp3 root volume (100 GiB, 500 for accelerated types)"},
 	{Name: "allowPodIMDS", Field: "AllowPodIMDS", Doc: "let pods reach the node's instance metadata (hop limit 2; flagged by imds-hop-limit)"},
 	{Name: "modelSizeGb", Field: "ModelSizeGB", Check: Check{Allowed: "GB of 16-bit weights"}, Doc: "the model the group's workload holds: too large for its nodes is an advisory"},
@@ -241,8 +241,8 @@ var NodeGroupKeys = []Key{
 			return ""
 		}), Doc: "the reservation's zone, which the group uses"},
 		{Name: "capacityBlock", Doc: "the id is a Capacity Block for ML"},
-		{Name: "instances", Check: Check{Allowed: "1 or more"}, Doc: "the instances the reservation holds, priced running or not (maxSize by default)"},
-		{Name: "usdPerHour", Field: "USDPerHour", Check: Check{Allowed: "a positive price, Capacity Blocks only"},
+		{Name: "instances", Derived: "the group's maxSize", Check: Check{Allowed: "1 or more"}, Doc: "the instances the reservation holds, priced running or not (maxSize by default)"},
+		{Name: "usdPerHour", Field: "USDPerHour", Derived: "the catalog's On-Demand price", Check: Check{Allowed: "a positive price, Capacity Blocks only"},
 			Doc: "a Capacity Block's price per instance-hour (the catalog's On-Demand price by default)"},
 	}},
 }

@@ -303,9 +303,12 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.SageMaker.requiredEndpoints()...)
 	}
 
-	var bedrockIn bedrockInput
-	if _, present := values[KeyBedrock]; present && decoded(KeyBedrock, values, &bedrockIn, &p) && envAndRegionOK {
-		s.Bedrock = parseBedrock(project, stack, s.Environment, s.Region, s.Cluster.AdminRoleARNs, bedrockIn, &p)
+	if _, present := values[KeyBedrock]; present {
+		if set, ok := declared(KeyBedrock, values, BedrockKeys, c, &s.Bedrock, envAndRegionOK, &p); ok {
+			checkBedrock(c, &s.Bedrock, set, s.Cluster.AdminRoleARNs, &p)
+		} else {
+			s.Bedrock = Bedrock{}
+		}
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, s.Bedrock.requiredEndpoints()...)
 	}
 
@@ -364,17 +367,6 @@ func declared(area string, values Values, keys []Key, c Context, out any, ok boo
 		}
 	}
 	return nil, false
-}
-
-// decoded reads an optional object key into out and reports whether out is
-// usable (absent, or decoded with at most unknown keys).
-func decoded(key string, values Values, out any, p *problems) bool {
-	raw, ok := values[key]
-	if !ok {
-		return true
-	}
-	err := decodeObject(key, raw, out, p)
-	return err == nil || errors.Is(err, errUnknownKeys)
 }
 
 func requiredTagSource(k string) string {

@@ -142,7 +142,7 @@ var CostKeys = []Key{
 			Doc: "the account's monitor to subscribe to"},
 		{Name: "thresholdUsd", Field: "ThresholdUSD", Default: Always(100.0), Check: Check{Allowed: "a positive amount in USD", Fn: positiveUSD("a threshold")},
 			Doc: "the total impact an anomaly must reach to alert"},
-		{Name: "frequency", Default: Always(catalog.AnomalyFrequencyDaily), Check: Rule(quoteAll(catalog.AnomalyFrequencies), func(_ Context, f string) string {
+		{Name: "frequency", Derived: "DAILY, IMMEDIATE without alertEmails", Default: Always(catalog.AnomalyFrequencyDaily), Check: Rule(quoteAll(catalog.AnomalyFrequencies), func(_ Context, f string) string {
 			if !slices.Contains(catalog.AnomalyFrequencies, f) {
 				return fmt.Sprintf("%q is not a frequency; allowed: %s (DAILY and WEEKLY email alertEmails, "+
 					"IMMEDIATE publishes to the stack's alert topic)", f, quoteAll(catalog.AnomalyFrequencies))

@@ -44,6 +44,8 @@ type Area struct {
 var Areas = []Area{
 	{Key: KeyNetwork, Doc: "The VPC: its blocks, zones, NAT gateways, interface endpoints, flow logs and hybrid link (docs/configuration.md#network-keys).",
 		Keys: NetworkKeys, Struct: Network{}},
+	{Key: KeyBedrock, Doc: "Guardrail, models, invocation logging, application access, knowledge base and provisioned throughput; setting it turns Bedrock on (docs/configuration.md#bedrock-keys).",
+		Keys: BedrockKeys, Struct: Bedrock{}, Switch: true},
 	{Key: KeyCluster, Doc: "EKS: version, API access, node groups, add-ons, access entries, Karpenter and logs (docs/configuration.md#cluster-keys).",
 		Keys: ClusterKeys, Struct: Cluster{}},
 	{Key: KeyCost, Doc: "Budgets, their alerts and action, Cost Anomaly Detection and the usage the estimate prices (docs/configuration.md#cost-keys).",
@@ -80,6 +82,16 @@ type Key struct {
 	// Group: the object's keys fill the enclosing struct (the stack file
 	// nests them, the struct does not).
 	Group bool
+	// ByName: the stack file writes a list of structs as a map keyed by
+	// this field of theirs (in name order). Value, when set, is the field
+	// a map of plain values fills; otherwise each value is an object of
+	// Keys. Merge: entries change the default list's entry of the same
+	// name, key by key, instead of replacing the list.
+	ByName, Value string
+	Merge         bool
+	// Derived describes a default a rule beside the declarations decides
+	// from other keys, for the reference.
+	Derived string
 	// Required: the key has no default; a rule beside the declarations
 	// refuses a stack file that leaves it out (the reference says so).
 	Required bool
@@ -194,6 +206,9 @@ type decoder struct {
 	env Context
 	p   *problems
 	set Set
+	// keep leaves the keys a stack file leaves out as they are (merging
+	// into a default entry) instead of setting their defaults.
+	keep bool
 }
 
 func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.Value, also ...string) {
@@ -231,12 +246,15 @@ func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.
 		if !f.IsValid() {
 			panic(fmt.Sprintf("config: %s declares field %s, which %s lacks", key, k.field(), out.Type()))
 		}
-		if k.Keys != nil {
+		if k.Keys != nil || k.ByName != "" {
 			d.object(key, raw, set, k, f)
 			continue
 		}
 		v := reflect.Zero(f.Type())
-		if k.Default != nil {
+		if d.keep {
+			v = f
+		}
+		if k.Default != nil && !d.keep {
 			v = reflect.ValueOf(k.Default(d.env)).Convert(f.Type())
 		}
 		if set {
@@ -274,6 +292,10 @@ func (d *decoder) object(key string, raw any, set bool, k Key, f reflect.Value) 
 			if k.Default != nil {
 				f.Set(reflect.ValueOf(k.Default(d.env)))
 			}
+			return
+		}
+		if k.ByName != "" {
+			d.named(key, raw, k, f)
 			return
 		}
 		list, ok := raw.([]any)
@@ -333,6 +355,66 @@ func (d *decoder) object(key string, raw any, set bool, k Key, f reflect.Value) 
 			*d.p = append(*d.p, e)
 		}
 	}
+}
+
+// named decodes a list the stack file writes as a map keyed by name.
+func (d *decoder) named(key string, raw any, k Key, f reflect.Value) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		d.p.add(key, "expected an object, got %s", jsonKind(raw))
+		return
+	}
+	out := reflect.MakeSlice(f.Type(), 0, len(obj))
+	if k.Merge && k.Default != nil {
+		def := reflect.ValueOf(k.Default(d.env))
+		out = reflect.AppendSlice(out, def)
+	}
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		ek := key + "." + name
+		d.set[ek] = true
+		if k.Check.Name != nil {
+			if msg := k.Check.Name(name); msg != "" {
+				d.p.add(ek, "%s", msg)
+				continue
+			}
+		}
+		at := -1
+		if k.Merge {
+			for i := range out.Len() {
+				if out.Index(i).FieldByName(k.ByName).String() == name {
+					at = i
+				}
+			}
+		}
+		elem := reflect.New(f.Type().Elem()).Elem()
+		if at >= 0 {
+			elem.Set(out.Index(at))
+		}
+		elem.FieldByName(k.ByName).SetString(name)
+		if k.Value != "" {
+			v, ok := d.convert(ek, obj[name], elem.FieldByName(k.Value).Type(), k.Check)
+			if !ok {
+				continue
+			}
+			d.check(ek, v, k.Check)
+			elem.FieldByName(k.Value).Set(v)
+		} else {
+			m, ok := obj[name].(map[string]any)
+			if !ok {
+				d.p.add(ek, "expected an object, got %s", jsonKind(obj[name]))
+				continue
+			}
+			d.keep = at >= 0
+			d.keys(ek, m, k.Keys, elem)
+			d.keep = false
+		}
+		if at >= 0 {
+			out.Index(at).Set(elem)
+		} else {
+			out = reflect.Append(out, elem)
+		}
+	}
+	f.Set(out)
 }
 
 // convert reads a JSON value as a Go value of type t, reporting a wrong
@@ -490,10 +572,29 @@ func referenceRows(b *strings.Builder, path string, keys []Key, t reflect.Type) 
 			continue
 		}
 		f, _ := t.FieldByName(k.field())
+		if k.ByName != "" {
+			elem := f.Type.Elem()
+			def := "none"
+			if k.Default != nil {
+				def = fmt.Sprintf("%d entries", reflect.ValueOf(k.Default(Context{Env: conventions.Dev})).Len())
+			}
+			if k.Value != "" {
+				vf, _ := elem.FieldByName(k.Value)
+				fmt.Fprintf(b, "| `%s` | map of %ss | %s | %s | %s |\n", key, typeName(vf.Type), def, k.Check.Allowed, k.Doc)
+				continue
+			}
+			fmt.Fprintf(b, "| `%s` | map of objects | %s | %s | %s |\n", key, def, k.Check.Allowed, k.Doc)
+			referenceRows(b, key+".<"+strings.ToLower(k.ByName)+">", k.Keys, elem)
+			continue
+		}
 		if k.Keys != nil {
 			switch {
 			case f.Type.Kind() == reflect.Slice:
-				fmt.Fprintf(b, "| `%s` | list of objects | none | | %s |\n", key, k.Doc)
+				def := "none"
+				if k.Default != nil {
+					def = fmt.Sprintf("%d entries", reflect.ValueOf(k.Default(Context{Env: conventions.Dev})).Len())
+				}
+				fmt.Fprintf(b, "| `%s` | list of objects | %s | | %s |\n", key, def, k.Doc)
 				key += "[]"
 			case k.Enabled != "":
 				fmt.Fprintf(b, "| `%s.%s` | boolean | `%v` | true, false | %s |\n", key, k.Enabled, k.On, k.Doc)
@@ -510,6 +611,9 @@ func referenceRows(b *strings.Builder, path string, keys []Key, t reflect.Type) 
 		}
 		if k.Required {
 			def = "required"
+		}
+		if k.Derived != "" {
+			def = k.Derived
 		}
 		if k.Default != nil {
 			dev := k.Default(Context{Env: conventions.Dev, Project: "<project>"})

@@ -247,13 +247,6 @@ func validateEndpoints(env conventions.Environment, list []string, p *problems) 
 	return out
 }
 
-// checkRetention judges a log retention (retention).
-func checkRetention(env conventions.Environment, key string, days int, p *problems) {
-	if msg := retention(Context{Env: env}, days); msg != "" {
-		p.add(key, "%s", msg)
-	}
-}
-
 // retention judges a log retention: a value CloudWatch Logs accepts, and
 // in prod-like stacks at least a year.
 func retention(c Context, days int) string {

@@ -214,7 +214,7 @@ var SageMakerKeys = []Key{
 		{Name: "tuning", Doc: "a hyperparameter tuning step over learning_rate", Keys: []Key{
 			{Name: "maxJobs", Default: Always(10), Check: AtLeast(1, "jobs"), Doc: "training jobs in all"},
 			{Name: "maxParallelJobs", Default: Always(2), Check: Check{Allowed: "1 to maxJobs"}, Doc: "training jobs at once"},
-			{Name: "objective", Check: Check{Allowed: "a metric name"}, Doc: "the metric tuned (the pipeline's metricName by default)"},
+			{Name: "objective", Derived: "the pipeline's metricName", Check: Check{Allowed: "a metric name"}, Doc: "the metric tuned (the pipeline's metricName by default)"},
 			{Name: "direction", Default: Always("Maximize"), Check: OneOf("a direction", "Maximize", "Minimize"), Doc: "which way the objective goes"},
 			{Name: "learningRateMin", Default: Always(0.0001), Check: Check{Allowed: "above 0, below learningRateMax"}, Doc: "the lowest learning rate tried"},
 			{Name: "learningRateMax", Default: Always(0.1), Doc: "the highest learning rate tried"},
@@ -237,15 +237,15 @@ var SageMakerKeys = []Key{
 			Doc: "the model artifact in the stack's models bucket"},
 		{Name: "modelPackage", Check: Check{Allowed: "<group>/<version> of this stack's registry"}, Doc: "a model package version to serve instead"},
 		{Name: "promoteFrom", Check: Check{Allowed: "an endpoint name of the promotion source"}, Doc: "serve what the promotion source exports for this endpoint"},
-		{Name: "instanceType", Check: Check{Allowed: "a SageMaker hosting type"}, Doc: "ml.m5.xlarge by default (not serverless)"},
-		{Name: "minInstances", Check: Check{Allowed: "1 or more (async 0); prod-like stacks 2 or more"}, Doc: "1 (prod 2; async 0 outside prod)"},
-		{Name: "maxInstances", Check: Check{Allowed: "at least minInstances and 1"}, Doc: "2 (prod 4)"},
-		{Name: "targetInvocationsPerInstance", Check: Check{Allowed: "1 or more"}, Doc: "the target-tracking target (70)"},
+		{Name: "instanceType", Check: Check{Allowed: "a SageMaker hosting type"}, Derived: "ml.m5.xlarge", Doc: "ml.m5.xlarge by default (not serverless)"},
+		{Name: "minInstances", Derived: "1, prod 2, async 0 outside prod", Check: Check{Allowed: "1 or more (async 0); prod-like stacks 2 or more"}, Doc: "1 (prod 2; async 0 outside prod)"},
+		{Name: "maxInstances", Derived: "2, prod 4", Check: Check{Allowed: "at least minInstances and 1"}, Doc: "2 (prod 4)"},
+		{Name: "targetInvocationsPerInstance", Derived: "70", Check: Check{Allowed: "1 or more"}, Doc: "the target-tracking target (70)"},
 		{Name: "gpuUtilizationTarget", Field: "GPUUtilizationTarget", Check: Check{Allowed: "1 to 100, on a GPU type"}, Doc: "add a GPU utilization policy (percent)"},
-		{Name: "capturePercent", Check: Check{Allowed: "0 to 100, on the kinds that capture"}, Doc: "requests and responses sampled for monitoring (20 where supported)"},
-		{Name: "serverlessMemoryMB", Field: "ServerlessMemoryMB", Check: Check{Allowed: intList(catalog.ServerlessMemorySizesMB)}, Doc: "a serverless endpoint's memory (2048)"},
-		{Name: "serverlessMaxConcurrency", Check: Check{Allowed: fmt.Sprintf("1 to %d", catalog.ServerlessMaxConcurrencyMax)}, Doc: "a serverless endpoint's concurrency (5)"},
-		{Name: "asyncMaxConcurrentInvocations", Check: Check{Allowed: "1 to 1000"}, Doc: "per instance of an async endpoint (4)"},
+		{Name: "capturePercent", Derived: "20 on the kinds that capture", Check: Check{Allowed: "0 to 100, on the kinds that capture"}, Doc: "requests and responses sampled for monitoring (20 where supported)"},
+		{Name: "serverlessMemoryMB", Derived: "2048", Field: "ServerlessMemoryMB", Check: Check{Allowed: intList(catalog.ServerlessMemorySizesMB)}, Doc: "a serverless endpoint's memory (2048)"},
+		{Name: "serverlessMaxConcurrency", Derived: "5", Check: Check{Allowed: fmt.Sprintf("1 to %d", catalog.ServerlessMaxConcurrencyMax)}, Doc: "a serverless endpoint's concurrency (5)"},
+		{Name: "asyncMaxConcurrentInvocations", Derived: "4", Check: Check{Allowed: "1 to 1000"}, Doc: "per instance of an async endpoint (4)"},
 		{Name: "modelSizeGb", Field: "ModelSizeGB", Check: Check{Allowed: "GB of 16-bit weights"}, Doc: "the model served: too large for its instance is an advisory"},
 	}},
 	{Name: "featureGroups", Doc: "the Feature Store groups", Keys: []Key{
@@ -554,4 +554,3 @@ func withEndpoints(list []string, add ...string) []string {
 	slices.Sort(out)
 	return out
 }
-

@@ -214,7 +214,7 @@ var StorageKeys = []Key{
 			}), Doc: "provisioned metadata IOPS (PERSISTENT_2 only); 0 lets FSx scale them with storage"},
 		{Name: "efa", Field: "EFA", Doc: "an EFA-enabled file system (GPUDirect Storage; PERSISTENT_2 only)"},
 		{Name: "linkBuckets", Default: Always(true), Doc: "link /data to the training-data bucket and /checkpoints to the checkpoints bucket"},
-		{Name: "backupRetentionDays", Check: Between(0, catalog.LustreBackupRetentionMaxDays, "days"),
+		{Name: "backupRetentionDays", Derived: "7 in prod-like stacks when not linked to S3, else 0", Check: Between(0, catalog.LustreBackupRetentionMaxDays, "days"),
 			Doc: "daily backups kept (PERSISTENT_2 not linked to S3 only; 7 by default in prod-like stacks)"},
 		{Name: "availabilityZone", Check: Rule("a zone of the stack's region", func(c Context, az string) string {
 			if az != "" && (!azPattern.MatchString(az) || !strings.HasPrefix(az, c.Region)) {
@@ -355,11 +355,4 @@ func nvidiaEFATypes() []string {
 		}
 	}
 	return out
-}
-
-// set overwrites *dst with *v when the key was given (v not nil).
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }

@@ -67,24 +67,9 @@ func (p *Platform) buildBedrock(ctx *pulumi.Context, prefix string, withAWS pulu
 	br := &Bedrock{}
 	p.Bedrock = br
 	tagsOf := cfg.Tags()
-	g := b.Guardrail
-	spec := brc.GuardrailSpec{Words: g.Words, ManagedWordLists: g.ManagedWordLists, GroundingThreshold: g.GroundingThreshold,
-		RelevanceThreshold: g.RelevanceThreshold, BlockedInputMessage: g.BlockedInputMessage, BlockedOutputMessage: g.BlockedOutputMessage}
-	for _, f := range g.ContentFilters {
-		spec.ContentFilters = append(spec.ContentFilters, brc.ContentFilter{Type: f.Type, Input: f.Input, Output: f.Output})
-	}
-	for _, t := range g.DeniedTopics {
-		spec.DeniedTopics = append(spec.DeniedTopics, brc.DeniedTopic{Name: t.Name, Definition: t.Definition, Examples: t.Examples})
-	}
-	for _, e := range g.PII {
-		spec.PII = append(spec.PII, brc.PII{Type: e.Type, Action: e.Action})
-	}
-	for _, r := range g.Regexes {
-		spec.Regexes = append(spec.Regexes, brc.Regex{Name: r.Name, Pattern: r.Pattern, Action: r.Action, Description: r.Description})
-	}
 	var err error
 	br.Guardrail, err = brc.NewGuardrail(ctx, "bedrock-guardrail", &brc.GuardrailArgs{
-		Name: prefix, Spec: spec, KMSKeyARN: p.Keys.ARNs[KeyData], Tags: tagsOf,
+		Name: prefix, Spec: b.Guardrail, KMSKeyARN: p.Keys.ARNs[KeyData], Tags: tagsOf,
 	}, withAWS)
 	if err != nil {
 		return err

@@ -12,7 +12,8 @@ import (
 
 // layers says what each part of the module may import (non-test files):
 // internal/lib is the bottom (helpers with no knowledge of the platform),
-// then the catalog and conventions, config, components, platform and the
+// then the catalog and conventions, spec (the shapes config produces and
+// components take), config, components, platform and the
 // policies; internal/engine (the offline engine, its mock, the stand-in
 // plugins, the catalog CLI) is the top and may import anything.
 // internal/testkit serves the tests (golden files, the mock's helpers). A
@@ -21,11 +22,12 @@ var layers = []struct {
 	dir    string
 	forbid []string
 }{
-	{"internal/lib", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "access"}},
-	{"internal/testkit", []string{"components", "platform", "config", "policies", "internal/engine/offline"}},
-	{"catalog", []string{"components", "platform", "config", "policies", "workloads", "internal/engine"}},
-	{"conventions", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "catalog"}},
-	{"access", []string{"components", "platform", "config", "policies", "workloads", "internal/engine"}},
+	{"internal/lib", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "access", "spec"}},
+	{"internal/testkit", []string{"components", "platform", "config", "policies", "internal/engine/offline", "spec"}},
+	{"catalog", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "spec"}},
+	{"conventions", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "catalog", "spec"}},
+	{"access", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "spec"}},
+	{"spec", []string{"components", "platform", "config", "policies", "workloads", "internal/engine", "access"}},
 	{"config", []string{"components", "platform", "policies", "workloads", "internal/engine"}},
 	{"components", []string{"platform", "config", "policies", "internal/engine"}},
 	{"workloads", []string{"platform", "config", "policies", "internal/engine"}},

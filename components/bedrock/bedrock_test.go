@@ -37,11 +37,11 @@ func objects(m resource.PropertyMap, path ...string) []resource.PropertyMap {
 
 func spec() bedrock.GuardrailSpec {
 	return bedrock.GuardrailSpec{
-		ContentFilters: []bedrock.ContentFilter{{"HATE", "HIGH", "HIGH"}, {"INSULTS", "MEDIUM", "MEDIUM"}, {"PROMPT_ATTACK", "HIGH", "NONE"}},
+		ContentFilters: []bedrock.ContentFilter{{Type: "HATE", Input: "HIGH", Output: "HIGH"}, {Type: "INSULTS", Input: "MEDIUM", Output: "MEDIUM"}, {Type: "PROMPT_ATTACK", Input: "HIGH", Output: "NONE"}},
 		DeniedTopics: []bedrock.DeniedTopic{{Name: "financial-advice", Definition: "Investment recommendations.",
 			Examples: []string{"Which stocks should I buy?"}}},
 		Words: []string{"project-x"}, ManagedWordLists: []string{"PROFANITY"},
-		PII:                []bedrock.PII{{"EMAIL", "ANONYMIZE"}, {"US_SOCIAL_SECURITY_NUMBER", "BLOCK"}},
+		PII:                []bedrock.PII{{Type: "EMAIL", Action: "ANONYMIZE"}, {Type: "US_SOCIAL_SECURITY_NUMBER", Action: "BLOCK"}},
 		Regexes:            []bedrock.Regex{{Name: "api-key", Pattern: `key=[A-Za-z0-9]{16,}`, Action: "BLOCK", Description: "keys"}},
 		GroundingThreshold: 0.75, BlockedInputMessage: "No.", BlockedOutputMessage: "Withheld.",
 	}

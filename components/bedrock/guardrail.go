@@ -1,64 +1,26 @@
 package bedrock
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
-// GuardrailSpec is a guardrail's definition, validated by the caller.
-type GuardrailSpec struct {
-	ContentFilters []ContentFilter `json:"contentFilters"`
-	DeniedTopics   []DeniedTopic   `json:"deniedTopics"`
-	Words          []string        `json:"words"`
-	// ManagedWordLists are AWS's lists, "PROFANITY".
-	ManagedWordLists []string `json:"managedWordLists"`
-	PII              []PII    `json:"pii"`
-	Regexes          []Regex  `json:"regexes"`
-	// GroundingThreshold and RelevanceThreshold are the contextual
-	// grounding thresholds; 0 leaves a check out.
-	GroundingThreshold   float64 `json:"groundingThreshold"`
-	RelevanceThreshold   float64 `json:"relevanceThreshold"`
-	BlockedInputMessage  string  `json:"blockedInputMessage"`
-	BlockedOutputMessage string  `json:"blockedOutputMessage"`
-}
+// GuardrailSpec is a guardrail's definition, validated by the caller
+// (spec.Guardrail: configuration produces it).
+type GuardrailSpec = spec.Guardrail
 
-// ContentFilter is one content filter's input and output strengths.
-type ContentFilter struct {
-	Type, Input, Output string
-}
-
-// DeniedTopic is a topic the guardrail refuses.
-type DeniedTopic struct {
-	Name, Definition string
-	Examples         []string
-}
-
-// PII is the action on one personal-data entity type.
-type PII struct {
-	Type, Action string
-}
-
-// Regex is a custom sensitive-information pattern.
-type Regex struct {
-	Name, Pattern, Action, Description string
-}
-
-// Digest identifies the definition: the published version's description
-// carries it, so a changed definition publishes a new version.
-func (s GuardrailSpec) Digest() string {
-	out, err := json.Marshal(s)
-	if err != nil {
-		panic(fmt.Sprintf("bedrock: %v", err))
-	}
-	return fmt.Sprintf("%x", sha256.Sum256(out))[:16]
-}
+// ContentFilter, DeniedTopic, PII and Regex are its parts.
+type (
+	ContentFilter = spec.ContentFilter
+	DeniedTopic   = spec.DeniedTopic
+	PII           = spec.PII
+	Regex         = spec.Regex
+)
 
 // GuardrailArgs configures the guardrail.
 type GuardrailArgs struct {
