@@ -422,42 +422,59 @@ func TestRealEngine(t *testing.T) {
 		}
 	})
 
-	// Pulumi.yaml declares costCenter without a default: the CLI refuses
-	// a stack without it, and cmd/offline says the same words.
-	t.Run("a missing costCenter is refused in the CLI's words", func(t *testing.T) {
-		data, err := os.ReadFile(filepath.Join(e.project, "Pulumi.dev.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var kept []string
-		for _, line := range strings.Split(string(data), "\n") {
-			if !strings.HasPrefix(line, "  ml-platform:costCenter:") {
-				kept = append(kept, line)
+	// Pulumi.yaml (generated from the declarations) declares costCenter
+	// without a default and every key's type: the CLI refuses a stack
+	// without it, or with a value of another type, and cmd/offline says
+	// the same words.
+	for _, c := range []struct {
+		name, stack string
+		edit        func(lines []string) []string
+	}{
+		{"a missing costCenter is refused in the CLI's words", "costless", func(lines []string) []string {
+			var kept []string
+			for _, line := range lines {
+				if !strings.HasPrefix(line, "  ml-platform:costCenter:") {
+					kept = append(kept, line)
+				}
 			}
-		}
-		body := strings.Join(kept, "\n")
-		s := e.stackFile(t, "costless", body, program(nil))
-		_, cliErr := e.preview(t, s)
-		if cliErr == nil {
-			t.Fatal("the CLI previewed a stack without costCenter")
-		}
-		path := filepath.Join(e.scratch, "Pulumi.costless.yaml")
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		project, err := offline.LoadProject(e.project)
-		if err != nil {
-			t.Fatal(err)
-		}
-		values, err := offline.LoadStackConfig(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, offErr := offline.Preview(offline.Options{Project: project, Stack: "costless", Values: values, Dir: e.project})
-		if offErr == nil || !strings.Contains(cliErr.Error(), offErr.Error()) {
-			t.Fatalf("cmd/offline says %v; the CLI says:\n%v", offErr, cliErr)
-		}
-	})
+			return kept
+		}},
+		{"an area that is not an object is refused in the CLI's words", "typeless", func(lines []string) []string {
+			return append(lines, "  ml-platform:observability: high")
+		}},
+		{"a string key given an object is refused in the CLI's words", "objectful", func(lines []string) []string {
+			return append(lines, "  ml-platform:compliance:", "    profile: hipaa")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(e.project, "Pulumi.dev.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := strings.Join(c.edit(strings.Split(strings.TrimRight(string(data), "\n"), "\n")), "\n") + "\n"
+			s := e.stackFile(t, c.stack, body, program(nil))
+			_, cliErr := e.preview(t, s)
+			if cliErr == nil {
+				t.Fatalf("the CLI previewed the stack (%s)", c.name)
+			}
+			path := filepath.Join(e.scratch, "Pulumi."+c.stack+".yaml")
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			project, err := offline.LoadProject(e.project)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values, err := offline.LoadStackConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, offErr := offline.Preview(offline.Options{Project: project, Stack: c.stack, Values: values, Dir: e.project})
+			if offErr == nil || !strings.Contains(cliErr.Error(), offErr.Error()) {
+				t.Fatalf("cmd/offline says %v; the CLI says:\n%v", offErr, cliErr)
+			}
+		})
+	}
 
 	t.Run("up refuses the shipped placeholder", func(t *testing.T) {
 		_, err := dev.Up(context.Background())

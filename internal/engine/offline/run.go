@@ -131,6 +131,9 @@ func Preview(opts Options) (*Result, error) {
 	if err := opts.Project.MissingRequired(opts.Stack, values); err != nil {
 		return nil, &ConfigError{err}
 	}
+	if err := opts.Project.WrongTypes(opts.Stack, values); err != nil {
+		return nil, &ConfigError{err}
+	}
 	cfg, err := config.Parse(opts.Project.Name, opts.Stack, values)
 	if err != nil {
 		if len(opts.SecretKeys) > 0 {

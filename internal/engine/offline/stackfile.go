@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -22,7 +23,13 @@ type Project struct {
 	// full key, each with the name Pulumi.yaml declares it by: the Pulumi
 	// CLI refuses to run a stack that does not set them.
 	Required map[string]string
+	// Types are the types Pulumi.yaml declares, by full key, each with
+	// the name it declares it by: the CLI refuses a stack value of
+	// another type.
+	Types map[string]typed
 }
+
+type typed struct{ name, typ string }
 
 // LoadProject reads Pulumi.yaml in dir: the project name and the defaults of
 // its typed config (keys without a namespace belong to the project).
@@ -43,7 +50,7 @@ func LoadProject(dir string) (*Project, error) {
 	if doc.Name == "" {
 		return nil, fmt.Errorf("%s: name is required", path)
 	}
-	p := &Project{Name: doc.Name, Defaults: config.Values{}, Required: map[string]string{}}
+	p := &Project{Name: doc.Name, Defaults: config.Values{}, Required: map[string]string{}, Types: map[string]typed{}}
 	for key, node := range doc.Config {
 		full := key
 		if !strings.Contains(key, ":") {
@@ -54,6 +61,9 @@ func LoadProject(dir string) (*Project, error) {
 			var spec map[string]any
 			if err := node.Decode(&spec); err != nil {
 				return nil, fmt.Errorf("%s: config.%s: %w", path, key, err)
+			}
+			if t, ok := spec["type"].(string); ok && strings.HasPrefix(full, doc.Name+":") {
+				p.Types[full] = typed{name: key, typ: t}
 			}
 			if d, ok := spec["default"]; ok {
 				value = d
@@ -110,6 +120,48 @@ func (p *Project) MissingRequired(stack string, values config.Values) error {
 		list = b.String()
 	}
 	return fmt.Errorf("Stack '%s' is missing configuration %s %s", stack, noun, list)
+}
+
+// WrongTypes returns the error the Pulumi CLI gives a stack whose value
+// is not of the type Pulumi.yaml declares, word for word, for the first
+// such key in key order (pkg/workspace/config.go, validateStackConfigValue,
+// CLI 3.276.0): objects arrive here as JSON objects, lists as JSON lists.
+func (p *Project) WrongTypes(stack string, values config.Values) error {
+	var names []string
+	byName := map[string]string{}
+	for full, t := range p.Types {
+		names = append(names, t.name)
+		byName[t.name] = full
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		full := byName[name]
+		v, ok := values[full]
+		if !ok {
+			continue
+		}
+		var parsed any
+		isJSON := json.Unmarshal([]byte(v), &parsed) == nil
+		_, isObject := parsed.(map[string]any)
+		_, isList := parsed.([]any)
+		structured := isJSON && (isObject || isList)
+		okType := true
+		switch t := p.Types[full].typ; t {
+		case "object":
+			okType = isObject
+		case "string":
+			okType = !structured
+		case "boolean":
+			okType = v == "true" || v == "false"
+		case "integer":
+			_, err := strconv.Atoi(v)
+			okType = err == nil
+		}
+		if !okType {
+			return fmt.Errorf("Stack '%s' with configuration key '%s' must be of type '%s'", stack, name, p.Types[full].typ)
+		}
+	}
+	return nil
 }
 
 // LoadStackConfig reads a Pulumi.<stack>.yaml file's config block as the
