@@ -10,6 +10,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/lib/cidr"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Cluster is the validated EKS configuration.
@@ -78,57 +79,12 @@ type Karpenter struct {
 	CapacityReservationIDs []string
 }
 
-// CapacityReservation is a node group's reserved capacity: an On-Demand
-// Capacity Reservation by ID or resource group, or a Capacity Block for ML
-// by ID (catalog.CapacityReservationSource).
-type CapacityReservation struct {
-	ID, ResourceGroupARN string
-	// AvailabilityZone is the reservation's zone (required with ID): it
-	// pins the group, since reserved capacity exists in one zone.
-	AvailabilityZone string
-	// CapacityBlock marks a Capacity Block for ML.
-	CapacityBlock bool
-	// Instances is how many instances the reservation holds: the estimate
-	// prices them whether they run or not. Defaults to the group's maxSize.
-	Instances int
-	// USDPerHour is what a Capacity Block cost per instance-hour at
-	// purchase (its offering's price). Defaults to the catalog's On-Demand
-	// price, an upper bound.
-	USDPerHour float64
-}
-
-// NodeGroup is one validated managed node group.
-type NodeGroup struct {
-	Name          string
-	Role          conventions.NodeRole
-	InstanceTypes []string
-	MinSize       int
-	MaxSize       int
-	DesiredSize   int
-	CapacityType  conventions.CapacityType
-	// EFA brings the placement group, EFA interfaces and security rules.
-	EFA bool
-	// AvailabilityZone pins the group to one AZ; EFA groups are always
-	// pinned (the placement group lives in one AZ). "" means every AZ for
-	// other groups and the stack's first AZ for EFA groups.
-	AvailabilityZone string
-	// AMIType overrides the EKS AMI type the catalog derives from the instance type.
-	AMIType catalog.AMIType
-	// RootVolumeGiB is the encrypted gp3 root volume size. Defaults to 100
-	// (500 for accelerated types: framework images are large).
-	RootVolumeGiB int
-	// AllowPodIMDS raises the instance metadata hop limit from 1 to 2 so
-	// that pods reach the node's metadata and credentials. An explicit,
-	// named opt-in for software that cannot use Pod Identity; the
-	// imds-hop-limit policy flags it. Defaults to false.
-	AllowPodIMDS bool
-	// ModelSizeGB, when set, is the GB of 16-bit weights the group's
-	// workload holds: a model its nodes cannot hold is an advisory.
-	ModelSizeGB float64
-	// CapacityReservation launches the group into reserved capacity; nil
-	// for none.
-	CapacityReservation *CapacityReservation
-}
+// NodeGroup is one validated managed node group, as the cluster component
+// takes it; CapacityReservation its reserved capacity.
+type (
+	NodeGroup           = spec.NodeGroup
+	CapacityReservation = spec.CapacityReservation
+)
 
 var versionPattern = regexp.MustCompile(`^1\.(\d+)$`)
 

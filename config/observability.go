@@ -4,25 +4,17 @@ import (
 	"fmt"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // KeyObservability tunes the dashboards' alarms; every stack has them.
 const KeyObservability = Namespace + ":observability"
 
-// Observability decides when the stack's alarms fire.
+// Observability decides when the stack's alarms fire (the Alarms the
+// observability component takes) and whether metrics also go to managed
+// Prometheus.
 type Observability struct {
-	// EndpointErrorRatePercent of invocations answered 5xx (15 minutes).
-	EndpointErrorRatePercent float64
-	// EndpointP99LatencyMs of model latency (15 minutes).
-	EndpointP99LatencyMs int
-	// FSxFreePercent of a Lustre file system's capacity.
-	FSxFreePercent float64
-	// InterruptionBacklog messages waiting in Karpenter's queue (15 minutes).
-	InterruptionBacklog int
-	// IdleUtilizationPercent and IdleHours: accelerators below this
-	// utilization for this long are idle and billed.
-	IdleUtilizationPercent float64
-	IdleHours              int
+	spec.Alarms
 	// Prometheus, when set, adds an Amazon Managed Service for Prometheus
 	// workspace and a managed collector scraping the accelerator exporters.
 	Prometheus *Prometheus

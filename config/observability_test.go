@@ -4,14 +4,16 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 func TestObservabilityDefaults(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		s, err := Parse("ml-platform", stack, base())
 		require.NoError(t, err)
-		require.Equal(t, Observability{EndpointErrorRatePercent: 5, EndpointP99LatencyMs: 1000, FSxFreePercent: 10,
-			InterruptionBacklog: 10, IdleUtilizationPercent: 10, IdleHours: 3}, s.Observability, "every stack has alarms, %s too", stack)
+		require.Equal(t, Observability{Alarms: spec.Alarms{EndpointErrorRatePercent: 5, EndpointP99LatencyMs: 1000, FSxFreePercent: 10,
+			InterruptionBacklog: 10, IdleUtilizationPercent: 10, IdleHours: 3}}, s.Observability, "every stack has alarms, %s too", stack)
 	}
 	s, err := Parse("ml-platform", "dev", with(base(), KeyObservability, obj(map[string]any{"idleHours": 2, "endpointP99LatencyMs": 250})))
 	require.NoError(t, err)

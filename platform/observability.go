@@ -22,11 +22,7 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 	args := &observability.Args{
 		Name: prefix, Region: cfg.Region, ClusterName: p.Cluster.Name,
 		NVIDIA: needs.nvidia, Neuron: needs.neuron,
-		Thresholds: observability.Thresholds{
-			EndpointErrorRatePercent: o.EndpointErrorRatePercent, EndpointP99LatencyMs: o.EndpointP99LatencyMs,
-			FSxFreePercent: o.FSxFreePercent, InterruptionBacklog: o.InterruptionBacklog,
-			IdleUtilizationPercent: o.IdleUtilizationPercent, IdleHours: o.IdleHours,
-		},
+		Thresholds:  o.Alarms,
 		TopicARN:    p.Cost.TopicARN,
 		TopicPolicy: p.Cost.TopicPolicy,
 		Tags:        cfg.Tags(),

@@ -622,24 +622,10 @@ func nodeGroupSpecs(groups []config.NodeGroup, zones []string, lustreAZ string) 
 		if g.EFA && az == "" {
 			az = zones[0]
 		}
-		out = append(out, cluster.NodeGroupSpec{
-			Name: g.Name, Role: g.Role, InstanceTypes: g.InstanceTypes,
-			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
-			CapacityType: g.CapacityType, EFA: g.EFA, AvailabilityZone: az,
-			AMIType: g.AMIType, RootVolumeGiB: g.RootVolumeGiB, AllowPodIMDS: g.AllowPodIMDS,
-			CapacityReservation: reservationSpec(g.CapacityReservation),
-		})
+		g.AvailabilityZone = az
+		out = append(out, g)
 	}
 	return out, nil
-}
-
-// reservationSpec is the component's view of a configured reservation.
-func reservationSpec(r *config.CapacityReservation) *cluster.CapacityReservation {
-	if r == nil {
-		return nil
-	}
-	return &cluster.CapacityReservation{ID: r.ID, ResourceGroupARN: r.ResourceGroupARN, CapacityBlock: r.CapacityBlock,
-		Instances: r.Instances, USDPerHour: r.USDPerHour}
 }
 
 // needs is what the node groups and pools ask of the cluster's workloads.

@@ -192,7 +192,7 @@ func (a *ClusterArgs) validate() error {
 		}
 		seen[g.Name] = true
 		// The whole subtree is judged before anything is registered.
-		shape, err := g.Validate(a.AvailabilityZones)
+		shape, err := validateSpec(g, a.AvailabilityZones)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("NodeGroups[%d] (%s): %w", i, g.Name, err))
 			continue

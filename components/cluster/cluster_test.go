@@ -464,13 +464,12 @@ func TestClusterValidatesItsWholeSubtree(t *testing.T) {
 		}, []string{"PodSubnetIDsByAZ: no pod subnet for us-east-1b"}},
 		{"node group errors with cluster errors", func(a *cluster.ClusterArgs) {
 			bad := training("g4dn.xlarge", true)
-			bad.MinSize = 9
 			other := training("x9.huge", false)
 			other.Name = "other"
 			a.NodeGroups = append(a.NodeGroups, bad, other)
 			a.Version = ""
 		}, []string{"Version: required", `Spec.InstanceTypes: instance type "g4dn.xlarge" does not support EFA`,
-			"NodeGroups[1] (train): Spec sizes", `NodeGroups[2] (other): Spec.InstanceTypes: instance type "x9.huge" is not an EC2 instance type`}},
+			`NodeGroups[2] (other): Spec.InstanceTypes: instance type "x9.huge" is not an EC2 instance type`}},
 		{"duplicate groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, system()) }, []string{`NodeGroups[1].Name: "system" is used twice`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -505,10 +504,6 @@ func TestNodeGroupValidation(t *testing.T) {
 			s.AvailabilityZone = "us-east-1f"
 			return s
 		}(), `"us-east-1f" has no private subnet`},
-		{"sizes", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.MinSize = 5; return s }(), "need 0 <= min (5)"},
-		{"bad role", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.Role = "batch"; return s }(), `Spec.Role: "batch"`},
-		{"root volume beyond gp3", func() cluster.NodeGroupSpec { s := training("g5.xlarge", false); s.RootVolumeGiB = 20000; return s }(),
-			"Spec.RootVolumeGiB: 20000; allowed: 20 to 16384"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := testkit.Run(t, func(ctx *pulumi.Context) error {
@@ -993,12 +988,6 @@ func TestCapacityReservationNodeGroup(t *testing.T) {
 	target = mock.Object(mock.Object(lt.Inputs, "capacityReservationSpecification"), "capacityReservationTarget")
 	require.Equal(t, odcr.CapacityReservation.ResourceGroupARN, mock.String(target, "capacityReservationResourceGroupArn"))
 	require.Empty(t, mock.Object(lt.Inputs, "instanceMarketOptions"))
-
-	spot := training("p5.48xlarge", true)
-	spot.CapacityReservation = &cluster.CapacityReservation{ID: "cr-0123456789abcdef0"}
-	rec, _, err = buildCluster(t, clusterArgs(spot))
-	require.ErrorContains(t, err, `Spec.CapacityType: "SPOT" with a capacity reservation; allowed: "ON_DEMAND"`)
-	require.Empty(t, rec.Resources())
 }
 
 // TestKarpenterReservedCapacity: with reservations the node classes select

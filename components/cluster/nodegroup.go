@@ -14,105 +14,28 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
-// NodeGroupSpec is one node group's shape, as plain values from config.
-type NodeGroupSpec struct {
-	// Name is the group's short name (required), e.g. "p5-training".
-	Name string
-	// Role is system, training or inference (required).
-	Role conventions.NodeRole
-	// InstanceTypes are catalog instance types of one accelerator kind (required).
-	InstanceTypes []string
-	// MinSize, MaxSize and DesiredSize bound the group (required, 0 <= min <= desired <= max, max >= 1).
-	MinSize, MaxSize, DesiredSize int
-	// CapacityType is SPOT or ON_DEMAND (required).
-	CapacityType conventions.CapacityType
-	// EFA brings the cluster placement group, one EFA-only interface per
-	// network card of the instance type and the EFA label. Defaults to false.
-	EFA bool
-	// AvailabilityZone pins the group (required with EFA); "" spreads it over every AZ.
-	AvailabilityZone string
-	// AMIType overrides the AMI type the catalog gives. Defaults to the catalog's.
-	AMIType catalog.AMIType
-	// RootVolumeGiB is the encrypted gp3 root volume size
-	// (catalog.RootVolumeMinGiB to RootVolumeMaxGiB).
-	RootVolumeGiB int
-	// AllowPodIMDS raises the metadata hop limit to 2 so pods reach the
-	// node's credentials. Defaults to false (hop limit 1).
-	AllowPodIMDS bool
-	// CapacityReservation, when set, launches the group's nodes into a
-	// reservation (catalog.CapacityReservationSource). Defaults to none.
-	CapacityReservation *CapacityReservation
-}
+// NodeGroupSpec is one node group's shape, as config produces it
+// (spec.NodeGroup: config has checked its values; the component checks
+// only what the wiring decides, its zone, and derives its shape).
+type NodeGroupSpec = spec.NodeGroup
 
-// CapacityReservation targets an On-Demand Capacity Reservation (by ID or
-// resource group) or a Capacity Block for ML (by ID).
-type CapacityReservation struct {
-	// ID is the reservation's ID ("cr-..."); ResourceGroupARN a resource
-	// group of reservations. Exactly one is required.
-	ID, ResourceGroupARN string
-	// CapacityBlock marks a Capacity Block for ML: the launch template asks
-	// for the capacity-block market and the group's capacity type is
-	// CAPACITY_BLOCK. Needs ID.
-	CapacityBlock bool
-	// Instances is how many instances the reservation holds (0: unknown);
-	// USDPerHour what a Capacity Block cost per instance-hour (0: unknown).
-	// Both are tagged on the group for the estimate.
-	Instances  int
-	USDPerHour float64
-}
+// CapacityReservation is a group's reserved capacity.
+type CapacityReservation = spec.CapacityReservation
 
-// CapacityType is the node group's capacity type for EKS: CAPACITY_BLOCK
-// for a Capacity Block, else the spec's.
-func (s NodeGroupSpec) EKSCapacityType() string {
-	if r := s.CapacityReservation; r != nil && r.CapacityBlock {
-		return catalog.CapacityTypeCapacityBlock
-	}
-	return string(s.CapacityType)
-}
-
-// Validate checks the spec against the stack's AZs and returns the shape
-// its instance types give. Every problem is reported, each with its field.
-func (s NodeGroupSpec) Validate(availabilityZones []string) (Shape, error) {
+// validateSpec checks the group against the stack's AZs and returns the
+// shape its instance types give. Every problem is reported, each with its
+// field.
+func validateSpec(s NodeGroupSpec, availabilityZones []string) (Shape, error) {
 	var errs []error
-	if !conventions.NodeGroupName.MatchString(s.Name) {
-		errs = append(errs, fmt.Errorf("Spec.Name: %q must be 2-39 lowercase letters, digits and dashes", s.Name))
-	}
-	if !slices.Contains(conventions.NodeRoles, s.Role) {
-		errs = append(errs, fmt.Errorf("Spec.Role: %q; allowed: %v", s.Role, conventions.NodeRoles))
-	}
-	if !slices.Contains(conventions.CapacityTypes, s.CapacityType) {
-		errs = append(errs, fmt.Errorf("Spec.CapacityType: %q; allowed: %v", s.CapacityType, conventions.CapacityTypes))
-	}
-	if s.MinSize < 0 || s.MaxSize < 1 || s.MinSize > s.DesiredSize || s.DesiredSize > s.MaxSize {
-		errs = append(errs, fmt.Errorf("Spec sizes: need 0 <= min (%d) <= desired (%d) <= max (%d), max >= 1", s.MinSize, s.DesiredSize, s.MaxSize))
-	}
-	if s.RootVolumeGiB < catalog.RootVolumeMinGiB || s.RootVolumeGiB > catalog.RootVolumeMaxGiB {
-		errs = append(errs, fmt.Errorf("Spec.RootVolumeGiB: %d; allowed: %d to %d (catalog.RootVolumeSource)",
-			s.RootVolumeGiB, catalog.RootVolumeMinGiB, catalog.RootVolumeMaxGiB))
-	}
 	shape, err := ShapeOf(s.InstanceTypes, s.Role, s.CapacityType, s.EFA)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("Spec.InstanceTypes: %w", err))
 	}
 	if s.AMIType != "" && err == nil && s.AMIType != shape.AMIType {
 		errs = append(errs, fmt.Errorf("Spec.AMIType: %q does not fit %s instances; allowed: %q", s.AMIType, shape.Accelerator, shape.AMIType))
-	}
-	if r := s.CapacityReservation; r != nil {
-		switch {
-		case (r.ID == "") == (r.ResourceGroupARN == ""):
-			errs = append(errs, errors.New("Spec.CapacityReservation: exactly one of ID and ResourceGroupARN"))
-		case r.CapacityBlock && r.ID == "":
-			errs = append(errs, errors.New("Spec.CapacityReservation.CapacityBlock: needs ID (a Capacity Block is one reservation)"))
-		}
-		if s.CapacityType != conventions.OnDemand {
-			errs = append(errs, fmt.Errorf("Spec.CapacityType: %q with a capacity reservation; allowed: %q (reserved capacity is On-Demand)",
-				s.CapacityType, conventions.OnDemand))
-		}
-		if len(s.InstanceTypes) != 1 {
-			errs = append(errs, fmt.Errorf("Spec.InstanceTypes: %d types with a capacity reservation; allowed: the reservation's one type", len(s.InstanceTypes)))
-		}
 	}
 	if s.EFA && s.AvailabilityZone == "" {
 		errs = append(errs, errors.New("Spec.AvailabilityZone: required with EFA (the placement group lives in one AZ)"))
@@ -121,14 +44,6 @@ func (s NodeGroupSpec) Validate(availabilityZones []string) (Shape, error) {
 		errs = append(errs, fmt.Errorf("Spec.AvailabilityZone: %q has no private subnet; allowed: %v", s.AvailabilityZone, availabilityZones))
 	}
 	return shape, errors.Join(errs...)
-}
-
-// HopLimit is the instance metadata hop limit of the group's nodes.
-func (s NodeGroupSpec) HopLimit() int {
-	if s.AllowPodIMDS {
-		return conventions.PodIMDSHopLimit
-	}
-	return conventions.IMDSHopLimit
 }
 
 // NodeGroupArgs wires a node group to its cluster.
@@ -194,7 +109,7 @@ func (a *NodeGroupArgs) validate() (Shape, error) {
 			errs = append(errs, fmt.Errorf("SubnetIDsByAZ: no subnet for %s", az))
 		}
 	}
-	shape, err := a.Spec.Validate(a.AvailabilityZones)
+	shape, err := validateSpec(a.Spec, a.AvailabilityZones)
 	if err != nil {
 		errs = append(errs, err)
 	}

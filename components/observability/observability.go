@@ -13,6 +13,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Endpoint is a SageMaker endpoint to watch.
@@ -51,22 +52,9 @@ type NodeGroup struct {
 	MaxSize int
 }
 
-// Thresholds decide when the alarms fire.
-type Thresholds struct {
-	// EndpointErrorRatePercent of invocations answered 5xx over 5 minutes, 3 in a row.
-	EndpointErrorRatePercent float64
-	// EndpointP99LatencyMs of model latency over 5 minutes, 3 in a row.
-	EndpointP99LatencyMs int
-	// FSxFreePercent of a file system's capacity below which it alarms.
-	FSxFreePercent float64
-	// InterruptionBacklog messages left in the Karpenter queue for 15 minutes.
-	InterruptionBacklog int
-	// IdleUtilizationPercent below which accelerators count as idle, for
-	// IdleHours in a row on one node (1 to 3: a Metrics Insights alarm
-	// evaluates the latest three hours).
-	IdleUtilizationPercent float64
-	IdleHours              int
-}
+// Thresholds decide when the alarms fire (spec.Alarms: config checks
+// their bounds).
+type Thresholds = spec.Alarms
 
 // Args configures a stack's observability.
 type Args struct {
@@ -109,16 +97,6 @@ func (a *Args) validate() error {
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	if a.Name == "" || a.Region == "" || a.ClusterName == "" || a.TopicARN == nil || a.TopicPolicy == nil || len(a.Tags) == 0 {
 		add("Name, Region, ClusterName, TopicARN, TopicPolicy, Tags: required")
-	}
-	t := a.Thresholds
-	if t.EndpointErrorRatePercent <= 0 || t.EndpointErrorRatePercent > 100 || t.EndpointP99LatencyMs < 1 ||
-		t.FSxFreePercent <= 0 || t.FSxFreePercent >= 100 || t.InterruptionBacklog < 1 ||
-		t.IdleUtilizationPercent <= 0 || t.IdleUtilizationPercent >= 100 {
-		add("Thresholds: percentages in (0, 100), latency and backlog at least 1")
-	}
-	if t.IdleHours < 1 || t.IdleHours*3600 > catalog.MetricsInsightsAlarmWindowSeconds {
-		add("Thresholds.IdleHours: %d; allowed: 1 to %d (the per-node alarm is a Metrics Insights alarm, which evaluates the latest %d hours)",
-			t.IdleHours, catalog.MetricsInsightsAlarmWindowSeconds/3600, catalog.MetricsInsightsAlarmWindowSeconds/3600)
 	}
 	for i, f := range a.FileSystems {
 		if f.Name == "" || f.ID == nil || f.CapacityGiB < 1 {

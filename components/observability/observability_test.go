@@ -208,8 +208,6 @@ func TestValidation(t *testing.T) {
 		edit func(*observability.Args)
 		want string
 	}{
-		{func(a *observability.Args) { a.Thresholds.IdleHours = 4 }, "Thresholds.IdleHours: 4; allowed: 1 to 3"},
-		{func(a *observability.Args) { a.Thresholds.FSxFreePercent = 100 }, "Thresholds: percentages in (0, 100)"},
 		{func(a *observability.Args) { a.InterruptionRuleName = nil }, "InterruptionQueueName and InterruptionRuleName: both or neither"},
 		{func(a *observability.Args) { a.PipelineARNs = []string{"ml-platform-test-build"} }, `PipelineARNs[0]: "ml-platform-test-build" is not a pipeline ARN`},
 		{func(a *observability.Args) { a.NodeGroups[0].MaxSize = 0 }, "NodeGroups[0]: a name, an Auto Scaling group and a maximum size"},
