@@ -6,6 +6,16 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/spec"
+)
+
+// Lifecycle, ArchiveTiering, Lustre and TrainingJob are the shapes the
+// storage component and the workloads take.
+type (
+	Lifecycle      = spec.Lifecycle
+	ArchiveTiering = spec.ArchiveTiering
+	Lustre         = spec.Lustre
+	TrainingJob    = spec.TrainingJob
 )
 
 // Storage is the validated ml-platform:storage: the buckets, the Lustre
@@ -42,75 +52,6 @@ type Storage struct {
 type Replication struct {
 	// Region holds the replica bucket and its key.
 	Region string
-}
-
-// Lifecycle holds the lifecycle days of each bucket.
-type Lifecycle struct {
-	// TrainingDataIntelligentTieringDays moves training data to
-	// INTELLIGENT_TIERING.
-	TrainingDataIntelligentTieringDays int
-	// TrainingDataGlacierIRDays moves training data to GLACIER_IR.
-	TrainingDataGlacierIRDays int
-	// CheckpointsExpireDays deletes checkpoints (and their noncurrent versions).
-	CheckpointsExpireDays int
-	// ModelsGlacierDays moves models to GLACIER (restore before reading).
-	ModelsGlacierDays int
-	// NoncurrentExpireDays deletes noncurrent versions of training data,
-	// models and artifacts.
-	NoncurrentExpireDays int
-	// LogsExpireDays deletes access logs.
-	LogsExpireDays int
-}
-
-// ArchiveTiering is the Intelligent-Tiering archive configuration.
-type ArchiveTiering struct {
-	// ArchiveAccessDays moves objects not read for that long to Archive
-	// Access; 0 leaves the tier off.
-	ArchiveAccessDays int
-	// DeepArchiveAccessDays moves them to Deep Archive Access; 0 leaves
-	// the tier off.
-	DeepArchiveAccessDays int
-}
-
-// Lustre is the validated FSx for Lustre configuration.
-type Lustre struct {
-	// DeploymentType is PERSISTENT_2, or SCRATCH_2 outside prod.
-	DeploymentType string
-	// StorageCapacityGiB is the file system's size.
-	StorageCapacityGiB int
-	// ThroughputMBpsPerTiB is PERSISTENT_2's throughput tier (0 for SCRATCH_2).
-	ThroughputMBpsPerTiB int
-	// MetadataIops provisions metadata IOPS (USER_PROVISIONED); 0 lets
-	// FSx scale them with storage (AUTOMATIC). PERSISTENT_2 only.
-	MetadataIops int
-	// EFA creates an EFA-enabled file system (GPUDirect Storage).
-	EFA bool
-	// LinkBuckets links /data to the training-data bucket and
-	// /checkpoints to the checkpoints bucket (data repository associations).
-	LinkBuckets bool
-	// BackupRetentionDays keeps daily backups; AWS backs up only file
-	// systems not linked to S3, so it is 0 with LinkBuckets.
-	BackupRetentionDays int
-	// AvailabilityZone places the file system; "" is the stack's first AZ
-	// (where EFA node groups go).
-	AvailabilityZone string
-}
-
-// TrainingJob is the example distributed PyTorch job.
-type TrainingJob struct {
-	// InstanceType is the GPU instance type the job's nodes run on.
-	InstanceType string
-	// Nodes is the number of nodes (one pod each).
-	Nodes int
-	// Image is the container image.
-	Image string
-	// Command runs in each pod (torchrun reads its rank from the runtime).
-	Command []string
-	// CheckpointIntervalMinutes is how often the script is asked to
-	// checkpoint: a spot interruption loses at most one interval.
-	CheckpointIntervalMinutes int
-	// ShmGiB sizes the memory-backed /dev/shm.
-	ShmGiB int
 }
 
 // Lustre deployment types the platform creates.

@@ -337,27 +337,17 @@ func lustreLinksBuckets(cfg *config.Stack) bool {
 // buildBuckets registers the stack's buckets.
 func (p *Platform) buildBuckets(ctx *pulumi.Context, prefix string, withAWS pulumi.ResourceOption) error {
 	s := p.Config.Storage
-	l := s.Lifecycle
 	args := &storage.BucketsArgs{
-		NamePrefix: prefix,
-		Account:    awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID},
-		DataKeyARN: p.Keys.ARNs[KeyData],
-		Lifecycle: storage.Lifecycle{
-			TrainingDataIntelligentTieringDays: l.TrainingDataIntelligentTieringDays,
-			TrainingDataGlacierIRDays:          l.TrainingDataGlacierIRDays,
-			CheckpointsExpireDays:              l.CheckpointsExpireDays,
-			ModelsGlacierDays:                  l.ModelsGlacierDays,
-			NoncurrentExpireDays:               l.NoncurrentExpireDays,
-			LogsExpireDays:                     l.LogsExpireDays,
-		},
+		NamePrefix:                prefix,
+		Account:                   awsarn.Account{Partition: p.Partition, Region: p.Config.Region, AccountID: p.AccountID},
+		DataKeyARN:                p.Keys.ARNs[KeyData],
+		Lifecycle:                 s.Lifecycle,
 		AbortIncompleteUploadDays: s.AbortIncompleteUploadDays,
 		ForceDestroy:              s.ForceDestroy,
 		Protect:                   p.Config.Environment.ProdLike(),
 		Tags:                      p.Config.Tags(),
 	}
-	if t := s.ArchiveTiering; t != nil {
-		args.ArchiveTiering = &storage.ArchiveTiering{ArchiveAccessDays: t.ArchiveAccessDays, DeepArchiveAccessDays: t.DeepArchiveAccessDays}
-	}
+	args.ArchiveTiering = s.ArchiveTiering
 	if s.RestrictToVPCEndpoint {
 		args.VPCEndpointID = p.Network.S3Endpoint.ID().ToStringOutput()
 		args.VPCEndpointExemptRoleARNs = slices.Clone(s.VPCEndpointExemptRoleARNs)
@@ -396,12 +386,7 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 	}
 	args := &storage.LustreArgs{
 		Name:                 prefix,
-		DeploymentType:       l.DeploymentType,
-		StorageCapacityGiB:   l.StorageCapacityGiB,
-		ThroughputMBpsPerTiB: l.ThroughputMBpsPerTiB,
-		MetadataIops:         l.MetadataIops,
-		EFA:                  l.EFA,
-		BackupRetentionDays:  l.BackupRetentionDays,
+		Lustre:               *l,
 		KMSKeyARN:            p.Keys.ARNs[KeyData],
 		VPCID:                p.Network.VPC.ID().ToStringOutput(),
 		SubnetID:             p.Network.PrivateSubnetIDsByAZ[az],
@@ -437,17 +422,12 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 		return nil
 	}
 	p.TrainingJob, err = workloads.NewTrainingJob(ctx, "training-job", &workloads.TrainingJobArgs{
-		Provider:                  p.Cluster.Provider,
-		InstanceType:              j.InstanceType,
-		NodePool:                  cluster.PoolGPUTraining,
-		Nodes:                     j.Nodes,
-		Image:                     j.Image,
-		Command:                   j.Command,
-		CheckpointIntervalMinutes: j.CheckpointIntervalMinutes,
-		ShmGiB:                    j.ShmGiB,
-		Namespace:                 p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
-		ClaimName:                 workloads.LustreClaim,
-		DependsOn:                 []pulumi.Resource{p.LustreVolume, p.Accelerators},
+		Provider:    p.Cluster.Provider,
+		TrainingJob: *j,
+		NodePool:    cluster.PoolGPUTraining,
+		Namespace:   p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
+		ClaimName:   workloads.LustreClaim,
+		DependsOn:   []pulumi.Resource{p.LustreVolume, p.Accelerators},
 	})
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/engine/mock"
+	"github.com/ml-platform/ml-platform/spec"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
@@ -59,9 +60,10 @@ func TestLustreVolume(t *testing.T) {
 
 func trainingArgs(p *kubernetes.Provider) *workloads.TrainingJobArgs {
 	return &workloads.TrainingJobArgs{
-		Provider: p, InstanceType: "p5.48xlarge", NodePool: "gpu-training", Nodes: 2,
-		Image: catalog.TrainingImage, Command: []string{"torchrun", "/data/code/train.py"},
-		CheckpointIntervalMinutes: 15, ShmGiB: 64, Namespace: pulumi.String(workloads.TrainingNamespace), ClaimName: workloads.LustreClaim,
+		Provider: p, NodePool: "gpu-training",
+		TrainingJob: spec.TrainingJob{InstanceType: "p5.48xlarge", Nodes: 2, Image: catalog.TrainingImage,
+			Command: []string{"torchrun", "/data/code/train.py"}, CheckpointIntervalMinutes: 15, ShmGiB: 64},
+		Namespace: pulumi.String(workloads.TrainingNamespace), ClaimName: workloads.LustreClaim,
 	}
 }
 

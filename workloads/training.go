@@ -14,6 +14,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // The example job's names.
@@ -32,21 +33,13 @@ const (
 type TrainingJobArgs struct {
 	// Provider is the cluster's Kubernetes provider (required).
 	Provider *kubernetes.Provider
-	// InstanceType is the NVIDIA EFA type the nodes run on (required): the
-	// pods ask for all its GPUs and EFA interfaces.
-	InstanceType string
+	// TrainingJob is the job's shape (spec.TrainingJob, as config
+	// produces it): the pods ask for all the instance type's GPUs and EFA
+	// interfaces, and CheckpointIntervalMinutes reaches the script as
+	// CHECKPOINT_INTERVAL_SECONDS.
+	spec.TrainingJob
 	// NodePool is the Karpenter pool that launches them (required).
 	NodePool string
-	// Nodes is the number of nodes, one pod each (required, > 0).
-	Nodes int
-	// Image and Command are what each pod runs (required).
-	Image   string
-	Command []string
-	// CheckpointIntervalMinutes is passed to the script as
-	// CHECKPOINT_INTERVAL_SECONDS (required, > 0).
-	CheckpointIntervalMinutes int
-	// ShmGiB sizes the memory-backed /dev/shm (required, > 0).
-	ShmGiB int
 	// Namespace runs the job; it holds ClaimName (required).
 	Namespace pulumi.StringInput
 	// ClaimName is the Lustre claim: its data/ directory is mounted at

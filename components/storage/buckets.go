@@ -15,6 +15,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Bucket purposes, in the order they are created.
@@ -33,21 +34,12 @@ var Purposes = []string{TrainingData, Checkpoints, Models, Artifacts, AccessLogs
 // reachable only through the VPC endpoint when restricted.
 var dataPurposes = []string{TrainingData, Checkpoints, Models, Artifacts}
 
-// Lifecycle holds the lifecycle days of each bucket (all required, > 0).
-type Lifecycle struct {
-	TrainingDataIntelligentTieringDays int
-	TrainingDataGlacierIRDays          int
-	CheckpointsExpireDays              int
-	ModelsGlacierDays                  int
-	NoncurrentExpireDays               int
-	LogsExpireDays                     int
-}
-
-// ArchiveTiering turns on Intelligent-Tiering archive tiers for the
-// training data (0 leaves a tier off).
-type ArchiveTiering struct {
-	ArchiveAccessDays, DeepArchiveAccessDays int
-}
+// Lifecycle and ArchiveTiering are the buckets' lifecycle (spec: config
+// produces them).
+type (
+	Lifecycle      = spec.Lifecycle
+	ArchiveTiering = spec.ArchiveTiering
+)
 
 // BucketsArgs configures the stack's buckets.
 type BucketsArgs struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Lustre deployment types.
@@ -37,21 +38,10 @@ type DataRepository struct {
 type LustreArgs struct {
 	// Name names the file system (its Name tag) (required).
 	Name string
-	// DeploymentType is Persistent2 or Scratch2 (required).
-	DeploymentType string
-	// StorageCapacityGiB is the size: 1200, 2400, then steps of 2400 (required).
-	StorageCapacityGiB int
-	// ThroughputMBpsPerTiB is Persistent2's tier: 125, 250, 500 or 1000 (required for Persistent2).
-	ThroughputMBpsPerTiB int
-	// MetadataIops provisions metadata IOPS; 0 scales them with storage
-	// (AUTOMATIC). Persistent2 only. Defaults to 0.
-	MetadataIops int
-	// EFA creates an EFA-enabled file system. Persistent2 only. Defaults to false.
-	EFA bool
-	// BackupRetentionDays keeps daily backups (Persistent2 only, and not
-	// with DataRepositories: AWS does not back up linked file systems).
-	// Defaults to 0.
-	BackupRetentionDays int
+	// Lustre is the file system's shape (spec.Lustre, as config produces
+	// it; LinkBuckets and AvailabilityZone are the caller's to wire into
+	// DataRepositories and SubnetID).
+	spec.Lustre
 	// KMSKeyARN encrypts a Persistent2 file system (required for Persistent2).
 	KMSKeyARN pulumi.StringInput
 	// VPCID and SubnetID place the file system (one AZ) (required).

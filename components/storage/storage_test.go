@@ -20,6 +20,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/testkit"
 	"github.com/ml-platform/ml-platform/internal/testkit/golden"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 const dataKey = "arn:aws:kms:us-east-1:123456789012:key/data"
@@ -276,7 +277,8 @@ func TestBucketsValidation(t *testing.T) {
 
 func lustreArgs() *storage.LustreArgs {
 	return &storage.LustreArgs{
-		Name: "ml-platform-test", DeploymentType: storage.Persistent2, StorageCapacityGiB: 1200, ThroughputMBpsPerTiB: 125,
+		Name:      "ml-platform-test",
+		Lustre:    spec.Lustre{DeploymentType: storage.Persistent2, StorageCapacityGiB: 1200, ThroughputMBpsPerTiB: 125},
 		KMSKeyARN: pulumi.String(dataKey), VPCID: pulumi.String("vpc-0"), SubnetID: pulumi.String("subnet-0a"),
 		ClientSecurityGroups: map[string]pulumi.StringInput{"nodes": pulumi.String("sg-nodes")},
 		DataRepositories: []storage.DataRepository{
