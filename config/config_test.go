@@ -498,14 +498,20 @@ func TestErrorsInOneOrder(t *testing.T) {
 			"contentFilters":     map[string]any{"INSULTS": map[string]any{"input": "LOUD", "output": "QUIET"}, "HATE": map[string]any{"input": "X", "output": "Y"}},
 			"groundingThreshold": 5, "relevanceThreshold": 7,
 			"blockedInputMessage": "", "blockedOutputMessage": "",
+			"pii": map[string]any{"SSN": "BLOCK", "EMAIL": "MASK", "NAME": "HIDE"},
 		},
-	}), KeyCluster, obj(map[string]any{"addons": map[string]string{"istio": "1", "linkerd": "2", "cilium": "3"}}))
+	}), KeyCluster, obj(map[string]any{"addons": map[string]string{"istio": "1", "linkerd": "2", "cilium": "3"}}),
+		KeyCost, obj(map[string]any{"monthlyBudgetUsd": 100, "serviceBudgetsUsd": map[string]any{"s3": 1, "ec2": -1, "lambda": 2},
+			"expectedUsage": map[string]any{"s3Gb": map[string]any{"COLD": 1, "WARM": 2, "STANDARD": -3}}}),
+		KeySageMaker, obj(map[string]any{"featureGroups": []any{map[string]any{"name": "f", "recordIdentifier": "id", "eventTime": "ts",
+			"features": map[string]any{"id": "Text", "ts": "Time", "is_deleted": "String", "score": "Float"}}}}))
 	_, first := Parse("ml-platform", "dev", values)
 	if first == nil {
 		t.Fatal("the bad file parsed")
 	}
 	for _, want := range []string{"application.namespace", "application.serviceAccount", "INSULTS.input", "INSULTS.output",
-		"groundingThreshold", "relevanceThreshold", "blockedInputMessage", "blockedOutputMessage", "addons.cilium"} {
+		"groundingThreshold", "relevanceThreshold", "blockedInputMessage", "blockedOutputMessage", "addons.cilium",
+		"pii.SSN", "pii.EMAIL", "serviceBudgetsUsd.lambda", "serviceBudgetsUsd.ec2", "s3Gb.WARM", "s3Gb.STANDARD", "features.is_deleted", "features.score"} {
 		if !strings.Contains(first.Error(), want) {
 			t.Fatalf("no error for %s:\n%v", want, first)
 		}

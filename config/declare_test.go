@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -35,5 +36,43 @@ func TestDeclaredAreaErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: want an error containing %q, got %v", in, want, err)
 		}
+	}
+}
+
+// TestDeclarationsNameFields: every declared key names a field of the
+// struct it fills, nested keys included (the decoder would otherwise
+// panic on the first stack file that sets it).
+func TestDeclarationsNameFields(t *testing.T) {
+	var walk func(path string, keys []Key, typ reflect.Type)
+	walk = func(path string, keys []Key, typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		for _, k := range keys {
+			key := path + "." + k.Name
+			if k.Group {
+				walk(key, k.Keys, typ)
+				continue
+			}
+			f, ok := typ.FieldByName(k.field())
+			if !ok {
+				t.Errorf("%s declares field %s, which %s lacks", key, k.field(), typ)
+				continue
+			}
+			if k.ByName != "" {
+				elem := f.Type.Elem()
+				for _, name := range []string{k.ByName, k.Value} {
+					if _, ok := elem.FieldByName(name); name != "" && !ok {
+						t.Errorf("%s reads its map into %s, which %s lacks", key, name, elem)
+					}
+				}
+			}
+			if k.Keys != nil {
+				walk(key, k.Keys, f.Type)
+			}
+		}
+	}
+	for _, a := range Areas {
+		walk(a.Key, a.Keys, reflect.TypeOf(a.Struct))
 	}
 }
