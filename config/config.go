@@ -205,6 +205,20 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 
 var tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 
+// tagsCheck judges ml-platform:tags: keys the platform does not set, values
+// AWS accepts.
+var tagsCheck = Check{Name: func(k string) string {
+	switch {
+	case slices.Contains(conventions.PlatformTagKeys, k):
+		return "is set by the platform and cannot be overridden; set " + requiredTagSource(k) + " instead"
+	case strings.HasPrefix(strings.ToLower(k), "aws:"):
+		return "tag keys starting with \"aws:\" are reserved by AWS"
+	case !tagKeyPattern.MatchString(k):
+		return "not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)"
+	}
+	return ""
+}, OKString: func(v string) bool { return len(v) <= 256 }, What: "a tag value", Allowed: "at most 256 characters"}
+
 // Parse validates raw values and applies the environment's defaults. Every
 // problem is reported, each naming its key and what is allowed; nothing is
 // defaulted until the input is valid.
@@ -250,22 +264,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	}
 
 	if raw, ok := values[KeyTags]; ok {
-		var extra map[string]string
-		if err := decodeObject(KeyTags, raw, &extra, &p); err == nil {
-			for _, k := range sortedKeys(extra) {
-				switch {
-				case slices.Contains(conventions.PlatformTagKeys, k):
-					p.add(KeyTags+"."+k, "is set by the platform and cannot be overridden; set %s instead", requiredTagSource(k))
-				case strings.HasPrefix(strings.ToLower(k), "aws:"):
-					p.add(KeyTags+"."+k, "tag keys starting with \"aws:\" are reserved by AWS")
-				case !tagKeyPattern.MatchString(k):
-					p.add(KeyTags+"."+k, "not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)")
-				case len(extra[k]) > 256:
-					p.add(KeyTags+"."+k, "tag values are at most 256 characters")
-				}
-			}
-			s.ExtraTags = extra
-		}
+		decodeValue(KeyTags, raw, &s.ExtraTags, tagsCheck, &p)
 	}
 
 	// Domain validation needs a valid environment and region to judge

@@ -202,6 +202,20 @@ func decodeArea(area, raw string, keys []Key, env Context, out any, p *problems)
 	return d.set
 }
 
+// decodeValue reads one top-level key that is not an area (a map or a
+// list) into out with the decoder, checking each entry with c.
+func decodeValue(key, raw string, out any, c Check, p *problems) {
+	var v any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		v = raw
+	}
+	d := decoder{p: p, set: Set{}}
+	target := reflect.ValueOf(out).Elem()
+	if got, ok := d.convert(key, v, target.Type(), c); ok {
+		target.Set(got)
+	}
+}
+
 type decoder struct {
 	env Context
 	p   *problems
