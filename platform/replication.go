@@ -48,16 +48,11 @@ func (p *Platform) buildReplication(ctx *pulumi.Context, prefix string, withAWS 
 	if err != nil {
 		return err
 	}
-	l := cfg.Storage.Lifecycle
 	replica.Buckets, err = storage.NewBuckets(ctx, "replica-buckets", &storage.BucketsArgs{
 		NamePrefix: prefix, Account: awsarn.Account{Partition: p.Partition, Region: r.Region, AccountID: p.AccountID},
-		DataKeyARN:   replica.Keys.ARNs[KeyData],
-		DataPurposes: []string{storage.Models},
-		Lifecycle: storage.Lifecycle{
-			TrainingDataIntelligentTieringDays: l.TrainingDataIntelligentTieringDays, TrainingDataGlacierIRDays: l.TrainingDataGlacierIRDays,
-			CheckpointsExpireDays: l.CheckpointsExpireDays, ModelsGlacierDays: l.ModelsGlacierDays,
-			NoncurrentExpireDays: l.NoncurrentExpireDays, LogsExpireDays: l.LogsExpireDays,
-		},
+		DataKeyARN:                replica.Keys.ARNs[KeyData],
+		DataPurposes:              []string{storage.Models},
+		Lifecycle:                 cfg.Storage.Lifecycle,
 		AbortIncompleteUploadDays: cfg.Storage.AbortIncompleteUploadDays,
 		Protect:                   protect,
 		Tags:                      tagsOf,
