@@ -178,18 +178,9 @@ var NodeGroupKeys = []Key{
 	{Name: "allowPodIMDS", Field: "AllowPodIMDS", Doc: "let pods reach the node's instance metadata (hop limit 2; flagged by imds-hop-limit)"},
 	{Name: "modelSizeGb", Field: "ModelSizeGB", Check: Check{Allowed: "GB of 16-bit weights"}, Doc: "the model the group's workload holds: too large for its nodes is an advisory"},
 	{Name: "capacityReservation", Doc: "launch into reserved capacity: id (with availabilityZone) or resourceGroupArn", Keys: []Key{
-		{Name: "id", Field: "ID", Check: Rule("cr- and 17 hex digits", func(_ Context, id string) string {
-			if id != "" && !reservationIDPattern.MatchString(id) {
-				return fmt.Sprintf("%q is not a capacity reservation ID; allowed: cr- and 17 hex digits", id)
-			}
-			return ""
-		}), Doc: "an On-Demand Capacity Reservation or a Capacity Block"},
-		{Name: "resourceGroupArn", Field: "ResourceGroupARN", Check: Rule("arn:aws:resource-groups:<region>:<account>:group/<name>", func(_ Context, arn string) string {
-			if arn != "" && !resourceGroupPattern.MatchString(arn) {
-				return fmt.Sprintf("%q is not a resource group ARN; allowed: arn:aws:resource-groups:<region>:<account>:group/<name>", arn)
-			}
-			return ""
-		}), Doc: "a group of reservations"},
+		{Name: "id", Field: "ID", Check: Optional("a capacity reservation ID", "cr- and 17 hex digits", reservationIDPattern.MatchString), Doc: "an On-Demand Capacity Reservation or a Capacity Block"},
+		{Name: "resourceGroupArn", Field: "ResourceGroupARN", Check: Optional("a resource group ARN",
+			"arn:aws:resource-groups:<region>:<account>:group/<name>", resourceGroupPattern.MatchString), Doc: "a group of reservations"},
 		{Name: "availabilityZone", Check: Rule("a zone of the stack's region (required with id)", func(c Context, az string) string {
 			if az != "" && (!strings.HasPrefix(az, c.Region) || !azPattern.MatchString(az)) {
 				return fmt.Sprintf("%q is not an availability zone of %s; allowed: names like %sa", az, c.Region, c.Region)

@@ -151,6 +151,11 @@ func Matching(what, allowed string, ok func(string) bool) Check {
 	return Check{What: what, Allowed: allowed, OKString: ok}
 }
 
+// Optional allows "" (the key left out) and the strings a pattern matches.
+func Optional(what, allowed string, ok func(string) bool) Check {
+	return Matching(what, allowed, func(v string) bool { return v == "" || ok(v) })
+}
+
 // OneOf allows the values listed; what names them ("a NAT layout").
 func OneOf[T ~string](what string, values ...T) Check {
 	return Check{What: what, Allowed: quoteAll(values), OKString: func(v string) bool { return slices.Contains(values, T(v)) }}
@@ -244,16 +249,9 @@ func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.
 			d.set[key] = true
 		}
 		if k.Group {
-			inner := map[string]any{}
-			if set {
-				m, ok := raw.(map[string]any)
-				if !ok {
-					d.p.add(key, "expected an object, got %s", jsonKind(raw))
-					continue
-				}
-				inner = m
+			if inner, ok := d.inner(key, raw, set); ok {
+				d.keys(key, inner, k.Keys, out)
 			}
-			d.keys(key, inner, k.Keys, out)
 			continue
 		}
 		f := out.FieldByName(k.field())
@@ -285,21 +283,27 @@ func (d *decoder) keys(path string, obj map[string]any, keys []Key, out reflect.
 	}
 }
 
+// inner is a nested object's keys: none when the stack file leaves it
+// out; false, reported, when it is not an object.
+func (d *decoder) inner(key string, raw any, set bool) (map[string]any, bool) {
+	if !set {
+		return map[string]any{}, true
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		d.p.add(key, "expected an object, got %s", jsonKind(raw))
+	}
+	return m, ok
+}
+
 // object decodes a key with keys of its own: a struct, a pointer to one,
 // or a list of them.
 func (d *decoder) object(key string, raw any, set bool, k Key, f reflect.Value) {
 	switch f.Kind() {
 	case reflect.Struct:
-		inner := map[string]any{}
-		if set {
-			m, ok := raw.(map[string]any)
-			if !ok {
-				d.p.add(key, "expected an object, got %s", jsonKind(raw))
-				return
-			}
-			inner = m
+		if inner, ok := d.inner(key, raw, set); ok {
+			d.keys(key, inner, k.Keys, f)
 		}
-		d.keys(key, inner, k.Keys, f)
 		return
 	case reflect.Slice:
 		if !set {

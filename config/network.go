@@ -152,12 +152,8 @@ var NetworkKeys = []Key{
 	{Name: "flowLogRetentionDays", Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
 		Check: Rule("a CloudWatch Logs retention; prod-like stacks 365 or more", retention), Doc: "how long VPC flow logs are kept"},
 	{Name: "hybrid", Doc: "link the private subnets to networks outside AWS: transitGatewayId or vpn, and routes", Keys: []Key{
-		{Name: "transitGatewayId", Field: "TransitGatewayID", Check: Rule("tgw- and 8 to 17 hex digits", func(_ Context, id string) string {
-			if id != "" && !transitGatewayIDPattern.MatchString(id) {
-				return fmt.Sprintf("%q is not a transit gateway ID; allowed: tgw- and 8 to 17 hex digits", id)
-			}
-			return ""
-		}), Doc: "an existing transit gateway (Direct Connect or VPN behind it)"},
+		{Name: "transitGatewayId", Field: "TransitGatewayID", Check: Optional("a transit gateway ID", "tgw- and 8 to 17 hex digits",
+			transitGatewayIDPattern.MatchString), Doc: "an existing transit gateway (Direct Connect or VPN behind it)"},
 		{Name: "vpn", Field: "VPN", Doc: "a site-to-site VPN to your device", Keys: []Key{
 			{Name: "customerGatewayIp", Field: "CustomerGatewayIP", Check: Rule("a public IPv4 address", func(_ Context, ip string) string {
 				if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() || a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() {
