@@ -147,11 +147,8 @@ func defaultRegexes() []spec.Regex {
 		Action: "BLOCK", Description: "An API key, secret or token assigned in text"}}
 }
 
-// Guardrail limits (CreateGuardrail; catalog.BedrockGuardrailSource).
-var (
-	topicNamePattern = regexp.MustCompile(`^[0-9a-zA-Z\-_ !?.]{1,100}$`)
-	regexNamePattern = regexp.MustCompile(`^.{1,100}$`)
-)
+// A denied topic's name (CreateGuardrail; catalog.BedrockGuardrailSource).
+var topicNamePattern = regexp.MustCompile(`^[0-9a-zA-Z\-_ !?.]{1,100}$`)
 
 // The guardrail's enums, from the API's types (aws-sdk-go-v2).
 var (
@@ -204,12 +201,8 @@ var GuardrailKeys = []Key{
 		}},
 	{Name: "deniedTopics", Default: func(Context) any { return defaultDeniedTopics() },
 		Doc: fmt.Sprintf("topics refused, replacing the defaults (financial and medical advice); at most %d", catalog.GuardrailMaxTopics), Keys: []Key{
-			{Name: "name", Check: Rule("1 to 100 letters, digits, spaces and -_!?.", func(_ Context, n string) string {
-				if !topicNamePattern.MatchString(n) {
-					return fmt.Sprintf("%q is not a topic name (1 to 100 letters, digits, spaces and -_!?.)", n)
-				}
-				return ""
-			}), Doc: "the topic's name"},
+			{Name: "name", Check: Matching("a topic name", "1 to 100 letters, digits, spaces and -_!?.", topicNamePattern.MatchString),
+				Doc: "the topic's name"},
 			{Name: "definition", Check: length(1, catalog.GuardrailTopicDefinitionMax), Doc: "what the topic covers"},
 			{Name: "examples", Check: length(1, catalog.GuardrailTopicExampleMax),
 				Doc: fmt.Sprintf("prompts of the topic (at most %d)", catalog.GuardrailTopicExamplesMax)},
@@ -226,12 +219,7 @@ var GuardrailKeys = []Key{
 		}}, Doc: "the action on each kind of personal data, replacing the defaults (keys and card numbers blocked, email and phone masked)"},
 	{Name: "regexes", Default: func(Context) any { return defaultRegexes() },
 		Doc: fmt.Sprintf("custom patterns, replacing the default API-key pattern; at most %d", catalog.GuardrailMaxRegexes), Keys: []Key{
-			{Name: "name", Check: Rule("1 to 100 characters", func(_ Context, n string) string {
-				if !regexNamePattern.MatchString(n) {
-					return fmt.Sprintf("%q; allowed: 1 to 100 characters", n)
-				}
-				return ""
-			}), Doc: "the pattern's name"},
+			{Name: "name", Check: length(1, 100), Doc: "the pattern's name"},
 			{Name: "pattern", Check: Rule(fmt.Sprintf("an RE2 regular expression of 1 to %d characters", catalog.GuardrailRegexPatternMax), func(_ Context, re string) string {
 				if _, err := regexp.Compile(re); err != nil || re == "" || len(re) > catalog.GuardrailRegexPatternMax {
 					why := "empty or too long"
@@ -331,12 +319,8 @@ var BedrockKeys = []Key{
 		}), Doc: "how documents are split"},
 		{Name: "maxTokens", Default: Always(300), Check: Check{Allowed: "20 to 8192 (with chunking)"}, Doc: "the chunk size (HIERARCHICAL: the child chunks)"},
 		{Name: "overlapPercent", Default: Always(20), Check: Check{Allowed: "1 to 99 (FIXED_SIZE)"}, Doc: "FIXED_SIZE's overlap"},
-		{Name: "indexName", Default: Always("bedrock-knowledge-base-index"), Check: Rule("an OpenSearch index name", func(_ Context, n string) string {
-			if !vectorIndexName.MatchString(n) {
-				return fmt.Sprintf("%q is not an OpenSearch index name (lowercase letters, digits, - and _, not starting with - or _)", n)
-			}
-			return ""
-		}), Doc: "the vector index in the collection"},
+		{Name: "indexName", Default: Always("bedrock-knowledge-base-index"), Check: Matching("an OpenSearch index name",
+			"lowercase letters, digits, - and _, not starting with - or _", vectorIndexName.MatchString), Doc: "the vector index in the collection"},
 		{Name: "indexCreated", Doc: "the index exists (no AWS resource creates it): the knowledge base and data source are created only then"},
 		{Name: "standbyReplicas", Default: ByEnv(false, true), Check: Rule("true, false; prod-like stacks true", func(c Context, on bool) string {
 			if !on && c.Env.ProdLike() {
@@ -347,12 +331,7 @@ var BedrockKeys = []Key{
 		{Name: "indexAdminRoleArns", Field: "IndexAdminRoleARNs", Derived: "the cluster's adminRoleArns", Check: roleARN, Doc: "roles that create and manage the index (the cluster's adminRoleArns by default)"},
 	}},
 	{Name: "provisionedThroughput", Doc: "reserved model units", Keys: []Key{
-		{Name: "name", Check: Rule("letters, digits and single dashes", func(_ Context, n string) string {
-			if !sageMakerNamePattern.MatchString(n) {
-				return fmt.Sprintf("%q is not a name (letters, digits and single dashes)", n)
-			}
-			return ""
-		}), Doc: "its name"},
+		{Name: "name", Check: Matching("a name", "letters, digits and single dashes", sageMakerNamePattern.MatchString), Doc: "its name"},
 		{Name: "model", Check: Rule("a base model offered in the region", func(c Context, id string) string {
 			if m, geo, ok := catalog.LookupBedrockModel(id); !ok || geo != "" {
 				return fmt.Sprintf("%q is not a base model ID in the catalog; allowed: %s", id, strings.Join(catalog.BedrockModelIDs(), ", "))
@@ -371,12 +350,7 @@ var BedrockKeys = []Key{
 	}},
 }
 
-var kubernetesName = Rule("a Kubernetes name", func(_ Context, n string) string {
-	if !dnsLabel.MatchString(n) {
-		return fmt.Sprintf("%q is not a Kubernetes name (lowercase letters, digits and dashes, at most 63)", n)
-	}
-	return ""
-})
+var kubernetesName = Matching("a Kubernetes name", "lowercase letters, digits and dashes, at most 63", dnsLabel.MatchString)
 
 // checkBedrock holds the rules that span several Bedrock keys, and the
 // defaults that depend on other keys.

@@ -152,12 +152,8 @@ var ClusterKeys = []Key{
 // capacity type and root volume default by role, environment and
 // instance type (checkNodeGroup).
 var NodeGroupKeys = []Key{
-	{Name: "name", Check: Rule("2-39 lowercase letters, digits and dashes, starting with a letter; unique", func(_ Context, n string) string {
-		if !conventions.NodeGroupName.MatchString(n) {
-			return fmt.Sprintf("%q is not a valid name; allowed: 2-39 lowercase letters, digits and dashes, starting with a letter", n)
-		}
-		return ""
-	}), Doc: "the group's name"},
+	{Name: "name", Check: Matching("a valid name", "2-39 lowercase letters, digits and dashes, starting with a letter",
+		conventions.NodeGroupName.MatchString), Doc: "the group's name (unique)"},
 	{Name: "role", Check: OneOf("a role", conventions.NodeRoles...), Doc: "what the group runs"},
 	{Name: "instanceTypes", Check: Check{Allowed: "x86_64 EC2 types, one accelerator kind"}, Doc: "the group's instance types (at least one)"},
 	{Name: "minSize", Derived: "2 for system and prod inference, else 0", Check: Check{Allowed: "0 to maxSize; 2 or more for system and prod inference"}, Doc: "the fewest nodes (2 for system and prod inference groups, else 0)"},
