@@ -13,71 +13,24 @@ import (
 	"github.com/ml-platform/ml-platform/spec"
 )
 
-// Cluster is the validated EKS configuration.
+// Cluster is the validated EKS configuration: the control plane and
+// Karpenter as their components take them, the node groups, and the
+// account's service-linked roles.
 type Cluster struct {
-	// Version is the Kubernetes version, "1.MINOR".
-	Version string
-	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs; never in prod.
-	// Defaults to true only outside prod when PublicAccessCIDRs is set.
-	EndpointPublicAccess bool
-	// PublicAccessCIDRs may reach the public API endpoint.
-	PublicAccessCIDRs []string
-	// DeployerCIDRs are the networks `pulumi up` runs from (a VPN, an office
-	// network, a CI runner inside or peered with the VPC): the control-plane
-	// security group admits them to the private API endpoint on 443. Every
-	// Helm release and Kubernetes object is created through that endpoint.
-	// Defaults to none; required unless a non-prod stack opens the public
-	// endpoint to PublicAccessCIDRs.
-	DeployerCIDRs []string
+	spec.ControlPlane
 	// NodeGroups are the managed node groups, in the order given.
-	// Defaults to one system group.
 	NodeGroups []NodeGroup
-	// Addons pins EKS add-on versions by name; "" lets EKS pick its default
-	// for the Kubernetes version. Every add-on in catalog.EKSAddons is installed.
-	Addons map[string]string
-	// AdminRoleARNs get cluster-admin access entries (the CI deploy roles,
-	// platform admins). Defaults to none.
-	AdminRoleARNs []string
-	// ViewerRoleARNs get view access entries (AmazonEKSViewPolicy): the CI
-	// preview role, whose `pulumi preview` reads the cluster. Defaults to
-	// none.
-	ViewerRoleARNs []string
 	// Karpenter configures just-in-time capacity.
 	Karpenter Karpenter
-	// LogRetentionDays keeps control-plane logs. Defaults to 30 (dev), 365 (prod).
-	LogRetentionDays int
 	// ServiceLinkedRoles are the keys (catalog.ServiceLinkedRoles) of the
-	// service-linked roles this stack needs before its keys. Defaults to
-	// all of them; the program looks each up and creates only those the
-	// account lacks (components/account). [] skips the lookup.
+	// service-linked roles this stack needs before its keys. The program
+	// looks each up and creates only those the account lacks
+	// (components/account). [] skips the lookup.
 	ServiceLinkedRoles []string
-	// NodeRepair replaces accelerated nodes the EKS node monitoring agent
-	// reports unhealthy: managed node group auto repair on accelerated
-	// groups and Karpenter's NodeRepair feature gate. Defaults to true; the
-	// agent itself always runs (its conditions are worth seeing).
-	NodeRepair bool
 }
 
-// Karpenter is the validated Karpenter configuration. Limits cap what each
-// NodePool may launch; the namespaces' quotas follow them.
-type Karpenter struct {
-	// Enabled installs Karpenter and its NodePools. Defaults to true.
-	Enabled bool
-	// TrainingGPULimit caps nvidia.com/gpu in the GPU training pool. Defaults to 64.
-	TrainingGPULimit int
-	// InferenceGPULimit caps nvidia.com/gpu in the GPU inference pool. Defaults to 16.
-	InferenceGPULimit int
-	// NeuronDeviceLimit caps aws.amazon.com/neuron in the Neuron pool. Defaults to 64.
-	NeuronDeviceLimit int
-	// CPULimit caps vCPUs per pool. Defaults to 4000.
-	CPULimit int
-	// AMIAlias selects the node AMI family and version (EC2NodeClass amiSelectorTerms alias).
-	// Defaults to "al2023@latest"; pin a version such as "al2023@v20251120" for reproducible nodes.
-	AMIAlias string
-	// CapacityReservationIDs are reservations and Capacity Blocks the pools
-	// may launch into (reserved capacity first). Defaults to none.
-	CapacityReservationIDs []string
-}
+// Karpenter is the validated Karpenter configuration.
+type Karpenter = spec.Karpenter
 
 // NodeGroup is one validated managed node group, as the cluster component
 // takes it; CapacityReservation its reserved capacity.
@@ -138,7 +91,8 @@ var ClusterKeys = []Key{
 		{Name: "trainingGpuLimit", Field: "TrainingGPULimit", Default: Always(64), Check: poolLimit, Doc: "nvidia.com/gpu the gpu-training pool may launch"},
 		{Name: "inferenceGpuLimit", Field: "InferenceGPULimit", Default: Always(16), Check: poolLimit, Doc: "nvidia.com/gpu the gpu-inference pool may launch"},
 		{Name: "neuronDeviceLimit", Default: Always(64), Check: poolLimit, Doc: "aws.amazon.com/neuron the Neuron pool may launch"},
-		{Name: "cpuLimit", Field: "CPULimit", Default: Always(4000), Check: poolLimit, Doc: "vCPUs per pool"},
+		{Name: "cpuLimit", Field: "CPULimit", Default: Always(4000), Check: AtLeast(1, "vCPUs"),
+			Doc: "vCPUs per pool (every pool needs some: the GPU limits switch pools off)"},
 		{Name: "amiAlias", Field: "AMIAlias", Default: Always("al2023@latest"), Check: Matching("an AMI alias", "al2023@latest or al2023@vYYYYMMDD",
 			amiAliasPattern.MatchString), Doc: "the node AMI family and version; pin a version for reproducible nodes"},
 		{Name: "capacityReservationIds", Field: "CapacityReservationIDs", Check: Matching("a capacity reservation ID", "cr- and 17 hex digits",

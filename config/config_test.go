@@ -230,6 +230,8 @@ func TestErrors(t *testing.T) {
 			[]string{`ml-platform:tags.aws:foo: tag keys starting with "aws:" are reserved`}},
 		{"long tag value", "dev", with(base(), KeyTags, obj(map[string]string{"Owner": strings.Repeat("a", 257)})),
 			[]string{`ml-platform:tags.Owner: "aaaa`, `is not a tag value; allowed: at most 256 characters`}},
+		{"no CPU for the pools", "dev", with(base(), KeyCluster, obj(map[string]any{"deployerCidrs": []string{"10.255.0.0/16"},
+			"karpenter": map[string]any{"cpuLimit": 0}})), []string{"ml-platform:cluster.karpenter.cpuLimit: 0; allowed: 1 or more vCPUs"}},
 		{"tags not a map", "dev", with(base(), KeyTags, `["a"]`), []string{"ml-platform:tags: expected an object, got array"}},
 		{"network not an object", "dev", with(base(), KeyNetwork, "10.0.0.0/16"),
 			[]string{`ml-platform:network: must be an object`}},

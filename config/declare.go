@@ -676,6 +676,10 @@ func showDefault(v any) string {
 	switch x := v.(type) {
 	case []string:
 		return "[" + strings.Join(x, ", ") + "]"
+	case map[string]string:
+		if len(x) == 0 {
+			return "{}"
+		}
 	case string:
 		if x == "" {
 			return `""`

@@ -479,28 +479,20 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 	cfg := p.Config
 	var err error
 	p.Cluster, err = cluster.NewCluster(ctx, "cluster", &cluster.ClusterArgs{
+		ControlPlane:          cfg.Cluster.ControlPlane,
 		Name:                  clusterName,
-		Version:               cfg.Cluster.Version,
 		VPCID:                 p.Network.VPC.ID().ToStringOutput(),
 		AvailabilityZones:     zones,
 		PrivateSubnetIDsByAZ:  stringInputs(p.Network.PrivateSubnetIDsByAZ),
 		PodSubnetIDsByAZ:      stringInputs(p.Network.PodSubnetIDsByAZ),
-		EndpointPublicAccess:  cfg.Cluster.EndpointPublicAccess,
-		PublicAccessCIDRs:     cfg.Cluster.PublicAccessCIDRs,
-		DeployerCIDRs:         cfg.Cluster.DeployerCIDRs,
 		SecretsKeyARN:         p.Keys.ARNs[KeyCluster],
 		LogsKeyARN:            p.Keys.ARNs[KeyLogs],
-		LogRetentionDays:      cfg.Cluster.LogRetentionDays,
 		VolumeKeyARN:          p.Keys.ARNs[KeyCluster],
-		Addons:                cfg.Cluster.Addons,
-		AdminRoleARNs:         cfg.Cluster.AdminRoleARNs,
-		ViewerRoleARNs:        cfg.Cluster.ViewerRoleARNs,
 		OptionalAddons:        lustreAddons(cfg),
 		TrainingSetupCommands: lustreSetup(cfg),
 		NodeGroups:            specs,
 		Account:               awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		Protect:               cfg.Environment.ProdLike(),
-		NodeRepair:            cfg.Cluster.NodeRepair,
 		Tags:                  cfg.Tags(),
 	}, withAWS)
 	if err != nil {
@@ -514,22 +506,17 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 	k := cfg.Cluster.Karpenter
 	if k.Enabled {
 		karpenterArgs := &cluster.KarpenterArgs{
-			Cluster:                p.Cluster,
-			DependsOn:              addons,
-			SubnetDiscoveryTag:     clusterName,
-			TrainingZone:           p.lustreAZ,
-			VolumeKMSKeyARN:        p.Keys.ARNs[KeyCluster],
-			VolumeKeyAlias:         p.Keys.Aliases[KeyCluster],
-			Account:                awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
-			Prod:                   cfg.Environment.ProdLike(),
-			TrainingGPULimit:       k.TrainingGPULimit,
-			InferenceGPULimit:      k.InferenceGPULimit,
-			NeuronDeviceLimit:      k.NeuronDeviceLimit,
-			CPULimit:               k.CPULimit,
-			AMIAlias:               k.AMIAlias,
-			NodeRepair:             cfg.Cluster.NodeRepair,
-			CapacityReservationIDs: k.CapacityReservationIDs,
-			Tags:                   cfg.Tags(),
+			Karpenter:          k,
+			Cluster:            p.Cluster,
+			DependsOn:          addons,
+			SubnetDiscoveryTag: clusterName,
+			TrainingZone:       p.lustreAZ,
+			VolumeKMSKeyARN:    p.Keys.ARNs[KeyCluster],
+			VolumeKeyAlias:     p.Keys.Aliases[KeyCluster],
+			Account:            awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
+			Prod:               cfg.Environment.ProdLike(),
+			NodeRepair:         cfg.Cluster.NodeRepair,
+			Tags:               cfg.Tags(),
 		}
 		if queueUsesCustomerKey(cfg) {
 			karpenterArgs.QueueKMSKeyARN = p.Keys.ARNs[KeyCluster]

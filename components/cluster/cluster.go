@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/netip"
 	"path"
 	"slices"
 	"sort"
@@ -25,6 +24,7 @@ import (
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // ClusterArgs configures the control plane, its node groups and add-ons.
@@ -32,8 +32,10 @@ type ClusterArgs struct {
 	// Name is the EKS cluster's physical name (required; include project and
 	// stack). Fixed so that IAM policies can name the cluster before it exists.
 	Name string
-	// Version is the Kubernetes version, "1.MINOR" (required).
-	Version string
+	// ControlPlane is the cluster's own settings, as config produces them
+	// (spec.ControlPlane: version, endpoint access, add-on versions, access
+	// entries, log retention, node repair).
+	spec.ControlPlane
 	// VPCID is the cluster's VPC (required).
 	VPCID pulumi.StringInput
 	// AvailabilityZones are the stack's AZs, in order (required).
@@ -44,31 +46,13 @@ type ClusterArgs struct {
 	// ENIConfig per AZ, so pods take addresses from these subnets instead of
 	// the node subnets. Defaults to none (pods share the node subnets).
 	PodSubnetIDsByAZ map[string]pulumi.StringInput
-	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs (never in prod). Defaults to false.
-	EndpointPublicAccess bool
-	// PublicAccessCIDRs may reach a public endpoint (required with it, never 0.0.0.0/0).
-	PublicAccessCIDRs []string
-	// DeployerCIDRs are admitted to the private endpoint on 443 by the
-	// control-plane security group: the networks `pulumi up` runs from.
-	// Defaults to none (then only the public endpoint reaches the API).
-	DeployerCIDRs []string
 	// SecretsKeyARN envelope-encrypts Kubernetes secrets (required).
 	SecretsKeyARN pulumi.StringInput
 	// LogsKeyARN encrypts the control-plane log group (required).
 	LogsKeyARN pulumi.StringInput
-	// LogRetentionDays keeps control-plane logs (required, > 0).
-	LogRetentionDays int
 	// VolumeKeyARN encrypts node root volumes (required). Its key policy
 	// must grant the Auto Scaling and EC2 Spot service-linked roles.
 	VolumeKeyARN pulumi.StringInput
-	// Addons pins add-on versions by name ("" = EKS default). Every add-on in
-	// catalog.EKSAddons is installed whether pinned or not.
-	Addons map[string]string
-	// AdminRoleARNs get cluster-admin access entries. Defaults to none.
-	AdminRoleARNs []string
-	// ViewerRoleARNs get view access entries (read-only across the
-	// cluster: the CI preview role). Defaults to none.
-	ViewerRoleARNs []string
 	// OptionalAddons are add-ons of catalog.OptionalEKSAddons to install
 	// too (the FSx CSI driver when the stack has Lustre). Defaults to none.
 	OptionalAddons []string
@@ -90,9 +74,6 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are applied to every taggable resource (required).
 	Tags map[string]string
-	// NodeRepair turns on auto repair for the accelerated node groups
-	// (NodeGroupArgs.NodeRepair). Defaults to false.
-	NodeRepair bool
 }
 
 // Cluster is the EKS control plane, node groups and add-ons.
@@ -138,9 +119,6 @@ func (a *ClusterArgs) validate() error {
 	if !conventions.ClusterName.MatchString(a.Name) {
 		errs = append(errs, fmt.Errorf("Name: %q must be 1-100 letters, digits and dashes, starting with a letter", a.Name))
 	}
-	if a.Version == "" {
-		errs = append(errs, errors.New("Version: required"))
-	}
 	for i, name := range a.OptionalAddons {
 		if !slices.Contains(catalog.OptionalEKSAddons, name) || slices.Index(a.OptionalAddons, name) != i {
 			errs = append(errs, fmt.Errorf("OptionalAddons[%d]: %q is not an optional add-on or is listed twice; allowed: %v", i, name, catalog.OptionalEKSAddons))
@@ -164,21 +142,8 @@ func (a *ClusterArgs) validate() error {
 			errs = append(errs, fmt.Errorf("PodSubnetIDsByAZ: no pod subnet for %s (custom networking needs one per AZ)", az))
 		}
 	}
-	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
-		errs = append(errs, errors.New("PublicAccessCIDRs: required with EndpointPublicAccess"))
-	}
-	for field, blocks := range map[string][]string{"PublicAccessCIDRs": a.PublicAccessCIDRs, "DeployerCIDRs": a.DeployerCIDRs} {
-		for i, c := range blocks {
-			if p, err := netip.ParsePrefix(c); err != nil || p.Bits() == 0 {
-				errs = append(errs, fmt.Errorf("%s[%d]: %q must be a CIDR block narrower than the internet", field, i, c))
-			}
-		}
-	}
 	if a.VPCID == nil || a.SecretsKeyARN == nil || a.LogsKeyARN == nil || a.VolumeKeyARN == nil {
 		errs = append(errs, errors.New("VPCID, SecretsKeyARN, LogsKeyARN and VolumeKeyARN: required"))
-	}
-	if a.LogRetentionDays <= 0 {
-		errs = append(errs, fmt.Errorf("LogRetentionDays: %d; must be positive", a.LogRetentionDays))
 	}
 	if a.Region == "" || a.Partition == "" || a.AccountID == "" {
 		errs = append(errs, errors.New("Region, Partition and AccountID: required"))

@@ -20,6 +20,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 	"github.com/ml-platform/ml-platform/internal/testkit"
 	"github.com/ml-platform/ml-platform/internal/testkit/golden"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 const keyARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -46,14 +47,14 @@ func training(instance string, efa bool) cluster.NodeGroupSpec {
 
 func clusterArgs(groups ...cluster.NodeGroupSpec) *cluster.ClusterArgs {
 	return &cluster.ClusterArgs{
-		Name: "ml-platform-test", Version: "1.34", VPCID: pulumi.String("vpc-123"),
+		Name: "ml-platform-test", VPCID: pulumi.String("vpc-123"),
+		ControlPlane: spec.ControlPlane{Version: "1.34", DeployerCIDRs: []string{"10.255.0.0/16"}, LogRetentionDays: 30,
+			Addons: map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"}},
 		AvailabilityZones: zones, PrivateSubnetIDsByAZ: subnets("subnet-"),
-		DeployerCIDRs: []string{"10.255.0.0/16"},
 		SecretsKeyARN: pulumi.String(keyARN), LogsKeyARN: pulumi.String(keyARN), VolumeKeyARN: pulumi.String(keyARN),
-		LogRetentionDays: 30, NodeGroups: append([]cluster.NodeGroupSpec{system()}, groups...),
-		Addons:  map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"},
-		Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
-		Tags:    map[string]string{"Team": "ml", "Environment": "dev"},
+		NodeGroups: append([]cluster.NodeGroupSpec{system()}, groups...),
+		Account:    awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID},
+		Tags:       map[string]string{"Team": "ml", "Environment": "dev"},
 	}
 }
 
@@ -454,9 +455,6 @@ func TestClusterValidatesItsWholeSubtree(t *testing.T) {
 		want   []string
 	}{
 		{"no system group", func(a *cluster.ClusterArgs) { a.NodeGroups = a.NodeGroups[1:] }, []string{"NodeGroups: a system group is required"}},
-		{"public without CIDRs", func(a *cluster.ClusterArgs) { a.EndpointPublicAccess = true }, []string{"PublicAccessCIDRs: required"}},
-		{"world CIDR", func(a *cluster.ClusterArgs) { a.PublicAccessCIDRs = []string{"0.0.0.0/0"} }, []string{"PublicAccessCIDRs[0]: \"0.0.0.0/0\" must be a CIDR block narrower than the internet"}},
-		{"world deployers", func(a *cluster.ClusterArgs) { a.DeployerCIDRs = []string{"0.0.0.0/0"} }, []string{"DeployerCIDRs[0]"}},
 		{"unknown add-on", func(a *cluster.ClusterArgs) { a.Addons = map[string]string{"istio": ""} }, []string{`Addons: "istio" is not managed`}},
 		{"one AZ", func(a *cluster.ClusterArgs) { a.AvailabilityZones = zones[:1] }, []string{"at least two AZs"}},
 		{"pod subnets missing an AZ", func(a *cluster.ClusterArgs) {
@@ -467,8 +465,8 @@ func TestClusterValidatesItsWholeSubtree(t *testing.T) {
 			other := training("x9.huge", false)
 			other.Name = "other"
 			a.NodeGroups = append(a.NodeGroups, bad, other)
-			a.Version = ""
-		}, []string{"Version: required", `Spec.InstanceTypes: instance type "g4dn.xlarge" does not support EFA`,
+			a.Name = "-bad"
+		}, []string{`Name: "-bad" must be`, `Spec.InstanceTypes: instance type "g4dn.xlarge" does not support EFA`,
 			`NodeGroups[2] (other): Spec.InstanceTypes: instance type "x9.huge" is not an EC2 instance type`}},
 		{"duplicate groups", func(a *cluster.ClusterArgs) { a.NodeGroups = append(a.NodeGroups, system()) }, []string{`NodeGroups[1].Name: "system" is used twice`}},
 	} {
@@ -524,8 +522,8 @@ func karpenterArgs(c *cluster.Cluster, prod bool) *cluster.KarpenterArgs {
 	return &cluster.KarpenterArgs{
 		Cluster: c, SubnetDiscoveryTag: "ml-platform-test", VolumeKMSKeyARN: pulumi.String(keyARN), VolumeKeyAlias: "alias/ml-platform-test-cluster",
 		Account: awsarn.Account{Partition: "aws", Region: "us-east-1", AccountID: mock.AccountID}, Prod: prod,
-		TrainingGPULimit: 64, InferenceGPULimit: 8, NeuronDeviceLimit: 32, CPULimit: 1000, AMIAlias: "al2023@latest",
-		Tags: map[string]string{"Team": "ml"},
+		Karpenter: spec.Karpenter{TrainingGPULimit: 64, InferenceGPULimit: 8, NeuronDeviceLimit: 32, CPULimit: 1000, AMIAlias: "al2023@latest"},
+		Tags:      map[string]string{"Team": "ml"},
 	}
 }
 
@@ -778,7 +776,6 @@ func TestKarpenterValidation(t *testing.T) {
 		{"cluster tag", func(a *cluster.KarpenterArgs) { a.Tags = map[string]string{"kubernetes.io/cluster/x": "owned"} }, `"kubernetes.io/cluster/x" is set by Karpenter`},
 		{"half a queue key", func(a *cluster.KarpenterArgs) { a.QueueKeyAlias = "alias/x" }, "QueueKMSKeyARN and QueueKeyAlias: set both or neither"},
 		{"bad alias", func(a *cluster.KarpenterArgs) { a.VolumeKeyAlias = "cluster" }, `VolumeKeyAlias: "cluster" must start with alias/`},
-		{"no CPU limit", func(a *cluster.KarpenterArgs) { a.CPULimit = 0 }, "CPULimit: 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := buildKarpenter(t, false, tc.mutate)

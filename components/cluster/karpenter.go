@@ -22,6 +22,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // KarpenterArgs configures Karpenter for one cluster.
@@ -53,19 +54,11 @@ type KarpenterArgs struct {
 	// Prod gives the training pools an on-demand fallback and runs two
 	// controller replicas. Defaults to false.
 	Prod bool
-	// TrainingGPULimit, InferenceGPULimit and NeuronDeviceLimit cap each pool's
-	// accelerators; 0 leaves that pool out. CPULimit caps each pool's vCPUs (required, > 0).
-	TrainingGPULimit, InferenceGPULimit, NeuronDeviceLimit, CPULimit int
+	// Karpenter is the pools' limits, AMI and reservations, as config
+	// produces them (spec.Karpenter; Enabled is the caller's to act on).
+	spec.Karpenter
 	// NodeRepair turns on Karpenter's NodeRepair feature gate. Defaults to false.
 	NodeRepair bool
-	// CapacityReservationIDs are On-Demand Capacity Reservations and
-	// Capacity Blocks the pools may launch into: the node classes select
-	// them (capacityReservationSelectorTerms) and every pool allows the
-	// reserved capacity type first (ReservedCapacity, beta and on by
-	// default in v1.14; catalog.CapacityReservationSource). Defaults to none.
-	CapacityReservationIDs []string
-	// AMIAlias selects node AMIs, e.g. "al2023@latest" (required).
-	AMIAlias string
 	// Tags are applied to every taggable resource and to the nodes Karpenter
 	// launches (required; Karpenter refuses its own keys in them).
 	Tags map[string]string
@@ -157,12 +150,6 @@ func (a *KarpenterArgs) validate() error {
 	}
 	if a.Region == "" || a.Partition == "" || a.AccountID == "" {
 		errs = append(errs, errors.New("Region, Partition and AccountID: required"))
-	}
-	if a.CPULimit <= 0 {
-		errs = append(errs, fmt.Errorf("CPULimit: %d; must be positive", a.CPULimit))
-	}
-	if a.TrainingGPULimit < 0 || a.InferenceGPULimit < 0 || a.NeuronDeviceLimit < 0 {
-		errs = append(errs, errors.New("pool limits: must not be negative"))
 	}
 	names := KarpenterNamesFor(a.Cluster.Name)
 	for _, role := range []string{names.NodeRole, names.ControllerRole} {

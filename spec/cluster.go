@@ -1,0 +1,56 @@
+package spec
+
+// ControlPlane is the EKS cluster's own settings: config fills it from
+// ml-platform:cluster (checking every value), the cluster component
+// creates the cluster with it.
+type ControlPlane struct {
+	// Version is the Kubernetes version, "1.MINOR".
+	Version string
+	// EndpointPublicAccess opens the API endpoint to PublicAccessCIDRs;
+	// never in prod.
+	EndpointPublicAccess bool
+	// PublicAccessCIDRs may reach the public API endpoint.
+	PublicAccessCIDRs []string
+	// DeployerCIDRs are the networks `pulumi up` runs from (a VPN, an
+	// office network, a CI runner inside or peered with the VPC): the
+	// control-plane security group admits them to the private API
+	// endpoint on 443, through which every Helm release and Kubernetes
+	// object is created.
+	DeployerCIDRs []string
+	// LogRetentionDays keeps control-plane logs.
+	LogRetentionDays int
+	// Addons pins EKS add-on versions by name; "" lets EKS pick its
+	// default for the Kubernetes version. Every add-on in
+	// catalog.EKSAddons is installed.
+	Addons map[string]string
+	// AdminRoleARNs get cluster-admin access entries (the CI deploy
+	// roles, platform admins); never the cluster's creator, which EKS
+	// already admits.
+	AdminRoleARNs []string
+	// ViewerRoleARNs get view access entries (AmazonEKSViewPolicy): the
+	// CI preview role, whose `pulumi preview` reads the cluster.
+	ViewerRoleARNs []string
+	// NodeRepair replaces accelerated nodes the EKS node monitoring agent
+	// reports unhealthy: managed node group auto repair on accelerated
+	// groups and Karpenter's NodeRepair feature gate.
+	NodeRepair bool
+}
+
+// Karpenter is just-in-time capacity: config fills it from
+// ml-platform:cluster.karpenter, the Karpenter component installs the
+// controller and its NodePools. Limits cap what each NodePool may launch;
+// the namespaces' quotas follow them.
+type Karpenter struct {
+	// Enabled installs Karpenter and its NodePools.
+	Enabled bool
+	// TrainingGPULimit and InferenceGPULimit cap nvidia.com/gpu in the GPU
+	// pools, NeuronDeviceLimit aws.amazon.com/neuron in the Neuron pool;
+	// 0 leaves that pool out. CPULimit caps each pool's vCPUs.
+	TrainingGPULimit, InferenceGPULimit, NeuronDeviceLimit, CPULimit int
+	// AMIAlias selects the node AMI family and version (EC2NodeClass
+	// amiSelectorTerms alias), e.g. "al2023@latest".
+	AMIAlias string
+	// CapacityReservationIDs are reservations and Capacity Blocks the
+	// pools may launch into (reserved capacity first).
+	CapacityReservationIDs []string
+}
