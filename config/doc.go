@@ -2,9 +2,15 @@
 //
 // A stack file (Pulumi.<stack>.yaml) is read once into a typed Stack:
 // scalar keys (ml-platform:environment, ml-platform:team, ...) and one
-// structured object per domain (ml-platform:network, ml-platform:cluster).
-// Parse validates everything before any resource is registered, collecting
-// every problem with its key path and the allowed values, then applies the
-// environment's defaults (dev or prod) to produce the values the components
-// receive. Components never read configuration themselves.
+// structured object per area (ml-platform:network, ml-platform:cluster,
+// ...). Each area's keys are declared once, in a table of Key values
+// (declare.go; NetworkKeys, ClusterKeys, ...), and one decoder reads the
+// stack file with them: types, unknown keys, defaults per environment,
+// bounds and allowed values, every problem named by its full key path in
+// the same order every run, before any resource is registered. The rules
+// that span several keys are the check<Area> functions beside each table.
+// The configuration reference and Pulumi.yaml's config block are
+// generated from the same declarations. Where a component takes a shape
+// whole (package spec), config produces it, so nothing copies it field by
+// field. Components never read configuration themselves.
 package config
