@@ -9,6 +9,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // BudgetScope says which spend the stack's budgets track.
@@ -52,18 +53,9 @@ var AnomalyMonitors = []AnomalyMonitor{AnomalyMonitorExisting, AnomalyMonitorNon
 
 // Cost is the validated cost governance configuration.
 type Cost struct {
-	// MonthlyBudgetUSD is the stack's monthly cost budget.
-	MonthlyBudgetUSD float64
-	// AlertEmails receive budget alerts (and DAILY or WEEKLY anomaly
-	// alerts) besides the alert topic; none leaves alerts to the topic.
-	AlertEmails []string
-	// ActualAlertPercent of the budget, in actual spend, sends an alert.
-	ActualAlertPercent float64
-	// ForecastAlertPercent of the budget, in forecast spend, sends an alert.
-	ForecastAlertPercent float64
-	// ServiceBudgetsUSD are per-service monthly budgets by catalog budget
-	// service key; empty for none.
-	ServiceBudgetsUSD map[string]float64
+	// Budgets are the budgets and who they alert, as the cost component
+	// takes them.
+	spec.Budgets
 	// Scope is which spend the budgets track.
 	Scope BudgetScope
 	// Anomaly is the Cost Anomaly Detection setup.

@@ -439,11 +439,7 @@ func (p *Platform) buildCost(ctx *pulumi.Context, prefix string, withAWS pulumi.
 	c := p.Config.Cost
 	args := &cost.GovernanceArgs{
 		Name:                   prefix,
-		MonthlyBudgetUSD:       c.MonthlyBudgetUSD,
-		ActualAlertPercent:     c.ActualAlertPercent,
-		ForecastAlertPercent:   c.ForecastAlertPercent,
-		AlertEmails:            c.AlertEmails,
-		ServiceBudgetsUSD:      c.ServiceBudgetsUSD,
+		Budgets:                c.Budgets,
 		BedrockBillingServices: bedrockBillingServices(p.Config),
 		Anomaly: cost.AnomalyArgs{
 			Monitor: string(c.Anomaly.Monitor), MonitorARN: c.Anomaly.MonitorARN, ThresholdUSD: c.Anomaly.ThresholdUSD,

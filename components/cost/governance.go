@@ -21,6 +21,7 @@ import (
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Anomaly monitors the component can create.
@@ -92,18 +93,10 @@ type GovernanceArgs struct {
 	// Name prefixes the physical names (budgets, topic, monitor, roles) and
 	// must be unique in the account: project and stack (required).
 	Name string
-	// MonthlyBudgetUSD is the stack's monthly cost budget (required, > 0).
-	MonthlyBudgetUSD float64
-	// ActualAlertPercent of the budget in actual spend alerts. Defaults to 80.
-	ActualAlertPercent float64
-	// ForecastAlertPercent of the budget in forecast spend alerts. Defaults to 100.
-	ForecastAlertPercent float64
-	// AlertEmails receive budget alerts and email anomaly alerts besides the
-	// topic (0 to catalog.BudgetNotificationEmailsMax). Defaults to none.
-	AlertEmails []string
-	// ServiceBudgetsUSD are per-service monthly budgets by
-	// catalog.BudgetServices key. Defaults to none.
-	ServiceBudgetsUSD map[string]float64
+	// Budgets are the budgets and who they alert (spec.Budgets, as config
+	// produces them; ActualAlertPercent 0 defaults to 80,
+	// ForecastAlertPercent 0 to 100).
+	spec.Budgets
 	// BedrockBillingServices are the Cost Explorer SERVICE values the
 	// Bedrock budget counts besides "Amazon Bedrock": the Marketplace
 	// products of the third-party models the stack uses
@@ -160,28 +153,6 @@ func (a *GovernanceArgs) validate() error {
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	if !namePattern.MatchString(a.Name) {
 		add("Name: %q must be 1-40 letters, digits, - or _", a.Name)
-	}
-	if a.MonthlyBudgetUSD <= 0 {
-		add("MonthlyBudgetUSD: %g must be above 0", a.MonthlyBudgetUSD)
-	}
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{{"ActualAlertPercent", a.ActualAlertPercent}, {"ForecastAlertPercent", a.ForecastAlertPercent}} {
-		if p.v < 0 {
-			add("%s: %g must not be negative", p.name, p.v)
-		}
-	}
-	if n := len(a.AlertEmails); n > catalog.BudgetNotificationEmailsMax {
-		add("AlertEmails: %d addresses; allowed: 0 to %d", n, catalog.BudgetNotificationEmailsMax)
-	}
-	for _, svc := range slices.Sorted(maps.Keys(a.ServiceBudgetsUSD)) {
-		if _, ok := catalog.LookupBudgetService(svc); !ok {
-			add("ServiceBudgetsUSD[%q]: not in catalog.BudgetServices", svc)
-		}
-		if a.ServiceBudgetsUSD[svc] <= 0 {
-			add("ServiceBudgetsUSD[%q]: %g must be above 0", svc, a.ServiceBudgetsUSD[svc])
-		}
 	}
 	if a.Filter != nil && (a.Filter.Key == "" || a.Filter.Value == "") {
 		add("Filter: key and value are required")
