@@ -75,29 +75,19 @@ type BedrockApplication struct {
 	Namespace, ServiceAccount string
 }
 
-// KnowledgeBase is the RAG knowledge base and its vector store.
+// KnowledgeBase is the RAG knowledge base and its vector store. Each
+// field is the key of the same name in BedrockKeys (knowledgeBase), which
+// documents it; Dimensions defaults to the model's first vector size.
 type KnowledgeBase struct {
-	// EmbeddingModel is the embedding model ID; Dimensions its vector size.
-	EmbeddingModel string
-	Dimensions     int
-	// Prefix is the training-data bucket prefix the data source reads.
-	Prefix string
-	// Chunking is FIXED_SIZE, NONE, HIERARCHICAL or SEMANTIC. MaxTokens
-	// sizes the chunks (the child chunks of HIERARCHICAL, whose parents
-	// have catalog.KnowledgeBaseParentChunkTokens); OverlapPercent is FIXED_SIZE's.
+	EmbeddingModel            string
+	Dimensions                int
+	Prefix                    string
 	Chunking                  string
 	MaxTokens, OverlapPercent int
-	// IndexName is the vector index in the collection.
-	IndexName string
-	// IndexCreated says the index exists (it has no AWS resource: see
-	// docs/bedrock.md, Knowledge base): the knowledge base and data source
-	// are created only then.
-	IndexCreated bool
-	// StandbyReplicas keeps the collection's standby replicas (prod).
-	StandbyReplicas bool
-	// IndexAdminRoleARNs may create and manage the index. Defaults to the
-	// cluster's adminRoleArns.
-	IndexAdminRoleARNs []string
+	IndexName                 string
+	IndexCreated              bool
+	StandbyReplicas           bool
+	IndexAdminRoleARNs        []string
 }
 
 // ProvisionedThroughput is reserved capacity for one model.

@@ -51,24 +51,17 @@ const (
 // AnomalyMonitors are the allowed monitors.
 var AnomalyMonitors = []AnomalyMonitor{AnomalyMonitorExisting, AnomalyMonitorNone, AnomalyMonitorServices, AnomalyMonitorStack}
 
-// Cost is the validated cost governance configuration.
+// Cost is the validated cost governance configuration. Each field is the
+// key of the same name in CostKeys, which documents it.
 type Cost struct {
 	// Budgets are the budgets and who they alert, as the cost component
 	// takes them.
 	spec.Budgets
-	// Scope is which spend the budgets track.
-	Scope BudgetScope
-	// Anomaly is the Cost Anomaly Detection setup.
-	Anomaly Anomaly
-	// ActivateCostAllocationTags activates the platform's tag keys as cost
-	// allocation tags from this stack (management or standalone account
-	// only, at least a day after the first `pulumi up`).
+	Scope                      BudgetScope
+	Anomaly                    Anomaly
 	ActivateCostAllocationTags bool
-	// BudgetAction, when set, attaches a deny-new-compute policy to roles
-	// when actual spend crosses a threshold. Non-prod stacks only.
-	BudgetAction *BudgetAction
-	// ExpectedUsage prices what the stack stores and logs in the estimate.
-	ExpectedUsage ExpectedUsage
+	BudgetAction               *BudgetAction
+	ExpectedUsage              ExpectedUsage
 }
 
 // ExpectedUsage is what the estimate prices for usage-billed storage and
@@ -80,21 +73,12 @@ type ExpectedUsage struct {
 	LogsGBPerMonth float64
 }
 
-// Anomaly configures Cost Anomaly Detection.
+// Anomaly configures Cost Anomaly Detection (CostKeys, anomaly).
 type Anomaly struct {
-	// Monitor is which monitor the stack creates (or adopts). Defaults to
-	// services in prod and staging (the monitor a member account can
-	// create; one stack per account owns it) and none elsewhere; stack (a
-	// tag monitor) only when set: AWS creates those in a management or
-	// standalone account only.
-	Monitor AnomalyMonitor
-	// MonitorARN is the adopted monitor with Monitor existing.
-	MonitorARN string
-	// ThresholdUSD is the total impact an anomaly must reach to alert.
+	Monitor      AnomalyMonitor
+	MonitorARN   string
 	ThresholdUSD float64
-	// Frequency is DAILY or WEEKLY (email to AlertEmails) or IMMEDIATE (to
-	// the stack's alert topic).
-	Frequency string
+	Frequency    string
 }
 
 // BudgetAction is the opt-in budget action.

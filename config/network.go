@@ -40,33 +40,21 @@ const (
 // ProdMinAZs is the fewest AZs a prod-like stack may span (never weaker than dev).
 const ProdMinAZs = 3
 
-// Network is the validated VPC layout.
+// Network is the validated VPC layout. Each field is the key of the same
+// name in NetworkKeys, which says what it does, its default and what is
+// allowed; InterfaceEndpoints ends sorted, with ExtraInterfaceEndpoints
+// and the endpoints the features call added.
 type Network struct {
-	// CIDR is the VPC's primary IPv4 block.
-	CIDR string
-	// AZCount is how many availability zones the VPC spans.
-	AZCount int
-	// AvailabilityZones, when set, pins the zones by name (length AZCount).
-	// Names map to different physical zones in every account.
-	AvailabilityZones []string
-	// AvailabilityZoneIDs, when set, pins the zones by zone ID ("use1-az1"),
-	// the same physical zone in every account (length AZCount). With
-	// neither, the program takes the first AZCount zone IDs of the region
-	// that EKS supports (catalog.EKSUnsupportedZoneIDs).
-	AvailabilityZoneIDs []string
-	// PodCIDR is an optional secondary block (typically from 100.64.0.0/10) for pod subnets; "" for none.
-	PodCIDR string
-	// NATGateways is the NAT layout.
-	NATGateways NATMode
-	// InterfaceEndpoints are the PrivateLink services (names after com.amazonaws.<region>.), sorted.
-	InterfaceEndpoints []string
-	// ExtraInterfaceEndpoints are added to InterfaceEndpoints (the stack
-	// file's way to add without restating the defaults).
+	CIDR                    string
+	AZCount                 int
+	AvailabilityZones       []string
+	AvailabilityZoneIDs     []string
+	PodCIDR                 string
+	NATGateways             NATMode
+	InterfaceEndpoints      []string
 	ExtraInterfaceEndpoints []string
-	// FlowLogRetentionDays is how long VPC flow logs are kept.
-	FlowLogRetentionDays int
-	// Hybrid links the private subnets to networks outside AWS; nil for none.
-	Hybrid *Hybrid
+	FlowLogRetentionDays    int
+	Hybrid                  *Hybrid
 }
 
 // Hybrid is a transit gateway attachment or a site-to-site VPN, and the

@@ -99,41 +99,24 @@ type Tuning struct {
 	LearningRateMin, LearningRateMax float64
 }
 
-// Endpoint is one inference endpoint.
+// Endpoint is one inference endpoint. Each field is the key of the same
+// name in SageMakerKeys (endpoints), which documents it; exactly one of
+// ModelPath, ModelPackage and PromoteFrom says where the model comes from.
 type Endpoint struct {
-	Name string
-	Kind string
-	// Image is the inference container (ECR, in the stack's region).
-	Image string
-	// ModelPath is the model artifact's key in the stack's models bucket;
-	// for multi-model endpoints the prefix that holds the models.
-	ModelPath string
-	// ModelPackage, instead of ModelPath, is a model package version of the
-	// stack's registry the endpoint serves: "<group>/<version>". Image stays
-	// required: it is the package's inference image, which the execution
-	// role may then pull.
-	ModelPackage string
-	// PromoteFrom, instead of Image, ModelPath and ModelPackage, serves the
-	// model the promotion source stack (ml-platform:promotion) exports for
-	// its endpoint of this name.
-	PromoteFrom string
-	// InstanceType, MinInstances and MaxInstances size instance-backed kinds.
-	InstanceType               string
-	MinInstances, MaxInstances int
-	// TargetInvocationsPerInstance is the target-tracking target.
-	TargetInvocationsPerInstance int
-	// GPUUtilizationTarget adds a GPU utilization policy (percent); 0 for none.
-	GPUUtilizationTarget int
-	// CapturePercent samples requests and responses for monitoring; 0 turns
-	// capture off (serverless endpoints cannot capture).
-	CapturePercent int
-	// ServerlessMemoryMB and ServerlessMaxConcurrency size a serverless endpoint.
+	Name                                         string
+	Kind                                         string
+	Image                                        string
+	ModelPath                                    string
+	ModelPackage                                 string
+	PromoteFrom                                  string
+	InstanceType                                 string
+	MinInstances, MaxInstances                   int
+	TargetInvocationsPerInstance                 int
+	GPUUtilizationTarget                         int
+	CapturePercent                               int
 	ServerlessMemoryMB, ServerlessMaxConcurrency int
-	// AsyncMaxConcurrentInvocations per instance of an async endpoint.
-	AsyncMaxConcurrentInvocations int
-	// ModelSizeGB, when set, is the GB of 16-bit weights the endpoint
-	// serves: a model its instance cannot hold is an advisory.
-	ModelSizeGB float64
+	AsyncMaxConcurrentInvocations                int
+	ModelSizeGB                                  float64
 }
 
 // FeatureGroup is one Feature Store group.

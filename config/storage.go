@@ -19,33 +19,19 @@ type (
 )
 
 // Storage is the validated ml-platform:storage: the buckets, the Lustre
-// file system and the example training job.
+// file system and the example training job. Each field is the key of the
+// same name in StorageKeys, which documents it; the pointers are nil when
+// their object is off.
 type Storage struct {
-	// Lifecycle is how long objects stay in each class.
-	Lifecycle Lifecycle
-	// ArchiveTiering, when set, turns on the Intelligent-Tiering archive
-	// tiers for the training-data bucket (objects there must be restored
-	// before they can be read).
-	ArchiveTiering *ArchiveTiering
-	// RestrictToVPCEndpoint denies object reads and writes that do not
-	// come through the VPC's S3 endpoint, except for AWS services,
-	// service-linked roles and VPCEndpointExemptRoleARNs.
-	RestrictToVPCEndpoint bool
-	// VPCEndpointExemptRoleARNs may reach objects from anywhere (the
-	// deployer, CI, people uploading data).
+	Lifecycle                 Lifecycle
+	ArchiveTiering            *ArchiveTiering
+	RestrictToVPCEndpoint     bool
 	VPCEndpointExemptRoleARNs []string
-	// AbortIncompleteUploadDays removes unfinished multipart uploads.
 	AbortIncompleteUploadDays int
-	// ForceDestroy lets `pulumi destroy` delete buckets that hold objects
-	// (dev only).
-	ForceDestroy bool
-	// Replication copies the models bucket to another region for disaster
-	// recovery; nil when off (prod and staging only).
-	Replication *Replication
-	// Lustre is the FSx for Lustre file system; nil when off.
-	Lustre *Lustre
-	// TrainingJob is the example distributed training job; nil when off.
-	TrainingJob *TrainingJob
+	ForceDestroy              bool
+	Replication               *Replication
+	Lustre                    *Lustre
+	TrainingJob               *TrainingJob
 }
 
 // Replication is the disaster recovery copy of the models bucket.
