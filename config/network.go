@@ -11,6 +11,7 @@ import (
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/lib/cidr"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // NATMode says how many NAT gateways the VPC gets.
@@ -57,21 +58,11 @@ type Network struct {
 	Hybrid                  *Hybrid
 }
 
-// Hybrid is a transit gateway attachment or a site-to-site VPN, and the
-// CIDRs reached through it.
-type Hybrid struct {
-	TransitGatewayID string
-	// VPN is nil with a transit gateway.
-	VPN    *VPN
-	Routes []string
-}
-
-// VPN is a site-to-site VPN to one customer gateway.
-type VPN struct {
-	CustomerGatewayIP string
-	// BGPASN is 0 for static routes.
-	BGPASN int64
-}
+// Hybrid and VPN are the hybrid link as the network component takes it.
+type (
+	Hybrid = spec.Hybrid
+	VPN    = spec.VPN
+)
 
 // NetworkKeys declare ml-platform:network. Prod-like stacks default to
 // three zones, a NAT gateway per zone and flow logs kept a year.

@@ -213,15 +213,8 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 
-	var hybrid *network.HybridArgs
-	if h := cfg.Network.Hybrid; h != nil {
-		hybrid = &network.HybridArgs{TransitGatewayID: h.TransitGatewayID, Routes: h.Routes}
-		if h.VPN != nil {
-			hybrid.VPN = &network.VPNArgs{CustomerGatewayIP: h.VPN.CustomerGatewayIP, BGPASN: h.VPN.BGPASN}
-		}
-	}
 	p.Network, err = network.NewNetwork(ctx, "network", &network.NetworkArgs{
-		Hybrid:               hybrid,
+		Hybrid:               cfg.Network.Hybrid,
 		CIDR:                 cfg.Network.CIDR,
 		AvailabilityZones:    zones,
 		PodCIDR:              cfg.Network.PodCIDR,

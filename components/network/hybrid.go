@@ -2,39 +2,21 @@ package network
 
 import (
 	"fmt"
-	"net/netip"
-	"regexp"
-	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ml-platform/ml-platform/spec"
 )
 
-// HybridArgs is the link to networks outside the VPC (the seed's Direct
-// Connect objective): set TransitGatewayID or VPN, and Routes.
-type HybridArgs struct {
-	// TransitGatewayID attaches the VPC (its private subnets, one per AZ as
-	// the attachment requires) to an existing transit gateway, which
-	// reaches on-premises networks through Direct Connect or VPN.
-	TransitGatewayID string
-	// VPN, instead, creates a virtual private gateway and a site-to-site
-	// VPN connection to a customer gateway.
-	VPN *VPNArgs
-	// Routes are the CIDRs reached through the link, added to every
-	// private route table (required, none overlapping the VPC).
-	Routes []string
-}
-
-// VPNArgs is a site-to-site VPN to one customer gateway.
-type VPNArgs struct {
-	// CustomerGatewayIP is the on-premises device's public IPv4 address.
-	CustomerGatewayIP string
-	// BGPASN is the device's ASN for dynamic routing; 0 routes statically
-	// (Routes become the connection's static routes).
-	BGPASN int64
-}
+// HybridArgs and VPNArgs are the link, as config produces it
+// (spec.Hybrid, spec.VPN).
+type (
+	HybridArgs = spec.Hybrid
+	VPNArgs    = spec.VPN
+)
 
 // Tunnel cryptography. A VPN connection accepts IKEv1, SHA1 and
 // Diffie-Hellman groups 2 and 5 unless told otherwise (Site-to-Site VPN
@@ -50,54 +32,6 @@ var (
 	TunnelIntegrity   = []string{"SHA2-256", "SHA2-384", "SHA2-512"}
 	TunnelDHGroups    = []int{14, 15, 16, 19, 20, 21}
 )
-
-var transitGatewayID = regexp.MustCompile(`^tgw-[0-9a-f]{8,17}$`)
-
-// reservedASNs are ASNs a customer gateway may not use (Site-to-Site VPN
-// user guide, "Customer gateway options for your Site-to-Site VPN connection").
-var reservedASNs = []int64{7224, 9059, 10124, 17943}
-
-// maxASN is the largest 4-byte ASN.
-const maxASN = 4294967295
-
-// validate checks the link against the VPC's address space.
-func (h *HybridArgs) validate(vpc []netip.Prefix) []error {
-	var errs []error
-	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
-	switch {
-	case (h.TransitGatewayID == "") == (h.VPN == nil):
-		add("Hybrid: set TransitGatewayID or VPN, not both or neither")
-	case h.TransitGatewayID != "" && !transitGatewayID.MatchString(h.TransitGatewayID):
-		add("Hybrid.TransitGatewayID: %q is not a transit gateway ID (tgw-...)", h.TransitGatewayID)
-	case h.VPN != nil:
-		ip, err := netip.ParseAddr(h.VPN.CustomerGatewayIP)
-		if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() {
-			add("Hybrid.VPN.CustomerGatewayIP: %q is not a public IPv4 address", h.VPN.CustomerGatewayIP)
-		}
-		if a := h.VPN.BGPASN; a < 0 || a > maxASN || slices.Contains(reservedASNs, a) {
-			add("Hybrid.VPN.BGPASN: %d; allowed: 0 (static routes) or 1 to %d except the reserved %v", a, int64(maxASN), reservedASNs)
-		}
-	}
-	if len(h.Routes) == 0 {
-		add("Hybrid.Routes: at least one CIDR reached through the link")
-	}
-	for i, r := range h.Routes {
-		p, err := netip.ParsePrefix(r)
-		switch {
-		case err != nil || !p.Addr().Is4() || p.Masked() != p:
-			add("Hybrid.Routes[%d]: %q is not an IPv4 CIDR block", i, r)
-		case p.Bits() == 0:
-			add("Hybrid.Routes[%d]: %q would send everything through the link; the NAT gateway keeps the default route", i, r)
-		default:
-			for _, v := range vpc {
-				if p.Overlaps(v) {
-					add("Hybrid.Routes[%d]: %q overlaps the VPC's %s", i, r, v)
-				}
-			}
-		}
-	}
-	return errs
-}
 
 // hybridRoutes are the private route tables' routes through the link and
 // what the tables must wait for.

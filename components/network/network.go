@@ -3,7 +3,6 @@ package network
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
@@ -131,14 +130,8 @@ func (a *NetworkArgs) validate() (Layout, error) {
 	if !logGroupName.MatchString(a.FlowLogGroupName) {
 		errs = append(errs, fmt.Errorf("FlowLogGroupName: %q must be 1-512 of a-z, A-Z, 0-9, _ - / . #", a.FlowLogGroupName))
 	}
-	if a.Hybrid != nil {
-		var blocks []netip.Prefix
-		for _, c := range []string{a.CIDR, a.PodCIDR} {
-			if p, err := netip.ParsePrefix(c); err == nil {
-				blocks = append(blocks, p)
-			}
-		}
-		errs = append(errs, a.Hybrid.validate(blocks)...)
+	if h := a.Hybrid; h != nil && (h.TransitGatewayID == "") == (h.VPN == nil) {
+		errs = append(errs, errors.New("Hybrid: set TransitGatewayID or VPN, not both or neither"))
 	}
 	return layout, errors.Join(errs...)
 }

@@ -241,21 +241,6 @@ func TestArgsValidation(t *testing.T) {
 		{"no retention", func(a *network.NetworkArgs) { a.FlowLogRetentionDays = 0 }, "FlowLogRetentionDays: 0"},
 		{"bad group name", func(a *network.NetworkArgs) { a.FlowLogGroupName = "flow logs!" }, `FlowLogGroupName: "flow logs!"`},
 		{"hybrid neither", func(a *network.NetworkArgs) { a.Hybrid = &network.HybridArgs{Routes: []string{"10.100.0.0/16"}} }, "Hybrid: set TransitGatewayID or VPN"},
-		{"hybrid bad tgw", func(a *network.NetworkArgs) {
-			a.Hybrid = &network.HybridArgs{TransitGatewayID: "tgw-1", Routes: []string{"10.100.0.0/16"}}
-		}, `Hybrid.TransitGatewayID: "tgw-1"`},
-		{"hybrid private gateway", func(a *network.NetworkArgs) {
-			a.Hybrid = &network.HybridArgs{VPN: &network.VPNArgs{CustomerGatewayIP: "192.168.1.1"}, Routes: []string{"10.100.0.0/16"}}
-		}, `Hybrid.VPN.CustomerGatewayIP: "192.168.1.1" is not a public IPv4 address`},
-		{"hybrid reserved ASN", func(a *network.NetworkArgs) {
-			a.Hybrid = &network.HybridArgs{VPN: &network.VPNArgs{CustomerGatewayIP: "198.51.100.7", BGPASN: 7224}, Routes: []string{"10.100.0.0/16"}}
-		}, "Hybrid.VPN.BGPASN: 7224"},
-		{"hybrid overlapping route", func(a *network.NetworkArgs) {
-			a.Hybrid = &network.HybridArgs{TransitGatewayID: "tgw-0123456789abcdef0", Routes: []string{a.CIDR}}
-		}, "overlaps the VPC"},
-		{"hybrid default route", func(a *network.NetworkArgs) {
-			a.Hybrid = &network.HybridArgs{TransitGatewayID: "tgw-0123456789abcdef0", Routes: []string{"0.0.0.0/0"}}
-		}, "NAT gateway keeps the default route"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := args(2, false, "")
