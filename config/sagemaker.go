@@ -9,6 +9,7 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // Endpoint kinds.
@@ -48,13 +49,8 @@ type SageMaker struct {
 	ACKController bool
 }
 
-// Domain is the VPC-only Studio domain.
-type Domain struct {
-	// UserProfiles are the profiles to create.
-	UserProfiles []string
-	// IdleTimeoutMinutes shuts idle JupyterLab apps down.
-	IdleTimeoutMinutes int
-}
+// Domain is the VPC-only Studio domain, as the sagemaker component takes it.
+type Domain = spec.Domain
 
 // ModelPackageGroup is one model's registry group.
 type ModelPackageGroup struct {

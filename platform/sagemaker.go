@@ -147,7 +147,7 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		sm.Domain, err = smc.NewDomain(ctx, "sagemaker-domain", &smc.DomainArgs{
 			Name: prefix, VPCID: p.Network.VPC.ID().ToStringOutput(), VPCCIDR: cfg.Network.CIDR, SubnetIDs: subnets,
 			S3PrefixListID: p.Network.S3Endpoint.PrefixListId, ExecutionRoleARN: sm.StudioRole.Role.Arn, KMSKeyARN: p.Keys.ARNs[KeyData],
-			UserProfiles: d.UserProfiles, IdleTimeoutMinutes: d.IdleTimeoutMinutes,
+			Domain:              *d,
 			DeleteHomeOnDestroy: !protect, Protect: protect, DependsOn: append(endpoints, sm.StudioRole.Role, sm.StudioRole.Policy), Tags: tagsOf,
 		}, withAWS)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/internal/lib/tags"
+	"github.com/ml-platform/ml-platform/spec"
 )
 
 // ExecutionRoleArgs configures the execution role jobs, endpoints,
@@ -82,10 +83,9 @@ type DomainArgs struct {
 	ExecutionRoleARN pulumi.StringInput
 	// KMSKeyARN encrypts the home directories' EFS and shared notebooks (required).
 	KMSKeyARN pulumi.StringInput
-	// UserProfiles are created in the domain. Defaults to none.
-	UserProfiles []string
-	// IdleTimeoutMinutes shuts idle JupyterLab apps down (required, 60 to 525600).
-	IdleTimeoutMinutes int
+	// Domain is the profiles and idle timeout, as config produces them
+	// (spec.Domain).
+	spec.Domain
 	// DeleteHomeOnDestroy deletes the home directories' EFS with the
 	// domain (dev); otherwise AWS keeps it. Defaults to false.
 	DeleteHomeOnDestroy bool
@@ -120,9 +120,6 @@ func (a *DomainArgs) validate() error {
 	}
 	if a.ExecutionRoleARN == nil || a.KMSKeyARN == nil {
 		add("ExecutionRoleARN, KMSKeyARN: required")
-	}
-	if a.IdleTimeoutMinutes < 60 || a.IdleTimeoutMinutes > 525600 {
-		add("IdleTimeoutMinutes: %d outside 60-525600", a.IdleTimeoutMinutes)
 	}
 	seen := map[string]bool{}
 	for i, u := range a.UserProfiles {
