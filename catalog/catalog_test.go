@@ -236,6 +236,7 @@ func TestSources(t *testing.T) {
 		"EKSZonesSource":              EKSZonesSource,
 		"BedrockBillingSource":        BedrockBillingSource,
 		"CapacityReservationSource":   CapacityReservationSource,
+		"CostExplorerSource":          CostExplorerSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {
