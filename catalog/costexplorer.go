@@ -42,7 +42,6 @@ var costExplorerServices = []struct{ prefix, service string }{
 	{"aws:eks/cluster:", CEServiceEKS},
 	{"eks:index:Cluster", CEServiceEKS},
 	{"aws:eks/nodeGroup:", CEServiceEC2Compute},
-
 	{"kubernetes:karpenter.sh/", CEServiceEC2Compute},
 	{"aws:fsx/", CEServiceFSx},
 	{"aws:kms/", CEServiceKMS},
