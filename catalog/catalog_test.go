@@ -237,6 +237,7 @@ func TestSources(t *testing.T) {
 		"BedrockBillingSource":        BedrockBillingSource,
 		"CapacityReservationSource":   CapacityReservationSource,
 		"CostExplorerSource":          CostExplorerSource,
+		"MLflowSource":                MLflowSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

@@ -48,6 +48,7 @@ var endpointServices = []EndpointService{
 	{Name: "logs", Description: "Amazon CloudWatch Logs", Default: true},
 	{Name: "monitoring", Description: "Amazon CloudWatch metrics", Default: true},
 	{Name: "sagemaker.api", Description: "Amazon SageMaker control plane", Default: true},
+	{Name: "sagemaker.experiments", Description: "SageMaker managed MLflow tracking servers (service name aws.sagemaker.<region>.experiments)"},
 	{Name: "sagemaker.featurestore-runtime", Description: "SageMaker Feature Store online store runtime"},
 	{Name: "sagemaker.runtime", Description: "SageMaker real-time endpoint invocation", Default: true},
 	{Name: "sagemaker.studio", Description: "SageMaker Studio (service name aws.sagemaker.<region>.studio), for VPC-only domains"},
@@ -90,9 +91,10 @@ func DefaultInterfaceEndpoints() []string {
 // in region, e.g. "com.amazonaws.us-east-1.sagemaker.api". It does not check
 // that either is known; use [KnownRegion] and [KnownEndpointService].
 func EndpointServiceName(region, service string) string {
-	if service == "sagemaker.studio" {
-		// Studio's service is named outside the com.amazonaws namespace.
-		return "aws.sagemaker." + region + ".studio"
+	if service == "sagemaker.studio" || service == MLflowEndpointService {
+		// Studio's and MLflow's services are named outside the
+		// com.amazonaws namespace.
+		return "aws.sagemaker." + region + "." + strings.TrimPrefix(service, "sagemaker.")
 	}
 	return "com.amazonaws." + region + "." + service
 }

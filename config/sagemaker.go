@@ -47,10 +47,16 @@ type SageMaker struct {
 	Monitoring *Monitoring
 	// ACKController installs the ACK SageMaker controller on the cluster.
 	ACKController bool
+	// MLflow is the managed MLflow tracking server; nil when off.
+	MLflow *MLflow
 }
 
-// Domain is the VPC-only Studio domain, as the sagemaker component takes it.
-type Domain = spec.Domain
+// Domain is the VPC-only Studio domain, and MLflow the tracking server,
+// as the sagemaker component takes them.
+type (
+	Domain = spec.Domain
+	MLflow = spec.MLflow
+)
 
 // ModelPackageGroup is one model's registry group.
 type ModelPackageGroup struct {
@@ -261,6 +267,16 @@ var SageMakerKeys = []Key{
 		{Name: "instanceType", Default: Always("ml.m5.large"), Check: sageMakerType(catalog.SageMakerProcessing), Doc: "what runs it"},
 	}},
 	{Name: "ackController", Field: "ACKController", Doc: "install the ACK SageMaker controller on the cluster"},
+	{Name: "mlflow", Field: "MLflow", Enabled: "enabled", Doc: "a SageMaker managed MLflow tracking server: artifacts in the artifacts bucket, " +
+		"reached from Studio, the pipelines and the cluster's training jobs through an interface endpoint", Keys: []Key{
+		{Name: "size", Default: Always("Small"), Check: OneOf("a tracking server size", catalog.MLflowSizes...),
+			Doc: "the server's size (Small suits teams of up to 25 users)"},
+		{Name: "version", Check: Optional("an MLflow version", "a version such as 2.16 or 2.16.2", catalog.MLflowVersion.MatchString),
+			Doc: "the MLflow version; SageMaker's default when left out"},
+		{Name: "maintenanceWindow", Check: Optional("a weekly window", "DAY:HH:MM in UTC, such as TUE:03:30", catalog.MLflowMaintenanceWindow.MatchString),
+			Doc: "when weekly maintenance may start; SageMaker picks when left out"},
+		{Name: "automaticModelRegistration", Doc: "register models logged to MLflow in the SageMaker Model Registry"},
+	}},
 }
 
 var (
@@ -371,6 +387,12 @@ func checkSageMaker(c Context, s *SageMaker, set Set, promotion bool, p *problem
 		}
 		if t := g.Features[g.EventTime]; t != "" && t != "String" && t != "Fractional" {
 			p.add(k+".eventTime", "%q is %s; the event time feature is String (ISO-8601) or Fractional (seconds)", g.EventTime, t)
+		}
+	}
+	if s.MLflow != nil {
+		if name := MLflowServerName(c.Project, c.Stack); !catalog.MLflowServerName.MatchString(name) {
+			p.add(key+".mlflow", "the tracking server would be named %q: letters, digits and single dashes, at most 256; "+
+				"rename the project or stack", name)
 		}
 	}
 	if s.Monitoring != nil && !slices.ContainsFunc(s.Endpoints, func(e Endpoint) bool { return e.CapturePercent > 0 }) {
@@ -493,6 +515,9 @@ func checkEndpoint(c Context, k string, e *Endpoint, set Set, groups []ModelPack
 	}
 }
 
+// MLflowServerName names a stack's MLflow tracking server (and its role).
+func MLflowServerName(project, stack string) string { return project + "-" + stack + "-mlflow" }
+
 // isGPUType says whether an ml.* type carries GPUs.
 func isGPUType(name string) bool {
 	for _, f := range []string{"ml.g", "ml.p"} {
@@ -514,6 +539,9 @@ func (s SageMaker) requiredEndpoints() []string {
 	}
 	if s.Domain != nil {
 		out = append(out, "sagemaker.studio")
+	}
+	if s.MLflow != nil {
+		out = append(out, "sagemaker.api", catalog.MLflowEndpointService)
 	}
 	if slices.ContainsFunc(s.FeatureGroups, func(g FeatureGroup) bool { return g.OnlineStore != OnlineStoreNone }) {
 		out = append(out, "sagemaker.featurestore-runtime")

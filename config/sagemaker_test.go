@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -251,4 +252,31 @@ func TestFitAdvisories(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, s.Advisories, 1, "two p5 nodes hold 1280 GB, three 1920 GB: 1344 GB are needed")
 	require.Equal(t, "ml-platform:cluster.nodeGroups[1].modelSizeGb", s.Advisories[0].Key)
+}
+
+// TestMLflowConfig: off unless enabled; the size, window and version are
+// checked, and the endpoints the server needs are added.
+func TestMLflowConfig(t *testing.T) {
+	s, err := parseSM(t, "dev", map[string]any{})
+	require.NoError(t, err)
+	require.Nil(t, s.SageMaker.MLflow)
+	require.NotContains(t, s.Network.InterfaceEndpoints, "sagemaker.experiments")
+
+	s, err = parseSM(t, "prod", map[string]any{"mlflow": map[string]any{"enabled": true, "maintenanceWindow": "sun:03:00"}})
+	require.NoError(t, err)
+	require.Equal(t, &MLflow{Size: "Small", MaintenanceWindow: "sun:03:00"}, s.SageMaker.MLflow)
+	require.Contains(t, s.Network.InterfaceEndpoints, "sagemaker.experiments")
+	require.Contains(t, s.Network.InterfaceEndpoints, "sagemaker.api")
+
+	for in, want := range map[string]string{
+		`{"enabled": true, "size": "Tiny"}`:                  `ml-platform:sagemaker.mlflow.size: "Tiny" is not a tracking server size; allowed: "Large", "Medium", "Small"`,
+		`{"enabled": true, "maintenanceWindow": "Sunday 3"}`: `ml-platform:sagemaker.mlflow.maintenanceWindow: "Sunday 3" is not a weekly window`,
+		`{"enabled": true, "version": "latest"}`:             `ml-platform:sagemaker.mlflow.version: "latest" is not an MLflow version`,
+		`{"enabled": false, "sise": "Small"}`:                "ml-platform:sagemaker.mlflow.sise: unknown key",
+	} {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(in), &m))
+		_, err := parseSM(t, "dev", map[string]any{"mlflow": m})
+		require.ErrorContains(t, err, want, in)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
+	"github.com/ml-platform/ml-platform/workloads"
 )
 
 // Flow declarations: each domain says who must reach what, from which
@@ -90,7 +91,7 @@ func req(principal pulumi.StringInput, action string, resource pulumi.StringInpu
 
 // declareFlows registers every domain's flows.
 func (p *Platform) declareFlows(ctx *pulumi.Context) error {
-	for _, f := range []func(*pulumi.Context) error{p.storageFlows, p.sageMakerFlows, p.bedrockFlows, p.clusterFlows, p.costFlows, p.networkFlows} {
+	for _, f := range []func(*pulumi.Context) error{p.storageFlows, p.sageMakerFlows, p.mlflowFlows, p.bedrockFlows, p.clusterFlows, p.costFlows, p.networkFlows} {
 		if err := f(ctx); err != nil {
 			return err
 		}
@@ -354,6 +355,9 @@ func (p *Platform) clusterFlows(ctx *pulumi.Context) error {
 	var roles []podRole
 	if p.Karpenter != nil {
 		roles = append(roles, podRole{"Karpenter's controller", cluster.KarpenterNamesFor(name).ControllerRole, "kube-system", "karpenter"})
+	}
+	if p.MLflow != nil && p.MLflow.TrainerRole != nil {
+		roles = append(roles, podRole{"the training job", trainerRoleName(p.Config.Project + "-" + p.Config.Name), workloads.TrainingNamespace, TrainerServiceAccount})
 	}
 	if br := p.Bedrock; br != nil && p.Config.Bedrock.Application.Namespace != "" {
 		a := p.Config.Bedrock.Application

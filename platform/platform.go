@@ -55,6 +55,8 @@ type Platform struct {
 	LustreVolume *workloads.LustreVolume
 	TrainingJob  *workloads.TrainingJob
 	SageMaker    *SageMaker
+	// MLflow is the tracking server; nil when off.
+	MLflow *MLflow
 	// Bedrock is nil without ml-platform:bedrock.
 	Bedrock *Bedrock
 	Cost    *cost.Governance
@@ -242,6 +244,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := p.buildCompute(ctx, prefix, zones, specs, withAWS); err != nil {
 		return nil, err
 	}
+	if err := p.buildMLflow(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
 	if err := p.buildLustre(ctx, prefix, lustreAZ, withAWS); err != nil {
 		return nil, err
 	}
@@ -414,13 +419,16 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 	if j == nil {
 		return nil
 	}
+	trainer, trackingURI, mlflowDeps := p.trainingJobMLflow()
 	p.TrainingJob, err = workloads.NewTrainingJob(ctx, "training-job", &workloads.TrainingJobArgs{
-		Provider:    p.Cluster.Provider,
-		TrainingJob: *j,
-		NodePool:    cluster.PoolGPUTraining,
-		Namespace:   p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
-		ClaimName:   workloads.LustreClaim,
-		DependsOn:   []pulumi.Resource{p.LustreVolume, p.Accelerators},
+		Provider:          p.Cluster.Provider,
+		TrainingJob:       *j,
+		NodePool:          cluster.PoolGPUTraining,
+		Namespace:         p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
+		ClaimName:         workloads.LustreClaim,
+		ServiceAccount:    trainer,
+		MLflowTrackingURI: trackingURI,
+		DependsOn:         append([]pulumi.Resource{p.LustreVolume, p.Accelerators}, mlflowDeps...),
 	})
 	return err
 }
@@ -760,6 +768,10 @@ func (p *Platform) Outputs() pulumi.Map {
 		"sagemakerDomainId":     p.sageMakerDomainID(),
 		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),
 		"modelApprovalTopicArn": p.modelApprovalTopic(),
+		// Experiment tracking: the MLflow tracking server's ARN (MLFLOW_TRACKING_URI
+		// with the sagemaker-mlflow plugin) and UI address; "" when off.
+		"mlflowTrackingServerArn": p.mlflowOutput(func(m *MLflow) pulumi.StringInput { return pulumi.String(m.Server.ARN) }),
+		"mlflowTrackingServerUrl": p.mlflowOutput(func(m *MLflow) pulumi.StringInput { return m.Server.Server.TrackingServerUrl }),
 		// Bedrock: "" when off.
 		"bedrockGuardrailArn":        p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.ARN }),
 		"bedrockGuardrailVersionArn": p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.VersionARN }),

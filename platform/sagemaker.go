@@ -77,6 +77,12 @@ func sageMakerServicePrefixes(cfg *config.Stack, prefix, partition, account stri
 	if cfg.SageMaker.Pipeline != nil {
 		out = append(out, storage.ServicePrefix{Purpose: storage.Artifacts, Prefix: "pipelines/" + buildPipelineName(prefix) + "/", RoleARN: role})
 	}
+	// The MLflow tracking server reads and writes its artifact store from
+	// SageMaker's network with its own role.
+	if cfg.SageMaker.MLflow != nil {
+		out = append(out, storage.ServicePrefix{Purpose: storage.Artifacts, Prefix: mlflowArtifactPrefix,
+			RoleARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, config.MLflowServerName(cfg.Project, cfg.Name))})
+	}
 	return out
 }
 
@@ -198,6 +204,9 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 			TrainingInstanceCount: pl.TrainingInstanceCount, MaxRuntimeSeconds: pl.MaxRuntimeHours * 3600, MaxWaitSeconds: pl.MaxWaitHours * 3600,
 			ModelPackageGroup: pl.ModelPackageGroup, MetricName: pl.MetricName, MetricPath: pl.MetricPath, MetricMinimum: pl.MetricMinimum,
 			InferenceInstanceTypes: inference,
+		}
+		if s.MLflow != nil {
+			def.MLflowTrackingURI, def.MLflowExperiment = smc.TrackingServerARN(p.Account(), p.mlflowServerName()), name
 		}
 		if t := pl.Tuning; t != nil {
 			def.Tuning = &smc.TuningDefinition{MaxJobs: t.MaxJobs, MaxParallelJobs: t.MaxParallelJobs, Objective: t.Objective,
@@ -322,6 +331,10 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 	serving.ReadPrefixes = []string{names[storage.Artifacts] + "/pipelines/"}
 	serving.WritePrefixes = []string{names[storage.Artifacts] + "/data-capture/", names[storage.Artifacts] + "/async/"}
 
+	if s.MLflow != nil {
+		server := smc.TrackingServerARN(p.Account(), p.mlflowServerName())
+		jobs.MLflowServers, studio.MLflowServers = []string{server}, []string{server}
+	}
 	for _, g := range s.ModelPackageGroups {
 		jobs.ModelPackageGroups = append(jobs.ModelPackageGroups, g.Name)
 		studio.ModelPackageGroups = append(studio.ModelPackageGroups, g.Name)

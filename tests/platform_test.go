@@ -420,11 +420,11 @@ func TestInvokesAnsweredAndOutputs(t *testing.T) {
 	require.Equal(t, "us-east-1", res.Outputs["region"])
 	require.True(t, strings.HasPrefix(res.Outputs["vpcId"].(string), "vpc-"))
 	require.Len(t, res.Outputs["privateSubnetIds"], 2)
-	// The 18 defaults, plus SQS for Karpenter's queue and the Studio and
-	// Feature Store runtime endpoints the dev stack's domain and feature
-	// group need.
-	require.Len(t, res.Outputs["interfaceEndpoints"], 21)
-	for _, svc := range []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.featurestore-runtime"} {
+	// The 18 defaults, plus SQS for Karpenter's queue and the Studio,
+	// Feature Store runtime and MLflow endpoints the dev stack's domain,
+	// feature group and tracking server need.
+	require.Len(t, res.Outputs["interfaceEndpoints"], 22)
+	for _, svc := range []string{"sagemaker.api", "sagemaker.runtime", "sagemaker.studio", "sagemaker.featurestore-runtime", "sagemaker.experiments"} {
 		require.Contains(t, res.Outputs["interfaceEndpoints"], svc)
 	}
 	keys := res.Outputs["kmsKeyArns"].(map[string]any)

@@ -216,25 +216,32 @@ func TestDataQualityCheckReplacesModelMonitor(t *testing.T) {
 func TestServicePrefixesThroughTheEndpointRestriction(t *testing.T) {
 	res := preview(t, "prod")
 	role := str(named(byType(res, "aws:iam/role:Role"), "sagemaker-execution").Outputs, "arn")
-	want := map[string]string{
-		"buckets-training-data-policy": "/feature-store/*",
-		"buckets-artifacts-policy":     "/pipelines/ml-platform-prod-build/*",
+	mlflow := str(named(byType(res, "aws:iam/role:Role"), "mlflow").Outputs, "arn")
+	// Each bucket's service roles and the prefixes they reach from outside
+	// the endpoint: Feature Store's offline store, the pipeline's JsonGet,
+	// the MLflow server's artifact store.
+	want := map[string]struct{ roles, suffixes []string }{
+		"buckets-training-data-policy": {[]string{role}, []string{"/feature-store/*"}},
+		"buckets-artifacts-policy":     {[]string{mlflow, role}, []string{"/mlflow/*", "/pipelines/ml-platform-prod-build/*"}},
 	}
 	found := map[string]bool{}
 	for _, p := range byType(res, "aws:s3/bucketPolicy:BucketPolicy") {
 		policy := str(p.Inputs, "policy")
 		if !strings.Contains(policy, "DenyServiceRolesOutsideTheirPrefixes") {
 			require.NotContains(t, policy, role, p.Name)
+			require.NotContains(t, policy, mlflow, p.Name)
 			continue
 		}
-		suffix, ok := want[p.Name]
+		w, ok := want[p.Name]
 		require.True(t, ok, "%s has a service prefix", p.Name)
 		found[p.Name] = true
 		var doc iamdoc.Document
 		require.NoError(t, json.Unmarshal([]byte(policy), &doc))
-		require.Equal(t, []string{role}, doc.Statement[2].Condition["ArnLike"]["aws:PrincipalArn"])
-		require.Len(t, doc.Statement[2].NotResource, 1)
-		require.True(t, strings.HasSuffix(doc.Statement[2].NotResource[0], suffix), doc.Statement[2].NotResource[0])
+		require.Equal(t, w.roles, doc.Statement[2].Condition["ArnLike"]["aws:PrincipalArn"])
+		require.Len(t, doc.Statement[2].NotResource, len(w.suffixes))
+		for i, suffix := range w.suffixes {
+			require.True(t, strings.HasSuffix(doc.Statement[2].NotResource[i], suffix), doc.Statement[2].NotResource[i])
+		}
 	}
 	require.Len(t, found, len(want))
 	offline := str(obj(obj(byType(res, "aws:sagemaker/featureGroup:FeatureGroup")[0].Inputs, "offlineStoreConfig"), "s3StorageConfig"), "s3Uri")

@@ -45,6 +45,14 @@ type TrainingJobArgs struct {
 	// ClaimName is the Lustre claim: its data/ directory is mounted at
 	// /data, its checkpoints/ directory at /checkpoints (required).
 	ClaimName string
+	// ServiceAccount runs the pods; "" is the namespace's default, which
+	// has no AWS role.
+	ServiceAccount string
+	// MLflowTrackingURI, when set, is the tracking server's ARN the script
+	// logs to (MLFLOW_TRACKING_URI with the sagemaker-mlflow plugin, under
+	// the experiment named after the job): its service account's role
+	// reaches it.
+	MLflowTrackingURI string
 	// DependsOn are what the job needs first (the claim, the device
 	// plugins). Defaults to none.
 	DependsOn []pulumi.Resource
@@ -191,6 +199,35 @@ func TrainJobSpec(args *TrainingJobArgs, t catalog.InstanceType) map[string]any 
 		map[string]any{"name": "CHECKPOINT_INTERVAL_SECONDS", "value": fmt.Sprint(args.CheckpointIntervalMinutes * 60)},
 		map[string]any{"name": "FI_PROVIDER", "value": "efa"},
 	}
+	if args.MLflowTrackingURI != "" {
+		env = append(env, map[string]any{"name": "MLFLOW_TRACKING_URI", "value": args.MLflowTrackingURI},
+			map[string]any{"name": "MLFLOW_EXPERIMENT_NAME", "value": TrainingJobName})
+	}
+	podSpec := map[string]any{
+		"nodeSelector": map[string]any{
+			"node.kubernetes.io/instance-type": args.InstanceType,
+			"karpenter.sh/nodepool":            args.NodePool,
+		},
+		"tolerations": []any{map[string]any{
+			"key": conventions.TaintNvidiaGPU, "operator": "Exists", "effect": conventions.EffectNoSchedule,
+		}},
+		"terminationGracePeriodSeconds": spotNoticeSeconds - 10,
+		"volumes": []any{
+			map[string]any{"name": "fsx", "persistentVolumeClaim": map[string]any{"claimName": args.ClaimName}},
+			map[string]any{"name": "dshm", "emptyDir": map[string]any{"medium": "Memory", "sizeLimit": fmt.Sprintf("%dGi", args.ShmGiB)}},
+		},
+		"containers": []any{map[string]any{
+			"name": trainerContainer,
+			"volumeMounts": []any{
+				map[string]any{"name": "fsx", "mountPath": "/data", "subPath": "data"},
+				map[string]any{"name": "fsx", "mountPath": "/checkpoints", "subPath": "checkpoints"},
+				map[string]any{"name": "dshm", "mountPath": "/dev/shm"},
+			},
+		}},
+	}
+	if args.ServiceAccount != "" {
+		podSpec["serviceAccountName"] = args.ServiceAccount
+	}
 	return map[string]any{
 		"runtimeRef": map[string]any{"name": catalog.TrainerRuntime},
 		"trainer": map[string]any{
@@ -204,29 +241,8 @@ func TrainJobSpec(args *TrainingJobArgs, t catalog.InstanceType) map[string]any 
 			"manager": "ml-platform",
 			"trainingRuntimeSpec": map[string]any{"template": map[string]any{"spec": map[string]any{
 				"replicatedJobs": []any{map[string]any{
-					"name": trainerReplicatedJob,
-					"template": map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
-						"nodeSelector": map[string]any{
-							"node.kubernetes.io/instance-type": args.InstanceType,
-							"karpenter.sh/nodepool":            args.NodePool,
-						},
-						"tolerations": []any{map[string]any{
-							"key": conventions.TaintNvidiaGPU, "operator": "Exists", "effect": conventions.EffectNoSchedule,
-						}},
-						"terminationGracePeriodSeconds": spotNoticeSeconds - 10,
-						"volumes": []any{
-							map[string]any{"name": "fsx", "persistentVolumeClaim": map[string]any{"claimName": args.ClaimName}},
-							map[string]any{"name": "dshm", "emptyDir": map[string]any{"medium": "Memory", "sizeLimit": fmt.Sprintf("%dGi", args.ShmGiB)}},
-						},
-						"containers": []any{map[string]any{
-							"name": trainerContainer,
-							"volumeMounts": []any{
-								map[string]any{"name": "fsx", "mountPath": "/data", "subPath": "data"},
-								map[string]any{"name": "fsx", "mountPath": "/checkpoints", "subPath": "checkpoints"},
-								map[string]any{"name": "dshm", "mountPath": "/dev/shm"},
-							},
-						}},
-					}}}},
+					"name":     trainerReplicatedJob,
+					"template": map[string]any{"spec": map[string]any{"template": map[string]any{"spec": podSpec}}},
 				}},
 			}}},
 		}},

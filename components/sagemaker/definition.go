@@ -114,6 +114,11 @@ type BuildDefinition struct {
 	InferenceInstanceTypes []string
 	// Tuning, when set, replaces the training step by a tuning job.
 	Tuning *TuningDefinition
+	// MLflowTrackingURI, when set, is the tracking server's ARN the
+	// training jobs (and tuning trials) log to (MLFLOW_TRACKING_URI, with
+	// the sagemaker-mlflow plugin); MLflowExperiment names their
+	// experiment.
+	MLflowTrackingURI, MLflowExperiment string
 }
 
 // TuningDefinition is the optional tuning step.
@@ -201,6 +206,9 @@ func (b BuildDefinition) Definition() map[string]any {
 		"EnableInterContainerTrafficEncryption": true,
 		"RoleArn":                               j.RoleARN,
 		"HyperParameters":                       hyper,
+	}
+	if b.MLflowTrackingURI != "" {
+		training["Environment"] = map[string]any{"MLFLOW_TRACKING_URI": b.MLflowTrackingURI, "MLFLOW_EXPERIMENT_NAME": b.MLflowExperiment}
 	}
 	var trainStep map[string]any
 	var modelData any

@@ -59,6 +59,9 @@ type RoleScope struct {
 	ReadBuckets []string
 	// ReadKeyARNs encrypt those buckets: decrypted through S3 only.
 	ReadKeyARNs []string
+	// MLflowServers are tracking server ARNs the role logs to
+	// (catalog.MLflowClientActions); a Studio user also opens their UI.
+	MLflowServers []string
 }
 
 // ecrImage splits an ECR image URI into its registry account, region and
@@ -202,6 +205,14 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 			// The List calls take no resource (SageMaker service
 			// authorization reference): "*" is the only way to grant them.
 			iamdoc.Allow("StudioLists", slices.Clone(catalog.StudioUserListActions), "*"))
+	}
+	if len(s.MLflowServers) > 0 {
+		actions := slices.Clone(catalog.MLflowClientActions)
+		if s.StudioUser {
+			actions = append(actions, catalog.MLflowUIAction)
+		}
+		slices.Sort(actions)
+		statements = append(statements, iamdoc.Allow("MLflowTracking", actions, slices.Clone(s.MLflowServers)...))
 	}
 	if len(s.ReadBuckets) > 0 {
 		var list, get []string

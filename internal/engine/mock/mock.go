@@ -575,6 +575,13 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("url", fmt.Sprintf("https://%s.studio.%s.sagemaker.aws", id, region))
 		set("homeEfsFileSystemId", "fs-"+h[12:29])
 		set("securityGroupIdForDomainBoundary", "sg-"+h[17:34])
+	case "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer":
+		name := String(reg.Inputs, "trackingServerName")
+		id = name
+		set("arn", arn("sagemaker", "mlflow-tracking-server/"+name))
+		// The UI address: a host under the server's name (the real one is
+		// known once the server exists).
+		set("trackingServerUrl", fmt.Sprintf("https://t-%s.%s.experiments.sagemaker.aws", h[:12], region))
 	case "aws:sagemaker/userProfile:UserProfile":
 		name := String(reg.Inputs, "userProfileName")
 		set("arn", arn("sagemaker", "user-profile/"+fmt.Sprint(reg.Inputs["domainId"].V)+"/"+name))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"github.com/ml-platform/ml-platform/internal/engine/mock"
 	"github.com/ml-platform/ml-platform/internal/lib/estimate"
+	outputvalues "github.com/ml-platform/ml-platform/internal/lib/outputs"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -184,22 +186,11 @@ func Preview(opts Options) (*Result, error) {
 	rec.StackOutputs = stackOutputs
 	rec.AccountRoles = opts.AccountRoles
 	rec.SecretKeys = opts.SecretKeys
-	var (
-		outputs   map[string]any
-		outputsMu sync.Mutex
-	)
+	var exported pulumi.Map
 	program := func(ctx *pulumi.Context) error {
-		exported, err := platform.Program(ctx)
-		if err != nil {
-			return err
-		}
-		exported.ToMapOutput().ApplyT(func(m map[string]any) error {
-			outputsMu.Lock()
-			defer outputsMu.Unlock()
-			outputs = m
-			return nil
-		})
-		return nil
+		var err error
+		exported, err = platform.Program(ctx)
+		return err
 	}
 	if err := rec.Run(program, values); err != nil {
 		var fe *config.FieldError
@@ -209,9 +200,27 @@ func Preview(opts Options) (*Result, error) {
 		return nil, fmt.Errorf("running the program: %w", err)
 	}
 
+	// Once the program has run every output has settled: read each on
+	// its own, so one the mock cannot answer is named instead of taking
+	// every other output with it.
+	outputs := map[string]any{}
+	var unresolved []string
+	for _, key := range slices.Sorted(maps.Keys(exported)) {
+		v, known, _ := outputvalues.Resolved(pulumi.ToOutput(exported[key]))
+		if !known {
+			unresolved = append(unresolved, key)
+			continue
+		}
+		outputs[key] = v
+	}
+	if len(unresolved) > 0 {
+		return nil, fmt.Errorf("stack outputs %s are unknown under the mock: a resource behind them has an output "+
+			"the mock does not answer (internal/engine/mock)", strings.Join(unresolved, ", "))
+	}
 	// Outputs are reported as JSON sees them ([]any, map[string]any), so the
 	// JSON document and the Go result agree.
-	if outputs, err = jsonShaped(outputs); err != nil {
+	shaped, err := jsonShaped(outputs)
+	if err != nil {
 		return nil, fmt.Errorf("encoding the outputs: %w", err)
 	}
 	registered := rec.Resources()
@@ -220,7 +229,7 @@ func Preview(opts Options) (*Result, error) {
 		Project:    opts.Project.Name,
 		Registered: registered,
 		Config:     cfg,
-		Outputs:    outputs,
+		Outputs:    shaped,
 		Resources:  []Resource{},
 		Warnings:   []string{},
 		Compliance: Compliance{Profile: string(cfg.Compliance), Rules: []string{}},

@@ -136,6 +136,12 @@ func Estimate(rs []Resource, opts Options) Cost {
 			azs := len(list(in, "subnetIds"))
 			add(r, float64(azs)*hours*p.InterfaceEndpointUSDPerHourPerAZ, "PrivateLink: %d AZ x %.0f h x $%.3f/h, plus $%.3f per GB processed",
 				azs, hours, p.InterfaceEndpointUSDPerHourPerAZ, p.InterfaceEndpointUSDPerGB)
+		case "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer":
+			size := str(in, "trackingServerSize")
+			if size == "" {
+				size = "Small"
+			}
+			add(r, 0, "MLflow tracking server (%s), billed for every hour it runs: no catalog price (unknown, not free; SageMaker pricing, MLflow)", size)
 		case "aws:kms/key:Key":
 			add(r, p.KMSKeyUSDPerMonth, "$%.2f per key-month, plus requests", p.KMSKeyUSDPerMonth)
 		case "aws:cloudwatch/metricAlarm:MetricAlarm":
