@@ -49,6 +49,8 @@ type SageMaker struct {
 	ACKController bool
 	// MLflow is the managed MLflow tracking server; nil when off.
 	MLflow *MLflow
+	// BatchInference is the scheduled batch transform; nil when off.
+	BatchInference *BatchInference
 }
 
 // Domain is the VPC-only Studio domain, and MLflow the tracking server,
@@ -130,6 +132,18 @@ type FeatureGroup struct {
 	Features     map[string]string
 	OnlineStore  string
 	OfflineStore bool
+}
+
+// BatchInference is the scheduled batch-inference pipeline. Each field is
+// the key of the same name in SageMakerKeys (batchInference), which
+// documents it; exactly one of ModelPath and ModelPackage is set.
+type BatchInference struct {
+	Image, ModelPath, ModelPackage string
+	InputPrefix                    string
+	InstanceType                   string
+	InstanceCount                  int
+	ContentType, SplitType         string
+	Schedule                       string
 }
 
 // Monitoring checks captured data on a schedule.
@@ -267,6 +281,26 @@ var SageMakerKeys = []Key{
 		{Name: "instanceType", Default: Always("ml.m5.large"), Check: sageMakerType(catalog.SageMakerProcessing), Doc: "what runs it"},
 	}},
 	{Name: "ackController", Field: "ACKController", Doc: "install the ACK SageMaker controller on the cluster"},
+	{Name: "batchInference", Enabled: "enabled", Doc: "a scheduled batch transform over a prefix of the training-data bucket: " +
+		"predictions encrypted to the artifacts bucket, in the VPC, failures to the alert topic", Keys: []Key{
+		{Name: "image", Check: Check{Allowed: "an ECR image in the stack's region (with modelPath)"}, Doc: "the inference container"},
+		{Name: "modelPath", Check: Check{Allowed: "a key of the models bucket"}, Doc: "the model artifact in the stack's models bucket"},
+		{Name: "modelPackage", Check: Check{Allowed: "<group>/<version> of this stack's registry"}, Doc: "a model package version to use instead"},
+		{Name: "inputPrefix", Default: Always("batch-inference/input/"), Check: Rule("a key prefix ending in /", func(_ Context, pre string) string {
+			if !strings.HasSuffix(pre, "/") || strings.HasPrefix(pre, "/") || strings.Contains(pre, "://") {
+				return fmt.Sprintf("%q must be a key prefix of the training-data bucket ending in /, such as batch-inference/input/", pre)
+			}
+			return ""
+		}), Doc: "what the transform reads, in the training-data bucket (a pipeline parameter: override per run)"},
+		{Name: "instanceType", Default: Always("ml.m5.xlarge"), Check: sageMakerType(catalog.SageMakerHosting),
+			Doc: "the transform's instance type (on-demand: batch transform has no managed spot)"},
+		{Name: "instanceCount", Default: Always(1), Check: Between(1, 100, ""), Doc: "the transform's instances"},
+		{Name: "contentType", Default: Always("text/csv"), Doc: "the input's MIME type, passed to the container"},
+		{Name: "splitType", Default: Always("Line"), Check: OneOf("a split type", "Line", "None", "RecordIO", "TFRecord"),
+			Doc: "how the input is split into records"},
+		{Name: "schedule", Default: Always("rate(1 day)"), Check: Matching("an EventBridge schedule", "rate(...) or cron(...)",
+			scheduleExpressionPattern.MatchString), Doc: "when it runs"},
+	}},
 	{Name: "mlflow", Field: "MLflow", Enabled: "enabled", Doc: "a SageMaker managed MLflow tracking server: artifacts in the artifacts bucket, " +
 		"reached from Studio, the pipelines and the cluster's training jobs through an interface endpoint", Keys: []Key{
 		{Name: "size", Default: Always("Small"), Check: OneOf("a tracking server size", catalog.MLflowSizes...),
@@ -388,6 +422,9 @@ func checkSageMaker(c Context, s *SageMaker, set Set, promotion bool, p *problem
 		if t := g.Features[g.EventTime]; t != "" && t != "String" && t != "Fractional" {
 			p.add(k+".eventTime", "%q is %s; the event time feature is String (ISO-8601) or Fractional (seconds)", g.EventTime, t)
 		}
+	}
+	if b := s.BatchInference; b != nil {
+		checkBatchModel(c, b, s.ModelPackageGroups, p)
 	}
 	if s.MLflow != nil {
 		if name := MLflowServerName(c.Project, c.Stack); !catalog.MLflowServerName.MatchString(name) {
@@ -515,6 +552,33 @@ func checkEndpoint(c Context, k string, e *Endpoint, set Set, groups []ModelPack
 	}
 }
 
+// checkBatchModel: the batch transform's model is one artifact of the
+// models bucket with its image, or one model package of the registry.
+func checkBatchModel(c Context, b *BatchInference, groups []ModelPackageGroup, p *problems) {
+	const k = KeySageMaker + ".batchInference"
+	switch {
+	case (b.ModelPath == "") == (b.ModelPackage == ""):
+		p.add(k, "set modelPath (an artifact of the models bucket, with image) or modelPackage (<group>/<version>), one of them")
+	case b.ModelPackage != "":
+		e := Endpoint{Kind: EndpointRealtime, ModelPackage: b.ModelPackage, Image: "package"}
+		checkModelSource(k, &e, groups, true, p)
+		if b.Image != "" {
+			p.add(k+".image", "a model package names its own image; remove image")
+		}
+	default:
+		switch {
+		case strings.HasPrefix(b.ModelPath, "/") || strings.Contains(b.ModelPath, "://") || strings.HasSuffix(b.ModelPath, "/"):
+			p.add(k+".modelPath", "%q must be a key in the stack's models bucket, such as churn/v1/model.tar.gz", b.ModelPath)
+		case strings.HasPrefix(b.ModelPath, conventions.ModelsArchivePrefix):
+			p.add(k+".modelPath", "%q is under %s, which the models bucket's lifecycle moves to Glacier Flexible Retrieval: "+
+				"the transform could not load it", b.ModelPath, conventions.ModelsArchivePrefix)
+		}
+		if msg := ecrImageProblem(c.Region, b.Image); msg != "" {
+			p.add(k+".image", "%s", msg)
+		}
+	}
+}
+
 // MLflowServerName names a stack's MLflow tracking server (and its role).
 func MLflowServerName(project, stack string) string { return project + "-" + stack + "-mlflow" }
 
@@ -534,7 +598,7 @@ func isGPUType(name string) bool {
 // online stores.
 func (s SageMaker) requiredEndpoints() []string {
 	var out []string
-	if s.Domain != nil || s.Pipeline != nil || len(s.Endpoints) > 0 || len(s.FeatureGroups) > 0 {
+	if s.Domain != nil || s.Pipeline != nil || len(s.Endpoints) > 0 || len(s.FeatureGroups) > 0 || s.BatchInference != nil {
 		out = append(out, "sagemaker.api", "sagemaker.runtime")
 	}
 	if s.Domain != nil {

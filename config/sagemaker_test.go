@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -278,5 +279,35 @@ func TestMLflowConfig(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(in), &m))
 		_, err := parseSM(t, "dev", map[string]any{"mlflow": m})
 		require.ErrorContains(t, err, want, in)
+	}
+}
+
+// TestBatchInferenceConfig: off unless enabled; one model source, checked
+// like an endpoint's; defaults for the rest.
+func TestBatchInferenceConfig(t *testing.T) {
+	group := []map[string]any{{"name": "churn"}}
+	s, err := parseSM(t, "dev", map[string]any{"batchInference": map[string]any{"enabled": true, "image": inferenceImage, "modelPath": "churn/v1/model.tar.gz"}})
+	require.NoError(t, err)
+	require.Equal(t, &BatchInference{Image: inferenceImage, ModelPath: "churn/v1/model.tar.gz", InputPrefix: "batch-inference/input/",
+		InstanceType: "ml.m5.xlarge", InstanceCount: 1, ContentType: "text/csv", SplitType: "Line", Schedule: "rate(1 day)"}, s.SageMaker.BatchInference)
+	require.Contains(t, s.Network.InterfaceEndpoints, "sagemaker.api")
+
+	_, err = parseSM(t, "dev", map[string]any{"modelPackageGroups": group, "batchInference": map[string]any{"enabled": true, "modelPackage": "churn/3"}})
+	require.NoError(t, err)
+
+	for name, c := range map[string]struct {
+		bi   map[string]any
+		want string
+	}{
+		"no model":        {map[string]any{"enabled": true, "image": inferenceImage}, "ml-platform:sagemaker.batchInference: set modelPath"},
+		"both":            {map[string]any{"enabled": true, "image": inferenceImage, "modelPath": "m.tar.gz", "modelPackage": "churn/1"}, "one of them"},
+		"unknown group":   {map[string]any{"enabled": true, "modelPackage": "fraud/1"}, `ml-platform:sagemaker.batchInference.modelPackage: "fraud/1" names group "fraud"`},
+		"archived model":  {map[string]any{"enabled": true, "image": inferenceImage, "modelPath": "models/churn.tar.gz"}, "Glacier Flexible Retrieval"},
+		"image elsewhere": {map[string]any{"enabled": true, "image": strings.Replace(inferenceImage, "us-east-1", "eu-west-1", 1), "modelPath": "m.tar.gz"}, "SageMaker pulls images from the stack's region"},
+		"bad split":       {map[string]any{"enabled": true, "image": inferenceImage, "modelPath": "m.tar.gz", "splitType": "Lines"}, `"Lines" is not a split type`},
+		"bad prefix":      {map[string]any{"enabled": true, "image": inferenceImage, "modelPath": "m.tar.gz", "inputPrefix": "s3://x/"}, "must be a key prefix"},
+	} {
+		_, err := parseSM(t, "dev", map[string]any{"modelPackageGroups": group, "batchInference": c.bi})
+		require.ErrorContains(t, err, c.want, name)
 	}
 }

@@ -203,6 +203,19 @@ func (p *Platform) sageMakerFlows(ctx *pulumi.Context) error {
 			}
 		}
 	}
+	if bi := s.BatchInference; bi != nil {
+		b.add("Pipelines creates the batch transform's model and job", declare.Allowed,
+			"SageMaker developer guide, build-and-manage-access: a pipeline's steps run with the pipeline's role",
+			req(pipeline, "sagemaker:CreateModel", pulumi.String(b.arn("sagemaker", "model/pipelines-"+exampleExecution+"-createmodel")), declare.FromService()),
+			req(pipeline, "sagemaker:CreateTransformJob", pulumi.String(b.arn("sagemaker", "transform-job/pipelines-"+exampleExecution+"-batchtransform")), declare.FromService()),
+			req(pipeline, "iam:PassRole", pulumi.String(p.Account().Role(executionRoleName(prefix))), declare.FromService().With("iam:PassedToService", pulumi.String("sagemaker.amazonaws.com"))))
+		b.add("the batch transform reads its input through the S3 endpoint", declare.Allowed,
+			"sagemaker.batchInference: the model runs in the VPC, SageMaker downloads the input with its role",
+			req(pipeline, "s3:GetObject", b.object(storage.TrainingData, bi.InputPrefix+"part-0.csv"), b.vpce()))
+		b.add("the batch transform writes its predictions through the S3 endpoint", declare.Allowed,
+			"sagemaker.batchInference: predictions per execution in the artifacts bucket",
+			req(pipeline, "s3:PutObject", b.object(storage.Artifacts, "batch-inference/"+exampleExecution+"/predictions/part-0.csv.out"), b.vpce()))
+	}
 	for _, e := range s.Endpoints {
 		if e.PromoteFrom != "" {
 			if url := p.servedModelDataURL(e.Name, p.endpointModel(e)); strings.HasPrefix(url, "s3://"+p.Buckets.Names[storage.Models]+"/") {

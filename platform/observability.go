@@ -41,6 +41,9 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 		if p.SageMaker.Monitoring != nil {
 			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID}, dataQualityPipelineName(prefix)))
 		}
+		if p.SageMaker.BatchInference != nil {
+			args.PipelineARNs = append(args.PipelineARNs, smc.PipelineARN(p.Account(), batchPipelineName(prefix)))
+		}
 	}
 	if p.Lustre != nil {
 		args.FileSystems = append(args.FileSystems, observability.FileSystem{

@@ -32,13 +32,15 @@ type SageMaker struct {
 	ServingRole   *smc.ExecutionRole
 	StudioRole    *smc.ExecutionRole
 	// Domain, Registry, Pipeline, Monitoring, FeatureGroups and ACK are nil when off.
-	Domain        *smc.Domain
-	Registry      *smc.Registry
-	Pipeline      *smc.Pipeline
-	Monitoring    *smc.Pipeline
-	Endpoints     map[string]*smc.Endpoint
-	FeatureGroups *smc.FeatureGroups
-	ACK           *workloads.ACKSageMaker
+	Domain     *smc.Domain
+	Registry   *smc.Registry
+	Pipeline   *smc.Pipeline
+	Monitoring *smc.Pipeline
+	// BatchInference is the scheduled batch transform; nil when off.
+	BatchInference *smc.Pipeline
+	Endpoints      map[string]*smc.Endpoint
+	FeatureGroups  *smc.FeatureGroups
+	ACK            *workloads.ACKSageMaker
 }
 
 // Names of the SageMaker resources a stack creates.
@@ -47,6 +49,7 @@ func servingRoleName(prefix string) string         { return prefix + "-sagemaker
 func studioRoleName(prefix string) string          { return prefix + "-sagemaker-studio" }
 func buildPipelineName(prefix string) string       { return prefix + "-build" }
 func dataQualityPipelineName(prefix string) string { return prefix + "-data-quality" }
+func batchPipelineName(prefix string) string       { return prefix + "-batch-inference" }
 func endpointName(prefix, name string) string      { return prefix + "-" + name }
 
 // alertPublishers are the service principals that publish to topics the
@@ -89,7 +92,7 @@ func sageMakerServicePrefixes(cfg *config.Stack, prefix, partition, account stri
 // usesSageMaker says whether the stack builds anything on SageMaker.
 func usesSageMaker(s config.SageMaker) bool {
 	return s.Domain != nil || s.Pipeline != nil || len(s.Endpoints) > 0 || len(s.FeatureGroups) > 0 ||
-		s.Monitoring != nil || len(s.ModelPackageGroups) > 0
+		s.Monitoring != nil || len(s.ModelPackageGroups) > 0 || s.BatchInference != nil
 }
 
 // buildSageMaker registers the domain, registry, pipelines, endpoints and
@@ -282,6 +285,25 @@ func (p *Platform) buildSageMaker(ctx *pulumi.Context, prefix string, withAWS pu
 		}
 	}
 
+	if b := s.BatchInference; b != nil {
+		def := smc.BatchDefinition{Image: b.Image, InputURI: bucket(storage.TrainingData) + b.InputPrefix,
+			OutputURI: bucket(storage.Artifacts) + "batch-inference/", InstanceType: b.InstanceType, InstanceCount: b.InstanceCount,
+			ContentType: b.ContentType, SplitType: b.SplitType}
+		if b.ModelPath != "" {
+			def.ModelDataURL = bucket(storage.Models) + b.ModelPath
+		} else {
+			def.ModelPackageARN = config.Endpoint{ModelPackage: b.ModelPackage}.ModelPackageARN(p.Partition, cfg.Region, p.AccountID)
+		}
+		sm.BatchInference, err = smc.NewPipeline(ctx, "sagemaker-batch-inference", &smc.PipelineArgs{
+			Name: batchPipelineName(prefix), Description: "Batch transform of " + b.InputPrefix + " on a schedule; predictions to the artifacts bucket",
+			Definition: jobs(func(j smc.JobSettings) string { def.Jobs = j; return def.JSON() }), RoleARN: roleARN,
+			Schedule: b.Schedule, Account: p.Account(), DependsOn: jobDeps, Tags: tagsOf,
+		}, withAWS)
+		if err != nil {
+			return err
+		}
+	}
+
 	if len(s.FeatureGroups) > 0 {
 		var specs []smc.FeatureGroupSpec
 		for _, g := range s.FeatureGroups {
@@ -343,6 +365,14 @@ func (p *Platform) sageMakerScopes(prefix string) (jobs, serving, studio smc.Rol
 		jobs.Images = append(jobs.Images, pl.ProcessingImage, pl.TrainingImage, pl.InferenceImage)
 		jobs.PipelineNames = append(jobs.PipelineNames, buildPipelineName(prefix))
 		studio.PipelineNames = append(studio.PipelineNames, buildPipelineName(prefix))
+	}
+	if b := s.BatchInference; b != nil {
+		if b.Image != "" {
+			jobs.Images = append(jobs.Images, b.Image)
+		}
+		jobs.PipelineNames = append(jobs.PipelineNames, batchPipelineName(prefix))
+		jobs.RunsBatchTransforms = true
+		studio.PipelineNames = append(studio.PipelineNames, batchPipelineName(prefix))
 	}
 	if m := s.Monitoring; m != nil {
 		jobs.Images = append(jobs.Images, m.Image)

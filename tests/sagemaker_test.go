@@ -14,6 +14,7 @@ import (
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/engine/mock"
 	"github.com/ml-platform/ml-platform/internal/engine/offline"
+	"github.com/ml-platform/ml-platform/internal/lib/estimate"
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
@@ -288,4 +289,56 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// TestBatchInference: dev's scheduled batch transform creates its model in
+// the VPC without network access, reads the input prefix (a parameter),
+// writes encrypted predictions per execution to the artifacts bucket,
+// runs on a schedule, sends failures to the alert topic, and is priced by
+// the hour.
+func TestBatchInference(t *testing.T) {
+	res := preview(t, "dev")
+	p := named(res.Registered, "sagemaker-batch-inference")
+	require.NotNil(t, p)
+	require.Equal(t, "ml-platform-dev-batch-inference", str(p.Inputs, "pipelineName"))
+	var def map[string]any
+	require.NoError(t, json.Unmarshal([]byte(str(p.Inputs, "pipelineDefinition")), &def))
+	steps := def["Steps"].([]any)
+	require.Len(t, steps, 2)
+	model := steps[0].(map[string]any)
+	require.Equal(t, "Model", model["Type"])
+	margs := model["Arguments"].(map[string]any)
+	require.Equal(t, true, margs["EnableNetworkIsolation"])
+	require.NotEmpty(t, margs["VpcConfig"].(map[string]any)["Subnets"])
+	container := margs["PrimaryContainer"].(map[string]any)
+	require.Contains(t, container["ModelDataUrl"], "-models-")
+	require.Contains(t, container["ModelDataUrl"], "churn/v1/model.tar.gz")
+
+	transform := steps[1].(map[string]any)
+	require.Equal(t, "Transform", transform["Type"])
+	targs := transform["Arguments"].(map[string]any)
+	out := targs["TransformOutput"].(map[string]any)
+	require.Contains(t, out["KmsKeyId"], ":key/", "predictions encrypted with the data key")
+	require.Contains(t, fmt.Sprint(out["S3OutputPath"]), "-artifacts-")
+	require.Contains(t, fmt.Sprint(out["S3OutputPath"]), "Execution.PipelineExecutionId")
+	var input string
+	for _, prm := range def["Parameters"].([]any) {
+		if m := prm.(map[string]any); m["Name"] == "InputDataUri" {
+			input = m["DefaultValue"].(string)
+		}
+	}
+	require.Contains(t, input, "-training-data-")
+	require.True(t, strings.HasSuffix(input, "/batch-inference/input/"), input)
+
+	scheduled, alerting := false, false
+	for _, r := range byType(res, "aws:cloudwatch/eventRule:EventRule") {
+		scheduled = scheduled || (str(r.Inputs, "name") == "ml-platform-dev-batch-inference-schedule" && str(r.Inputs, "scheduleExpression") == "rate(1 day)")
+		alerting = alerting || strings.Contains(str(r.Inputs, "eventPattern"), "ml-platform-dev-batch-inference")
+	}
+	require.True(t, scheduled, "the pipeline runs on a schedule")
+	require.True(t, alerting, "failed executions reach the alert topic")
+
+	i := slices.IndexFunc(res.Cost.Items, func(it estimate.Item) bool { return strings.HasSuffix(it.URN, "::sagemaker-batch-inference") })
+	require.GreaterOrEqual(t, i, 0)
+	require.Contains(t, res.Cost.Items[i].Basis, "an hour while it runs")
 }

@@ -354,3 +354,69 @@ func (d DataQualityDefinition) JSON() string {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Step and parameter names of the batch-inference pipeline.
+const (
+	StepModel               = "CreateModel"
+	StepTransform           = "BatchTransform"
+	ParamTransformInstance  = "TransformInstanceType"
+	ParamTransformInputData = "InputDataUri"
+)
+
+// BatchDefinition is the scheduled batch-inference pipeline: a model in the
+// VPC without network access, then a batch transform over an input prefix
+// whose predictions land, encrypted, under a prefix per execution. Batch
+// transform has no managed spot (SageMaker offers it for training only):
+// its instances are on-demand.
+type BatchDefinition struct {
+	Jobs JobSettings
+	// Image and ModelDataURL are the model; ModelPackageARN, instead, a
+	// model package version (it names its own image and artifact).
+	Image, ModelDataURL, ModelPackageARN string
+	// InputURI is the default input prefix (a parameter); OutputURI the
+	// prefix the predictions go under, per execution.
+	InputURI, OutputURI string
+	InstanceType        string
+	InstanceCount       int
+	// ContentType and SplitType tell the container what it reads and how
+	// the input is split into records.
+	ContentType, SplitType string
+}
+
+// JSON renders the definition.
+func (d BatchDefinition) JSON() string {
+	container := map[string]any{"Image": d.Image, "ModelDataUrl": d.ModelDataURL}
+	if d.ModelPackageARN != "" {
+		container = map[string]any{"ModelPackageName": d.ModelPackageARN}
+	}
+	def := map[string]any{
+		"Version":  "2020-12-01",
+		"Metadata": map[string]any{},
+		"Parameters": []any{
+			param(ParamTransformInputData, "String", d.InputURI),
+			instanceParam(ParamTransformInstance, d.InstanceType, catalog.SageMakerTypesLike(d.InstanceType, catalog.SageMakerHosting, false)),
+		},
+		"Steps": []any{
+			map[string]any{"Name": StepModel, "Type": "Model", "Arguments": map[string]any{
+				"ExecutionRoleArn": d.Jobs.RoleARN, "PrimaryContainer": container,
+				"VpcConfig": d.Jobs.vpc(), "EnableNetworkIsolation": true,
+			}},
+			map[string]any{"Name": StepTransform, "Type": "Transform", "Arguments": map[string]any{
+				"ModelName": get("Steps." + StepModel + ".ModelName"),
+				"TransformInput": map[string]any{
+					"DataSource":  map[string]any{"S3DataSource": map[string]any{"S3DataType": "S3Prefix", "S3Uri": get("Parameters." + ParamTransformInputData)}},
+					"ContentType": d.ContentType, "SplitType": d.SplitType,
+				},
+				"TransformOutput": map[string]any{"S3OutputPath": perExecution(strings.TrimSuffix(d.OutputURI, "/"), "predictions"),
+					"KmsKeyId": d.Jobs.KMSKeyARN, "AssembleWith": "Line"},
+				"TransformResources": volumeKey(d.InstanceType, d.Jobs.KMSKeyARN, map[string]any{
+					"InstanceType": get("Parameters." + ParamTransformInstance), "InstanceCount": d.InstanceCount}),
+			}},
+		},
+	}
+	out, err := json.Marshal(def)
+	if err != nil {
+		panic(fmt.Sprintf("sagemaker: %v", err))
+	}
+	return string(out)
+}

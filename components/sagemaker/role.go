@@ -42,6 +42,10 @@ type RoleScope struct {
 	// RunsJobs lets the role create processing, training and tuning jobs
 	// and pass itself to them (pipelines).
 	RunsJobs bool
+	// RunsBatchTransforms lets the role create models and batch transform
+	// jobs (a pipeline's Model and Transform steps) and pass itself to
+	// the models.
+	RunsBatchTransforms bool
 	// PipelineNames may be described and watched; with StartsPipelines
 	// also started and stopped.
 	PipelineNames   []string
@@ -177,6 +181,17 @@ func ExecutionPolicy(s RoleScope) iamdoc.Document {
 			iamdoc.Statement{Sid: "PassThisRoleToSageMaker", Effect: "Allow", Action: []string{"iam:PassRole"},
 				Resource:  []string{s.Role(s.RoleName)},
 				Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}})
+	}
+	if s.RunsBatchTransforms {
+		statements = append(statements, iamdoc.Allow("BatchTransforms", []string{
+			"sagemaker:AddTags", "sagemaker:CreateModel", "sagemaker:CreateTransformJob", "sagemaker:DescribeModel",
+			"sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob",
+		}, sm("model/*", "transform-job/*")...))
+		if !s.RunsJobs {
+			statements = append(statements, iamdoc.Statement{Sid: "PassThisRoleToModels", Effect: "Allow", Action: []string{"iam:PassRole"},
+				Resource:  []string{s.Role(s.RoleName)},
+				Condition: iamdoc.Condition{"StringEquals": {"iam:PassedToService": {"sagemaker.amazonaws.com"}}}})
+		}
 	}
 	if len(groups) > 0 && s.RegistersModels {
 		statements = append(statements, iamdoc.Allow("RegisterModels", []string{

@@ -146,6 +146,7 @@ var pipelineInstanceTypes = map[string]struct {
 }{
 	"Training":   {[]string{"ResourceConfig", "InstanceType"}, "sagemaker TrainingInstanceType", values(sagemaker.TrainingInstanceType("").Values())},
 	"Processing": {[]string{"ProcessingResources", "ClusterConfig", "InstanceType"}, "sagemaker ProcessingInstanceType", values(sagemaker.ProcessingInstanceType("").Values())},
+	"Transform":  {[]string{"TransformResources", "InstanceType"}, "sagemaker TransformInstanceType", values(sagemaker.TransformInstanceType("").Values())},
 }
 
 // stringsAt returns the known strings at path ("[]" steps into every list

@@ -28,10 +28,10 @@ func init() {
 		},
 		Rule{
 			Name: "sagemaker-pipeline-volume-key-storage-compatible",
-			Description: "CreateTrainingJob, CreateHyperParameterTuningJob and CreateProcessingJob refuse a VolumeKmsKeyId " +
+			Description: "CreateTrainingJob, CreateHyperParameterTuningJob, CreateProcessingJob and CreateTransformJob refuse a VolumeKmsKeyId " +
 				"on an instance type with local NVMe storage. CreatePipeline does not check: every execution fails " +
 				"instead, including one that overrides an instance-type parameter with such a type.",
-			Checks: "Every job of an `aws:sagemaker/pipeline` `pipelineDefinition` (Training, Tuning and Processing steps, " +
+			Checks: "Every job of an `aws:sagemaker/pipeline` `pipelineDefinition` (Training, Tuning, Processing and Transform steps, " +
 				"Condition branches) that sets `VolumeKmsKeyId` runs on types without instance storage: a literal type, or " +
 				"a parameter whose default and every `EnumValues` entry are such types (a parameter without `EnumValues` " +
 				"may be overridden with any type, so it fires).",
@@ -265,6 +265,10 @@ func forEachJobResources(steps []any, visit func(where string, res map[string]an
 				pr, _ := args["ProcessingResources"].(map[string]any)
 				if cc, ok := pr["ClusterConfig"].(map[string]any); ok {
 					visit("step "+name, cc)
+				}
+			case "Transform":
+				if tr, ok := args["TransformResources"].(map[string]any); ok {
+					visit("step "+name, tr)
 				}
 			case "Condition":
 				for _, branch := range []string{"IfSteps", "ElseSteps"} {

@@ -144,6 +144,13 @@ func TestPipelineVolumeKeyStorage(t *testing.T) {
 		}
 		return map[string]any{"Name": "Prep", "Type": "Processing", "Arguments": map[string]any{"ProcessingResources": map[string]any{"ClusterConfig": cc}}}
 	}
+	transform := func(typ any, key bool) map[string]any {
+		tr := map[string]any{"InstanceType": typ, "InstanceCount": 1}
+		if key {
+			tr["VolumeKmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/k"
+		}
+		return map[string]any{"Name": "BatchTransform", "Type": "Transform", "Arguments": map[string]any{"TransformResources": tr}}
+	}
 	param := func(def string, enum ...any) []any {
 		p := map[string]any{"Name": "T", "Type": "String", "DefaultValue": def}
 		if enum != nil {
@@ -159,6 +166,9 @@ func TestPipelineVolumeKeyStorage(t *testing.T) {
 			want: []string{"step Train sets VolumeKmsKeyId but may run on ml.g5.2xlarge, with local NVMe storage"}},
 		{name: "key on a processing job on an NVMe type", r: pipeline(nil, process("ml.g5.xlarge", true)),
 			want: []string{"step Prep sets VolumeKmsKeyId but may run on ml.g5.xlarge"}},
+		{name: "key on a batch transform on an EBS-only type", r: pipeline(nil, transform("ml.m5.xlarge", true))},
+		{name: "key on a batch transform on an NVMe type", r: pipeline(nil, transform("ml.g5.xlarge", true)),
+			want: []string{"step BatchTransform sets VolumeKmsKeyId but may run on ml.g5.xlarge"}},
 		{name: "key on a parameter limited to EBS types", r: pipeline(param("ml.m5.xlarge", "ml.m5.xlarge", "ml.c5.xlarge"), train(ref, true))},
 		{name: "key on a parameter whose values include NVMe", r: pipeline(param("ml.m5.xlarge", "ml.m5.xlarge", "ml.p4d.24xlarge"), train(ref, true)),
 			want: []string{"may run on ml.p4d.24xlarge"}},

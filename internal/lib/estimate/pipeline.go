@@ -38,7 +38,7 @@ func pipelineRunBasis(definition string, onDemand bool) string {
 		return v
 	}
 	var parts []string
-	var total float64
+	var total, hourly float64
 	var visit func(steps []map[string]any)
 	visit = func(steps []map[string]any) {
 		for _, step := range steps {
@@ -53,6 +53,18 @@ func pipelineRunBasis(definition string, onDemand bool) string {
 					jobs = n
 				}
 				args, _ = args["TrainingJobDefinition"].(map[string]any)
+			case "Transform":
+				tr, _ := args["TransformResources"].(map[string]any)
+				typ, _ := resolve(tr["InstanceType"]).(string)
+				count, _ := resolve(tr["InstanceCount"]).(float64)
+				if t, ok := catalog.LookupSageMakerInstance(typ); ok && t.HostingUSDPerHour > 0 {
+					hourly += count * t.HostingUSDPerHour
+					parts = append(parts, fmt.Sprintf("%s %.0f x %s x $%.3f/h for as long as it runs (the catalog's real-time rate; "+
+						"batch transform has no time limit and no managed spot)", step["Name"], count, typ, t.HostingUSDPerHour))
+				} else {
+					parts = append(parts, fmt.Sprintf("%s on %s: no catalog price", step["Name"], typ))
+				}
+				continue
 			case "Condition":
 				for _, branch := range []string{"IfSteps", "ElseSteps"} {
 					nested, _ := args[branch].([]any)
@@ -101,6 +113,9 @@ func pipelineRunBasis(definition string, onDemand bool) string {
 	visit(def.Steps)
 	if len(parts) == 0 {
 		return "usage: billed per processing job instance-hour when it runs"
+	}
+	if hourly > 0 && total == 0 {
+		return fmt.Sprintf("usage, per run $%.2f an hour while it runs: %s", math.Round(hourly*1000)/1000, strings.Join(parts, "; "))
 	}
 	return fmt.Sprintf("usage, per run at most $%.2f: %s, plus processing jobs", math.Round(total*100)/100, strings.Join(parts, "; "))
 }
