@@ -238,6 +238,7 @@ func TestSources(t *testing.T) {
 		"CapacityReservationSource":   CapacityReservationSource,
 		"CostExplorerSource":          CostExplorerSource,
 		"MLflowSource":                MLflowSource,
+		"EFSSource":                   EFSSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {

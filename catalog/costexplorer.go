@@ -14,6 +14,7 @@ const (
 	CEServiceSageMaker  = "Amazon SageMaker"
 	CEServiceS3         = "Amazon Simple Storage Service"
 	CEServiceFSx        = "Amazon FSx"
+	CEServiceEFS        = "Amazon Elastic File System"
 	CEServiceKMS        = "AWS Key Management Service"
 	CEServiceCloudWatch = "AmazonCloudWatch"
 	CEServiceOpenSearch = "Amazon OpenSearch Service"
@@ -44,6 +45,7 @@ var costExplorerServices = []struct{ prefix, service string }{
 	{"aws:eks/nodeGroup:", CEServiceEC2Compute},
 	{"kubernetes:karpenter.sh/", CEServiceEC2Compute},
 	{"aws:fsx/", CEServiceFSx},
+	{"aws:efs/", CEServiceEFS},
 	{"aws:kms/", CEServiceKMS},
 	{"aws:opensearch/", CEServiceOpenSearch},
 	{"aws:s3/", CEServiceS3},

@@ -229,8 +229,9 @@ var EKSAddons = []string{
 }
 
 // OptionalEKSAddons are EKS managed add-ons a stack gets when it needs
-// them: the FSx for Lustre CSI driver with a Lustre file system.
-var OptionalEKSAddons = []string{FSxCSIAddon}
+// them: the FSx for Lustre CSI driver with a Lustre file system, the EFS
+// CSI driver with a shared file system.
+var OptionalEKSAddons = []string{EFSCSIAddon, FSxCSIAddon}
 
 // LustreClientInstall installs the Lustre client (kernel module and tools)
 // on an AL2023 node: the EKS AL2023 AMIs do not ship it and the FSx CSI

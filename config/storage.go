@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ml-platform/ml-platform/catalog"
@@ -16,6 +17,7 @@ type (
 	ArchiveTiering = spec.ArchiveTiering
 	Lustre         = spec.Lustre
 	TrainingJob    = spec.TrainingJob
+	EFS            = spec.EFS
 )
 
 // Storage is the validated ml-platform:storage: the buckets, the Lustre
@@ -32,6 +34,7 @@ type Storage struct {
 	Replication               *Replication
 	Lustre                    *Lustre
 	TrainingJob               *TrainingJob
+	EFS                       *EFS
 }
 
 // Replication is the disaster recovery copy of the models bucket.
@@ -150,6 +153,20 @@ var StorageKeys = []Key{
 			return ""
 		}), Doc: "where the file system goes; the stack's first zone (where EFA node groups go) by default"},
 	}},
+	{Name: "efs", Field: "EFS", Enabled: "enabled", Doc: "an encrypted EFS file system for shared data and notebook homes: " +
+		"mount targets in the private subnets, access points per team, the EFS CSI driver and a ReadWriteMany storage class", Keys: []Key{
+		{Name: "throughputMode", Default: Always("elastic"), Check: OneOf("a throughput mode", catalog.EFSThroughputModes...),
+			Doc: "elastic scales with the workload, billed per GB transferred; bursting earns credits with the size stored"},
+		{Name: "transitionToIaDays", Field: "TransitionToIADays", Default: Always(30), Check: Rule(intList(catalog.EFSTransitionDays),
+			func(_ Context, d int) string {
+				if !slices.Contains(catalog.EFSTransitionDays, d) {
+					return fmt.Sprintf("%d is not a lifecycle transition; allowed: %s", d, intList(catalog.EFSTransitionDays))
+				}
+				return ""
+			}), Doc: "move files not read for this many days to Infrequent Access (a read brings them back)"},
+		{Name: "teams", Check: Matching("a team name", "lowercase letters, digits and dashes, at most 63", dnsLabel.MatchString),
+			Doc: "teams that get an access point of their own, /teams/<team>"},
+	}},
 	{Name: "trainingJob", Enabled: "enabled", Doc: "the example distributed PyTorch job (needs lustre and Karpenter)", Keys: []Key{
 		{Name: "instanceType", Default: Always("p5.48xlarge"), Check: Rule("an NVIDIA GPU type with EFA offered in the region", func(c Context, name string) string {
 			t, ok := catalog.LookupInstanceType(name)
@@ -217,6 +234,13 @@ func checkStorage(c Context, s *Storage, set Set, karpenter bool, p *problems) {
 	}
 	if l := s.Lustre; l != nil {
 		checkLustre(c, l, set, p)
+	}
+	if e := s.EFS; e != nil {
+		for i, team := range e.Teams {
+			if slices.Index(e.Teams, team) != i {
+				p.add(fmt.Sprintf("%s.efs.teams[%d]", key, i), "%q is listed twice", team)
+			}
+		}
 	}
 	if j := s.TrainingJob; j != nil {
 		k := key + ".trainingJob"

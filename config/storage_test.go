@@ -132,3 +132,23 @@ func TestReplication(t *testing.T) {
 		require.ErrorContains(t, err, c.want, stack)
 	}
 }
+
+// TestEFSConfig: off unless enabled; the transition, throughput mode and
+// teams are checked.
+func TestEFSConfig(t *testing.T) {
+	s, err := Parse("ml-platform", "dev", base())
+	require.NoError(t, err)
+	require.Nil(t, s.Storage.EFS)
+	s, err = Parse("ml-platform", "dev", with(base(), KeyStorage, obj(map[string]any{"efs": map[string]any{"enabled": true, "teams": []string{"research"}}})))
+	require.NoError(t, err)
+	require.Equal(t, &EFS{ThroughputMode: "elastic", TransitionToIADays: 30, Teams: []string{"research"}}, s.Storage.EFS)
+	for in, want := range map[string]string{
+		`{"enabled": true, "transitionToIaDays": 45}`:        "ml-platform:storage.efs.transitionToIaDays: 45 is not a lifecycle transition; allowed: 1, 7, 14, 30",
+		`{"enabled": true, "throughputMode": "provisioned"}`: `ml-platform:storage.efs.throughputMode: "provisioned" is not a throughput mode; allowed: "bursting", "elastic"`,
+		`{"enabled": true, "teams": ["a", "a"]}`:             `ml-platform:storage.efs.teams[1]: "a" is listed twice`,
+		`{"enabled": true, "teams": ["Data_Science"]}`:       `ml-platform:storage.efs.teams[0]: "Data_Science" is not a team name`,
+	} {
+		_, err := Parse("ml-platform", "dev", with(base(), KeyStorage, `{"efs": `+in+`}`))
+		require.ErrorContains(t, err, want, in)
+	}
+}

@@ -57,6 +57,10 @@ type Platform struct {
 	SageMaker    *SageMaker
 	// MLflow is the tracking server; nil when off.
 	MLflow *MLflow
+	// SharedFiles and SharedVolume are the EFS file system and its
+	// Kubernetes objects; nil when off.
+	SharedFiles  *storage.SharedFiles
+	SharedVolume *workloads.SharedFiles
 	// Bedrock is nil without ml-platform:bedrock.
 	Bedrock *Bedrock
 	Cost    *cost.Governance
@@ -244,6 +248,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 	if err := p.buildCompute(ctx, prefix, zones, specs, withAWS); err != nil {
 		return nil, err
 	}
+	if err := p.buildSharedFiles(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
 	if err := p.buildMLflow(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
@@ -310,10 +317,14 @@ func checkStorage(cfg *config.Stack, zones []string) (string, error) {
 // lustreAddons are the add-ons a Lustre file system needs: the FSx CSI
 // driver (static volumes need no IAM role).
 func lustreAddons(cfg *config.Stack) []string {
-	if cfg.Storage.Lustre == nil {
-		return nil
+	var out []string
+	if cfg.Storage.EFS != nil {
+		out = append(out, catalog.EFSCSIAddon)
 	}
-	return []string{catalog.FSxCSIAddon}
+	if cfg.Storage.Lustre != nil {
+		out = append(out, catalog.FSxCSIAddon)
+	}
+	return out
 }
 
 // lustreSetup installs and loads the Lustre client on training nodes when
@@ -485,7 +496,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		SecretsKeyARN:         p.Keys.ARNs[KeyCluster],
 		LogsKeyARN:            p.Keys.ARNs[KeyLogs],
 		VolumeKeyARN:          p.Keys.ARNs[KeyCluster],
-		OptionalAddons:        lustreAddons(cfg),
+		OptionalAddons:        lustreAddons(cfg), // and EFS's
 		TrainingSetupCommands: lustreSetup(cfg),
 		NodeGroups:            specs,
 		Account:               awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},

@@ -68,3 +68,18 @@ type TrainingJob struct {
 	// ShmGiB sizes the memory-backed /dev/shm.
 	ShmGiB int
 }
+
+// EFS is the shared file system's shape: config fills it from
+// ml-platform:storage.efs, the storage component creates it and the
+// platform gives the cluster a ReadWriteMany storage class and volume.
+type EFS struct {
+	// ThroughputMode is elastic or bursting (catalog.EFSThroughputModes).
+	ThroughputMode string
+	// TransitionToIADays moves files not read for that long to
+	// Infrequent Access (catalog.EFSTransitionDays); a read moves them
+	// back.
+	TransitionToIADays int
+	// Teams get an access point each, /teams/<team>, with a POSIX user of
+	// their own; everyone shares /shared.
+	Teams []string
+}

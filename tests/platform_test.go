@@ -263,6 +263,9 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:cloudwatch/dashboard:Dashboard":                                                         true,
 				"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                                     true,
 				"aws:lambda/invocation:Invocation":                                                           true,
+				"aws:efs/backupPolicy:BackupPolicy":                                                          true,
+				"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,
+				"aws:efs/mountTarget:MountTarget":                                                            true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;

@@ -18,6 +18,7 @@ import (
 	"github.com/ml-platform/ml-platform/conventions"
 	"github.com/ml-platform/ml-platform/internal/engine/mock"
 	"github.com/ml-platform/ml-platform/internal/engine/offline"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/platform"
 	"github.com/ml-platform/ml-platform/policies/rules"
 	"github.com/ml-platform/ml-platform/workloads"
@@ -120,15 +121,15 @@ func TestProdLustre(t *testing.T) {
 	}
 	require.True(t, csi, "the FSx CSI driver add-on")
 
-	pv := byType(res, "kubernetes:core/v1:PersistentVolume")
-	require.Len(t, pv, 1)
-	volume := obj(obj(pv[0].Inputs, "spec"), "csi")
+	pv := named(byType(res, "kubernetes:core/v1:PersistentVolume"), "lustre-volume")
+	require.NotNil(t, pv)
+	volume := obj(obj(pv.Inputs, "spec"), "csi")
 	require.Equal(t, str(fs.Outputs, "id"), str(volume, "volumeHandle"), "the PV is wired from the file system's outputs")
 	require.Equal(t, str(fs.Outputs, "dnsName"), str(obj(volume, "volumeAttributes"), "dnsname"))
 	require.Equal(t, str(fs.Outputs, "mountName"), str(obj(volume, "volumeAttributes"), "mountname"))
-	pvc := byType(res, "kubernetes:core/v1:PersistentVolumeClaim")
-	require.Len(t, pvc, 1)
-	require.Equal(t, workloads.TrainingNamespace, str(obj(pvc[0].Inputs, "metadata"), "namespace"))
+	pvc := named(byType(res, "kubernetes:core/v1:PersistentVolumeClaim"), "lustre-volume")
+	require.NotNil(t, pvc)
+	require.Equal(t, workloads.TrainingNamespace, str(obj(pvc.Inputs, "metadata"), "namespace"))
 
 	// Training nodes install and load the client and do not join when
 	// either fails; other nodes do not mount Lustre and skip it. Training
@@ -363,4 +364,79 @@ func TestTrainingNodesFollowTheFileSystem(t *testing.T) {
 	}
 	_, err := offline.Preview(offline.Options{Project: project, Stack: "prod", Values: values, Dir: root})
 	require.ErrorContains(t, err, `ml-platform:cluster.nodeGroups[1].availabilityZone: "us-east-1a": training nodes live in the Lustre file system's AZ; allowed: us-east-1b`)
+}
+
+// TestSharedFiles: the EFS file system is encrypted with the data key,
+// kept and backed up in prod, moves cold files to Infrequent Access, has a
+// mount target per AZ that only the nodes reach on NFS, refuses mounts
+// without TLS, gives each team its own access point; the cluster mounts it
+// through the EFS CSI driver (with its Pod Identity role) as a
+// ReadWriteMany storage class and a shared claim.
+func TestSharedFiles(t *testing.T) {
+	prod := preview(t, "prod")
+	fs := byType(prod, "aws:efs/fileSystem:FileSystem")
+	require.Len(t, fs, 1)
+	require.Equal(t, true, fs[0].Inputs["encrypted"].V)
+	require.Contains(t, str(fs[0].Inputs, "kmsKeyId"), ":key/")
+	require.True(t, fs[0].Protect, "prod keeps its shared files")
+	require.Equal(t, "elastic", str(fs[0].Inputs, "throughputMode"))
+	lifecycle := fs[0].Inputs["lifecyclePolicies"].ArrayValue()
+	require.Equal(t, "AFTER_30_DAYS", str(lifecycle[0].ObjectValue(), "transitionToIa"))
+	require.Equal(t, "AFTER_1_ACCESS", str(lifecycle[1].ObjectValue(), "transitionToPrimaryStorageClass"))
+	require.Equal(t, "ENABLED", str(obj(byType(prod, "aws:efs/backupPolicy:BackupPolicy")[0].Inputs, "backupPolicy"), "status"))
+	require.Len(t, byType(prod, "aws:efs/mountTarget:MountTarget"), 3, "one per AZ")
+
+	var policy iamdoc.Document
+	require.NoError(t, json.Unmarshal([]byte(str(byType(prod, "aws:efs/fileSystemPolicy:FileSystemPolicy")[0].Inputs, "policy")), &policy))
+	require.Equal(t, "Deny", policy.Statement[1].Effect)
+	require.Equal(t, []string{"false"}, policy.Statement[1].Condition["Bool"]["aws:SecureTransport"])
+
+	group := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "shared-files")
+	require.NotNil(t, group)
+	nodes := named(byType(prod, "aws:ec2/securityGroup:SecurityGroup"), "cluster-nodes")
+	var ingress []string
+	for _, r := range byType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		if str(r.Inputs, "securityGroupId") == str(group.Outputs, "id") {
+			ingress = append(ingress, fmt.Sprintf("%s %v-%v from %s", str(r.Inputs, "ipProtocol"), r.Inputs["fromPort"].V, r.Inputs["toPort"].V,
+				str(r.Inputs, "referencedSecurityGroupId")))
+		}
+	}
+	require.Equal(t, []string{"tcp 2049-2049 from " + str(nodes.Outputs, "id")}, ingress, "NFS from the nodes only")
+
+	addon := named(byType(prod, "aws:eks/addon:Addon"), "cluster-aws-efs-csi-driver")
+	require.NotNil(t, addon)
+	assoc := addon.Inputs["podIdentityAssociations"].ArrayValue()[0].ObjectValue()
+	require.Equal(t, "efs-csi-controller-sa", str(assoc, "serviceAccount"))
+	attached := false
+	for _, a := range byType(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attached = attached || strings.HasSuffix(str(a.Inputs, "policyArn"), "service-role/AmazonEFSCSIDriverPolicy")
+	}
+	require.True(t, attached, "the controller's role has the driver's policy")
+
+	class := byType(prod, "kubernetes:storage.k8s.io/v1:StorageClass")
+	require.Len(t, class, 1)
+	require.Equal(t, "efs.csi.aws.com", str(class[0].Inputs, "provisioner"))
+	require.Equal(t, "efs-ap", str(obj(class[0].Inputs, "parameters"), "provisioningMode"))
+	require.Equal(t, []string{"tls"}, strs(class[0].Inputs, "mountOptions"))
+	pv := named(byType(prod, "kubernetes:core/v1:PersistentVolume"), "shared-files")
+	require.NotNil(t, pv)
+	handle := str(obj(obj(pv.Inputs, "spec"), "csi"), "volumeHandle")
+	require.Regexp(t, `^fs-[0-9a-f]+::fsap-[0-9a-f]+$`, handle)
+	claim := named(byType(prod, "kubernetes:core/v1:PersistentVolumeClaim"), "shared-files")
+	require.Equal(t, "ml-training", str(obj(claim.Inputs, "metadata"), "namespace"))
+
+	dev := preview(t, "dev")
+	require.False(t, byType(dev, "aws:efs/fileSystem:FileSystem")[0].Protect)
+	require.Equal(t, "DISABLED", str(obj(byType(dev, "aws:efs/backupPolicy:BackupPolicy")[0].Inputs, "backupPolicy"), "status"))
+	aps := map[string]int{}
+	for _, ap := range byType(dev, "aws:efs/accessPoint:AccessPoint") {
+		aps[str(obj(ap.Inputs, "rootDirectory"), "path")] = int(obj(ap.Inputs, "posixUser")["uid"].V.(float64))
+	}
+	require.Equal(t, map[string]int{"/shared": 1000, "/teams/research": 2000}, aps)
+
+	for _, res := range []*offline.Result{dev, prod} {
+		for _, v := range res.Violations {
+			require.NotEqual(t, rules.Mandatory, v.EnforcementLevel, "%s: %s", v.Policy, v.Message)
+		}
+	}
 }

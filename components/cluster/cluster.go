@@ -548,6 +548,7 @@ type addonRole struct {
 var addonRoles = map[string]addonRole{
 	"aws-ebs-csi-driver":              {"kube-system", "ebs-csi-controller-sa", []string{"service-role/AmazonEBSCSIDriverPolicy"}},
 	"amazon-cloudwatch-observability": {catalog.CloudWatchObservabilityNamespace, "cloudwatch-agent", []string{"CloudWatchAgentServerPolicy"}},
+	catalog.EFSCSIAddon:               {"kube-system", catalog.EFSCSIControllerServiceAccount, []string{catalog.EFSCSIPolicy}},
 }
 
 // addons installs the named managed add-ons after the given resources, with

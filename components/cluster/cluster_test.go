@@ -848,9 +848,9 @@ func TestNodeSetupAndOptionalAddons(t *testing.T) {
 	require.False(t, hasRole, "static Lustre volumes need no IAM")
 
 	a = clusterArgs()
-	a.OptionalAddons = []string{"aws-efs-csi-driver"}
+	a.OptionalAddons = []string{"aws-mountpoint-s3-csi-driver"}
 	rec, _, err = buildCluster(t, a)
-	require.ErrorContains(t, err, `OptionalAddons[0]: "aws-efs-csi-driver" is not an optional add-on`)
+	require.ErrorContains(t, err, `OptionalAddons[0]: "aws-mountpoint-s3-csi-driver" is not an optional add-on`)
 	require.Empty(t, rec.Resources())
 }
 

@@ -33,7 +33,7 @@ var taggableTypes = map[string]bool{
 	ampWorkspaceType: true, ampScraperType: true, "aws:ec2transitgateway/vpcAttachment:VpcAttachment": true,
 	"aws:ec2/vpnGateway:VpnGateway": true, "aws:ec2/customerGateway:CustomerGateway": true, vpnConnectionType: true,
 	"aws:s3/objectCopy:ObjectCopy": true, "aws:lambda/function:Function": true,
-	"aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": true,
+	"aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": true, "aws:efs/accessPoint:AccessPoint": true,
 }
 
 // IsTaggable reports whether resources of type typ must carry the required

@@ -575,6 +575,15 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		set("url", fmt.Sprintf("https://%s.studio.%s.sagemaker.aws", id, region))
 		set("homeEfsFileSystemId", "fs-"+h[12:29])
 		set("securityGroupIdForDomainBoundary", "sg-"+h[17:34])
+	case "aws:efs/fileSystem:FileSystem":
+		id = "fs-" + h[:17]
+		set("arn", arn("elasticfilesystem", "file-system/"+id))
+		set("dnsName", fmt.Sprintf("%s.efs.%s.amazonaws.com", id, region))
+	case "aws:efs/accessPoint:AccessPoint":
+		id = "fsap-" + h[:17]
+		set("arn", arn("elasticfilesystem", "access-point/"+id))
+	case "aws:efs/mountTarget:MountTarget":
+		id = "fsmt-" + h[:17]
 	case "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer":
 		name := String(reg.Inputs, "trackingServerName")
 		id = name

@@ -142,6 +142,9 @@ func Estimate(rs []Resource, opts Options) Cost {
 				size = "Small"
 			}
 			add(r, 0, "MLflow tracking server (%s), billed for every hour it runs: no catalog price (unknown, not free; SageMaker pricing, MLflow)", size)
+		case "aws:efs/fileSystem:FileSystem":
+			add(r, 0, "usage: billed per GB-month stored (less in Infrequent Access) and, with %s throughput, per GB read and written: "+
+				"no catalog price (unknown, not free; Amazon EFS pricing)", str(in, "throughputMode"))
 		case "aws:kms/key:Key":
 			add(r, p.KMSKeyUSDPerMonth, "$%.2f per key-month, plus requests", p.KMSKeyUSDPerMonth)
 		case "aws:cloudwatch/metricAlarm:MetricAlarm":
