@@ -156,6 +156,46 @@ var charts = map[string]Chart{
 		Name: "kubeflow-trainer", Repository: "oci://ghcr.io/kubeflow/charts/kubeflow-trainer",
 		Version: "2.3.0", Namespace: "kubeflow-system",
 	},
+	"kueue": {
+		Name: "kueue", Repository: "oci://registry.k8s.io/kueue/charts/kueue",
+		Version: "0.19.2", Namespace: "kueue-system",
+	},
+}
+
+// Kueue, as the platform uses it for the GPU queues (KueueSource).
+const (
+	// KueueAPIVersion is the ResourceFlavor, ClusterQueue, LocalQueue and
+	// WorkloadPriorityClass API of the pinned chart (v1beta1 is served but
+	// deprecated).
+	KueueAPIVersion = "kueue.x-k8s.io/v1beta2"
+	// KueueConfigAPIVersion is the controller configuration's API.
+	KueueConfigAPIVersion = "config.kueue.x-k8s.io/v1beta2"
+	// KueueQueueLabel binds a job to a LocalQueue; KueuePriorityLabel to
+	// a WorkloadPriorityClass.
+	KueueQueueLabel    = "kueue.x-k8s.io/queue-name"
+	KueuePriorityLabel = "kueue.x-k8s.io/priority-class"
+	// KueueTrainJobFramework is Kueue's integration name for Kubeflow
+	// Trainer v2 TrainJobs.
+	KueueTrainJobFramework = "trainer.kubeflow.org/trainjob"
+)
+
+// KueueSource says where the Kueue facts were read.
+var KueueSource = Source{
+	Description: "kubernetes-sigs/kueue tag v0.19.2 (2026-08-20): charts/kueue (chart 0.19.2, published at " +
+		"oci://registry.k8s.io/kueue/charts/kueue per its README; CRDs in templates/crd, no Helm hooks, internal certificate " +
+		"management by default, added to controllerManagerConfigYaml by templates/manager/manager-config.yaml unless the " +
+		"config sets internalCertManagement; the namespace is not created by the chart); apis/kueue/v1beta2 (storage version; " +
+		"ClusterQueue spec.namespaceSelector (null admits no namespace), resourceGroups[].coveredResources and flavors[].resources " +
+		"in the same order, cohortName, preemption.withinClusterQueue Never|LowerPriority|LowerOrNewerEqualPriority; " +
+		"ResourceFlavor spec.nodeLabels and tolerations (added to admitted pods); LocalQueue spec.clusterQueue immutable; " +
+		"WorkloadPriorityClass value and description at the top level); pkg/controller/jobs/trainjob (framework " +
+		"trainer.kubeflow.org/trainjob, on in the chart's default config; the webhook suspends a labelled TrainJob on create " +
+		"and Kueue resumes it on admission; built against Trainer v2.2.1, the platform pins 2.3.0, whose API adds fields only); " +
+		"cmd/kueue/main.go and pkg/scheduler/flavorassigner (quotaCheckStrategy BlockUndeclared by default: a requested resource " +
+		"the ClusterQueue does not cover is never admitted; IgnoreUndeclared, beta and on in 0.19, skips it); " +
+		"site/content/en/docs/reference/metrics.md (kueue_cluster_queue_resource_* need metrics.enableClusterQueueResources).",
+	URL:      "https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/",
+	Recorded: "2026-12-07",
 }
 
 // Kubeflow Trainer, as the platform uses it for the example training job.

@@ -22,6 +22,9 @@ type Cluster struct {
 	NodeGroups []NodeGroup
 	// Karpenter configures just-in-time capacity.
 	Karpenter Karpenter
+	// Queues admits batch work to Karpenter's pools through Kueue; nil
+	// when off.
+	Queues *Queues
 	// ServiceLinkedRoles are the keys (catalog.ServiceLinkedRoles) of the
 	// service-linked roles this stack needs before its keys. The program
 	// looks each up and creates only those the account lacks
@@ -31,6 +34,13 @@ type Cluster struct {
 
 // Karpenter is the validated Karpenter configuration.
 type Karpenter = spec.Karpenter
+
+// Queues is the validated Kueue configuration.
+type Queues = spec.Queues
+
+// QueuePreemptions are the ClusterQueue preemption.withinClusterQueue
+// policies (catalog.KueueSource).
+var QueuePreemptions = []string{"LowerPriority", "LowerOrNewerEqualPriority", "Never"}
 
 // NodeGroup is one validated managed node group, as the cluster component
 // takes it; CapacityReservation its reserved capacity.
@@ -97,6 +107,13 @@ var ClusterKeys = []Key{
 			amiAliasPattern.MatchString), Doc: "the node AMI family and version; pin a version for reproducible nodes"},
 		{Name: "capacityReservationIds", Field: "CapacityReservationIDs", Check: Matching("a capacity reservation ID", "cr- and 17 hex digits",
 			reservationIDPattern.MatchString), Doc: "reservations and Capacity Blocks the pools may launch into (reserved capacity first)"},
+	}},
+	{Name: "queues", Enabled: "enabled", Doc: "Kueue GPU queues: a ClusterQueue per Karpenter pool with the pool's limits as quota, " +
+		"LocalQueues in ml-training and per team, priorities that preempt (needs karpenter)", Keys: []Key{
+		{Name: "teams", Check: Matching("a team name", "lowercase letters, digits and dashes, at most 58", teamName.MatchString),
+			Doc: "teams that get a namespace team-<team> with the training quota and a LocalQueue per pool"},
+		{Name: "preemption", Default: Always("LowerPriority"), Check: OneOf("a preemption policy", QueuePreemptions...),
+			Doc: "what an admitted job may evict inside its queue: LowerPriority, LowerOrNewerEqualPriority or Never"},
 	}},
 	{Name: "logRetentionDays", Default: ByEnv(conventions.DevLogRetentionDays, conventions.ProdMinLogRetentionDays),
 		Check: Rule("a CloudWatch Logs retention; prod-like stacks 365 or more", retention), Doc: "how long control-plane logs are kept"},
@@ -221,6 +238,16 @@ func checkCluster(c Context, cl *Cluster, set Set, p *problems, placeholders *[]
 			p.add(fmt.Sprintf("%s.viewerRoleArns[%d]", key, i), "%q is in adminRoleArns too; EKS allows one access entry per principal: list it once", arn)
 		}
 	}
+	if q := cl.Queues; q != nil {
+		if !cl.Karpenter.Enabled {
+			p.add(key+".queues", "admits work to Karpenter's pools: enable %s.karpenter, or turn queues off", key)
+		}
+		for i, team := range q.Teams {
+			if slices.Index(q.Teams, team) != i {
+				p.add(fmt.Sprintf("%s.queues.teams[%d]", key, i), "%q is listed twice", team)
+			}
+		}
+	}
 	seen := map[string]bool{}
 	for i, id := range cl.Karpenter.CapacityReservationIDs {
 		if seen[id] {
@@ -235,6 +262,9 @@ var (
 	roleARNPattern       = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]+$`)
 	amiAliasPattern      = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
 	reservationIDPattern = regexp.MustCompile(`^cr-[0-9a-f]{17}$`)
+	// teamName leaves room for the team- prefix in a 63-character
+	// namespace name.
+	teamName             = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,56}[a-z0-9])?$`)
 	resourceGroupPattern = regexp.MustCompile(`^arn:aws[a-z-]*:resource-groups:[a-z0-9-]+:\d{12}:group/[A-Za-z0-9_.-]+$`)
 )
 

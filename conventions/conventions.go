@@ -103,6 +103,10 @@ const (
 	// LabelNvidiaGPUPresent is the label the NVIDIA device plugin chart's
 	// default affinity accepts when node feature discovery is not installed.
 	LabelNvidiaGPUPresent = "nvidia.com/gpu.present"
+	// KarpenterNodePoolLabel names the NodePool that launched a node.
+	KarpenterNodePoolLabel = "karpenter.sh/nodepool"
+	// LabelTeam names the team a namespace belongs to.
+	LabelTeam = "ml-platform/team"
 )
 
 // Node lifecycle label values.

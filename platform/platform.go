@@ -49,7 +49,9 @@ type Platform struct {
 	Karpenter    *cluster.Karpenter
 	Accelerators *workloads.Accelerators
 	Namespaces   *workloads.Namespaces
-	Buckets      *storage.Buckets
+	// Queues are Kueue's GPU queues; nil when off.
+	Queues  *workloads.Queues
+	Buckets *storage.Buckets
 	// Lustre, LustreVolume and TrainingJob are nil when off.
 	Lustre       *storage.Lustre
 	LustreVolume *workloads.LustreVolume
@@ -431,6 +433,7 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 		return nil
 	}
 	trainer, trackingURI, mlflowDeps := p.trainingJobMLflow()
+	queue, priority, queueDeps := p.trainingQueue()
 	p.TrainingJob, err = workloads.NewTrainingJob(ctx, "training-job", &workloads.TrainingJobArgs{
 		Provider:          p.Cluster.Provider,
 		TrainingJob:       *j,
@@ -439,7 +442,9 @@ func (p *Platform) buildLustre(ctx *pulumi.Context, prefix, az string, withAWS p
 		ClaimName:         workloads.LustreClaim,
 		ServiceAccount:    trainer,
 		MLflowTrackingURI: trackingURI,
-		DependsOn:         append([]pulumi.Resource{p.LustreVolume, p.Accelerators}, mlflowDeps...),
+		Queue:             queue,
+		Priority:          priority,
+		DependsOn:         append(append([]pulumi.Resource{p.LustreVolume, p.Accelerators}, mlflowDeps...), queueDeps...),
 	})
 	return err
 }
@@ -552,7 +557,10 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		Training:  need.training,
 		Inference: need.inference,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return p.buildQueues(ctx, addons, need.training)
 }
 
 // queueUsesCustomerKey says whether the Karpenter interruption queue is

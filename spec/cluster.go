@@ -54,3 +54,20 @@ type Karpenter struct {
 	// pools may launch into (reserved capacity first).
 	CapacityReservationIDs []string
 }
+
+// Queues is Kueue's admission of batch work to the accelerator pools:
+// config fills it from ml-platform:cluster.queues, the workloads package
+// creates a ClusterQueue per Karpenter pool whose nominal quota is the
+// pool's limits (so the queue never admits more than the pool may
+// launch), a LocalQueue per pool in ml-training and in every team's
+// namespace, and the priority classes preemption follows.
+type Queues struct {
+	// Teams get a namespace each, team-<team>, with the training quota
+	// and a LocalQueue per pool; their jobs share the pools' quota with
+	// ml-training's.
+	Teams []string
+	// Preemption is what an admitted workload may evict inside its
+	// queue (ClusterQueue preemption.withinClusterQueue):
+	// LowerPriority, LowerOrNewerEqualPriority or Never.
+	Preemption string
+}

@@ -518,6 +518,7 @@ func TestPluginsFollowTheHardware(t *testing.T) {
 	var cluster map[string]any
 	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:cluster"]), &cluster))
 	cluster["karpenter"] = map[string]any{"enabled": false}
+	delete(cluster, "queues") // they queue for Karpenter's pools
 	raw, err := json.Marshal(cluster)
 	require.NoError(t, err)
 	values["ml-platform:cluster"] = string(raw)

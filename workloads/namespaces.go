@@ -96,16 +96,9 @@ func NewNamespaces(ctx *pulumi.Context, name string, args *NamespacesArgs, opts 
 			return nil, err
 		}
 		n.Namespaces[ns.name] = namespace
-		hard := pulumi.StringMap{
-			"requests.nvidia.com/gpu":        pulumi.String(fmt.Sprint(ns.quota.NvidiaGPUs)),
-			"requests.aws.amazon.com/neuron": pulumi.String(fmt.Sprint(ns.quota.NeuronDevices)),
-		}
-		if ns.quota.CPUs > 0 {
-			hard["requests.cpu"] = pulumi.String(fmt.Sprint(ns.quota.CPUs))
-		}
 		if _, err := corev1.NewResourceQuota(ctx, name+"-"+ns.name+"-accelerators", &corev1.ResourceQuotaArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("accelerators"), Namespace: namespace.Metadata.Name()},
-			Spec:     &corev1.ResourceQuotaSpecArgs{Hard: hard},
+			Spec:     &corev1.ResourceQuotaSpecArgs{Hard: quotaHard(ns.quota)},
 		}, k8s...); err != nil {
 			return nil, err
 		}
@@ -114,4 +107,17 @@ func NewNamespaces(ctx *pulumi.Context, name string, args *NamespacesArgs, opts 
 		return nil, err
 	}
 	return n, nil
+}
+
+// quotaHard is a namespace's ResourceQuota: accelerators always (0 means
+// none), CPU requests when capped.
+func quotaHard(q Quota) pulumi.StringMap {
+	hard := pulumi.StringMap{
+		"requests.nvidia.com/gpu":        pulumi.String(fmt.Sprint(q.NvidiaGPUs)),
+		"requests.aws.amazon.com/neuron": pulumi.String(fmt.Sprint(q.NeuronDevices)),
+	}
+	if q.CPUs > 0 {
+		hard["requests.cpu"] = pulumi.String(fmt.Sprint(q.CPUs))
+	}
+	return hard
 }

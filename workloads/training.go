@@ -53,8 +53,12 @@ type TrainingJobArgs struct {
 	// the experiment named after the job): its service account's role
 	// reaches it.
 	MLflowTrackingURI string
+	// Queue, when set, is the Kueue LocalQueue in Namespace the job is
+	// submitted to (it waits, suspended, until the queue admits it) and
+	// Priority its workload priority class; "" runs it at once.
+	Queue, Priority string
 	// DependsOn are what the job needs first (the claim, the device
-	// plugins). Defaults to none.
+	// plugins, the queue). Defaults to none.
 	DependsOn []pulumi.Resource
 }
 
@@ -79,6 +83,9 @@ func (a *TrainingJobArgs) validate() (catalog.InstanceType, error) {
 	}
 	if a.NodePool == "" || a.ClaimName == "" || a.Image == "" || len(a.Command) == 0 {
 		add("NodePool, ClaimName, Image, Command: required")
+	}
+	if a.Priority != "" && a.Queue == "" {
+		add("Priority: a workload priority needs a Queue")
 	}
 	if a.Nodes < 1 || a.CheckpointIntervalMinutes < 1 || a.ShmGiB < 1 {
 		add("Nodes, CheckpointIntervalMinutes, ShmGiB: must be positive")
@@ -131,10 +138,19 @@ func NewTrainingJob(ctx *pulumi.Context, name string, args *TrainingJobArgs, opt
 		return nil, err
 	}
 	spec := TrainJobSpec(args, instance)
+	labels := pulumi.StringMap{}
+	if args.Queue != "" {
+		// Kueue's webhook suspends the job on create; Kueue resumes it
+		// once the pool's quota admits all its pods.
+		labels[catalog.KueueQueueLabel] = pulumi.String(args.Queue)
+		if args.Priority != "" {
+			labels[catalog.KueuePriorityLabel] = pulumi.String(args.Priority)
+		}
+	}
 	j.Job, err = apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(catalog.TrainerAPIVersion),
 		Kind:        pulumi.String("TrainJob"),
-		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(TrainingJobName), Namespace: args.Namespace},
+		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(TrainingJobName), Namespace: args.Namespace, Labels: labels},
 		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.ToMap(spec)},
 	}, append(k8s,
 		pulumi.DependsOn(append([]pulumi.Resource{j.Runtime}, args.DependsOn...)),
@@ -206,7 +222,7 @@ func TrainJobSpec(args *TrainingJobArgs, t catalog.InstanceType) map[string]any 
 	podSpec := map[string]any{
 		"nodeSelector": map[string]any{
 			"node.kubernetes.io/instance-type": args.InstanceType,
-			"karpenter.sh/nodepool":            args.NodePool,
+			conventions.KarpenterNodePoolLabel: args.NodePool,
 		},
 		"tolerations": []any{map[string]any{
 			"key": conventions.TaintNvidiaGPU, "operator": "Exists", "effect": conventions.EffectNoSchedule,

@@ -468,6 +468,25 @@ var fixtureDefs = []fixtureDef{
 		}
 		lt.inputs["networkInterfaces"] = nics
 	}},
+	{"export-queue-above-pool.json", "prod", "kueue-cluster-queue-within-pool-limits", "a ClusterQueue admitting 16 GPUs to a NodePool limited to 8", func(s *stackBuilder) {
+		s.cluster(nil)
+		pool := s.nodePool("gpu-training", "training", "spot", "on-demand")
+		pool.inputs["spec"].(map[string]any)["limits"] = map[string]any{"cpu": "4000", "nvidia.com/gpu": "8"}
+		s.add(kueueResourceFlavorType, "queues-flavor-gpu-training", "gpu-training", map[string]any{
+			"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ResourceFlavor", "metadata": map[string]any{"name": "gpu-training"},
+			"spec": map[string]any{"nodeLabels": map[string]any{karpenterNodePoolLabel: "gpu-training"}},
+		})
+		s.add(kueueClusterQueueType, "queues-cluster-queue-gpu-training", "gpu-training", map[string]any{
+			"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ClusterQueue", "metadata": map[string]any{"name": "gpu-training"},
+			"spec": map[string]any{"resourceGroups": []any{map[string]any{
+				"coveredResources": []any{"cpu", "nvidia.com/gpu"},
+				"flavors": []any{map[string]any{"name": "gpu-training", "resources": []any{
+					map[string]any{"name": "cpu", "nominalQuota": "4000"},
+					map[string]any{"name": "nvidia.com/gpu", "nominalQuota": "16"},
+				}}},
+			}}},
+		})
+	}},
 	{"export-scraper-no-roles.json", "prod", "amp-scraper-deploy-ready", "a managed collector in one subnet, without the role configuration a customer-key workspace needs", func(s *stackBuilder) {
 		s.prometheus()
 		sc := s.find("observability-scraper")
