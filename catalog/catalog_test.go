@@ -240,6 +240,7 @@ func TestSources(t *testing.T) {
 		"MLflowSource":                MLflowSource,
 		"EFSSource":                   EFSSource,
 		"KueueSource":                 KueueSource,
+		"ServingSource":               ServingSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {
@@ -376,7 +377,7 @@ func TestEndpointServiceName(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	keys := ChartKeys()
-	require.Equal(t, []string{"ack-sagemaker", "aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "kubeflow-trainer", "kueue", "neuron", "nvidia-device-plugin"}, keys)
+	require.Equal(t, []string{"ack-sagemaker", "aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "keda", "kubeflow-trainer", "kueue", "lws", "neuron", "nvidia-device-plugin"}, keys)
 	controller, _ := LookupChart("karpenter")
 	crds, _ := LookupChart("karpenter-crd")
 	require.Equal(t, controller.Version, crds.Version, "Karpenter's CRDs must match its controller")

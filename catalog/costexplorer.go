@@ -44,6 +44,9 @@ var costExplorerServices = []struct{ prefix, service string }{
 	{"eks:index:Cluster", CEServiceEKS},
 	{"aws:eks/nodeGroup:", CEServiceEC2Compute},
 	{"kubernetes:karpenter.sh/", CEServiceEC2Compute},
+	// The LLM servers are priced as the nodes they hold.
+	{"kubernetes:apps/v1:Deployment", CEServiceEC2Compute},
+	{"kubernetes:leaderworkerset.x-k8s.io/", CEServiceEC2Compute},
 	{"aws:fsx/", CEServiceFSx},
 	{"aws:efs/", CEServiceEFS},
 	{"aws:kms/", CEServiceKMS},

@@ -160,6 +160,14 @@ var charts = map[string]Chart{
 		Name: "kueue", Repository: "oci://registry.k8s.io/kueue/charts/kueue",
 		Version: "0.19.2", Namespace: "kueue-system",
 	},
+	"keda": {
+		Name: "keda", Repository: "https://kedacore.github.io/charts", Chart: "keda",
+		Version: "2.20.2", Namespace: "keda",
+	},
+	"lws": {
+		Name: "lws", Repository: "oci://registry.k8s.io/lws/charts/lws",
+		Version: "0.10.0", Namespace: "lws-system",
+	},
 }
 
 // Kueue, as the platform uses it for the GPU queues (KueueSource).

@@ -48,7 +48,7 @@ const (
 )
 
 // projectKeys are the keys in the project namespace, for the unknown-key check.
-var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyObservability, KeyPolicySettings, KeyPromotion, KeySageMaker, KeyStorage, KeyTags, KeyTeam}
+var projectKeys = []string{KeyBedrock, KeyCluster, KeyCompliance, KeyCost, KeyCostCenter, KeyEnvironment, KeyNetwork, KeyObservability, KeyPolicySettings, KeyPromotion, KeySageMaker, KeyServing, KeyStorage, KeyTags, KeyTeam}
 
 // Values is raw stack configuration as the engine hands it to a program:
 // full keys ("ml-platform:network", "aws:region") to strings, objects as JSON.
@@ -93,6 +93,8 @@ type Stack struct {
 	Bedrock Bedrock
 	// Observability decides when the stack's alarms fire.
 	Observability Observability
+	// Serving is the in-cluster LLM servers.
+	Serving Serving
 	// Promotion is the stack whose exported models this stack's endpoints
 	// with promoteFrom serve; nil without ml-platform:promotion.
 	Promotion *Promotion
@@ -314,6 +316,9 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	checkPrometheus(s, &p)
 	if s.Observability.Prometheus != nil {
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, "aps-workspaces")
+	}
+	if set, ok := declared(KeyServing, values, ServingKeys, c, &s.Serving, envAndRegionOK, &p); ok {
+		checkServing(c, s, set, &p)
 	}
 	s.Advisories = fitAdvisories(s)
 	if s.Promotion != nil && !slices.ContainsFunc(s.SageMaker.Endpoints, func(e Endpoint) bool { return e.PromoteFrom != "" }) {

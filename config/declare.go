@@ -54,6 +54,8 @@ var Areas = []Area{
 		Keys: SageMakerKeys, Struct: SageMaker{}},
 	{Key: KeyStorage, Doc: "Buckets, their lifecycle, FSx for Lustre and the example training job (docs/configuration.md#storage-keys).",
 		Keys: StorageKeys, Struct: Storage{}},
+	{Key: KeyServing, Doc: "In-cluster LLM servers: vLLM on the GPU pools with its model, fit, scaling and guardrail (docs/configuration.md#serving-keys).",
+		Keys: ServingKeys, Struct: Serving{}},
 	{Key: KeyObservability, Doc: "When the alarms fire, and the managed Prometheus path (docs/configuration.md#observability-keys).",
 		Keys: ObservabilityKeys, Struct: Observability{}},
 	{Key: KeyPromotion, Doc: "The stack whose models this stack's endpoints with promoteFrom serve (docs/configuration.md#promotion-keys).",

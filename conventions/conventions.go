@@ -107,6 +107,9 @@ const (
 	KarpenterNodePoolLabel = "karpenter.sh/nodepool"
 	// LabelTeam names the team a namespace belongs to.
 	LabelTeam = "ml-platform/team"
+	// LabelEnvironment carries the stack's environment on the Kubernetes
+	// objects policies judge per environment (they have no AWS tags).
+	LabelEnvironment = "ml-platform/environment"
 )
 
 // Node lifecycle label values.

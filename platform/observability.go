@@ -10,6 +10,7 @@ import (
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/workloads"
 )
 
 // buildObservability registers the stack's dashboard, alarms and event
@@ -22,6 +23,7 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 	args := &observability.Args{
 		Name: prefix, Region: cfg.Region, ClusterName: p.Cluster.Name,
 		NVIDIA: needs.nvidia, Neuron: needs.neuron,
+		LLMServers: len(cfg.Serving.LLMs) > 0, LLMNamespace: workloads.InferenceNamespace,
 		Thresholds:  o.Alarms,
 		TopicARN:    p.Cost.TopicARN,
 		TopicPolicy: p.Cost.TopicPolicy,
@@ -96,4 +98,13 @@ func (p *Platform) prometheusWorkspaceARN() pulumi.StringInput {
 		return pulumi.String("")
 	}
 	return p.Observability.Prometheus.Workspace.Arn
+}
+
+// prometheus is the managed Prometheus workspace and collector; nil when
+// off.
+func (p *Platform) prometheus() *observability.Prometheus {
+	if p.Observability == nil {
+		return nil
+	}
+	return p.Observability.Prometheus
 }

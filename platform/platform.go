@@ -50,7 +50,9 @@ type Platform struct {
 	Accelerators *workloads.Accelerators
 	Namespaces   *workloads.Namespaces
 	// Queues are Kueue's GPU queues; nil when off.
-	Queues  *workloads.Queues
+	Queues *workloads.Queues
+	// Serving is the in-cluster LLM servers; nil without any.
+	Serving *Serving
 	Buckets *storage.Buckets
 	// Lustre, LustreVolume and TrainingJob are nil when off.
 	Lustre       *storage.Lustre
@@ -269,6 +271,9 @@ func Build(ctx *pulumi.Context, cfg *config.Stack) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildObservability(ctx, prefix, withAWS); err != nil {
+		return nil, err
+	}
+	if err := p.buildServing(ctx, prefix, withAWS); err != nil {
 		return nil, err
 	}
 	if err := p.declareFlows(ctx); err != nil {
@@ -503,6 +508,7 @@ func (p *Platform) buildCompute(ctx *pulumi.Context, clusterName string, zones [
 		VolumeKeyARN:          p.Keys.ARNs[KeyCluster],
 		OptionalAddons:        lustreAddons(cfg), // and EFS's
 		TrainingSetupCommands: lustreSetup(cfg),
+		NetworkPolicy:         servingGuarded(cfg),
 		NodeGroups:            specs,
 		Account:               awsarn.Account{Partition: p.Partition, Region: cfg.Region, AccountID: p.AccountID},
 		Protect:               cfg.Environment.ProdLike(),
@@ -791,6 +797,9 @@ func (p *Platform) Outputs() pulumi.Map {
 		// with the sagemaker-mlflow plugin) and UI address; "" when off.
 		"mlflowTrackingServerArn": p.mlflowOutput(func(m *MLflow) pulumi.StringInput { return pulumi.String(m.Server.ARN) }),
 		"mlflowTrackingServerUrl": p.mlflowOutput(func(m *MLflow) pulumi.StringInput { return m.Server.Server.TrackingServerUrl }),
+		// In-cluster LLM servers: their OpenAI-compatible base URLs by name
+		// (the guardrail gateway's when guarded); {} without any.
+		"llmServerUrls": p.llmServerURLs(),
 		// Bedrock: "" when off.
 		"bedrockGuardrailArn":        p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.ARN }),
 		"bedrockGuardrailVersionArn": p.bedrockOutput(func(b *Bedrock) pulumi.StringInput { return b.Guardrail.VersionARN }),

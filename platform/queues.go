@@ -50,7 +50,3 @@ func (p *Platform) trainingQueue() (queue, priority string, deps []pulumi.Resour
 	}
 	return cluster.PoolGPUTraining, workloads.PriorityStandard, []pulumi.Resource{p.Queues}
 }
-
-// servingReserve is what runs on Karpenter's pools outside the queues, by
-// pool: none yet.
-func (p *Platform) servingReserve() map[string]int { return nil }

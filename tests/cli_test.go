@@ -121,7 +121,7 @@ func TestCLIPreviewText(t *testing.T) {
 		"Estimated monthly cost: $",
 		"Warnings (`pulumi up` refuses these until they are set):",
 		"ml-platform:cluster.publicAccessCidrs[0]: 203.0.113.0/24 is a documentation range",
-		"Not judged offline: 8 remote component(s)",
+		"Not judged offline: 9 remote component(s)",
 		"  eks:index:Cluster  cluster",
 		"  $   ", "ml-platform:network:Network\n", "  ----------\n",
 		"Spot saves $", "Worst case: Karpenter's pools filled to their limits add $",

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -36,14 +37,20 @@ func TestQueuesFollowPoolLimits(t *testing.T) {
 				queues[str(obj(q.Inputs, "metadata"), "name")] = quota
 			}
 			require.Len(t, queues, len(pools), "a queue per pool")
+			reserved := servingReserve(t, res)
 			for _, p := range pools {
 				name := str(obj(p.Inputs, "metadata"), "name")
 				limits := obj(obj(p.Inputs, "spec"), "limits")
 				want := map[string]string{}
 				for k, v := range limits {
-					want[string(k)] = v.StringValue()
+					n, err := strconv.Atoi(v.StringValue())
+					require.NoError(t, err)
+					if string(k) != "cpu" {
+						n -= reserved[name]
+					}
+					want[string(k)] = strconv.Itoa(n)
 				}
-				require.Equal(t, want, queues[name], "queue %s's quota is pool %s's limits", name, name)
+				require.Equal(t, want, queues[name], "queue %s's quota is pool %s's limits, less what its LLM servers may hold", name, name)
 			}
 			for _, v := range res.Violations {
 				require.NotEqual(t, "kueue-cluster-queue-within-pool-limits", v.Policy, v.Message)
@@ -122,4 +129,25 @@ func TestQueuesNeedKarpenter(t *testing.T) {
 	values[config.KeyCluster] = `{"deployerCidrs":["10.0.0.0/16"],"karpenter":{"enabled":false},"queues":{"enabled":true}}`
 	_, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
 	require.ErrorContains(t, err, "ml-platform:cluster.queues: admits work to Karpenter's pools: enable ml-platform:cluster.karpenter")
+}
+
+// servingReserve reads from the plan what the LLM servers may hold of each
+// pool: each scaled workload's GPUs per pod x nodes x maxReplicaCount.
+func servingReserve(t *testing.T, res *offline.Result) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, so := range byType(res, "kubernetes:keda.sh/v1alpha1:ScaledObject") {
+		spec := obj(so.Inputs, "spec")
+		target := str(obj(spec, "scaleTargetRef"), "name")
+		for _, d := range byType(res, "kubernetes:apps/v1:Deployment") {
+			if str(obj(d.Inputs, "metadata"), "name") != target {
+				continue
+			}
+			pod := obj(obj(obj(d.Inputs, "spec"), "template"), "spec")
+			gpus, err := strconv.Atoi(str(obj(obj(arr(pod, "containers")[0].ObjectValue(), "resources"), "limits"), "nvidia.com/gpu"))
+			require.NoError(t, err)
+			out[str(obj(pod, "nodeSelector"), "karpenter.sh/nodepool")] += gpus * int(spec["maxReplicaCount"].NumberValue())
+		}
+	}
+	return out
 }

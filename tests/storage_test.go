@@ -288,7 +288,7 @@ func TestTrainingJobLandsOnItsPool(t *testing.T) {
 // pool's limit fails before anything is registered, naming the key.
 func TestStorageConfigNamesItsKey(t *testing.T) {
 	project, values := shipped(t, "dev")
-	values["ml-platform:storage"] = `{"lustre":{"deploymentType":"SCRATCH_2"},"trainingJob":{"enabled":true,"nodes":20}}`
+	values["ml-platform:storage"] = `{"lustre":{"deploymentType":"SCRATCH_2"},"trainingJob":{"enabled":true,"nodes":20},"efs":{"enabled":true}}`
 	_, err := offline.Preview(offline.Options{Project: project, Stack: "dev", Values: values})
 	require.ErrorContains(t, err, "ml-platform:storage.trainingJob.nodes: 20 nodes of p5.48xlarge need 160 GPUs, above the pool's limit of 8")
 }

@@ -74,6 +74,10 @@ type ClusterArgs struct {
 	Protect bool
 	// Tags are applied to every taggable resource (required).
 	Tags map[string]string
+	// NetworkPolicy turns on the VPC CNI's enforcement of Kubernetes
+	// NetworkPolicies (the LLM servers' keep other pods from going around
+	// their guardrail).
+	NetworkPolicy bool
 }
 
 // Cluster is the EKS control plane, node groups and add-ons.
@@ -450,6 +454,21 @@ func (c *Cluster) securityGroups(ctx *pulumi.Context, name string, args *Cluster
 // user guide, "Deploy pods in alternate subnets with custom networking").
 const CustomNetworkingConfig = `{"env":{"AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true","ENI_CONFIG_LABEL_DEF":"topology.kubernetes.io/zone"}}`
 
+// VPCCNIConfig is the vpc-cni add-on's configuration: custom networking,
+// and NetworkPolicy enforcement (the add-on's enableNetworkPolicy, which
+// runs its network policy agent on every node); "" for neither.
+func VPCCNIConfig(customNetworking, networkPolicy bool) string {
+	switch {
+	case customNetworking && networkPolicy:
+		return `{"enableNetworkPolicy":"true",` + CustomNetworkingConfig[1:]
+	case customNetworking:
+		return CustomNetworkingConfig
+	case networkPolicy:
+		return `{"enableNetworkPolicy":"true"}`
+	}
+	return ""
+}
+
 // customNetworking creates one ENIConfig per AZ, named after the zone,
 // giving pods that zone's pod subnet and the node security group. The
 // vpc-cni add-on installs their CRD, so they wait for it.
@@ -572,8 +591,10 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *ClusterArgs, ta
 		if v := args.Addons[addon]; v != "" {
 			addonArgs.AddonVersion = pulumi.String(v)
 		}
-		if addon == "vpc-cni" && c.CustomNetworking {
-			addonArgs.ConfigurationValues = pulumi.String(CustomNetworkingConfig)
+		if addon == "vpc-cni" {
+			if cfg := VPCCNIConfig(c.CustomNetworking, args.NetworkPolicy); cfg != "" {
+				addonArgs.ConfigurationValues = pulumi.String(cfg)
+			}
 		}
 		if r, ok := addonRoles[addon]; ok {
 			role, err := iam.NewRole(ctx, name+"-"+addon, &iam.RoleArgs{

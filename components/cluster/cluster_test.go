@@ -1036,3 +1036,20 @@ func TestCIRolesReachTheCluster(t *testing.T) {
 		"arn:aws:iam::123456789012:role/ci-preview": "AmazonEKSViewPolicy",
 	}, policies)
 }
+
+// TestVPCCNIConfig: custom networking and NetworkPolicy enforcement
+// combine into one valid add-on configuration.
+func TestVPCCNIConfig(t *testing.T) {
+	require.Empty(t, cluster.VPCCNIConfig(false, false))
+	for _, c := range []struct{ custom, policy bool }{{true, false}, {false, true}, {true, true}} {
+		var v map[string]any
+		require.NoError(t, json.Unmarshal([]byte(cluster.VPCCNIConfig(c.custom, c.policy)), &v), "%+v", c)
+		_, hasPolicy := v["enableNetworkPolicy"]
+		require.Equal(t, c.policy, hasPolicy, "%+v", c)
+		if c.policy {
+			require.Equal(t, "true", v["enableNetworkPolicy"])
+		}
+		_, hasEnv := v["env"]
+		require.Equal(t, c.custom, hasEnv, "%+v", c)
+	}
+}

@@ -66,6 +66,10 @@ type Args struct {
 	ClusterName string
 	// NVIDIA and Neuron say which accelerators the cluster may run.
 	NVIDIA, Neuron bool
+	// LLMServers says vLLM servers run in LLMNamespace: the collector
+	// scrapes their /metrics (queue depth, latency, tokens).
+	LLMServers   bool
+	LLMNamespace string
 	// Endpoints, FileSystems, NATGateways and NodeGroups are watched; each may be empty.
 	Endpoints   []Endpoint
 	FileSystems []FileSystem

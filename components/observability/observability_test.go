@@ -322,3 +322,24 @@ func TestPrometheusValidation(t *testing.T) {
 		require.Empty(t, rec.ByType("aws:amp/workspace:Workspace"))
 	}
 }
+
+// TestScrapeConfigLLMServers: with LLM servers the collector also reads
+// vLLM's containers on its port in their namespace, with documented
+// fields only; without, it does not.
+func TestScrapeConfigLLMServers(t *testing.T) {
+	var cfg struct {
+		ScrapeConfigs []map[string]any `json:"scrape_configs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(observability.ScrapeConfig("c", 60, true, "ml-inference")), &cfg))
+	require.Len(t, cfg.ScrapeConfigs, 2)
+	vllm := cfg.ScrapeConfigs[1]
+	require.Equal(t, "vllm", vllm["job_name"])
+	sd := vllm["kubernetes_sd_configs"].([]any)[0].(map[string]any)
+	require.Equal(t, []any{"ml-inference"}, sd["namespaces"].(map[string]any)["names"])
+	require.Equal(t, "vllm;8000", vllm["relabel_configs"].([]any)[0].(map[string]any)["regex"])
+	for field := range vllm {
+		require.Contains(t, catalog.AMPScrapeConfigFields, field)
+	}
+	require.NoError(t, json.Unmarshal([]byte(observability.ScrapeConfig("c", 60, true, "")), &cfg))
+	require.Len(t, cfg.ScrapeConfigs, 1)
+}

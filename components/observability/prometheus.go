@@ -85,7 +85,10 @@ type Prometheus struct {
 // self-signed certificate, which only tls_config (not a documented field)
 // would accept; its metrics reach CloudWatch Container Insights through the
 // add-on instead. It is JSON, which a YAML parser reads as YAML.
-func ScrapeConfig(clusterName string, intervalSeconds int, nvidia bool) string {
+//
+// With llmNamespace set, it also scrapes the vLLM servers there: the
+// "vllm" containers on their HTTP port (catalog.ServingSource).
+func ScrapeConfig(clusterName string, intervalSeconds int, nvidia bool, llmNamespace string) string {
 	job := func(name, namespace string, match []string, regex string) map[string]any {
 		return map[string]any{
 			"job_name":              name,
@@ -103,6 +106,11 @@ func ScrapeConfig(clusterName string, intervalSeconds int, nvidia bool) string {
 			[]string{"__meta_kubernetes_pod_container_name", "__meta_kubernetes_pod_container_port_number"},
 			fmt.Sprintf("exporter;%d", catalog.DCGMExporterPort)))
 	}
+	if llmNamespace != "" {
+		jobs = append(jobs, job("vllm", llmNamespace,
+			[]string{"__meta_kubernetes_pod_container_name", "__meta_kubernetes_pod_container_port_number"},
+			fmt.Sprintf("vllm;%d", catalog.VLLMPort)))
+	}
 	out, _ := json.MarshalIndent(map[string]any{
 		"global": map[string]any{
 			"scrape_interval": strconv.Itoa(intervalSeconds) + "s",
@@ -111,6 +119,13 @@ func ScrapeConfig(clusterName string, intervalSeconds int, nvidia bool) string {
 		"scrape_configs": jobs,
 	}, "", "  ")
 	return string(out)
+}
+
+func llmNamespace(a *Args) string {
+	if !a.LLMServers {
+		return ""
+	}
+	return a.LLMNamespace
 }
 
 func dcgmNamespace() string {
@@ -241,6 +256,9 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 	if a.NVIDIA {
 		ports = append(ports, opening{"dcgm", catalog.DCGMExporterPort, p.NodeSecurityGroupID})
 	}
+	if a.LLMServers {
+		ports = append(ports, opening{"vllm", catalog.VLLMPort, p.NodeSecurityGroupID})
+	}
 	var rules []pulumi.Resource
 	for _, r := range ports {
 		egress, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-scraper-to-"+r.name, &vpc.SecurityGroupEgressRuleArgs{
@@ -264,7 +282,7 @@ func (o *Observability) prometheus(ctx *pulumi.Context, name string, a *Args, pa
 
 	out.Scraper, err = amp.NewScraper(ctx, name+"-scraper", &amp.ScraperArgs{
 		Alias:               pulumi.String(a.Name),
-		ScrapeConfiguration: pulumi.String(ScrapeConfig(a.ClusterName, p.ScrapeIntervalSeconds, a.NVIDIA)),
+		ScrapeConfiguration: pulumi.String(ScrapeConfig(a.ClusterName, p.ScrapeIntervalSeconds, a.NVIDIA, llmNamespace(a))),
 		Source: &amp.ScraperSourceArgs{Eks: &amp.ScraperSourceEksArgs{
 			ClusterArn: p.ClusterARN, SubnetIds: p.SubnetIDs, SecurityGroupIds: pulumi.StringArray{out.SecurityGroup.ID()},
 		}},

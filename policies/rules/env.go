@@ -18,7 +18,8 @@ var tagSources = []string{"tagsAll", "tags"}
 
 // environment returns the resource's Environment tag when it is a known
 // string in one of tagSources, or, for a Karpenter EC2NodeClass (which
-// carries no AWS tags of its own), in the tags it puts on its nodes.
+// carries no AWS tags of its own), in the tags it puts on its nodes, or
+// for another Kubernetes object in its ml-platform/environment label.
 func environment(r Resource) (string, bool) {
 	for _, src := range tagSources {
 		if s, ok := getString(r.Properties, src, conventions.TagEnvironment); ok {
@@ -28,7 +29,9 @@ func environment(r Resource) (string, bool) {
 	if isNodeClass(r.Type) {
 		return getString(r.Properties, "spec", "tags", conventions.TagEnvironment)
 	}
-	return "", false
+	// Kubernetes objects carry no AWS tags: the platform labels the ones
+	// rules judge per environment.
+	return getString(r.Properties, "metadata", "labels", conventions.LabelEnvironment)
 }
 
 // prodLike reports whether the resource is tagged for prod or staging. An

@@ -468,6 +468,23 @@ var fixtureDefs = []fixtureDef{
 		}
 		lt.inputs["networkInterfaces"] = nics
 	}},
+	{"export-llm-server-beyond-node.json", "prod", "llm-server-fits-its-pool", "an LLM server asking for 8 GPUs of a g5.12xlarge, which has 4", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodePool("gpu-inference", "inference", "on-demand")
+		s.add(deploymentType, "serving-assistant", "ml-inference/assistant", fixtureServer("g5.12xlarge", "8", true))
+		s.add(deploymentType, "serving-assistant-gateway", "ml-inference/assistant-gateway", map[string]any{
+			"apiVersion": "apps/v1", "kind": "Deployment",
+			"metadata": map[string]any{"name": "assistant-gateway", "labels": map[string]any{componentLabel: llmGatewayComponent, nameLabel: "assistant"}}})
+		s.add(networkPolicyType, "serving-assistant", "ml-inference/assistant", map[string]any{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+			"spec": map[string]any{"podSelector": map[string]any{"matchLabels": map[string]any{componentLabel: llmServerComponent, nameLabel: "assistant"}}}})
+	}},
+	{"export-llm-server-unguarded.json", "prod", "llm-server-behind-guardrail-prod", "a prod LLM server behind an internal load balancer, without gateway or NetworkPolicy", func(s *stackBuilder) {
+		s.cluster(nil)
+		s.nodePool("gpu-inference", "inference", "on-demand")
+		s.add(deploymentType, "serving-assistant", "ml-inference/assistant", fixtureServer("g5.12xlarge", "4", true))
+		s.add(k8sServiceType, "serving-assistant-internal", "ml-inference/assistant-internal", map[string]any{"apiVersion": "v1", "kind": "Service",
+			"spec": map[string]any{"type": "LoadBalancer", "selector": map[string]any{componentLabel: llmServerComponent, nameLabel: "assistant"}}})
+	}},
 	{"export-queue-above-pool.json", "prod", "kueue-cluster-queue-within-pool-limits", "a ClusterQueue admitting 16 GPUs to a NodePool limited to 8", func(s *stackBuilder) {
 		s.cluster(nil)
 		pool := s.nodePool("gpu-training", "training", "spot", "on-demand")
@@ -1364,4 +1381,24 @@ func fixtureSettings(t *testing.T, profile string) Settings {
 		t.Fatalf("unknown profile %q", profile)
 	}
 	return p.Settings()
+}
+
+// fixtureServer is a prod llm-server Deployment on the gpu-inference pool.
+func fixtureServer(typ, gpus string, tolerate bool) map[string]any {
+	pod := map[string]any{
+		"nodeSelector": map[string]any{"karpenter.sh/nodepool": "gpu-inference", "node.kubernetes.io/instance-type": typ},
+		"containers":   []any{map[string]any{"name": "vllm", "resources": map[string]any{"limits": map[string]any{"nvidia.com/gpu": gpus}}}},
+	}
+	if tolerate {
+		pod["tolerations"] = []any{map[string]any{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}}
+	}
+	return map[string]any{
+		"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": "assistant", "labels": map[string]any{componentLabel: llmServerComponent, nameLabel: "assistant",
+			"ml-platform/environment": "prod"}},
+		"spec": map[string]any{"template": map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{componentLabel: llmServerComponent, nameLabel: "assistant"}},
+			"spec":     pod,
+		}},
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 )
 
 // GuardrailContentFilters are the content filter categories a guardrail
@@ -96,4 +98,93 @@ func orNone(s string) string {
 		return "unset"
 	}
 	return s
+}
+
+func init() {
+	const checks = "each `kubernetes:apps/v1:Deployment` or `LeaderWorkerSet` labelled `app.kubernetes.io/component: " +
+		"llm-server` without a `ml-platform/guardrail-opt-out` annotation has a gateway Deployment " +
+		"(`app.kubernetes.io/component: llm-gateway`, the same `app.kubernetes.io/name`), no `LoadBalancer` or " +
+		"`NodePort` Service whose selector picks its own pods, and a NetworkPolicy selecting them (so other pods cannot " +
+		"go around the gateway)."
+	registerStack(ConcernSafety, StackRule{
+		Name: "llm-server-behind-guardrail-prod",
+		Description: "Prod and staging LLM servers on the cluster answer users only through a gateway that applies " +
+			"the stack's Bedrock guardrail, as Bedrock models do through enforced use; serving without one is an " +
+			"explicit, stated opt-out.",
+		Checks: "In prod and staging: " + checks,
+		Level:  Mandatory,
+		Scope:  ScopeProdLike,
+		Types:  []string{deploymentType, leaderWorkerSetType},
+		Check:  checkServersGuarded,
+	})
+	register(ConcernSafety, Rule{
+		Name:        "llm-server-guardrail-opt-out",
+		Description: "An LLM server that serves without a guardrail in front says why; the finding keeps the choice visible.",
+		Checks: "A `kubernetes:apps/v1:Deployment` or `LeaderWorkerSet` labelled `app.kubernetes.io/component: llm-server` " +
+			"with a `ml-platform/guardrail-opt-out` annotation: reported with its reason.",
+		Level: Advisory,
+		Types: []string{deploymentType, leaderWorkerSetType},
+		Check: func(r Resource, _ map[string]any) []string {
+			reason, ok := getString(r.Properties, "metadata", "annotations", guardrailOptOut)
+			if labelOf(r, componentLabel) != llmServerComponent || !ok {
+				return nil
+			}
+			return []string{fmt.Sprintf("serves without a guardrail in front (serving.llms[].guardrailOptOut): %q", reason)}
+		},
+	})
+}
+
+func checkServersGuarded(rs []Resource, _ map[string]any) []Finding {
+	var out []Finding
+	for _, s := range llmServers(rs) {
+		if _, optedOut := getString(s.Properties, "metadata", "annotations", guardrailOptOut); optedOut {
+			continue
+		}
+		name := labelOf(s, nameLabel)
+		podLabels, _ := getMap(s.Properties, "spec", "template", "metadata", "labels")
+		if s.Type == leaderWorkerSetType {
+			podLabels, _ = getMap(s.Properties, "spec", "leaderWorkerTemplate", "leaderTemplate", "metadata", "labels")
+		}
+		gateway, policed := false, false
+		for _, r := range rs {
+			switch {
+			case r.Type == deploymentType && labelOf(r, componentLabel) == llmGatewayComponent && labelOf(r, nameLabel) == name:
+				gateway = true
+			case r.Type == k8sServiceType:
+				kind, _ := getString(r.Properties, "spec", "type")
+				sel, ok := getMap(r.Properties, "spec", "selector")
+				if (kind == "LoadBalancer" || kind == "NodePort") && ok && selects(sel, podLabels) {
+					out = append(out, Finding{s.URN, fmt.Sprintf("Service %s exposes the server's own pods outside the cluster: "+
+						"clients reach it around the guardrail; allowed: expose the gateway", r.Name)})
+				}
+			case r.Type == networkPolicyType:
+				sel, ok := getMap(r.Properties, "spec", "podSelector", "matchLabels")
+				policed = policed || (ok && selects(sel, podLabels))
+			}
+		}
+		if !gateway {
+			out = append(out, Finding{s.URN, "no guardrail gateway (an llm-gateway Deployment of the same name) fronts the server; " +
+				"allowed: serving.llms[].guardrail true, or a stated guardrailOptOut"})
+		}
+		if !policed {
+			out = append(out, Finding{s.URN, "no NetworkPolicy selects the server's pods: any pod in the cluster reaches vLLM " +
+				"around the gateway"})
+		}
+	}
+	return out
+}
+
+// selects reports whether a label selector (a map) picks pods with labels.
+func selects(selector, labels property.Map) bool {
+	if selector.Len() == 0 {
+		return false
+	}
+	for k, v := range selector.All {
+		want, ok := asString(v)
+		got, ok2 := getString(labels, k)
+		if !ok || !ok2 || want != got {
+			return false
+		}
+	}
+	return true
 }

@@ -216,6 +216,10 @@ func Estimate(rs []Resource, opts Options) Cost {
 			add(r, 0, "usage: the model's on-demand token prices")
 		case "kubernetes:karpenter.sh/v1:NodePool":
 			c.nodePool(r, opts, add)
+		case "kubernetes:apps/v1:Deployment", "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet":
+			if str(in, "metadata", "labels", llmComponentLabel) == llmComponent {
+				llmServer(r, add)
+			}
 		}
 	}
 	c.usage(opts, add)
@@ -420,3 +424,54 @@ func (c *Cost) usage(opts Options, add func(Resource, float64, string, ...any)) 
 }
 
 func round(usd float64) float64 { return math.Round(usd*100) / 100 }
+
+// The LLM servers' labels and annotations (workloads/llm.go).
+const (
+	llmComponentLabel     = "app.kubernetes.io/component"
+	llmComponent          = "llm-server"
+	llmMinReplicas        = "ml-platform/min-replicas"
+	llmActiveHoursPerWeek = "ml-platform/active-hours-per-week"
+)
+
+// llmServer prices what KEDA keeps of an LLM server: its minimum
+// replicas all month, or one replica for its active hours when it scales
+// to zero; each replica its nodes' share of GPUs of the instance type, on
+// demand. Scaling out is priced by its pool's worst case.
+func llmServer(r Resource, add func(Resource, float64, string, ...any)) {
+	pod, nodes := mapAt(r.Inputs, "spec", "template", "spec"), 1.0
+	if r.Type != "kubernetes:apps/v1:Deployment" {
+		pod = mapAt(r.Inputs, "spec", "leaderWorkerTemplate", "leaderTemplate", "spec")
+		if n, ok := quantity(mapAt(r.Inputs, "spec", "leaderWorkerTemplate"), "size"); ok {
+			nodes = n
+		}
+	}
+	typ := str(pod, "nodeSelector", "node.kubernetes.io/instance-type")
+	t, ok := catalog.LookupInstanceType(typ)
+	var gpus float64
+	for _, c := range list(pod, "containers") {
+		if c.IsMap() {
+			if n, ok := quantity(mapAt(c.AsMap(), "resources", "limits"), "nvidia.com/gpu"); ok {
+				gpus += n
+			}
+		}
+	}
+	if !ok || t.AcceleratorCount == 0 || t.OnDemandUSDPerHour == 0 {
+		add(r, 0, "an LLM server on %q, which the catalog cannot price", typ)
+		return
+	}
+	share := min(gpus/float64(t.AcceleratorCount), 1)
+	replicas, _ := quantity(mapAt(r.Inputs, "metadata", "annotations"), llmMinReplicas)
+	hours := catalog.HoursPerMonth
+	window := ""
+	if replicas == 0 {
+		active, ok := quantity(mapAt(r.Inputs, "metadata", "annotations"), llmActiveHoursPerWeek)
+		if !ok {
+			add(r, 0, "scales to zero: 0 until it serves")
+			return
+		}
+		replicas, hours = 1, active*catalog.HoursPerMonth/168
+		window = fmt.Sprintf(" (its active hours, %.0f a week)", active)
+	}
+	add(r, replicas*nodes*share*hours*t.OnDemandUSDPerHour, "%.0f replica(s) x %.0f node(s) x %.2f of %s x %.0f h%s x $%.3f/h, on demand; more replicas from its pool",
+		replicas, nodes, share, typ, hours, window, t.OnDemandUSDPerHour)
+}
