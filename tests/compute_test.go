@@ -518,7 +518,7 @@ func TestPluginsFollowTheHardware(t *testing.T) {
 	var cluster map[string]any
 	require.NoError(t, json.Unmarshal([]byte(values["ml-platform:cluster"]), &cluster))
 	cluster["karpenter"] = map[string]any{"enabled": false}
-	delete(cluster, "queues") // they queue for Karpenter's pools
+	delete(cluster, "queues")             // they queue for Karpenter's pools
 	delete(values, "ml-platform:serving") // it serves from them
 	raw, err := json.Marshal(cluster)
 	require.NoError(t, err)
