@@ -241,6 +241,7 @@ func TestSources(t *testing.T) {
 		"EFSSource":                   EFSSource,
 		"KueueSource":                 KueueSource,
 		"ServingSource":               ServingSource,
+		"GrafanaSource":               GrafanaSource,
 	}
 	for name, s := range sources {
 		t.Run(name, func(t *testing.T) {
@@ -377,7 +378,7 @@ func TestEndpointServiceName(t *testing.T) {
 
 func TestCharts(t *testing.T) {
 	keys := ChartKeys()
-	require.Equal(t, []string{"ack-sagemaker", "aws-efa-k8s-device-plugin", "dcgm-exporter", "karpenter", "karpenter-crd", "keda", "kubeflow-trainer", "kueue", "lws", "neuron", "nvidia-device-plugin"}, keys)
+	require.Equal(t, []string{"ack-sagemaker", "aws-efa-k8s-device-plugin", "dcgm-exporter", "grafana-operator", "karpenter", "karpenter-crd", "keda", "kubeflow-trainer", "kueue", "lws", "neuron", "nvidia-device-plugin"}, keys)
 	controller, _ := LookupChart("karpenter")
 	crds, _ := LookupChart("karpenter-crd")
 	require.Equal(t, controller.Version, crds.Version, "Karpenter's CRDs must match its controller")

@@ -15,6 +15,7 @@ const (
 	CEServiceS3         = "Amazon Simple Storage Service"
 	CEServiceFSx        = "Amazon FSx"
 	CEServiceEFS        = "Amazon Elastic File System"
+	CEServiceGrafana    = "Amazon Managed Grafana"
 	CEServiceKMS        = "AWS Key Management Service"
 	CEServiceCloudWatch = "AmazonCloudWatch"
 	CEServiceOpenSearch = "Amazon OpenSearch Service"
@@ -48,6 +49,7 @@ var costExplorerServices = []struct{ prefix, service string }{
 	{"kubernetes:apps/v1:Deployment", CEServiceEC2Compute},
 	{"kubernetes:leaderworkerset.x-k8s.io/", CEServiceEC2Compute},
 	{"aws:fsx/", CEServiceFSx},
+	{"aws:grafana/", CEServiceGrafana},
 	{"aws:efs/", CEServiceEFS},
 	{"aws:kms/", CEServiceKMS},
 	{"aws:opensearch/", CEServiceOpenSearch},

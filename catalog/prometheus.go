@@ -58,3 +58,49 @@ var AMPScrapeConfigSource = Source{
 	URL:      "https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html",
 	Recorded: "2026-12-07",
 }
+
+// Amazon Managed Grafana (GrafanaSource).
+const (
+	// GrafanaWorkspaceEndpoint is the interface endpoint service of
+	// workspace access (UI and HTTP API).
+	GrafanaWorkspaceEndpoint = "grafana-workspace"
+	// GrafanaOperatorAPIVersion is the grafana-operator's API.
+	GrafanaOperatorAPIVersion = "grafana.integreatly.org/v1beta1"
+	// GrafanaTokenSeconds is the longest a workspace service account token
+	// lives (30 days): the platform rotates it.
+	GrafanaTokenSeconds = 30 * 24 * 3600
+	// KubectlImage writes the rotated token into the operator's Secret.
+	KubectlImage = "registry.k8s.io/kubectl:v1.35.0"
+)
+
+// Managed Grafana's prices per active user a month (GrafanaSource).
+const (
+	GrafanaEditorUSDPerMonth = 9.0
+	GrafanaViewerUSDPerMonth = 5.0
+)
+
+// GrafanaAuthenticationProviders and GrafanaVersions are what a workspace
+// accepts (the versions the pinned provider documents).
+var (
+	GrafanaAuthenticationProviders = []string{"AWS_SSO", "SAML"}
+	GrafanaVersions                = []string{"8.4", "9.4", "10.4"}
+)
+
+// GrafanaSource says where the Managed Grafana facts were read.
+var GrafanaSource = Source{
+	Description: "pulumi-aws v6.83.4 go/aws/grafana (Workspace: accountAccessType, authenticationProviders AWS_SSO|SAML, " +
+		"permissionType SERVICE_MANAGED|CUSTOMER_MANAGED, dataSources, roleArn, grafanaVersion documented as 8.4, 9.4, 10.4 " +
+		"(AWS now also offers 12.x, which this catalog has not confirmed), networkAccessControl vpceIds; " +
+		"WorkspaceServiceAccount with grafanaRole ADMIN|EDITOR|VIEWER; WorkspaceServiceAccountToken secondsToLive up to 30 " +
+		"days, key secret). AMG user guide AMG-manage-permissions (the Prometheus data source needs aps:QueryMetrics, " +
+		"GetLabels, GetSeries, GetMetricMetadata; a workspace created through the API with SERVICE_MANAGED gets no " +
+		"permissions provisioned, hashicorp/terraform-provider-aws#24342, hence CUSTOMER_MANAGED with the platform's role) " +
+		"and cross-service-confused-deputy-prevention (aws:SourceAccount on the trust). AWS_SSO needs IAM Identity Center " +
+		"(ValidationException \"SSO is not enabled in any region\" otherwise). grafana-operator 5.24.0 " +
+		"(oci://ghcr.io/grafana/helm-charts/grafana-operator, CRDs in a crds subchart, no hooks; Grafana spec.external.url " +
+		"and apiKey {name, key}; GrafanaDatasource and GrafanaDashboard with instanceSelector; the AWS observability " +
+		"accelerator's AMP data source: type prometheus, sigV4Auth with sigV4AuthType ec2_iam_role, the workspace's role). " +
+		"Pricing: $9 per active editor or admin and $5 per active viewer a month (aws.amazon.com/grafana/pricing, stored copy).",
+	URL:      "https://docs.aws.amazon.com/grafana/latest/userguide/AMG-manage-permissions.html",
+	Recorded: "2026-12-07",
+}

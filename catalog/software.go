@@ -164,6 +164,10 @@ var charts = map[string]Chart{
 		Name: "keda", Repository: "https://kedacore.github.io/charts", Chart: "keda",
 		Version: "2.20.2", Namespace: "keda",
 	},
+	"grafana-operator": {
+		Name: "grafana-operator", Repository: "oci://ghcr.io/grafana/helm-charts/grafana-operator",
+		Version: "5.24.0", Namespace: "grafana-operator",
+	},
 	"lws": {
 		Name: "lws", Repository: "oci://registry.k8s.io/lws/charts/lws",
 		Version: "0.10.0", Namespace: "lws-system",

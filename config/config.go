@@ -317,6 +317,10 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	if s.Observability.Prometheus != nil {
 		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, "aps-workspaces")
 	}
+	checkGrafana(c, s, &p)
+	if g := s.Observability.Grafana; g != nil && g.PrivateAccess {
+		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, catalog.GrafanaWorkspaceEndpoint)
+	}
 	if set, ok := declared(KeyServing, values, ServingKeys, c, &s.Serving, envAndRegionOK, &p); ok {
 		checkServing(c, s, set, &p)
 	}

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/spec"
@@ -18,7 +20,13 @@ type Observability struct {
 	// Prometheus, when set, adds an Amazon Managed Service for Prometheus
 	// workspace and a managed collector scraping the accelerator exporters.
 	Prometheus *Prometheus
+	// Grafana, when set, adds an Amazon Managed Grafana workspace over the
+	// Prometheus workspace and CloudWatch, with provisioned dashboards.
+	Grafana *Grafana
 }
+
+// Grafana is the validated Managed Grafana configuration.
+type Grafana = spec.Grafana
 
 // Prometheus configures the managed Prometheus workspace and collector.
 type Prometheus struct {
@@ -52,6 +60,48 @@ var ObservabilityKeys = []Key{
 			fmt.Sprintf("the managed collector's minimum is %d s", catalog.PrometheusMinScrapeIntervalSeconds)),
 			Doc: "how often the collector reads the exporters"},
 	}},
+	{Name: "grafana", Enabled: "enabled", Doc: "an Amazon Managed Grafana workspace with the Prometheus workspace and CloudWatch as data " +
+		"sources and provisioned dashboards (needs prometheus)", Keys: []Key{
+		{Name: "authenticationProviders", Default: func(Context) any { return []string{"AWS_SSO"} },
+			Check: Check{Allowed: quoteAll(catalog.GrafanaAuthenticationProviders), OKString: func(v string) bool {
+				return slices.Contains(catalog.GrafanaAuthenticationProviders, v)
+			}, What: "an authentication provider"},
+			Doc: "how people sign in: AWS_SSO (IAM Identity Center, which must be enabled) and/or SAML"},
+		{Name: "grafanaVersion", Default: Always(catalog.GrafanaVersions[len(catalog.GrafanaVersions)-1]), Check: OneOf("a Grafana version", catalog.GrafanaVersions...),
+			Doc: "the workspace's Grafana version"},
+		{Name: "adminGroupIds", Field: "AdminGroupIDs", Check: Matching("an Identity Center group ID", "a group ID such as 9067ec5a2b-1f3e4d5c-...", groupIDPattern.MatchString),
+			Doc: "IAM Identity Center groups that administer the workspace"},
+		{Name: "viewerGroupIds", Field: "ViewerGroupIDs", Check: Matching("an Identity Center group ID", "a group ID such as 9067ec5a2b-1f3e4d5c-...", groupIDPattern.MatchString),
+			Doc: "IAM Identity Center groups that view the dashboards"},
+		{Name: "privateAccess", Default: ByEnv(false, true), Check: Check{Allowed: "true, false; prod-like stacks true"},
+			Doc: "reach the workspace only through the VPC's grafana-workspace endpoint (the UI from the VPC or a connected network)"},
+	}},
+}
+
+var groupIDPattern = regexp.MustCompile(`^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`)
+
+// checkGrafana: dashboards need the Prometheus workspace; prod keeps the
+// workspace off the internet; a group has one role.
+func checkGrafana(c Context, s *Stack, p *problems) {
+	g := s.Observability.Grafana
+	if g == nil {
+		return
+	}
+	const key = KeyObservability + ".grafana"
+	if s.Observability.Prometheus == nil {
+		p.add(key, "its data source is the Prometheus workspace: enable %s.prometheus", KeyObservability)
+	}
+	if c.Env.ProdLike() && !g.PrivateAccess {
+		p.add(key+".privateAccess", "false is weaker than %s allows (the workspace would answer from the internet); allowed: true", c.Env)
+	}
+	if len(g.AuthenticationProviders) == 0 {
+		p.add(key+".authenticationProviders", "at least one; allowed: %s", quoteAll(catalog.GrafanaAuthenticationProviders))
+	}
+	for i, id := range g.ViewerGroupIDs {
+		if slices.Contains(g.AdminGroupIDs, id) {
+			p.add(fmt.Sprintf("%s.viewerGroupIds[%d]", key, i), "%q is in adminGroupIds too; a group has one role: list it once", id)
+		}
+	}
 }
 
 // checkPrometheus refuses a collector with nothing to scrape: it reads the

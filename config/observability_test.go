@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -75,4 +76,40 @@ func TestPrometheusConfig(t *testing.T) {
 		_, err := Parse("ml-platform", "prod", with(base(), KeyObservability, in))
 		require.ErrorContains(t, err, want, in)
 	}
+}
+
+func TestGrafanaConfig(t *testing.T) {
+	prom := map[string]any{"enabled": true}
+	s, err := Parse("ml-platform", "dev", with(base(), KeyObservability, obj(map[string]any{"prometheus": prom, "grafana": map[string]any{"enabled": true}})))
+	require.NoError(t, err)
+	require.Equal(t, &Grafana{AuthenticationProviders: []string{"AWS_SSO"}, GrafanaVersion: "10.4"}, s.Observability.Grafana)
+	require.NotContains(t, s.Network.InterfaceEndpoints, "grafana-workspace", "dev reaches it from the internet")
+	for in, want := range map[string]string{
+		`{"enabled": true}`: "ml-platform:observability.grafana: its data source is the Prometheus workspace: enable ml-platform:observability.prometheus",
+		`{"enabled": true, "authenticationProviders": ["OKTA"]}`: `ml-platform:observability.grafana.authenticationProviders[0]: "OKTA" is not an authentication provider; allowed: "AWS_SSO", "SAML"`,
+		`{"enabled": true, "grafanaVersion": "7.5"}`:             `ml-platform:observability.grafana.grafanaVersion: "7.5" is not a Grafana version`,
+		`{"enabled": true, "adminGroupIds": ["admins"]}`:         `ml-platform:observability.grafana.adminGroupIds[0]: "admins" is not an Identity Center group ID`,
+	} {
+		o := `{"grafana": ` + in + `}`
+		if !strings.Contains(want, "its data source") {
+			o = `{"prometheus": {"enabled": true}, "grafana": ` + in + `}`
+		}
+		_, err := Parse("ml-platform", "dev", with(base(), KeyObservability, o))
+		require.ErrorContains(t, err, want, in)
+	}
+	group := "9067ec5a2b-1f3e4d5c-aaaa-bbbb-cccc-123456789012"
+	_, err = Parse("ml-platform", "dev", with(base(), KeyObservability, obj(map[string]any{"prometheus": prom,
+		"grafana": map[string]any{"enabled": true, "adminGroupIds": []string{group}, "viewerGroupIds": []string{group}}})))
+	require.ErrorContains(t, err, "ml-platform:observability.grafana.viewerGroupIds[0]: \""+group+"\" is in adminGroupIds too")
+
+	prodCluster := clusterObj(map[string]any{"nodeGroups": []any{
+		map[string]any{"name": "system", "role": "system", "instanceTypes": []string{"m6i.xlarge"}},
+		map[string]any{"name": "gpu", "role": "inference", "instanceTypes": []string{"g5.xlarge"}, "minSize": 2, "maxSize": 2}}})
+	s, err = Parse("ml-platform", "prod", with(base(), KeyCluster, prodCluster, KeyObservability, obj(map[string]any{"prometheus": prom, "grafana": map[string]any{"enabled": true}})))
+	require.NoError(t, err)
+	require.True(t, s.Observability.Grafana.PrivateAccess, "prod reaches it through the VPC only")
+	require.Contains(t, s.Network.InterfaceEndpoints, "grafana-workspace")
+	_, err = Parse("ml-platform", "prod", with(base(), KeyCluster, prodCluster, KeyObservability, obj(map[string]any{"prometheus": prom,
+		"grafana": map[string]any{"enabled": true, "privateAccess": false}})))
+	require.ErrorContains(t, err, "ml-platform:observability.grafana.privateAccess: false is weaker than prod allows")
 }

@@ -91,7 +91,7 @@ func req(principal pulumi.StringInput, action string, resource pulumi.StringInpu
 
 // declareFlows registers every domain's flows.
 func (p *Platform) declareFlows(ctx *pulumi.Context) error {
-	for _, f := range []func(*pulumi.Context) error{p.storageFlows, p.sageMakerFlows, p.mlflowFlows, p.bedrockFlows, p.clusterFlows, p.costFlows, p.networkFlows, p.servingFlows} {
+	for _, f := range []func(*pulumi.Context) error{p.storageFlows, p.sageMakerFlows, p.mlflowFlows, p.bedrockFlows, p.clusterFlows, p.costFlows, p.networkFlows, p.servingFlows, p.dashboardsFlows} {
 		if err := f(ctx); err != nil {
 			return err
 		}

@@ -5,11 +5,15 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ml-platform/ml-platform/access/declare"
+	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/observability"
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
+	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
+	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
@@ -79,9 +83,54 @@ func (p *Platform) buildObservability(ctx *pulumi.Context, prefix string, withAW
 			ScrapeIntervalSeconds:       pr.ScrapeIntervalSeconds,
 		}
 	}
+	if g := o.Grafana; g != nil {
+		args.Grafana = &observability.GrafanaArgs{Grafana: *g}
+		if ep, ok := p.Network.InterfaceEndpoints[catalog.GrafanaWorkspaceEndpoint]; ok {
+			args.Grafana.EndpointID = ep.ID().ToStringOutput()
+		}
+	}
 	slices.Sort(args.PipelineARNs)
 	var err error
 	p.Observability, err = observability.New(ctx, "observability", args, withAWS)
+	if err != nil {
+		return err
+	}
+	return p.buildDashboards(ctx, prefix, needs, withAWS)
+}
+
+// grafanaRotatorRoleName is the token rotation job's role.
+func grafanaRotatorRoleName(prefix string) string { return prefix + "-grafana-rotator" }
+
+// buildDashboards provisions the Grafana workspace from the cluster: the
+// operator, the data sources, the dashboards and the weekly token
+// rotation, whose Pod Identity role may mint tokens for this workspace's
+// provisioning account only.
+func (p *Platform) buildDashboards(ctx *pulumi.Context, prefix string, needs needs, withAWS pulumi.ResourceOption) error {
+	g := p.Observability.Grafana
+	if g == nil {
+		return nil
+	}
+	chart, _ := catalog.LookupChart("grafana-operator")
+	_, rotatorDeps, err := p.newPodRole(ctx, podRole{
+		logical: "dashboards-rotator", name: grafanaRotatorRoleName(prefix), namespace: chart.Namespace,
+		serviceAccount: workloads.GrafanaTokenRotator,
+		description:    "Rotates the Grafana operator's token for the stack's Managed Grafana workspace",
+		policy: g.Workspace.Arn.ApplyT(func(ws string) string {
+			return iamdoc.New(iamdoc.Allow("MintProvisioningTokens", []string{"grafana:CreateWorkspaceServiceAccountToken"}, ws)).JSON()
+		}).(pulumi.StringOutput),
+	}, withAWS)
+	if err != nil {
+		return err
+	}
+	p.Dashboards, err = workloads.NewDashboards(ctx, "dashboards", &workloads.DashboardsArgs{
+		Provider:     p.Cluster.Provider,
+		WorkspaceURL: pulumi.Sprintf("https://%s", g.Workspace.Endpoint), WorkspaceID: g.Workspace.ID().ToStringOutput(),
+		Token: g.Token.Key, ServiceAccountID: g.ServiceAccount.ServiceAccountId,
+		PrometheusURL: p.Observability.Prometheus.Workspace.PrometheusEndpoint,
+		Region:        p.Config.Region, ClusterName: p.Cluster.Name,
+		NVIDIA: needs.nvidia, Neuron: needs.neuron, LLMServers: len(p.Config.Serving.LLMs) > 0,
+		DependsOn: append(rotatorDeps, p.Accelerators),
+	})
 	return err
 }
 
@@ -107,4 +156,40 @@ func (p *Platform) prometheus() *observability.Prometheus {
 		return nil
 	}
 	return p.Observability.Prometheus
+}
+
+// grafanaURL is the Managed Grafana workspace's address ("" without one).
+func (p *Platform) grafanaURL() pulumi.StringInput {
+	if p.Observability == nil || p.Observability.Grafana == nil {
+		return pulumi.String("")
+	}
+	return pulumi.Sprintf("https://%s", p.Observability.Grafana.Workspace.Endpoint)
+}
+
+// dashboardsFlows: the workspace's role queries the Prometheus workspace
+// and reads nothing else; the rotation job mints tokens for this
+// workspace and administers nothing.
+func (p *Platform) dashboardsFlows(ctx *pulumi.Context) error {
+	if p.Observability == nil || p.Observability.Grafana == nil {
+		return nil
+	}
+	g := p.Observability.Grafana
+	b := p.flowsFor()
+	prefix := p.Config.Project + "-" + p.Config.Name
+	ws := p.Observability.Prometheus.Workspace.Arn
+	grafanaRole := b.role(prefix + "-grafana")
+	b.add("Managed Grafana queries the Prometheus workspace", declare.Allowed, "observability.grafana: the AMP data source signs with the workspace's role",
+		req(grafanaRole, "aps:QueryMetrics", ws, declare.FromService()))
+	b.add("Managed Grafana writes metrics or reads models", declare.Refused, "its role reads metrics only",
+		req(grafanaRole, "aps:RemoteWrite", ws, declare.FromService()),
+		req(grafanaRole, "s3:GetObject", b.object(storage.Models, "churn/v1/model.tar.gz"), declare.FromService()))
+	rotator := b.role(grafanaRotatorRoleName(prefix))
+	b.add("the token rotation job mints a provisioning token", declare.Allowed, "the operator's token lives 30 days at most",
+		req(rotator, "grafana:CreateWorkspaceServiceAccountToken", g.Workspace.Arn, declare.FromInternet()))
+	b.add("the token rotation job administers the workspace", declare.Refused, "it mints tokens only",
+		req(rotator, "grafana:DeleteWorkspace", g.Workspace.Arn, declare.FromInternet()),
+		req(rotator, "grafana:UpdateWorkspaceAuthentication", g.Workspace.Arn, declare.FromInternet()))
+	b.binds = append(b.binds, declare.Binding{Resource: g.Workspace, Value: g.Workspace.Arn},
+		declare.Binding{Resource: p.Observability.Prometheus.Workspace, Value: ws})
+	return b.register(ctx, "dashboards-flows", "observability", p.Observability)
 }

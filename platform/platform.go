@@ -53,7 +53,9 @@ type Platform struct {
 	Queues *workloads.Queues
 	// Serving is the in-cluster LLM servers; nil without any.
 	Serving *Serving
-	Buckets *storage.Buckets
+	// Dashboards provision the Managed Grafana workspace; nil without one.
+	Dashboards *workloads.Dashboards
+	Buckets    *storage.Buckets
 	// Lustre, LustreVolume and TrainingJob are nil when off.
 	Lustre       *storage.Lustre
 	LustreVolume *workloads.LustreVolume
@@ -789,6 +791,8 @@ func (p *Platform) Outputs() pulumi.Map {
 		"alertTopicArn": p.Cost.TopicARN,
 		// The managed Prometheus workspace ("" unless observability.prometheus is enabled).
 		"prometheusWorkspaceArn": p.prometheusWorkspaceARN(),
+		// The Managed Grafana workspace's address ("" without one).
+		"grafanaUrl": p.grafanaURL(),
 		// SageMaker: "" and [] when off.
 		"sagemakerDomainId":     p.sageMakerDomainID(),
 		"sagemakerEndpoints":    pulumi.ToStringArray(p.sageMakerEndpointNames()),

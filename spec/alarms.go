@@ -18,3 +18,20 @@ type Alarms struct {
 	IdleUtilizationPercent float64
 	IdleHours              int
 }
+
+// Grafana is the Amazon Managed Grafana workspace: config fills it from
+// ml-platform:observability.grafana, the observability component creates
+// it and the workloads package provisions its data sources and
+// dashboards.
+type Grafana struct {
+	// AuthenticationProviders are how people sign in (AWS_SSO, SAML).
+	AuthenticationProviders []string
+	// GrafanaVersion is the workspace's Grafana version.
+	GrafanaVersion string
+	// AdminGroupIDs and ViewerGroupIDs are IAM Identity Center groups
+	// given those roles.
+	AdminGroupIDs, ViewerGroupIDs []string
+	// PrivateAccess admits the workspace's users and API only through the
+	// VPC's grafana-workspace interface endpoint.
+	PrivateAccess bool
+}

@@ -92,6 +92,9 @@ type Args struct {
 	// Prometheus, when set, adds a managed Prometheus workspace and the
 	// collector that scrapes the accelerator exporters into it.
 	Prometheus *PrometheusArgs
+	// Grafana, when set, adds a Managed Grafana workspace over the
+	// Prometheus workspace (which it needs) and CloudWatch.
+	Grafana *GrafanaArgs
 	// Tags are applied to every taggable resource (required: the stack's tags).
 	Tags map[string]string
 }
@@ -130,6 +133,12 @@ func (a *Args) validate() error {
 			add("PipelineARNs[%d]: %q is not a pipeline ARN", i, p)
 		}
 	}
+	if a.Grafana != nil && a.Prometheus == nil {
+		errs = append(errs, fmt.Errorf("Grafana: its data source is the Prometheus workspace: set Prometheus"))
+	}
+	if a.Grafana != nil && a.Grafana.PrivateAccess && a.Grafana.EndpointID == nil {
+		errs = append(errs, fmt.Errorf("Grafana: private access needs the grafana-workspace endpoint's ID"))
+	}
 	if a.Prometheus != nil {
 		errs = append(errs, a.Prometheus.validate(a)...)
 	}
@@ -145,8 +154,9 @@ type Observability struct {
 	Alarms map[string]*cloudwatch.MetricAlarm
 	// PipelineFailures is nil without pipelines.
 	PipelineFailures *cloudwatch.EventRule
-	// Prometheus is nil unless asked for.
+	// Prometheus and Grafana are nil unless asked for.
 	Prometheus *Prometheus
+	Grafana    *Grafana
 }
 
 // alarm is one alarm's plan.
@@ -243,6 +253,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			return nil, err
 		}
 		outputs["prometheusWorkspaceArn"] = o.Prometheus.Workspace.Arn
+		if args.Grafana != nil {
+			if o.Grafana, err = o.grafana(ctx, name, args, parent); err != nil {
+				return nil, err
+			}
+			outputs["grafanaEndpoint"] = o.Grafana.Workspace.Endpoint
+		}
 	}
 	return o, ctx.RegisterResourceOutputs(o, outputs)
 }

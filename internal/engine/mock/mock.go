@@ -505,6 +505,17 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		id = "ws-" + uuidFrom(h)
 		set("arn", arn("aps", "workspace/"+id))
 		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", region, id))
+	case "aws:grafana/workspace:Workspace":
+		id = "g-" + h[:10]
+		set("arn", arn("grafana", "/workspaces/"+id))
+		set("endpoint", fmt.Sprintf("%s.grafana-workspace.%s.amazonaws.com", id, region))
+	case "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount":
+		set("serviceAccountId", "1")
+		id = String(reg.Inputs, "workspaceId") + ",1"
+	case "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken":
+		// What Grafana returns: a service account token, secret.
+		set("key", "glsa_mock_"+h[:16])
+		set("serviceAccountTokenId", "1")
 	case "aws:amp/scraper:Scraper":
 		id = "s-" + uuidFrom(h)
 		set("arn", arn("aps", "scraper/"+id))

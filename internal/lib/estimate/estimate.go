@@ -210,6 +210,9 @@ func Estimate(rs []Resource, opts Options) Cost {
 			add(r, 0, "usage: billed per 1,000 text units each policy evaluates")
 		case "aws:amp/workspace:Workspace":
 			add(r, 0, "usage: billed per sample ingested, per GB-month stored and per sample queried: no catalog price (check the Amazon Managed Service for Prometheus pricing page)")
+		case "aws:grafana/workspace:Workspace":
+			add(r, catalog.GrafanaEditorUSDPerMonth, "one active admin at $%.0f a month (every editor or admin who signs in or calls the API in a month: $%.0f, a viewer: $%.0f)",
+				catalog.GrafanaEditorUSDPerMonth, catalog.GrafanaEditorUSDPerMonth, catalog.GrafanaViewerUSDPerMonth)
 		case "aws:amp/scraper:Scraper":
 			add(r, 0, "usage: a managed collector is billed per collector-hour and per sample it collects: no catalog price (unknown, not free)")
 		case "aws:bedrock/inferenceProfile:InferenceProfile":
