@@ -485,6 +485,18 @@ var fixtureDefs = []fixtureDef{
 		s.add(k8sServiceType, "serving-assistant-internal", "ml-inference/assistant-internal", map[string]any{"apiVersion": "v1", "kind": "Service",
 			"spec": map[string]any{"type": "LoadBalancer", "selector": map[string]any{componentLabel: llmServerComponent, nameLabel: "assistant"}}})
 	}},
+	{"export-grafana-open.json", "prod", "grafana-workspace-private-prod", "a prod Grafana workspace with no network access control", func(s *stackBuilder) {
+		s.add(grafanaWorkspaceType, "observability-grafana", "g-0abc", map[string]any{
+			"accountAccessType": "CURRENT_ACCOUNT", "authenticationProviders": []any{"AWS_SSO"},
+			"permissionType": "CUSTOMER_MANAGED", "roleArn": "arn:aws:iam::123456789012:role/ml-platform-prod-grafana", "tags": s.tags(),
+		})
+	}},
+	{"export-grafana-service-managed.json", "prod", "grafana-workspace-permissions-provisioned", "a Grafana workspace created with SERVICE_MANAGED permissions", func(s *stackBuilder) {
+		s.add(grafanaWorkspaceType, "observability-grafana", "g-0abc", map[string]any{
+			"accountAccessType": "CURRENT_ACCOUNT", "authenticationProviders": []any{"AWS_SSO"}, "permissionType": "SERVICE_MANAGED",
+			"networkAccessControl": map[string]any{"vpceIds": []any{"vpce-0abc"}}, "tags": s.tags(),
+		})
+	}},
 	{"export-queue-above-pool.json", "prod", "kueue-cluster-queue-within-pool-limits", "a ClusterQueue admitting 16 GPUs to a NodePool limited to 8", func(s *stackBuilder) {
 		s.cluster(nil)
 		pool := s.nodePool("gpu-training", "training", "spot", "on-demand")
