@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,6 +40,9 @@ const (
 	// AnnotationFronts names, on a load balancer Service, the server it
 	// exposes (through its gateway or directly).
 	AnnotationFronts = "ml-platform/fronts"
+	// AnnotationConfigChecksum on a pod template rolls its Deployment out
+	// when the configuration it reads at start changes.
+	AnnotationConfigChecksum = "ml-platform/config-sha256"
 	// ModelCacheMount is where the shared model cache is mounted.
 	ModelCacheMount = "/models"
 	// TriggerAuthentication is the cluster-wide KEDA authentication that
@@ -389,7 +394,7 @@ func ServerPod(args *LLMServerArgs, t catalog.InstanceType) Pod {
 		"tolerations":                   []any{toleration(conventions.TaintNvidiaGPU)},
 		"terminationGracePeriodSeconds": 60,
 		"initContainers":                []any{modelSync(args)},
-		"containers":                    []any{vllmContainer(args, t, []string{"vllm", "serve", modelDir(args.Name)}, vllmArgs(args, 1), true)},
+		"containers":                    []any{vllmContainer(args, t, []string{"vllm", "serve", ModelDir(args.ModelPath)}, vllmArgs(args, 1), true)},
 		"volumes":                       volumes(args, t),
 	}
 }
@@ -398,7 +403,7 @@ func ServerPod(args *LLMServerArgs, t catalog.InstanceType) Pod {
 // and vLLM with one pipeline stage per node, and workers that join it;
 // a restarted pod recreates its group.
 func LeaderWorkerSetSpec(args *LLMServerArgs, t catalog.InstanceType) map[string]any {
-	serve := "vllm serve " + modelDir(args.Name) + " " + strings.Join(vllmArgs(args, args.Nodes), " ")
+	serve := "vllm serve " + ModelDir(args.ModelPath) + " " + strings.Join(vllmArgs(args, args.Nodes), " ")
 	leader := ServerPod(args, t)
 	leader["containers"] = []any{vllmContainer(args, t, []string{"/bin/bash", "-c"},
 		[]string{catalog.VLLMMultiNodeScript + " leader --ray_cluster_size=$(LWS_GROUP_SIZE); " + serve}, true)}
@@ -422,7 +427,13 @@ func LeaderWorkerSetSpec(args *LLMServerArgs, t catalog.InstanceType) map[string
 	}
 }
 
-func modelDir(name string) string { return ModelCacheMount + "/" + name }
+// ModelDir is where a model prefix lives in the cache: a directory per
+// prefix, so a server moved to another model never loads a mix of the two
+// models' shards, and servers of the same model share one copy. A changed
+// modelPath changes the pods' arguments, so the Deployment rolls out.
+func ModelDir(modelPath string) string {
+	return ModelCacheMount + "/" + strings.TrimSuffix(modelPath, "/")
+}
 
 // vllmArgs are the server's flags; nodes > 1 adds a pipeline stage per
 // node over Ray.
@@ -516,7 +527,7 @@ func modelSync(args *LLMServerArgs) map[string]any {
 		"name":    "model-sync",
 		"image":   catalog.ModelSyncImage,
 		"command": []any{"/bin/sh", "-c"},
-		"args":    []any{fmt.Sprintf(`aws s3 sync --only-show-errors "s3://$MODEL_BUCKET/$MODEL_PREFIX" %s/`, modelDir(args.Name))},
+		"args":    []any{fmt.Sprintf(`aws s3 sync --only-show-errors "s3://$MODEL_BUCKET/$MODEL_PREFIX" %s/`, ModelDir(args.ModelPath))},
 		"env": []any{
 			map[string]any{"name": "AWS_REGION", "value": args.Region},
 			map[string]any{"name": "MODEL_BUCKET", "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": args.Name + "-model", "key": "bucket"}}},
@@ -632,8 +643,17 @@ func (s *LLMServer) gateway(ctx *pulumi.Context, name string, args *LLMServerArg
 	}
 	s.Gateway, err = apiextensions.NewCustomResource(ctx, name+"-gateway", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("apps/v1"), Kind: pulumi.String("Deployment"),
-		Metadata:    meta(gw, labels, nil),
-		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.ToMap(GatewaySpec(args, plain))},
+		Metadata: meta(gw, labels, nil),
+		// The proxy reads its configuration at start: a new guardrail version
+		// rolls the gateway out through the template's checksum.
+		OtherFields: kubernetes.UntypedArgs{"spec": config.ApplyT(func(c string) map[string]any {
+			spec := GatewaySpec(args, plain)
+			sum := sha256.Sum256([]byte(c))
+			spec["template"].(map[string]any)["metadata"].(map[string]any)["annotations"] = map[string]any{
+				AnnotationConfigChecksum: hex.EncodeToString(sum[:]),
+			}
+			return spec
+		}).(pulumi.MapOutput)},
 	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{cm}))...)
 	if err != nil {
 		return err

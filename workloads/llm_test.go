@@ -63,9 +63,9 @@ func TestLLMServerSingleNode(t *testing.T) {
 	require.Equal(t, "nvidia.com/gpu", mock.String(obj(mock.Array(pod, "tolerations")[0]), "key"))
 
 	sync := obj(mock.Array(pod, "initContainers")[0])
-	require.Contains(t, mock.Array(sync, "args")[0].StringValue(), `aws s3 sync --only-show-errors "s3://$MODEL_BUCKET/$MODEL_PREFIX" /models/assistant/`)
+	require.Contains(t, mock.Array(sync, "args")[0].StringValue(), `aws s3 sync --only-show-errors "s3://$MODEL_BUCKET/$MODEL_PREFIX" /models/llm/llama/`)
 	vllm := obj(mock.Array(pod, "containers")[0])
-	require.Equal(t, []string{"vllm", "serve", "/models/assistant"}, strList(mock.Array(vllm, "command")))
+	require.Equal(t, []string{"vllm", "serve", "/models/llm/llama"}, strList(mock.Array(vllm, "command")), "a directory per model prefix")
 	args := strings.Join(strList(mock.Array(vllm, "args")), " ")
 	require.Contains(t, args, "--served-model-name assistant --tensor-parallel-size 2 --port 8000 --max-model-len 8192")
 	limits := mock.Object(mock.Object(vllm, "resources"), "limits")
@@ -102,6 +102,10 @@ func TestLLMServerSingleNode(t *testing.T) {
 	require.Equal(t, workloads.ComponentGW, mock.String(mock.Object(mock.Object(obj(from[0]), "podSelector"), "matchLabels"), workloads.LabelComponent))
 	require.Equal(t, "10.0.32.0/20", mock.String(mock.Object(obj(from[1]), "ipBlock"), "cidr"))
 
+	gw := rec.ByName("kubernetes:apps/v1:Deployment", "llm-gateway")
+	sum := mock.String(mock.Object(mock.Object(mock.Object(mock.Object(gw.Inputs, "spec"), "template"), "metadata"), "annotations"),
+		workloads.AnnotationConfigChecksum)
+	require.Len(t, sum, 64, "a new guardrail version rolls the gateway out")
 	cm := rec.ByName("kubernetes:core/v1:ConfigMap", "llm-gateway")
 	var cfg struct {
 		Models []struct {
@@ -195,4 +199,24 @@ func TestLLMServerRefused(t *testing.T) {
 			require.Empty(t, rec.ByType("kubernetes:apps/v1:Deployment"), "nothing registered")
 		})
 	}
+}
+
+// TestGatewayRollsOutOnANewGuardrailVersion: the proxy reads its
+// configuration at start, so a new guardrail version must change the
+// gateway's pod template.
+func TestGatewayRollsOutOnANewGuardrailVersion(t *testing.T) {
+	sum := func(version string) string {
+		rec, err := withProvider(t, func(ctx *pulumi.Context, p *kubernetes.Provider) error {
+			a := llmArgs(p, smallLLM())
+			a.Gateway.GuardrailVersion = pulumi.String(version)
+			_, err := workloads.NewLLMServer(ctx, "llm", a)
+			return err
+		})
+		require.NoError(t, err)
+		gw := rec.ByName("kubernetes:apps/v1:Deployment", "llm-gateway")
+		return mock.String(mock.Object(mock.Object(mock.Object(mock.Object(gw.Inputs, "spec"), "template"), "metadata"), "annotations"),
+			workloads.AnnotationConfigChecksum)
+	}
+	require.Equal(t, sum("3"), sum("3"))
+	require.NotEqual(t, sum("3"), sum("4"))
 }
