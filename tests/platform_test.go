@@ -266,6 +266,8 @@ func TestTagsOnEveryTaggableResource(t *testing.T) {
 				"aws:efs/backupPolicy:BackupPolicy":                                                          true,
 				"aws:efs/fileSystemPolicy:FileSystemPolicy":                                                  true,
 				"aws:efs/mountTarget:MountTarget":                                                            true,
+				// EventBridge Scheduler tags schedule groups, not schedules.
+				"aws:scheduler/schedule:Schedule": true,
 			}
 			for _, r := range res.Registered {
 				// AWS resources and pulumi-eks's remote cluster carry tags;

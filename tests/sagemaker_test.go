@@ -331,11 +331,13 @@ func TestBatchInference(t *testing.T) {
 	require.True(t, strings.HasSuffix(input, "/batch-inference/input/"), input)
 
 	scheduled, alerting := false, false
-	for _, r := range byType(res, "aws:cloudwatch/eventRule:EventRule") {
+	for _, r := range byType(res, "aws:scheduler/schedule:Schedule") {
 		scheduled = scheduled || (str(r.Inputs, "name") == "ml-platform-dev-batch-inference-schedule" && str(r.Inputs, "scheduleExpression") == "rate(1 day)")
+	}
+	for _, r := range byType(res, "aws:cloudwatch/eventRule:EventRule") {
 		alerting = alerting || strings.Contains(str(r.Inputs, "eventPattern"), "ml-platform-dev-batch-inference")
 	}
-	require.True(t, scheduled, "the pipeline runs on a schedule")
+	require.True(t, scheduled, "the pipeline runs on an EventBridge Scheduler schedule")
 	require.True(t, alerting, "failed executions reach the alert topic")
 
 	i := slices.IndexFunc(res.Cost.Items, func(it estimate.Item) bool { return strings.HasSuffix(it.URN, "::sagemaker-batch-inference") })

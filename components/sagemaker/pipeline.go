@@ -3,9 +3,9 @@ package sagemaker
 import (
 	"errors"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sagemaker"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/scheduler"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/internal/lib/awsarn"
@@ -23,8 +23,8 @@ type PipelineArgs struct {
 	Definition pulumi.StringInput
 	// RoleARN runs the pipeline (required).
 	RoleARN pulumi.StringInput
-	// Schedule, when set, starts the pipeline on an EventBridge schedule
-	// ("rate(1 day)", "cron(...)"). Defaults to none.
+	// Schedule, when set, starts the pipeline on an EventBridge Scheduler
+	// schedule ("rate(1 day)", "cron(...)", in UTC). Defaults to none.
 	Schedule string
 	// Partition, Region and AccountID place the ARNs the scheduler's role
 	// names (required with Schedule).
@@ -36,12 +36,18 @@ type PipelineArgs struct {
 	Tags map[string]string
 }
 
-// Pipeline is a pipeline and, with a schedule, the rule that starts it.
+// Pipeline is a pipeline and, with a schedule, the schedule that starts it.
 type Pipeline struct {
 	pulumi.ResourceState
 
 	Pipeline *sagemaker.Pipeline
-	Rule     *cloudwatch.EventRule
+	Schedule *scheduler.Schedule
+}
+
+// ScheduleARN is a schedule's ARN in the default group, known before it
+// exists.
+func ScheduleARN(a awsarn.Account, name string) string {
+	return a.ARN("scheduler", "schedule/default/"+name)
 }
 
 // PipelineARN is a pipeline's ARN, known before it exists.
@@ -86,17 +92,19 @@ func NewPipeline(ctx *pulumi.Context, name string, args *PipelineArgs, opts ...p
 	return p, nil
 }
 
-// schedule starts the pipeline on the schedule through EventBridge, with a
-// role that may start this pipeline and nothing else.
+// schedule starts the pipeline through EventBridge Scheduler (its
+// SageMaker templated target), with a role that may start this pipeline
+// and nothing else. A start the API refuses (throttled, say) is retried
+// for an hour; a failed run is the pipeline's own, reported by the
+// observability component's failure rule.
 func (p *Pipeline) schedule(ctx *pulumi.Context, name string, args *PipelineArgs, tag func(...string) pulumi.StringMap) error {
 	parent := pulumi.Parent(p)
-	ruleName := args.Name + "-schedule"
+	scheduleName := args.Name + "-schedule"
 	roleName := args.Name + "-scheduler"
-	ruleARN := args.ARN("events", "rule/"+ruleName)
 	role, err := iam.NewRole(ctx, name+"-scheduler", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
-		Description:      pulumi.String("EventBridge starts the " + args.Name + " pipeline"),
-		AssumeRolePolicy: pulumi.String(EventsTrustPolicy(args.AccountID, ruleARN).JSON()),
+		Description:      pulumi.String("EventBridge Scheduler starts the " + args.Name + " pipeline"),
+		AssumeRolePolicy: pulumi.String(SchedulerTrustPolicy(args.AccountID, ScheduleARN(args.Account, scheduleName)).JSON()),
 		Tags:             tag("Name", roleName),
 	}, parent)
 	if err != nil {
@@ -110,30 +118,33 @@ func (p *Pipeline) schedule(ctx *pulumi.Context, name string, args *PipelineArgs
 	if err != nil {
 		return err
 	}
-	p.Rule, err = cloudwatch.NewEventRule(ctx, name+"-schedule", &cloudwatch.EventRuleArgs{
-		Name:               pulumi.String(ruleName),
-		Description:        pulumi.String("Starts the " + args.Name + " pipeline"),
-		ScheduleExpression: pulumi.String(args.Schedule),
-		Tags:               tag("Name", ruleName),
-	}, parent)
-	if err != nil {
-		return err
-	}
-	_, err = cloudwatch.NewEventTarget(ctx, name+"-schedule", &cloudwatch.EventTargetArgs{
-		// No SageMakerPipelineParameters: each run takes the definition's defaults.
-		Rule: p.Rule.Name, Arn: p.Pipeline.Arn, RoleArn: role.Arn,
+	p.Schedule, err = scheduler.NewSchedule(ctx, name+"-schedule", &scheduler.ScheduleArgs{
+		Name:                       pulumi.String(scheduleName),
+		GroupName:                  pulumi.String("default"),
+		Description:                pulumi.String("Starts the " + args.Name + " pipeline"),
+		ScheduleExpression:         pulumi.String(args.Schedule),
+		ScheduleExpressionTimezone: pulumi.String("UTC"),
+		FlexibleTimeWindow:         scheduler.ScheduleFlexibleTimeWindowArgs{Mode: pulumi.String("OFF")},
+		Target: scheduler.ScheduleTargetArgs{
+			// No SagemakerPipelineParameters: each run takes the definition's defaults.
+			Arn: p.Pipeline.Arn, RoleArn: role.Arn,
+			RetryPolicy: scheduler.ScheduleTargetRetryPolicyArgs{
+				MaximumRetryAttempts: pulumi.Int(5), MaximumEventAgeInSeconds: pulumi.Int(3600),
+			},
+		},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
 	return err
 }
 
-// EventsTrustPolicy lets EventBridge assume a role for one rule.
-func EventsTrustPolicy(account, ruleARN string) iamdoc.Document {
+// SchedulerTrustPolicy lets EventBridge Scheduler assume a role for one
+// schedule of this account.
+func SchedulerTrustPolicy(account, scheduleARN string) iamdoc.Document {
 	return iamdoc.New(iamdoc.Statement{
-		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"events.amazonaws.com"}},
+		Effect: "Allow", Principal: &iamdoc.Principal{Service: []string{"scheduler.amazonaws.com"}},
 		Action: []string{"sts:AssumeRole"},
 		Condition: iamdoc.Condition{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnEquals":    {"aws:SourceArn": {ruleARN}},
+			"ArnEquals":    {"aws:SourceArn": {scheduleARN}},
 		},
 	})
 }

@@ -670,17 +670,21 @@ func TestScheduledPipeline(t *testing.T) {
 	require.NoError(t, err)
 	p := testkit.One(t, rec, "aws:sagemaker/pipeline:Pipeline")
 	require.Equal(t, roleARN, mock.String(p.Inputs, "roleArn"))
-	rule := testkit.One(t, rec, "aws:cloudwatch/eventRule:EventRule")
-	require.Equal(t, "rate(1 day)", mock.String(rule.Inputs, "scheduleExpression"))
+	schedule := testkit.One(t, rec, "aws:scheduler/schedule:Schedule")
+	require.Equal(t, "rate(1 day)", mock.String(schedule.Inputs, "scheduleExpression"))
+	require.Equal(t, "UTC", mock.String(schedule.Inputs, "scheduleExpressionTimezone"))
 	role := testkit.One(t, rec, "aws:iam/role:Role")
 	var trust, policy iamdoc.Document
 	require.NoError(t, json.Unmarshal([]byte(mock.String(role.Inputs, "assumeRolePolicy")), &trust))
-	require.Equal(t, []string{rule.Outputs["arn"].StringValue()}, trust.Statement[0].Condition["ArnEquals"]["aws:SourceArn"], "only its rule assumes it")
+	require.Equal(t, []string{"scheduler.amazonaws.com"}, trust.Statement[0].Principal.Service)
+	require.Equal(t, []string{schedule.Outputs["arn"].StringValue()}, trust.Statement[0].Condition["ArnEquals"]["aws:SourceArn"], "only its schedule assumes it")
 	require.NoError(t, json.Unmarshal([]byte(mock.String(testkit.One(t, rec, "aws:iam/rolePolicy:RolePolicy").Inputs, "policy")), &policy))
 	require.Equal(t, []string{"sagemaker:StartPipelineExecution"}, policy.Statement[0].Action)
 	require.Equal(t, []string{p.Outputs["arn"].StringValue()}, policy.Statement[0].Resource, "this pipeline only")
-	target := testkit.One(t, rec, "aws:cloudwatch/eventTarget:EventTarget")
-	require.Equal(t, role.Outputs["arn"].StringValue(), mock.String(target.Inputs, "roleArn"))
+	target := mock.Object(schedule.Inputs, "target")
+	require.Equal(t, role.Outputs["arn"].StringValue(), mock.String(target, "roleArn"))
+	require.Equal(t, p.Outputs["arn"].StringValue(), mock.String(target, "arn"), "the SageMaker templated target: the pipeline's ARN")
+	require.Equal(t, 5.0, mock.Object(target, "retryPolicy")["maximumRetryAttempts"].NumberValue())
 
 	rec, err = testkit.Run(t, func(ctx *pulumi.Context) error {
 		_, err := sagemaker.NewPipeline(ctx, "pipeline", &sagemaker.PipelineArgs{Name: "p", Description: "d",
@@ -688,7 +692,7 @@ func TestScheduledPipeline(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	require.Empty(t, rec.ByType("aws:cloudwatch/eventRule:EventRule"), "no schedule, no rule")
+	require.Empty(t, rec.ByType("aws:scheduler/schedule:Schedule"), "no schedule expression, no schedule")
 }
 
 // TestModelPackageEndpoint: a model package names its own image and

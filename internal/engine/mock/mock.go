@@ -505,6 +505,13 @@ func (r *Recorder) outputs(reg *Registered) (string, resource.PropertyMap) {
 		id = "ws-" + uuidFrom(h)
 		set("arn", arn("aps", "workspace/"+id))
 		set("prometheusEndpoint", fmt.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s/", region, id))
+	case "aws:scheduler/schedule:Schedule":
+		group := String(reg.Inputs, "groupName")
+		if group == "" {
+			group = "default"
+		}
+		id = group + "/" + String(reg.Inputs, "name")
+		set("arn", arn("scheduler", "schedule/"+id))
 	case "aws:grafana/workspace:Workspace":
 		id = "g-" + h[:10]
 		set("arn", arn("grafana", "/workspaces/"+id))
