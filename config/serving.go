@@ -56,16 +56,7 @@ var LLMKeys = []Key{
 	{Name: "modelPath", Required: true, Check: Matching("a prefix of the models bucket", "a key prefix ending in /, e.g. llm/llama-3.1-8b-instruct/", modelPathPattern.MatchString),
 		Doc: "the model's prefix in the stack's models bucket: a Hugging Face directory (config.json, tokenizer, safetensors)"},
 	{Name: "modelSizeGb", Field: "ModelSizeGB", Required: true, Check: Check{Allowed: "GB of 16-bit weights, more than 0"}, Doc: "the size of the model's 16-bit weights, for the fit rule"},
-	{Name: "instanceType", Default: Always("g5.2xlarge"), Check: Rule("an NVIDIA GPU type offered in the region", func(c Context, name string) string {
-		t, ok := catalog.LookupInstanceType(name)
-		switch {
-		case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU:
-			return fmt.Sprintf("%q is not an NVIDIA GPU type in the catalog; allowed: %s", name, strings.Join(nvidiaTypes(), ", "))
-		case !t.OfferedIn(c.Region):
-			return fmt.Sprintf("%q is not offered in %s", name, c.Region)
-		}
-		return ""
-	}), Doc: "the GPU type a replica runs on"},
+	{Name: "instanceType", Default: Always("g5.2xlarge"), Check: nvidiaType(false), Doc: "the GPU type a replica runs on"},
 	{Name: "nodes", Default: Always(1), Check: Between(1, 16, "nodes per replica"), Doc: "nodes one replica spans: more than one is LeaderWorkerSet over EFA"},
 	{Name: "tensorParallelSize", Derived: "the type's GPUs", Check: Check{Allowed: "1, 2, 4 or 8, at most the type's GPUs"}, Doc: "GPUs per node the model is sharded across"},
 	{Name: "maxModelLen", Check: AtLeast(0, "tokens"), Doc: "the longest context served (--max-model-len); 0 is the model's own"},
@@ -95,16 +86,6 @@ var LLMKeys = []Key{
 // ServingKeys declare ml-platform:serving.
 var ServingKeys = []Key{
 	{Name: "llms", Field: "LLMs", Keys: LLMKeys, Doc: "vLLM servers on the GPU pools, each with its model, fit and scaling"},
-}
-
-func nvidiaTypes() []string {
-	var out []string
-	for _, name := range catalog.InstanceTypeNames() {
-		if t, _ := catalog.LookupInstanceType(name); t.Accelerator == catalog.AcceleratorNvidiaGPU {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 // poolFamilies are the instance families Karpenter's pools launch

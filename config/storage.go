@@ -168,16 +168,7 @@ var StorageKeys = []Key{
 			Doc: "teams that get an access point of their own, /teams/<team>"},
 	}},
 	{Name: "trainingJob", Enabled: "enabled", Doc: "the example distributed PyTorch job (needs lustre and Karpenter)", Keys: []Key{
-		{Name: "instanceType", Default: Always("p5.48xlarge"), Check: Rule("an NVIDIA GPU type with EFA offered in the region", func(c Context, name string) string {
-			t, ok := catalog.LookupInstanceType(name)
-			switch {
-			case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU || !t.SupportsEFA():
-				return fmt.Sprintf("%q is not an NVIDIA GPU type with EFA in the catalog; allowed: %s", name, strings.Join(nvidiaEFATypes(), ", "))
-			case !t.OfferedIn(c.Region):
-				return fmt.Sprintf("%q is not offered in %s", name, c.Region)
-			}
-			return ""
-		}), Doc: "the GPU instance type the job's nodes run on"},
+		{Name: "instanceType", Default: Always("p5.48xlarge"), Check: nvidiaType(true), Doc: "the GPU instance type the job's nodes run on"},
 		{Name: "nodes", Default: Always(2), Check: Between(1, 64, ""), Doc: "how many nodes (one pod each)"},
 		{Name: "image", Default: Always(catalog.TrainingImage), Check: Rule("an image reference", func(_ Context, image string) string {
 			if image == "" || strings.ContainsAny(image, " \t") {
@@ -298,10 +289,31 @@ func checkLustre(c Context, l *Lustre, set Set, p *problems) {
 	}
 }
 
-func nvidiaEFATypes() []string {
+// nvidiaType checks an NVIDIA GPU type of the catalog (with EFA when
+// asked) that the catalog records in the stack's region.
+func nvidiaType(efa bool) Check {
+	what, with := "an NVIDIA GPU type", ""
+	if efa {
+		with = " with EFA"
+	}
+	return Rule(what+with+" offered in the region", func(c Context, name string) string {
+		t, ok := catalog.LookupInstanceType(name)
+		switch {
+		case !ok || t.Accelerator != catalog.AcceleratorNvidiaGPU || (efa && !t.SupportsEFA()):
+			return fmt.Sprintf("%q is not %s%s in the catalog; allowed: %s", name, what, with, strings.Join(nvidiaTypes(efa), ", "))
+		case !t.OfferedIn(c.Region):
+			return fmt.Sprintf("%q is not offered in %s", name, c.Region)
+		}
+		return ""
+	})
+}
+
+// nvidiaTypes are the catalog's NVIDIA GPU types, those with EFA only
+// when asked.
+func nvidiaTypes(efa bool) []string {
 	var out []string
 	for _, name := range catalog.InstanceTypeNames() {
-		if t, _ := catalog.LookupInstanceType(name); t.Accelerator == catalog.AcceleratorNvidiaGPU && t.SupportsEFA() {
+		if t, _ := catalog.LookupInstanceType(name); t.Accelerator == catalog.AcceleratorNvidiaGPU && (!efa || t.SupportsEFA()) {
 			out = append(out, name)
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 )
 
 // The dashboards' Kubernetes names.
@@ -80,13 +79,9 @@ func NewDashboards(ctx *pulumi.Context, name string, args *DashboardsArgs, opts 
 	}
 	k8s := []pulumi.ResourceOption{pulumi.Parent(d), pulumi.Provider(args.Provider)}
 	ns := pulumi.String(chart.Namespace)
-	namespace, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: ns},
-	}, append(k8s, pulumi.DependsOn(args.DependsOn))...)
-	if err != nil {
-		return nil, err
-	}
-	d.Operator, err = helmv4.NewChart(ctx, name+"-operator", helmchart.Args(chart, map[string]any{}), append(k8s, pulumi.DependsOn([]pulumi.Resource{namespace}))...)
+	var namespace *corev1.Namespace
+	var err error
+	d.Operator, namespace, err = chartInNamespace(ctx, name+"-namespace", name+"-operator", "grafana-operator", map[string]any{}, k8s, args.DependsOn, nil)
 	if err != nil {
 		return nil, err
 	}

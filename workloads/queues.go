@@ -16,7 +16,6 @@ import (
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 	"github.com/ml-platform/ml-platform/spec"
 )
 
@@ -127,18 +126,11 @@ func NewQueues(ctx *pulumi.Context, name string, args *QueuesArgs, opts ...pulum
 	}
 	k8s := []pulumi.ResourceOption{pulumi.Parent(q), pulumi.Provider(args.Provider)}
 
-	chart, _ := catalog.LookupChart("kueue")
-	ns, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(chart.Namespace)},
-	}, append(k8s, pulumi.DependsOn(args.DependsOn))...)
-	if err != nil {
-		return nil, err
-	}
 	values, err := KueueValues()
 	if err != nil {
 		return nil, err
 	}
-	q.Chart, err = helmv4.NewChart(ctx, name+"-kueue", helmchart.Args(chart, values), append(k8s, pulumi.DependsOn([]pulumi.Resource{ns}))...)
+	q.Chart, _, err = chartInNamespace(ctx, name+"-namespace", name+"-kueue", "kueue", values, k8s, args.DependsOn, nil)
 	if err != nil {
 		return nil, err
 	}

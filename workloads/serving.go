@@ -11,7 +11,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 )
 
 // ModelCacheClaim is the shared model cache's claim in ml-inference.
@@ -68,17 +67,7 @@ func NewServing(ctx *pulumi.Context, name string, args *ServingArgs, opts ...pul
 		return nil, err
 	}
 	if args.KEDA {
-		chart, ok := catalog.LookupChart("keda")
-		if !ok {
-			return nil, errors.New("serving: the catalog has no keda chart")
-		}
-		ns, err := corev1.NewNamespace(ctx, name+"-keda", &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(chart.Namespace)},
-		}, after...)
-		if err != nil {
-			return nil, err
-		}
-		s.KEDA, err = helmv4.NewChart(ctx, name+"-keda", helmchart.Args(chart, KEDAValues()), append(k8s, pulumi.DependsOn(append([]pulumi.Resource{ns}, args.DependsOn...)))...)
+		s.KEDA, _, err = chartInNamespace(ctx, name+"-keda", name+"-keda", "keda", KEDAValues(), k8s, args.DependsOn, args.DependsOn)
 		if err != nil {
 			return nil, err
 		}
@@ -94,17 +83,7 @@ func NewServing(ctx *pulumi.Context, name string, args *ServingArgs, opts ...pul
 		}
 	}
 	if args.LWS {
-		chart, ok := catalog.LookupChart("lws")
-		if !ok {
-			return nil, errors.New("serving: the catalog has no lws chart")
-		}
-		ns, err := corev1.NewNamespace(ctx, name+"-lws", &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(chart.Namespace)},
-		}, after...)
-		if err != nil {
-			return nil, err
-		}
-		s.LWS, err = helmv4.NewChart(ctx, name+"-lws", helmchart.Args(chart, map[string]any{}), append(k8s, pulumi.DependsOn([]pulumi.Resource{ns}))...)
+		s.LWS, _, err = chartInNamespace(ctx, name+"-lws", name+"-lws", "lws", map[string]any{}, k8s, args.DependsOn, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -6,14 +6,12 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/conventions"
-	"github.com/ml-platform/ml-platform/internal/lib/helmchart"
 	"github.com/ml-platform/ml-platform/spec"
 )
 
@@ -114,14 +112,7 @@ func NewTrainingJob(ctx *pulumi.Context, name string, args *TrainingJobArgs, opt
 	}
 	k8s := []pulumi.ResourceOption{pulumi.Parent(j), pulumi.Provider(args.Provider)}
 
-	chart, _ := catalog.LookupChart("kubeflow-trainer")
-	ns, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(chart.Namespace)},
-	}, k8s...)
-	if err != nil {
-		return nil, err
-	}
-	j.Trainer, err = helmv4.NewChart(ctx, name+"-trainer", helmchart.Args(chart, TrainerValues()), append(k8s, pulumi.DependsOn([]pulumi.Resource{ns}))...)
+	j.Trainer, _, err = chartInNamespace(ctx, name+"-namespace", name+"-trainer", "kubeflow-trainer", TrainerValues(), k8s, nil, nil)
 	if err != nil {
 		return nil, err
 	}
