@@ -100,7 +100,10 @@ var GrafanaSource = Source{
 		"(oci://ghcr.io/grafana/helm-charts/grafana-operator, CRDs in a crds subchart, no hooks; Grafana spec.external.url " +
 		"and apiKey {name, key}; GrafanaDatasource and GrafanaDashboard with instanceSelector; the AWS observability " +
 		"accelerator's AMP data source: type prometheus, sigV4Auth with sigV4AuthType ec2_iam_role, the workspace's role). " +
-		"Pricing: $9 per active editor or admin and $5 per active viewer a month (aws.amazon.com/grafana/pricing, stored copy).",
+		"Pricing: $9 per active editor or admin and $5 per active viewer a month (aws.amazon.com/grafana/pricing, stored copy). " +
+		"AMG user guide VPC-endpoints: com.amazonaws.<region>.grafana is the management API, com.amazonaws.<region>.grafana-workspace " +
+		"the workspaces (network access control names it); whether its private DNS resolves the workspace's own host name was not " +
+		"confirmed (a public module reports having to add the resolution itself).",
 	URL:      "https://docs.aws.amazon.com/grafana/latest/userguide/AMG-manage-permissions.html",
 	Recorded: "2026-12-07",
 }
