@@ -50,8 +50,8 @@ var ServingSource = Source{
 		"vllm:generation_tokens; engine args --tensor-parallel-size, --pipeline-parallel-size, --max-model-len, " +
 		"--served-model-name, --distributed-executor-backend ray; examples/ray_serving/multi-node-serving.sh starts a Ray " +
 		"head on the leader and joins the workers at $LWS_LEADER_ADDRESS; image v0.31.0, the newest tag confirmed). " +
-		"LeaderWorkerSet v0.10.0 (kubernetes-sigs/lws: chart at oci://registry.k8s.io/lws/charts/lws per its installation " +
-		"docs, CRDs in crds/, no Helm hooks, internal certificates; API leaderworkerset.x-k8s.io/v1 with size, " +
+		"LeaderWorkerSet v0.10.0 (kubernetes-sigs/lws: chart at oci://registry.k8s.io/lws/charts/lws, --version 0.10.0, per " +
+		"site/content/en/docs/installation (hack/push-chart.sh packages it under the git tag, which Helm's version match accepts), CRDs in crds/, no Helm hooks, internal certificates; API leaderworkerset.x-k8s.io/v1 with size, " +
 		"leaderTemplate, workerTemplate, restartPolicy RecreateGroupOnPodRestart, startupPolicy LeaderCreated (LeaderReady " +
 		"would deadlock vLLM, whose leader is ready only after its workers join); a scale subresource on spec.replicas). " +
 		"KEDA 2.20.2 (kedacore/charts keda, namespace keda, no hooks, operator service account keda-operator; the " +
