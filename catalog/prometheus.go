@@ -70,7 +70,7 @@ const (
 	// lives (30 days): the platform rotates it.
 	GrafanaTokenSeconds = 30 * 24 * 3600
 	// KubectlImage writes the rotated token into the operator's Secret.
-	KubectlImage = "registry.k8s.io/kubectl:v1.35.0"
+	KubectlImage = "registry.k8s.io/kubectl:v1.35.6"
 )
 
 // Managed Grafana's prices per active user a month (GrafanaSource).
