@@ -44,6 +44,7 @@ var endpointServices = []EndpointService{
 	{Name: "elasticloadbalancing", Description: "Elastic Load Balancing API, used by the AWS Load Balancer Controller", Default: true},
 	{Name: "events", Description: "Amazon EventBridge API"},
 	{Name: "fsx", Description: "Amazon FSx API, used by the FSx for Lustre CSI driver"},
+	{Name: "grafana", Description: "Amazon Managed Grafana management API (service account tokens)"},
 	{Name: "grafana-workspace", Description: "Amazon Managed Grafana workspace access (UI and HTTP API)"},
 	{Name: "kms", Description: "AWS KMS, for envelope encryption of volumes, buckets and secrets", Default: true},
 	{Name: "logs", Description: "Amazon CloudWatch Logs", Default: true},

@@ -64,6 +64,9 @@ const (
 	// GrafanaWorkspaceEndpoint is the interface endpoint service of
 	// workspace access (UI and HTTP API).
 	GrafanaWorkspaceEndpoint = "grafana-workspace"
+	// GrafanaAPIEndpoint is the management API's (the token rotation
+	// job mints tokens there).
+	GrafanaAPIEndpoint = "grafana"
 	// GrafanaOperatorAPIVersion is the grafana-operator's API.
 	GrafanaOperatorAPIVersion = "grafana.integreatly.org/v1beta1"
 	// GrafanaTokenSeconds is the longest a workspace service account token

@@ -319,7 +319,7 @@ func Parse(project, stack string, values Values) (*Stack, error) {
 	}
 	checkGrafana(c, s, &p)
 	if g := s.Observability.Grafana; g != nil && g.PrivateAccess {
-		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, catalog.GrafanaWorkspaceEndpoint)
+		s.Network.InterfaceEndpoints = withEndpoints(s.Network.InterfaceEndpoints, catalog.GrafanaWorkspaceEndpoint, catalog.GrafanaAPIEndpoint)
 	}
 	if set, ok := declared(KeyServing, values, ServingKeys, c, &s.Serving, envAndRegionOK, &p); ok {
 		checkServing(c, s, set, &p)

@@ -109,6 +109,7 @@ func TestGrafanaConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, s.Observability.Grafana.PrivateAccess, "prod reaches it through the VPC only")
 	require.Contains(t, s.Network.InterfaceEndpoints, "grafana-workspace")
+	require.Contains(t, s.Network.InterfaceEndpoints, "grafana", "the token rotation job's API calls stay in the VPC")
 	_, err = Parse("ml-platform", "prod", with(base(), KeyCluster, prodCluster, KeyObservability, obj(map[string]any{"prometheus": prom,
 		"grafana": map[string]any{"enabled": true, "privateAccess": false}})))
 	require.ErrorContains(t, err, "ml-platform:observability.grafana.privateAccess: false is weaker than prod allows")

@@ -39,6 +39,7 @@ func TestGrafanaWorkspace(t *testing.T) {
 	endpoint := named(byType(res, "aws:ec2/vpcEndpoint:VpcEndpoint"), "network-grafana-workspace")
 	require.NotNil(t, endpoint, "prod reaches the workspace through its endpoint")
 	require.Equal(t, []string{str(endpoint.Outputs, "id")}, strs(obj(in, "networkAccessControl"), "vpceIds"))
+	require.NotNil(t, named(byType(res, "aws:ec2/vpcEndpoint:VpcEndpoint"), "network-grafana"), "token rotation reaches the Grafana API in the VPC")
 
 	var trust, policy iamdoc.Document
 	role := named(byType(res, "aws:iam/role:Role"), "observability-grafana")
