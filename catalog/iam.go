@@ -70,3 +70,8 @@ func LookupServiceLinkedRole(key string) (ServiceLinkedRole, bool) {
 	}
 	return ServiceLinkedRole{}, false
 }
+
+// IAMRoleNameMax is the longest role name IAM accepts (IAM user guide,
+// "IAM object quotas": role names up to 64 characters); CreateRole refuses
+// longer ones at `pulumi up`.
+const IAMRoleNameMax = 64

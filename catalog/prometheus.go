@@ -59,6 +59,11 @@ var AMPScrapeConfigSource = Source{
 	Recorded: "2026-12-07",
 }
 
+// PrometheusQueryActions are what a client that runs PromQL against an
+// Amazon Managed Service for Prometheus workspace needs (the
+// AmazonPrometheusQueryAccess managed policy's actions).
+var PrometheusQueryActions = []string{"aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"}
+
 // Amazon Managed Grafana (GrafanaSource).
 const (
 	// GrafanaWorkspaceEndpoint is the interface endpoint service of

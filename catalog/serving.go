@@ -37,11 +37,6 @@ const (
 	LWSAPIVersion = "leaderworkerset.x-k8s.io/v1"
 )
 
-// PrometheusQueryActions are what a client that runs PromQL against an
-// Amazon Managed Service for Prometheus workspace needs (the
-// AmazonPrometheusQueryAccess managed policy's actions).
-var PrometheusQueryActions = []string{"aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"}
-
 // ServingSource says where the serving facts were read.
 var ServingSource = Source{
 	Description: "vLLM (vllm-project/vllm docs/deployment/k8s.md: `vllm serve`, port 8000, /health for readiness and " +

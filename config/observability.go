@@ -91,11 +91,23 @@ func checkGrafana(c Context, s *Stack, p *problems) {
 	if s.Observability.Prometheus == nil {
 		p.add(key, "its data source is the Prometheus workspace: enable %s.prometheus", KeyObservability)
 	}
+	// The token rotation job's role is the longest name the workspace
+	// brings (platform: <project>-<stack>-grafana-rotator).
+	if role := c.Project + "-" + c.Stack + "-grafana-rotator"; len(role) > catalog.IAMRoleNameMax {
+		p.add(key, "the stack's name makes the role name %q, longer than IAM's %d characters; allowed: a shorter project or stack name", role, catalog.IAMRoleNameMax)
+	}
 	if c.Env.ProdLike() && !g.PrivateAccess {
 		p.add(key+".privateAccess", "false is weaker than %s allows (the workspace would answer from the internet); allowed: true", c.Env)
 	}
 	if len(g.AuthenticationProviders) == 0 {
 		p.add(key+".authenticationProviders", "at least one; allowed: %s", quoteAll(catalog.GrafanaAuthenticationProviders))
+	}
+	// Role associations name IAM Identity Center groups: a workspace that
+	// does not sign in through it has none to give roles to.
+	if len(g.AdminGroupIDs)+len(g.ViewerGroupIDs) > 0 && !slices.Contains(g.AuthenticationProviders, "AWS_SSO") {
+		p.add(key+".authenticationProviders", "%s without AWS_SSO, but adminGroupIds and viewerGroupIds are IAM Identity Center groups; "+
+			"allowed: add AWS_SSO, or leave the group IDs out and give SAML users roles through the workspace's SAML configuration",
+			quoteAll(g.AuthenticationProviders))
 	}
 	for i, id := range g.ViewerGroupIDs {
 		if slices.Contains(g.AdminGroupIDs, id) {

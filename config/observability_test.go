@@ -97,7 +97,13 @@ func TestGrafanaConfig(t *testing.T) {
 		_, err := Parse("ml-platform", "dev", with(base(), KeyObservability, o))
 		require.ErrorContains(t, err, want, in)
 	}
+	_, err = Parse("ml-platform", "a-rather-long-stack-name-for-grafana-x", with(base(), KeyEnvironment, "dev", KeyObservability,
+		obj(map[string]any{"prometheus": prom, "grafana": map[string]any{"enabled": true}})))
+	require.ErrorContains(t, err, `ml-platform:observability.grafana: the stack's name makes the role name "ml-platform-a-rather-long-stack-name-for-grafana-x-grafana-rotator", longer than IAM's 64 characters`)
 	group := "9067ec5a2b-1f3e4d5c-aaaa-bbbb-cccc-123456789012"
+	_, err = Parse("ml-platform", "dev", with(base(), KeyObservability, obj(map[string]any{"prometheus": prom,
+		"grafana": map[string]any{"enabled": true, "authenticationProviders": []string{"SAML"}, "adminGroupIds": []string{group}}})))
+	require.ErrorContains(t, err, `ml-platform:observability.grafana.authenticationProviders: "SAML" without AWS_SSO, but adminGroupIds`)
 	_, err = Parse("ml-platform", "dev", with(base(), KeyObservability, obj(map[string]any{"prometheus": prom,
 		"grafana": map[string]any{"enabled": true, "adminGroupIds": []string{group}, "viewerGroupIds": []string{group}}})))
 	require.ErrorContains(t, err, "ml-platform:observability.grafana.viewerGroupIds[0]: \""+group+"\" is in adminGroupIds too")

@@ -17,10 +17,11 @@ import (
 // KeyServing configures in-cluster LLM serving.
 const KeyServing = Namespace + ":serving"
 
-// Karpenter pool names the serving rules name (components/cluster.Pools).
+// The pools servers run on: one node a replica on the inference pool,
+// several on the EFA training pool.
 const (
-	servingPool   = "gpu-inference"
-	multiNodePool = "gpu-training"
+	servingPool   = spec.PoolGPUInference
+	multiNodePool = spec.PoolGPUTraining
 )
 
 // Serving is the validated serving configuration.
@@ -88,13 +89,6 @@ var ServingKeys = []Key{
 	{Name: "llms", Field: "LLMs", Keys: LLMKeys, Doc: "vLLM servers on the GPU pools, each with its model, fit and scaling"},
 }
 
-// poolFamilies are the instance families Karpenter's pools launch
-// (components/cluster.Pools).
-var poolFamilies = map[string][]string{
-	servingPool:   {"g5"},
-	multiNodePool: {"p4d", "p4de", "p5", "p5en"},
-}
-
 // checkServing holds the rules that span keys and areas: the model fits
 // the GPUs, the pool can launch the replicas, scaling has its metrics,
 // prod has a guardrail in front, and the model cache exists.
@@ -108,6 +102,12 @@ func checkServing(c Context, s *Stack, set Set, p *problems) {
 			p.add(key+".name", "%q is used by another server; names must be unique", l.Name)
 		}
 		seen[l.Name] = true
+		// Its gateway's role is the longest name the server gets
+		// (platform: <project>-<stack>-llm-<name>-gw).
+		if role := c.Project + "-" + c.Stack + "-llm-" + l.Name + "-gw"; len(role) > catalog.IAMRoleNameMax {
+			p.add(key+".name", "%q makes the role name %q, longer than IAM's %d characters; allowed: a name of at most %d characters in this stack",
+				l.Name, role, catalog.IAMRoleNameMax, catalog.IAMRoleNameMax-len(role)+len(l.Name))
+		}
 		for _, required := range []string{"name", "modelPath"} {
 			if !set[key+"."+required] {
 				p.add(key+"."+required, "required")
@@ -133,7 +133,7 @@ func checkServing(c Context, s *Stack, set Set, p *problems) {
 		}
 		if l.Nodes > 1 && !t.SupportsEFA() {
 			p.add(key+".nodes", "%d nodes of %s: a replica across nodes needs EFA, which %s lacks; allowed: 1, or a type with EFA (%s)",
-				l.Nodes, l.InstanceType, l.InstanceType, strings.Join(poolFamilies[multiNodePool], ", "))
+				l.Nodes, l.InstanceType, l.InstanceType, strings.Join(spec.PoolFamilies(multiNodePool), ", "))
 		}
 		if l.ModelSizeGB > 0 {
 			need, rule := catalog.MemoryNeededGB(catalog.Inference, l.ModelSizeGB)
@@ -149,9 +149,9 @@ func checkServing(c Context, s *Stack, set Set, p *problems) {
 		if l.Nodes > 1 {
 			l.Pool = multiNodePool
 		}
-		if !slices.Contains(poolFamilies[l.Pool], t.Family()) {
+		if !slices.Contains(spec.PoolFamilies(l.Pool), t.Family()) {
 			p.add(key+".instanceType", "%q is not launched by Karpenter's %s pool, which runs %s; allowed: a type of those families%s",
-				l.InstanceType, l.Pool, strings.Join(poolFamilies[l.Pool], ", "), map[bool]string{true: " (multi-node replicas run on the EFA pool)", false: ""}[l.Nodes > 1])
+				l.InstanceType, l.Pool, strings.Join(spec.PoolFamilies(l.Pool), ", "), map[bool]string{true: " (multi-node replicas run on the EFA pool)", false: ""}[l.Nodes > 1])
 		}
 
 		if !set[key+".maxReplicas"] {

@@ -110,6 +110,24 @@ const (
 	// LabelEnvironment carries the stack's environment on the Kubernetes
 	// objects policies judge per environment (they have no AWS tags).
 	LabelEnvironment = "ml-platform/environment"
+	// LabelAppName and LabelAppComponent are the Kubernetes recommended
+	// labels; the LLM servers' pods carry component ComponentLLMServer,
+	// their gateways' ComponentLLMGateway.
+	LabelAppName        = "app.kubernetes.io/name"
+	LabelAppComponent   = "app.kubernetes.io/component"
+	ComponentLLMServer  = "llm-server"
+	ComponentLLMGateway = "llm-gateway"
+)
+
+// Annotations of the LLM servers that the estimate and the policies read.
+const (
+	// AnnotationMinReplicas and AnnotationActiveHours say what KEDA keeps
+	// running: the replicas are KEDA's, not in the spec.
+	AnnotationMinReplicas = "ml-platform/min-replicas"
+	AnnotationActiveHours = "ml-platform/active-hours-per-week"
+	// AnnotationGuardrailOptOut holds the stated reason a server has no
+	// guardrail in front.
+	AnnotationGuardrailOptOut = "ml-platform/guardrail-opt-out"
 )
 
 // Node lifecycle label values.

@@ -369,7 +369,7 @@ func (p *Platform) clusterFlows(ctx *pulumi.Context) error {
 	if p.Karpenter != nil {
 		roles = append(roles, podRole{"Karpenter's controller", cluster.KarpenterNamesFor(name).ControllerRole, "kube-system", "karpenter"})
 	}
-	if p.MLflow != nil && p.MLflow.TrainerRole != nil {
+	if p.MLflow != nil && p.MLflow.Trainer != nil {
 		roles = append(roles, podRole{"the training job", trainerRoleName(p.Config.Project + "-" + p.Config.Name), workloads.TrainingNamespace, TrainerServiceAccount})
 	}
 	if br := p.Bedrock; br != nil && p.Config.Bedrock.Application.Namespace != "" {

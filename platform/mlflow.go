@@ -1,21 +1,15 @@
 package platform
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/access/declare"
 	"github.com/ml-platform/ml-platform/catalog"
-	"github.com/ml-platform/ml-platform/components/cluster"
 	"github.com/ml-platform/ml-platform/components/keys"
 	smc "github.com/ml-platform/ml-platform/components/sagemaker"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/lib/tags"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
@@ -23,13 +17,9 @@ import (
 // jobs' way to it.
 type MLflow struct {
 	Server *smc.TrackingServer
-	// TrainerRole, TrainerAssociation and TrainerAccount give the example
-	// training job's pods the role that logs to the server; nil without
-	// the job.
-	TrainerRole        *iam.Role
-	TrainerPolicy      *iam.RolePolicy
-	TrainerAssociation *eks.PodIdentityAssociation
-	TrainerAccount     *corev1.ServiceAccount
+	// Trainer gives the example training job's pods the role that logs
+	// to the server; nil without the job.
+	Trainer *podIdentity
 }
 
 // mlflowArtifactPrefix is where the server keeps artifacts in the
@@ -73,41 +63,12 @@ func (p *Platform) buildMLflow(ctx *pulumi.Context, prefix string, withAWS pulum
 	}
 	// The training pods' own role: log to the server, and its artifacts
 	// under the prefix (the MLflow client uploads them itself).
-	name := trainerRoleName(prefix)
-	trust := cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Account: p.Account(), ClusterName: p.Cluster.Name,
-		Namespace: workloads.TrainingNamespace, ServiceAccount: TrainerServiceAccount})
-	p.MLflow.TrainerRole, err = iam.NewRole(ctx, "mlflow-trainer", &iam.RoleArgs{
-		Name:             pulumi.String(name),
-		Description:      pulumi.String("The example training job's pods: log runs and artifacts to the MLflow tracking server"),
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Tags:             tags.With(cfg.Tags(), "Name", name),
-	}, withAWS)
-	if err != nil {
-		return err
-	}
-	p.MLflow.TrainerPolicy, err = iam.NewRolePolicy(ctx, "mlflow-trainer", &iam.RolePolicyArgs{
-		Role:   p.MLflow.TrainerRole.ID(),
-		Policy: pulumi.String(p.trainerPolicy(prefix).JSON()),
-	}, withAWS)
-	if err != nil {
-		return err
-	}
-	p.MLflow.TrainerAccount, err = corev1.NewServiceAccount(ctx, "mlflow-trainer", &corev1.ServiceAccountArgs{
-		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(TrainerServiceAccount), Namespace: ns.Metadata.Name(),
-			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("ml-platform")},
-			// For people reading the cluster: Pod Identity needs no annotation.
-			Annotations: pulumi.StringMap{"ml-platform.io/aws-role": p.MLflow.TrainerRole.Arn},
-		},
-	}, pulumi.Provider(p.Cluster.Provider), pulumi.DependsOn([]pulumi.Resource{ns}))
-	if err != nil {
-		return err
-	}
-	p.MLflow.TrainerAssociation, err = eks.NewPodIdentityAssociation(ctx, "mlflow-trainer", &eks.PodIdentityAssociationArgs{
-		ClusterName: p.Cluster.ClusterName, Namespace: pulumi.String(workloads.TrainingNamespace),
-		ServiceAccount: pulumi.String(TrainerServiceAccount), RoleArn: p.MLflow.TrainerRole.Arn,
-		Tags: tags.With(cfg.Tags(), "Name", name),
-	}, withAWS, pulumi.DependsOn([]pulumi.Resource{p.MLflow.TrainerPolicy}))
+	p.MLflow.Trainer, err = p.newPodRole(ctx, podRole{
+		logical: "mlflow-trainer", name: trainerRoleName(prefix), namespace: workloads.TrainingNamespace,
+		serviceAccount: TrainerServiceAccount, account: true,
+		description: "The example training job's pods: log runs and artifacts to the MLflow tracking server",
+		policy:      pulumi.String(p.trainerPolicy(prefix).JSON()),
+	}, withAWS, ns)
 	return err
 }
 
@@ -119,24 +80,19 @@ func (p *Platform) trainerPolicy(prefix string) iamdoc.Document {
 	return iamdoc.New(
 		iamdoc.Allow("MLflowTracking", catalog.MLflowClientActions, p.MLflow.Server.ARN),
 		iamdoc.Allow("MLflowArtifacts", []string{"s3:GetObject", "s3:PutObject"}, a.S3(bucket+"/"+mlflowArtifactPrefix+"*")),
-		iamdoc.Statement{Sid: "MLflowArtifactListing", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{a.S3(bucket)},
-			Condition: iamdoc.Condition{"StringLike": {"s3:prefix": {mlflowArtifactPrefix + "*"}}}},
-		iamdoc.Statement{Sid: "ArtifactKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{"*"},
-			Condition: iamdoc.Condition{
-				"ForAnyValue:StringEquals": {"kms:ResourceAliases": {keys.AliasName(prefix, KeyData)}},
-				"StringEquals":             {"kms:ViaService": {"s3." + p.Config.Region + ".amazonaws.com"}},
-			}},
+		prefixListing("MLflowArtifactListing", a.S3(bucket), mlflowArtifactPrefix),
+		p.dataKeyThroughS3("ArtifactKey", prefix, "kms:Decrypt", "kms:GenerateDataKey"),
 	)
 }
 
 // trainingJobMLflow is what the example training job needs to log to the
 // server: its service account, the server's ARN and what to wait for.
 func (p *Platform) trainingJobMLflow() (serviceAccount, trackingURI string, deps []pulumi.Resource) {
-	if p.MLflow == nil || p.MLflow.TrainerAssociation == nil {
+	if p.MLflow == nil || p.MLflow.Trainer == nil {
 		return "", "", nil
 	}
 	return TrainerServiceAccount, p.MLflow.Server.ARN,
-		[]pulumi.Resource{p.MLflow.Server, p.MLflow.TrainerAccount, p.MLflow.TrainerAssociation}
+		[]pulumi.Resource{p.MLflow.Server, p.MLflow.Trainer.Account, p.MLflow.Trainer.Association}
 }
 
 // mlflowOutput is an output of the tracking server, "" without one.
@@ -186,7 +142,7 @@ func (p *Platform) mlflowFlows(ctx *pulumi.Context) error {
 				req(pulumi.String(sm.ServingRole.ARN), "sagemaker-mlflow:LogMetric", server, tracking))
 		}
 	}
-	if m.TrainerRole != nil {
+	if m.Trainer != nil {
 		trainer := pulumi.String(p.Account().Role(trainerRoleName(p.Config.Project + "-" + p.Config.Name)))
 		b.add("the cluster's training job logs to MLflow", declare.Allowed, "sagemaker.mlflow: MLFLOW_TRACKING_URI in the TrainJob",
 			req(trainer, "sagemaker-mlflow:LogMetric", server, tracking),

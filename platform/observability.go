@@ -111,7 +111,7 @@ func (p *Platform) buildDashboards(ctx *pulumi.Context, prefix string, needs nee
 		return nil
 	}
 	chart, _ := catalog.LookupChart("grafana-operator")
-	_, rotatorDeps, err := p.newPodRole(ctx, podRole{
+	rotator, err := p.newPodRole(ctx, podRole{
 		logical: "dashboards-rotator", name: grafanaRotatorRoleName(prefix), namespace: chart.Namespace,
 		serviceAccount: workloads.GrafanaTokenRotator,
 		description:    "Rotates the Grafana operator's token for the stack's Managed Grafana workspace",
@@ -129,7 +129,7 @@ func (p *Platform) buildDashboards(ctx *pulumi.Context, prefix string, needs nee
 		PrometheusURL: p.Observability.Prometheus.Workspace.PrometheusEndpoint,
 		Region:        p.Config.Region, ClusterName: p.Cluster.Name,
 		NVIDIA: needs.nvidia, Neuron: needs.neuron, LLMServers: len(p.Config.Serving.LLMs) > 0,
-		DependsOn: append(rotatorDeps, p.Accelerators),
+		DependsOn: append(rotator.ready(), p.Accelerators),
 	})
 	return err
 }

@@ -20,7 +20,7 @@ func (p *Platform) buildQueues(ctx *pulumi.Context, deps []pulumi.Resource, team
 	p.Queues, err = workloads.NewQueues(ctx, "queues", &workloads.QueuesArgs{
 		Provider:          p.Cluster.Provider,
 		Queues:            *q,
-		Pools:             queuePools(cfg.Cluster.Karpenter, cfg.Environment.ProdLike(), p.servingReserve()),
+		Pools:             queuePools(cfg.Cluster.Karpenter, cfg.Environment.ProdLike(), cfg.Serving.ServingReserve()),
 		TrainingNamespace: p.Namespaces.Namespaces[workloads.TrainingNamespace].Metadata.Name().Elem(),
 		TeamQuota:         teamQuota,
 		DependsOn:         deps,

@@ -3,20 +3,14 @@ package platform
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ml-platform/ml-platform/access/declare"
 	"github.com/ml-platform/ml-platform/catalog"
 	"github.com/ml-platform/ml-platform/components/cluster"
-	"github.com/ml-platform/ml-platform/components/keys"
 	"github.com/ml-platform/ml-platform/components/storage"
 	"github.com/ml-platform/ml-platform/config"
 	"github.com/ml-platform/ml-platform/internal/lib/iamdoc"
-	"github.com/ml-platform/ml-platform/internal/lib/tags"
 	"github.com/ml-platform/ml-platform/workloads"
 )
 
@@ -26,63 +20,14 @@ type Serving struct {
 	Servers map[string]*workloads.LLMServer
 	// ServerRoles, GatewayRoles by server name; KEDARole is nil when
 	// nothing scales on Prometheus.
-	ServerRoles, GatewayRoles map[string]*iam.Role
-	KEDARole                  *iam.Role
+	ServerRoles, GatewayRoles map[string]*podIdentity
+	KEDARole                  *podIdentity
 }
 
 // Role names: fixed, so flows and bucket policies can name them.
 func llmRoleName(prefix, server string) string     { return prefix + "-llm-" + server }
 func gatewayRoleName(prefix, server string) string { return prefix + "-llm-" + server + "-gw" }
 func kedaRoleName(prefix string) string            { return prefix + "-keda" }
-
-// podRole is a role one Kubernetes service account assumes through EKS
-// Pod Identity, with one inline policy.
-type podRole struct {
-	logical, name, namespace, serviceAccount, description string
-	policy                                                pulumi.StringInput
-	// account creates the service account too.
-	account bool
-}
-
-func (p *Platform) newPodRole(ctx *pulumi.Context, r podRole, withAWS pulumi.ResourceOption, after ...pulumi.Resource) (*iam.Role, []pulumi.Resource, error) {
-	cfg := p.Config
-	trust := cluster.PodIdentityTrustPolicy(cluster.PodIdentity{Account: p.Account(), ClusterName: p.Cluster.Name,
-		Namespace: r.namespace, ServiceAccount: r.serviceAccount})
-	role, err := iam.NewRole(ctx, r.logical, &iam.RoleArgs{
-		Name: pulumi.String(r.name), Description: pulumi.String(r.description),
-		AssumeRolePolicy: pulumi.String(trust.JSON()), Tags: tags.With(cfg.Tags(), "Name", r.name),
-	}, withAWS)
-	if err != nil {
-		return nil, nil, err
-	}
-	policy, err := iam.NewRolePolicy(ctx, r.logical, &iam.RolePolicyArgs{Role: role.ID(), Policy: r.policy}, withAWS)
-	if err != nil {
-		return nil, nil, err
-	}
-	deps := []pulumi.Resource{policy}
-	if r.account {
-		sa, err := corev1.NewServiceAccount(ctx, r.logical, &corev1.ServiceAccountArgs{
-			Metadata: &metav1.ObjectMetaArgs{
-				Name: pulumi.String(r.serviceAccount), Namespace: pulumi.String(r.namespace),
-				Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String("ml-platform")},
-				// For people reading the cluster: Pod Identity needs no annotation.
-				Annotations: pulumi.StringMap{"ml-platform.io/aws-role": role.Arn},
-			},
-		}, pulumi.Provider(p.Cluster.Provider), pulumi.DependsOn(after))
-		if err != nil {
-			return nil, nil, err
-		}
-		deps = append(deps, sa)
-	}
-	assoc, err := eks.NewPodIdentityAssociation(ctx, r.logical, &eks.PodIdentityAssociationArgs{
-		ClusterName: p.Cluster.ClusterName, Namespace: pulumi.String(r.namespace),
-		ServiceAccount: pulumi.String(r.serviceAccount), RoleArn: role.Arn, Tags: tags.With(cfg.Tags(), "Name", r.name),
-	}, withAWS, pulumi.DependsOn([]pulumi.Resource{policy}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return role, append(deps, assoc), nil
-}
 
 // buildServing runs the LLM servers in ml-inference: KEDA (with a role
 // that queries the Prometheus workspace), LeaderWorkerSet for multi-node
@@ -98,7 +43,7 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 	if p.SharedVolume == nil || ns == nil {
 		return fmt.Errorf("%s: the servers need the shared file system's storage class and ml-inference", config.KeyServing)
 	}
-	s := &Serving{Servers: map[string]*workloads.LLMServer{}, ServerRoles: map[string]*iam.Role{}, GatewayRoles: map[string]*iam.Role{}}
+	s := &Serving{Servers: map[string]*workloads.LLMServer{}, ServerRoles: map[string]*podIdentity{}, GatewayRoles: map[string]*podIdentity{}}
 	p.Serving = s
 	scales, multiNode := false, false
 	for _, l := range llms {
@@ -111,7 +56,7 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 		prometheusURL = pulumi.Sprintf("https://aps-workspaces.%s.amazonaws.com/workspaces/%s", cfg.Region, prom.Workspace.ID())
 		chart, _ := catalog.LookupChart("keda")
 		var err error
-		s.KEDARole, kedaDeps, err = p.newPodRole(ctx, podRole{
+		s.KEDARole, err = p.newPodRole(ctx, podRole{
 			logical: "serving-keda", name: kedaRoleName(prefix), namespace: chart.Namespace, serviceAccount: catalog.KEDAOperatorServiceAccount,
 			description: "KEDA's operator: read the LLM servers' queue depth from the managed Prometheus workspace",
 			policy: prom.Workspace.Arn.ApplyT(func(ws string) string {
@@ -121,6 +66,7 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 		if err != nil {
 			return err
 		}
+		kedaDeps = s.KEDARole.ready()
 	}
 	var err error
 	s.Shared, err = workloads.NewServing(ctx, "serving", &workloads.ServingArgs{
@@ -132,7 +78,7 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 	}
 	bucket := p.Buckets.Names[storage.Models]
 	for _, l := range llms {
-		role, roleDeps, err := p.newPodRole(ctx, podRole{
+		role, err := p.newPodRole(ctx, podRole{
 			logical: "serving-" + l.Name, name: llmRoleName(prefix, l.Name), namespace: workloads.InferenceNamespace,
 			serviceAccount: l.Name, account: true,
 			description: fmt.Sprintf("LLM server %s: read its model, %s, from the models bucket", l.Name, l.ModelPath),
@@ -150,14 +96,14 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 			PrometheusQueryURL: prometheusURL,
 			ClientCIDRs:        []string{cfg.Network.CIDR},
 			Environment:        string(cfg.Environment),
-			DependsOn:          append(append(s.Shared.Ready(), roleDeps...), p.Accelerators),
+			DependsOn:          append(append(s.Shared.Ready(), role.ready()...), p.Accelerators),
 		}
 		if p.prometheus() != nil {
 			args.ScraperCIDRs = p.Network.Layout.Private
 		}
 		if l.Guardrail {
 			gw := l.Name + "-gateway"
-			gwRole, gwDeps, err := p.newPodRole(ctx, podRole{
+			gwRole, err := p.newPodRole(ctx, podRole{
 				logical: "serving-" + gw, name: gatewayRoleName(prefix, l.Name), namespace: workloads.InferenceNamespace,
 				serviceAccount: gw, account: true,
 				description: fmt.Sprintf("LLM server %s's gateway: apply the stack's Bedrock guardrail", l.Name),
@@ -171,7 +117,7 @@ func (p *Platform) buildServing(ctx *pulumi.Context, prefix string, withAWS pulu
 			s.GatewayRoles[l.Name] = gwRole
 			args.Gateway = &workloads.LLMGateway{ServiceAccount: gw,
 				GuardrailID: p.Bedrock.Guardrail.Guardrail.GuardrailId, GuardrailVersion: p.Bedrock.Guardrail.Version.Version}
-			args.DependsOn = append(args.DependsOn, gwDeps...)
+			args.DependsOn = append(args.DependsOn, gwRole.ready()...)
 		}
 		server, err := workloads.NewLLMServer(ctx, "serving-"+l.Name, args)
 		if err != nil {
@@ -188,19 +134,10 @@ func (p *Platform) modelReaderPolicy(prefix, bucket, modelPath string) iamdoc.Do
 	a := p.Account()
 	return iamdoc.New(
 		iamdoc.Allow("ReadTheModel", []string{"s3:GetObject"}, a.S3(bucket+"/"+modelPath+"*")),
-		iamdoc.Statement{Sid: "ListTheModel", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{a.S3(bucket)},
-			Condition: iamdoc.Condition{"StringLike": {"s3:prefix": {modelPath + "*"}}}},
-		iamdoc.Statement{Sid: "ModelKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{"*"},
-			Condition: iamdoc.Condition{
-				"ForAnyValue:StringEquals": {"kms:ResourceAliases": {keys.AliasName(prefix, KeyData)}},
-				"StringEquals":             {"kms:ViaService": {"s3." + p.Config.Region + ".amazonaws.com"}},
-			}},
+		prefixListing("ListTheModel", a.S3(bucket), modelPath),
+		p.dataKeyThroughS3("ModelKey", prefix, "kms:Decrypt"),
 	)
 }
-
-// servingReserve is what the LLM servers may hold of Karpenter's pools at
-// their maximum, by pool: the GPU queues admit only the rest.
-func (p *Platform) servingReserve() map[string]int { return p.Config.Serving.ServingReserve() }
 
 // llmServerURLs are the servers' in-cluster addresses (the gateway's when
 // guarded), by name; the internal load balancer serves the VPC.
@@ -231,7 +168,7 @@ func (p *Platform) servingFlows(ctx *pulumi.Context) error {
 		b.add(fmt.Sprintf("LLM server %s loads its model", l.Name), declare.Allowed,
 			"serving.llms: the model-sync init container copies modelPath into the cache",
 			req(role, "s3:GetObject", b.object(storage.Models, l.ModelPath+"model-00001-of-00002.safetensors"), b.vpce()),
-			withKeys(req(role, "s3:ListBucket", b.bucket(storage.Models), b.vpce()), "s3:prefix", l.ModelPath))
+			req(role, "s3:ListBucket", b.bucket(storage.Models), b.vpce().With("s3:prefix", pulumi.String(l.ModelPath))))
 		b.add(fmt.Sprintf("LLM server %s reads other models or training data", l.Name), declare.Refused,
 			"its role covers its own model prefix only",
 			req(role, "s3:GetObject", b.object(storage.Models, "churn/v1/model.tar.gz"), b.vpce()),
@@ -270,15 +207,4 @@ func servingGuarded(cfg *config.Stack) bool {
 		}
 	}
 	return false
-}
-
-// withKeys adds a condition key to a request's context.
-func withKeys(r declare.Request, key string, values ...string) declare.Request {
-	ctx := map[string]pulumi.StringArrayInput{}
-	for k, v := range r.Context {
-		ctx[k] = v
-	}
-	ctx[key] = pulumi.ToStringArray(values)
-	r.Context = ctx
-	return r
 }

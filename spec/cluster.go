@@ -55,6 +55,26 @@ type Karpenter struct {
 	CapacityReservationIDs []string
 }
 
+// Karpenter's pools (components/cluster.Pools): config checks what runs
+// on them against the families they launch.
+const (
+	PoolGPUTraining    = "gpu-training"
+	PoolGPUInference   = "gpu-inference"
+	PoolNeuronTraining = "neuron-training"
+)
+
+// PoolFamilies are the instance families a GPU pool launches: the
+// EFA-capable NVIDIA families for training, g5 for inference.
+func PoolFamilies(pool string) []string {
+	switch pool {
+	case PoolGPUTraining:
+		return []string{"p4d", "p4de", "p5", "p5en"}
+	case PoolGPUInference:
+		return []string{"g5"}
+	}
+	return nil
+}
+
 // Queues is Kueue's admission of batch work to the accelerator pools:
 // config fills it from ml-platform:cluster.queues, the workloads package
 // creates a ClusterQueue per Karpenter pool whose nominal quota is the

@@ -24,6 +24,9 @@ const (
 	// GrafanaTokenRotator is the service account of the job that replaces
 	// the token before it expires.
 	GrafanaTokenRotator = "grafana-token-rotator"
+	// AnnotationWorkspace on the token's Secret names the workspace the
+	// token is for: a new workspace replaces the Secret.
+	AnnotationWorkspace = "ml-platform/grafana-workspace-id"
 	// Data source UIDs the dashboards name.
 	PrometheusDatasourceUID = "amp"
 	CloudWatchDatasourceUID = "cloudwatch"
@@ -86,21 +89,25 @@ func NewDashboards(ctx *pulumi.Context, name string, args *DashboardsArgs, opts 
 		return nil, err
 	}
 	// The rotation job replaces the token weekly: Pulumi seeds it and then
-	// leaves its value alone.
+	// leaves its value alone, unless the workspace itself is replaced (a
+	// changed sign-in): then the old token is worthless, and the Secret
+	// is replaced with the new workspace's first token.
 	secret, err := corev1.NewSecret(ctx, name+"-token", &corev1.SecretArgs{
-		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(GrafanaTokenSecret), Namespace: ns},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(GrafanaTokenSecret), Namespace: ns,
+			Annotations: pulumi.StringMap{AnnotationWorkspace: args.WorkspaceID}},
 		StringData: pulumi.StringMap{"token": args.Token},
-	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{namespace}), pulumi.IgnoreChanges([]string{"data", "stringData"}))...)
+	}, append(k8s, pulumi.DependsOn([]pulumi.Resource{namespace}), pulumi.IgnoreChanges([]string{"data", "stringData"}),
+		pulumi.ReplaceOnChanges([]string{"metadata.annotations"}), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return nil, err
 	}
 	afterOperator := append(k8s, pulumi.DependsOn([]pulumi.Resource{d.Operator, secret}))
-	custom := func(logical, kind, objName string, spec pulumi.Map, labels pulumi.StringMap) (*apiextensions.CustomResource, error) {
+	custom := func(logical, kind, objName string, spec pulumi.Map, labels pulumi.StringMap, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
 		return apiextensions.NewCustomResource(ctx, logical, &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String(catalog.GrafanaOperatorAPIVersion), Kind: pulumi.String(kind),
 			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: ns, Labels: labels},
 			OtherFields: kubernetes.UntypedArgs{"spec": spec},
-		}, afterOperator...)
+		}, append(afterOperator, opts...)...)
 	}
 	selector := pulumi.Map{"matchLabels": pulumi.Map{"dashboards": pulumi.String(instanceLabel)}}
 	if _, err := custom(name+"-grafana", "Grafana", "managed-grafana", pulumi.Map{
@@ -113,19 +120,17 @@ func NewDashboards(ctx *pulumi.Context, name string, args *DashboardsArgs, opts 
 	}
 	prom := pulumi.ToMap(PrometheusDatasource(args.Region))
 	prom["url"] = args.PrometheusURL
-	sources := []struct {
-		logical, name string
-		spec          pulumi.Map
-	}{{"-prometheus", "amp", prom}}
+	sources := map[string]pulumi.Map{"amp": prom}
 	if args.Neuron {
-		sources = append(sources, struct {
-			logical, name string
-			spec          pulumi.Map
-		}{"-cloudwatch", "cloudwatch", pulumi.ToMap(CloudWatchDatasource(args.Region))})
+		sources["cloudwatch"] = pulumi.ToMap(CloudWatchDatasource(args.Region))
 	}
 	var deps []pulumi.Resource
-	for _, src := range sources {
-		ds, err := custom(name+src.logical, "GrafanaDatasource", src.name, pulumi.Map{"instanceSelector": selector, "datasource": src.spec}, nil)
+	for _, src := range []struct{ logical, name string }{{"-prometheus", "amp"}, {"-cloudwatch", "cloudwatch"}} {
+		spec, ok := sources[src.name]
+		if !ok {
+			continue
+		}
+		ds, err := custom(name+src.logical, "GrafanaDatasource", src.name, pulumi.Map{"instanceSelector": selector, "datasource": spec}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -143,13 +148,9 @@ func NewDashboards(ctx *pulumi.Context, name string, args *DashboardsArgs, opts 
 		if !ok {
 			continue
 		}
-		d.Dashboards[b], err = apiextensions.NewCustomResource(ctx, name+"-"+b, &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String(catalog.GrafanaOperatorAPIVersion), Kind: pulumi.String("GrafanaDashboard"),
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(b), Namespace: ns},
-			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
-				"instanceSelector": selector, "folder": pulumi.String("ml-platform"), "json": pulumi.String(model),
-			}},
-		}, append(afterOperator, pulumi.DependsOn(deps))...)
+		d.Dashboards[b], err = custom(name+"-"+b, "GrafanaDashboard", b, pulumi.Map{
+			"instanceSelector": selector, "folder": pulumi.String("ml-platform"), "json": pulumi.String(model),
+		}, nil, pulumi.DependsOn(deps))
 		if err != nil {
 			return nil, err
 		}

@@ -80,6 +80,8 @@ func TestDashboards(t *testing.T) {
 	// that Secret only; Pulumi leaves its value alone afterwards.
 	secret := rec.ByName("kubernetes:core/v1:Secret", "dashboards-token")
 	require.NotNil(t, secret)
+	require.Equal(t, "g-abc", mock.String(mock.Object(mock.Object(secret.Inputs, "metadata"), "annotations"), workloads.AnnotationWorkspace),
+		"a replaced workspace replaces the Secret with its new token")
 	cron := rec.ByName("kubernetes:batch/v1:CronJob", "dashboards-rotation")
 	require.NotNil(t, cron)
 	spec := mock.Object(cron.Inputs, "spec")

@@ -26,17 +26,17 @@ import (
 const (
 	// LabelComponent marks a server's pods llm-server, its gateway's
 	// llm-gateway.
-	LabelComponent = "app.kubernetes.io/component"
-	LabelName      = "app.kubernetes.io/name"
-	ComponentLLM   = "llm-server"
-	ComponentGW    = "llm-gateway"
+	LabelComponent = conventions.LabelAppComponent
+	LabelName      = conventions.LabelAppName
+	ComponentLLM   = conventions.ComponentLLMServer
+	ComponentGW    = conventions.ComponentLLMGateway
 	// AnnotationMinReplicas and AnnotationActiveHours tell the estimate
 	// what KEDA keeps running: the replicas are KEDA's, not in the spec.
-	AnnotationMinReplicas = "ml-platform/min-replicas"
-	AnnotationActiveHours = "ml-platform/active-hours-per-week"
+	AnnotationMinReplicas = conventions.AnnotationMinReplicas
+	AnnotationActiveHours = conventions.AnnotationActiveHours
 	// AnnotationGuardrailOptOut holds the stated reason a server has no
 	// guardrail in front (policy llm-server-guardrail-opt-out).
-	AnnotationGuardrailOptOut = "ml-platform/guardrail-opt-out"
+	AnnotationGuardrailOptOut = conventions.AnnotationGuardrailOptOut
 	// AnnotationFronts names, on a load balancer Service, the server it
 	// exposes (through its gateway or directly).
 	AnnotationFronts = "ml-platform/fronts"
@@ -182,7 +182,7 @@ func NewLLMServer(ctx *pulumi.Context, name string, args *LLMServerArgs, opts ..
 		"pulumi.com/skipAwait": pulumi.String("true"),
 	}
 	if args.ActiveHours != nil {
-		annotations[AnnotationActiveHours] = pulumi.String(fmt.Sprint(activeHoursPerWeek(*args.ActiveHours)))
+		annotations[AnnotationActiveHours] = pulumi.String(fmt.Sprint(args.ActiveHours.HoursPerWeek()))
 	}
 	if args.Gateway == nil {
 		annotations[AnnotationGuardrailOptOut] = pulumi.String(args.GuardrailOptOut)
@@ -250,7 +250,7 @@ func NewLLMServer(ctx *pulumi.Context, name string, args *LLMServerArgs, opts ..
 	}
 	if args.MaxReplicas > args.MinReplicas || args.MinReplicas == 0 {
 		spec := ScaledObjectSpec(args, target)
-		fields := pulumi.ToMap(withoutKey(spec, "triggers"))
+		fields := pulumi.ToMap(spec)
 		triggers := pulumi.Array{}
 		for _, tr := range spec["triggers"].([]any) {
 			triggers = append(triggers, pulumi.ToMap(tr.(map[string]any)))
@@ -311,16 +311,6 @@ func NewLLMServer(ctx *pulumi.Context, name string, args *LLMServerArgs, opts ..
 	return s, nil
 }
 
-func withoutKey(m map[string]any, key string) map[string]any {
-	out := map[string]any{}
-	for k, v := range m {
-		if k != key {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // ServerLabels are a server's pods' labels.
 func ServerLabels(name string) map[string]string {
 	return map[string]string{LabelName: name, LabelComponent: ComponentLLM, "app.kubernetes.io/part-of": "ml-platform"}
@@ -379,15 +369,12 @@ func ScaledObjectSpec(args *LLMServerArgs, target map[string]any) map[string]any
 	}
 }
 
-// Pod is a server pod's shape, as plain data.
-type Pod = map[string]any
-
 // ServerPod is a single-node replica: the model copied from S3 into the
 // shared cache by an init container (a no-op once there), then vLLM
 // serving it with the GPUs tensorParallelSize asks for, ready only once
 // the model is loaded.
-func ServerPod(args *LLMServerArgs, t catalog.InstanceType) Pod {
-	return Pod{
+func ServerPod(args *LLMServerArgs, t catalog.InstanceType) map[string]any {
+	return map[string]any{
 		"serviceAccountName":            args.ServiceAccount,
 		"priorityClassName":             InferencePriorityClass,
 		"nodeSelector":                  nodeSelector(args),
@@ -589,8 +576,6 @@ func GatewayConfig(server, serviceURL, region, guardrailID, guardrailVersion str
 	out, err := yaml.Marshal(cfg)
 	return string(out), err
 }
-
-func activeHoursPerWeek(a spec.ActiveHours) float64 { return a.HoursPerWeek() }
 
 // networkPolicySpec lets only the gateway (and the Prometheus collector's
 // subnets, for /metrics) reach a guarded server: other pods cannot go

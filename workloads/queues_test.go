@@ -1,6 +1,7 @@
 package workloads_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -56,7 +57,7 @@ func TestQueues(t *testing.T) {
 			listed = append(listed, mock.String(r.ObjectValue(), "name"))
 		}
 		require.Equal(t, covered, listed, "Kueue wants a flavor's resources in the covered order")
-		require.Equal(t, map[string]string{"cpu": "4000", pool.Resource: map[int]string{64: "64", 16: "16"}[pool.Quota]}, quotas)
+		require.Equal(t, map[string]string{"cpu": "4000", pool.Resource: strconv.Itoa(pool.Quota)}, quotas)
 		sel := mock.Array(mock.Object(s, "namespaceSelector"), "matchExpressions")[0].ObjectValue()
 		require.Equal(t, []string{workloads.TrainingNamespace, "team-research", "team-vision"}, mock.Strings(sel, "values"))
 		require.Equal(t, "kubernetes.io/metadata.name", mock.String(sel, "key"))

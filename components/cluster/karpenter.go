@@ -389,9 +389,9 @@ func (p Pool) Labels() map[string]string {
 
 // NodePool names.
 const (
-	PoolGPUTraining    = "gpu-training"
-	PoolGPUInference   = "gpu-inference"
-	PoolNeuronTraining = "neuron-training"
+	PoolGPUTraining    = spec.PoolGPUTraining
+	PoolGPUInference   = spec.PoolGPUInference
+	PoolNeuronTraining = spec.PoolNeuronTraining
 )
 
 // LookupPool returns a planned pool by name.
@@ -422,10 +422,10 @@ func Pools(prod bool, trainingGPUs, inferenceGPUs, neuronDevices int) []Pool {
 	}
 	all := []Pool{
 		{Name: PoolGPUTraining, Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorNvidiaGPU, EFA: true,
-			CapacityTypes: training, Families: []string{"p4d", "p4de", "p5", "p5en"},
+			CapacityTypes: training, Families: spec.PoolFamilies(PoolGPUTraining),
 			Resource: conventions.ResourceNvidiaGPU, Limit: trainingGPUs, Consolidation: "WhenEmpty"},
 		{Name: PoolGPUInference, Role: conventions.RoleInference, Accelerator: catalog.AcceleratorNvidiaGPU,
-			CapacityTypes: []string{conventions.KarpenterOnDemand}, Families: []string{"g5"},
+			CapacityTypes: []string{conventions.KarpenterOnDemand}, Families: spec.PoolFamilies(PoolGPUInference),
 			Resource: conventions.ResourceNvidiaGPU, Limit: inferenceGPUs, Consolidation: "WhenEmptyOrUnderutilized"},
 		{Name: PoolNeuronTraining, Role: conventions.RoleTraining, Accelerator: catalog.AcceleratorTrainium, EFA: true,
 			CapacityTypes: training, InstanceTypes: []string{"trn1.32xlarge", "trn1n.32xlarge"},

@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // Kueue's objects, as the platform creates them (catalog.KueueSource).
 const (
 	kueueClusterQueueType   = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"
 	kueueResourceFlavorType = "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor"
-	karpenterNodePoolLabel  = "karpenter.sh/nodepool"
+	karpenterNodePoolLabel  = conventions.KarpenterNodePoolLabel
 )
 
 func init() {

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/ml-platform/ml-platform/catalog"
+	"github.com/ml-platform/ml-platform/conventions"
 )
 
 // The LLM servers, as the platform creates them (workloads/llm.go).
@@ -17,11 +18,11 @@ const (
 	leaderWorkerSetType = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet"
 	k8sServiceType      = "kubernetes:core/v1:Service"
 	networkPolicyType   = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	componentLabel      = "app.kubernetes.io/component"
-	nameLabel           = "app.kubernetes.io/name"
-	llmServerComponent  = "llm-server"
-	llmGatewayComponent = "llm-gateway"
-	guardrailOptOut     = "ml-platform/guardrail-opt-out"
+	componentLabel      = conventions.LabelAppComponent
+	nameLabel           = conventions.LabelAppName
+	llmServerComponent  = conventions.ComponentLLMServer
+	llmGatewayComponent = conventions.ComponentLLMGateway
+	guardrailOptOut     = conventions.AnnotationGuardrailOptOut
 	gpuResource         = "nvidia.com/gpu"
 )
 

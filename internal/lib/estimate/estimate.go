@@ -220,7 +220,7 @@ func Estimate(rs []Resource, opts Options) Cost {
 		case "kubernetes:karpenter.sh/v1:NodePool":
 			c.nodePool(r, opts, add)
 		case "kubernetes:apps/v1:Deployment", "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet":
-			if str(in, "metadata", "labels", llmComponentLabel) == llmComponent {
+			if str(in, "metadata", "labels", conventions.LabelAppComponent) == conventions.ComponentLLMServer {
 				llmServer(r, add)
 			}
 		}
@@ -428,14 +428,6 @@ func (c *Cost) usage(opts Options, add func(Resource, float64, string, ...any)) 
 
 func round(usd float64) float64 { return math.Round(usd*100) / 100 }
 
-// The LLM servers' labels and annotations (workloads/llm.go).
-const (
-	llmComponentLabel     = "app.kubernetes.io/component"
-	llmComponent          = "llm-server"
-	llmMinReplicas        = "ml-platform/min-replicas"
-	llmActiveHoursPerWeek = "ml-platform/active-hours-per-week"
-)
-
 // llmServer prices what KEDA keeps of an LLM server: its minimum
 // replicas all month, or one replica for its active hours when it scales
 // to zero; each replica its nodes' share of GPUs of the instance type, on
@@ -463,11 +455,11 @@ func llmServer(r Resource, add func(Resource, float64, string, ...any)) {
 		return
 	}
 	share := min(gpus/float64(t.AcceleratorCount), 1)
-	replicas, _ := quantity(mapAt(r.Inputs, "metadata", "annotations"), llmMinReplicas)
+	replicas, _ := quantity(mapAt(r.Inputs, "metadata", "annotations"), conventions.AnnotationMinReplicas)
 	hours := catalog.HoursPerMonth
 	window := ""
 	if replicas == 0 {
-		active, ok := quantity(mapAt(r.Inputs, "metadata", "annotations"), llmActiveHoursPerWeek)
+		active, ok := quantity(mapAt(r.Inputs, "metadata", "annotations"), conventions.AnnotationActiveHours)
 		if !ok {
 			add(r, 0, "scales to zero: 0 until it serves")
 			return
